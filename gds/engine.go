@@ -1,0 +1,633 @@
+package gds
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"runtime/debug"
+	"unsafe"
+)
+
+// Ctx is what a block receives: where the run is, the job's random stream,
+// and (through handles) the state before the block, the parameters and the
+// signals. A Ctx is valid only during the call.
+type Ctx struct {
+	T       int // the timestep being computed, 1..T, in every PSUB
+	Substep int // the PSUB being computed, 1..S
+
+	Simulation int // the A/B variant, from 0
+	Subset     int // the sweep point, from 0
+	Run        int // the Monte Carlo run, from 1
+
+	// Rand draws from the job's own stream. Src is the same stream as a
+	// math/rand/v2 Source, for gonum's distuv distributions
+	// (distuv.Normal{Mu: 0, Sigma: 1, Src: c.Src}).
+	Rand *rand.Rand
+	Src  rand.Source
+
+	f  []float64
+	i  []int64
+	b  []bool
+	s  []string
+	p  *Params
+	e  *Engine
+	tr *tracer
+}
+
+// NaNMode says what a run does when an update produces NaN or ±Inf.
+type NaNMode uint8
+
+// The NaN modes.
+const (
+	NaNFail   NaNMode = iota // stop the job with a *NaNError (the default)
+	NaNFlag                  // record the first occurrence per variable and continue
+	NaNIgnore                // do not check
+)
+
+// Schedule says which rows a run records.
+type Schedule struct {
+	// DropSubsteps records only the last substep of each timestep.
+	DropSubsteps bool
+	// Every records only timesteps divisible by Every (0 or 1: all). The
+	// initial row is always recorded.
+	Every int
+	// FinalOnly records only the last row of the run.
+	FinalOnly bool
+}
+
+// Job is one run of a model: its ids, length, parameters, initial state,
+// random seed and recording.
+type Job struct {
+	Simulation, Subset, Run int
+	Timesteps               int
+	Params                  *Params // nil: the model's defaults
+	Init                    *State  // nil: the model's initial state
+	Seed                    [2]uint64
+	Schedule                Schedule
+	OnNaN                   NaNMode
+}
+
+// Recorder receives the recorded rows of a run. The Row and the slices it
+// returns are valid only during the call.
+type Recorder interface {
+	Record(r *Row) error
+}
+
+// Row is a recorded state: its ids and the value of every variable.
+type Row struct {
+	Simulation, Subset, Run int
+	Timestep, Substep       int
+	e                       *Engine
+}
+
+// Floats returns the float variables, indexed by VarInfo.Slot.
+func (r *Row) Floats() []float64 { return r.e.f }
+
+// Ints returns the int variables, indexed by VarInfo.Slot.
+func (r *Row) Ints() []int64 { return r.e.i }
+
+// Bools returns the bool variables, indexed by VarInfo.Slot.
+func (r *Row) Bools() []bool { return r.e.b }
+
+// Strings returns the string variables, indexed by VarInfo.Slot.
+func (r *Row) Strings() []string { return r.e.s }
+
+// Vec returns the vector variable with the given slot.
+func (r *Row) Vec(slot int) []float64 {
+	v := &r.e.vecs[slot]
+	return v.buf[v.cur]
+}
+
+// AgentCount returns the number of records of the agent variable with the
+// given slot.
+func (r *Row) AgentCount(slot int) int {
+	_, n := r.e.agents[slot].current()
+	return n
+}
+
+// Agents returns the records of the agent variable with the given slot as
+// a []T (a copy is not made: read it during the call only).
+func (r *Row) Agents(slot int) any {
+	return r.e.agentsAny(slot)
+}
+
+// AppendAgentFloats appends field f (a float field) of every record of the
+// agent variable slot to dst.
+func (r *Row) AppendAgentFloats(dst []float64, slot, f int) []float64 {
+	base, n, size, fi := r.e.agentField(slot, f)
+	for k := 0; k < n; k++ {
+		dst = append(dst, *(*float64)(unsafe.Add(base, uintptr(k)*size+fi.offset)))
+	}
+	return dst
+}
+
+// AppendAgentInts appends int field f of every record to dst.
+func (r *Row) AppendAgentInts(dst []int64, slot, f int) []int64 {
+	base, n, size, fi := r.e.agentField(slot, f)
+	isInt := fi.goKind == reflect.Int
+	for k := 0; k < n; k++ {
+		p := unsafe.Add(base, uintptr(k)*size+fi.offset)
+		if isInt {
+			dst = append(dst, int64(*(*int)(p)))
+		} else {
+			dst = append(dst, *(*int64)(p))
+		}
+	}
+	return dst
+}
+
+// AppendAgentBools appends bool field f of every record to dst.
+func (r *Row) AppendAgentBools(dst []bool, slot, f int) []bool {
+	base, n, size, fi := r.e.agentField(slot, f)
+	for k := 0; k < n; k++ {
+		dst = append(dst, *(*bool)(unsafe.Add(base, uintptr(k)*size+fi.offset)))
+	}
+	return dst
+}
+
+// AppendAgentStrings appends string field f of every record to dst.
+func (r *Row) AppendAgentStrings(dst []string, slot, f int) []string {
+	base, n, size, fi := r.e.agentField(slot, f)
+	for k := 0; k < n; k++ {
+		dst = append(dst, *(*string)(unsafe.Add(base, uintptr(k)*size+fi.offset)))
+	}
+	return dst
+}
+
+// Anomaly is a NaN or ±Inf that an update produced in NaNFlag mode.
+type Anomaly struct {
+	Timestep, Substep int
+	PSUB, Block, Var  string
+	Value             float64
+}
+
+// NaNError reports a NaN or ±Inf produced by an update in NaNFail mode.
+type NaNError struct {
+	Simulation, Subset, Run int
+	Anomaly
+}
+
+func (e *NaNError) Error() string {
+	return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d (PSUB %q): update %q set variable %q to %v",
+		e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.PSUB, e.Block, e.Var, e.Value)
+}
+
+// BlockError reports a panic inside a block.
+type BlockError struct {
+	Simulation, Subset, Run int
+	Timestep, Substep       int
+	PSUB                    string
+	Block                   string // `policy "name"` or `update "name"`
+	Value                   any    // what the block panicked with
+	Stack                   string // the goroutine's stack at the panic
+}
+
+func (e *BlockError) Error() string {
+	if e.Block == "" {
+		return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d: panic outside any block: %v",
+			e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.Value)
+	}
+	return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d (PSUB %q): %s panicked: %v",
+		e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.PSUB, e.Block, e.Value)
+}
+
+// Unwrap returns the panic value if it is an error.
+func (e *BlockError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// Engine runs jobs of one model, one at a time, reusing its buffers from
+// job to job. An Engine is not safe for concurrent use; give each worker
+// its own.
+type Engine struct {
+	m   *Model
+	ctx Ctx
+	row Row
+
+	f []float64
+	i []int64
+	b []bool
+	s []string
+
+	vecs       []vecBuf
+	agents     []agentCell
+	agentTypes []*agentsType
+	sig    signals
+
+	lagF [][]float64
+	lagI [][]int64
+	lagB [][]bool
+	lagS [][]string
+	lagV [][][]float64
+
+	stF []float64 // staged float updates of the current PSUB
+	stI []int64
+	stB []bool
+	stS []string
+
+	pcg      *rand.PCG
+	job      *Job
+	defaults *Params
+	tr       *tracer
+
+	// where the run is, for errors
+	psub  int
+	block *blockMeta
+
+	anomalies []Anomaly
+	flagged   []bool // by variable id: an anomaly was recorded in this job
+}
+
+type vecBuf struct {
+	buf    [2][]float64
+	cur    int
+	staged bool
+}
+
+type signals struct {
+	f     []float64
+	fset  []bool
+	frule []Rule
+	i     []int64
+	iset  []bool
+	irule []Rule
+	v     [][]float64
+	vset  []bool
+	vrule []Rule
+	c     []signalCell
+}
+
+// NewEngine returns an engine for the model.
+func (m *Model) NewEngine() *Engine {
+	e := &Engine{m: m}
+	e.f = make([]float64, m.shape[KindFloat])
+	e.i = make([]int64, m.shape[KindInt])
+	e.b = make([]bool, m.shape[KindBool])
+	e.s = make([]string, m.shape[KindString])
+	e.vecs = make([]vecBuf, m.shape[KindVec])
+	e.agents = make([]agentCell, m.shape[KindAgents])
+	e.agentTypes = make([]*agentsType, m.shape[KindAgents])
+	e.flagged = make([]bool, len(m.vars))
+	for _, v := range m.b.vars {
+		if v.kind == KindAgents {
+			e.agents[v.slot] = v.agents.newCell()
+			e.agentTypes[v.slot] = v.agents
+		}
+		if v.lags > 0 {
+			switch v.kind {
+			case KindFloat:
+				e.lagF = append(e.lagF, make([]float64, v.lags))
+			case KindInt:
+				e.lagI = append(e.lagI, make([]int64, v.lags))
+			case KindBool:
+				e.lagB = append(e.lagB, make([]bool, v.lags))
+			case KindString:
+				e.lagS = append(e.lagS, make([]string, v.lags))
+			case KindVec:
+				e.lagV = append(e.lagV, make([][]float64, v.lags))
+			}
+		}
+	}
+	s := &e.sig
+	s.f = make([]float64, m.sshape[KindFloat])
+	s.fset = make([]bool, len(s.f))
+	s.frule = make([]Rule, len(s.f))
+	s.i = make([]int64, m.sshape[KindInt])
+	s.iset = make([]bool, len(s.i))
+	s.irule = make([]Rule, len(s.i))
+	s.v = make([][]float64, m.sshape[KindVec])
+	s.vset = make([]bool, len(s.v))
+	s.vrule = make([]Rule, len(s.v))
+	s.c = make([]signalCell, m.sshape[KindList]+m.sshape[KindCustom])
+	for _, d := range m.b.signals {
+		switch d.kind {
+		case KindFloat:
+			s.frule[d.slot] = d.rule
+		case KindInt:
+			s.irule[d.slot] = d.rule
+		case KindVec:
+			s.vrule[d.slot] = d.rule
+		case KindList, KindCustom:
+			s.c[customSlot(m, d)] = d.custom.newCell()
+		}
+	}
+	maxF, maxI, maxB, maxS := 0, 0, 0, 0
+	for _, p := range m.psubs {
+		maxF, maxI, maxB, maxS = max(maxF, len(p.fU)), max(maxI, len(p.iU)), max(maxB, len(p.bU)), max(maxS, len(p.sU))
+	}
+	e.stF, e.stI, e.stB, e.stS = make([]float64, maxF), make([]int64, maxI), make([]bool, maxB), make([]string, maxS)
+	e.pcg = rand.NewPCG(0, 0)
+	e.ctx = Ctx{Rand: rand.New(e.pcg), Src: e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
+	e.row.e = e
+	e.defaults = m.Defaults()
+	return e
+}
+
+// customSlot places list and custom signals in one slice: lists first.
+func customSlot(m *Model, d signalDef) int32 {
+	if d.kind == KindCustom {
+		return int32(m.sshape[KindList]) + d.slot
+	}
+	return d.slot
+}
+
+// Anomalies returns the NaN/Inf values flagged in the last job (NaNFlag).
+func (e *Engine) Anomalies() []Anomaly { return e.anomalies }
+
+// reset loads a job's parameters, initial state, seed and lag history.
+func (e *Engine) reset(job *Job) {
+	e.job = job
+	m := e.m
+	p := job.Params
+	if p == nil {
+		p = e.defaults
+	}
+	if p.m != m {
+		panic(fmt.Sprintf("gds: job parameters belong to model %q, not %q", p.m.name, m.name))
+	}
+	init := job.Init
+	if init == nil {
+		init = m.InitialState()
+	} else if init.m != m {
+		panic(fmt.Sprintf("gds: job initial state belongs to model %q, not %q", init.m.name, m.name))
+	}
+	for id, v := range m.b.vars {
+		val := init.vals[id]
+		switch v.kind {
+		case KindFloat:
+			e.f[v.slot] = val.(float64)
+		case KindInt:
+			e.i[v.slot] = val.(int64)
+		case KindBool:
+			e.b[v.slot] = val.(bool)
+		case KindString:
+			e.s[v.slot] = val.(string)
+		case KindVec:
+			vb := &e.vecs[v.slot]
+			vb.buf[0] = append(vb.buf[0][:0], val.([]float64)...)
+			vb.cur, vb.staged = 0, false
+		case KindAgents:
+			e.agents[v.slot].init(val)
+		}
+	}
+	e.ctx.p = p
+	e.ctx.Simulation, e.ctx.Subset, e.ctx.Run = job.Simulation, job.Subset, job.Run
+	e.ctx.T, e.ctx.Substep = 0, 0
+	e.pcg.Seed(job.Seed[0], job.Seed[1])
+	e.row.Simulation, e.row.Subset, e.row.Run = job.Simulation, job.Subset, job.Run
+	e.anomalies = e.anomalies[:0]
+	clear(e.flagged)
+	e.pushLags(0)
+}
+
+// pushLags stores the current value of every lagged variable as X(t).
+func (e *Engine) pushLags(t int) {
+	for _, id := range e.m.lagged {
+		v := &e.m.b.vars[id]
+		pos := t % v.lags
+		switch v.kind {
+		case KindFloat:
+			e.lagF[v.lagIdx][pos] = e.f[v.slot]
+		case KindInt:
+			e.lagI[v.lagIdx][pos] = e.i[v.slot]
+		case KindBool:
+			e.lagB[v.lagIdx][pos] = e.b[v.slot]
+		case KindString:
+			e.lagS[v.lagIdx][pos] = e.s[v.slot]
+		case KindVec:
+			vb := &e.vecs[v.slot]
+			ring := e.lagV[v.lagIdx]
+			ring[pos] = append(ring[pos][:0], vb.buf[vb.cur]...)
+		}
+	}
+}
+
+// lag checks a lag read and returns the ring index and position of X(t-k).
+func (e *Engine) lag(r ref, kind Kind, k int) (int32, int) {
+	if e.tr != nil {
+		e.tr.readLag(r, kind, k)
+	}
+	v := &e.m.b.vars[r.id]
+	if r.b != e.m.b || v.kind != kind {
+		panic(fmt.Errorf("lag of variable %q read through a handle of another model or kind", r.Name()))
+	}
+	if k < 1 || k > v.lags {
+		if v.lags == 0 {
+			panic(fmt.Errorf("variable %q keeps no lags; declare it with gds.Lags(%d) to read lag %d", v.name, max(k, 1), k))
+		}
+		panic(fmt.Errorf("variable %q keeps %d lags; lag %d is out of range 1..%d", v.name, v.lags, k, v.lags))
+	}
+	u := e.ctx.T - k
+	if u < 0 {
+		u = 0
+	}
+	return v.lagIdx, u % v.lags
+}
+
+// Run runs one job, handing each recorded row to rec. It returns a
+// *BlockError if a block panics, a *NaNError for a NaN in NaNFail mode, the
+// context's error if ctx is cancelled (checked every 256 timesteps), or the
+// recorder's error.
+func (e *Engine) Run(ctx context.Context, job *Job, rec Recorder) (err error) {
+	if job.Timesteps < 0 {
+		return fmt.Errorf("job (simulation %d, subset %d, run %d): negative timesteps %d", job.Simulation, job.Subset, job.Run, job.Timesteps)
+	}
+	e.psub, e.block = -1, nil
+	defer func() {
+		if r := recover(); r != nil {
+			err = e.panicError(r)
+		}
+	}()
+	e.reset(job)
+	return e.loop(ctx, job, rec)
+}
+
+func (e *Engine) panicError(r any) error {
+	be := &BlockError{Simulation: e.ctx.Simulation, Subset: e.ctx.Subset, Run: e.ctx.Run,
+		Timestep: e.ctx.T, Substep: e.ctx.Substep, Value: r, Stack: string(debug.Stack())}
+	if e.block != nil {
+		be.Block = e.block.String()
+	}
+	if e.psub >= 0 && e.psub < len(e.m.psubs) {
+		be.PSUB = e.m.psubs[e.psub].name
+	}
+	return be
+}
+
+func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
+	m := e.m
+	T := job.Timesteps
+	sch := job.Schedule
+	every := sch.Every
+	if every <= 0 {
+		every = 1
+	}
+	check := job.OnNaN != NaNIgnore
+	c := &e.ctx
+	r := &e.row
+	S := len(m.psubs)
+	if !sch.FinalOnly {
+		r.Timestep, r.Substep = 0, 0
+		if err := rec.Record(r); err != nil {
+			return err
+		}
+	}
+	done := ctx.Done()
+	for t := 1; t <= T; t++ {
+		if t&255 == 0 && done != nil {
+			select {
+			case <-done:
+				return ctx.Err()
+			default:
+			}
+		}
+		c.T = t
+		recordT := t%every == 0 && !sch.FinalOnly || sch.FinalOnly && t == T
+		for k := range m.psubs {
+			ps := &m.psubs[k]
+			e.psub = k
+			c.Substep = k + 1
+			e.resetSignals(ps)
+			for _, p := range ps.policies {
+				e.block = p.name
+				p.fn(c)
+			}
+			// Updates read the pre-block state; results are staged and
+			// committed after every update of the PSUB has run.
+			for j, u := range ps.fU {
+				e.block = u.name
+				e.stF[j] = u.fn(c)
+			}
+			for j, u := range ps.iU {
+				e.block = u.name
+				e.stI[j] = u.fn(c)
+			}
+			for j, u := range ps.bU {
+				e.block = u.name
+				e.stB[j] = u.fn(c)
+			}
+			for j, u := range ps.sU {
+				e.block = u.name
+				e.stS[j] = u.fn(c)
+			}
+			for _, u := range ps.vU {
+				e.block = u.name
+				vb := &e.vecs[u.slot]
+				e.stageVec(vb, u.fn(c, vb.buf[1-vb.cur][:0]))
+			}
+			for _, u := range ps.aU {
+				e.block = u.name
+				u.fn(c)
+			}
+			if check {
+				if err := e.checkNaN(ps, job); err != nil {
+					return err
+				}
+			}
+			for j, u := range ps.fU {
+				e.f[u.slot] = e.stF[j]
+			}
+			for j, u := range ps.iU {
+				e.i[u.slot] = e.stI[j]
+			}
+			for j, u := range ps.bU {
+				e.b[u.slot] = e.stB[j]
+			}
+			for j, u := range ps.sU {
+				e.s[u.slot] = e.stS[j]
+			}
+			for _, u := range ps.vU {
+				vb := &e.vecs[u.slot]
+				if vb.staged {
+					vb.cur, vb.staged = 1-vb.cur, false
+				}
+			}
+			for _, u := range ps.aU {
+				e.agents[u.slot].flip()
+			}
+			if recordT && (!sch.DropSubsteps || k == S-1) {
+				r.Timestep, r.Substep = t, k+1
+				e.block = nil
+				if err := rec.Record(r); err != nil {
+					return err
+				}
+			}
+		}
+		if len(m.lagged) > 0 {
+			e.pushLags(t)
+		}
+	}
+	return nil
+}
+
+func (e *Engine) stageVec(vb *vecBuf, r []float64) {
+	cur := vb.buf[vb.cur]
+	if len(r) == len(cur) && len(r) > 0 && unsafe.SliceData(r) == unsafe.SliceData(cur) {
+		return // the current value, unchanged
+	}
+	vb.buf[1-vb.cur] = r
+	vb.staged = true
+}
+
+func (e *Engine) resetSignals(ps *psubPlan) {
+	s := &e.sig
+	clear(s.f)
+	clear(s.fset)
+	clear(s.i)
+	clear(s.iset)
+	clear(s.vset)
+	for k := range s.v {
+		s.v[k] = s.v[k][:0]
+	}
+	for _, c := range s.c {
+		c.reset()
+	}
+}
+
+// checkNaN looks at the staged float and vector values of a PSUB.
+func (e *Engine) checkNaN(ps *psubPlan, job *Job) error {
+	for j, u := range ps.fU {
+		if v := e.stF[j]; v-v != 0 {
+			if err := e.anomaly(ps, u.name, u.v, v, job); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range ps.vU {
+		vb := &e.vecs[u.slot]
+		if !vb.staged {
+			continue
+		}
+		for _, v := range vb.buf[1-vb.cur] {
+			if v-v != 0 {
+				if err := e.anomaly(ps, u.name, u.v, v, job); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Engine) anomaly(ps *psubPlan, block *blockMeta, v int32, val float64, job *Job) error {
+	a := Anomaly{Timestep: e.ctx.T, Substep: e.ctx.Substep, PSUB: ps.name, Block: block.name, Var: e.m.vars[v].Name, Value: val}
+	if job.OnNaN == NaNFail {
+		return &NaNError{Simulation: job.Simulation, Subset: job.Subset, Run: job.Run, Anomaly: a}
+	}
+	if !e.flagged[v] {
+		e.flagged[v] = true
+		e.anomalies = append(e.anomalies, a)
+	}
+	return nil
+}
+
+func (e *Engine) agentField(slot, f int) (unsafe.Pointer, int, uintptr, FieldInfo) {
+	at := e.agentTypes[slot]
+	base, n := e.agents[slot].current()
+	return base, n, at.size, at.fields[f]
+}
+
+func (e *Engine) agentsAny(slot int) any { return e.agents[slot].records() }

@@ -1,0 +1,70 @@
+package gds
+
+// Kind is the type of a state variable, parameter or signal.
+type Kind uint8
+
+// The kinds of values a model can hold.
+const (
+	KindFloat  Kind = iota + 1 // float64
+	KindInt                    // int64
+	KindBool                   // bool
+	KindString                 // string
+	KindVec                    // []float64 of any length
+	KindAgents                 // a slice of a user struct (agent records)
+	KindList                   // a list of emitted values (append signals)
+	KindCustom                 // a user type with a custom reducer (signals)
+)
+
+var kindNames = [...]string{
+	KindFloat:  "float",
+	KindInt:    "int",
+	KindBool:   "bool",
+	KindString: "string",
+	KindVec:    "vector",
+	KindAgents: "agents",
+	KindList:   "list",
+	KindCustom: "custom",
+}
+
+// String returns the name used for the kind in configs and messages.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "invalid"
+}
+
+// Rule is how the values that several policies emit for one signal in one
+// PSUB are combined. Values are combined in policy order.
+type Rule uint8
+
+// The built-in aggregation rules. Sum is the default, as in cadCAD.
+const (
+	Sum     Rule = iota // a + b (element-wise for vectors)
+	Product             // a * b
+	Min                 // the smallest value
+	Max                 // the largest value
+	Last                // the value of the last policy that emitted
+	Concat              // vectors only: the emitted vectors joined in policy order
+)
+
+var ruleNames = [...]string{Sum: "sum", Product: "product", Min: "min", Max: "max", Last: "last", Concat: "concat"}
+
+// String returns the rule's name as written in model files.
+func (r Rule) String() string {
+	if int(r) < len(ruleNames) {
+		return ruleNames[r]
+	}
+	return "invalid"
+}
+
+// ParseRule returns the rule with the given name (sum, product, min, max,
+// last, concat).
+func ParseRule(name string) (Rule, bool) {
+	for i, n := range ruleNames {
+		if n == name {
+			return Rule(i), true
+		}
+	}
+	return 0, false
+}

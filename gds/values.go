@@ -1,0 +1,354 @@
+package gds
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+)
+
+// Params holds the value of every parameter of a model for one job.
+type Params struct {
+	m *Model
+	f []float64
+	i []int64
+	b []bool
+	s []string
+	v [][]float64
+}
+
+// Defaults returns the model's parameters at their default values.
+func (m *Model) Defaults() *Params {
+	p := &Params{
+		m: m,
+		f: make([]float64, m.pshape[KindFloat]),
+		i: make([]int64, m.pshape[KindInt]),
+		b: make([]bool, m.pshape[KindBool]),
+		s: make([]string, m.pshape[KindString]),
+		v: make([][]float64, m.pshape[KindVec]),
+	}
+	for i, d := range m.b.params {
+		p.store(i, d.def)
+	}
+	return p
+}
+
+func (p *Params) store(id int, val any) {
+	d := p.m.b.params[id]
+	switch d.kind {
+	case KindFloat:
+		p.f[d.slot] = val.(float64)
+	case KindInt:
+		p.i[d.slot] = val.(int64)
+	case KindBool:
+		p.b[d.slot] = val.(bool)
+	case KindString:
+		p.s[d.slot] = val.(string)
+	case KindVec:
+		p.v[d.slot] = append([]float64(nil), val.([]float64)...)
+	}
+}
+
+// Clone returns an independent copy.
+func (p *Params) Clone() *Params {
+	q := &Params{m: p.m,
+		f: append([]float64(nil), p.f...),
+		i: append([]int64(nil), p.i...),
+		b: append([]bool(nil), p.b...),
+		s: append([]string(nil), p.s...),
+		v: make([][]float64, len(p.v)),
+	}
+	for i, v := range p.v {
+		q.v[i] = append([]float64(nil), v...)
+	}
+	return q
+}
+
+// Set sets the named parameter from a config value: float64, int64 (or
+// int), bool, string, or a []float64 / []any of numbers for vectors. An
+// integer is accepted for a float parameter; a float is accepted for an int
+// parameter only if it is integral.
+func (p *Params) Set(name string, val any) error {
+	for id, d := range p.m.b.params {
+		if d.name != name {
+			continue
+		}
+		cv, err := convert(val, d.kind)
+		if err != nil {
+			return fmt.Errorf("parameter %q: %w", name, err)
+		}
+		p.store(id, cv)
+		return nil
+	}
+	return fmt.Errorf("model %q has no parameter %q%s", p.m.name, name, suggest(name, paramNames(p.m)))
+}
+
+// Get returns the named parameter's value (float64, int64, bool, string or
+// []float64).
+func (p *Params) Get(name string) (any, bool) {
+	for _, d := range p.m.b.params {
+		if d.name == name {
+			switch d.kind {
+			case KindFloat:
+				return p.f[d.slot], true
+			case KindInt:
+				return p.i[d.slot], true
+			case KindBool:
+				return p.b[d.slot], true
+			case KindString:
+				return p.s[d.slot], true
+			case KindVec:
+				return p.v[d.slot], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// State holds an initial value for every state variable of a model.
+type State struct {
+	m    *Model
+	vals []any // by variable id
+}
+
+// InitialState returns the model's declared initial state.
+func (m *Model) InitialState() *State {
+	s := &State{m: m, vals: make([]any, len(m.b.vars))}
+	for i, v := range m.b.vars {
+		s.vals[i] = v.init
+	}
+	return s
+}
+
+// Set overrides the initial value of the named variable from a config value
+// (see Params.Set for the conversions). Agent populations take a slice of
+// the record type, or a list of tables whose keys are field names.
+func (s *State) Set(name string, val any) error {
+	for id, v := range s.m.b.vars {
+		if v.name != name {
+			continue
+		}
+		var cv any
+		var err error
+		if v.kind == KindAgents {
+			cv, err = convertAgents(val, v.agents)
+		} else {
+			cv, err = convert(val, v.kind)
+		}
+		if err != nil {
+			return fmt.Errorf("initial state %q: %w", name, err)
+		}
+		s.vals[id] = cv
+		return nil
+	}
+	return fmt.Errorf("model %q has no state variable %q%s", s.m.name, name, suggest(name, varNames(s.m)))
+}
+
+// Get returns the named variable's initial value.
+func (s *State) Get(name string) (any, bool) {
+	for id, v := range s.m.b.vars {
+		if v.name == name {
+			return s.vals[id], true
+		}
+	}
+	return nil, false
+}
+
+func convert(val any, kind Kind) (any, error) {
+	switch kind {
+	case KindFloat:
+		switch x := val.(type) {
+		case float64:
+			return x, nil
+		case int64:
+			return float64(x), nil
+		case int:
+			return float64(x), nil
+		}
+	case KindInt:
+		switch x := val.(type) {
+		case int64:
+			return x, nil
+		case int:
+			return int64(x), nil
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return int64(x), nil
+			}
+			return nil, fmt.Errorf("want an integer, got %v", x)
+		}
+	case KindBool:
+		if x, ok := val.(bool); ok {
+			return x, nil
+		}
+	case KindString:
+		if x, ok := val.(string); ok {
+			return x, nil
+		}
+	case KindVec:
+		switch x := val.(type) {
+		case []float64:
+			return append([]float64(nil), x...), nil
+		case []any:
+			out := make([]float64, len(x))
+			for i, e := range x {
+				f, err := convert(e, KindFloat)
+				if err != nil {
+					return nil, fmt.Errorf("element %d: want a number, got %s", i, describe(e))
+				}
+				out[i] = f.(float64)
+			}
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("want %s, got %s", kindWant(kind), describe(val))
+}
+
+func kindWant(k Kind) string {
+	switch k {
+	case KindFloat:
+		return "a number"
+	case KindInt:
+		return "an integer"
+	case KindBool:
+		return "true or false"
+	case KindString:
+		return "a string"
+	case KindVec:
+		return "a list of numbers"
+	}
+	return k.String()
+}
+
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nothing"
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case []any:
+		return fmt.Sprintf("a list %v", x)
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%v (%T)", v, v)
+}
+
+// convertAgents accepts []T or a list of tables keyed by field name.
+func convertAgents(val any, at *agentsType) (any, error) {
+	gt := at.goType.(reflect.Type)
+	rv := reflect.ValueOf(val)
+	if rv.Kind() == reflect.Slice && rv.Type().Elem() == gt {
+		out := reflect.MakeSlice(rv.Type(), rv.Len(), rv.Len())
+		reflect.Copy(out, rv)
+		return out.Interface(), nil
+	}
+	list, ok := val.([]any)
+	if !ok {
+		if ms, ok2 := val.([]map[string]any); ok2 {
+			for _, m := range ms {
+				list = append(list, m)
+			}
+		} else {
+			return nil, fmt.Errorf("want a list of agent tables, got %s", describe(val))
+		}
+	}
+	out := reflect.MakeSlice(reflect.SliceOf(gt), len(list), len(list))
+	for i, e := range list {
+		tab, ok := e.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("agent %d: want a table, got %s", i, describe(e))
+		}
+		rec := out.Index(i)
+		for key, fv := range tab {
+			fi := -1
+			for j, f := range at.fields {
+				if f.Name == key {
+					fi = j
+				}
+			}
+			if fi < 0 {
+				return nil, fmt.Errorf("agent %d: no field %q", i, key)
+			}
+			f := at.fields[fi]
+			cv, err := convert(fv, f.Kind)
+			if err != nil {
+				return nil, fmt.Errorf("agent %d, field %q: %w", i, key, err)
+			}
+			dst := fieldValue(rec, gt, f)
+			switch f.Kind {
+			case KindFloat:
+				dst.SetFloat(cv.(float64))
+			case KindInt:
+				dst.SetInt(cv.(int64))
+			case KindBool:
+				dst.SetBool(cv.(bool))
+			case KindString:
+				dst.SetString(cv.(string))
+			}
+		}
+	}
+	return out.Interface(), nil
+}
+
+func fieldValue(rec reflect.Value, gt reflect.Type, f FieldInfo) reflect.Value {
+	for i := 0; i < gt.NumField(); i++ {
+		if gt.Field(i).Offset == f.offset && gt.Field(i).IsExported() {
+			return rec.Field(i)
+		}
+	}
+	panic("gds: agent field not found")
+}
+
+func paramNames(m *Model) []string {
+	out := make([]string, len(m.params))
+	for i, p := range m.params {
+		out[i] = p.Name
+	}
+	return out
+}
+
+func varNames(m *Model) []string {
+	out := make([]string, len(m.vars))
+	for i, v := range m.vars {
+		out[i] = v.Name
+	}
+	return out
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest known name, or a
+// list of the known names when there are few.
+func suggest(name string, known []string) string {
+	best, bestD := "", 1<<30
+	for _, k := range known {
+		if d := editDistance(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best != "" && bestD <= max(2, len(name)/3) {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	if len(known) > 0 && len(known) <= 8 {
+		return fmt.Sprintf(" (it has %v)", known)
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,46 @@
+// Package predatorprey is the Lotka-Volterra predator-prey model with seeded
+// noise, as the pp model of the peer benchmarks: two populations, one PSUB,
+// two policies and two updates.
+package predatorprey
+
+import (
+	"math"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Name is the model's registered name.
+const Name = "predator_prey"
+
+// New builds the model.
+func New() (*gds.Model, error) {
+	b := gds.NewBuilder(Name)
+	prey := b.Float("prey", 10, gds.Doc("prey population"))
+	pred := b.Float("predator", 10, gds.Doc("predator population"))
+
+	alpha := b.ParamFloat("alpha", 1.1, "prey birth rate")
+	beta := b.ParamFloat("beta", 0.4, "predation rate")
+	gamma := b.ParamFloat("gamma", 0.4, "predator death rate")
+	delta := b.ParamFloat("delta", 0.1, "predator growth per prey eaten")
+	dt := b.ParamFloat("dt", 0.01, "time step of the Euler scheme")
+	noise := b.ParamFloat("noise", 0.05, "scale of the multiplicative noise")
+
+	dPrey := b.FloatSignal("d_prey", gds.Sum)
+	dPred := b.FloatSignal("d_predator", gds.Sum)
+
+	b.PSUB("populations",
+		gds.Policy("prey", func(c *gds.Ctx) {
+			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
+			d := (alpha.Get(c)*x - beta.Get(c)*x*y) * h
+			dPrey.Emit(c, d+noise.Get(c)*x*c.Rand.NormFloat64()*math.Sqrt(h))
+		}),
+		gds.Policy("predator", func(c *gds.Ctx) {
+			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
+			d := (delta.Get(c)*x*y - gamma.Get(c)*y) * h
+			dPred.Emit(c, d+noise.Get(c)*y*c.Rand.NormFloat64()*math.Sqrt(h))
+		}),
+		prey.Update(func(c *gds.Ctx) float64 { return max(prey.Get(c)+dPrey.Get(c), 0) }),
+		pred.Update(func(c *gds.Ctx) float64 { return max(pred.Get(c)+dPred.Get(c), 0) }),
+	)
+	return b.Build()
+}
