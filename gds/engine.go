@@ -214,7 +214,7 @@ type Engine struct {
 	vecs       []vecBuf
 	agents     []agentCell
 	agentTypes []*agentsType
-	sig    signals
+	sig        signals
 
 	lagF [][]float64
 	lagI [][]int64

@@ -513,4 +513,3 @@ type vecLenError struct {
 func (e vecLenError) Error() string {
 	return "signal " + e.signal + ": sum of vectors of different lengths (" + strconv.Itoa(e.have) + " and " + strconv.Itoa(e.got) + ")"
 }
-
