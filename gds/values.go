@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+
+	"github.com/statecraft/statecraft/internal/names"
 )
 
 // Params holds the value of every parameter of a model for one job.
@@ -79,7 +81,7 @@ func (p *Params) Set(name string, val any) error {
 		p.store(id, cv)
 		return nil
 	}
-	return fmt.Errorf("model %q has no parameter %q%s", p.m.name, name, suggest(name, paramNames(p.m)))
+	return fmt.Errorf("model %q has no parameter %q%s", p.m.name, name, names.Suggest(name, paramNames(p.m)))
 }
 
 // Get returns the named parameter's value (float64, int64, bool, string or
@@ -140,7 +142,7 @@ func (s *State) Set(name string, val any) error {
 		s.vals[id] = cv
 		return nil
 	}
-	return fmt.Errorf("model %q has no state variable %q%s", s.m.name, name, suggest(name, varNames(s.m)))
+	return fmt.Errorf("model %q has no state variable %q%s", s.m.name, name, names.Suggest(name, varNames(s.m)))
 }
 
 // Get returns the named variable's initial value.
@@ -315,40 +317,3 @@ func varNames(m *Model) []string {
 	return out
 }
 
-// suggest returns ` (did you mean "x"?)` for the closest known name, or a
-// list of the known names when there are few.
-func suggest(name string, known []string) string {
-	best, bestD := "", 1<<30
-	for _, k := range known {
-		if d := editDistance(name, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best != "" && bestD <= max(2, len(name)/3) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	if len(known) > 0 && len(known) <= 8 {
-		return fmt.Sprintf(" (it has %v)", known)
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}

@@ -1,0 +1,529 @@
+// Package configs holds the experiment configs of the reference models,
+// embedded in the binary, and the loader that parses and validates
+// experiment configs strictly: unknown keys, wrong types and bad values are
+// errors that name the file, line and key.
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/statecraft/statecraft/internal/names"
+)
+
+// Experiment is a decoded experiment config. See docs/config.md.
+type Experiment struct {
+	// Description says what the experiment is for (optional).
+	Description string `toml:"description"`
+	// Model is a registered model name.
+	Model string `toml:"model"`
+	// Timesteps is the number of timesteps per run (> 0).
+	Timesteps int `toml:"timesteps"`
+	// Runs is the number of Monte Carlo runs per sweep point (> 0, default 1).
+	Runs int `toml:"runs"`
+	// Seed is the master seed; every job's stream derives from it.
+	Seed int64 `toml:"seed"`
+	// Workers is the size of the worker pool (> 0; default GOMAXPROCS).
+	Workers int `toml:"workers"`
+	// CommonRandomNumbers makes every scenario see the same random streams
+	// for the same (subset, run) (default true).
+	CommonRandomNumbers *bool `toml:"common_random_numbers"`
+	// OnNaN is what a NaN or ±Inf in an update does: fail (default), flag
+	// or ignore.
+	OnNaN string `toml:"on_nan"`
+	// Params sets parameters: a scalar for a fixed value, a list to sweep.
+	Params map[string]any `toml:"params"`
+	// Sweep says how list-valued parameters combine.
+	Sweep Sweep `toml:"sweep"`
+	// InitialState overrides initial values of state variables.
+	InitialState map[string]any `toml:"initial_state"`
+	// Scenarios are A/B variants, one simulation each.
+	Scenarios []Scenario `toml:"scenarios"`
+	// Output says where and how rows are written.
+	Output Output `toml:"output"`
+
+	// Source is the file the config came from ("embedded:NAME" for
+	// embedded configs); errors are reported against it.
+	Source string `toml:"-"`
+	// Text is the config's text after --set overrides, stored in the
+	// dataset's metadata.
+	Text string `toml:"-"`
+}
+
+// Sweep configures the parameter sweep.
+type Sweep struct {
+	// Mode is zip (lists of length 1 or n, paired by position), grid (the
+	// cartesian product) or points (the explicit Points table).
+	Mode string `toml:"mode"`
+	// Points are explicit sweep points (mode points), each a table of
+	// parameter values over the Params defaults.
+	Points []map[string]any `toml:"points"`
+}
+
+// Scenario is an A/B variant.
+type Scenario struct {
+	// Name labels the variant.
+	Name string `toml:"name"`
+	// Model replaces the experiment's model (same state variables).
+	Model string `toml:"model"`
+	// Params override the experiment's params, key by key.
+	Params map[string]any `toml:"params"`
+	// InitialState overrides the experiment's initial state, key by key.
+	InitialState map[string]any `toml:"initial_state"`
+}
+
+// Output configures the dataset.
+type Output struct {
+	// Dir is the dataset directory (default out/<config name>).
+	Dir string `toml:"dir"`
+	// Format is parquet (default), arrow or csv.
+	Format string `toml:"format"`
+	// Compression is snappy (default), zstd or none (parquet and arrow).
+	Compression string `toml:"compression"`
+	// DropSubsteps records only the last substep of each timestep.
+	DropSubsteps bool `toml:"drop_substeps"`
+	// Every records only every k-th timestep (default 1).
+	Every int `toml:"every"`
+	// FinalOnly records only the final state of each run.
+	FinalOnly bool `toml:"final_only"`
+	// Variables lists the state variables to write (default all).
+	Variables []string `toml:"variables"`
+	// RowGroupRows is the target number of rows per row group (default 65536).
+	RowGroupRows int `toml:"row_group_rows"`
+}
+
+// Defaults applied by Load.
+const (
+	DefaultRowGroupRows = 65536
+)
+
+// Error is a config problem at a place in a file.
+type Error struct {
+	File string // the config file, or "embedded:NAME", or "--set"
+	Line int    // 1-based; 0 when unknown
+	Col  int    // 1-based; 0 when unknown
+	Key  string // the dotted key, when known
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Col > 0 {
+			fmt.Fprintf(&b, ":%d", e.Col)
+		}
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		fmt.Fprintf(&b, "key %q: ", e.Key)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads and validates the config file at path, applying --set
+// overrides ("key=value", value in TOML syntax; a bare word is a string).
+func Load(path string, sets ...string) (*Experiment, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("config %s: no such file", path)
+		}
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return Parse(path, data, sets...)
+}
+
+// Parse decodes and validates config text; source names it in errors.
+func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
+	x, err := decode(source, data)
+	if err != nil {
+		return nil, err
+	}
+	text := string(data)
+	if len(sets) > 0 {
+		tree := map[string]any{}
+		if _, err := toml.Decode(string(data), &tree); err != nil {
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+		for _, s := range sets {
+			if err := applySet(tree, s); err != nil {
+				return nil, err
+			}
+		}
+		var buf bytes.Buffer
+		if err := toml.NewEncoder(&buf).Encode(tree); err != nil {
+			return nil, &Error{File: "--set", Msg: err.Error()}
+		}
+		text = buf.String()
+		if x, err = decode(source+" (with --set)", buf.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	x.Source = source
+	x.Text = text
+	if err := x.validate(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+var tomlLineRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+func decode(source string, data []byte) (*Experiment, error) {
+	var x Experiment
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&x)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: source, Line: pe.Position.Line, Col: pe.Position.Col, Key: pe.LastKey, Msg: pe.Message}
+		}
+		if m := tomlLineRe.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &Error{File: source, Line: line, Key: m[2], Msg: friendlyType(m[3])}
+		}
+		return nil, &Error{File: source, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
+	}
+	if !md.IsDefined("runs") {
+		x.Runs = 1
+	} else if x.Runs <= 0 {
+		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"runs"}), Key: "runs", Msg: fmt.Sprintf("must be > 0, got %d", x.Runs)}
+	}
+	if !md.IsDefined("model") {
+		return nil, &Error{File: source, Key: "model", Msg: "missing: name the model to run"}
+	}
+	if !md.IsDefined("timesteps") {
+		return nil, &Error{File: source, Key: "timesteps", Msg: "missing: the number of timesteps per run"}
+	}
+	if x.Timesteps <= 0 {
+		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"timesteps"}), Key: "timesteps", Msg: fmt.Sprintf("must be > 0, got %d", x.Timesteps)}
+	}
+	if md.IsDefined("workers") && x.Workers <= 0 {
+		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"workers"}), Key: "workers", Msg: fmt.Sprintf("must be > 0, got %d", x.Workers)}
+	}
+	if md.IsDefined("output", "every") && x.Output.Every <= 0 {
+		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
+	}
+	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
+		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
+	}
+	for key, choices := range map[string][]string{
+		"on_nan":             {"fail", "flag", "ignore"},
+		"sweep.mode":         {"zip", "grid", "points"},
+		"output.format":      {"parquet", "arrow", "csv"},
+		"output.compression": {"snappy", "zstd", "none"},
+	} {
+		path := strings.Split(key, ".")
+		if !md.IsDefined(path...) {
+			continue
+		}
+		v := x.choice(key)
+		if !contains(choices, v) {
+			return nil, &Error{File: source, Line: keyLine(data, toml.Key(path)), Key: key, Msg: fmt.Sprintf("must be one of %s, got %q", strings.Join(choices, ", "), v)}
+		}
+	}
+	x.defaults()
+	return &x, nil
+}
+
+func (x *Experiment) choice(key string) string {
+	switch key {
+	case "on_nan":
+		return x.OnNaN
+	case "sweep.mode":
+		return x.Sweep.Mode
+	case "output.format":
+		return x.Output.Format
+	case "output.compression":
+		return x.Output.Compression
+	}
+	return ""
+}
+
+func (x *Experiment) defaults() {
+	if x.OnNaN == "" {
+		x.OnNaN = "fail"
+	}
+	if x.Sweep.Mode == "" {
+		x.Sweep.Mode = "zip"
+		if len(x.Sweep.Points) > 0 {
+			x.Sweep.Mode = "points"
+		}
+	}
+	if x.Output.Format == "" {
+		x.Output.Format = "parquet"
+	}
+	if x.Output.Compression == "" {
+		x.Output.Compression = "snappy"
+	}
+	if x.Output.Every == 0 {
+		x.Output.Every = 1
+	}
+	if x.Output.RowGroupRows == 0 {
+		x.Output.RowGroupRows = DefaultRowGroupRows
+	}
+	if x.CommonRandomNumbers == nil {
+		t := true
+		x.CommonRandomNumbers = &t
+	}
+}
+
+// validate checks what decoding cannot: relations between keys.
+func (x *Experiment) validate() error {
+	e := func(key, format string, args ...any) error {
+		return &Error{File: x.Source, Line: keyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if x.Model == "" {
+		return e("model", "must name a model")
+	}
+	if x.Sweep.Mode == "points" && len(x.Sweep.Points) == 0 {
+		return e("sweep.points", "mode points needs at least one point")
+	}
+	if x.Sweep.Mode != "points" && len(x.Sweep.Points) > 0 {
+		return e("sweep.points", "points are used only with mode = \"points\" (mode is %q)", x.Sweep.Mode)
+	}
+	if x.Output.FinalOnly && (x.Output.DropSubsteps || x.Output.Every > 1) {
+		return e("output.final_only", "final_only records one row per run; drop it or drop_substeps/every")
+	}
+	names := map[string]bool{}
+	for i, s := range x.Scenarios {
+		if s.Name == "" {
+			return e("scenarios", "scenario %d has no name", i)
+		}
+		if names[s.Name] {
+			return e("scenarios", "two scenarios named %q", s.Name)
+		}
+		names[s.Name] = true
+	}
+	seen := map[string]bool{}
+	for _, v := range x.Output.Variables {
+		if seen[v] {
+			return e("output.variables", "variable %q listed twice", v)
+		}
+		seen[v] = true
+	}
+	return nil
+}
+
+// Name is the config's name: the file's base name without extension.
+func (x *Experiment) Name() string {
+	n := strings.TrimPrefix(x.Source, "embedded:")
+	n = filepath.Base(n)
+	return strings.TrimSuffix(n, filepath.Ext(n))
+}
+
+// ErrorAt returns an *Error located at key in the config's text, for
+// problems found after loading (unknown parameters, type mismatches).
+func (x *Experiment) ErrorAt(key, format string, args ...any) error {
+	return &Error{File: x.Source, Line: keyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func friendlyType(msg string) string {
+	re := regexp.MustCompile(`incompatible types: TOML value has type (\S+); destination has type (\S+)`)
+	if m := re.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("want %s, got %s", article(m[2]), article(m[1]))
+	}
+	return msg
+}
+
+func article(t string) string {
+	switch t {
+	case "integer", "int", "int64":
+		return "an integer"
+	case "float", "float64":
+		return "a number"
+	case "string":
+		return "a string"
+	case "bool", "boolean":
+		return "true or false"
+	case "array", "slice":
+		return "a list"
+	case "table", "hash", "struct", "map":
+		return "a table"
+	}
+	return t
+}
+
+// schema lists the keys of each table, for unknown-key hints.
+var schema = map[string][]string{
+	"":              {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output"},
+	"sweep":         {"mode", "points"},
+	"output":        {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows"},
+	"scenarios":     {"name", "model", "params", "initial_state"},
+	"sweep.points":  nil,
+	"initial_state": nil,
+}
+
+func knownKeys(k toml.Key) string {
+	parent := ""
+	if len(k) > 1 {
+		parts := []string{}
+		for _, p := range k[:len(k)-1] {
+			if _, err := strconv.Atoi(p); err == nil {
+				continue
+			}
+			parts = append(parts, p)
+		}
+		parent = strings.Join(parts, ".")
+	}
+	keys, ok := schema[parent]
+	if !ok {
+		return ""
+	}
+	last := k[len(k)-1]
+	best, bestD := "", 1<<30
+	for _, c := range keys {
+		if d := names.Distance(last, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best != "" && bestD <= 2 {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	sorted := append([]string(nil), keys...)
+	sort.Strings(sorted)
+	where := "at the top level"
+	if parent != "" {
+		where = "in [" + parent + "]"
+	}
+	return fmt.Sprintf("; known keys %s: %s", where, strings.Join(sorted, ", "))
+}
+
+// keyLine finds the line of a key in TOML text: a best effort that follows
+// table headers and key = value lines. It returns 0 when not found.
+func keyLine(data []byte, k toml.Key) int {
+	var clean []string
+	for _, p := range k {
+		if _, err := strconv.Atoi(p); err == nil {
+			continue // array indices do not appear in the text
+		}
+		clean = append(clean, p)
+	}
+	if len(clean) == 0 {
+		return 0
+	}
+	header := ""
+	first := 0
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimSpace(raw)
+		if strings.HasPrefix(line, "[") {
+			h := strings.Trim(line, "[] \t")
+			if j := strings.Index(h, "]"); j >= 0 {
+				h = h[:j]
+			}
+			header = strings.TrimSpace(h)
+			if header == strings.Join(clean, ".") && first == 0 {
+				first = i + 1
+			}
+			continue
+		}
+		eq := strings.Index(line, "=")
+		if eq < 0 {
+			continue
+		}
+		key := strings.Trim(strings.TrimSpace(line[:eq]), `"'`)
+		full := key
+		if header != "" {
+			full = header + "." + key
+		}
+		if full == strings.Join(clean, ".") {
+			return i + 1
+		}
+		// a key inside an inline table or array of tables: match the last
+		// piece under its parent table
+		if len(clean) > 1 && header == strings.Join(clean[:len(clean)-1], ".") && key == clean[len(clean)-1] {
+			return i + 1
+		}
+		if len(clean) > 1 && key == clean[len(clean)-2] && strings.Contains(line[eq:], clean[len(clean)-1]) {
+			return i + 1
+		}
+	}
+	return first
+}
+
+// applySet applies one --set override to the decoded tree.
+func applySet(tree map[string]any, set string) error {
+	eq := strings.Index(set, "=")
+	if eq <= 0 {
+		return &Error{File: "--set", Msg: fmt.Sprintf("%q: want key=value (for example timesteps=80 or params.alpha=[0.9,1.05])", set)}
+	}
+	key, raw := strings.TrimSpace(set[:eq]), strings.TrimSpace(set[eq+1:])
+	path := strings.Split(key, ".")
+	for _, p := range path {
+		if p == "" {
+			return &Error{File: "--set", Key: key, Msg: "empty key segment"}
+		}
+	}
+	var v struct{ V any }
+	if _, err := toml.Decode("V = "+raw, &v); err != nil {
+		if raw == "" || strings.ContainsAny(raw, "[]{}\"'=") {
+			return &Error{File: "--set", Key: key, Msg: fmt.Sprintf("value %q is not TOML: %v", raw, strings.TrimPrefix(err.Error(), "toml: "))}
+		}
+		v.V = raw // a bare word is a string
+	}
+	node := tree
+	for i, p := range path[:len(path)-1] {
+		switch next := node[p].(type) {
+		case map[string]any:
+			node = next
+		case []map[string]any:
+			if i+1 >= len(path)-1 {
+				return &Error{File: "--set", Key: key, Msg: fmt.Sprintf("%q is a list of tables; address an entry as %s.N.key", p, p)}
+			}
+			idx, err := strconv.Atoi(path[i+1])
+			if err != nil || idx < 0 || idx >= len(next) {
+				return &Error{File: "--set", Key: key, Msg: fmt.Sprintf("%q has %d entries; %q is not an index", p, len(next), path[i+1])}
+			}
+			return setIn(next[idx], path[i+2:], v.V, key)
+		case nil:
+			m := map[string]any{}
+			node[p] = m
+			node = m
+		default:
+			return &Error{File: "--set", Key: key, Msg: fmt.Sprintf("%q is not a table", strings.Join(path[:i+1], "."))}
+		}
+	}
+	node[path[len(path)-1]] = v.V
+	return nil
+}
+
+func setIn(node map[string]any, path []string, v any, key string) error {
+	for _, p := range path[:len(path)-1] {
+		next, ok := node[p].(map[string]any)
+		if !ok {
+			if node[p] != nil {
+				return &Error{File: "--set", Key: key, Msg: fmt.Sprintf("%q is not a table", p)}
+			}
+			next = map[string]any{}
+			node[p] = next
+		}
+		node = next
+	}
+	node[path[len(path)-1]] = v
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+

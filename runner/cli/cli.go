@@ -1,0 +1,347 @@
+// Package cli is the statecraft command: run, validate, models, version.
+// It is a package so that users can build their own binary that registers
+// their models (models.Register) and then calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/models"
+	"github.com/statecraft/statecraft/runner"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1   // the run failed (a job, the disk)
+	ExitUsage       = 2   // bad flags, bad config
+	ExitInterrupted = 130 // Ctrl-C
+)
+
+const usage = `statecraft runs cadCAD-style simulations described by TOML experiment configs.
+
+Usage:
+  statecraft run CONFIG|NAME [flags]   run an experiment, write its dataset
+  statecraft validate CONFIG|NAME      load, expand and build; report jobs and rows
+  statecraft models                    list the registered models
+  statecraft configs                   list the embedded experiment configs
+  statecraft version                   print the version
+
+CONFIG is a TOML file; NAME is an embedded config (see 'statecraft configs'),
+for example: statecraft run predator_prey
+
+Run 'statecraft COMMAND --help' for a command's flags.
+`
+
+// Main runs the command line args (without the program name) and returns
+// the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return MainContext(ctx, args, stdout, stderr)
+}
+
+// MainContext is Main with a context whose cancellation interrupts a run.
+func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout, stderr)
+	case "models":
+		return cmdModels(rest, stdout, stderr)
+	case "configs":
+		return cmdConfigs(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "statecraft %s\n", runner.ProgramVersion())
+		return ExitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "statecraft: unknown command %q\n\n%s", cmd, usage)
+	return ExitUsage
+}
+
+// setFlags collects repeated --set key=value flags.
+type setFlags []string
+
+func (s *setFlags) String() string     { return strings.Join(*s, " ") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+// parse parses flags that may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: statecraft %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// loadConfig reads a config file, or an embedded config by name.
+func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
+	if st, err := os.Stat(arg); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("config %s is a directory, not a TOML file", arg)
+		}
+		return configs.Load(arg, sets...)
+	}
+	if _, err := configs.EmbeddedText(arg); err == nil {
+		return configs.LoadEmbedded(arg, sets...)
+	}
+	if strings.HasSuffix(arg, ".toml") || strings.ContainsRune(arg, os.PathSeparator) {
+		return nil, fmt.Errorf("config %s: no such file", arg)
+	}
+	return nil, fmt.Errorf("%q is neither a config file nor an embedded config (embedded: %s)", arg, strings.Join(configs.Embedded(), ", "))
+}
+
+// parseShard parses "i/n".
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(strings.TrimSpace(a))
+	n, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("--shard %q: want i/n, for example 0/4", s)
+	}
+	if n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want 0 <= i < n and n >= 1", s)
+	}
+	return i, n, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", "run CONFIG|NAME [--out DIR] [--workers N] [--shard i/n] [--set key=value ...] [--overwrite] [--quiet]", stderr)
+	out := fs.String("out", "", "dataset directory (default: the config's output.dir)")
+	workers := fs.Int("workers", 0, "worker goroutines (default: the config's workers, or all cores)")
+	shard := fs.String("shard", "", "run shard i of n of the jobs, as i/n")
+	var sets setFlags
+	fs.Var(&sets, "set", "override a config key with a TOML value, e.g. --set timesteps=80 --set params.alpha=[0.9,1.05] (repeatable)")
+	overwrite := fs.Bool("overwrite", false, "replace the dataset in a non-empty output directory")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	pos, err := parse(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "statecraft run: want one CONFIG or NAME, got %d arguments\n", len(pos))
+		fs.Usage()
+		return ExitUsage
+	}
+	opt := runner.Options{Dir: *out, Overwrite: *overwrite}
+	if fs.Lookup("workers") != nil && flagSet(fs, "workers") {
+		if *workers <= 0 {
+			fmt.Fprintf(stderr, "statecraft run: --workers must be > 0, got %d\n", *workers)
+			return ExitUsage
+		}
+		opt.Workers = *workers
+	}
+	if *shard != "" {
+		if opt.Shard, opt.Shards, err = parseShard(*shard); err != nil {
+			fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+			return ExitUsage
+		}
+	}
+	x, err := loadConfig(pos[0], sets)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+		return ExitUsage
+	}
+	plan, err := runner.NewPlan(x)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+		return ExitUsage
+	}
+	var bar *progressLine
+	if !*quiet && isTerminal(stderr) {
+		bar = &progressLine{w: stderr}
+		opt.Progress = bar.update
+	}
+	res, err := runner.Run(ctx, plan, opt)
+	bar.clear()
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "statecraft run: interrupted; no dataset was written")
+			return ExitInterrupted
+		}
+		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+		if res != nil {
+			fmt.Fprintf(stderr, "statecraft run: the dataset in %s is incomplete: see %s\n", res.Dir, res.Manifest)
+		}
+		return ExitFailure
+	}
+	if !*quiet {
+		rate := float64(res.Rows) / res.Elapsed.Seconds()
+		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %.2fs (%s rows/s); manifest %s\n",
+			res.Rows, res.Jobs, res.Dir, res.Elapsed.Seconds(), human(rate), res.Manifest)
+		if n := len(res.Anomalies); n > 0 {
+			a := res.Anomalies[0]
+			fmt.Fprintf(stdout, "flagged %d NaN/Inf values; first: job (simulation %d, subset %d, run %d) timestep %d substep %d: %q = %v\n",
+				n, a.Simulation, a.Subset, a.Run, a.Timestep, a.Substep, a.Var, a.Value)
+		}
+	}
+	return ExitOK
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			found = true
+		}
+	})
+	return found
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("validate", "validate CONFIG|NAME [--set key=value ...]", stderr)
+	var sets setFlags
+	fs.Var(&sets, "set", "override a config key with a TOML value (repeatable)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "statecraft validate: want one CONFIG or NAME, got %d arguments\n", len(pos))
+		return ExitUsage
+	}
+	x, err := loadConfig(pos[0], sets)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
+		return ExitUsage
+	}
+	plan, err := runner.NewPlan(x)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", x.Source)
+	for _, s := range plan.Sims {
+		name := s.Name
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(stdout, "  simulation %d (%s): model %s (hash %s), %d subsets × %d runs\n", s.Index, name, s.Model.Name(), s.Model.Hash(), len(s.Points), x.Runs)
+	}
+	fmt.Fprintf(stdout, "  jobs: %d, rows per job: %d, rows: %d\n", plan.Jobs(), plan.RowsPerRun, plan.Rows())
+	var cols []string
+	for _, f := range plan.Schema(nil).Fields() {
+		cols = append(cols, f.Name+" "+runner.TypeName(f.Type))
+	}
+	fmt.Fprintf(stdout, "  columns: %s\n", strings.Join(cols, ", "))
+	return ExitOK
+}
+
+func cmdModels(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("models", "models", stderr)
+	if _, err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	for _, e := range models.Entries() {
+		fmt.Fprintf(stdout, "%-16s %s\n", e.Name, e.Doc)
+	}
+	return ExitOK
+}
+
+func cmdConfigs(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("configs", "configs", stderr)
+	if _, err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	for _, n := range configs.Embedded() {
+		fmt.Fprintln(stdout, n)
+	}
+	return ExitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progressLine draws one self-rewriting status line on a terminal.
+type progressLine struct {
+	w    io.Writer
+	last int
+}
+
+func (p *progressLine) update(pr runner.Progress) {
+	rate := float64(pr.Rows) / max(pr.Elapsed.Seconds(), 1e-9)
+	eta := "?"
+	if pr.JobsDone > 0 {
+		left := time.Duration(float64(pr.Elapsed) * float64(pr.Jobs-pr.JobsDone) / float64(pr.JobsDone))
+		eta = left.Round(100 * time.Millisecond).String()
+	}
+	line := fmt.Sprintf("jobs %d/%d  rows %s  %s rows/s  ETA %s", pr.JobsDone, pr.Jobs, human(float64(pr.Rows)), human(rate), eta)
+	pad := ""
+	if n := p.last - len(line); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", line, pad)
+	p.last = len(line)
+}
+
+func (p *progressLine) clear() {
+	if p == nil || p.last == 0 {
+		return
+	}
+	fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.last))
+}
+
+// human formats a count with a k/M/G suffix.
+func human(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%.2fG", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}

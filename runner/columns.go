@@ -1,0 +1,450 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Schema returns the dataset's Arrow schema: the five id columns, the
+// varying parameters, then the state variables.
+func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
+	fields := []arrow.Field{
+		{Name: "simulation", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "subset", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "run", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "timestep", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "substep", Type: arrow.PrimitiveTypes.Int32},
+	}
+	for _, pc := range p.ParamCols {
+		fields = append(fields, arrow.Field{Name: pc.Name, Type: arrowType(pc.Kind, nil)})
+	}
+	for _, v := range p.Vars {
+		fields = append(fields, arrow.Field{Name: v.Name, Type: arrowType(v.Kind, v.Fields)})
+	}
+	var md *arrow.Metadata
+	if len(meta) > 0 {
+		keys, vals := make([]string, 0, len(meta)), make([]string, 0, len(meta))
+		for _, k := range sortedKeysS(meta) {
+			keys, vals = append(keys, k), append(vals, meta[k])
+		}
+		m := arrow.NewMetadata(keys, vals)
+		md = &m
+	}
+	return arrow.NewSchema(fields, md)
+}
+
+func arrowType(k gds.Kind, fields []gds.FieldInfo) arrow.DataType {
+	switch k {
+	case gds.KindFloat:
+		return arrow.PrimitiveTypes.Float64
+	case gds.KindInt:
+		return arrow.PrimitiveTypes.Int64
+	case gds.KindBool:
+		return arrow.FixedWidthTypes.Boolean
+	case gds.KindString:
+		return arrow.BinaryTypes.String
+	case gds.KindVec:
+		return arrow.ListOf(arrow.PrimitiveTypes.Float64)
+	case gds.KindAgents:
+		sf := make([]arrow.Field, len(fields))
+		for i, f := range fields {
+			sf[i] = arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)}
+		}
+		return arrow.ListOf(arrow.StructOf(sf...))
+	}
+	panic(fmt.Sprintf("runner: no Arrow type for kind %s", k))
+}
+
+// TypeName is the type of a column as written in manifest.json:
+// int32, int64, float64, bool, string, list<float64> or
+// list<struct<name: type, ...>>.
+func TypeName(t arrow.DataType) string {
+	switch t := t.(type) {
+	case *arrow.Int32Type:
+		return "int32"
+	case *arrow.Int64Type:
+		return "int64"
+	case *arrow.Float64Type:
+		return "float64"
+	case *arrow.BooleanType:
+		return "bool"
+	case *arrow.StringType:
+		return "string"
+	case *arrow.ListType:
+		return "list<" + TypeName(t.Elem()) + ">"
+	case *arrow.StructType:
+		parts := make([]string, t.NumFields())
+		for i, f := range t.Fields() {
+			parts[i] = f.Name + ": " + TypeName(f.Type)
+		}
+		return "struct<" + strings.Join(parts, ", ") + ">"
+	}
+	return t.String()
+}
+
+// batch accumulates rows column by column in plain Go slices; flushing
+// hands them to Arrow without copying numeric data. Appending a row does
+// no per-value interface call and, once the slices have grown to the batch
+// size, no allocation.
+type batch struct {
+	plan   *Plan
+	schema *arrow.Schema
+	n      int
+
+	sim, sub, run, sst []int32
+	ts                 []int64
+
+	params []*paramCol
+	f      []*floatCol
+	i      []*intCol
+	b      []*boolCol
+	s      []*stringCol
+	v      []*vecCol
+	a      []*agentCol
+	cols   []column // in schema order, after the id columns
+}
+
+type column interface {
+	truncate(n int)
+	array(mem memory.Allocator, lo, hi int) arrow.Array
+}
+
+type floatCol struct {
+	slot int
+	vals []float64
+}
+type intCol struct {
+	slot int
+	vals []int64
+}
+type boolCol struct {
+	slot int
+	vals []bool
+}
+type stringCol struct {
+	slot int
+	vals []string
+}
+type vecCol struct {
+	slot    int
+	offsets []int32 // len n+1
+	vals    []float64
+}
+type agentCol struct {
+	slot    int
+	fields  []gds.FieldInfo
+	offsets []int32
+	f       [][]float64 // by field index (nil for other kinds)
+	i       [][]int64
+	b       [][]bool
+	s       [][]string
+}
+
+// paramCol holds a varying parameter; cur is the current job's value.
+type paramCol struct {
+	info gds.ParamInfo
+	cur  any
+	f    floatCol
+	i    intCol
+	b    boolCol
+	s    stringCol
+	v    vecCol
+}
+
+func newBatch(p *Plan, schema *arrow.Schema) *batch {
+	b := &batch{plan: p, schema: schema}
+	for _, pi := range p.ParamCols {
+		pc := &paramCol{info: pi}
+		pc.v.offsets = []int32{0}
+		b.params = append(b.params, pc)
+		b.cols = append(b.cols, pc)
+	}
+	for _, v := range p.Vars {
+		switch v.Kind {
+		case gds.KindFloat:
+			c := &floatCol{slot: v.Slot}
+			b.f, b.cols = append(b.f, c), append(b.cols, c)
+		case gds.KindInt:
+			c := &intCol{slot: v.Slot}
+			b.i, b.cols = append(b.i, c), append(b.cols, c)
+		case gds.KindBool:
+			c := &boolCol{slot: v.Slot}
+			b.b, b.cols = append(b.b, c), append(b.cols, c)
+		case gds.KindString:
+			c := &stringCol{slot: v.Slot}
+			b.s, b.cols = append(b.s, c), append(b.cols, c)
+		case gds.KindVec:
+			c := &vecCol{slot: v.Slot, offsets: []int32{0}}
+			b.v, b.cols = append(b.v, c), append(b.cols, c)
+		case gds.KindAgents:
+			c := &agentCol{slot: v.Slot, fields: v.Fields, offsets: []int32{0}}
+			c.f, c.i = make([][]float64, len(v.Fields)), make([][]int64, len(v.Fields))
+			c.b, c.s = make([][]bool, len(v.Fields)), make([][]string, len(v.Fields))
+			b.a, b.cols = append(b.a, c), append(b.cols, c)
+		}
+	}
+	return b
+}
+
+// setJob sets the values of the parameter columns for the coming rows.
+func (b *batch) setJob(params *gds.Params) {
+	for _, pc := range b.params {
+		pc.cur, _ = params.Get(pc.info.Name)
+	}
+}
+
+// Record appends one row.
+func (b *batch) Record(r *gds.Row) error {
+	b.sim = append(b.sim, int32(r.Simulation))
+	b.sub = append(b.sub, int32(r.Subset))
+	b.run = append(b.run, int32(r.Run))
+	b.ts = append(b.ts, int64(r.Timestep))
+	b.sst = append(b.sst, int32(r.Substep))
+	for _, pc := range b.params {
+		pc.append()
+	}
+	if len(b.f) > 0 {
+		fl := r.Floats()
+		for _, c := range b.f {
+			c.vals = append(c.vals, fl[c.slot])
+		}
+	}
+	if len(b.i) > 0 {
+		in := r.Ints()
+		for _, c := range b.i {
+			c.vals = append(c.vals, in[c.slot])
+		}
+	}
+	if len(b.b) > 0 {
+		bo := r.Bools()
+		for _, c := range b.b {
+			c.vals = append(c.vals, bo[c.slot])
+		}
+	}
+	if len(b.s) > 0 {
+		st := r.Strings()
+		for _, c := range b.s {
+			c.vals = append(c.vals, st[c.slot])
+		}
+	}
+	for _, c := range b.v {
+		c.vals = append(c.vals, r.Vec(c.slot)...)
+		c.offsets = append(c.offsets, int32(len(c.vals)))
+	}
+	for _, c := range b.a {
+		for k, f := range c.fields {
+			switch f.Kind {
+			case gds.KindFloat:
+				c.f[k] = r.AppendAgentFloats(c.f[k], c.slot, k)
+			case gds.KindInt:
+				c.i[k] = r.AppendAgentInts(c.i[k], c.slot, k)
+			case gds.KindBool:
+				c.b[k] = r.AppendAgentBools(c.b[k], c.slot, k)
+			case gds.KindString:
+				c.s[k] = r.AppendAgentStrings(c.s[k], c.slot, k)
+			}
+		}
+		c.offsets = append(c.offsets, c.offsets[len(c.offsets)-1]+int32(r.AgentCount(c.slot)))
+	}
+	b.n++
+	return nil
+}
+
+func (pc *paramCol) append() {
+	switch pc.info.Kind {
+	case gds.KindFloat:
+		pc.f.vals = append(pc.f.vals, pc.cur.(float64))
+	case gds.KindInt:
+		pc.i.vals = append(pc.i.vals, pc.cur.(int64))
+	case gds.KindBool:
+		pc.b.vals = append(pc.b.vals, pc.cur.(bool))
+	case gds.KindString:
+		pc.s.vals = append(pc.s.vals, pc.cur.(string))
+	case gds.KindVec:
+		pc.v.vals = append(pc.v.vals, pc.cur.([]float64)...)
+		pc.v.offsets = append(pc.v.offsets, int32(len(pc.v.vals)))
+	}
+}
+
+func (pc *paramCol) col() column {
+	switch pc.info.Kind {
+	case gds.KindFloat:
+		return &pc.f
+	case gds.KindInt:
+		return &pc.i
+	case gds.KindBool:
+		return &pc.b
+	case gds.KindString:
+		return &pc.s
+	}
+	return &pc.v
+}
+
+func (pc *paramCol) truncate(n int) { pc.col().truncate(n) }
+func (pc *paramCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
+	return pc.col().array(mem, lo, hi)
+}
+
+// truncate drops the rows from n on (a failed job's rows).
+func (b *batch) truncate(n int) {
+	b.sim, b.sub, b.run, b.ts, b.sst = b.sim[:n], b.sub[:n], b.run[:n], b.ts[:n], b.sst[:n]
+	for _, c := range b.cols {
+		c.truncate(n)
+	}
+	b.n = n
+}
+
+// record builds an Arrow record of rows [lo, hi). Numeric columns share
+// the batch's memory: write the record before the batch changes.
+func (b *batch) record(mem memory.Allocator, lo, hi int) arrow.Record {
+	arrs := make([]arrow.Array, 0, 5+len(b.cols))
+	arrs = append(arrs, int32Array(b.sim[lo:hi]), int32Array(b.sub[lo:hi]), int32Array(b.run[lo:hi]),
+		int64Array(b.ts[lo:hi]), int32Array(b.sst[lo:hi]))
+	for _, c := range b.cols {
+		arrs = append(arrs, c.array(mem, lo, hi))
+	}
+	rec := array.NewRecord(b.schema, arrs, int64(hi-lo))
+	for _, a := range arrs {
+		a.Release()
+	}
+	return rec
+}
+
+func (c *floatCol) truncate(n int) { c.vals = c.vals[:n] }
+func (c *intCol) truncate(n int)   { c.vals = c.vals[:n] }
+func (c *boolCol) truncate(n int)  { c.vals = c.vals[:n] }
+func (c *stringCol) truncate(n int) {
+	clear(c.vals[n:])
+	c.vals = c.vals[:n]
+}
+func (c *vecCol) truncate(n int) {
+	c.vals = c.vals[:c.offsets[n]]
+	c.offsets = c.offsets[:n+1]
+}
+func (c *agentCol) truncate(n int) {
+	end := c.offsets[n]
+	for k := range c.fields {
+		switch c.fields[k].Kind {
+		case gds.KindFloat:
+			c.f[k] = c.f[k][:end]
+		case gds.KindInt:
+			c.i[k] = c.i[k][:end]
+		case gds.KindBool:
+			c.b[k] = c.b[k][:end]
+		case gds.KindString:
+			clear(c.s[k][end:])
+			c.s[k] = c.s[k][:end]
+		}
+	}
+	c.offsets = c.offsets[:n+1]
+}
+
+func (c *floatCol) array(_ memory.Allocator, lo, hi int) arrow.Array { return float64Array(c.vals[lo:hi]) }
+func (c *intCol) array(_ memory.Allocator, lo, hi int) arrow.Array   { return int64Array(c.vals[lo:hi]) }
+func (c *boolCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
+	return boolArray(mem, c.vals[lo:hi])
+}
+func (c *stringCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
+	return stringArray(mem, c.vals[lo:hi])
+}
+
+func (c *vecCol) array(_ memory.Allocator, lo, hi int) arrow.Array {
+	offs, base := rebase(c.offsets[lo : hi+1])
+	child := float64Array(c.vals[base : base+int(offs[len(offs)-1])])
+	defer child.Release()
+	return listArray(arrow.ListOf(arrow.PrimitiveTypes.Float64), offs, child.Data(), hi-lo)
+}
+
+func (c *agentCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
+	offs, base := rebase(c.offsets[lo : hi+1])
+	end := base + int(offs[len(offs)-1])
+	children := make([]arrow.ArrayData, len(c.fields))
+	sf := make([]arrow.Field, len(c.fields))
+	for k, f := range c.fields {
+		var a arrow.Array
+		switch f.Kind {
+		case gds.KindFloat:
+			a = float64Array(c.f[k][base:end])
+		case gds.KindInt:
+			a = int64Array(c.i[k][base:end])
+		case gds.KindBool:
+			a = boolArray(mem, c.b[k][base:end])
+		case gds.KindString:
+			a = stringArray(mem, c.s[k][base:end])
+		}
+		children[k] = a.Data()
+		sf[k] = arrow.Field{Name: f.Name, Type: a.DataType()}
+		defer a.Release()
+	}
+	st := arrow.StructOf(sf...)
+	sd := array.NewData(st, end-base, []*memory.Buffer{nil}, children, 0, 0)
+	defer sd.Release()
+	return listArray(arrow.ListOf(st), offs, sd, hi-lo)
+}
+
+// rebase returns offsets shifted to start at 0, and the original start.
+func rebase(offs []int32) ([]int32, int) {
+	base := offs[0]
+	out := make([]int32, len(offs))
+	for i, o := range offs {
+		out[i] = o - base
+	}
+	return out, int(base)
+}
+
+func listArray(t arrow.DataType, offs []int32, child arrow.ArrayData, n int) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(offs))}, []arrow.ArrayData{child}, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+func bytesOf[T int32 | int64 | float64](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+func primitive[T int32 | int64 | float64](t arrow.DataType, s []T) arrow.Array {
+	d := array.NewData(t, len(s), []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(s))}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+func int32Array(s []int32) arrow.Array     { return primitive(arrow.PrimitiveTypes.Int32, s) }
+func int64Array(s []int64) arrow.Array     { return primitive(arrow.PrimitiveTypes.Int64, s) }
+func float64Array(s []float64) arrow.Array { return primitive(arrow.PrimitiveTypes.Float64, s) }
+
+func boolArray(mem memory.Allocator, s []bool) arrow.Array {
+	bb := array.NewBooleanBuilder(mem)
+	defer bb.Release()
+	bb.AppendValues(s, nil)
+	return bb.NewArray()
+}
+
+func stringArray(mem memory.Allocator, s []string) arrow.Array {
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	sb.AppendValues(s, nil)
+	return sb.NewArray()
+}
+
+func sortedKeysS(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}

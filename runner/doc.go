@@ -1,0 +1,16 @@
+// Package runner expands an experiment into jobs and runs them on a pool of
+// workers, writing a dataset of part files and a manifest.
+//
+// The flow is one-way: a configs.Experiment becomes a Plan (models
+// resolved, sweeps and scenarios expanded, one job per simulation × subset
+// × run, each with its own random stream); Run hands the plan's jobs (or a
+// shard's share) to workers; each worker runs its jobs with its own
+// gds.Engine, records rows into its own column batch, and flushes full
+// batches as row groups into its own part files, written under temporary
+// names and renamed when the run completes. manifest.json is written last.
+//
+// Memory is bounded by workers × batch size. A job that fails (a panic in a
+// block, a NaN) loses its rows, never another job's: rows of the job in
+// progress stay in the batch until the job ends, and a job that outgrows
+// the batch spills into a part file of its own that a failure deletes.
+package runner

@@ -1,0 +1,145 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
+
+// Version is the program version written into every dataset. Release
+// builds set it with -ldflags "-X github.com/statecraft/statecraft/runner.Version=v1.2.3";
+// otherwise it comes from the module's build information.
+var Version = ""
+
+// ProgramVersion returns Version, or the build's module version and VCS
+// revision.
+func ProgramVersion() string {
+	if Version != "" {
+		return Version
+	}
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += "+" + s.Value[:12]
+			}
+		}
+	}
+	return v
+}
+
+// datasetMeta is the key-value metadata of every part file.
+func datasetMeta(p *Plan) map[string]string {
+	m0 := p.Sims[0].Model
+	return map[string]string{
+		"statecraft.model":      m0.Name(),
+		"statecraft.model_hash": m0.Hash(),
+		"statecraft.seed":       strconv.FormatInt(p.Config.Seed, 10),
+		"statecraft.version":    ProgramVersion(),
+		"statecraft.config":     p.Config.Text,
+	}
+}
+
+// Manifest is the content of manifest.json.
+type Manifest struct {
+	Program    string         `json:"program"`
+	Version    string         `json:"version"`
+	Created    string         `json:"created"`
+	Complete   bool           `json:"complete"`
+	Config     ManifestConfig `json:"config"`
+	Model      ManifestModel  `json:"model"`
+	Sims       []ManifestSim  `json:"simulations"`
+	Seed       int64          `json:"seed"`
+	Shard      int            `json:"shard"`
+	Shards     int            `json:"shards"`
+	Jobs       int            `json:"jobs"`
+	TotalJobs  int            `json:"total_jobs"`
+	Rows       int64          `json:"rows"`
+	RowsPerRun int            `json:"rows_per_run"`
+	Format     string         `json:"format"`
+	Columns    []Column       `json:"columns"`
+	Files      []FileInfo     `json:"files"`
+	Failed     []JobFailure   `json:"failed_jobs"`
+	Anomalies  []JobAnomaly   `json:"anomalies"`
+	ElapsedSec float64        `json:"elapsed_seconds"`
+}
+
+// ManifestConfig is the resolved experiment config.
+type ManifestConfig struct {
+	Source string `json:"source"`
+	Text   string `json:"text"`
+}
+
+// ManifestModel names the model and its structural hash.
+type ManifestModel struct {
+	Name string `json:"name"`
+	Hash string `json:"hash"`
+}
+
+// ManifestSim describes one simulation.
+type ManifestSim struct {
+	Index   int    `json:"index"`
+	Name    string `json:"name,omitempty"`
+	Model   string `json:"model"`
+	Hash    string `json:"hash"`
+	Subsets int    `json:"subsets"`
+}
+
+// Column is a dataset column and its type.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// writeManifest writes the manifest under a temporary name and renames it:
+// its presence means the dataset is final.
+func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (string, error) {
+	m0 := p.Sims[0].Model
+	man := Manifest{
+		Program: "statecraft", Version: ProgramVersion(), Created: time.Now().UTC().Format(time.RFC3339),
+		Complete: len(res.Failed) == 0,
+		Config:   ManifestConfig{Source: p.Config.Source, Text: p.Config.Text},
+		Model:    ManifestModel{Name: m0.Name(), Hash: m0.Hash()},
+		Seed:     p.Config.Seed, Shard: ds.shard, Shards: ds.shards,
+		Jobs: res.Jobs, TotalJobs: p.Jobs(), Rows: res.Rows, RowsPerRun: p.RowsPerRun,
+		Format: p.Config.Output.Format, Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
+		ElapsedSec: res.Elapsed.Seconds(),
+	}
+	if man.Files == nil {
+		man.Files = []FileInfo{}
+	}
+	if man.Failed == nil {
+		man.Failed = []JobFailure{}
+	}
+	if man.Anomalies == nil {
+		man.Anomalies = []JobAnomaly{}
+	}
+	for _, s := range p.Sims {
+		man.Sims = append(man.Sims, ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})
+	}
+	for _, f := range schema.Fields() {
+		man.Columns = append(man.Columns, Column{Name: f.Name, Type: TypeName(f.Type)})
+	}
+	data, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("manifest: %w", err)
+	}
+	path := filepath.Join(ds.dir, ds.manifestName())
+	tmp := filepath.Join(ds.dir, "."+ds.manifestName()+".tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return "", fmt.Errorf("manifest: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("manifest: %w", err)
+	}
+	return path, nil
+}

@@ -1,0 +1,393 @@
+package runner
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/models"
+)
+
+// Plan is an experiment expanded into jobs: every simulation (A/B
+// variant) with its model, sweep points and initial state, the columns of
+// the dataset, and the numbering of jobs.
+type Plan struct {
+	Config *configs.Experiment
+	Sims   []Sim
+	// ParamCols are the parameters whose value varies between jobs; they
+	// become dataset columns, in model declaration order.
+	ParamCols []gds.ParamInfo
+	// Vars are the state variables written, in model declaration order.
+	Vars []gds.VarInfo
+	// Schedule and OnNaN apply to every job.
+	Schedule gds.Schedule
+	OnNaN    gds.NaNMode
+	// RowsPerRun is the number of rows each job writes.
+	RowsPerRun int
+
+	simStart []int // index of each simulation's first job
+	jobs     int
+}
+
+// Sim is one simulation: an A/B variant of the experiment.
+type Sim struct {
+	Index  int
+	Name   string // the scenario's name, or "" without scenarios
+	Model  *gds.Model
+	Points []*gds.Params // one per subset
+	Init   *gds.State
+}
+
+// JobSpec identifies one job of a plan.
+type JobSpec struct {
+	Index                   int // position in the plan, 0..Jobs-1
+	Simulation, Subset, Run int
+}
+
+// Jobs returns the number of jobs.
+func (p *Plan) Jobs() int { return p.jobs }
+
+// Rows returns the number of rows the whole experiment writes.
+func (p *Plan) Rows() int64 { return int64(p.jobs) * int64(p.RowsPerRun) }
+
+// Job returns the ids of job i: jobs are numbered by simulation, then
+// subset, then run.
+func (p *Plan) Job(i int) JobSpec {
+	s := sort.Search(len(p.simStart), func(k int) bool { return p.simStart[k] > i }) - 1
+	r := i - p.simStart[s]
+	runs := p.Config.Runs
+	return JobSpec{Index: i, Simulation: s, Subset: r / runs, Run: r%runs + 1}
+}
+
+// GDSJob returns the engine's job for spec.
+func (p *Plan) GDSJob(spec JobSpec) *gds.Job {
+	sim := &p.Sims[spec.Simulation]
+	return &gds.Job{
+		Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+		Timesteps: p.Config.Timesteps,
+		Params:    sim.Points[spec.Subset],
+		Init:      sim.Init,
+		Seed:      JobSeed(uint64(p.Config.Seed), spec, *p.Config.CommonRandomNumbers),
+		Schedule:  p.Schedule,
+		OnNaN:     p.OnNaN,
+	}
+}
+
+// JobSeed derives a job's random stream from the master seed and the job's
+// ids. With common random numbers the stream depends on (subset, run)
+// only, so every simulation of an A/B experiment faces the same luck.
+func JobSeed(master uint64, j JobSpec, crn bool) [2]uint64 {
+	h := mix(master ^ 0x5eed5eed5eed5eed)
+	if !crn {
+		h = mix(h + uint64(j.Simulation) + 1)
+	}
+	h = mix(h + uint64(j.Subset) + 0x9e3779b97f4a7c15)
+	h = mix(h + uint64(j.Run))
+	return [2]uint64{h, mix(h ^ 0xda942042e4dd58b5)}
+}
+
+// mix is the splitmix64 finalizer.
+func mix(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// NewPlan resolves the experiment's models and expands it into jobs.
+func NewPlan(x *configs.Experiment) (*Plan, error) {
+	p := &Plan{Config: x}
+	switch x.OnNaN {
+	case "flag":
+		p.OnNaN = gds.NaNFlag
+	case "ignore":
+		p.OnNaN = gds.NaNIgnore
+	default:
+		p.OnNaN = gds.NaNFail
+	}
+	p.Schedule = gds.Schedule{DropSubsteps: x.Output.DropSubsteps, Every: x.Output.Every, FinalOnly: x.Output.FinalOnly}
+
+	scenarios := x.Scenarios
+	if len(scenarios) == 0 {
+		scenarios = []configs.Scenario{{}}
+	}
+	for i, sc := range scenarios {
+		key := "model"
+		name := x.Model
+		if sc.Model != "" {
+			key, name = fmt.Sprintf("scenarios.%d.model", i), sc.Model
+		}
+		m, err := models.Lookup(name)
+		if err != nil {
+			return nil, x.ErrorAt(key, "%v", err)
+		}
+		sim := Sim{Index: i, Name: sc.Name, Model: m}
+		if i > 0 {
+			if err := sameVars(p.Sims[0].Model, m); err != nil {
+				return nil, x.ErrorAt(key, "scenario %q: %v", sc.Name, err)
+			}
+		}
+		if sim.Points, err = sweep(x, m, merge(x.Params, sc.Params), i); err != nil {
+			return nil, err
+		}
+		sim.Init = m.InitialState()
+		for _, name := range sortedKeys(merge(x.InitialState, sc.InitialState)) {
+			val := merge(x.InitialState, sc.InitialState)[name]
+			if err := sim.Init.Set(name, val); err != nil {
+				key := "initial_state." + name
+				if _, ok := sc.InitialState[name]; ok {
+					key = fmt.Sprintf("scenarios.%d.initial_state.%s", i, name)
+				}
+				return nil, x.ErrorAt(key, "%v", err)
+			}
+		}
+		p.simStart = append(p.simStart, p.jobs)
+		p.jobs += len(sim.Points) * x.Runs
+		p.Sims = append(p.Sims, sim)
+	}
+
+	m0 := p.Sims[0].Model
+	if len(x.Output.Variables) == 0 {
+		p.Vars = m0.Vars()
+	} else {
+		want := map[string]bool{}
+		for _, v := range x.Output.Variables {
+			if _, ok := m0.Var(v); !ok {
+				return nil, x.ErrorAt("output.variables", "model %q has no state variable %q%s", m0.Name(), v, names.Suggest(v, varNames(m0)))
+			}
+			want[v] = true
+		}
+		for _, v := range m0.Vars() {
+			if want[v.Name] {
+				p.Vars = append(p.Vars, v)
+			}
+		}
+	}
+	p.ParamCols = varyingParams(p.Sims)
+	p.RowsPerRun = rowsPerRun(x.Timesteps, m0.PSUBs(), p.Schedule)
+	return p, nil
+}
+
+// rowsPerRun counts the rows a job records.
+func rowsPerRun(T, S int, s gds.Schedule) int {
+	if s.FinalOnly {
+		return 1
+	}
+	every := max(s.Every, 1)
+	per := S
+	if s.DropSubsteps {
+		per = 1
+	}
+	return 1 + (T/every)*per
+}
+
+func merge(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func varNames(m *gds.Model) []string {
+	var out []string
+	for _, v := range m.Vars() {
+		out = append(out, v.Name)
+	}
+	return out
+}
+
+func paramNames(m *gds.Model) []string {
+	var out []string
+	for _, p := range m.Params() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// sameVars checks that two models have the same state variables, so that
+// their rows share one schema.
+func sameVars(a, b *gds.Model) error {
+	av, bv := a.Vars(), b.Vars()
+	for i := 0; i < max(len(av), len(bv)); i++ {
+		switch {
+		case i >= len(av):
+			return fmt.Errorf("model %q has state variable %q that model %q lacks; A/B models must have the same state variables", b.Name(), bv[i].Name, a.Name())
+		case i >= len(bv):
+			return fmt.Errorf("model %q lacks state variable %q of model %q; A/B models must have the same state variables", b.Name(), av[i].Name, a.Name())
+		case av[i].Name != bv[i].Name || av[i].Kind != bv[i].Kind || !reflect.DeepEqual(av[i].Fields, bv[i].Fields):
+			return fmt.Errorf("state variable %d is %s %q in model %q but %s %q in model %q; A/B models must have the same state variables",
+				i+1, av[i].Kind, av[i].Name, a.Name(), bv[i].Kind, bv[i].Name, b.Name())
+		}
+	}
+	return nil
+}
+
+// sweepValues splits a config value into the values it sweeps: a list for
+// scalar parameters, a list of lists for vector parameters.
+func sweepValues(kind gds.Kind, v any) ([]any, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return []any{v}, false
+	}
+	if kind == gds.KindVec {
+		if len(list) > 0 {
+			if _, nested := list[0].([]any); nested {
+				return list, true
+			}
+		}
+		return []any{v}, false
+	}
+	return list, true
+}
+
+// sweep expands one simulation's parameters into sweep points.
+func sweep(x *configs.Experiment, m *gds.Model, params map[string]any, sim int) ([]*gds.Params, error) {
+	keyOf := func(name string) string {
+		if sim < len(x.Scenarios) {
+			if _, ok := x.Scenarios[sim].Params[name]; ok {
+				return fmt.Sprintf("scenarios.%d.params.%s", sim, name)
+			}
+		}
+		return "params." + name
+	}
+	base := m.Defaults()
+	type swept struct {
+		name string
+		vals []any
+	}
+	var lists []swept
+	// Parameters in model declaration order, so that sweeps are
+	// deterministic whatever the order of keys in the file.
+	for _, name := range sortedKeys(params) {
+		if _, ok := m.Param(name); !ok {
+			return nil, x.ErrorAt(keyOf(name), "model %q has no parameter %q%s", m.Name(), name, names.Suggest(name, paramNames(m)))
+		}
+	}
+	for _, pi := range m.Params() {
+		v, ok := params[pi.Name]
+		if !ok {
+			continue
+		}
+		vals, isList := sweepValues(pi.Kind, v)
+		if isList && len(vals) == 0 {
+			return nil, x.ErrorAt(keyOf(pi.Name), "an empty list sweeps nothing; give at least one value")
+		}
+		for _, val := range vals {
+			if err := base.Clone().Set(pi.Name, val); err != nil {
+				return nil, x.ErrorAt(keyOf(pi.Name), "%v", err)
+			}
+		}
+		if !isList {
+			_ = base.Set(pi.Name, vals[0])
+			continue
+		}
+		lists = append(lists, swept{pi.Name, vals})
+	}
+
+	var points []*gds.Params
+	switch x.Sweep.Mode {
+	case "zip":
+		n := 1
+		for _, l := range lists {
+			n = max(n, len(l.vals))
+		}
+		var bad []string
+		for _, l := range lists {
+			if len(l.vals) != 1 && len(l.vals) != n {
+				bad = append(bad, fmt.Sprintf("%s has %d", l.name, len(l.vals)))
+			}
+		}
+		if len(bad) > 0 {
+			var all []string
+			for _, l := range lists {
+				all = append(all, fmt.Sprintf("%s (%d)", l.name, len(l.vals)))
+			}
+			return nil, x.ErrorAt("sweep.mode", "zip sweep: every list must have length 1 or %d, but %s (lists: %s)", n, strings.Join(bad, ", "), strings.Join(all, ", "))
+		}
+		for i := 0; i < n; i++ {
+			pt := base.Clone()
+			for _, l := range lists {
+				_ = pt.Set(l.name, l.vals[min(i, len(l.vals)-1)])
+			}
+			points = append(points, pt)
+		}
+	case "grid":
+		idx := make([]int, len(lists))
+		for {
+			pt := base.Clone()
+			for k, l := range lists {
+				_ = pt.Set(l.name, l.vals[idx[k]])
+			}
+			points = append(points, pt)
+			k := len(lists) - 1 // the last parameter varies fastest
+			for ; k >= 0; k-- {
+				idx[k]++
+				if idx[k] < len(lists[k].vals) {
+					break
+				}
+				idx[k] = 0
+			}
+			if k < 0 {
+				break
+			}
+		}
+	case "points":
+		if len(lists) > 0 {
+			return nil, x.ErrorAt(keyOf(lists[0].name), "a list in params with sweep mode points: give swept values in sweep.points, or use mode zip or grid")
+		}
+		for i, table := range x.Sweep.Points {
+			pt := base.Clone()
+			for _, name := range sortedKeys(table) {
+				if err := pt.Set(name, table[name]); err != nil {
+					return nil, x.ErrorAt("sweep.points", "point %d: %v", i, err)
+				}
+			}
+			points = append(points, pt)
+		}
+	}
+	return points, nil
+}
+
+// varyingParams returns the parameters whose value is not the same in every
+// job: they become dataset columns.
+func varyingParams(sims []Sim) []gds.ParamInfo {
+	var out []gds.ParamInfo
+	for _, pi := range sims[0].Model.Params() {
+		var first any
+		varies, seen := false, false
+		for _, s := range sims {
+			if _, ok := s.Model.Param(pi.Name); !ok {
+				continue
+			}
+			for _, pt := range s.Points {
+				v, _ := pt.Get(pi.Name)
+				if !seen {
+					first, seen = v, true
+				} else if !reflect.DeepEqual(first, v) {
+					varies = true
+				}
+			}
+		}
+		if varies {
+			out = append(out, pi)
+		}
+	}
+	return out
+}

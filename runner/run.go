@@ -1,0 +1,612 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Options control one execution of a plan.
+type Options struct {
+	// Dir is the dataset directory (default: the config's output.dir, or
+	// out/<config name>).
+	Dir string
+	// Workers is the size of the pool (default: the config's workers, or
+	// GOMAXPROCS).
+	Workers int
+	// Shard and Shards select a deterministic share of the jobs: job i runs
+	// in shard i mod Shards. Shards 0 or 1 runs everything.
+	Shard, Shards int
+	// Overwrite removes the dataset files a previous run left in Dir (only
+	// files Statecraft writes; with shards, only this shard's).
+	Overwrite bool
+	// Progress, if set, is called about every ProgressEvery from another
+	// goroutine, and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is a snapshot of a running experiment.
+type Progress struct {
+	JobsDone, Jobs int
+	Rows           int64
+	Elapsed        time.Duration
+}
+
+// Result describes a finished execution.
+type Result struct {
+	Dir       string
+	Manifest  string // path of the manifest file
+	Jobs      int    // jobs run by this shard
+	Rows      int64  // rows written by this shard
+	Files     []FileInfo
+	Failed    []JobFailure
+	Anomalies []JobAnomaly
+	Elapsed   time.Duration
+}
+
+// FileInfo is a part file of the dataset.
+type FileInfo struct {
+	Name string `json:"name"`
+	Rows int64  `json:"rows"`
+}
+
+// JobFailure is a job that did not finish; its rows are not in the dataset.
+type JobFailure struct {
+	Simulation int            `json:"simulation"`
+	Subset     int            `json:"subset"`
+	Run        int            `json:"run"`
+	Params     map[string]any `json:"params"`
+	Error      string         `json:"error"`
+}
+
+// JobAnomaly is a NaN or ±Inf flagged in a job (on_nan = "flag").
+type JobAnomaly struct {
+	Simulation int `json:"simulation"`
+	Subset     int `json:"subset"`
+	Run        int `json:"run"`
+	gds.Anomaly
+}
+
+// JobsFailedError reports that some jobs failed; the others' rows were
+// written and the manifest says the dataset is incomplete.
+type JobsFailedError struct {
+	Failed []JobFailure
+	Jobs   int
+}
+
+func (e *JobsFailedError) Error() string {
+	f := e.Failed[0]
+	more := ""
+	if len(e.Failed) > 1 {
+		more = fmt.Sprintf(" (and %d more; see the manifest)", len(e.Failed)-1)
+	}
+	return fmt.Sprintf("%d of %d jobs failed; first: %s; parameters %s%s", len(e.Failed), e.Jobs, f.Error, fmtParams(f.Params), more)
+}
+
+func fmtParams(p map[string]any) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// ShardJobs returns the indices of the jobs of shard i of n.
+func (p *Plan) ShardJobs(i, n int) []int {
+	if n <= 1 {
+		n, i = 1, 0
+	}
+	var out []int
+	for j := i; j < p.jobs; j += n {
+		out = append(out, j)
+	}
+	return out
+}
+
+// Run executes the plan's jobs (or a shard of them) on a worker pool and
+// writes the dataset. If ctx is cancelled, the part files are removed and
+// no manifest is written; the error is ctx's. If some jobs fail, the others
+// are written, the manifest lists the failures, and the error is a
+// *JobsFailedError.
+func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
+	start := time.Now()
+	x := p.Config
+	dir := opt.Dir
+	if dir == "" {
+		dir = x.Output.Dir
+	}
+	if dir == "" {
+		dir = filepath.Join("out", x.Name())
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = x.Workers
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	shards, shard := max(opt.Shards, 1), opt.Shard
+	if shard < 0 || shard >= shards {
+		return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", shard, shards)
+	}
+	format, ok := formats[x.Output.Format]
+	if !ok {
+		return nil, fmt.Errorf("output format %q: want parquet, arrow or csv", x.Output.Format)
+	}
+	ds := &dataset{dir: dir, shard: shard, shards: shards, ext: format.ext}
+	if err := ds.prepare(opt.Overwrite); err != nil {
+		return nil, err
+	}
+
+	jobs := p.ShardJobs(shard, shards)
+	workers = max(1, min(workers, len(jobs)))
+	schema := p.Schema(datasetMeta(p))
+	res := &Result{Dir: dir, Jobs: len(jobs)}
+
+	var (
+		next     atomic.Int64
+		jobsDone atomic.Int64
+		rows     atomic.Int64
+		mu       sync.Mutex
+	)
+	stopProgress := startProgress(opt, len(jobs), &jobsDone, &rows, start)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	ws := make([]*worker, workers)
+	for w := range ws {
+		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
+			opts: writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
+			engines: map[*gds.Model]*gds.Engine{}}
+		wk.batch = newBatch(p, schema)
+		ws[w] = wk
+		g.Go(func() error {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(jobs) || gctx.Err() != nil {
+					return wk.finish()
+				}
+				spec := p.Job(jobs[k])
+				n, anomalies, jobErr, err := wk.run(gctx, spec)
+				if err != nil {
+					return err // I/O failure or cancellation: stop everything
+				}
+				mu.Lock()
+				if jobErr != nil {
+					res.Failed = append(res.Failed, JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+						Params: p.paramValues(spec), Error: jobErr.Error()})
+				}
+				for _, a := range anomalies {
+					res.Anomalies = append(res.Anomalies, JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run, Anomaly: a})
+				}
+				mu.Unlock()
+				rows.Add(n)
+				jobsDone.Add(1)
+			}
+		})
+	}
+	err := g.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	stopProgress()
+	if err != nil {
+		for _, wk := range ws {
+			wk.abort()
+		}
+		ds.removeTemps()
+		return nil, err
+	}
+	for _, wk := range ws {
+		res.Files = append(res.Files, wk.files...)
+	}
+	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Name < res.Files[j].Name })
+	sort.Slice(res.Failed, func(i, j int) bool { return lessIDs(res.Failed[i].Simulation, res.Failed[i].Subset, res.Failed[i].Run, res.Failed[j].Simulation, res.Failed[j].Subset, res.Failed[j].Run) })
+	sort.Slice(res.Anomalies, func(i, j int) bool {
+		a, b := res.Anomalies[i], res.Anomalies[j]
+		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)
+	})
+	res.Rows = rows.Load()
+	if err := ds.commit(res.Files); err != nil {
+		ds.removeTemps()
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	if res.Manifest, err = writeManifest(ds, p, res, schema); err != nil {
+		return nil, err
+	}
+	if len(res.Failed) > 0 {
+		return res, &JobsFailedError{Failed: res.Failed, Jobs: len(jobs)}
+	}
+	return res, nil
+}
+
+func lessIDs(a1, a2, a3, b1, b2, b3 int) bool {
+	if a1 != b1 {
+		return a1 < b1
+	}
+	if a2 != b2 {
+		return a2 < b2
+	}
+	return a3 < b3
+}
+
+// paramValues returns every parameter of a job, for error reports.
+func (p *Plan) paramValues(spec JobSpec) map[string]any {
+	sim := p.Sims[spec.Simulation]
+	out := map[string]any{}
+	for _, pi := range sim.Model.Params() {
+		out[pi.Name], _ = sim.Points[spec.Subset].Get(pi.Name)
+	}
+	return out
+}
+
+func startProgress(opt Options, jobs int, done, rows *atomic.Int64, start time.Time) func() {
+	if opt.Progress == nil {
+		return func() {}
+	}
+	every := opt.ProgressEvery
+	if every <= 0 {
+		every = 200 * time.Millisecond
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	snap := func() Progress {
+		return Progress{JobsDone: int(done.Load()), Jobs: jobs, Rows: rows.Load(), Elapsed: time.Since(start)}
+	}
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				opt.Progress(snap())
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		wg.Wait()
+		opt.Progress(snap())
+	}
+}
+
+// worker runs jobs one at a time into its own batch and part files.
+type worker struct {
+	id      int
+	plan    *Plan
+	ds      *dataset
+	format  fileFormat
+	schema  *arrow.Schema
+	mem     memory.Allocator
+	opts    writerOptions
+	engines map[*gds.Model]*gds.Engine
+	batch   *batch
+
+	main     *part // the worker's shared part file, for completed jobs
+	spill    *part // the current job's own part file, once it outgrows the batch
+	jobStart int   // rows of the batch before it belong to completed jobs
+	jobRows  int64
+	seq      int
+	files    []FileInfo
+	parts    []*part
+}
+
+// part is a part file being written under a temporary name.
+type part struct {
+	name string // final name
+	tmp  string
+	f    *os.File
+	w    partWriter
+	rows int64
+}
+
+func (wk *worker) newPart() (*part, error) {
+	name := fmt.Sprintf("part-%04d-%03d-%04d%s", wk.ds.shard, wk.id, wk.seq, wk.ds.ext)
+	wk.seq++
+	tmp := filepath.Join(wk.ds.dir, "."+name+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	w, err := wk.format.open(f, wk.schema, wk.opts)
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, fmt.Errorf("output %s: %w", tmp, err)
+	}
+	pt := &part{name: name, tmp: tmp, f: f, w: w}
+	wk.parts = append(wk.parts, pt)
+	return pt, nil
+}
+
+func (pt *part) write(b *batch, mem memory.Allocator, lo, hi int) error {
+	if hi <= lo {
+		return nil
+	}
+	rec := b.record(mem, lo, hi)
+	defer rec.Release()
+	if err := pt.w.Write(rec); err != nil {
+		return fmt.Errorf("output %s: %w", pt.tmp, err)
+	}
+	pt.rows += int64(hi - lo)
+	return nil
+}
+
+func (pt *part) close() error {
+	if pt.w == nil {
+		return nil
+	}
+	err := pt.w.Close()
+	if cerr := pt.f.Close(); err == nil {
+		err = cerr
+	}
+	pt.w = nil
+	if err != nil {
+		return fmt.Errorf("output %s: %w", pt.tmp, err)
+	}
+	return nil
+}
+
+func (pt *part) discard() {
+	if pt.w != nil {
+		pt.f.Close()
+		pt.w = nil
+	}
+	os.Remove(pt.tmp)
+}
+
+// Record is the gds.Recorder of a worker: it appends to the batch and
+// flushes when the batch is full.
+func (wk *worker) Record(r *gds.Row) error {
+	b := wk.batch
+	b.Record(r)
+	wk.jobRows++
+	if b.n < wk.opts.rowGroupRows {
+		return nil
+	}
+	// The batch is full: completed jobs' rows go to the shared part file,
+	// the current job's rows to its own part file, which a failure can
+	// discard whole.
+	if wk.jobStart > 0 {
+		if wk.main == nil {
+			var err error
+			if wk.main, err = wk.newPart(); err != nil {
+				return err
+			}
+		}
+		if err := wk.main.write(b, wk.mem, 0, wk.jobStart); err != nil {
+			return err
+		}
+	}
+	if wk.spill == nil {
+		var err error
+		if wk.spill, err = wk.newPart(); err != nil {
+			return err
+		}
+	}
+	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n); err != nil {
+		return err
+	}
+	b.truncate(0)
+	wk.jobStart = 0
+	return nil
+}
+
+// run runs one job. jobErr is the job's own failure (a panic or NaN): its
+// rows are dropped and the worker goes on. err is fatal (I/O, cancellation).
+func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies []gds.Anomaly, jobErr, err error) {
+	sim := &wk.plan.Sims[spec.Simulation]
+	e := wk.engines[sim.Model]
+	if e == nil {
+		e = sim.Model.NewEngine()
+		wk.engines[sim.Model] = e
+	}
+	job := wk.plan.GDSJob(spec)
+	wk.batch.setJob(job.Params)
+	wk.jobRows = 0
+	runErr := e.Run(ctx, job, wk)
+	var be *gds.BlockError
+	var ne *gds.NaNError
+	switch {
+	case runErr == nil:
+		if wk.spill != nil {
+			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n); err != nil {
+				return 0, nil, nil, err
+			}
+			wk.batch.truncate(0)
+			if err := wk.spill.close(); err != nil {
+				return 0, nil, nil, err
+			}
+			wk.spill = nil
+		}
+		wk.jobStart = wk.batch.n
+		return wk.jobRows, e.Anomalies(), nil, nil
+	case errors.As(runErr, &be), errors.As(runErr, &ne):
+		wk.batch.truncate(wk.jobStart)
+		if wk.spill != nil {
+			wk.spill.discard()
+			wk.spill = nil
+		}
+		return 0, nil, runErr, nil
+	default:
+		return 0, nil, nil, runErr
+	}
+}
+
+// finish writes the remaining rows and closes the worker's files.
+func (wk *worker) finish() error {
+	if wk.jobStart > 0 {
+		if wk.main == nil {
+			var err error
+			if wk.main, err = wk.newPart(); err != nil {
+				return err
+			}
+		}
+		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart); err != nil {
+			return err
+		}
+		wk.batch.truncate(0)
+		wk.jobStart = 0
+	}
+	if wk.main != nil {
+		if err := wk.main.close(); err != nil {
+			return err
+		}
+	}
+	for _, pt := range wk.parts {
+		if pt.w == nil && pt.rows > 0 {
+			if _, err := os.Stat(pt.tmp); err == nil {
+				wk.files = append(wk.files, FileInfo{Name: pt.name, Rows: pt.rows})
+			}
+		}
+	}
+	return nil
+}
+
+func (wk *worker) abort() {
+	for _, pt := range wk.parts {
+		pt.discard()
+	}
+}
+
+// dataset manages the files of one shard in the dataset directory.
+type dataset struct {
+	dir           string
+	shard, shards int
+	ext           string
+}
+
+// ownPrefix is the prefix of this shard's part files.
+func (d *dataset) ownPrefix() string { return fmt.Sprintf("part-%04d-", d.shard) }
+
+func (d *dataset) manifestName() string {
+	if d.shards <= 1 {
+		return "manifest.json"
+	}
+	return fmt.Sprintf("manifest-shard-%04d-of-%04d.json", d.shard, d.shards)
+}
+
+// ours reports whether a file name is one Statecraft writes in a dataset.
+func ours(name string) bool {
+	n := strings.TrimPrefix(name, ".")
+	return strings.HasPrefix(n, "part-") || strings.HasPrefix(n, "manifest") && strings.HasSuffix(n, ".json") ||
+		strings.HasSuffix(n, ".tmp") && strings.HasPrefix(n, "manifest")
+}
+
+// mine reports whether a file belongs to this shard.
+func (d *dataset) mine(name string) bool {
+	n := strings.TrimPrefix(name, ".")
+	if strings.HasPrefix(n, "part-") {
+		return d.shards <= 1 || strings.HasPrefix(n, d.ownPrefix())
+	}
+	if strings.HasPrefix(n, "manifest") {
+		return d.shards <= 1 || strings.HasPrefix(n, strings.TrimSuffix(d.manifestName(), ".json"))
+	}
+	return false
+}
+
+// prepare creates the directory and checks that it holds nothing this run
+// would mix with: refused unless empty (or, with shards, holding only
+// other shards' files), or overwrite removes this run's old files.
+func (d *dataset) prepare(overwrite bool) error {
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
+		return fmt.Errorf("output directory %s: %w", d.dir, err)
+	}
+	entries, err := os.ReadDir(d.dir)
+	if err != nil {
+		return fmt.Errorf("output directory %s: %w", d.dir, err)
+	}
+	var foreign, old []string
+	for _, e := range entries {
+		switch {
+		case !ours(e.Name()) || e.IsDir():
+			foreign = append(foreign, e.Name())
+		case d.mine(e.Name()):
+			old = append(old, e.Name())
+		case d.shards <= 1:
+			old = append(old, e.Name())
+		}
+	}
+	if d.shards > 1 {
+		// other shards' files are expected; a plain manifest.json means a
+		// single-machine dataset is here
+		for _, e := range entries {
+			if e.Name() == "manifest.json" {
+				foreign = append(foreign, e.Name())
+			}
+		}
+	}
+	if len(foreign) > 0 {
+		return fmt.Errorf("output directory %s holds files Statecraft did not write for this run (%s); choose an empty directory", d.dir, listNames(foreign))
+	}
+	if len(old) > 0 && !overwrite {
+		return fmt.Errorf("output directory %s is not empty (%s); pass --overwrite to replace its dataset", d.dir, listNames(old))
+	}
+	for _, n := range old {
+		if err := os.Remove(filepath.Join(d.dir, n)); err != nil {
+			return fmt.Errorf("output directory %s: %w", d.dir, err)
+		}
+	}
+	// check that the directory is writable before running anything
+	probe := filepath.Join(d.dir, fmt.Sprintf(".part-%04d-probe.tmp", d.shard))
+	f, err := os.Create(probe)
+	if err != nil {
+		return fmt.Errorf("output directory %s is not writable: %w", d.dir, err)
+	}
+	f.Close()
+	os.Remove(probe)
+	return nil
+}
+
+func listNames(n []string) string {
+	if len(n) > 3 {
+		return strings.Join(n[:3], ", ") + ", and " + strconv.Itoa(len(n)-3) + " more"
+	}
+	return strings.Join(n, ", ")
+}
+
+// commit renames the finished part files to their final names.
+func (d *dataset) commit(files []FileInfo) error {
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(d.dir, "."+f.Name+".tmp"), filepath.Join(d.dir, f.Name)); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+	}
+	return nil
+}
+
+// removeTemps removes this shard's temporary files.
+func (d *dataset) removeTemps() {
+	entries, _ := os.ReadDir(d.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && strings.HasSuffix(e.Name(), ".tmp") && d.mine(e.Name()) {
+			os.Remove(filepath.Join(d.dir, e.Name()))
+		}
+	}
+}
