@@ -75,12 +75,19 @@ type JobFailure struct {
 	Error      string         `json:"error"`
 }
 
-// JobAnomaly is a NaN or ±Inf flagged in a job (on_nan = "flag").
+// JobAnomaly is a NaN or ±Inf flagged in a job (on_nan = "flag"). Value
+// is written as text (NaN, +Inf, -Inf), which JSON numbers cannot hold.
 type JobAnomaly struct {
-	Simulation int `json:"simulation"`
-	Subset     int `json:"subset"`
-	Run        int `json:"run"`
-	gds.Anomaly
+	Simulation int     `json:"simulation"`
+	Subset     int     `json:"subset"`
+	Run        int     `json:"run"`
+	Timestep   int     `json:"timestep"`
+	Substep    int     `json:"substep"`
+	PSUB       string  `json:"psub"`
+	Block      string  `json:"block"`
+	Var        string  `json:"variable"`
+	Value      float64 `json:"-"`
+	ValueText  string  `json:"value"`
 }
 
 // JobsFailedError reports that some jobs failed; the others' rows were
@@ -111,6 +118,15 @@ func fmtParams(p map[string]any) string {
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
+
+// OutputDirError reports an output directory that cannot take the dataset
+// (not empty, holding other files, not writable); nothing was run.
+type OutputDirError struct{ Err error }
+
+func (e *OutputDirError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *OutputDirError) Unwrap() error { return e.Err }
 
 // ShardJobs returns the indices of the jobs of shard i of n.
 func (p *Plan) ShardJobs(i, n int) []int {
@@ -156,7 +172,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	ds := &dataset{dir: dir, shard: shard, shards: shards, ext: format.ext}
 	if err := ds.prepare(opt.Overwrite); err != nil {
-		return nil, err
+		return nil, &OutputDirError{Err: err}
 	}
 
 	jobs := p.ShardJobs(shard, shards)
@@ -198,7 +214,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 						Params: p.paramValues(spec), Error: jobErr.Error()})
 				}
 				for _, a := range anomalies {
-					res.Anomalies = append(res.Anomalies, JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run, Anomaly: a})
+					res.Anomalies = append(res.Anomalies, JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+						Timestep: a.Timestep, Substep: a.Substep, PSUB: a.PSUB, Block: a.Block, Var: a.Var, Value: a.Value, ValueText: fmt.Sprint(a.Value)})
 				}
 				mu.Unlock()
 				rows.Add(n)

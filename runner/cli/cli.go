@@ -201,6 +201,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ExitInterrupted
 		}
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+		var od *runner.OutputDirError
+		if errors.As(err, &od) {
+			return ExitUsage
+		}
 		if res != nil {
 			fmt.Fprintf(stderr, "statecraft run: the dataset in %s is incomplete: see %s\n", res.Dir, res.Manifest)
 		}

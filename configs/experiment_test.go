@@ -1,0 +1,177 @@
+package configs_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/configs"
+)
+
+const good = `# a comment
+model = "predator_prey"
+timesteps = 10
+runs = 2
+seed = 3
+
+[params]
+alpha = [1.1, 1.2]
+
+[output]
+dir = "out/x"
+`
+
+func TestParseDefaults(t *testing.T) {
+	x, err := configs.Parse("good.toml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Model != "predator_prey" || x.Timesteps != 10 || x.Runs != 2 || x.Seed != 3 {
+		t.Errorf("decoded %+v", x)
+	}
+	if x.OnNaN != "fail" || x.Sweep.Mode != "zip" || x.Output.Format != "parquet" || x.Output.Compression != "snappy" ||
+		x.Output.Every != 1 || x.Output.RowGroupRows != configs.DefaultRowGroupRows || !*x.CommonRandomNumbers {
+		t.Errorf("defaults not applied: %+v", x)
+	}
+	if x.Name() != "good" {
+		t.Errorf("Name() = %q", x.Name())
+	}
+	y, err := configs.Parse("min.toml", []byte("model = \"m\"\ntimesteps = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Runs != 1 {
+		t.Errorf("runs default = %d, want 1", y.Runs)
+	}
+}
+
+// TestErrors: every kind of bad config gets a message naming the file,
+// line and key.
+func TestErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		sets       []string
+		want       string
+	}{
+		{"syntax", "model = \"m\"\ntimesteps = = 3\n", nil, "bad.toml:2:"},
+		{"unterminated string", "model = \"m\ntimesteps = 3\n", nil, "bad.toml:1:"},
+		{"unknown key", "model = \"m\"\ntimesteps = 3\ntimestep = 4\n", nil, `bad.toml:3: key "timestep": unknown key (did you mean "timesteps"?)`},
+		{"unknown nested key", "model = \"m\"\ntimesteps = 3\n[output]\nformt = \"csv\"\n", nil, `bad.toml:4: key "output.formt": unknown key (did you mean "format"?)`},
+		{"unknown table", "model = \"m\"\ntimesteps = 3\n[outptu]\ndir = \"x\"\n", nil, `bad.toml:3: key "outptu": unknown key (did you mean "output"?)`},
+		{"wrong type", "model = \"m\"\ntimesteps = \"ten\"\n", nil, `bad.toml:2: key "timesteps": want an integer, got a string`},
+		{"wrong type nested", "model = \"m\"\ntimesteps = 3\n[output]\ndrop_substeps = 1\n", nil, `key "output.drop_substeps": want true or false, got an integer`},
+		{"missing model", "timesteps = 3\n", nil, `key "model": missing`},
+		{"missing timesteps", "model = \"m\"\n", nil, `key "timesteps": missing`},
+		{"zero timesteps", "model = \"m\"\ntimesteps = 0\n", nil, `bad.toml:2: key "timesteps": must be > 0, got 0`},
+		{"negative runs", "model = \"m\"\ntimesteps = 3\nruns = -1\n", nil, `bad.toml:3: key "runs": must be > 0, got -1`},
+		{"zero workers", "model = \"m\"\ntimesteps = 3\nworkers = 0\n", nil, `key "workers": must be > 0, got 0`},
+		{"bad format", "model = \"m\"\ntimesteps = 3\n[output]\nformat = \"xlsx\"\n", nil, `bad.toml:4: key "output.format": must be one of parquet, arrow, csv, got "xlsx"`},
+		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `key "sweep.mode": must be one of zip, grid, points`},
+		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `key "on_nan": must be one of fail, flag, ignore`},
+		{"every zero", "model = \"m\"\ntimesteps = 3\n[output]\nevery = 0\n", nil, `key "output.every": must be > 0`},
+		{"final_only and every", "model = \"m\"\ntimesteps = 3\n[output]\nfinal_only = true\nevery = 2\n", nil, `key "output.final_only"`},
+		{"scenario without name", "model = \"m\"\ntimesteps = 3\n[[scenarios]]\nmodel = \"x\"\n", nil, "scenario 0 has no name"},
+		{"duplicate scenario", "model = \"m\"\ntimesteps = 3\n[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"a\"\n", nil, `two scenarios named "a"`},
+		{"unknown scenario key", "model = \"m\"\ntimesteps = 3\n[[scenarios]]\nname = \"a\"\nparms = {x = 1}\n", nil, `bad.toml:5: key "scenarios.parms": unknown key (did you mean "params"?)`},
+		{"points without mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"zip\"\npoints = [{a = 1}]\n", nil, `points are used only with mode = "points"`},
+		{"set malformed", good, []string{"timesteps"}, `--set: "timesteps": want key=value`},
+		{"set bad toml", good, []string{"params.alpha=[1.0,"}, `--set: key "params.alpha": value "[1.0," is not TOML`},
+		{"set unknown key", good, []string{"timestepz=5"}, `key "timestepz": unknown key`},
+		{"set wrong type", good, []string{"timesteps=abc"}, `key "timesteps": want an integer, got a string`},
+		{"set zero", good, []string{"timesteps=0"}, `must be > 0, got 0`},
+		{"set into scalar", good, []string{"model.x=1"}, `"model" is not a table`},
+	} {
+		_, err := configs.Parse("bad.toml", []byte(c.text), c.sets...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestSet(t *testing.T) {
+	x, err := configs.Parse("good.toml", []byte(good),
+		"timesteps=80", "params.alpha=[0.9,1.05]", "output.dir=elsewhere", "params.beta=0.5", "sweep.mode=grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Timesteps != 80 || x.Output.Dir != "elsewhere" || x.Sweep.Mode != "grid" {
+		t.Errorf("sets not applied: %+v", x)
+	}
+	if a, ok := x.Params["alpha"].([]any); !ok || len(a) != 2 || a[1] != 1.05 {
+		t.Errorf("params.alpha = %#v", x.Params["alpha"])
+	}
+	if x.Params["beta"] != 0.5 {
+		t.Errorf("params.beta = %#v", x.Params["beta"])
+	}
+	if !strings.Contains(x.Text, "timesteps = 80") {
+		t.Errorf("the stored text does not carry the override:\n%s", x.Text)
+	}
+	// scenarios are addressed by index
+	y, err := configs.Parse("s.toml", []byte("model = \"m\"\ntimesteps = 3\n[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"b\"\n"), "scenarios.1.params.alpha=2.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Scenarios[1].Params["alpha"] != 2.0 {
+		t.Errorf("scenario override: %#v", y.Scenarios[1].Params)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	_, err := configs.Load(filepath.Join(t.TempDir(), "missing.toml"))
+	if err == nil || !strings.Contains(err.Error(), "missing.toml: no such file") {
+		t.Errorf("missing file: err = %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "exp.toml")
+	if err := os.WriteFile(path, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x, err := configs.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Source != path || x.Name() != "exp" {
+		t.Errorf("source %q name %q", x.Source, x.Name())
+	}
+}
+
+// TestEmbedded: every embedded config parses.
+func TestEmbedded(t *testing.T) {
+	names := configs.Embedded()
+	if len(names) == 0 {
+		t.Fatal("no embedded configs")
+	}
+	found := false
+	for _, n := range names {
+		if n == "predator_prey" {
+			found = true
+		}
+		if _, err := configs.LoadEmbedded(n); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+	if !found {
+		t.Errorf("predator_prey not embedded: %v", names)
+	}
+	if _, err := configs.LoadEmbedded("nope"); err == nil || !strings.Contains(err.Error(), "predator_prey") {
+		t.Errorf("unknown embedded config: err = %v, want the list of names", err)
+	}
+}
+
+// FuzzParse: the loader never panics, and accepts or rejects with an error.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good), "timesteps=5")
+	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[[scenarios]]\nname = \"a\"\n"), "scenarios.0.params.x=[1,2]")
+	f.Add([]byte("[output]\nevery = -1\n"), "")
+	f.Add([]byte("model = 1\ntimesteps = [1]\n[sweep]\npoints = [{}]\n"), "a.b.c=d")
+	f.Fuzz(func(t *testing.T, data []byte, set string) {
+		var sets []string
+		if set != "" {
+			sets = []string{set}
+		}
+		x, err := configs.Parse("fuzz.toml", data, sets...)
+		if err == nil && (x.Timesteps <= 0 || x.Runs <= 0 || x.Model == "") {
+			t.Fatalf("accepted an invalid config: %+v", x)
+		}
+	})
+}

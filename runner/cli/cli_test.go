@@ -1,0 +1,122 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/runner/cli"
+)
+
+func run(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = cli.MainContext(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestRunEmbedded(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pp")
+	code, out, errs := run("run", "predator_prey", "--out", dir, "--set", "timesteps=20", "--workers", "2")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "wrote 504 rows of 24 jobs to "+dir) {
+		t.Errorf("summary line: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		t.Error(err)
+	}
+	// flags may come before the config too; --quiet prints nothing
+	code, out, _ = run("run", "--quiet", "--overwrite", "--out", dir, "--set", "timesteps=5", "predator_prey")
+	if code != cli.ExitOK || out != "" {
+		t.Errorf("--quiet: exit %d, stdout %q", code, out)
+	}
+}
+
+func TestExitCodesAndMessages(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("model = \"predator_prey\"\ntimesteps = 5\nfoo = 1\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, cli.ExitUsage, "Usage:"},
+		{[]string{"frobnicate"}, cli.ExitUsage, `unknown command "frobnicate"`},
+		{[]string{"run"}, cli.ExitUsage, "want one CONFIG or NAME, got 0"},
+		{[]string{"run", filepath.Join(dir, "missing.toml")}, cli.ExitUsage, "missing.toml: no such file"},
+		{[]string{"run", "no_such_config"}, cli.ExitUsage, `"no_such_config" is neither a config file nor an embedded config`},
+		{[]string{"run", bad}, cli.ExitUsage, `bad.toml:3: key "foo": unknown key`},
+		{[]string{"run", "predator_prey", "--shard", "3/3"}, cli.ExitUsage, `--shard "3/3": want 0 <= i < n`},
+		{[]string{"run", "predator_prey", "--shard", "x"}, cli.ExitUsage, `--shard "x": want i/n`},
+		{[]string{"run", "predator_prey", "--workers", "0"}, cli.ExitUsage, "--workers must be > 0"},
+		{[]string{"run", "predator_prey", "--set", "timesteps"}, cli.ExitUsage, "want key=value"},
+		{[]string{"run", "predator_prey", "--set", "params.alpha=[1,2]", "--set", "params.beta=[1,2,3]"}, cli.ExitUsage, "every list must have length 1 or 3, but alpha has 2"},
+		{[]string{"run", "predator_prey", "--bogus"}, cli.ExitUsage, "flag provided but not defined: -bogus"},
+		{[]string{"validate", bad}, cli.ExitUsage, "unknown key"},
+	} {
+		code, _, errs := run(c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("statecraft %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}
+
+func TestOutputDirRefused(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run("run", "predator_prey", "--quiet", "--out", dir, "--set", "timesteps=2"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs := run("run", "predator_prey", "--out", dir, "--set", "timesteps=2")
+	if code != cli.ExitUsage || !strings.Contains(errs, "pass --overwrite") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestValidateModelsVersion(t *testing.T) {
+	code, out, errs := run("validate", "predator_prey")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	for _, want := range []string{"embedded:predator_prey: ok", "jobs: 24, rows per job: 1001, rows: 24024", "alpha float64", "prey float64"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run("models")
+	if code != 0 || !strings.Contains(out, "predator_prey") {
+		t.Errorf("models: exit %d\n%s", code, out)
+	}
+	code, out, _ = run("configs")
+	if code != 0 || !strings.Contains(out, "predator_prey") {
+		t.Errorf("configs: exit %d\n%s", code, out)
+	}
+	code, out, _ = run("version")
+	if code != 0 || !strings.HasPrefix(out, "statecraft ") {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+	code, _, errs = run("run", "--help")
+	if code != 0 || !strings.Contains(errs, "--overwrite") {
+		t.Errorf("run --help: exit %d %q", code, errs)
+	}
+}
+
+// TestInterrupted: a cancelled context exits 130 and leaves no dataset.
+func TestInterrupted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := cli.MainContext(ctx, []string{"run", "predator_prey", "--out", dir}, &o, &e)
+	if code != cli.ExitInterrupted || !strings.Contains(e.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q", code, e.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("left %d files", len(entries))
+	}
+}
