@@ -526,4 +526,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

@@ -346,8 +346,10 @@ func (c *agentCol) truncate(n int) {
 	c.offsets = c.offsets[:n+1]
 }
 
-func (c *floatCol) array(_ memory.Allocator, lo, hi int) arrow.Array { return float64Array(c.vals[lo:hi]) }
-func (c *intCol) array(_ memory.Allocator, lo, hi int) arrow.Array   { return int64Array(c.vals[lo:hi]) }
+func (c *floatCol) array(_ memory.Allocator, lo, hi int) arrow.Array {
+	return float64Array(c.vals[lo:hi])
+}
+func (c *intCol) array(_ memory.Allocator, lo, hi int) arrow.Array { return int64Array(c.vals[lo:hi]) }
 func (c *boolCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 	return boolArray(mem, c.vals[lo:hi])
 }

@@ -193,7 +193,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	ws := make([]*worker, workers)
 	for w := range ws {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
-			opts: writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
+			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
 			engines: map[*gds.Model]*gds.Engine{}}
 		wk.batch = newBatch(p, schema)
 		ws[w] = wk
@@ -239,7 +239,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		res.Files = append(res.Files, wk.files...)
 	}
 	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Name < res.Files[j].Name })
-	sort.Slice(res.Failed, func(i, j int) bool { return lessIDs(res.Failed[i].Simulation, res.Failed[i].Subset, res.Failed[i].Run, res.Failed[j].Simulation, res.Failed[j].Subset, res.Failed[j].Run) })
+	sort.Slice(res.Failed, func(i, j int) bool {
+		return lessIDs(res.Failed[i].Simulation, res.Failed[i].Subset, res.Failed[i].Run, res.Failed[j].Simulation, res.Failed[j].Subset, res.Failed[j].Run)
+	})
 	sort.Slice(res.Anomalies, func(i, j int) bool {
 		a, b := res.Anomalies[i], res.Anomalies[j]
 		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)

@@ -98,7 +98,7 @@ func openArrow(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter, e
 }
 
 func (w *arrowWriter) Write(rec arrow.Record) error { return w.w.Write(rec) }
-func (w *arrowWriter) Close() error { return w.w.Close() }
+func (w *arrowWriter) Close() error                 { return w.w.Close() }
 
 // csvWriter writes a header and one line per row. Floats are written as
 // the shortest decimal that reads back as the same double, in the style of
