@@ -1,0 +1,49 @@
+# Statecraft — build, run, test.
+GO        ?= go
+BIN       := bin/statecraft
+INTEROP   := out/interop
+PKGS      := ./...
+
+.PHONY: all build run test vet unit interop bench fuzz lint clean
+
+all: build
+
+build: ## build bin/statecraft
+	$(GO) build -o $(BIN) ./cmd/statecraft
+
+run: build ## run the embedded predator-prey experiment into ./out/predator_prey
+	$(BIN) run predator_prey --out out/predator_prey --overwrite
+	@echo "dataset: out/predator_prey (open it with DuckDB: SELECT * FROM 'out/predator_prey/*.parquet')"
+
+test: vet unit interop ## vet, race-enabled unit tests, and the DuckDB/Polars interop check
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -race -count=1 $(PKGS)
+
+# The interop check writes datasets with the CLI (every column type, A/B,
+# sweeps, lists) and reads them with DuckDB and Polars from npm.
+interop: build
+	cd tests/interop && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }
+	rm -rf $(INTEROP) && mkdir -p $(INTEROP)
+	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --out $(INTEROP)/all_kinds
+	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
+	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
+		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
+	node tests/interop/check.mjs $(INTEROP)/*
+
+bench: ## Go benchmarks: ns per substep, allocations
+	$(GO) test -run XXX -bench . -benchmem $(PKGS)
+
+fuzz: ## a short run of every fuzz target
+	$(GO) test -run XXX -fuzz FuzzParse -fuzztime 30s ./configs
+
+lint: ## formatting, vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+
+clean:
+	rm -rf bin out
