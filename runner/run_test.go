@@ -497,3 +497,12 @@ func TestPlanErrors(t *testing.T) {
 		}
 	}
 }
+
+func parseB(b *testing.B, text string) *configs.Experiment {
+	b.Helper()
+	x, err := configs.Parse("bench.toml", []byte(text))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return x
+}
