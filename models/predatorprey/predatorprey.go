@@ -28,16 +28,21 @@ func New() (*gds.Model, error) {
 	dPrey := b.FloatSignal("d_prey", gds.Sum)
 	dPred := b.FloatSignal("d_predator", gds.Sum)
 
+	// The explicit float64 conversions round each product before it is
+	// added or subtracted. Without them the compiler may fuse a product and
+	// a sum into one fused multiply-add (it does on arm64, and on amd64 with
+	// GOAMD64=v3), which rounds once and changes the last bit, so results
+	// would differ between machines and from cadCAD's pp_det golden data.
 	b.PSUB("populations",
 		gds.Policy("prey", func(c *gds.Ctx) {
 			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
-			d := (alpha.Get(c)*x - beta.Get(c)*x*y) * h
-			dPrey.Emit(c, d+noise.Get(c)*x*c.Rand.NormFloat64()*math.Sqrt(h))
+			d := float64((float64(alpha.Get(c)*x) - float64(beta.Get(c)*x*y)) * h)
+			dPrey.Emit(c, d+float64(noise.Get(c)*x*c.Rand.NormFloat64()*math.Sqrt(h)))
 		}),
 		gds.Policy("predator", func(c *gds.Ctx) {
 			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
-			d := (delta.Get(c)*x*y - gamma.Get(c)*y) * h
-			dPred.Emit(c, d+noise.Get(c)*y*c.Rand.NormFloat64()*math.Sqrt(h))
+			d := float64((float64(delta.Get(c)*x*y) - float64(gamma.Get(c)*y)) * h)
+			dPred.Emit(c, d+float64(noise.Get(c)*y*c.Rand.NormFloat64()*math.Sqrt(h)))
 		}),
 		prey.Update(func(c *gds.Ctx) float64 { return max(prey.Get(c)+dPrey.Get(c), 0) }),
 		pred.Update(func(c *gds.Ctx) float64 { return max(pred.Get(c)+dPred.Get(c), 0) }),
