@@ -227,15 +227,23 @@ func (b *Builder) addSignal(name string, kind Kind, rule Rule, custom customSign
 		}
 	}
 	switch {
-	case rule > Concat:
+	case rule > Custom:
 		b.errorf("signal %q: unknown aggregation rule %d", name, rule)
+	case (rule == Append) != (kind == KindList) || (rule == Custom) != (kind == KindCustom):
+		b.errorf("signal %q: rule %s does not apply to %s signals (append is for ListOf, custom for SignalOf)", name, rule, kind)
 	case rule == Concat && kind != KindVec:
 		b.errorf("signal %q: rule concat applies to vector signals only", name)
 	case kind == KindVec && (rule == Product || rule == Min || rule == Max):
 		b.errorf("signal %q: rule %s is not defined for vector signals (use sum, last or concat)", name, rule)
 	}
-	s := signalDef{name: name, kind: kind, rule: rule, custom: custom, slot: int32(b.nsslots[kind])}
-	b.nsslots[kind]++
+	ctr := kind
+	if kind == KindCustom {
+		// List and custom signals share one slice of cells per engine,
+		// which their handles index by slot: they share one counter.
+		ctr = KindList
+	}
+	s := signalDef{name: name, kind: kind, rule: rule, custom: custom, slot: int32(b.nsslots[ctr])}
+	b.nsslots[ctr]++
 	b.signals = append(b.signals, s)
 	return sref{b: b, id: int32(len(b.signals) - 1), slot: s.slot}
 }
@@ -260,7 +268,7 @@ func (b *Builder) VecSignal(name string, rule Rule) VecSignal {
 // policy order (the append rule). The list's storage is reused from substep
 // to substep.
 func ListOf[T any](b *Builder, name string) List[T] {
-	return List[T]{b.addSignal(name, KindList, Last, listSignal[T]{})}
+	return List[T]{b.addSignal(name, KindList, Append, listSignal[T]{})}
 }
 
 // SignalOf declares a signal of any type combined by a custom reducer:
@@ -270,7 +278,7 @@ func SignalOf[T any](b *Builder, name string, reduce func(acc, v T) T) Signal[T]
 	if reduce == nil {
 		b.errorf("signal %q: nil reducer", name)
 	}
-	return Signal[T]{b.addSignal(name, KindCustom, Last, reducerSignal[T]{reduce: reduce})}
+	return Signal[T]{b.addSignal(name, KindCustom, Custom, reducerSignal[T]{reduce: reduce})}
 }
 
 // PSUB appends a partial state update block with the given policies and

@@ -310,7 +310,7 @@ func (m *Model) NewEngine() *Engine {
 		case KindVec:
 			s.vrule[d.slot] = d.rule
 		case KindList, KindCustom:
-			s.c[customSlot(m, d)] = d.custom.newCell()
+			s.c[d.slot] = d.custom.newCell() // lists and custom signals share slots
 		}
 	}
 	maxF, maxI, maxB, maxS := 0, 0, 0, 0
@@ -325,14 +325,6 @@ func (m *Model) NewEngine() *Engine {
 	return e
 }
 
-// customSlot places list and custom signals in one slice: lists first.
-func customSlot(m *Model, d signalDef) int32 {
-	if d.kind == KindCustom {
-		return int32(m.sshape[KindList]) + d.slot
-	}
-	return d.slot
-}
-
 // Anomalies returns the NaN/Inf values flagged in the last job (NaNFlag).
 func (e *Engine) Anomalies() []Anomaly { return e.anomalies }
 
@@ -340,6 +332,8 @@ func (e *Engine) Anomalies() []Anomaly { return e.anomalies }
 func (e *Engine) reset(job *Job) {
 	e.job = job
 	m := e.m
+	e.ctx.Simulation, e.ctx.Subset, e.ctx.Run = job.Simulation, job.Subset, job.Run // first: errors name the job
+	e.ctx.T, e.ctx.Substep = 0, 0
 	p := job.Params
 	if p == nil {
 		p = e.defaults
@@ -347,14 +341,18 @@ func (e *Engine) reset(job *Job) {
 	if p.m != m {
 		panic(fmt.Sprintf("gds: job parameters belong to model %q, not %q", p.m.name, m.name))
 	}
-	init := job.Init
-	if init == nil {
-		init = m.InitialState()
-	} else if init.m != m {
-		panic(fmt.Sprintf("gds: job initial state belongs to model %q, not %q", init.m.name, m.name))
+	var vals []any // nil: the declared initial values (no State is allocated)
+	if init := job.Init; init != nil {
+		if init.m != m {
+			panic(fmt.Sprintf("gds: job initial state belongs to model %q, not %q", init.m.name, m.name))
+		}
+		vals = init.vals
 	}
 	for id, v := range m.b.vars {
-		val := init.vals[id]
+		val := v.init
+		if vals != nil {
+			val = vals[id]
+		}
 		switch v.kind {
 		case KindFloat:
 			e.f[v.slot] = val.(float64)
@@ -373,8 +371,6 @@ func (e *Engine) reset(job *Job) {
 		}
 	}
 	e.ctx.p = p
-	e.ctx.Simulation, e.ctx.Subset, e.ctx.Run = job.Simulation, job.Subset, job.Run
-	e.ctx.T, e.ctx.Substep = 0, 0
 	e.pcg.Seed(job.Seed[0], job.Seed[1])
 	e.row.Simulation, e.row.Subset, e.row.Run = job.Simulation, job.Subset, job.Run
 	e.anomalies = e.anomalies[:0]
@@ -409,10 +405,10 @@ func (e *Engine) lag(r ref, kind Kind, k int) (int32, int) {
 	if e.tr != nil {
 		e.tr.readLag(r, kind, k)
 	}
-	v := &e.m.b.vars[r.id]
-	if r.b != e.m.b || v.kind != kind {
+	if r.b != e.m.b || e.m.b.vars[r.id].kind != kind {
 		panic(fmt.Errorf("lag of variable %q read through a handle of another model or kind", r.Name()))
 	}
+	v := &e.m.b.vars[r.id]
 	if k < 1 || k > v.lags {
 		if v.lags == 0 {
 			panic(fmt.Errorf("variable %q keeps no lags; declare it with gds.Lags(%d) to read lag %d", v.name, max(k, 1), k))
@@ -468,7 +464,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	c := &e.ctx
 	r := &e.row
 	S := len(m.psubs)
-	if !sch.FinalOnly {
+	if !sch.FinalOnly || T == 0 { // with FinalOnly and T = 0 the initial row is the last
 		r.Timestep, r.Substep = 0, 0
 		if err := rec.Record(r); err != nil {
 			return err
@@ -547,7 +543,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			for _, u := range ps.aU {
 				e.agents[u.slot].flip()
 			}
-			if recordT && (!sch.DropSubsteps || k == S-1) {
+			if recordT && (!sch.DropSubsteps && !sch.FinalOnly || k == S-1) {
 				r.Timestep, r.Substep = t, k+1
 				e.block = nil
 				if err := rec.Record(r); err != nil {
@@ -563,9 +559,16 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 }
 
 func (e *Engine) stageVec(vb *vecBuf, r []float64) {
-	cur := vb.buf[vb.cur]
+	cur, spare := vb.buf[vb.cur], vb.buf[1-vb.cur]
 	if len(r) == len(cur) && len(r) > 0 && unsafe.SliceData(r) == unsafe.SliceData(cur) {
 		return // the current value, unchanged
+	}
+	if cap(r) == 0 || cap(spare) == 0 || unsafe.SliceData(r) != unsafe.SliceData(spare) {
+		// Not the spare buffer: memory that something else may own or
+		// write (another variable, a signal, a parameter, a lag, part of
+		// the current value, a buffer the update reuses). Copy it, so
+		// that the two buffers never alias anything.
+		r = append(spare[:0], r...)
 	}
 	vb.buf[1-vb.cur] = r
 	vb.staged = true

@@ -165,8 +165,9 @@ func (h Vec) Lag(c *Ctx, k int) []float64 {
 
 // Update returns the block that sets the variable to fn's result. fn gets
 // dst, a spare buffer of length 0 that it may fill with append and return;
-// it may also return a slice it allocated. Returning the variable's current
-// slice (from Get) leaves the variable unchanged.
+// any other slice it returns (one it allocated, another variable's, a
+// signal's) is copied into the spare buffer. Returning the variable's
+// current slice (from Get) leaves the variable unchanged.
 func (h Vec) Update(fn func(c *Ctx, dst []float64) []float64) Block {
 	return Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindVec, fnV: fn}
 }
@@ -186,8 +187,10 @@ func (h Agents[T]) Get(c *Ctx) []T {
 
 // Update returns the block that sets the records to fn's result. fn gets
 // dst, a spare buffer of length 0; the usual pattern copies the current
-// records and changes some: dst = append(dst, h.Get(c)...). Returning the
-// current slice leaves the records unchanged.
+// records and changes some: dst = append(dst, h.Get(c)...). Any other
+// slice it returns (one it allocated, a part of the current records) is
+// copied into the spare buffer. Returning the current slice leaves the
+// records unchanged.
 func (h Agents[T]) Update(fn func(c *Ctx, dst []T) []T) Block {
 	slot := h.slot
 	return Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindAgents, fnA: func(c *Ctx) {
@@ -482,9 +485,12 @@ func (a *agentBuf[T]) init(records any) {
 
 // stage makes r the next value, to become current when the PSUB ends.
 func (a *agentBuf[T]) stage(r []T) {
-	cur := a.buf[a.cur]
+	cur, spare := a.buf[a.cur], a.buf[1-a.cur]
 	if len(r) > 0 && len(cur) > 0 && unsafe.SliceData(r) == unsafe.SliceData(cur) && len(r) == len(cur) {
 		return // the current records, unchanged
+	}
+	if cap(r) == 0 || cap(spare) == 0 || unsafe.SliceData(r) != unsafe.SliceData(spare) {
+		r = append(spare[:0], r...) // not the spare buffer: copy (see stageVec)
 	}
 	a.buf[1-a.cur] = r
 	a.staged = true

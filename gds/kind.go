@@ -46,9 +46,11 @@ const (
 	Max                 // the largest value
 	Last                // the value of the last policy that emitted
 	Concat              // vectors only: the emitted vectors joined in policy order
+	Append              // list signals (ListOf): every emitted value, in policy order
+	Custom              // signals with a user reducer (SignalOf)
 )
 
-var ruleNames = [...]string{Sum: "sum", Product: "product", Min: "min", Max: "max", Last: "last", Concat: "concat"}
+var ruleNames = [...]string{Sum: "sum", Product: "product", Min: "min", Max: "max", Last: "last", Concat: "concat", Append: "append", Custom: "custom"}
 
 // String returns the rule's name as written in model files.
 func (r Rule) String() string {

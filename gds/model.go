@@ -88,7 +88,6 @@ type psubPlan struct {
 	sU       []updS
 	vU       []updV
 	aU       []updA
-	signals  []int32 // ids of signals emitted in this PSUB (to reset)
 }
 
 // blockMeta identifies a block for tracing and errors.

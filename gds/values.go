@@ -237,7 +237,7 @@ func describe(v any) string {
 
 // convertAgents accepts []T or a list of tables keyed by field name.
 func convertAgents(val any, at *agentsType) (any, error) {
-	gt := at.goType.(reflect.Type)
+	gt := at.goType
 	rv := reflect.ValueOf(val)
 	if rv.Kind() == reflect.Slice && rv.Type().Elem() == gt {
 		out := reflect.MakeSlice(rv.Type(), rv.Len(), rv.Len())
@@ -316,4 +316,3 @@ func varNames(m *Model) []string {
 	}
 	return out
 }
-

@@ -45,7 +45,9 @@ func build() (*gds.Model, error) {
 			}
 			return "bear"
 		}),
-		hist.Update(func(c *gds.Ctx, dst []float64) []float64 { return append(append(dst, hist.Get(c)[1:]...), price.Get(c)) }),
+		hist.Update(func(c *gds.Ctx, dst []float64) []float64 {
+			return append(append(dst, hist.Get(c)[1:]...), price.Get(c))
+		}),
 		wallets.Update(func(c *gds.Ctx, dst []Wallet) []Wallet {
 			dst = append(dst, wallets.Get(c)...)
 			w := &dst[c.T%len(dst)]
