@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner/cli"
 )
 
@@ -118,5 +120,41 @@ func TestInterrupted(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("left %d files", len(entries))
+	}
+}
+
+// TestRunFailureExit1: a job that panics makes the run exit 1 with the
+// job's ids and parameters, and the manifest marks the dataset incomplete.
+func TestRunFailureExit1(t *testing.T) {
+	err := models.Register(models.Entry{Name: "cli_test_faulty", Doc: "panics in subset 1", Build: func() (*gds.Model, error) {
+		b := gds.NewBuilder("cli_test_faulty")
+		x := b.Float("x", 0)
+		k := b.ParamFloat("k", 1)
+		b.PSUB("step", x.Update(func(c *gds.Ctx) float64 {
+			if c.Subset == 1 && c.T == 3 {
+				panic("boom")
+			}
+			return x.Get(c) + k.Get(c)
+		}))
+		return b.Build()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "faulty.toml")
+	os.WriteFile(cfg, []byte("model = \"cli_test_faulty\"\ntimesteps = 5\n[params]\nk = [1.0, 2.0]\n"), 0o644)
+	code, _, errs := run("run", cfg, "--out", filepath.Join(dir, "out"))
+	for _, want := range []string{"1 of 2 jobs failed", "subset 1", "boom", "k=2", "incomplete"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if code != cli.ExitFailure {
+		t.Errorf("exit %d, want %d", code, cli.ExitFailure)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if !strings.Contains(string(data), `"complete": false`) {
+		t.Errorf("manifest does not say incomplete:\n%s", data)
 	}
 }
