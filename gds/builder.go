@@ -23,6 +23,7 @@ type Builder struct {
 	npslots [KindVec + 1]int    // slot counters per kind (params)
 	nsslots [KindCustom + 1]int // slot counters per kind (signals)
 	lagCnt  [KindVec + 1]int    // lag ring counters per kind
+	scratch int                 // per-engine scratch vectors
 }
 
 type varDef struct {
@@ -350,3 +351,18 @@ func snake(s string) string {
 	}
 	return string(out)
 }
+
+// Scratch is a handle to a vector buffer that every engine keeps for
+// itself: a block (or a compiled expression) can build intermediate vectors
+// in it without allocating and without sharing memory with the engines of
+// other workers. The buffer keeps its capacity from substep to substep.
+type Scratch struct{ slot int32 }
+
+// Scratch reserves a per-engine scratch vector.
+func (b *Builder) Scratch() Scratch {
+	b.scratch++
+	return Scratch{slot: int32(b.scratch - 1)}
+}
+
+// Buf returns the engine's buffer; the caller may reslice and grow it.
+func (h Scratch) Buf(c *Ctx) *[]float64 { return &c.e.scratch[h.slot] }

@@ -214,6 +214,7 @@ type Engine struct {
 	vecs       []vecBuf
 	agents     []agentCell
 	agentTypes []*agentsType
+	scratch    [][]float64
 	sig        signals
 
 	lagF [][]float64
@@ -269,6 +270,7 @@ func (m *Model) NewEngine() *Engine {
 	e.vecs = make([]vecBuf, m.shape[KindVec])
 	e.agents = make([]agentCell, m.shape[KindAgents])
 	e.agentTypes = make([]*agentsType, m.shape[KindAgents])
+	e.scratch = make([][]float64, m.b.scratch)
 	e.flagged = make([]bool, len(m.vars))
 	for _, v := range m.b.vars {
 		if v.kind == KindAgents {

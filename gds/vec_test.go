@@ -1,6 +1,7 @@
 package gds_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -401,3 +402,43 @@ func TestAgentsOfBadTypes(t *testing.T) {
 type recFunc func(*gds.Row) error
 
 func (f recFunc) Record(r *gds.Row) error { return f(r) }
+
+// TestScratch: each engine has its own scratch buffers, which keep their
+// capacity, so building a vector in one does not allocate after warm-up.
+func TestScratch(t *testing.T) {
+	b := gds.NewBuilder("scratch")
+	v := b.Vec("v", []float64{1, 2, 3})
+	tmp := b.Scratch()
+	b.PSUB("double", v.Update(func(c *gds.Ctx, dst []float64) []float64 {
+		buf := tmp.Buf(c)
+		*buf = (*buf)[:0]
+		for _, x := range v.Get(c) {
+			*buf = append(*buf, 2*x)
+		}
+		return append(dst, *buf...)
+	}))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e1, e2 := m.NewEngine(), m.NewEngine()
+	var last []float64
+	rec := recorderFunc(func(r *gds.Row) error { last = append(last[:0], r.Vec(0)...); return nil })
+	job := &gds.Job{Run: 1, Timesteps: 3}
+	if err := e1.Run(context.Background(), job, rec); err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{8, 16, 24}; fmt.Sprint(last) != fmt.Sprint(want) {
+		t.Fatalf("v = %v, want %v", last, want)
+	}
+	if err := e2.Run(context.Background(), job, rec); err != nil {
+		t.Fatal(err)
+	}
+	if allocs := testing.AllocsPerRun(3, func() { e1.Run(context.Background(), job, rec) }); allocs != 0 {
+		t.Errorf("%v allocations per job after warm-up", allocs)
+	}
+}
+
+type recorderFunc func(*gds.Row) error
+
+func (f recorderFunc) Record(r *gds.Row) error { return f(r) }
