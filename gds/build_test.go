@@ -82,7 +82,7 @@ func TestBuildErrors(t *testing.T) {
 			s := b.IntSignal("orders", gds.Sum)
 			b.PSUB("market",
 				gds.Policy("sometimes", func(c *gds.Ctx) {
-					if c.T > 5 {
+					if c.T > 50 { // beyond the traced timesteps
 						s.Emit(c, 1)
 					}
 				}),
@@ -177,7 +177,7 @@ func TestBuildErrors(t *testing.T) {
 		{"panic while tracing", "m", func(b *gds.Builder) {
 			x := b.Float("x", 0)
 			b.PSUB("p", gds.Policy("boom", func(*gds.Ctx) { panic("no config") }), x.Update(one))
-		}, []string{`PSUB "p", policy "boom": panicked while tracing one timestep on the defaults: no config`}},
+		}, []string{`PSUB "p", policy "boom": panicked while tracing the defaults (timestep 1): no config`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,11 +38,12 @@ type varDef struct {
 }
 
 type paramDef struct {
-	name string
-	kind Kind
-	slot int32
-	def  any
-	doc  string
+	name     string
+	kind     Kind
+	slot     int32
+	def      any
+	doc      string
+	min, max *float64 // bounds of float and int parameters
 }
 
 type signalDef struct {
@@ -190,6 +191,52 @@ func (b *Builder) addParam(name string, kind Kind, def any, doc []string) pref {
 	b.npslots[kind]++
 	b.params = append(b.params, p)
 	return pref{b: b, id: int32(len(b.params) - 1), slot: p.slot}
+}
+
+// ParamBounds bounds the named float or int parameter: values below min or
+// above max (either may be nil) are rejected by Params.Set, and a default
+// outside them is a Build error.
+func (b *Builder) ParamBounds(name string, min, max *float64) {
+	for i := range b.params {
+		p := &b.params[i]
+		if p.name != name {
+			continue
+		}
+		if p.kind != KindFloat && p.kind != KindInt {
+			b.errorf("parameter %q: bounds apply to float and int parameters, not %s", name, p.kind)
+			return
+		}
+		if min != nil && max != nil && *min > *max {
+			b.errorf("parameter %q: min %v is above max %v", name, *min, *max)
+			return
+		}
+		p.min, p.max = min, max
+		if err := p.inBounds(p.def); err != nil {
+			b.errorf("parameter %q: default %v", name, err)
+		}
+		return
+	}
+	b.errorf("bounds for parameter %q, which is not declared", name)
+}
+
+// inBounds checks a converted value against the parameter's bounds.
+func (p *paramDef) inBounds(v any) error {
+	var x float64
+	switch t := v.(type) {
+	case float64:
+		x = t
+	case int64:
+		x = float64(t)
+	default:
+		return nil
+	}
+	if p.min != nil && x < *p.min {
+		return fmt.Errorf("%v is below the minimum %v", v, *p.min)
+	}
+	if p.max != nil && x > *p.max {
+		return fmt.Errorf("%v is above the maximum %v", v, *p.max)
+	}
+	return nil
 }
 
 // ParamFloat declares a float64 parameter with its default value. An

@@ -152,7 +152,7 @@ func TestLagErrorsAtBuild(t *testing.T) {
 	}
 }
 
-// TestLagErrorAtRun: a lag read that tracing (one timestep) does not reach
+// TestLagErrorAtRun: a lag read that tracing (the first 12 timesteps) does not reach
 // fails the job with a *BlockError naming the block, carrying the lag error.
 func TestLagErrorAtRun(t *testing.T) {
 	tests := []struct {
@@ -172,24 +172,24 @@ func TestLagErrorAtRun(t *testing.T) {
 			n := b.Int("n", 0)
 			y := b.Float("y", 0)
 			b.PSUB("p", y.Update(func(c *gds.Ctx) float64 {
-				if c.T == 3 {
+				if c.T == 20 {
 					return tc.read(x, n, c)
 				}
 				return x.Lag(c, 1)[0]
 			}))
 			m := mustBuild(t, b)
 			rec := &recorder{m: m}
-			err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 5}, rec)
+			err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 25}, rec)
 			var be *gds.BlockError
-			if !errors.As(err, &be) || be.Timestep != 3 || be.Substep != 1 || be.Block != `update "y"` || be.PSUB != "p" {
-				t.Fatalf("err = %v; want a BlockError at t=3 in update \"y\"", err)
+			if !errors.As(err, &be) || be.Timestep != 20 || be.Substep != 1 || be.Block != `update "y"` || be.PSUB != "p" {
+				t.Fatalf("err = %v; want a BlockError at t=20 in update \"y\"", err)
 			}
 			wantContains(t, err.Error(), tc.want)
 			if be.Unwrap() == nil {
 				t.Errorf("Unwrap() = nil; want the lag error")
 			}
-			if len(rec.rows) != 3 {
-				t.Errorf("%d rows recorded before the failure; want 3", len(rec.rows))
+			if len(rec.rows) != 20 {
+				t.Errorf("%d rows recorded before the failure; want 20", len(rec.rows))
 			}
 		})
 	}

@@ -48,10 +48,11 @@ type FieldInfo struct {
 
 // ParamInfo describes a parameter.
 type ParamInfo struct {
-	Name    string
-	Kind    Kind
-	Default any // float64, int64, bool, string or []float64
-	Doc     string
+	Name     string
+	Kind     Kind
+	Default  any // float64, int64, bool, string or []float64
+	Doc      string
+	Min, Max *float64 // bounds, if any (float and int parameters)
 }
 
 // SignalInfo describes a signal.
@@ -235,7 +236,7 @@ func (b *Builder) Build() (*Model, error) {
 		}
 	}
 	for _, p := range b.params {
-		m.params = append(m.params, ParamInfo{Name: p.name, Kind: p.kind, Default: p.def, Doc: p.doc})
+		m.params = append(m.params, ParamInfo{Name: p.name, Kind: p.kind, Default: p.def, Doc: p.doc, Min: p.min, Max: p.max})
 		if _, clash := m.Var(p.name); clash {
 			errs = append(errs, fmt.Errorf("parameter %q has the name of a state variable; both would be dataset columns", p.name))
 		}
@@ -345,7 +346,7 @@ func (m *Model) digest() string {
 		}
 	}
 	for _, p := range m.params {
-		fmt.Fprintf(h, "param %s %s default=%v\n", p.Name, p.Kind, p.Default)
+		fmt.Fprintf(h, "param %s %s default=%v min=%v max=%v\n", p.Name, p.Kind, p.Default, deref(p.Min), deref(p.Max))
 	}
 	for _, s := range m.signals {
 		fmt.Fprintf(h, "signal %s %s %s\n", s.Name, s.Kind, s.Rule)
@@ -370,4 +371,11 @@ func sortedKeys(set map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

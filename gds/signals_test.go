@@ -165,7 +165,7 @@ func TestVecSignalSumOfDifferentLengthsIsAnError(t *testing.T) {
 	b.PSUB("trade",
 		gds.Policy("a", func(c *gds.Ctx) { sig.Emit(c, []float64{1, 2}) }),
 		gds.Policy("b", func(c *gds.Ctx) {
-			if c.T == 2 {
+			if c.T == 20 { // beyond the traced timesteps
 				sig.Emit(c, []float64{1, 2, 3})
 			} else {
 				sig.Emit(c, []float64{1, 2})
@@ -174,13 +174,13 @@ func TestVecSignalSumOfDifferentLengthsIsAnError(t *testing.T) {
 		out.Update(func(c *gds.Ctx, dst []float64) []float64 { return append(dst, sig.Get(c)...) }),
 	)
 	m := mustBuild(t, b)
-	err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3}, &recorder{m: m})
+	err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 30}, &recorder{m: m})
 	var be *gds.BlockError
 	if !errors.As(err, &be) {
 		t.Fatalf("err = %v; want a *gds.BlockError", err)
 	}
-	if be.Timestep != 2 || be.Substep != 1 || be.PSUB != "trade" || be.Block != `policy "b"` {
-		t.Errorf("BlockError at t=%d k=%d %s %s; want t=2 k=1 PSUB trade, policy \"b\"", be.Timestep, be.Substep, be.PSUB, be.Block)
+	if be.Timestep != 20 || be.Substep != 1 || be.PSUB != "trade" || be.Block != `policy "b"` {
+		t.Errorf("BlockError at t=%d k=%d %s %s; want t=20 k=1 PSUB trade, policy \"b\"", be.Timestep, be.Substep, be.PSUB, be.Block)
 	}
 	wantContains(t, err.Error(), `signal flows`, "different lengths (2 and 3)")
 	if be.Unwrap() == nil {

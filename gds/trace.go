@@ -124,11 +124,14 @@ func (t *tracer) readSignal(r sref, kind Kind) {
 	bt.sigIn[r.Name()] = true
 }
 
+// traceSteps is how many timesteps Build traces.
+const traceSteps = 12
+
 type discard struct{}
 
 func (discard) Record(*Row) error { return nil }
 
-// trace runs one timestep with tracing on, checks signal flow and fills
+// trace runs the first traceSteps timesteps with tracing on, checks signal flow and fills
 // m.struc.
 func (m *Model) trace() []error {
 	e := m.NewEngine()
@@ -145,14 +148,16 @@ func (m *Model) trace() []error {
 		t.blocks = append(t.blocks, bts)
 	}
 	e.tr, e.ctx.tr = t, t
-	job := &Job{Timesteps: 1, Run: 1, Seed: [2]uint64{1, 2}, OnNaN: NaNIgnore}
+	// Several timesteps, so that blocks that act only on some timesteps
+	// (every 2nd, every 3rd, ...) show what they read when they act.
+	job := &Job{Timesteps: traceSteps, Run: 1, Seed: [2]uint64{1, 2}, OnNaN: NaNIgnore}
 	err := e.Run(context.Background(), job, discard{})
 	e.tr, e.ctx.tr = nil, nil
 	var be *BlockError
 	if errors.As(err, &be) {
-		t.errs = append(t.errs, fmt.Errorf("PSUB %q, %s: panicked while tracing one timestep on the defaults: %v", be.PSUB, be.Block, be.Value))
+		t.errs = append(t.errs, fmt.Errorf("PSUB %q, %s: panicked while tracing the defaults (timestep %d): %v", be.PSUB, be.Block, be.Timestep, be.Value))
 	} else if err != nil {
-		t.errs = append(t.errs, fmt.Errorf("tracing one timestep on the defaults: %w", err))
+		t.errs = append(t.errs, fmt.Errorf("tracing the defaults: %w", err))
 	}
 	for pi, ps := range m.b.psubs {
 		info := PSUBInfo{Name: ps.name}

@@ -78,6 +78,9 @@ func (p *Params) Set(name string, val any) error {
 		if err != nil {
 			return fmt.Errorf("parameter %q: %w", name, err)
 		}
+		if err := d.inBounds(cv); err != nil {
+			return fmt.Errorf("parameter %q: %w", name, err)
+		}
 		p.store(id, cv)
 		return nil
 	}

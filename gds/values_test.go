@@ -244,3 +244,41 @@ func TestJobOfAnotherModel(t *testing.T) {
 		t.Errorf("weights = %v; want empty", w)
 	}
 }
+
+func TestParamBounds(t *testing.T) {
+	lo, hi := 0.0, 1.0
+	b := gds.NewBuilder("bounded")
+	x := b.Float("x", 0)
+	p := b.ParamFloat("p", 0.5)
+	b.ParamBounds("p", &lo, &hi)
+	b.PSUB("s", x.Update(func(c *gds.Ctx) float64 { return p.Get(c) }))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := m.Defaults()
+	if err := ps.Set("p", 1.5); err == nil || !strings.Contains(err.Error(), `parameter "p": 1.5 is above the maximum 1`) {
+		t.Errorf("above max: %v", err)
+	}
+	if err := ps.Set("p", -1); err == nil || !strings.Contains(err.Error(), "below the minimum 0") {
+		t.Errorf("below min: %v", err)
+	}
+	if err := ps.Set("p", 1.0); err != nil {
+		t.Errorf("at max: %v", err)
+	}
+	if pi, _ := m.Param("p"); pi.Min == nil || *pi.Max != 1 {
+		t.Errorf("ParamInfo bounds %+v", pi)
+	}
+	b2 := gds.NewBuilder("bad_default")
+	y := b2.Float("y", 0)
+	b2.ParamFloat("q", 2)
+	b2.ParamBounds("q", &lo, &hi)
+	b2.ParamBounds("nope", &lo, nil)
+	b2.PSUB("s", y.Update(func(c *gds.Ctx) float64 { return 0 }))
+	_, err = b2.Build()
+	for _, want := range []string{`parameter "q": default 2 is above the maximum 1`, `bounds for parameter "nope", which is not declared`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	}
+}
