@@ -1,0 +1,63 @@
+package blocks_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
+
+	_ "github.com/statecraft/statecraft/blocks/metric"
+	_ "github.com/statecraft/statecraft/blocks/process"
+)
+
+func noop(*blocks.Binding) (gds.Block, error) { return gds.Block{}, nil }
+
+func TestRegisterChecks(t *testing.T) {
+	for _, c := range []struct {
+		def  blocks.Def
+		want string
+	}{
+		{blocks.Def{Name: "nofamily", New: noop, Target: blocks.Float}, "want family.name"},
+		{blocks.Def{Name: "a.b.c", New: noop, Target: blocks.Float}, "want family.name"},
+		{blocks.Def{Name: "t.nonew", Target: blocks.Float}, "has no New function"},
+		{blocks.Def{Name: "t.notarget", New: noop}, "needs a Target type"},
+		{blocks.Def{Name: "t.dup", New: noop, Target: blocks.Float, Args: []blocks.Arg{{Name: "x", Type: blocks.Float}, {Name: "x", Type: blocks.Float}}}, `argument "x" is empty or declared twice`},
+		{blocks.Def{Name: "t.untyped", New: noop, Target: blocks.Float, Args: []blocks.Arg{{Name: "x"}}}, `argument "x" has no type`},
+		{blocks.Def{Name: "t.updout", New: noop, Target: blocks.Float, Args: []blocks.Arg{{Name: "x", Type: blocks.Float, Output: true}}}, "update blocks have no outputs"},
+		{blocks.Def{Name: "t.boolout", New: noop, Policy: true, Args: []blocks.Arg{{Name: "x", Type: blocks.Bool, Output: true}}}, "signals are float, int or vector"},
+		{blocks.Def{Name: "process.gbm", New: noop, Target: blocks.Float}, "already registered"},
+	} {
+		if err := blocks.Register(c.def); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.def.Name, err, c.want)
+		}
+	}
+}
+
+func TestBuiltinsRegistered(t *testing.T) {
+	names := strings.Join(blocks.Names(), " ")
+	for _, want := range []string{"process.gbm", "process.ou", "metric.gini"} {
+		if !strings.Contains(names, want) {
+			t.Errorf("%s not registered (have %s)", want, names)
+		}
+	}
+	d, ok := blocks.Lookup("process.gbm")
+	if !ok || d.Policy || d.Target != blocks.Float {
+		t.Fatalf("process.gbm = %+v", d)
+	}
+	if a, ok := d.Arg("sigma"); !ok || a.Default != "" || a.Type != blocks.Float {
+		t.Errorf("sigma = %+v (required float)", a)
+	}
+	if _, ok := d.Arg("nope"); ok {
+		t.Error("Arg(nope) found")
+	}
+}
+
+func TestBindingPanicsOnUndeclared(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), `block "b" reads argument "x"`) {
+			t.Errorf("recover() = %v", r)
+		}
+	}()
+	(&blocks.Binding{Name: "b"}).Float("x")
+}
