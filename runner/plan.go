@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -9,7 +10,6 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
-	"github.com/statecraft/statecraft/models"
 )
 
 // Plan is an experiment expanded into jobs: every simulation (A/B
@@ -121,8 +121,12 @@ func NewPlan(x *configs.Experiment) (*Plan, error) {
 		if sc.Model != "" {
 			key, name = fmt.Sprintf("scenarios.%d.model", i), sc.Model
 		}
-		m, err := models.Lookup(name)
+		m, err := x.ResolveModel(name)
 		if err != nil {
+			var ce *configs.Error
+			if errors.As(err, &ce) {
+				return nil, err // already located in the model file
+			}
 			return nil, x.ErrorAt(key, "%v", err)
 		}
 		sim := Sim{Index: i, Name: sc.Name, Model: m}

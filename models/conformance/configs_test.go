@@ -129,11 +129,12 @@ func TestConfigsMatchCases(t *testing.T) {
 	}
 	var want []string
 	for _, c := range cases {
-		want = append(want, c.name)
+		// the Go model's config, and the declarative model file's
+		want = append(want, c.name, c.name+"-declarative")
 	}
 	slices.Sort(names)
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
-		t.Errorf("configs %v, want one per golden case %v", names, want)
+		t.Errorf("configs %v, want two per golden case %v", names, want)
 	}
 }

@@ -35,7 +35,10 @@ const usage = `statecraft runs cadCAD-style simulations described by TOML experi
 
 Usage:
   statecraft run CONFIG|NAME [flags]   run an experiment, write its dataset
-  statecraft validate CONFIG|NAME      load, expand and build; report jobs and rows
+  statecraft validate CONFIG|NAME|MODEL.toml
+                                       load, expand and build; report jobs, rows
+                                       and structural warnings
+  statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
   statecraft configs                   list the embedded experiment configs
   statecraft version                   print the version
@@ -66,6 +69,8 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout, stderr)
+	case "describe":
+		return cmdDescribe(rest, stdout, stderr)
 	case "models":
 		return cmdModels(rest, stdout, stderr)
 	case "configs":
@@ -248,6 +253,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft validate: want one CONFIG or NAME, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
+	if data, err := os.ReadFile(pos[0]); err == nil && configs.IsModelFile(data) {
+		return validateModelFile(pos[0], stdout, stderr)
+	}
 	x, err := loadConfig(pos[0], sets)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
@@ -272,6 +280,27 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		cols = append(cols, f.Name+" "+runner.TypeName(f.Type))
 	}
 	fmt.Fprintf(stdout, "  columns: %s\n", strings.Join(cols, ", "))
+	for _, s := range plan.Sims {
+		for _, w := range s.Model.Warnings() {
+			fmt.Fprintf(stderr, "warning: model %s: %s\n", s.Model.Name(), w)
+		}
+	}
+	return ExitOK
+}
+
+// validateModelFile loads a declarative model file, which runs every
+// structural check, and reports its shape and warnings.
+func validateModelFile(path string, stdout, stderr io.Writer) int {
+	m, err := configs.LoadModelFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stdout, "%s: ok: model %s (hash %s): %d state variables, %d parameters, %d signals, %d PSUBs\n",
+		path, m.Name(), m.Hash(), len(m.Vars()), len(m.Params()), len(m.Signals()), m.PSUBs())
+	for _, w := range m.Warnings() {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	return ExitOK
 }
 

@@ -158,3 +158,27 @@ func TestRunFailureExit1(t *testing.T) {
 		t.Errorf("manifest does not say incomplete:\n%s", data)
 	}
 }
+
+// TestValidateModelFile: validate on a model file runs the structural
+// checks and prints warnings for signals never read and parameters never
+// used; a broken model file exits 2 with its location.
+func TestValidateModelFile(t *testing.T) {
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "m.toml")
+	os.WriteFile(ok, []byte("[variables]\nx = 1.0\n[params]\nunused = 2.0\n[signals]\ns = \"sum\"\n[[psubs]]\nname = \"p\"\n[[psubs.policies]]\nname = \"a\"\nemit.s = \"1.0\"\n[psubs.updates]\nx = \"x*2.0\"\n"), 0o644)
+	code, out, errs := run("validate", ok)
+	if code != 0 || !strings.Contains(out, "ok: model m") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{`warning: signal "s" is emitted in PSUB "p" but no update of the PSUB reads it`, `warning: parameter "unused" is not read by any block`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[variables]\nx = 1.0\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nx = \"x + y\"\n"), 0o644)
+	code, _, errs = run("validate", bad)
+	if code != cli.ExitUsage || !strings.Contains(errs, `bad.toml:6: key "psubs.0.updates.x": "x + y": col 5: unknown name "y"`) {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

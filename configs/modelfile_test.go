@@ -1,0 +1,170 @@
+package configs_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/gds"
+)
+
+const okModel = `
+name = "grow"
+[variables]
+x = { type = "float", initial = 1.0, lags = 1 }
+n = { type = "int", initial = 0 }
+v = { type = "vector", initial = [1.0, 2.0] }
+[params]
+rate = { default = 0.1, min = 0.0, max = 1.0, doc = "growth" }
+[signals]
+dx = { type = "float", rule = "sum" }
+[[psubs]]
+name = "grow"
+  [[psubs.policies]]
+  name = "growth"
+  let.g = "rate*x"
+  emit.dx = "g"
+  [psubs.updates]
+  x = "x + dx"
+  n = "n + 1"
+  v = "v*2.0"
+`
+
+func TestParseModel(t *testing.T) {
+	m, err := configs.ParseModel("grow.toml", []byte(okModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name() != "grow" || m.PSUBs() != 1 || len(m.Vars()) != 3 || m.Vars()[0].Lags != 1 {
+		t.Fatalf("model %s: %d PSUBs, vars %+v", m.Name(), m.PSUBs(), m.Vars())
+	}
+	if p, _ := m.Param("rate"); p.Min == nil || *p.Max != 1 || p.Doc != "growth" {
+		t.Errorf("param rate = %+v", p)
+	}
+	var xs []float64
+	rec := recFunc(func(r *gds.Row) { xs = append(xs, r.Floats()[0]) })
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3}, rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(xs) != 4 || xs[3] != 1.1*1.1*1.1 && xs[3]-1.331 > 1e-12 {
+		t.Errorf("x = %v, want 1, 1.1, 1.21, 1.331", xs)
+	}
+}
+
+type recFunc func(*gds.Row)
+
+func (f recFunc) Record(r *gds.Row) error { f(r); return nil }
+
+// TestModelFileErrors: each kind of bad model file gets a message naming
+// the file, the line and what is wrong.
+func TestModelFileErrors(t *testing.T) {
+	base := func(vars, params, signals, psubs string) string {
+		return "[variables]\n" + vars + "\n[params]\n" + params + "\n[signals]\n" + signals + "\n" + psubs
+	}
+	psub := func(body string) string { return "[[psubs]]\nname = \"p\"\n" + body }
+	for _, c := range []struct{ name, text, want string }{
+		{"syntax error", "[variables\nx = 1.0\n", "expected '.' or ']' to end table name"},
+		{"unknown top-level key", "name = \"m\"\nvariabels = {}\n", `bad.toml:2: key "variabels": unknown key (did you mean "variables"?)`},
+		{"unknown variable key", base(`x = { type = "float", inital = 1.0 }`, "", "", psub("[psubs.updates]\nx = \"x\"\n")), `key "variables.x.inital": unknown key (did you mean "initial"?)`},
+		{"missing initial value", base(`x = { type = "float" }`, "", "", psub("[psubs.updates]\nx = \"x\"\n")), `bad.toml:2: key "variables.x": missing initial value`},
+		{"unknown type", base(`x = { type = "decimal", initial = 1 }`, "", "", psub("[psubs.updates]\nx = \"x\"\n")), `key "variables.x.type": unknown type decimal; want one of float, int, bool, string, vector`},
+		{"initial of wrong type", base(`x = { type = "int", initial = 1.5 }`, "", "", psub("[psubs.updates]\nx = \"x\"\n")), `key "variables.x.initial": initial value: want an integer, got 1.5`},
+		{"no variables", "name = \"m\"\n[[psubs]]\nname = \"p\"\n", `key "variables": a model needs at least one state variable`},
+		{"no psubs", "[variables]\nx = 1.0\n", `key "psubs": a model needs at least one [[psubs]] block`},
+		{"duplicate name across kinds", base("x = 1.0", "x = 2.0", "", psub("[psubs.updates]\nx = \"x\"\n")), `key "params.x": "x" is already a variable`},
+		{"unknown name in expression", base("x = 1.0", "rate = 0.1", "", psub("[psubs.updates]\nx = \"x*rtae\"\n")), `bad.toml:10: key "psubs.0.updates.x": "x*rtae": col 3: unknown name "rtae" (did you mean "rate"?)`},
+		{"type mismatch in expression", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"x + true\"\n")), `"x + true": col`},
+		{"float into int variable", base("n = 0", "", "", psub("[psubs.updates]\nn = \"n + 0.5\"\n")), `variable "n" is int, the expression is float; convert with int(...) or round(...)`},
+		{"update of unknown variable", base("x = 1.0", "", "", psub("[psubs.updates]\ny = \"x\"\n")), `update of "y", which is not a declared state variable (did you mean "x"?)`},
+		{"update of a parameter", base("x = 1.0", "k = 1.0", "", psub("[psubs.updates]\nk = \"x\"\n")), `updates write state variables; "k" is a parameter`},
+		{"emit of undeclared signal", base("x = 1.0", "", "dx = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nemit.dy = \"1.0\"\n[psubs.updates]\nx = \"x + dx\"\n")), `policy "a" emits "dy", which is not a declared signal (did you mean "dx"?)`},
+		{"signal read but never emitted", base("x = 1.0", "", "dx = \"sum\"\ndy = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nemit.dx = \"1.0\"\n[psubs.updates]\nx = \"x + dy\"\n")), `update "x" reads signal "dy", which no policy of the PSUB emits`},
+		{"two writers in one PSUB", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"x\"\nx = \"2.0*x\"\n")), `bad.toml:11:9: key "psubs.updates.x": Key 'psubs.updates.x' has already been defined`},
+		{"bad rule", base("x = 1.0", "", `dx = { type = "float", rule = "average" }`, psub("[psubs.updates]\nx = \"x\"\n")), `key "signals.dx.rule": unknown rule average`},
+		{"policy without emit", base("x = 1.0", "", "", psub("[[psubs.policies]]\nname = \"a\"\n[psubs.updates]\nx = \"x\"\n")), `policy "a" emits nothing`},
+		{"unknown block", base("x = 1.0", "", "", psub("[psubs.updates]\nx = { use = \"process.gmb\" }\n")), `unknown block "process.gmb" (did you mean "process.gbm"?)`},
+		{"unknown block argument", base("x = 1.0", "", "", psub("[psubs.updates]\nx = { use = \"process.gbm\", args = { sigma = 0.1, sgima = 0.2 } }\n")), `block "process.gbm" has no argument "sgima" (did you mean "sigma"?)`},
+		{"missing block argument", base("x = 1.0", "", "", psub("[psubs.updates]\nx = { use = \"process.gbm\" }\n")), `block "process.gbm" needs argument "sigma"`},
+		{"block argument of wrong type", base("x = 1.0", "", "", psub("[psubs.updates]\nx = { use = \"process.gbm\", args = { sigma = \"x > 1.0\" } }\n")), `block "process.gbm": argument "sigma" is float, "x > 1.0" is bool`},
+		{"block on wrong variable type", base("n = 0", "", "", psub("[psubs.updates]\nn = { use = \"process.gbm\", args = { sigma = 0.1 } }\n")), `block "process.gbm" writes a float variable; "n" is int`},
+		{"update block used as policy", base("x = 1.0", "", "", psub("[[psubs.policies]]\nname = \"a\"\nuse = \"process.gbm\"\n[psubs.updates]\nx = \"x\"\n")), `block "process.gbm" is an update; use it under [psubs.updates]`},
+		{"lag beyond depth", base(`x = { type = "float", initial = 0.0, lags = 1 }`, "", "", psub("[psubs.updates]\nx = \"lag(x, 2)\"\n")), `"lag(x, 2)"`},
+		{"default out of bounds", base("x = 1.0", `k = { default = 2.0, max = 1.0 }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `parameter "k": default 2 is above the maximum 1`},
+		{"let hiding a variable", base("x = 1.0", "", "dx = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nlet.x = \"2.0\"\nemit.dx = \"x\"\n[psubs.updates]\nx = \"x + dx\"\n")), `let "x" hides the variable of that name`},
+		{"empty expression", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"\"\n")), `key "psubs.0.updates.x": empty expression`},
+	} {
+		_, err := configs.ParseModel("bad.toml", []byte(c.text))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestModelFileInConfig: a config names a model file relative to itself;
+// embedded configs use the embedded model files.
+func TestModelFileInConfig(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "models"), 0o755)
+	os.WriteFile(filepath.Join(dir, "models", "grow.toml"), []byte(okModel), 0o644)
+	cfg := filepath.Join(dir, "exp.toml")
+	os.WriteFile(cfg, []byte("model = \"models/grow.toml\"\ntimesteps = 3\n"), 0o644)
+	x, err := configs.Load(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := x.ResolveModel(x.Model)
+	if err != nil || m.Name() != "grow" {
+		t.Fatalf("ResolveModel: %v, %v", m, err)
+	}
+	if _, err := x.ResolveModel("models/missing.toml"); err == nil || !strings.Contains(err.Error(), "missing.toml: no such file") {
+		t.Errorf("missing model file: %v", err)
+	}
+	e, err := configs.LoadEmbedded("conformance/pp_det-declarative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := e.ResolveModel(e.Model); err != nil || m.Name() != "pp_det" {
+		t.Errorf("embedded model file: %v, %v", m, err)
+	}
+	if _, err := e.ResolveModel("../../elsewhere/x.toml"); err == nil || !strings.Contains(err.Error(), "embedded configs can only use embedded model files") {
+		t.Errorf("embedded config, model outside models/: %v", err)
+	}
+	if !configs.IsModelFile([]byte(okModel)) || configs.IsModelFile([]byte("model = \"x\"\ntimesteps = 3\n")) {
+		t.Error("IsModelFile cannot tell a model file from a config")
+	}
+}
+
+// TestShippedModelFiles: every model file in models/ builds.
+func TestShippedModelFiles(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "models", "*.toml"))
+	more, _ := filepath.Glob(filepath.Join("..", "models", "conformance", "*.toml"))
+	files = append(files, more...)
+	if len(files) < 8 {
+		t.Fatalf("found %d model files", len(files))
+	}
+	for _, f := range files {
+		if _, err := configs.LoadModelFile(f); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}
+
+// FuzzParseModel: the model-file loader never panics.
+func FuzzParseModel(f *testing.F) {
+	f.Add([]byte(okModel))
+	for _, name := range []string{"predator_prey.toml", "robot_marbles.toml", "conformance/amm_det.toml", "conformance/vector.toml"} {
+		if data, err := os.ReadFile(filepath.Join("..", "models", name)); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("[variables]\nx = [1.0, \"a\"]\n[[psubs]]\n[psubs.updates]\nx = { use = \"metric.gini\", args = { of = 3 } }\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := configs.ParseModel("fuzz.toml", data)
+		if err == nil && m == nil {
+			t.Fatal("no model and no error")
+		}
+	})
+}

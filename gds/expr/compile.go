@@ -1,0 +1,834 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+)
+
+// node is a compiled, type-checked subexpression: the evaluation function
+// of its type, and its value when it is a constant.
+type node struct {
+	typ   Type
+	col   int  // 1-based column of the operation, for errors
+	konst bool // a constant: folded at compile time (never a vector)
+
+	f func(*gds.Ctx) float64
+	i func(*gds.Ctx) int64
+	b func(*gds.Ctx) bool
+	s func(*gds.Ctx) string
+	v func(*gds.Ctx) []float64
+
+	kf float64 // the value of a constant
+	ki int64
+	kb bool
+	ks string
+
+	// A float operation between two non-constant operands, x op y: an
+	// operation on its result can fuse it into one closure (see fuse3).
+	op     token.Token
+	fx, fy func(*gds.Ctx) float64
+}
+
+func numeric(t Type) bool { return t == Float || t == Int }
+
+// flt returns the node's value as a float64 getter: Int is converted.
+func (n *node) flt() func(*gds.Ctx) float64 {
+	switch n.typ {
+	case Float:
+		return n.f
+	case Int:
+		if n.konst {
+			v := float64(n.ki)
+			return func(*gds.Ctx) float64 { return v }
+		}
+		i := n.i
+		return func(c *gds.Ctx) float64 { return float64(i(c)) }
+	}
+	panic("expr: flt of a " + n.typ.String())
+}
+
+// fconst returns the value of a numeric constant as a float64.
+func (n *node) fconst() float64 {
+	if n.typ == Int {
+		return float64(n.ki)
+	}
+	return n.kf
+}
+
+func constF(col int, v float64) *node {
+	return &node{typ: Float, col: col, konst: true, kf: v, f: func(*gds.Ctx) float64 { return v }}
+}
+
+func constI(col int, v int64) *node {
+	return &node{typ: Int, col: col, konst: true, ki: v, i: func(*gds.Ctx) int64 { return v }}
+}
+
+func constB(col int, v bool) *node {
+	return &node{typ: Bool, col: col, konst: true, kb: v, b: func(*gds.Ctx) bool { return v }}
+}
+
+func constS(col int, v string) *node {
+	return &node{typ: String, col: col, konst: true, ks: v, s: func(*gds.Ctx) string { return v }}
+}
+
+func allKonst(ns ...*node) bool {
+	for _, n := range ns {
+		if !n.konst {
+			return false
+		}
+	}
+	return true
+}
+
+// compiler compiles one expression.
+type compiler struct {
+	env  *Env
+	src  string
+	fset *token.FileSet
+	used map[string]bool
+}
+
+// Compile parses src (Go expression syntax), type-checks it against env
+// and compiles it into closures. Vector-valued subexpressions reserve
+// per-engine scratch vectors from env's Builder, so compile before the
+// Builder's Build. The error is an *Error locating the problem.
+func Compile(src string, env *Env) (*Expr, error) {
+	if env == nil {
+		env = NewEnv(nil)
+	}
+	c := &compiler{env: env, src: src, used: map[string]bool{}, fset: token.NewFileSet()}
+	text, err := c.prepare()
+	if err != nil {
+		return nil, err
+	}
+	root, perr := parser.ParseExprFrom(c.fset, "", text, parser.SkipObjectResolution)
+	if perr != nil {
+		return nil, c.syntaxError(text, perr)
+	}
+	n, err := c.expr(root)
+	if err != nil {
+		return nil, err
+	}
+	x := &Expr{Src: src, Type: n.typ}
+	switch n.typ {
+	case Float:
+		x.Float = n.f
+	case Int:
+		x.Int, x.Float = n.i, n.flt()
+	case Bool:
+		x.Bool = n.b
+	case String:
+		x.String = n.s
+	case Vec:
+		x.Vec = n.v
+	}
+	for name := range c.used {
+		x.Names = append(x.Names, name)
+	}
+	slices.Sort(x.Names)
+	return x, nil
+}
+
+// errAt returns an *Error at a 1-based column.
+func (c *compiler) errAt(col int, format string, args ...any) *Error {
+	return &Error{Src: c.src, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// colOfOffset returns the 1-based column, in characters, of a byte offset.
+func (c *compiler) colOfOffset(off int) int {
+	off = max(0, min(off, len(c.src)))
+	return utf8.RuneCountInString(c.src[:off]) + 1
+}
+
+func (c *compiler) col(p token.Pos) int {
+	if !p.IsValid() {
+		return 1
+	}
+	return c.colOfOffset(c.fset.Position(p).Offset)
+}
+
+func (c *compiler) site(col int) *site { return &site{src: c.src, col: col} }
+
+// prepare rejects comments (so that Python's a // b is not silently read
+// as a) and turns line breaks outside raw strings into spaces, so that an
+// expression may span lines of a TOML multi-line string with operators at
+// the start of a line. Offsets are unchanged.
+func (c *compiler) prepare() (string, error) {
+	var s scanner.Scanner
+	file := token.NewFileSet().AddFile("", -1, len(c.src))
+	s.Init(file, []byte(c.src), func(token.Position, string) {}, scanner.ScanComments)
+	text := []byte(c.src)
+	var raw [][2]int // raw string spans
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		switch {
+		case tok == token.COMMENT:
+			if strings.HasPrefix(lit, "//") {
+				return "", c.errAt(c.colOfOffset(off), "// starts a comment, and expressions have none (for floor division write floor(a / b))")
+			}
+			return "", c.errAt(c.colOfOffset(off), "/* starts a comment, and expressions have none")
+		case tok == token.STRING && strings.HasPrefix(lit, "`"):
+			raw = append(raw, [2]int{off, off + len(lit)})
+		}
+	}
+	for i, ch := range text {
+		if ch != '\n' && ch != '\r' {
+			continue
+		}
+		inRaw := false
+		for _, r := range raw {
+			if i >= r[0] && i < r[1] {
+				inRaw = true
+			}
+		}
+		if !inRaw {
+			text[i] = ' '
+		}
+	}
+	return string(text), nil
+}
+
+// pythonisms are words of Python's expression syntax that Go's has not.
+var pythonisms = map[string]string{
+	"and":    "write && instead of and",
+	"or":     "write || instead of or",
+	"not":    "write ! instead of not",
+	"if":     "write ifelse(cond, a, b) instead of a if cond else b",
+	"else":   "write ifelse(cond, a, b) instead of a if cond else b",
+	"is":     "write == instead of is",
+	"in":     "membership tests (in) are not supported",
+	"lambda": "lambda is not supported",
+}
+
+// syntaxError translates a go/parser error.
+func (c *compiler) syntaxError(text string, err error) error {
+	// A Python keyword is the likeliest cause: name it.
+	var s scanner.Scanner
+	file := token.NewFileSet().AddFile("", -1, len(text))
+	s.Init(file, []byte(text), func(token.Position, string) {}, 0)
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		word := lit
+		if tok.IsKeyword() {
+			word = tok.String()
+		} else if tok != token.IDENT {
+			continue
+		}
+		if hint, ok := pythonisms[word]; ok {
+			if _, declared := c.env.vars[word]; !declared {
+				return c.errAt(c.colOfOffset(file.Offset(pos)), "syntax error: %s", hint)
+			}
+		}
+	}
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		e := list[0]
+		msg := e.Msg
+		if rest, ok := strings.CutPrefix(msg, "expected 'EOF', found "); ok {
+			msg = "unexpected " + rest
+		}
+		msg = strings.ReplaceAll(msg, "'EOF'", "end of expression")
+		msg = strings.ReplaceAll(msg, "found newline", "found end of expression")
+		return c.errAt(c.colOfOffset(e.Pos.Offset), "syntax error: %s", msg)
+	}
+	return c.errAt(1, "syntax error: %v", err)
+}
+
+// fold evaluates a constant node at compile time. An evaluation error
+// (such as 1 % 0) is a compile error.
+func (c *compiler) fold(n *node) (out *node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ee, ok := r.(*EvalError); ok {
+				out, err = nil, c.errAt(ee.Col, "%s", ee.Msg)
+				return
+			}
+			out, err = nil, c.errAt(n.col, "internal error: %v", r)
+		}
+	}()
+	switch n.typ {
+	case Float:
+		return constF(n.col, n.f(nil)), nil
+	case Int:
+		return constI(n.col, n.i(nil)), nil
+	case Bool:
+		return constB(n.col, n.b(nil)), nil
+	case String:
+		return constS(n.col, n.s(nil)), nil
+	}
+	n.konst = false // vectors live in scratch buffers: never constants
+	return n, nil
+}
+
+// expr compiles a subexpression, folding it if it is constant.
+func (c *compiler) expr(e ast.Expr) (*node, error) {
+	n, err := c.expr1(e)
+	if err != nil {
+		return nil, err
+	}
+	if n.konst {
+		switch e.(type) {
+		case *ast.BasicLit, *ast.Ident, *ast.ParenExpr:
+			return n, nil // already a constant
+		}
+		return c.fold(n)
+	}
+	return n, nil
+}
+
+func (c *compiler) expr1(e ast.Expr) (*node, error) {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return c.literal(e, false, c.col(e.Pos()))
+	case *ast.Ident:
+		return c.ident(e)
+	case *ast.ParenExpr:
+		return c.expr(e.X)
+	case *ast.UnaryExpr:
+		return c.unary(e)
+	case *ast.BinaryExpr:
+		return c.binary(e)
+	case *ast.CallExpr:
+		return c.call(e)
+	case *ast.IndexExpr:
+		return c.index(e)
+	case *ast.IndexListExpr:
+		return nil, c.errAt(c.col(e.Lbrack), "an index has one integer: v[i]")
+	case *ast.SliceExpr:
+		return nil, c.errAt(c.col(e.Lbrack), "slices (v[i:j]) are not supported")
+	case *ast.SelectorExpr:
+		return nil, c.selector(e)
+	case *ast.StarExpr:
+		return nil, c.errAt(c.col(e.Star), "pointer indirection (*x) is not supported")
+	case *ast.TypeAssertExpr:
+		return nil, c.errAt(c.col(e.Lparen)-1, "type assertions (x.(T)) are not supported")
+	case *ast.CompositeLit:
+		return nil, c.errAt(c.col(e.Pos()), "composite literals (T{...}) are not supported")
+	case *ast.FuncLit:
+		return nil, c.errAt(c.col(e.Pos()), "function literals are not supported")
+	case *ast.KeyValueExpr:
+		return nil, c.errAt(c.col(e.Colon), "key: value pairs are not supported")
+	case *ast.Ellipsis:
+		return nil, c.errAt(c.col(e.Pos()), "... is not supported")
+	case *ast.ArrayType, *ast.StructType, *ast.FuncType, *ast.InterfaceType, *ast.MapType, *ast.ChanType:
+		return nil, c.errAt(c.col(e.Pos()), "types are not supported in expressions")
+	}
+	return nil, c.errAt(c.col(e.Pos()), "unsupported expression")
+}
+
+// literal compiles a literal; neg is set for a literal under unary minus,
+// so that the most negative int can be written.
+func (c *compiler) literal(e *ast.BasicLit, neg bool, col int) (*node, error) {
+	lit := e.Value
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	switch e.Kind {
+	case token.INT:
+		if len(lit) > 1 && lit[0] == '0' && (lit[1] >= '0' && lit[1] <= '9' || lit[1] == '_') {
+			return nil, c.errAt(col, "leading zeros in integer literals are not allowed (%s); write 0o%s for an octal number", lit, strings.TrimLeft(lit, "0_"))
+		}
+		v, err := strconv.ParseInt(sign+lit, 0, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return nil, c.errAt(col, "integer literal %s%s is out of range for int (64 bits)", sign, lit)
+			}
+			return nil, c.errAt(col, "invalid integer literal %s", lit)
+		}
+		return constI(col, v), nil
+	case token.FLOAT:
+		v, err := strconv.ParseFloat(strings.ReplaceAll(lit, "_", ""), 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0) {
+				return nil, c.errAt(col, "float literal %s is out of range for float (use inf for infinity)", lit)
+			}
+			if !errors.Is(err, strconv.ErrRange) {
+				return nil, c.errAt(col, "invalid float literal %s", lit)
+			}
+		}
+		if neg {
+			v = -v
+		}
+		return constF(col, v), nil
+	case token.STRING:
+		s, err := strconv.Unquote(lit)
+		if err != nil {
+			return nil, c.errAt(col, "invalid string literal %s", lit)
+		}
+		return constS(col, s), nil
+	case token.CHAR:
+		return nil, c.errAt(col, "character literals are not supported; write strings in double quotes")
+	case token.IMAG:
+		return nil, c.errAt(col, "imaginary numbers are not supported")
+	}
+	return nil, c.errAt(col, "unsupported literal %s", lit)
+}
+
+// builtinNames are the identifiers every expression knows.
+var builtinNames = []string{"t", "substep", "simulation", "subset", "run", "pi", "e", "inf", "nan", "true", "false"}
+
+func (c *compiler) ident(e *ast.Ident) (*node, error) {
+	col := c.col(e.Pos())
+	name := e.Name
+	switch name {
+	case "true":
+		return constB(col, true), nil
+	case "false":
+		return constB(col, false), nil
+	}
+	if b, ok := c.env.vars[name]; ok {
+		return c.leaf(col, name, b)
+	}
+	switch name {
+	case "t":
+		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.T) }}, nil
+	case "substep":
+		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Substep) }}, nil
+	case "simulation":
+		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Simulation) }}, nil
+	case "subset":
+		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Subset) }}, nil
+	case "run":
+		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Run) }}, nil
+	case "pi":
+		return constF(col, math.Pi), nil
+	case "e":
+		return constF(col, math.E), nil
+	case "inf":
+		return constF(col, math.Inf(1)), nil
+	case "nan":
+		return constF(col, math.NaN()), nil
+	}
+	if _, ok := c.env.lags[name]; ok {
+		return nil, c.errAt(col, "%q is declared only for lag: read it with lag(%s, k)", name, name)
+	}
+	if _, ok := funcs[name]; ok || name == "lag" {
+		return nil, c.errAt(col, "%s is a function: call it, as in %s(...)", name, name)
+	}
+	return nil, c.errAt(col, "unknown name %q%s", name, c.suggestName(name))
+}
+
+// suggestName proposes a known name close to an unknown one.
+func (c *compiler) suggestName(name string) string {
+	known := c.env.Names()
+	lower := strings.ToLower(name)
+	for _, k := range append(known, builtinNames...) {
+		if k == lower {
+			return fmt.Sprintf(" (did you mean %q?)", k)
+		}
+	}
+	if lower == "timestep" {
+		return ` (the timestep is t)`
+	}
+	for _, k := range builtinNames {
+		if len(k) > 1 { // one-letter names would match every short typo
+			known = append(known, k)
+		}
+	}
+	slices.Sort(known)
+	return names.Suggest(name, known)
+}
+
+// leaf reads a declared name.
+func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
+	if len(b.dup) > 0 {
+		ts := []string{b.typ.String()}
+		for _, t := range b.dup {
+			ts = append(ts, t.String())
+		}
+		return nil, c.errAt(col, "name %q is declared %d times (as %s)", name, len(ts), strings.Join(ts, ", "))
+	}
+	n := &node{typ: b.typ, col: col, f: b.f, i: b.i, b: b.b, s: b.s, v: b.v}
+	if n.f == nil && n.i == nil && n.b == nil && n.s == nil && n.v == nil {
+		return nil, c.errAt(col, "name %q is declared with a nil accessor", name)
+	}
+	c.used[name] = true
+	return n, nil
+}
+
+func (c *compiler) selector(e *ast.SelectorExpr) error {
+	col := c.col(e.Pos())
+	x, ok := e.X.(*ast.Ident)
+	if !ok {
+		return c.errAt(col, "selectors (a.b) are not supported")
+	}
+	sel := strings.ToLower(e.Sel.Name)
+	if _, isFunc := funcs[sel]; isFunc {
+		return c.errAt(col, "%s.%s: selectors (a.b) are not supported; call %s(...) directly", x.Name, e.Sel.Name, sel)
+	}
+	if slices.Contains(builtinNames, sel) && len(sel) > 1 || sel == "e" {
+		return c.errAt(col, "%s.%s: selectors (a.b) are not supported; write %s", x.Name, e.Sel.Name, sel)
+	}
+	return c.errAt(col, "%s.%s: selectors (a.b) are not supported; values have no fields", x.Name, e.Sel.Name)
+}
+
+func (c *compiler) unary(e *ast.UnaryExpr) (*node, error) {
+	col := c.col(e.OpPos)
+	switch e.Op {
+	case token.AND:
+		return nil, c.errAt(col, "the address operator & is not supported")
+	case token.ARROW:
+		return nil, c.errAt(col, "channel receive (<-) is not supported")
+	case token.XOR:
+		return nil, c.errAt(col, "operator ^ is not supported")
+	case token.TILDE:
+		return nil, c.errAt(col, "operator ~ is not supported")
+	}
+	if lit, ok := e.X.(*ast.BasicLit); ok && e.Op == token.SUB && (lit.Kind == token.INT || lit.Kind == token.FLOAT) {
+		return c.literal(lit, true, col)
+	}
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	switch e.Op {
+	case token.ADD:
+		if !numeric(x.typ) && x.typ != Vec {
+			return nil, c.errAt(col, "unary + wants a number, got %s", x.typ)
+		}
+		return x, nil
+	case token.SUB:
+		switch x.typ {
+		case Float:
+			a := x.f
+			return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }}, nil
+		case Int:
+			a := x.i
+			return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return -a(c) }}, nil
+		case Vec:
+			return c.vecNeg(col, x)
+		}
+		return nil, c.errAt(col, "cannot negate %s", x.typ)
+	case token.NOT:
+		if x.typ != Bool {
+			return nil, c.errAt(col, "operator ! wants a bool, got %s", x.typ)
+		}
+		a := x.b
+		return &node{typ: Bool, col: col, konst: x.konst, b: func(c *gds.Ctx) bool { return !a(c) }}, nil
+	}
+	return nil, c.errAt(col, "operator %s is not supported", e.Op)
+}
+
+var unsupportedOps = map[token.Token]string{
+	token.AND:     "operator & is not supported (for logical and, write &&)",
+	token.OR:      "operator | is not supported (for logical or, write ||)",
+	token.XOR:     "operator ^ is not supported (for powers, write pow(a, b))",
+	token.SHL:     "operator << is not supported",
+	token.SHR:     "operator >> is not supported",
+	token.AND_NOT: "operator &^ is not supported",
+}
+
+func (c *compiler) binary(e *ast.BinaryExpr) (*node, error) {
+	col := c.col(e.OpPos)
+	if star, ok := e.Y.(*ast.StarExpr); ok && e.Op == token.MUL && star.Star == e.OpPos+1 {
+		return nil, c.errAt(col, "** is not an operator: write pow(a, b)")
+	}
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	if msg, bad := unsupportedOps[e.Op]; bad {
+		return nil, c.errAt(col, "%s", msg)
+	}
+	y, err := c.expr(e.Y)
+	if err != nil {
+		return nil, err
+	}
+	switch e.Op {
+	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM:
+		return c.arith(e.Op, col, x, y)
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		return c.compare(e.Op, col, x, y)
+	case token.LAND, token.LOR:
+		if x.typ != Bool || y.typ != Bool {
+			return nil, c.errAt(col, "operator %s wants bools, got %s and %s", e.Op, x.typ, y.typ)
+		}
+		a, b := x.b, y.b
+		n := &node{typ: Bool, col: col, konst: allKonst(x, y)}
+		if e.Op == token.LAND {
+			n.b = func(c *gds.Ctx) bool { return a(c) && b(c) }
+		} else {
+			n.b = func(c *gds.Ctx) bool { return a(c) || b(c) }
+		}
+		return n, nil
+	}
+	return nil, c.errAt(col, "operator %s is not supported", e.Op)
+}
+
+func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
+	switch {
+	case x.typ == Vec || y.typ == Vec:
+		if (x.typ == Vec || numeric(x.typ)) && (y.typ == Vec || numeric(y.typ)) {
+			if op == token.REM {
+				return nil, c.errAt(col, "operator %% is not defined on vectors")
+			}
+			return c.vecArith(op, col, x, y)
+		}
+	case x.typ == String && y.typ == String && op == token.ADD:
+		a, b := x.s, y.s
+		return &node{typ: String, col: col, konst: allKonst(x, y), s: func(c *gds.Ctx) string { return a(c) + b(c) }}, nil
+	case x.typ == Int && y.typ == Int && op != token.QUO:
+		return c.intArith(op, col, x, y)
+	case numeric(x.typ) && numeric(y.typ):
+		n := &node{typ: Float, col: col, konst: allKonst(x, y), f: floatArith(op, x, y)}
+		if !x.konst && !y.konst && op != token.REM {
+			if x.op != 0 {
+				n.f = fuse3(x.op, op, x.fx, x.fy, y.flt())
+			} else {
+				n.op, n.fx, n.fy = op, x.flt(), y.flt()
+			}
+		}
+		return n, nil
+	}
+	switch op {
+	case token.ADD:
+		return nil, c.errAt(col, "cannot add %s and %s", x.typ, y.typ)
+	case token.SUB:
+		return nil, c.errAt(col, "cannot subtract %s from %s", y.typ, x.typ)
+	case token.MUL:
+		return nil, c.errAt(col, "cannot multiply %s by %s", x.typ, y.typ)
+	case token.QUO:
+		return nil, c.errAt(col, "cannot divide %s by %s", x.typ, y.typ)
+	}
+	return nil, c.errAt(col, "cannot compute %s %% %s", x.typ, y.typ)
+}
+
+func (c *compiler) intArith(op token.Token, col int, x, y *node) (*node, error) {
+	a, b := x.i, y.i
+	n := &node{typ: Int, col: col, konst: allKonst(x, y)}
+	if y.konst && !x.konst && op != token.REM {
+		k := y.ki
+		switch op {
+		case token.ADD:
+			n.i = func(c *gds.Ctx) int64 { return a(c) + k }
+		case token.SUB:
+			n.i = func(c *gds.Ctx) int64 { return a(c) - k }
+		default:
+			n.i = func(c *gds.Ctx) int64 { return a(c) * k }
+		}
+		return n, nil
+	}
+	switch op {
+	case token.ADD:
+		n.i = func(c *gds.Ctx) int64 { return a(c) + b(c) }
+	case token.SUB:
+		n.i = func(c *gds.Ctx) int64 { return a(c) - b(c) }
+	case token.MUL:
+		n.i = func(c *gds.Ctx) int64 { return a(c) * b(c) }
+	case token.REM:
+		if y.konst {
+			k := y.ki
+			if k == 0 {
+				return nil, c.errAt(col, "integer modulo by zero")
+			}
+			n.i = func(c *gds.Ctx) int64 { return pyModInt(a(c), k) }
+			break
+		}
+		s := c.site(col)
+		n.i = func(c *gds.Ctx) int64 {
+			u, v := a(c), b(c)
+			if v == 0 {
+				panic(s.fail("integer modulo by zero (%d %% 0)", u))
+			}
+			return pyModInt(u, v)
+		}
+	}
+	return n, nil
+}
+
+// pyModInt is Python's int %: the result has the sign of the divisor.
+func pyModInt(x, y int64) int64 {
+	m := x % y
+	if m != 0 && (m < 0) != (y < 0) {
+		m += y
+	}
+	return m
+}
+
+// pyModFloat is Python's float %: math.Mod, then the sign of the divisor.
+func pyModFloat(x, y float64) float64 {
+	m := math.Mod(x, y)
+	if m != 0 {
+		if (y < 0) != (m < 0) {
+			m = float64(m + y)
+		}
+	} else {
+		m = math.Copysign(0, y)
+	}
+	return m
+}
+
+// floatArith returns the closure of a float operation. Every result is
+// converted explicitly with float64(...) so that the compiler cannot fuse
+// a multiplication and an addition into one FMA: results must be the
+// same bits on every machine.
+func floatArith(op token.Token, x, y *node) func(*gds.Ctx) float64 {
+	a, b := x.flt(), y.flt()
+	switch {
+	case y.konst && !x.konst:
+		k := y.fconst()
+		switch op {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(a(c) + k) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(a(c) - k) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(a(c) * k) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(a(c) / k) }
+		default:
+			return func(c *gds.Ctx) float64 { return pyModFloat(a(c), k) }
+		}
+	case x.konst && !y.konst:
+		k := x.fconst()
+		switch op {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(k + b(c)) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(k - b(c)) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(k * b(c)) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(k / b(c)) }
+		default:
+			return func(c *gds.Ctx) float64 { return pyModFloat(k, b(c)) }
+		}
+	}
+	switch op {
+	case token.ADD:
+		return func(c *gds.Ctx) float64 { return float64(a(c) + b(c)) }
+	case token.SUB:
+		return func(c *gds.Ctx) float64 { return float64(a(c) - b(c)) }
+	case token.MUL:
+		return func(c *gds.Ctx) float64 { return float64(a(c) * b(c)) }
+	case token.QUO:
+		return func(c *gds.Ctx) float64 { return float64(a(c) / b(c)) }
+	}
+	return func(c *gds.Ctx) float64 { return pyModFloat(a(c), b(c)) }
+}
+
+type ordered interface{ ~int64 | ~float64 | ~string }
+
+func cmpOrdered[T ordered](op token.Token, a, b func(*gds.Ctx) T) func(*gds.Ctx) bool {
+	switch op {
+	case token.EQL:
+		return func(c *gds.Ctx) bool { return a(c) == b(c) }
+	case token.NEQ:
+		return func(c *gds.Ctx) bool { return a(c) != b(c) }
+	case token.LSS:
+		return func(c *gds.Ctx) bool { return a(c) < b(c) }
+	case token.LEQ:
+		return func(c *gds.Ctx) bool { return a(c) <= b(c) }
+	case token.GTR:
+		return func(c *gds.Ctx) bool { return a(c) > b(c) }
+	}
+	return func(c *gds.Ctx) bool { return a(c) >= b(c) }
+}
+
+// cmpConst compares with a constant on the right, the usual case.
+func cmpConst[T ordered](op token.Token, a func(*gds.Ctx) T, k T) func(*gds.Ctx) bool {
+	switch op {
+	case token.EQL:
+		return func(c *gds.Ctx) bool { return a(c) == k }
+	case token.NEQ:
+		return func(c *gds.Ctx) bool { return a(c) != k }
+	case token.LSS:
+		return func(c *gds.Ctx) bool { return a(c) < k }
+	case token.LEQ:
+		return func(c *gds.Ctx) bool { return a(c) <= k }
+	case token.GTR:
+		return func(c *gds.Ctx) bool { return a(c) > k }
+	}
+	return func(c *gds.Ctx) bool { return a(c) >= k }
+}
+
+func (c *compiler) compare(op token.Token, col int, x, y *node) (*node, error) {
+	n := &node{typ: Bool, col: col, konst: allKonst(x, y)}
+	eq := op == token.EQL || op == token.NEQ
+	rightConst := y.konst && !x.konst
+	switch {
+	case x.typ == Int && y.typ == Int && rightConst:
+		n.b = cmpConst(op, x.i, y.ki)
+	case x.typ == Int && y.typ == Int:
+		n.b = cmpOrdered(op, x.i, y.i)
+	case numeric(x.typ) && numeric(y.typ) && rightConst:
+		n.b = cmpConst(op, x.flt(), y.fconst())
+	case numeric(x.typ) && numeric(y.typ):
+		n.b = cmpOrdered(op, x.flt(), y.flt())
+	case x.typ == String && y.typ == String && eq:
+		n.b = cmpOrdered(op, x.s, y.s)
+	case x.typ == Bool && y.typ == Bool && eq:
+		a, b := x.b, y.b
+		if op == token.EQL {
+			n.b = func(c *gds.Ctx) bool { return a(c) == b(c) }
+		} else {
+			n.b = func(c *gds.Ctx) bool { return a(c) != b(c) }
+		}
+	case x.typ == y.typ && (x.typ == String || x.typ == Bool):
+		return nil, c.errAt(col, "operator %s is not defined on %ss (only == and !=)", op, x.typ)
+	default:
+		return nil, c.errAt(col, "cannot compare %s and %s", x.typ, y.typ)
+	}
+	return n, nil
+}
+
+func (c *compiler) index(e *ast.IndexExpr) (*node, error) {
+	col := c.col(e.Lbrack)
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	if x.typ != Vec {
+		return nil, c.errAt(col, "cannot index a %s (only vectors have elements)", x.typ)
+	}
+	ix, err := c.expr(e.Index)
+	if err != nil {
+		return nil, err
+	}
+	if ix.typ != Int {
+		return nil, c.errAt(c.col(e.Index.Pos()), "a vector index must be an int, got %s", ix.typ)
+	}
+	a, s := x.v, c.site(col)
+	if ix.konst {
+		k := ix.ki
+		if k < 0 {
+			return nil, c.errAt(c.col(e.Index.Pos()), "negative vector index %d", k)
+		}
+		return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+			v := a(c)
+			if uint64(k) >= uint64(len(v)) {
+				panic(s.fail("index %d out of range for a vector of length %d", k, len(v)))
+			}
+			return v[k]
+		}}, nil
+	}
+	i := ix.i
+	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+		v := a(c)
+		k := i(c)
+		if uint64(k) >= uint64(len(v)) {
+			panic(s.fail("index %d out of range for a vector of length %d", k, len(v)))
+		}
+		return v[k]
+	}}, nil
+}

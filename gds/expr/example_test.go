@@ -1,0 +1,59 @@
+package expr_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/expr"
+)
+
+// Expressions bound to a model's handles serve as its updates.
+func ExampleCompile() {
+	b := gds.NewBuilder("savings")
+	balance := b.Float("balance", 100)
+	history := b.Vec("history", nil)
+	rate := b.ParamFloat("rate", 0.05)
+
+	env := expr.NewEnv(b)
+	env.Float("balance", balance.Get)
+	env.Float("rate", rate.Get)
+	env.Vec("history", history.Get)
+
+	grow, err := expr.Compile("round(balance * (1 + rate) * 100) / 100 + ifelse(t % 2 == 0, 10, 0)", env)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(grow.Type, grow.Names)
+	b.PSUB("year",
+		balance.Update(grow.Float),
+		history.Update(func(c *gds.Ctx, dst []float64) []float64 {
+			return append(append(dst, history.Get(c)...), balance.Get(c))
+		}),
+	)
+	m, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec := printBalance{}
+	_ = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3}, rec)
+
+	_, err = expr.Compile("balance * (1 + rat)", env)
+	fmt.Println(err)
+	// Output:
+	// float [balance rate]
+	// t=0 balance=100
+	// t=1 balance=105
+	// t=2 balance=120.25
+	// t=3 balance=126.26
+	// col 16: unknown name "rat" (did you mean "rate"?)
+}
+
+type printBalance struct{}
+
+func (printBalance) Record(r *gds.Row) error {
+	fmt.Printf("t=%d balance=%v\n", r.Timestep, r.Floats()[0])
+	return nil
+}

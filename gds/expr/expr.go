@@ -1,0 +1,211 @@
+package expr
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Type is the type of an expression or of a name in an Env.
+type Type uint8
+
+// The types of values an expression can have.
+const (
+	Float  Type = iota + 1 // float64
+	Int                    // int64
+	Bool                   // bool
+	String                 // string
+	Vec                    // []float64
+)
+
+var typeNames = [...]string{Float: "float", Int: "int", Bool: "bool", String: "string", Vec: "vector"}
+
+// String returns the type's name as model files and messages write it:
+// "float", "int", "bool", "string" or "vector".
+func (t Type) String() string {
+	if int(t) < len(typeNames) && typeNames[t] != "" {
+		return typeNames[t]
+	}
+	return "invalid"
+}
+
+// binding is a name declared in an Env.
+type binding struct {
+	typ Type
+	f   func(*gds.Ctx) float64
+	i   func(*gds.Ctx) int64
+	b   func(*gds.Ctx) bool
+	s   func(*gds.Ctx) string
+	v   func(*gds.Ctx) []float64
+	dup []Type // further declarations of the same name: using it is an error
+}
+
+// lagBinding is a name whose earlier values lag(name, k) reads.
+type lagBinding struct {
+	typ   Type
+	depth int
+	f     func(c *gds.Ctx, k int) float64
+	i     func(c *gds.Ctx, k int) int64
+	v     func(c *gds.Ctx, k int) []float64
+	dup   []Type
+}
+
+// Env declares the names an expression may use, each bound to a typed
+// accessor, usually a handle's Get method (env.Float("prey", prey.Get)).
+// Names are resolved when an expression is compiled; evaluation calls the
+// accessors directly. A name declared twice is an error in the
+// expressions that use it. An Env is not safe for concurrent use; the
+// expressions it compiles are (each engine has its own scratch buffers).
+type Env struct {
+	b    *gds.Builder
+	vars map[string]*binding
+	lags map[string]*lagBinding
+}
+
+// NewEnv returns an empty Env. b supplies the per-engine scratch vectors
+// (b.Scratch()) that vector-valued subexpressions write into, so compile
+// expressions before b.Build. b may be nil for expressions without vector
+// operations.
+func NewEnv(b *gds.Builder) *Env {
+	return &Env{b: b, vars: map[string]*binding{}, lags: map[string]*lagBinding{}}
+}
+
+func (e *Env) declare(name string, nb *binding) {
+	if old, ok := e.vars[name]; ok {
+		old.dup = append(old.dup, nb.typ)
+		return
+	}
+	e.vars[name] = nb
+}
+
+func (e *Env) declareLag(name string, lb *lagBinding) {
+	if old, ok := e.lags[name]; ok {
+		old.dup = append(old.dup, lb.typ)
+		return
+	}
+	e.lags[name] = lb
+}
+
+// Float declares a float name read with get.
+func (e *Env) Float(name string, get func(*gds.Ctx) float64) {
+	e.declare(name, &binding{typ: Float, f: get})
+}
+
+// Int declares an int name read with get.
+func (e *Env) Int(name string, get func(*gds.Ctx) int64) {
+	e.declare(name, &binding{typ: Int, i: get})
+}
+
+// Bool declares a bool name read with get.
+func (e *Env) Bool(name string, get func(*gds.Ctx) bool) {
+	e.declare(name, &binding{typ: Bool, b: get})
+}
+
+// String declares a string name read with get.
+func (e *Env) String(name string, get func(*gds.Ctx) string) {
+	e.declare(name, &binding{typ: String, s: get})
+}
+
+// Vec declares a vector name read with get. Expressions never write the
+// slice get returns.
+func (e *Env) Vec(name string, get func(*gds.Ctx) []float64) {
+	e.declare(name, &binding{typ: Vec, v: get})
+}
+
+// FloatLag enables lag(name, k) for 1 <= k <= depth on a float name; lag
+// reads lag(c, k), usually a handle's Lag method. It does not declare the
+// name itself: declare it with Float too.
+func (e *Env) FloatLag(name string, lag func(c *gds.Ctx, k int) float64, depth int) {
+	e.declareLag(name, &lagBinding{typ: Float, depth: depth, f: lag})
+}
+
+// IntLag enables lag(name, k) for 1 <= k <= depth on an int name.
+func (e *Env) IntLag(name string, lag func(c *gds.Ctx, k int) int64, depth int) {
+	e.declareLag(name, &lagBinding{typ: Int, depth: depth, i: lag})
+}
+
+// VecLag enables lag(name, k) for 1 <= k <= depth on a vector name.
+func (e *Env) VecLag(name string, lag func(c *gds.Ctx, k int) []float64, depth int) {
+	e.declareLag(name, &lagBinding{typ: Vec, depth: depth, v: lag})
+}
+
+// Names returns the declared names, sorted, for suggestions.
+func (e *Env) Names() []string {
+	out := make([]string, 0, len(e.vars)+len(e.lags))
+	for n := range e.vars {
+		out = append(out, n)
+	}
+	for n := range e.lags {
+		if _, ok := e.vars[n]; !ok {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Expr is a compiled expression. The evaluation function of its type is
+// set (Float also for Int expressions); each reads the names through the
+// Env's accessors and allocates nothing, except that concatenating
+// strings that are not constants allocates the result.
+type Expr struct {
+	Src  string // the source text
+	Type Type   // the type of the result
+
+	// Float evaluates a Float expression, and an Int expression converted
+	// to float64, so that a float context can use an int expression.
+	Float func(*gds.Ctx) float64
+	// Int evaluates an Int expression.
+	Int func(*gds.Ctx) int64
+	// Bool evaluates a Bool expression.
+	Bool func(*gds.Ctx) bool
+	// String evaluates a String expression.
+	String func(*gds.Ctx) string
+	// Vec evaluates a Vec expression. The result may live in a per-engine
+	// scratch buffer, or be a declared name's own slice: it is valid until
+	// the next evaluation, and must not be written.
+	Vec func(*gds.Ctx) []float64
+
+	// Names lists the Env names the expression reads (including those read
+	// through lag), sorted and without duplicates.
+	Names []string
+}
+
+// Error locates a problem in an expression. Col is the 1-based column in
+// Src, counted in characters (a newline counts as one).
+type Error struct {
+	Src string
+	Col int
+	Msg string
+}
+
+// Error returns "col N: message".
+func (e *Error) Error() string { return "col " + strconv.Itoa(e.Col) + ": " + e.Msg }
+
+// EvalError is the value an expression panics with when its evaluation
+// fails: an index out of range, vectors of different lengths, an integer
+// modulo by zero, a conversion of NaN to int and the like. Inside a run
+// the engine turns the panic into a *gds.BlockError, whose Unwrap returns
+// the *EvalError.
+type EvalError struct {
+	Src string // the expression
+	Col int    // the 1-based column of the failing operation in Src
+	Msg string
+}
+
+// Error returns `expression "src": col N: message`.
+func (e *EvalError) Error() string {
+	return "expression " + strconv.Quote(e.Src) + ": col " + strconv.Itoa(e.Col) + ": " + e.Msg
+}
+
+// site is where a run-time check of a node can fail.
+type site struct {
+	src string
+	col int
+}
+
+func (s *site) fail(format string, args ...any) *EvalError {
+	return &EvalError{Src: s.src, Col: s.col, Msg: fmt.Sprintf(format, args...)}
+}

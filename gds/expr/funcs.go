@@ -1,0 +1,684 @@
+package expr
+
+import (
+	"fmt"
+	"go/ast"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+)
+
+// fnSpec is a built-in function: its arity and its compiler, which gets
+// the call's column and the compiled arguments.
+type fnSpec struct {
+	min, max int // arity; max < 0: no upper bound
+	build    func(c *compiler, col int, name string, args []*node) (*node, error)
+}
+
+var (
+	funcs     map[string]fnSpec
+	funcNames []string // sorted, for suggestions
+)
+
+func init() {
+	funcs = map[string]fnSpec{
+		"abs": {1, 1, buildAbs}, "sign": {1, 1, buildSign},
+		"sqrt": {1, 1, buildMath}, "exp": {1, 1, buildMath}, "log": {1, 2, buildLog},
+		"log10": {1, 1, buildMath}, "log2": {1, 1, buildMath},
+		"sin": {1, 1, buildMath}, "cos": {1, 1, buildMath}, "tan": {1, 1, buildMath},
+		"asin": {1, 1, buildMath}, "acos": {1, 1, buildMath}, "atan": {1, 1, buildMath},
+		"floor": {1, 1, buildMath}, "ceil": {1, 1, buildMath}, "round": {1, 1, buildMath}, "trunc": {1, 1, buildMath},
+		"atan2": {2, 2, buildMath2}, "pow": {2, 2, buildMath2},
+		"min": {1, -1, buildMinMax}, "max": {1, -1, buildMinMax},
+		"clip":  {3, 3, buildClip},
+		"isnan": {1, 1, buildIsX}, "isinf": {1, 1, buildIsX},
+		"float": {1, 1, buildFloat}, "int": {1, 1, buildInt},
+		"ifelse": {3, 3, buildIfElse},
+		"sum":    {1, 1, buildVecReduce}, "mean": {1, 1, buildVecReduce}, "prod": {1, 1, buildVecReduce},
+		"vmin": {1, 1, buildVecReduce}, "vmax": {1, 1, buildVecReduce}, "gini": {1, 1, buildVecReduce},
+		"len": {1, 1, buildLen}, "dot": {2, 2, buildDot},
+		"cumsum": {1, 1, buildVecMap}, "sort": {1, 1, buildVecMap},
+		"fill": {2, 2, buildFill}, "zeros": {1, 1, buildFill}, "rotate": {2, 2, buildRotate},
+		"uniform": {2, 2, buildUniform}, "normal": {2, 2, buildNormal}, "lognormal": {2, 2, buildNormal},
+		"exponential": {1, 1, buildExponential}, "poisson": {1, 1, buildPoisson}, "bernoulli": {1, 1, buildBernoulli},
+		"lag": {2, 2, nil}, // compiled by compiler.lag, which needs the name unevaluated
+	}
+	for n := range funcs {
+		funcNames = append(funcNames, n)
+	}
+	slices.Sort(funcNames)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func (c *compiler) call(e *ast.CallExpr) (*node, error) {
+	fun := ast.Unparen(e.Fun)
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		switch f := fun.(type) {
+		case *ast.SelectorExpr:
+			return nil, c.selector(f)
+		case *ast.ArrayType, *ast.StructType, *ast.FuncType, *ast.InterfaceType, *ast.MapType, *ast.ChanType:
+			return nil, c.errAt(c.col(f.Pos()), "types are not supported in expressions")
+		}
+		return nil, c.errAt(c.col(fun.Pos()), "only built-in functions can be called, by name")
+	}
+	col := c.col(id.Pos())
+	name := id.Name
+	spec, ok := funcs[name]
+	if !ok {
+		if b, declared := c.env.vars[name]; declared {
+			return nil, c.errAt(col, "%s is a %s, not a function", name, b.typ)
+		}
+		return nil, c.errAt(col, "unknown function %q%s", name, names.Suggest(name, funcNames))
+	}
+	if e.Ellipsis.IsValid() {
+		return nil, c.errAt(c.col(e.Ellipsis), "... is not supported")
+	}
+	n := len(e.Args)
+	switch {
+	case spec.max < 0 && n < spec.min:
+		return nil, c.errAt(col, "%s takes at least %s, got %d", name, plural(spec.min, "argument"), n)
+	case spec.max >= 0 && spec.min == spec.max && n != spec.min:
+		return nil, c.errAt(col, "%s takes %s, got %d", name, plural(spec.min, "argument"), n)
+	case spec.max >= 0 && (n < spec.min || n > spec.max):
+		return nil, c.errAt(col, "%s takes %d or %d arguments, got %d", name, spec.min, spec.max, n)
+	}
+	if name == "lag" {
+		return c.lag(e)
+	}
+	args := make([]*node, n)
+	for i, a := range e.Args {
+		x, err := c.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = x
+	}
+	return spec.build(c, col, name, args)
+}
+
+// wantNums checks that every argument is a number.
+func (c *compiler) wantNums(col int, name string, args []*node) error {
+	for i, a := range args {
+		if !numeric(a.typ) {
+			if len(args) == 1 {
+				return c.errAt(col, "%s wants a number, got %s", name, a.typ)
+			}
+			return c.errAt(col, "%s wants numbers, got %s as argument %d", name, a.typ, i+1)
+		}
+	}
+	return nil
+}
+
+// wantVec checks that the argument is a vector.
+func (c *compiler) wantVec(col int, name string, a *node) error {
+	if a.typ != Vec {
+		return c.errAt(col, "%s wants a vector, got %s", name, a.typ)
+	}
+	return nil
+}
+
+func buildAbs(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	x := args[0]
+	if x.typ == Int {
+		a := x.i
+		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+			v := a(c)
+			if v < 0 {
+				return -v
+			}
+			return v
+		}}, nil
+	}
+	a := x.f
+	return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return math.Abs(a(c)) }}, nil
+}
+
+func buildSign(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	x := args[0]
+	if x.typ == Int {
+		a := x.i
+		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+			v := a(c)
+			switch {
+			case v > 0:
+				return 1
+			case v < 0:
+				return -1
+			}
+			return 0
+		}}, nil
+	}
+	a := x.f
+	return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
+		v := a(c)
+		switch {
+		case v > 0:
+			return 1
+		case v < 0:
+			return -1
+		}
+		return v // ±0 or NaN
+	}}, nil
+}
+
+// mathFuncs are the float functions called through a function value.
+var mathFuncs = map[string]func(float64) float64{
+	"exp": math.Exp, "log10": math.Log10, "log2": math.Log2,
+	"sin": math.Sin, "cos": math.Cos, "tan": math.Tan,
+	"asin": math.Asin, "acos": math.Acos, "atan": math.Atan,
+}
+
+func buildMath(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	x := args[0]
+	a := x.flt()
+	n := &node{typ: Float, col: col, konst: x.konst}
+	switch name {
+	case "sqrt":
+		n.f = func(c *gds.Ctx) float64 { return math.Sqrt(a(c)) }
+	case "floor":
+		n.f = func(c *gds.Ctx) float64 { return math.Floor(a(c)) }
+	case "ceil":
+		n.f = func(c *gds.Ctx) float64 { return math.Ceil(a(c)) }
+	case "round":
+		n.f = func(c *gds.Ctx) float64 { return math.Round(a(c)) }
+	case "trunc":
+		n.f = func(c *gds.Ctx) float64 { return math.Trunc(a(c)) }
+	default:
+		fn := mathFuncs[name]
+		n.f = func(c *gds.Ctx) float64 { return fn(a(c)) }
+	}
+	return n, nil
+}
+
+func buildLog(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a := args[0].flt()
+	if len(args) == 1 {
+		return &node{typ: Float, col: col, konst: args[0].konst, f: func(c *gds.Ctx) float64 { return math.Log(a(c)) }}, nil
+	}
+	b := args[1].flt()
+	return &node{typ: Float, col: col, konst: allKonst(args...), f: func(c *gds.Ctx) float64 {
+		x := a(c)
+		return float64(math.Log(x) / math.Log(b(c)))
+	}}, nil
+}
+
+func buildMath2(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a, b := args[0].flt(), args[1].flt()
+	n := &node{typ: Float, col: col, konst: allKonst(args...)}
+	if name == "pow" {
+		n.f = func(c *gds.Ctx) float64 { x := a(c); return math.Pow(x, b(c)) }
+	} else {
+		n.f = func(c *gds.Ctx) float64 { y := a(c); return math.Atan2(y, b(c)) }
+	}
+	return n, nil
+}
+
+func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error) {
+	isMin := name == "min"
+	if len(args) == 1 {
+		if args[0].typ != Vec {
+			return nil, c.errAt(col, "%s takes one vector or at least 2 numbers, got one %s", name, args[0].typ)
+		}
+		return vecReduce(c, col, name, args[0]), nil
+	}
+	for _, a := range args {
+		if a.typ == Vec {
+			return nil, c.errAt(col, "%s of a vector takes one argument (element-wise %s is not supported)", name, name)
+		}
+	}
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	allInt := true
+	for _, a := range args {
+		allInt = allInt && a.typ == Int
+	}
+	n := &node{col: col, konst: allKonst(args...)}
+	if allInt {
+		n.typ = Int
+		fs := make([]func(*gds.Ctx) int64, len(args))
+		for i, a := range args {
+			fs[i] = a.i
+		}
+		n.i = minMaxN(isMin, fs)
+		return n, nil
+	}
+	n.typ = Float
+	if len(args) == 2 && args[1].konst && !args[0].konst {
+		a, k := args[0].flt(), args[1].fconst()
+		if isMin {
+			n.f = func(c *gds.Ctx) float64 { return min(a(c), k) }
+		} else {
+			n.f = func(c *gds.Ctx) float64 { return max(a(c), k) }
+		}
+		return n, nil
+	}
+	fs := make([]func(*gds.Ctx) float64, len(args))
+	for i, a := range args {
+		fs[i] = a.flt()
+	}
+	n.f = minMaxN(isMin, fs)
+	return n, nil
+}
+
+// minMaxN follows Go's min and max (for floats: NaN if any is NaN).
+func minMaxN[T int64 | float64](isMin bool, fs []func(*gds.Ctx) T) func(*gds.Ctx) T {
+	if len(fs) == 2 {
+		a, b := fs[0], fs[1]
+		if isMin {
+			return func(c *gds.Ctx) T { x := a(c); return min(x, b(c)) }
+		}
+		return func(c *gds.Ctx) T { x := a(c); return max(x, b(c)) }
+	}
+	if isMin {
+		return func(c *gds.Ctx) T {
+			m := fs[0](c)
+			for _, f := range fs[1:] {
+				m = min(m, f(c))
+			}
+			return m
+		}
+	}
+	return func(c *gds.Ctx) T {
+		m := fs[0](c)
+		for _, f := range fs[1:] {
+			m = max(m, f(c))
+		}
+		return m
+	}
+}
+
+func buildClip(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	n := &node{col: col, konst: allKonst(args...)}
+	if args[0].typ == Int && args[1].typ == Int && args[2].typ == Int {
+		x, lo, hi := args[0].i, args[1].i, args[2].i
+		n.typ = Int
+		n.i = func(c *gds.Ctx) int64 {
+			v, l := x(c), lo(c)
+			return min(max(v, l), hi(c))
+		}
+		return n, nil
+	}
+	x, lo, hi := args[0].flt(), args[1].flt(), args[2].flt()
+	n.typ = Float
+	if args[1].konst && args[2].konst {
+		l, h := args[1].fconst(), args[2].fconst()
+		n.f = func(c *gds.Ctx) float64 { return min(max(x(c), l), h) }
+		return n, nil
+	}
+	n.f = func(c *gds.Ctx) float64 {
+		v, l := x(c), lo(c)
+		return min(max(v, l), hi(c))
+	}
+	return n, nil
+}
+
+func buildIsX(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a := args[0].flt()
+	n := &node{typ: Bool, col: col, konst: args[0].konst}
+	if name == "isnan" {
+		n.b = func(c *gds.Ctx) bool { return math.IsNaN(a(c)) }
+	} else {
+		n.b = func(c *gds.Ctx) bool { return math.IsInf(a(c), 0) }
+	}
+	return n, nil
+}
+
+func buildFloat(c *compiler, col int, name string, args []*node) (*node, error) {
+	x := args[0]
+	switch x.typ {
+	case Float:
+		return x, nil
+	case Int:
+		return &node{typ: Float, col: col, konst: x.konst, f: x.flt()}, nil
+	case Bool:
+		a := x.b
+		return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
+			if a(c) {
+				return 1
+			}
+			return 0
+		}}, nil
+	}
+	return nil, c.errAt(col, "float wants a number or a bool, got %s", x.typ)
+}
+
+func buildInt(c *compiler, col int, name string, args []*node) (*node, error) {
+	x := args[0]
+	switch x.typ {
+	case Int:
+		return x, nil
+	case Float:
+		a, s := x.f, c.site(col)
+		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return floatToInt(s, "int", a(c)) }}, nil
+	case Bool:
+		a := x.b
+		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+			if a(c) {
+				return 1
+			}
+			return 0
+		}}, nil
+	}
+	return nil, c.errAt(col, "int wants a number or a bool, got %s", x.typ)
+}
+
+// floatToInt truncates v toward zero; NaN and values beyond the int range
+// are errors (Go's conversion would give a machine-dependent value).
+func floatToInt(s *site, what string, v float64) int64 {
+	if !(v >= -0x1p63 && v < 0x1p63) {
+		panic(s.fail("%s(%v): out of the range of int", what, v))
+	}
+	return int64(v)
+}
+
+func buildIfElse(c *compiler, col int, name string, args []*node) (*node, error) {
+	cond, x, y := args[0], args[1], args[2]
+	if cond.typ != Bool {
+		return nil, c.errAt(col, "ifelse wants a bool condition, got %s", cond.typ)
+	}
+	typ := x.typ
+	if x.typ != y.typ {
+		if !numeric(x.typ) || !numeric(y.typ) {
+			return nil, c.errAt(col, "ifelse branches have types %s and %s", x.typ, y.typ)
+		}
+		typ = Float
+	}
+	if cond.konst { // only the chosen branch could ever run
+		chosen := y
+		if cond.kb {
+			chosen = x
+		}
+		if typ == Float && chosen.typ == Int {
+			return &node{typ: Float, col: col, konst: chosen.konst, f: chosen.flt()}, nil
+		}
+		return chosen, nil
+	}
+	k := cond.b
+	n := &node{typ: typ, col: col, konst: allKonst(args...)}
+	switch typ {
+	case Float:
+		a, b := x.flt(), y.flt()
+		n.f = func(c *gds.Ctx) float64 {
+			if k(c) {
+				return a(c)
+			}
+			return b(c)
+		}
+	case Int:
+		a, b := x.i, y.i
+		n.i = func(c *gds.Ctx) int64 {
+			if k(c) {
+				return a(c)
+			}
+			return b(c)
+		}
+	case Bool:
+		a, b := x.b, y.b
+		n.b = func(c *gds.Ctx) bool {
+			if k(c) {
+				return a(c)
+			}
+			return b(c)
+		}
+	case String:
+		a, b := x.s, y.s
+		n.s = func(c *gds.Ctx) string {
+			if k(c) {
+				return a(c)
+			}
+			return b(c)
+		}
+	case Vec:
+		a, b := x.v, y.v
+		n.v = func(c *gds.Ctx) []float64 {
+			if k(c) {
+				return a(c)
+			}
+			return b(c)
+		}
+	}
+	return n, nil
+}
+
+func buildVecReduce(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantVec(col, name, args[0]); err != nil {
+		return nil, err
+	}
+	if name == "gini" {
+		h, err := c.scratch(col)
+		if err != nil {
+			return nil, err
+		}
+		a := args[0].v
+		return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 { return giniSorted(sortInto(h, c, a(c))) }}, nil
+	}
+	return vecReduce(c, col, name, args[0]), nil
+}
+
+func vecReduce(c *compiler, col int, name string, x *node) *node {
+	a, s := x.v, c.site(col)
+	n := &node{typ: Float, col: col}
+	switch name {
+	case "sum":
+		n.f = func(c *gds.Ctx) float64 { return sumOf(a(c)) }
+	case "mean":
+		n.f = func(c *gds.Ctx) float64 { return meanOf(a(c)) }
+	case "prod":
+		n.f = func(c *gds.Ctx) float64 { return prodOf(a(c)) }
+	case "min", "vmin":
+		n.f = func(c *gds.Ctx) float64 { return minOf(s, a(c)) }
+	default: // max, vmax
+		n.f = func(c *gds.Ctx) float64 { return maxOf(s, a(c)) }
+	}
+	return n
+}
+
+func buildLen(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantVec(col, name, args[0]); err != nil {
+		return nil, err
+	}
+	a := args[0].v
+	return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(len(a(c))) }}, nil
+}
+
+func buildDot(c *compiler, col int, name string, args []*node) (*node, error) {
+	for i, x := range args {
+		if x.typ != Vec {
+			return nil, c.errAt(col, "dot wants vectors, got %s as argument %d", x.typ, i+1)
+		}
+	}
+	a, b, s := args[0].v, args[1].v, c.site(col)
+	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+		x := a(c)
+		return dotOf(s, x, b(c))
+	}}, nil
+}
+
+func buildVecMap(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantVec(col, name, args[0]); err != nil {
+		return nil, err
+	}
+	h, err := c.scratch(col)
+	if err != nil {
+		return nil, err
+	}
+	a := args[0].v
+	n := &node{typ: Vec, col: col}
+	if name == "sort" {
+		n.v = func(c *gds.Ctx) []float64 { return sortInto(h, c, a(c)) }
+		return n, nil
+	}
+	n.v = func(c *gds.Ctx) []float64 { // cumsum
+		p := a(c)
+		out := grow(h, c, len(p))
+		s := 0.0
+		for i, x := range p[:len(out)] {
+			s += x
+			out[i] = s
+		}
+		return out
+	}
+	return n, nil
+}
+
+func buildFill(c *compiler, col int, name string, args []*node) (*node, error) {
+	if args[0].typ != Int {
+		return nil, c.errAt(col, "%s wants an int length, got %s", name, args[0].typ)
+	}
+	val := func(*gds.Ctx) float64 { return 0 }
+	if name == "fill" {
+		if !numeric(args[1].typ) {
+			return nil, c.errAt(col, "fill wants a number to fill with, got %s", args[1].typ)
+		}
+		val = args[1].flt()
+	}
+	h, err := c.scratch(col)
+	if err != nil {
+		return nil, err
+	}
+	ln, s := args[0].i, c.site(col)
+	return &node{typ: Vec, col: col, v: func(c *gds.Ctx) []float64 {
+		n := ln(c)
+		x := val(c)
+		if n < 0 || n > math.MaxInt32 {
+			panic(s.fail("%s: length %d out of range 0..%d", name, n, math.MaxInt32))
+		}
+		out := grow(h, c, int(n))
+		for i := range out {
+			out[i] = x
+		}
+		return out
+	}}, nil
+}
+
+// buildRotate compiles rotate(v, k): element i of the result is
+// v[(i-k) mod n], so rotate(v, 1) moves every element one place right and
+// the last to the front (k may be negative).
+func buildRotate(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantVec(col, name, args[0]); err != nil {
+		return nil, err
+	}
+	if args[1].typ != Int {
+		return nil, c.errAt(col, "rotate wants an int shift, got %s", args[1].typ)
+	}
+	h, err := c.scratch(col)
+	if err != nil {
+		return nil, err
+	}
+	a, k := args[0].v, args[1].i
+	return &node{typ: Vec, col: col, v: func(c *gds.Ctx) []float64 {
+		p := a(c)
+		n := len(p)
+		out := grow(h, c, n)
+		if n == 0 {
+			return out
+		}
+		shift := int(((k(c) % int64(n)) + int64(n)) % int64(n))
+		copy(out[shift:], p[:n-shift])
+		copy(out[:shift], p[n-shift:])
+		return out
+	}}, nil
+}
+
+// lag compiles lag(name, k): name must be declared with FloatLag, IntLag
+// or VecLag, and k must be a constant int in 1..depth.
+func (c *compiler) lag(e *ast.CallExpr) (*node, error) {
+	col := c.col(e.Fun.Pos())
+	id, ok := ast.Unparen(e.Args[0]).(*ast.Ident)
+	if !ok {
+		return nil, c.errAt(c.col(e.Args[0].Pos()), "lag wants a name as its first argument, as in lag(x, 1)")
+	}
+	name, ncol := id.Name, c.col(id.Pos())
+	lb, ok := c.env.lags[name]
+	if !ok {
+		if _, declared := c.env.vars[name]; declared {
+			return nil, c.errAt(ncol, "lag: %q keeps no lags", name)
+		}
+		var known []string
+		for n := range c.env.lags {
+			known = append(known, n)
+		}
+		slices.Sort(known)
+		return nil, c.errAt(ncol, "lag: unknown name %q%s", name, names.Suggest(name, known))
+	}
+	if len(lb.dup) > 0 {
+		ts := []string{lb.typ.String()}
+		for _, t := range lb.dup {
+			ts = append(ts, t.String())
+		}
+		return nil, c.errAt(ncol, "lag: name %q is declared %d times (as %s)", name, len(ts), strings.Join(ts, ", "))
+	}
+	kcol := c.col(e.Args[1].Pos())
+	kn, err := c.expr(e.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	if kn.typ != Int {
+		return nil, c.errAt(kcol, "lag: k must be an int, got %s", kn.typ)
+	}
+	if !kn.konst {
+		return nil, c.errAt(kcol, "lag: k must be a constant, as in lag(%s, 1)", name)
+	}
+	if lb.depth < 1 {
+		return nil, c.errAt(ncol, "lag: %q keeps no lags", name)
+	}
+	if kn.ki < 1 || kn.ki > int64(lb.depth) {
+		return nil, c.errAt(kcol, "lag: %q keeps %s; k = %d is out of range 1..%d", name, plural(lb.depth, "lag"), kn.ki, lb.depth)
+	}
+	k := int(kn.ki)
+	n := &node{typ: lb.typ, col: col}
+	switch lb.typ {
+	case Float:
+		if lb.f == nil {
+			return nil, c.errAt(ncol, "lag: name %q is declared with a nil accessor", name)
+		}
+		get := lb.f
+		n.f = func(c *gds.Ctx) float64 { return get(c, k) }
+	case Int:
+		if lb.i == nil {
+			return nil, c.errAt(ncol, "lag: name %q is declared with a nil accessor", name)
+		}
+		get := lb.i
+		n.i = func(c *gds.Ctx) int64 { return get(c, k) }
+	default:
+		if lb.v == nil {
+			return nil, c.errAt(ncol, "lag: name %q is declared with a nil accessor", name)
+		}
+		get := lb.v
+		n.v = func(c *gds.Ctx) []float64 { return get(c, k) }
+	}
+	c.used[name] = true
+	return n, nil
+}

@@ -1,0 +1,153 @@
+package expr
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// The random draws use the job's stream c.Rand with the distribution math
+// of gonum's distuv (v0.17.0), so they give the same draws as
+// distuv.Normal{Mu: mu, Sigma: sigma, Src: c.Src}.Rand() and its siblings.
+// They do not call distuv because distuv's formulas, such as
+// rnd*Sigma + Mu, may be compiled into fused multiply-adds on arm64 (and
+// on amd64 with GOAMD64=v3), which would change the last bit of results
+// from machine to machine; here every product is rounded with an explicit
+// float64 conversion. A test checks that the draws equal distuv's on
+// machines without FMA contraction.
+
+// A random node is never constant, so it is never folded: every
+// evaluation draws.
+
+// uniformDraw is distuv.Uniform{Min: a, Max: b}.Rand().
+func uniformDraw(r *rand.Rand, a, b float64) float64 {
+	return float64(r.Float64()*float64(b-a)) + a
+}
+
+// normalDraw is distuv.Normal{Mu: mu, Sigma: sigma}.Rand().
+func normalDraw(r *rand.Rand, mu, sigma float64) float64 {
+	return float64(r.NormFloat64()*sigma) + mu
+}
+
+// lognormalDraw is distuv.LogNormal{Mu: mu, Sigma: sigma}.Rand().
+func lognormalDraw(r *rand.Rand, mu, sigma float64) float64 {
+	return math.Exp(float64(r.NormFloat64()*sigma) + mu)
+}
+
+// poissonDraw is distuv.Poisson{Lambda: lambda}.Rand(), as an int.
+func poissonDraw(s *site, r *rand.Rand, lambda float64) int64 {
+	if !(lambda >= 0) || math.IsInf(lambda, 1) {
+		panic(s.fail("poisson: lambda must be a finite number >= 0, got %v", lambda))
+	}
+	if lambda < 10.0 {
+		// The direct method.
+		var em float64
+		t := 0.0
+		for {
+			t += r.ExpFloat64()
+			if t >= lambda {
+				break
+			}
+			em++
+		}
+		return int64(em)
+	}
+	// W. Hörmann, "The transformed rejection method for generating Poisson
+	// random variables", Insurance: Mathematics and Economics 12.1 (1993):
+	// algorithm PTRS, as distuv writes it.
+	b := 0.931 + float64(2.53*math.Sqrt(lambda))
+	a := -0.059 + float64(0.02483*b)
+	invalpha := 1.1239 + 1.1328/(b-3.4)
+	vr := 0.9277 - 3.6224/(b-2)
+	for {
+		U := float64(r.Float64()) - 0.5 // float64: Float64 inlines to a product, which must not fuse
+		V := r.Float64()
+		us := 0.5 - math.Abs(U)
+		k := math.Floor(float64(float64(float64(2*a)/us+b)*U) + lambda + 0.43)
+		if us >= 0.07 && V <= vr {
+			return floatToInt(s, "poisson", k)
+		}
+		if k <= 0 || (us < 0.013 && V > us) {
+			continue
+		}
+		lg, _ := math.Lgamma(k + 1)
+		if math.Log(float64(V*invalpha)/(a/float64(us*us)+b)) <= float64(k*math.Log(lambda))-lambda-lg {
+			return floatToInt(s, "poisson", k)
+		}
+	}
+}
+
+func buildUniform(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	n := &node{typ: Float, col: col}
+	if allKonst(args...) {
+		lo, hi := args[0].fconst(), args[1].fconst()
+		n.f = func(c *gds.Ctx) float64 { return uniformDraw(c.Rand, lo, hi) }
+		return n, nil
+	}
+	a, b := args[0].flt(), args[1].flt()
+	n.f = func(c *gds.Ctx) float64 {
+		lo := a(c)
+		return uniformDraw(c.Rand, lo, b(c))
+	}
+	return n, nil
+}
+
+func buildNormal(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	draw := normalDraw
+	if name == "lognormal" {
+		draw = lognormalDraw
+	}
+	n := &node{typ: Float, col: col}
+	if allKonst(args...) {
+		mu, sigma := args[0].fconst(), args[1].fconst()
+		if name == "normal" {
+			n.f = func(c *gds.Ctx) float64 { return normalDraw(c.Rand, mu, sigma) }
+		} else {
+			n.f = func(c *gds.Ctx) float64 { return lognormalDraw(c.Rand, mu, sigma) }
+		}
+		return n, nil
+	}
+	a, b := args[0].flt(), args[1].flt()
+	n.f = func(c *gds.Ctx) float64 {
+		mu := a(c)
+		return draw(c.Rand, mu, b(c))
+	}
+	return n, nil
+}
+
+func buildExponential(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a := args[0].flt()
+	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+		rate := a(c)
+		return c.Rand.ExpFloat64() / rate
+	}}, nil
+}
+
+func buildPoisson(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a, s := args[0].flt(), c.site(col)
+	return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return poissonDraw(s, c.Rand, a(c)) }}, nil
+}
+
+func buildBernoulli(c *compiler, col int, name string, args []*node) (*node, error) {
+	if err := c.wantNums(col, name, args); err != nil {
+		return nil, err
+	}
+	a := args[0].flt()
+	return &node{typ: Bool, col: col, b: func(c *gds.Ctx) bool {
+		p := a(c)
+		return c.Rand.Float64() < p
+	}}, nil
+}
