@@ -37,8 +37,10 @@ interop: build
 bench: ## Go benchmarks: ns per substep, allocations
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 
-fuzz: ## a short run of every fuzz target
-	$(GO) test -run XXX -fuzz FuzzParse -fuzztime 30s ./configs
+fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
+	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
+	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./configs
+	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
 
 lint: ## formatting, vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/statecraft/statecraft/internal/golden"
@@ -92,4 +93,29 @@ func conform(t *testing.T, name, variant string, runs int, exact bool) {
 		t.Fatal(err)
 	}
 	t.Logf("%d rows equal (%s); max relative error %.3g", res.GotRows, opt.Mode, res.MaxRelErr)
+}
+
+// TestDeclarativeEqualsGo: the embedded predator-prey experiment with the
+// Go model and with the model file write the same rows, value for value
+// (same formulas in the same order, same random draws).
+func TestDeclarativeEqualsGo(t *testing.T) {
+	base := t.TempDir()
+	for _, name := range []string{"predator_prey", "predator_prey_declarative"} {
+		if code, _, errs := run("run", name, "--quiet", "--set", "timesteps=300", "--out", filepath.Join(base, name)); code != 0 {
+			t.Fatalf("%s: %s", name, errs)
+		}
+	}
+	a, err := readback.Read(filepath.Join(base, "predator_prey"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := readback.Read(filepath.Join(base, "predator_prey_declarative"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Sort(5)
+	b.Sort(5)
+	if len(a.Rows) != 24*301 || !reflect.DeepEqual(a.Columns, b.Columns) || !reflect.DeepEqual(a.Rows, b.Rows) {
+		t.Fatalf("datasets differ: %d vs %d rows, columns %v vs %v", len(a.Rows), len(b.Rows), a.Columns, b.Columns)
+	}
 }
