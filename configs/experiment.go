@@ -50,6 +50,8 @@ type Experiment struct {
 	Scenarios []Scenario `toml:"scenarios"`
 	// Output says where and how rows are written.
 	Output Output `toml:"output"`
+	// Report lists pass/fail criteria summarised after the run.
+	Report Report `toml:"report"`
 
 	// Source is the file the config came from ("embedded:NAME" for
 	// embedded configs); errors are reported against it.
@@ -99,6 +101,15 @@ type Output struct {
 	Variables []string `toml:"variables"`
 	// RowGroupRows is the target number of rows per row group (default 65536).
 	RowGroupRows int `toml:"row_group_rows"`
+}
+
+// Report configures the pass-rate report.
+type Report struct {
+	// Criteria are boolean state variables judged on the final state of
+	// each run: the run passes a criterion if the variable is true at the
+	// end. The runner prints, per simulation, the share of runs passing
+	// each criterion and all of them, and writes report.json and report.md.
+	Criteria []string `toml:"criteria"`
 }
 
 // Defaults applied by Load.
@@ -310,6 +321,13 @@ func (x *Experiment) validate() error {
 		}
 		names[s.Name] = true
 	}
+	crit := map[string]bool{}
+	for _, c := range x.Report.Criteria {
+		if crit[c] {
+			return e("report.criteria", "criterion %q listed twice", c)
+		}
+		crit[c] = true
+	}
 	seen := map[string]bool{}
 	for _, v := range x.Output.Variables {
 		if seen[v] {
@@ -361,7 +379,8 @@ func article(t string) string {
 
 // schema lists the keys of each table, for unknown-key hints.
 var schema = map[string][]string{
-	"":              {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output"},
+	"":              {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report"},
+	"report":        {"criteria"},
 	"sweep":         {"mode", "points"},
 	"output":        {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows"},
 	"scenarios":     {"name", "model", "params", "initial_state"},

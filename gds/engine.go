@@ -202,9 +202,10 @@ func (e *BlockError) Unwrap() error {
 // job to job. An Engine is not safe for concurrent use; give each worker
 // its own.
 type Engine struct {
-	m   *Model
-	ctx Ctx
-	row Row
+	m     *Model
+	ctx   Ctx
+	row   Row
+	final Row
 
 	f []float64
 	i []int64
@@ -325,6 +326,16 @@ func (m *Model) NewEngine() *Engine {
 	e.row.e = e
 	e.defaults = m.Defaults()
 	return e
+}
+
+// Final returns the state at the end of the last job that ran to
+// completion, as a Row at its last timestep and substep. It is valid until
+// the next Run.
+func (e *Engine) Final() *Row {
+	r := &e.final
+	*r = e.row
+	r.Timestep, r.Substep = e.ctx.T, e.ctx.Substep
+	return r
 }
 
 // Anomalies returns the NaN/Inf values flagged in the last job (NaNFlag).

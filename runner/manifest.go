@@ -70,6 +70,7 @@ type Manifest struct {
 	Files      []FileInfo     `json:"files"`
 	Failed     []JobFailure   `json:"failed_jobs"`
 	Anomalies  []JobAnomaly   `json:"anomalies"`
+	Report     *Report        `json:"report,omitempty"`
 	ElapsedSec float64        `json:"elapsed_seconds"`
 }
 
@@ -112,7 +113,7 @@ func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (str
 		Seed:     p.Config.Seed, Shard: ds.shard, Shards: ds.shards,
 		Jobs: res.Jobs, TotalJobs: p.Jobs(), Rows: res.Rows, RowsPerRun: p.RowsPerRun,
 		Format: p.Config.Output.Format, Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
-		ElapsedSec: res.Elapsed.Seconds(),
+		ElapsedSec: res.Elapsed.Seconds(), Report: res.Report,
 	}
 	if man.Files == nil {
 		man.Files = []FileInfo{}

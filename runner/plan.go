@@ -28,6 +28,9 @@ type Plan struct {
 	OnNaN    gds.NaNMode
 	// RowsPerRun is the number of rows each job writes.
 	RowsPerRun int
+	// Criteria are the report's boolean variables, judged on each run's
+	// final state.
+	Criteria []gds.VarInfo
 
 	simStart []int // index of each simulation's first job
 	jobs     int
@@ -170,6 +173,16 @@ func NewPlan(x *configs.Experiment) (*Plan, error) {
 				p.Vars = append(p.Vars, v)
 			}
 		}
+	}
+	for _, name := range x.Report.Criteria {
+		v, ok := m0.Var(name)
+		if !ok {
+			return nil, x.ErrorAt("report.criteria", "model %q has no state variable %q%s", m0.Name(), name, names.Suggest(name, varNames(m0)))
+		}
+		if v.Kind != gds.KindBool {
+			return nil, x.ErrorAt("report.criteria", "criterion %q is a %s variable; criteria are bool variables, true when the run passes", name, v.Kind)
+		}
+		p.Criteria = append(p.Criteria, v)
 	}
 	p.ParamCols = varyingParams(p.Sims)
 	p.RowsPerRun = rowsPerRun(x.Timesteps, m0.PSUBs(), p.Schedule)

@@ -57,6 +57,7 @@ type Result struct {
 	Files     []FileInfo
 	Failed    []JobFailure
 	Anomalies []JobAnomaly
+	Report    *Report // the criteria's pass rates, if the config has [report]
 	Elapsed   time.Duration
 }
 
@@ -178,7 +179,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	jobs := p.ShardJobs(shard, shards)
 	workers = max(1, min(workers, len(jobs)))
 	schema := p.Schema(datasetMeta(p))
-	res := &Result{Dir: dir, Jobs: len(jobs)}
+	res := &Result{Dir: dir, Jobs: len(jobs), Report: newReport(p)}
 
 	var (
 		next     atomic.Int64
@@ -209,6 +210,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 					return err // I/O failure or cancellation: stop everything
 				}
 				mu.Lock()
+				if jobErr == nil && res.Report != nil {
+					res.Report.add(spec.Simulation, wk.pass)
+				}
 				if jobErr != nil {
 					res.Failed = append(res.Failed, JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Params: p.paramValues(spec), Error: jobErr.Error()})
@@ -252,6 +256,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
+	if res.Report != nil {
+		if err := res.Report.write(ds); err != nil {
+			return nil, err
+		}
+	}
 	if res.Manifest, err = writeManifest(ds, p, res, schema); err != nil {
 		return nil, err
 	}
@@ -334,6 +343,7 @@ type worker struct {
 	seq      int
 	files    []FileInfo
 	parts    []*part
+	pass     []bool // the last job's criteria, judged on its final state
 }
 
 // part is a part file being written under a temporary name.
@@ -465,6 +475,13 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 			wk.spill = nil
 		}
 		wk.jobStart = wk.batch.n
+		if crit := wk.plan.Criteria; len(crit) > 0 {
+			final := e.Final().Bools()
+			wk.pass = wk.pass[:0]
+			for _, c := range crit {
+				wk.pass = append(wk.pass, final[c.Slot])
+			}
+		}
 		return wk.jobRows, e.Anomalies(), nil, nil
 	case errors.As(runErr, &be), errors.As(runErr, &ne):
 		wk.batch.truncate(wk.jobStart)
@@ -535,7 +552,7 @@ func (d *dataset) manifestName() string {
 func ours(name string) bool {
 	n := strings.TrimPrefix(name, ".")
 	return strings.HasPrefix(n, "part-") || strings.HasPrefix(n, "manifest") && strings.HasSuffix(n, ".json") ||
-		strings.HasSuffix(n, ".tmp") && strings.HasPrefix(n, "manifest")
+		strings.HasSuffix(n, ".tmp") && strings.HasPrefix(n, "manifest") || strings.HasPrefix(n, "report")
 }
 
 // mine reports whether a file belongs to this shard.
@@ -546,6 +563,9 @@ func (d *dataset) mine(name string) bool {
 	}
 	if strings.HasPrefix(n, "manifest") {
 		return d.shards <= 1 || strings.HasPrefix(n, strings.TrimSuffix(d.manifestName(), ".json"))
+	}
+	if strings.HasPrefix(n, "report") {
+		return d.shards <= 1 || strings.HasPrefix(n, fmt.Sprintf("report-shard-%04d-", d.shard))
 	}
 	return false
 }

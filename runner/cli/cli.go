@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -219,6 +220,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
 		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %.2fs (%s rows/s); manifest %s\n",
 			res.Rows, res.Jobs, res.Dir, res.Elapsed.Seconds(), human(rate), res.Manifest)
+		if res.Report != nil {
+			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", filepath.Join(res.Dir, "report.md"))
+			res.Report.WriteTable(stdout, false)
+		}
 		if n := len(res.Anomalies); n > 0 {
 			a := res.Anomalies[0]
 			fmt.Fprintf(stdout, "flagged %d NaN/Inf values; first: job (simulation %d, subset %d, run %d) timestep %d substep %d: %q = %v\n",
