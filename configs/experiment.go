@@ -190,21 +190,27 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 	return x, nil
 }
 
+// tomlError turns a decoding error into an *Error with the file, line,
+// column and key, and a plain-words message for type mismatches.
+func tomlError(source string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return &Error{File: source, Line: pe.Position.Line, Col: pe.Position.Col, Key: pe.LastKey, Msg: pe.Message}
+	}
+	if m := tomlLineRe.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: source, Line: line, Key: m[2], Msg: friendlyType(m[3])}
+	}
+	return &Error{File: source, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
 var tomlLineRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
 func decode(source string, data []byte) (*Experiment, error) {
 	var x Experiment
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&x)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{File: source, Line: pe.Position.Line, Col: pe.Position.Col, Key: pe.LastKey, Msg: pe.Message}
-		}
-		if m := tomlLineRe.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Error{File: source, Line: line, Key: m[2], Msg: friendlyType(m[3])}
-		}
-		return nil, &Error{File: source, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+		return nil, tomlError(source, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]

@@ -78,15 +78,7 @@ func ParseModel(source string, data []byte) (*gds.Model, error) {
 	var f modelFile
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{File: source, Line: pe.Position.Line, Col: pe.Position.Col, Key: pe.LastKey, Msg: pe.Message}
-		}
-		if m := tomlLineRe.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Error{File: source, Line: line, Key: m[2], Msg: friendlyType(m[3])}
-		}
-		return nil, &Error{File: source, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+		return nil, tomlError(source, err)
 	}
 	for _, k := range md.Undecoded() {
 		if freeForm(k) {
@@ -332,31 +324,24 @@ func (l *loader) build() (*gds.Model, error) {
 	if len(f.Variables) == 0 {
 		return nil, &Error{File: l.src, Key: "variables", Msg: "a model needs at least one state variable"}
 	}
-	for _, n := range l.ordered("variables", f.Variables) {
-		key := "variables." + n
-		if err := claim("variable", n, key); err != nil {
-			return nil, err
-		}
-		if err := l.declareVar(n, key, f.Variables[n]); err != nil {
-			return nil, err
-		}
+	sections := []struct {
+		kind, table string
+		decls       map[string]any
+		declare     func(name, key string, raw any) error
+	}{
+		{"variable", "variables", f.Variables, l.declareVar},
+		{"parameter", "params", f.Params, l.declareParam},
+		{"signal", "signals", f.Signals, l.declareSignal},
 	}
-	for _, n := range l.ordered("params", f.Params) {
-		key := "params." + n
-		if err := claim("parameter", n, key); err != nil {
-			return nil, err
-		}
-		if err := l.declareParam(n, key, f.Params[n]); err != nil {
-			return nil, err
-		}
-	}
-	for _, n := range l.ordered("signals", f.Signals) {
-		key := "signals." + n
-		if err := claim("signal", n, key); err != nil {
-			return nil, err
-		}
-		if err := l.declareSignal(n, key, f.Signals[n]); err != nil {
-			return nil, err
+	for _, sec := range sections {
+		for _, n := range l.ordered(sec.table, sec.decls) {
+			key := sec.table + "." + n
+			if err := claim(sec.kind, n, key); err != nil {
+				return nil, err
+			}
+			if err := sec.declare(n, key, sec.decls[n]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(f.PSUBs) == 0 {

@@ -1,8 +1,7 @@
 package conformance
 
 import (
-	"slices"
-
+	"github.com/statecraft/statecraft/blocks/metric"
 	"github.com/statecraft/statecraft/gds"
 )
 
@@ -44,29 +43,9 @@ func NewVector() (*gds.Model, error) {
 		}),
 	)
 	b.PSUB("measure",
-		gini.Update(func(c *gds.Ctx) float64 { return Gini(bal.Get(c)) }),
+		// metric.Gini computes exactly as the golden case does (sort
+		// ascending, sums left to right), in a per-engine scratch buffer.
+		metric.GiniUpdate(b, gini, bal.Get),
 	)
 	return b.Build()
-}
-
-// Gini returns the Gini coefficient of values, computed as the vector golden
-// case does: sort ascending, total = v_1 + ... + v_n left to right, 0 if the
-// total is 0, else (2*cum)/(n*total) - (n+1)/n with cum = sum of i*v_i
-// accumulated left to right. values is not modified.
-func Gini(values []float64) float64 {
-	v := slices.Clone(values)
-	slices.Sort(v)
-	n := float64(len(v))
-	total := 0.0
-	for _, x := range v {
-		total += x
-	}
-	if total == 0 {
-		return 0.0
-	}
-	cum := 0.0
-	for i, x := range v {
-		cum += float64(float64(i+1) * x)
-	}
-	return (2.0*cum)/(n*total) - (n+1.0)/n
 }
