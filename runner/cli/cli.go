@@ -108,6 +108,20 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseArgs parses a command's flags; when ok is false the command ends
+// with code (0 after --help, 2 after a bad flag; the flag package has
+// printed the message).
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	pos, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, ExitOK, false
+	}
+	if err != nil {
+		return nil, ExitUsage, false
+	}
+	return pos, ExitOK, true
+}
+
 func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -158,12 +172,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sets, "set", "override a config key with a TOML value, e.g. --set timesteps=80 --set params.alpha=[0.9,1.05] (repeatable)")
 	overwrite := fs.Bool("overwrite", false, "replace the dataset in a non-empty output directory")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
-	pos, err := parse(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "statecraft run: want one CONFIG or NAME, got %d arguments\n", len(pos))
@@ -179,6 +190,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opt.Workers = *workers
 	}
 	if *shard != "" {
+		var err error
 		if opt.Shard, opt.Shards, err = parseShard(*shard); err != nil {
 			fmt.Fprintf(stderr, "statecraft run: %v\n", err)
 			return ExitUsage
@@ -247,12 +259,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("validate", "validate CONFIG|NAME [--set key=value ...]", stderr)
 	var sets setFlags
 	fs.Var(&sets, "set", "override a config key with a TOML value (repeatable)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "statecraft validate: want one CONFIG or NAME, got %d arguments\n", len(pos))
@@ -311,11 +320,8 @@ func validateModelFile(path string, stdout, stderr io.Writer) int {
 
 func cmdModels(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("models", "models", stderr)
-	if _, err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	for _, e := range models.Entries() {
 		fmt.Fprintf(stdout, "%-16s %s\n", e.Name, e.Doc)
@@ -325,11 +331,8 @@ func cmdModels(args []string, stdout, stderr io.Writer) int {
 
 func cmdConfigs(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("configs", "configs", stderr)
-	if _, err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	for _, n := range configs.Embedded() {
 		fmt.Fprintln(stdout, n)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,12 +39,9 @@ func describeFormatNames() string {
 func cmdDescribe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("describe", "describe MODEL|CONFIG|NAME [--format text|mermaid|dot]", stderr)
 	format := fs.String("format", "text", "output format: "+describeFormatNames())
-	pos, err := parse(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "statecraft describe: want one MODEL, CONFIG or NAME, got %d arguments\n", len(pos))
