@@ -18,6 +18,7 @@ import (
 	"github.com/statecraft/statecraft/internal/names"
 
 	// The block families that model files can use by name.
+	_ "github.com/statecraft/statecraft/blocks/curve"
 	_ "github.com/statecraft/statecraft/blocks/metric"
 	_ "github.com/statecraft/statecraft/blocks/process"
 )

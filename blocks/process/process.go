@@ -1,7 +1,11 @@
 // Package process provides stochastic processes for prices and demand as
-// update blocks: geometric Brownian motion and Ornstein-Uhlenbeck. Each is
-// a Go function returning a gds.Block and a registered block that model
-// files use by name ("process.gbm", "process.ou").
+// update blocks: geometric Brownian motion, Ornstein-Uhlenbeck and Merton's
+// jump diffusion, and scenario schedules: regime windows of timesteps that
+// scale a process's drift and volatility (bull and bear markets,
+// volatility spikes) and one-off shocks. Each is a Go function returning a
+// gds.Block and a registered block that model files use by name
+// ("process.gbm", "process.ou", "process.jump", "process.regime",
+// "process.shock", "process.regime_gbm"); see docs/blocks.md.
 package process
 
 import (
@@ -24,8 +28,8 @@ func Const(v float64) Input { return func(*gds.Ctx) float64 { return v } }
 func GBM(x gds.Float, mu, sigma, dt Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		s, h := sigma(c), dt(c)
-		drift := float64(mu(c)-float64(0.5*s*s)) * h
-		shock := float64(s*math.Sqrt(h)) * c.Rand.NormFloat64()
+		drift := float64(float64(mu(c)-float64(0.5*s*s)) * h)
+		shock := float64(float64(s*math.Sqrt(h)) * c.Rand.NormFloat64())
 		return x.Get(c) * math.Exp(drift+shock)
 	})
 }
@@ -35,8 +39,8 @@ func GBM(x gds.Float, mu, sigma, dt Input) gds.Block {
 func OU(x gds.Float, theta, mu, sigma, dt Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		v, h := x.Get(c), dt(c)
-		pull := float64(theta(c)*float64(mu(c)-v)) * h
-		shock := float64(sigma(c)*math.Sqrt(h)) * c.Rand.NormFloat64()
+		pull := float64(float64(theta(c)*float64(mu(c)-v)) * h)
+		shock := float64(float64(sigma(c)*math.Sqrt(h)) * c.Rand.NormFloat64())
 		return v + pull + shock
 	})
 }

@@ -1,0 +1,237 @@
+package curve
+
+import (
+	"fmt"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Input is a value a block reads: a variable, a parameter, a signal or a
+// formula, as an accessor.
+type Input = func(*gds.Ctx) float64
+
+// Fixed returns a curve input that is always c.
+func Fixed[C Curve](c C) func(*gds.Ctx) C { return func(*gds.Ctx) C { return c } }
+
+// PriceUpdate returns the update that sets x to the curve's price at the
+// supply: x ← Price(supply). It panics (a *gds.BlockError in a run) if the
+// supply is negative or NaN.
+func PriceUpdate[C Curve](x gds.Float, curve func(*gds.Ctx) C, supply Input) gds.Block {
+	return x.Update(func(c *gds.Ctx) float64 {
+		cv := curve(c)
+		return cv.Price(checkSupply(supply(c)))
+	})
+}
+
+// ReserveUpdate returns the update that sets x to the reserve backing the
+// supply: x ← Reserve(supply) = ∫₀^supply Price.
+func ReserveUpdate[C Curve](x gds.Float, curve func(*gds.Ctx) C, supply Input) gds.Block {
+	return x.Update(func(c *gds.Ctx) float64 {
+		cv := curve(c)
+		return cv.Reserve(checkSupply(supply(c)))
+	})
+}
+
+// BuyPolicy returns the policy that spends spend (reserve asset) on the
+// curve at supply with a fee rate (see Buy) and emits the tokens minted
+// and the reserve paid in. The model adds them to its supply and reserve;
+// the buyer pays spend, of which spend·fee is the fee.
+func BuyPolicy[C Curve](name string, curve func(*gds.Ctx) C, supply, spend, fee Input, minted, reserveIn gds.FloatSignal) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		cv := curve(c)
+		s := checkSupply(supply(c))
+		amount, f := spend(c), checkFee(fee(c))
+		t := Buy(cv, s, amount, f)
+		minted.Emit(c, t.Tokens)
+		reserveIn.Emit(c, t.Reserve)
+	}).Emits(minted, reserveIn)
+}
+
+// SellPolicy returns the policy that burns tokens (at most the supply) on
+// the curve with a fee rate (see Sell) and emits the tokens burned and the
+// reserve paid out. The model subtracts them from its supply and reserve;
+// the seller receives reserve_out·(1 − fee).
+func SellPolicy[C Curve](name string, curve func(*gds.Ctx) C, supply, tokens, fee Input, burned, reserveOut gds.FloatSignal) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		cv := curve(c)
+		s := checkSupply(supply(c))
+		amount, f := tokens(c), checkFee(fee(c))
+		t := Sell(cv, s, amount, f)
+		burned.Emit(c, t.Tokens)
+		reserveOut.Emit(c, t.Reserve)
+	}).Emits(burned, reserveOut)
+}
+
+func checkSupply(s float64) float64 {
+	if !(s >= 0) {
+		panic(fmt.Errorf("curve: supply must be >= 0, got %v", s))
+	}
+	return s
+}
+
+func checkFee(f float64) float64 {
+	if !(f >= 0 && f < 1) {
+		panic(fmt.Errorf("curve: fee must be in [0, 1), got %v", f))
+	}
+	return f
+}
+
+// spec is a curve of any shape chosen at run time, without boxing: the
+// registered blocks build one per call from their arguments.
+type spec struct {
+	kind byte // 'l', 'p' or 'e'
+	l    Linear
+	p    Power
+	e    Exponential
+}
+
+func newSpec(shape string, a, b, n float64) spec {
+	var sp spec
+	var err error
+	switch shape {
+	case "linear":
+		sp.kind = 'l'
+		sp.l, err = NewLinear(a, b)
+	case "power":
+		sp.kind = 'p'
+		sp.p, err = NewPower(a, n)
+	case "exponential":
+		sp.kind = 'e'
+		sp.e, err = NewExponential(a, b)
+	default:
+		err = fmt.Errorf("curve: unknown shape %q; want \"linear\", \"power\" or \"exponential\"", shape)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return sp
+}
+
+// Price is the price of the chosen shape.
+func (c spec) Price(s float64) float64 {
+	switch c.kind {
+	case 'l':
+		return c.l.Price(s)
+	case 'p':
+		return c.p.Price(s)
+	}
+	return c.e.Price(s)
+}
+
+// Reserve is the reserve of the chosen shape.
+func (c spec) Reserve(s float64) float64 {
+	switch c.kind {
+	case 'l':
+		return c.l.Reserve(s)
+	case 'p':
+		return c.p.Reserve(s)
+	}
+	return c.e.Reserve(s)
+}
+
+// BuyCost is the buy cost of the chosen shape.
+func (c spec) BuyCost(s, d float64) float64 {
+	switch c.kind {
+	case 'l':
+		return c.l.BuyCost(s, d)
+	case 'p':
+		return c.p.BuyCost(s, d)
+	}
+	return c.e.BuyCost(s, d)
+}
+
+// SellReturn is the sell return of the chosen shape.
+func (c spec) SellReturn(s, d float64) float64 {
+	switch c.kind {
+	case 'l':
+		return c.l.SellReturn(s, d)
+	case 'p':
+		return c.p.SellReturn(s, d)
+	}
+	return c.e.SellReturn(s, d)
+}
+
+// TokensFor is the inverse cost of the chosen shape.
+func (c spec) TokensFor(s, r float64) float64 {
+	switch c.kind {
+	case 'l':
+		return c.l.TokensFor(s, r)
+	case 'p':
+		return c.p.TokensFor(s, r)
+	}
+	return c.e.TokensFor(s, r)
+}
+
+// specInput reads the shape arguments of a registered block.
+func specInput(b *blocks.Binding) func(*gds.Ctx) spec {
+	shape, a, bb, n := b.String("shape"), b.Float("a"), b.Float("b"), b.Float("n")
+	return func(c *gds.Ctx) spec {
+		return newSpec(shape(c), a(c), bb(c), n(c)) // arguments left to right
+	}
+}
+
+// shapeArgs are the arguments every registered curve block takes.
+var shapeArgs = []blocks.Arg{
+	{Name: "shape", Type: blocks.String, Default: `"linear"`, Doc: `"linear" (p = a + b·s), "power" (p = a·s^n) or "exponential" (p = a·e^(b·s))`},
+	{Name: "a", Type: blocks.Float, Doc: "price at supply 0 (linear, exponential) or coefficient (power)"},
+	{Name: "b", Type: blocks.Float, Default: "0.0", Doc: "slope (linear) or growth rate (exponential)"},
+	{Name: "n", Type: blocks.Float, Default: "1.0", Doc: "exponent (power)"},
+}
+
+func withArgs(extra ...blocks.Arg) []blocks.Arg {
+	return append(append([]blocks.Arg(nil), shapeArgs...), extra...)
+}
+
+func init() {
+	supply := blocks.Arg{Name: "supply", Type: blocks.Float, Doc: "token supply (>= 0)"}
+	fee := blocks.Arg{Name: "fee", Type: blocks.Float, Default: "0.0", Doc: "fee rate in [0, 1), kept outside the reserve"}
+	blocks.MustRegister(blocks.Def{
+		Name:   "curve.price",
+		Doc:    "bonding-curve price at the supply: x ← p(supply)",
+		Target: blocks.Float,
+		Args:   withArgs(supply),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			return PriceUpdate(b.TargetFloat, specInput(b), b.Float("supply")), nil
+		},
+	})
+	blocks.MustRegister(blocks.Def{
+		Name:   "curve.reserve",
+		Doc:    "reserve backing the supply: x ← ∫₀^supply p",
+		Target: blocks.Float,
+		Args:   withArgs(supply),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			return ReserveUpdate(b.TargetFloat, specInput(b), b.Float("supply")), nil
+		},
+	})
+	blocks.MustRegister(blocks.Def{
+		Name:   "curve.buy",
+		Doc:    "spend on the curve: emits the tokens minted and the reserve paid in (spend minus the fee)",
+		Policy: true,
+		Args: withArgs(supply,
+			blocks.Arg{Name: "spend", Type: blocks.Float, Doc: "reserve asset spent, fee included (<= 0: no trade)"},
+			fee,
+			blocks.Arg{Name: "minted", Type: blocks.Float, Output: true, Doc: "signal: tokens minted"},
+			blocks.Arg{Name: "reserve_in", Type: blocks.Float, Output: true, Doc: "signal: reserve paid in, ∫ p over the tokens minted"},
+		),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			return BuyPolicy(b.Name, specInput(b), b.Float("supply"), b.Float("spend"), b.Float("fee"),
+				b.FloatSignal("minted"), b.FloatSignal("reserve_in")), nil
+		},
+	})
+	blocks.MustRegister(blocks.Def{
+		Name:   "curve.sell",
+		Doc:    "sell tokens to the curve: emits the tokens burned and the reserve paid out (the seller gets it minus the fee)",
+		Policy: true,
+		Args: withArgs(supply,
+			blocks.Arg{Name: "tokens", Type: blocks.Float, Doc: "tokens sold, at most the supply (<= 0: no trade)"},
+			fee,
+			blocks.Arg{Name: "burned", Type: blocks.Float, Output: true, Doc: "signal: tokens burned"},
+			blocks.Arg{Name: "reserve_out", Type: blocks.Float, Output: true, Doc: "signal: reserve paid out, ∫ p over the tokens burned"},
+		),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			return SellPolicy(b.Name, specInput(b), b.Float("supply"), b.Float("tokens"), b.Float("fee"),
+				b.FloatSignal("burned"), b.FloatSignal("reserve_out")), nil
+		},
+	})
+}
