@@ -18,9 +18,12 @@ import (
 	"github.com/statecraft/statecraft/internal/names"
 
 	// The block families that model files can use by name.
+	_ "github.com/statecraft/statecraft/blocks/breaker"
 	_ "github.com/statecraft/statecraft/blocks/curve"
+	_ "github.com/statecraft/statecraft/blocks/demurrage"
 	_ "github.com/statecraft/statecraft/blocks/metric"
 	_ "github.com/statecraft/statecraft/blocks/process"
+	_ "github.com/statecraft/statecraft/blocks/supply"
 )
 
 // A declarative model file, as decoded. See docs/models.md.
