@@ -18,6 +18,8 @@ import (
 	"github.com/statecraft/statecraft/internal/names"
 
 	// The block families that model files can use by name.
+	_ "github.com/statecraft/statecraft/blocks/agent"
+	_ "github.com/statecraft/statecraft/blocks/amm"
 	_ "github.com/statecraft/statecraft/blocks/breaker"
 	_ "github.com/statecraft/statecraft/blocks/curve"
 	_ "github.com/statecraft/statecraft/blocks/demurrage"
