@@ -1019,3 +1019,8 @@ func exprType(t blocks.Type) expr.Type {
 	}
 	return expr.Vec
 }
+
+// Blocks makes sure the block families that model files can use are
+// registered (they register when this package is linked) and returns their
+// names.
+func Blocks() []string { return blocks.Names() }

@@ -41,6 +41,7 @@ Usage:
                                        and structural warnings
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
+  statecraft blocks [FAMILY ...]       list the library blocks model files can use
   statecraft configs                   list the embedded experiment configs
   statecraft version                   print the version
 
@@ -74,6 +75,8 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return cmdDescribe(rest, stdout, stderr)
 	case "models":
 		return cmdModels(rest, stdout, stderr)
+	case "blocks":
+		return cmdBlocks(rest, stdout, stderr)
 	case "configs":
 		return cmdConfigs(rest, stdout, stderr)
 	case "version", "--version", "-version":

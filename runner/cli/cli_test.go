@@ -182,3 +182,22 @@ func TestValidateModelFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestBlocksCommand: the command lists every registered family, and the
+// generated part of docs/blocks.md matches what it prints.
+func TestBlocksCommand(t *testing.T) {
+	code, out, _ := run("blocks")
+	for _, want := range []string{"process.gbm", "metric.gini", "curve.buy", "amm.swap", "supply.controller", "demurrage.fees", "breaker.price_crash", "agent.count"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("blocks: exit %d, output lacks %s", code, want)
+		}
+	}
+	_, md, _ := run("blocks", "amm", "agent", "supply", "demurrage", "breaker", "--markdown")
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "blocks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(doc), md) {
+		t.Error("docs/blocks.md's generated section is out of date: regenerate it with 'statecraft blocks amm agent supply demurrage breaker --markdown'")
+	}
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/configs"
+)
+
+// cmdBlocks lists the registered library blocks that model files can use,
+// with their arguments, as text or as a markdown reference.
+func cmdBlocks(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("blocks", "blocks [FAMILY ...] [--markdown]", stderr)
+	md := fs.Bool("markdown", false, "print a markdown reference")
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	configs.Blocks() // the families the model-file loader provides
+	want := map[string]bool{}
+	for _, f := range pos {
+		want[f] = true
+	}
+	family := ""
+	for _, name := range blocks.Names() {
+		fam, _, _ := strings.Cut(name, ".")
+		if len(want) > 0 && !want[fam] {
+			continue
+		}
+		d, _ := blocks.Lookup(name)
+		if *md && fam != family {
+			fmt.Fprintf(stdout, "\n### %s\n\n| block | kind | arguments | what it does |\n|---|---|---|---|\n", fam)
+		}
+		family = fam
+		writeBlock(stdout, d, *md)
+	}
+	return ExitOK
+}
+
+func writeBlock(w io.Writer, d blocks.Def, md bool) {
+	kind := "policy"
+	if !d.Policy {
+		kind = "update (" + d.Target.String() + ")"
+	}
+	var args []string
+	for _, a := range d.Args {
+		s := a.Name + " " + a.Type.String()
+		switch {
+		case a.Output:
+			s += " → signal"
+		case a.Default != "":
+			s += " = " + a.Default
+		}
+		args = append(args, s)
+	}
+	if md {
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", d.Name, kind, strings.ReplaceAll(strings.Join(args, ", "), "|", `\|`), strings.ReplaceAll(d.Doc, "|", `\|`))
+		return
+	}
+	fmt.Fprintf(w, "%-26s %-16s %s\n", d.Name, kind, d.Doc)
+	if len(args) > 0 {
+		fmt.Fprintf(w, "%-26s %-16s args: %s\n", "", "", strings.Join(args, ", "))
+	}
+}
