@@ -158,7 +158,10 @@ func Load(path string, sets ...string) (*Experiment, error) {
 
 // Parse decodes and validates config text; source names it in errors.
 func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
-	x, err := decode(source, data)
+	// The file alone must be well-formed (syntax, known keys, types), so
+	// its errors carry its own line numbers; required keys and value
+	// ranges are checked after the overrides, which may supply them.
+	x, err := decode(source, data, len(sets) == 0)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +181,7 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 			return nil, &Error{File: "--set", Msg: err.Error()}
 		}
 		text = buf.String()
-		if x, err = decode(source+" (with --set)", buf.Bytes()); err != nil {
+		if x, err = decode(source+" (with --set)", buf.Bytes(), true); err != nil {
 			return nil, err
 		}
 	}
@@ -206,7 +209,9 @@ func tomlError(source string, err error) error {
 
 var tomlLineRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-func decode(source string, data []byte) (*Experiment, error) {
+// decode decodes config text strictly: syntax, unknown keys and types;
+// with values, also required keys, ranges and choices, and the defaults.
+func decode(source string, data []byte, values bool) (*Experiment, error) {
 	var x Experiment
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&x)
 	if err != nil {
@@ -215,6 +220,9 @@ func decode(source string, data []byte) (*Experiment, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		return nil, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
+	}
+	if !values {
+		return &x, nil
 	}
 	if !md.IsDefined("runs") {
 		x.Runs = 1

@@ -107,6 +107,18 @@ func TestSet(t *testing.T) {
 	if !strings.Contains(x.Text, "timesteps = 80") {
 		t.Errorf("the stored text does not carry the override:\n%s", x.Text)
 	}
+	// --set may supply a key the file lacks, and a bad value in the file
+	// may be overridden
+	z, err := configs.Parse("partial.toml", []byte("model = \"m\"\ntimesteps = 0\n"), "timesteps=12")
+	if err != nil || z.Timesteps != 12 {
+		t.Errorf("--set timesteps over a file with timesteps = 0: %v, %+v", err, z)
+	}
+	if _, err := configs.Parse("partial.toml", []byte("model = \"m\"\n"), "runs=2"); err == nil || !strings.Contains(err.Error(), `key "timesteps": missing`) {
+		t.Errorf("still missing after --set: %v", err)
+	}
+	if _, err := configs.Parse("partial.toml", []byte("model = \"m\"\nbogus = 1\n"), "timesteps=3"); err == nil || !strings.Contains(err.Error(), `partial.toml:2: key "bogus": unknown key`) {
+		t.Errorf("unknown key with --set: %v", err)
+	}
 	// scenarios are addressed by index
 	y, err := configs.Parse("s.toml", []byte("model = \"m\"\ntimesteps = 3\n[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"b\"\n"), "scenarios.1.params.alpha=2.0")
 	if err != nil {

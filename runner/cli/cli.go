@@ -141,6 +141,9 @@ func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
 		if st.IsDir() {
 			return nil, fmt.Errorf("config %s is a directory, not a TOML file", arg)
 		}
+		if data, err := os.ReadFile(arg); err == nil && configs.IsModelFile(data) {
+			return modelFileExperiment(arg, sets)
+		}
 		return configs.Load(arg, sets...)
 	}
 	if _, err := configs.EmbeddedText(arg); err == nil {
@@ -150,6 +153,24 @@ func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
 		return nil, fmt.Errorf("config %s: no such file", arg)
 	}
 	return nil, fmt.Errorf("%q is neither a config file nor an embedded config (embedded: %s)", arg, strings.Join(configs.Embedded(), ", "))
+}
+
+// modelFileExperiment runs a model file directly: one run of its defaults,
+// with --set giving timesteps (required) and any other config key.
+func modelFileExperiment(path string, sets []string) (*configs.Experiment, error) {
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	text := fmt.Sprintf("model = %q\n\n[output]\ndir = %q\n", filepath.Base(path), filepath.ToSlash(filepath.Join("out", name)))
+	hasT := false
+	for _, s := range sets {
+		if k, _, _ := strings.Cut(s, "="); strings.TrimSpace(k) == "timesteps" {
+			hasT = true
+		}
+	}
+	if !hasT {
+		return nil, fmt.Errorf("%s is a model file: run it with --set timesteps=N (one run of its defaults; --set runs=, params.x= ... work too), or name it in an experiment config (model = %q)", path, path)
+	}
+	// The experiment sits beside the model file, so the model resolves.
+	return configs.Parse(filepath.Join(filepath.Dir(path), name+".experiment"), []byte(text), sets...)
 }
 
 // parseShard parses "i/n".

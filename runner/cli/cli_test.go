@@ -201,3 +201,18 @@ func TestBlocksCommand(t *testing.T) {
 		t.Error("docs/blocks.md's generated section is out of date: regenerate it with 'statecraft blocks amm agent supply demurrage breaker --markdown'")
 	}
 }
+
+// TestRunModelFileDirectly: a model file runs on its defaults with --set
+// timesteps=N; without it the message says how.
+func TestRunModelFileDirectly(t *testing.T) {
+	model := filepath.Join("..", "..", "models", "predator_prey.toml")
+	code, _, errs := run("run", model)
+	if code != cli.ExitUsage || !strings.Contains(errs, "is a model file: run it with --set timesteps=N") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	code, out, errs := run("run", model, "--set", "timesteps=10", "--set", "runs=2", "--set", "params.alpha=[1.0,1.2]", "--out", dir)
+	if code != 0 || !strings.Contains(out, "wrote 44 rows of 4 jobs") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}
