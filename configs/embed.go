@@ -10,7 +10,7 @@ import (
 
 // files holds the experiment configs shipped with Statecraft.
 //
-//go:embed *.toml conformance/*.toml
+//go:embed *.toml conformance/*.toml bench/*.toml
 var files embed.FS
 
 // Embedded returns the names of the embedded configs, such as

@@ -240,6 +240,10 @@ type Engine struct {
 
 	anomalies []Anomaly
 	flagged   []bool // by variable id: an anomaly was recorded in this job
+
+	// psOther[k] reports that PSUB k has updates of a kind other than
+	// float: the run loop skips those stages for the common all-float PSUB.
+	psOther []bool
 }
 
 type vecBuf struct {
@@ -321,6 +325,10 @@ func (m *Model) NewEngine() *Engine {
 		maxF, maxI, maxB, maxS = max(maxF, len(p.fU)), max(maxI, len(p.iU)), max(maxB, len(p.bU)), max(maxS, len(p.sU))
 	}
 	e.stF, e.stI, e.stB, e.stS = make([]float64, maxF), make([]int64, maxI), make([]bool, maxB), make([]string, maxS)
+	e.psOther = make([]bool, len(m.psubs))
+	for k, p := range m.psubs {
+		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU) > 0
+	}
 	e.pcg = rand.NewPCG(0, 0)
 	e.ctx = Ctx{Rand: rand.New(e.pcg), Src: e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
 	e.row.e = e
@@ -484,6 +492,9 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 		}
 	}
 	done := ctx.Done()
+	finalOnly := sch.FinalOnly
+	allSubsteps := !sch.DropSubsteps && !finalOnly
+	untilRecord := every // timesteps until the next recorded one (no division per timestep)
 	for t := 1; t <= T; t++ {
 		if t&255 == 0 && done != nil {
 			select {
@@ -493,70 +504,53 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			}
 		}
 		c.T = t
-		recordT := t%every == 0 && !sch.FinalOnly || sch.FinalOnly && t == T
+		untilRecord--
+		recordT := untilRecord == 0 && !finalOnly || finalOnly && t == T
+		if untilRecord == 0 {
+			untilRecord = every
+		}
 		for k := range m.psubs {
 			ps := &m.psubs[k]
+			other := e.psOther[k]
 			e.psub = k
 			c.Substep = k + 1
-			e.resetSignals(ps)
+			e.resetSignals()
 			for _, p := range ps.policies {
 				e.block = p.name
 				p.fn(c)
 			}
 			// Updates read the pre-block state; results are staged and
 			// committed after every update of the PSUB has run.
+			stF := e.stF[:len(ps.fU)]
 			for j, u := range ps.fU {
 				e.block = u.name
-				e.stF[j] = u.fn(c)
+				stF[j] = u.fn(c)
 			}
-			for j, u := range ps.iU {
-				e.block = u.name
-				e.stI[j] = u.fn(c)
-			}
-			for j, u := range ps.bU {
-				e.block = u.name
-				e.stB[j] = u.fn(c)
-			}
-			for j, u := range ps.sU {
-				e.block = u.name
-				e.stS[j] = u.fn(c)
-			}
-			for _, u := range ps.vU {
-				e.block = u.name
-				vb := &e.vecs[u.slot]
-				e.stageVec(vb, u.fn(c, vb.buf[1-vb.cur][:0]))
-			}
-			for _, u := range ps.aU {
-				e.block = u.name
-				u.fn(c)
+			if other {
+				e.stageOthers(ps, c)
 			}
 			if check {
-				if err := e.checkNaN(ps, job); err != nil {
-					return err
+				// The common case inline: no NaN or Inf among the staged
+				// floats; checkNaN finds the culprit, and checks vectors.
+				nan := other && len(ps.vU) > 0
+				for _, v := range stF {
+					if v-v != 0 {
+						nan = true
+					}
+				}
+				if nan {
+					if err := e.checkNaN(ps, job); err != nil {
+						return err
+					}
 				}
 			}
 			for j, u := range ps.fU {
-				e.f[u.slot] = e.stF[j]
+				e.f[u.slot] = stF[j]
 			}
-			for j, u := range ps.iU {
-				e.i[u.slot] = e.stI[j]
+			if other {
+				e.commitOthers(ps)
 			}
-			for j, u := range ps.bU {
-				e.b[u.slot] = e.stB[j]
-			}
-			for j, u := range ps.sU {
-				e.s[u.slot] = e.stS[j]
-			}
-			for _, u := range ps.vU {
-				vb := &e.vecs[u.slot]
-				if vb.staged {
-					vb.cur, vb.staged = 1-vb.cur, false
-				}
-			}
-			for _, u := range ps.aU {
-				e.agents[u.slot].flip()
-			}
-			if recordT && (!sch.DropSubsteps && !sch.FinalOnly || k == S-1) {
+			if recordT && (allSubsteps || k == S-1) {
 				r.Timestep, r.Substep = t, k+1
 				e.block = nil
 				if err := rec.Record(r); err != nil {
@@ -569,6 +563,55 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 		}
 	}
 	return nil
+}
+
+// stageOthers runs the int, bool, string, vector and agent updates of a
+// PSUB, staging their results.
+func (e *Engine) stageOthers(ps *psubPlan, c *Ctx) {
+	for j, u := range ps.iU {
+		e.block = u.name
+		e.stI[j] = u.fn(c)
+	}
+	for j, u := range ps.bU {
+		e.block = u.name
+		e.stB[j] = u.fn(c)
+	}
+	for j, u := range ps.sU {
+		e.block = u.name
+		e.stS[j] = u.fn(c)
+	}
+	for _, u := range ps.vU {
+		e.block = u.name
+		vb := &e.vecs[u.slot]
+		e.stageVec(vb, u.fn(c, vb.buf[1-vb.cur][:0]))
+	}
+	for _, u := range ps.aU {
+		e.block = u.name
+		u.fn(c)
+	}
+}
+
+// commitOthers makes the staged int, bool, string, vector and agent values
+// of a PSUB current.
+func (e *Engine) commitOthers(ps *psubPlan) {
+	for j, u := range ps.iU {
+		e.i[u.slot] = e.stI[j]
+	}
+	for j, u := range ps.bU {
+		e.b[u.slot] = e.stB[j]
+	}
+	for j, u := range ps.sU {
+		e.s[u.slot] = e.stS[j]
+	}
+	for _, u := range ps.vU {
+		vb := &e.vecs[u.slot]
+		if vb.staged {
+			vb.cur, vb.staged = 1-vb.cur, false
+		}
+	}
+	for _, u := range ps.aU {
+		e.agents[u.slot].flip()
+	}
 }
 
 func (e *Engine) stageVec(vb *vecBuf, r []float64) {
@@ -587,15 +630,23 @@ func (e *Engine) stageVec(vb *vecBuf, r []float64) {
 	vb.staged = true
 }
 
-func (e *Engine) resetSignals(ps *psubPlan) {
+func (e *Engine) resetSignals() {
 	s := &e.sig
-	clear(s.f)
-	clear(s.fset)
-	clear(s.i)
-	clear(s.iset)
-	clear(s.vset)
-	for k := range s.v {
-		s.v[k] = s.v[k][:0]
+	// Models have a handful of signals: plain loops beat two calls to
+	// memclr per kind.
+	f, fset := s.f, s.fset[:len(s.f)]
+	for i := range f {
+		f[i], fset[i] = 0, false
+	}
+	in, iset := s.i, s.iset[:len(s.i)]
+	for i := range in {
+		in[i], iset[i] = 0, false
+	}
+	if len(s.v) > 0 {
+		clear(s.vset)
+		for k := range s.v {
+			s.v[k] = s.v[k][:0]
+		}
 	}
 	for _, c := range s.c {
 		c.reset()

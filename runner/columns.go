@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -93,13 +94,24 @@ func TypeName(t arrow.DataType) string {
 // hands them to Arrow without copying numeric data. Appending a row does
 // no per-value interface call and, once the slices have grown to the batch
 // size, no allocation.
+//
+// The columns that are constant within a job (simulation, subset, run and
+// the parameter columns) are not appended row by row: a row appends only
+// its timestep, substep and state. Each job's run of rows is a segment,
+// and record fills the constant columns of rows [filled, hi) from the
+// segments in bulk before it hands them to Arrow.
 type batch struct {
 	plan   *Plan
 	schema *arrow.Schema
 	n      int
 
-	sim, sub, run, sst []int32
+	sim, sub, run, sst []int32 // sim, sub, run: len filled
 	ts                 []int64
+
+	segs   []segment
+	segPar []any // the parameter values of segment k: segPar[k*len(params):]
+	open   bool  // the current job has a segment
+	filled int   // rows whose constant columns are filled
 
 	params []*paramCol
 	f      []*floatCol
@@ -145,6 +157,13 @@ type agentCol struct {
 	i       [][]int64
 	b       [][]bool
 	s       [][]string
+}
+
+// segment is a job's run of rows in the batch, from start to the next
+// segment's start (or the batch's end).
+type segment struct {
+	start         int
+	sim, sub, run int32
 }
 
 // paramCol holds a varying parameter; cur is the current job's value.
@@ -193,23 +212,38 @@ func newBatch(p *Plan, schema *arrow.Schema) *batch {
 	return b
 }
 
+// cells returns the number of values the batch holds: a bound on its
+// memory that counts the elements of vector and agent columns.
+func (b *batch) cells() int {
+	n := b.n * (5 + len(b.cols))
+	for _, c := range b.v {
+		n += int(c.offsets[len(c.offsets)-1])
+	}
+	for _, c := range b.a {
+		n += int(c.offsets[len(c.offsets)-1]) * len(c.fields)
+	}
+	return n
+}
+
 // setJob sets the values of the parameter columns for the coming rows.
 func (b *batch) setJob(params *gds.Params) {
 	for _, pc := range b.params {
 		pc.cur, _ = params.Get(pc.info.Name)
 	}
+	b.open = false
 }
 
 // Record appends one row.
 func (b *batch) Record(r *gds.Row) error {
-	b.sim = append(b.sim, int32(r.Simulation))
-	b.sub = append(b.sub, int32(r.Subset))
-	b.run = append(b.run, int32(r.Run))
+	if !b.open {
+		b.segs = append(b.segs, segment{start: b.n, sim: int32(r.Simulation), sub: int32(r.Subset), run: int32(r.Run)})
+		for _, pc := range b.params {
+			b.segPar = append(b.segPar, pc.cur)
+		}
+		b.open = true
+	}
 	b.ts = append(b.ts, int64(r.Timestep))
 	b.sst = append(b.sst, int32(r.Substep))
-	for _, pc := range b.params {
-		pc.append()
-	}
 	if len(b.f) > 0 {
 		fl := r.Floats()
 		for _, c := range b.f {
@@ -257,19 +291,57 @@ func (b *batch) Record(r *gds.Row) error {
 	return nil
 }
 
-func (pc *paramCol) append() {
+// fill fills the constant columns of rows [b.filled, hi) from the segments.
+func (b *batch) fill(hi int) {
+	np := len(b.params)
+	for k := range b.segs {
+		seg := &b.segs[k]
+		end := b.n
+		if k+1 < len(b.segs) {
+			end = b.segs[k+1].start
+		}
+		lo := max(seg.start, b.filled)
+		end = min(end, hi)
+		if lo >= end {
+			continue
+		}
+		n := end - lo
+		b.sim = repeat(b.sim, seg.sim, n)
+		b.sub = repeat(b.sub, seg.sub, n)
+		b.run = repeat(b.run, seg.run, n)
+		for j, pc := range b.params {
+			pc.fill(b.segPar[k*np+j], n)
+		}
+		b.filled = end
+	}
+}
+
+// repeat appends n copies of v to s.
+func repeat[T any](s []T, v T, n int) []T {
+	s = slices.Grow(s, n)
+	t := s[len(s) : len(s)+n]
+	for i := range t {
+		t[i] = v
+	}
+	return s[:len(s)+n]
+}
+
+// fill appends n copies of the value v (the column's kind) to the column.
+func (pc *paramCol) fill(v any, n int) {
 	switch pc.info.Kind {
 	case gds.KindFloat:
-		pc.f.vals = append(pc.f.vals, pc.cur.(float64))
+		pc.f.vals = repeat(pc.f.vals, v.(float64), n)
 	case gds.KindInt:
-		pc.i.vals = append(pc.i.vals, pc.cur.(int64))
+		pc.i.vals = repeat(pc.i.vals, v.(int64), n)
 	case gds.KindBool:
-		pc.b.vals = append(pc.b.vals, pc.cur.(bool))
+		pc.b.vals = repeat(pc.b.vals, v.(bool), n)
 	case gds.KindString:
-		pc.s.vals = append(pc.s.vals, pc.cur.(string))
+		pc.s.vals = repeat(pc.s.vals, v.(string), n)
 	case gds.KindVec:
-		pc.v.vals = append(pc.v.vals, pc.cur.([]float64)...)
-		pc.v.offsets = append(pc.v.offsets, int32(len(pc.v.vals)))
+		for range n {
+			pc.v.vals = append(pc.v.vals, v.([]float64)...)
+			pc.v.offsets = append(pc.v.offsets, int32(len(pc.v.vals)))
+		}
 	}
 }
 
@@ -292,10 +364,26 @@ func (pc *paramCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
 	return pc.col().array(mem, lo, hi)
 }
 
-// truncate drops the rows from n on (a failed job's rows).
+// truncate drops the rows from n on (a failed job's rows, or every row
+// once written). The next row opens a new segment, of the job setJob last
+// named and the row's ids.
 func (b *batch) truncate(n int) {
-	b.sim, b.sub, b.run, b.ts, b.sst = b.sim[:n], b.sub[:n], b.run[:n], b.ts[:n], b.sst[:n]
-	for _, c := range b.cols {
+	if n < b.filled {
+		b.sim, b.sub, b.run = b.sim[:n], b.sub[:n], b.run[:n]
+		for _, pc := range b.params {
+			pc.truncate(n)
+		}
+		b.filled = n
+	}
+	k := len(b.segs)
+	for k > 0 && b.segs[k-1].start >= n {
+		k--
+	}
+	b.segs, b.segPar = b.segs[:k], b.segPar[:k*len(b.params)]
+	clear(b.segPar[len(b.segPar):cap(b.segPar)]) // drop references to old values
+	b.open = false
+	b.ts, b.sst = b.ts[:n], b.sst[:n]
+	for _, c := range b.cols[len(b.params):] {
 		c.truncate(n)
 	}
 	b.n = n
@@ -304,6 +392,9 @@ func (b *batch) truncate(n int) {
 // record builds an Arrow record of rows [lo, hi). Numeric columns share
 // the batch's memory: write the record before the batch changes.
 func (b *batch) record(mem memory.Allocator, lo, hi int) arrow.Record {
+	if hi > b.filled {
+		b.fill(hi)
+	}
 	arrs := make([]arrow.Array, 0, 5+len(b.cols))
 	arrs = append(arrs, int32Array(b.sim[lo:hi]), int32Array(b.sub[lo:hi]), int32Array(b.run[lo:hi]),
 		int64Array(b.ts[lo:hi]), int32Array(b.sst[lo:hi]))

@@ -410,16 +410,22 @@ func (pt *part) discard() {
 	os.Remove(pt.tmp)
 }
 
+// maxBatchCells bounds a worker's batch in values (8 bytes each, so 8 MiB
+// of numbers): rows holding vectors or agent records flush before they
+// reach row_group_rows, so memory stays workers × batch whatever the
+// number of agents.
+const maxBatchCells = 1 << 20
+
 // Record is the gds.Recorder of a worker: it appends to the batch and
 // flushes when the batch is full.
 func (wk *worker) Record(r *gds.Row) error {
 	b := wk.batch
 	b.Record(r)
 	wk.jobRows++
-	if b.n < wk.opts.rowGroupRows {
+	if b.n < wk.opts.rowGroupRows && b.cells() < maxBatchCells {
 		return nil
 	}
-	// The batch is full: completed jobs' rows go to the shared part file,
+	// The batch is full (in rows, or in values for rows that hold lists): completed jobs' rows go to the shared part file,
 	// the current job's rows to its own part file, which a failure can
 	// discard whole.
 	if wk.jobStart > 0 {

@@ -1,0 +1,449 @@
+// Command bench runs the peer benchmarks (configs/bench/*.toml) end to end
+// through the statecraft CLI and prints their wall time, peak RSS and
+// throughput beside the cadCAD and radCAD figures of shared/peers/README.md,
+// with the performance targets of docs/performance.md.
+//
+//	go build -o bin/statecraft ./cmd/statecraft
+//	go run ./tests/bench                   # what `make bench` runs
+//	go run ./tests/bench -reps 5 -md out/bench/results.md
+//
+// Each measurement runs the CLI as a child process: under /usr/bin/time -v
+// when it is installed (Debian's `time` package), whose "Maximum resident
+// set size" is the peak RSS; otherwise the child's own rusage (ru_maxrss,
+// the same number). The wall time is taken around the child with Go's
+// monotonic clock: the whole process, as in the peers' figures. Each case
+// runs -reps times; the table shows the median wall time and the median
+// peak RSS. The rows come from the dataset's manifest.json, which is
+// checked to be complete.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// model is one peer benchmark: its config and shape, the peers' figures
+// (shared/peers/README.md, median of 3, single process, 2 cores) and our
+// targets with 2 workers.
+type model struct {
+	name       string
+	config     string
+	T, N, K, S int     // timesteps, runs, sweep points, PSUBs
+	cadCAD     float64 // wall s
+	cadCADRSS  float64 // MB
+	radCAD     float64
+	radCADRSS  float64
+	targetWall float64 // s, 2 workers, every substep written
+	targetRSS  float64 // MB, 0: none
+}
+
+var peers = []model{
+	{name: "pp", config: "configs/bench/pp.toml", T: 100000, N: 10, K: 4, S: 1,
+		cadCAD: 48.0, cadCADRSS: 2086, radCAD: 49.9, radCADRSS: 2430, targetWall: 0.8, targetRSS: 150},
+	{name: "amm", config: "configs/bench/amm.toml", T: 25000, N: 10, K: 4, S: 3,
+		cadCAD: 38.0, cadCADRSS: 1743, radCAD: 37.5, radCADRSS: 1888, targetWall: 0.7, targetRSS: 150},
+	{name: "abm", config: "configs/bench/abm.toml", T: 3000, N: 10, K: 4, S: 1,
+		cadCAD: 30.9, cadCADRSS: 3405, radCAD: 27.0, radCADRSS: 4069, targetWall: 1.2},
+}
+
+const (
+	targetFinalOnly = 0.15 // s, pp with output.final_only, 2 workers
+	targetScaling   = 1.8  // 2 workers at least this much faster than 1
+	targetGrowth    = 0.20 // peak RSS growth when the runs grow 10x
+)
+
+// sample is one measured run of the CLI.
+type sample struct {
+	wall float64 // s
+	cpu  float64 // s, user + system
+	rss  float64 // MB
+	rows int64
+}
+
+// result is the median of a case's samples.
+type result struct {
+	sample
+	all []sample
+}
+
+func main() {
+	bin := flag.String("bin", "bin/statecraft", "the statecraft binary (build it with `make build`)")
+	reps := flag.Int("reps", 3, "runs per case; the table shows the median")
+	work := flag.String("work", "", "directory for the datasets (default: a temporary directory, removed at the end)")
+	only := flag.String("only", "", "comma-separated models to run (default: pp,amm,abm)")
+	md := flag.String("md", "", "also write the tables (markdown) to this file")
+	noTime := flag.Bool("no-time", false, "measure with rusage even if /usr/bin/time is installed")
+	strict := flag.Bool("strict", false, "exit 1 if a target is missed")
+	flag.Parse()
+
+	if _, err := os.Stat(*bin); err != nil {
+		fatalf("%s: %v (build it first: make build)", *bin, err)
+	}
+	absBin, _ := filepath.Abs(*bin)
+	dir := *work
+	if dir == "" {
+		d, err := os.MkdirTemp("", "statecraft-bench-")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	timeBin := ""
+	if !*noTime {
+		if _, err := os.Stat("/usr/bin/time"); err == nil {
+			timeBin = "/usr/bin/time"
+		}
+	}
+	sel := peers
+	if *only != "" {
+		sel = nil
+		for _, n := range strings.Split(*only, ",") {
+			found := false
+			for _, m := range peers {
+				if m.name == strings.TrimSpace(n) {
+					sel, found = append(sel, m), true
+				}
+			}
+			if !found {
+				fatalf("-only: no model %q (want pp, amm, abm)", n)
+			}
+		}
+	}
+	r := &cli{bin: absBin, timeBin: timeBin, dir: dir, reps: max(*reps, 1)}
+
+	var out bytes.Buffer
+	w := func(format string, args ...any) {
+		fmt.Fprintf(&out, format, args...)
+		fmt.Printf(format, args...)
+	}
+	w("%s\n\n", machine(timeBin))
+
+	before := calibrate()
+	w("machine check before: %s\n\n", before)
+
+	// warm-up: page the binary and the configs in
+	if _, err := r.once("warmup", sel[0].config, 1, "--set", "timesteps=10"); err != nil {
+		fatalf("%v", err)
+	}
+
+	missed := 0
+	mark := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		missed++
+		return "**no**"
+	}
+
+	type key struct {
+		model   string
+		workers int
+	}
+	res := map[key]result{}
+	for _, m := range sel {
+		for _, wk := range []int{1, 2} {
+			rr, err := r.median(m.name, m.config, wk)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			if want := int64(m.N * m.K * (m.T*m.S + 1)); rr.rows != want {
+				fatalf("%s: %d rows written, want %d", m.name, rr.rows, want)
+			}
+			res[key{m.name, wk}] = rr
+		}
+	}
+
+	w("## Every substep written to Parquet (snappy), median of %d\n\n", r.reps)
+	w("| model | T x N x K | rows | workers | wall s | cpu s | peak RSS MB | rows/s | timesteps/s | target (2 workers) | met | cadCAD s / MB | radCAD s / MB | x cadCAD |\n")
+	w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, m := range sel {
+		steps := float64(m.T * m.N * m.K)
+		for _, wk := range []int{1, 2} {
+			rr := res[key{m.name, wk}]
+			target, met := "", ""
+			if wk == 2 {
+				target = fmt.Sprintf("<= %.2g s", m.targetWall)
+				ok := rr.wall <= m.targetWall
+				if m.targetRSS > 0 {
+					target += fmt.Sprintf(", <= %.0f MB", m.targetRSS)
+					ok = ok && rr.rss <= m.targetRSS
+				}
+				met = mark(ok)
+			}
+			w("| %s | %dx%dx%d | %s | %d | %.3f | %.3f | %.0f | %s | %s | %s | %s | %.1f / %.0f | %.1f / %.0f | %.0fx |\n",
+				m.name, m.T, m.N, m.K, human(float64(rr.rows)), wk, rr.wall, rr.cpu, rr.rss,
+				human(float64(rr.rows)/rr.wall), human(steps/rr.wall), target, met,
+				m.cadCAD, m.cadCADRSS, m.radCAD, m.radCADRSS, m.cadCAD/rr.wall)
+		}
+	}
+
+	w("\n## Scaling: 2 workers against 1 (target >= %.1fx)\n\n", targetScaling)
+	w("| model | 1 worker s | 2 workers s | speedup | cpu s, 1 / 2 workers | met |\n|---|---|---|---|---|---|\n")
+	for _, m := range sel {
+		a, b := res[key{m.name, 1}], res[key{m.name, 2}]
+		sp := a.wall / b.wall
+		w("| %s | %.3f | %.3f | %.2fx | %.3f / %.3f | %s |\n", m.name, a.wall, b.wall, sp, a.cpu, b.cpu, mark(sp >= targetScaling))
+	}
+
+	w("\n## No rows: output.final_only = true, 2 workers (target pp <= %.2f s)\n\n", targetFinalOnly)
+	w("| model | rows | wall s | cpu s | peak RSS MB | timesteps/s | met |\n|---|---|---|---|---|---|---|\n")
+	for _, m := range sel {
+		rr, err := r.median(m.name+"_final", m.config, 2, "--set", "output.final_only=true")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		met := ""
+		if m.name == "pp" {
+			met = mark(rr.wall <= targetFinalOnly)
+		}
+		w("| %s | %d | %.3f | %.3f | %.0f | %s | %s |\n", m.name, rr.rows, rr.wall, rr.cpu, rr.rss, human(float64(m.T*m.N*m.K)/rr.wall), met)
+	}
+
+	w("\n## Peak RSS when the runs grow 10x (N = 1 vs N = %d), 2 workers (target growth <= %.0f%%)\n\n", 10, targetGrowth*100)
+	w("| model | rows N=1 | RSS MB N=1 | rows N=10 | RSS MB N=10 | growth | met |\n|---|---|---|---|---|---|---|\n")
+	for _, m := range sel {
+		small, err := r.median(m.name+"_n1", m.config, 2, "--set", "runs=1")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		big := res[key{m.name, 2}]
+		g := big.rss/small.rss - 1
+		w("| %s | %s | %.0f | %s | %.0f | %+.0f%% | %s |\n", m.name, human(float64(small.rows)), small.rss,
+			human(float64(big.rows)), big.rss, g*100, mark(g <= targetGrowth))
+	}
+	after := calibrate()
+	w("\nmachine check after: %s\n", after)
+	if min(before.cores, after.cores) < 1.8 {
+		w("\n**warning**: this process got %.2f of the machine's %d cores at some point; other load on the\n"+
+			"host (or the hypervisor) took the rest, so wall times and the 2-worker scaling are not meaningful;\n"+
+			"compare the cpu columns, or rerun on a quiet machine.\n", min(before.cores, after.cores), runtime.NumCPU())
+	}
+	if missed == 0 {
+		w("\nall targets met\n")
+	} else {
+		w("\n%d target(s) missed\n", missed)
+	}
+	if *md != "" {
+		err := os.MkdirAll(filepath.Dir(*md), 0o755)
+		if err == nil {
+			err = os.WriteFile(*md, out.Bytes(), 0o644)
+		}
+		if err != nil {
+			fatalf("-md: %v", err)
+		}
+	}
+	if *strict && missed > 0 {
+		os.Exit(1)
+	}
+}
+
+type cli struct {
+	bin, timeBin, dir string
+	reps              int
+}
+
+func (r *cli) median(name, config string, workers int, extra ...string) (result, error) {
+	var all []sample
+	for i := 0; i < r.reps; i++ {
+		s, err := r.once(name, config, workers, extra...)
+		if err != nil {
+			return result{}, err
+		}
+		all = append(all, s)
+	}
+	med := func(f func(sample) float64) float64 {
+		v := make([]float64, len(all))
+		for i, s := range all {
+			v[i] = f(s)
+		}
+		sort.Float64s(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return result{sample: sample{
+		wall: med(func(s sample) float64 { return s.wall }),
+		cpu:  med(func(s sample) float64 { return s.cpu }),
+		rss:  med(func(s sample) float64 { return s.rss }),
+		rows: all[0].rows,
+	}, all: all}, nil
+}
+
+var (
+	maxRSSLine = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+	userLine   = regexp.MustCompile(`User time \(seconds\): ([\d.]+)`)
+	sysLine    = regexp.MustCompile(`System time \(seconds\): ([\d.]+)`)
+)
+
+// once runs the CLI on a config and measures it.
+func (r *cli) once(name, config string, workers int, extra ...string) (sample, error) {
+	out := filepath.Join(r.dir, fmt.Sprintf("%s-w%d", name, workers))
+	args := append([]string{"run", config, "--quiet", "--overwrite", "--workers", strconv.Itoa(workers), "--out", out}, extra...)
+	// Start from the same state every time: no dataset to remove, and no
+	// dirty pages of earlier runs for the kernel to write back meanwhile
+	// (after ~100 MB of dirty data, writes are throttled to the disk's
+	// speed, which made one run pay for the previous ones).
+	if err := os.RemoveAll(out); err != nil {
+		return sample{}, err
+	}
+	syscall.Sync()
+	var cmd *exec.Cmd
+	if r.timeBin != "" {
+		cmd = exec.Command(r.timeBin, append([]string{"-v", r.bin}, args...)...)
+	} else {
+		cmd = exec.Command(r.bin, args...)
+	}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = os.Stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start).Seconds()
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %s: %v\n%s", name, strings.Join(cmd.Args, " "), err, stderr.String())
+	}
+	var rssKB int64
+	var cpu float64
+	if r.timeBin != "" {
+		m, u, sy := maxRSSLine.FindStringSubmatch(stderr.String()), userLine.FindStringSubmatch(stderr.String()), sysLine.FindStringSubmatch(stderr.String())
+		if m == nil || u == nil || sy == nil {
+			return sample{}, fmt.Errorf("%s: no peak RSS or CPU time in the output of %s -v:\n%s", name, r.timeBin, stderr.String())
+		}
+		rssKB, _ = strconv.ParseInt(m[1], 10, 64)
+		us, _ := strconv.ParseFloat(u[1], 64)
+		ss, _ := strconv.ParseFloat(sy[1], 64)
+		cpu = us + ss
+	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rssKB = int64(ru.Maxrss) // kilobytes on Linux
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
+	rows, err := manifestRows(out)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %v", name, err)
+	}
+	return sample{wall: wall, cpu: cpu, rss: float64(rssKB) / 1024, rows: rows}, nil
+}
+
+func manifestRows(dir string) (int64, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return 0, err
+	}
+	var m struct {
+		Complete bool  `json:"complete"`
+		Rows     int64 `json:"rows"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return 0, fmt.Errorf("%s/manifest.json: %v", dir, err)
+	}
+	if !m.Complete {
+		return 0, errors.New(dir + "/manifest.json: the dataset is incomplete")
+	}
+	return m.Rows, nil
+}
+
+// capacity is what a CPU-bound spin loop got from the machine.
+type capacity struct {
+	one   float64 // share of a core one goroutine got (best time / this time)
+	cores float64 // cores two goroutines got together
+}
+
+func (c capacity) String() string {
+	return fmt.Sprintf("one spinning thread got %.2f of a core, two got %.2f cores", c.one, c.cores)
+}
+
+// calibrate runs a fixed CPU-bound loop on one goroutine, then on two at
+// once (each the same work), and reports how many cores the process got:
+// on a quiet 2-core machine, about 1.0 and 2.0.
+func calibrate() capacity {
+	spin := func(n int) float64 {
+		x := 1.0
+		for i := 0; i < n; i++ {
+			x = x*1.0000001 + 1e-9
+		}
+		return x
+	}
+	const work = 60_000_000
+	one := func() time.Duration {
+		t := time.Now()
+		runtime.KeepAlive(spin(work)) // the result is used: the loop runs
+		return time.Since(t)
+	}
+	// the loop's time on one core: the best of a few tries
+	base := one()
+	for i := 0; i < 4; i++ {
+		base = min(base, one())
+	}
+	w1 := one()
+	t := time.Now()
+	done := make(chan float64)
+	for i := 0; i < 2; i++ {
+		go func() { done <- spin(work) }()
+	}
+	runtime.KeepAlive(<-done + <-done)
+	w2 := time.Since(t)
+	return capacity{one: base.Seconds() / w1.Seconds(), cores: 2 * base.Seconds() / w2.Seconds()}
+}
+
+// machine describes where the numbers come from.
+func machine(timeBin string) string {
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				cpu = strings.TrimSpace(l[strings.IndexByte(l, ':')+1:])
+				break
+			}
+		}
+	}
+	mem := ""
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		f := strings.Fields(string(data))
+		if len(f) > 1 {
+			if kb, err := strconv.ParseFloat(f[1], 64); err == nil {
+				mem = fmt.Sprintf(", %.1f GiB", kb/(1<<20))
+			}
+		}
+	}
+	how := "peak RSS from the child's rusage (ru_maxrss)"
+	if timeBin != "" {
+		how = "peak RSS from " + timeBin + " -v"
+	}
+	ver := "statecraft"
+	if out, err := exec.Command("go", "version").Output(); err == nil {
+		ver = strings.TrimSpace(string(out))
+	}
+	return fmt.Sprintf("# Peer benchmarks\n\nmachine: %d CPUs (%s)%s, GOMAXPROCS %d; %s; %s; wall time of the whole process",
+		runtime.NumCPU(), cpu, mem, runtime.GOMAXPROCS(0), ver, how)
+}
+
+func human(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%.2f G", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.2f M", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1f k", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(2)
+}
