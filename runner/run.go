@@ -600,10 +600,10 @@ func (d *dataset) prepare(overwrite bool) error {
 	}
 	if d.shards > 1 {
 		// other shards' files are expected; a plain manifest.json means a
-		// single-machine dataset is here
+		// finished dataset is here (merged, or from one machine)
 		for _, e := range entries {
 			if e.Name() == "manifest.json" {
-				foreign = append(foreign, e.Name())
+				return fmt.Errorf("output directory %s holds a finished dataset (manifest.json, from one machine or 'statecraft merge'); choose another directory, or remove manifest.json to rerun shards into it", d.dir)
 			}
 		}
 	}

@@ -39,6 +39,8 @@ Usage:
   statecraft validate CONFIG|NAME|MODEL.toml
                                        load, expand and build; report jobs, rows
                                        and structural warnings
+  statecraft merge DIR                 after all shards of a sharded run finished:
+                                       check them, write the combined manifest.json
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
   statecraft blocks [FAMILY ...]       list the library blocks model files can use
@@ -73,6 +75,8 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return cmdValidate(rest, stdout, stderr)
 	case "describe":
 		return cmdDescribe(rest, stdout, stderr)
+	case "merge":
+		return cmdMerge(rest, stdout, stderr)
 	case "models":
 		return cmdModels(rest, stdout, stderr)
 	case "blocks":
@@ -349,6 +353,33 @@ func cmdModels(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, e := range models.Entries() {
 		fmt.Fprintf(stdout, "%-16s %s\n", e.Name, e.Doc)
+	}
+	return ExitOK
+}
+
+func cmdMerge(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("merge", "merge DIR", stderr)
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "statecraft merge: want one dataset directory, got %d arguments\n", len(pos))
+		return ExitUsage
+	}
+	m, err := runner.Merge(pos[0])
+	if err != nil && m == nil {
+		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stdout, "merged the shards: %d rows of %d jobs in %d files; manifest %s\n",
+		m.Rows, m.Jobs, len(m.Files), filepath.Join(pos[0], "manifest.json"))
+	if m.Report != nil {
+		m.Report.WriteTable(stdout, false)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
+		return ExitFailure
 	}
 	return ExitOK
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,5 +215,27 @@ func TestRunModelFileDirectly(t *testing.T) {
 	code, out, errs := run("run", model, "--set", "timesteps=10", "--set", "runs=2", "--set", "params.alpha=[1.0,1.2]", "--out", dir)
 	if code != 0 || !strings.Contains(out, "wrote 44 rows of 4 jobs") {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestMergeCommand: shards run with the CLI merge into one manifest; a
+// shard rerun into the merged directory is refused with a clear message.
+func TestMergeCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	for i := 0; i < 2; i++ {
+		if code, _, errs := run("run", "predator_prey", "--quiet", "--set", "timesteps=5", "--shard", strconv.Itoa(i)+"/2", "--out", dir); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	code, out, errs := run("merge", dir)
+	if code != 0 || !strings.Contains(out, "merged the shards: 144 rows of 24 jobs") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	code, _, errs = run("run", "predator_prey", "--quiet", "--set", "timesteps=5", "--shard", "0/2", "--out", dir, "--overwrite")
+	if code != cli.ExitUsage || !strings.Contains(errs, "holds a finished dataset") {
+		t.Errorf("rerun into a merged dataset: exit %d %q", code, errs)
+	}
+	if code, _, errs = run("merge", t.TempDir()); code != cli.ExitUsage || !strings.Contains(errs, "no shard manifests") {
+		t.Errorf("merge of an empty dir: exit %d %q", code, errs)
 	}
 }

@@ -1,0 +1,154 @@
+package runner
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"time"
+)
+
+var shardManifestRe = regexp.MustCompile(`^manifest-shard-(\d{4})-of-(\d{4})\.json$`)
+
+// Merge combines the shard manifests of a sharded dataset into one
+// manifest.json, once every shard has finished: it checks that all n
+// shards are there, ran the same config, model, seed and columns, and that
+// every part file they list exists; it sums jobs and rows, joins the file
+// lists, failures and anomalies, and adds up the pass-rate reports. It
+// returns the merged manifest. The shard manifests stay.
+func Merge(dir string) (*Manifest, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	var shards []*Manifest
+	n := -1
+	seen := map[int]string{}
+	for _, e := range entries {
+		m := shardManifestRe.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		count, _ := strconv.Atoi(m[2])
+		if n >= 0 && count != n {
+			return nil, fmt.Errorf("merge %s: shard manifests of runs with %d and %d shards are mixed (%s, %s)", dir, n, count, seen[firstKey(seen)], e.Name())
+		}
+		n = count
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		var man Manifest
+		if err := json.Unmarshal(data, &man); err != nil {
+			return nil, fmt.Errorf("merge %s: %s: %w", dir, e.Name(), err)
+		}
+		if man.Shard != i || man.Shards != count {
+			return nil, fmt.Errorf("merge %s: %s says it is shard %d of %d", dir, e.Name(), man.Shard, man.Shards)
+		}
+		seen[i] = e.Name()
+		shards = append(shards, &man)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("merge %s: no shard manifests (manifest-shard-*-of-*.json); is this a sharded dataset?", dir)
+	}
+	var missing []string
+	for i := 0; i < n; i++ {
+		if _, ok := seen[i]; !ok {
+			missing = append(missing, strconv.Itoa(i))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("merge %s: %d of %d shards have not finished (missing: shard %v); run them, then merge", dir, len(missing), n, missing)
+	}
+	sort.Slice(shards, func(i, j int) bool { return shards[i].Shard < shards[j].Shard })
+
+	first := shards[0]
+	out := *first
+	out.Shard, out.Shards = 0, 1
+	out.Jobs, out.Rows, out.ElapsedSec = 0, 0, 0
+	out.Files, out.Failed, out.Anomalies = []FileInfo{}, []JobFailure{}, []JobAnomaly{}
+	out.Complete = true
+	out.Created = time.Now().UTC().Format(time.RFC3339)
+	if first.Report != nil {
+		r := *first.Report
+		r.Simulations = nil
+		for _, s := range first.Report.Simulations {
+			r.Simulations = append(r.Simulations, SimReport{Simulation: s.Simulation, Name: s.Name, Passed: make([]int, len(s.Passed))})
+		}
+		out.Report = &r
+	}
+	for _, s := range shards {
+		name := seen[s.Shard]
+		switch {
+		case s.Config.Text != first.Config.Text:
+			return nil, fmt.Errorf("merge %s: %s ran another config than %s", dir, name, seen[0])
+		case s.Model != first.Model || s.Seed != first.Seed || s.TotalJobs != first.TotalJobs:
+			return nil, fmt.Errorf("merge %s: %s ran another model, seed or job count than %s", dir, name, seen[0])
+		case !reflect.DeepEqual(s.Columns, first.Columns):
+			return nil, fmt.Errorf("merge %s: %s has other columns than %s", dir, name, seen[0])
+		}
+		for _, f := range s.Files {
+			if _, err := os.Stat(filepath.Join(dir, f.Name)); err != nil {
+				return nil, fmt.Errorf("merge %s: %s lists %s, which is missing", dir, name, f.Name)
+			}
+		}
+		out.Jobs += s.Jobs
+		out.Rows += s.Rows
+		out.ElapsedSec = max(out.ElapsedSec, s.ElapsedSec)
+		out.Files = append(out.Files, s.Files...)
+		out.Failed = append(out.Failed, s.Failed...)
+		out.Anomalies = append(out.Anomalies, s.Anomalies...)
+		out.Complete = out.Complete && s.Complete
+		if out.Report != nil && s.Report != nil {
+			for k, sr := range s.Report.Simulations {
+				o := &out.Report.Simulations[k]
+				o.Runs += sr.Runs
+				o.AllPassed += sr.AllPassed
+				for c, p := range sr.Passed {
+					o.Passed[c] += p
+				}
+			}
+		}
+	}
+	if out.Jobs != out.TotalJobs {
+		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
+	}
+	sort.Slice(out.Files, func(i, j int) bool { return out.Files[i].Name < out.Files[j].Name })
+	ds := &dataset{dir: dir, shards: 1}
+	if out.Report != nil {
+		if err := out.Report.write(ds); err != nil {
+			return nil, err
+		}
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	tmp := filepath.Join(dir, ".manifest.json.tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "manifest.json")); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	if !out.Complete {
+		return &out, errors.New("merged, but some jobs failed: the manifest lists them and says the dataset is incomplete")
+	}
+	return &out, nil
+}
+
+func firstKey(m map[int]string) int {
+	k := -1
+	for i := range m {
+		if k < 0 || i < k {
+			k = i
+		}
+	}
+	return k
+}

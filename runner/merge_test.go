@@ -1,0 +1,73 @@
+package runner_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/runner"
+)
+
+// TestMerge: 3 shards of an experiment with a report merge into one
+// manifest whose counts, files and pass rates equal a single-machine run's.
+func TestMerge(t *testing.T) {
+	registerCriteriaModel(t)
+	text := "model = \"test_criteria\"\ntimesteps = 4\nruns = 5\n[[scenarios]]\nname = \"a\"\nparams = { min_run = 2 }\n[[scenarios]]\nname = \"b\"\nparams = { min_run = 5 }\n[report]\ncriteria = [\"high\"]\n"
+	x, err := configs.Parse("m.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	single := t.TempDir()
+	want, err := runner.Run(context.Background(), p, runner.Options{Dir: single})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := 0; i < 3; i++ {
+		if i == 2 {
+			if _, err := runner.Merge(dir); err == nil || !strings.Contains(err.Error(), "1 of 3 shards have not finished (missing: shard [2])") {
+				t.Errorf("merge with a shard missing: %v", err)
+			}
+		}
+		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Shard: i, Shards: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := runner.Merge(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rows != want.Rows || m.Jobs != want.Jobs || len(m.Files) < 3 || !m.Complete || m.Shards != 1 {
+		t.Errorf("merged: rows %d jobs %d files %d complete %v shards %d; single run: rows %d jobs %d", m.Rows, m.Jobs, len(m.Files), m.Complete, m.Shards, want.Rows, want.Jobs)
+	}
+	for k, s := range m.Report.Simulations {
+		w := want.Report.Simulations[k]
+		if s.Runs != w.Runs || s.Passed[0] != w.Passed[0] || s.AllPassed != w.AllPassed {
+			t.Errorf("simulation %d: merged %+v, single run %+v", k, s, w)
+		}
+	}
+	var onDisk runner.Manifest
+	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := json.Unmarshal(data, &onDisk); err != nil || onDisk.Rows != want.Rows {
+		t.Errorf("manifest.json: %v, rows %d", err, onDisk.Rows)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
+		t.Error(err)
+	}
+	// a shard's file gone: refused
+	os.Remove(filepath.Join(dir, m.Files[0].Name))
+	if _, err := runner.Merge(dir); err == nil || !strings.Contains(err.Error(), "which is missing") {
+		t.Errorf("missing part file: %v", err)
+	}
+	if _, err := runner.Merge(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no shard manifests") {
+		t.Errorf("empty dir: %v", err)
+	}
+}
