@@ -203,16 +203,33 @@ type loader struct {
 	params  map[string]paramH
 	signals map[string]sigH
 	varList []string
+	// accs holds, for every declared name, how expressions read it;
+	// filled at declaration so that building an environment is one loop.
+	accs map[string]accessor
+}
+
+// accessor is how an expression reads one name: the getter of its type,
+// and the lag reader of a variable that keeps lags.
+type accessor struct {
+	t    expr.Type
+	f    func(*gds.Ctx) float64
+	i    func(*gds.Ctx) int64
+	b    func(*gds.Ctx) bool
+	s    func(*gds.Ctx) string
+	v    func(*gds.Ctx) []float64
+	lags int
+	fl   func(*gds.Ctx, int) float64
+	il   func(*gds.Ctx, int) int64
+	vl   func(*gds.Ctx, int) []float64
 }
 
 type varH struct {
-	t    expr.Type
-	lags int
-	f    gds.Float
-	i    gds.Int
-	b    gds.Bool
-	s    gds.String
-	v    gds.Vec
+	t expr.Type
+	f gds.Float
+	i gds.Int
+	b gds.Bool
+	s gds.String
+	v gds.Vec
 }
 
 type paramH struct {
@@ -320,6 +337,7 @@ func (l *loader) build() (*gds.Model, error) {
 	l.b = gds.NewBuilder(name)
 	l.kinds = map[string]string{}
 	l.vars, l.params, l.signals = map[string]varH{}, map[string]paramH{}, map[string]sigH{}
+	l.accs = map[string]accessor{}
 	claim := func(kind, n, key string) error {
 		if prev, dup := l.kinds[n]; dup {
 			return l.errAt(key, "", "%q is already a %s; variables, parameters and signals need distinct names", n, prev)
@@ -386,23 +404,30 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	if d, ok := tab["doc"].(string); ok {
 		opts = append(opts, gds.Doc(d))
 	}
-	h := varH{t: t, lags: lags}
+	h := varH{t: t}
 	cv, err := convertValue(val, t)
 	if err != nil {
 		return l.errAt(key+".initial", "", "initial value: %v", err)
 	}
+	a := accessor{t: t, lags: lags}
 	switch t {
 	case expr.Float:
 		h.f = l.b.Float(n, cv.(float64), opts...)
+		a.f, a.fl = h.f.Get, h.f.Lag
 	case expr.Int:
 		h.i = l.b.Int(n, cv.(int64), opts...)
+		a.i, a.il = h.i.Get, h.i.Lag
 	case expr.Bool:
 		h.b = l.b.Bool(n, cv.(bool), opts...)
+		a.b = h.b.Get
 	case expr.String:
 		h.s = l.b.String(n, cv.(string), opts...)
+		a.s = h.s.Get
 	case expr.Vec:
 		h.v = l.b.Vec(n, cv.([]float64), opts...)
+		a.v, a.vl = h.v.Get, h.v.Lag
 	}
+	l.accs[n] = a
 	l.vars[n] = h
 	l.varList = append(l.varList, n)
 	return nil
@@ -442,18 +467,25 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		}
 	}
 	h := paramH{t: t}
+	a := accessor{t: t}
 	switch t {
 	case expr.Float:
 		h.f = l.b.ParamFloat(n, cv.(float64), doc)
+		a.f = h.f.Get
 	case expr.Int:
 		h.i = l.b.ParamInt(n, cv.(int64), doc)
+		a.i = h.i.Get
 	case expr.Bool:
 		h.b = l.b.ParamBool(n, cv.(bool), doc)
+		a.b = h.b.Get
 	case expr.String:
 		h.s = l.b.ParamString(n, cv.(string), doc)
+		a.s = h.s.Get
 	case expr.Vec:
 		h.v = l.b.ParamVec(n, cv.([]float64), doc)
+		a.v = h.v.Get
 	}
+	l.accs[n] = a
 	if lo != nil || hi != nil {
 		l.b.ParamBounds(n, lo, hi)
 	}
@@ -493,14 +525,19 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 		rule = r
 	}
 	h := sigH{t: t}
+	a := accessor{t: t}
 	switch t {
 	case expr.Float:
 		h.f = l.b.FloatSignal(n, rule)
+		a.f = h.f.Get
 	case expr.Int:
 		h.i = l.b.IntSignal(n, rule)
+		a.i = h.i.Get
 	case expr.Vec:
 		h.v = l.b.VecSignal(n, rule)
+		a.v = h.v.Get
 	}
+	l.accs[n] = a
 	l.signals[n] = h
 	return nil
 }
@@ -561,55 +598,32 @@ func describeValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// env returns the names every expression of the model can read.
+// env returns the names every expression of the model can read: state
+// variables (with their lags), parameters and signals.
 func (l *loader) env() *expr.Env {
 	env := expr.NewEnv(l.b)
-	for _, n := range l.varList {
-		h := l.vars[n]
-		switch h.t {
+	for n, a := range l.accs {
+		switch a.t {
 		case expr.Float:
-			env.Float(n, h.f.Get)
-			if h.lags > 0 {
-				env.FloatLag(n, h.f.Lag, h.lags)
-			}
+			env.Float(n, a.f)
 		case expr.Int:
-			env.Int(n, h.i.Get)
-			if h.lags > 0 {
-				env.IntLag(n, h.i.Lag, h.lags)
-			}
+			env.Int(n, a.i)
 		case expr.Bool:
-			env.Bool(n, h.b.Get)
+			env.Bool(n, a.b)
 		case expr.String:
-			env.String(n, h.s.Get)
+			env.String(n, a.s)
 		case expr.Vec:
-			env.Vec(n, h.v.Get)
-			if h.lags > 0 {
-				env.VecLag(n, h.v.Lag, h.lags)
+			env.Vec(n, a.v)
+		}
+		if a.lags > 0 {
+			switch a.t {
+			case expr.Float:
+				env.FloatLag(n, a.fl, a.lags)
+			case expr.Int:
+				env.IntLag(n, a.il, a.lags)
+			case expr.Vec:
+				env.VecLag(n, a.vl, a.lags)
 			}
-		}
-	}
-	for n, h := range l.params {
-		switch h.t {
-		case expr.Float:
-			env.Float(n, h.f.Get)
-		case expr.Int:
-			env.Int(n, h.i.Get)
-		case expr.Bool:
-			env.Bool(n, h.b.Get)
-		case expr.String:
-			env.String(n, h.s.Get)
-		case expr.Vec:
-			env.Vec(n, h.v.Get)
-		}
-	}
-	for n, h := range l.signals {
-		switch h.t {
-		case expr.Float:
-			env.Float(n, h.f.Get)
-		case expr.Int:
-			env.Int(n, h.i.Get)
-		case expr.Vec:
-			env.Vec(n, h.v.Get)
 		}
 	}
 	return env
