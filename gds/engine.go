@@ -236,7 +236,7 @@ type Engine struct {
 
 	// where the run is, for errors
 	psub  int
-	block *blockMeta
+	block int32 // the running block: blockMeta.ref() in PSUB psub, 0 for none
 
 	anomalies []Anomaly
 	flagged   []bool // by variable id: an anomaly was recorded in this job
@@ -451,7 +451,7 @@ func (e *Engine) Run(ctx context.Context, job *Job, rec Recorder) (err error) {
 	if job.Timesteps < 0 {
 		return fmt.Errorf("job (simulation %d, subset %d, run %d): negative timesteps %d", job.Simulation, job.Subset, job.Run, job.Timesteps)
 	}
-	e.psub, e.block = -1, nil
+	e.psub, e.block = -1, 0
 	defer func() {
 		if r := recover(); r != nil {
 			err = e.panicError(r)
@@ -461,11 +461,23 @@ func (e *Engine) Run(ctx context.Context, job *Job, rec Recorder) (err error) {
 	return e.loop(ctx, job, rec)
 }
 
+// runningBlock is the block the run loop is in, or nil.
+func (e *Engine) runningBlock() *blockMeta {
+	if e.psub < 0 || e.psub >= len(e.m.psubs) || e.block <= 0 {
+		return nil
+	}
+	bs := e.m.psubs[e.psub].blocks
+	if int(e.block) > len(bs) {
+		return nil
+	}
+	return bs[e.block-1]
+}
+
 func (e *Engine) panicError(r any) error {
 	be := &BlockError{Simulation: e.ctx.Simulation, Subset: e.ctx.Subset, Run: e.ctx.Run,
 		Timestep: e.ctx.T, Substep: e.ctx.Substep, Value: r, Stack: string(debug.Stack())}
-	if e.block != nil {
-		be.Block = e.block.String()
+	if b := e.runningBlock(); b != nil {
+		be.Block = b.String()
 	}
 	if e.psub >= 0 && e.psub < len(e.m.psubs) {
 		be.PSUB = e.m.psubs[e.psub].name
@@ -516,14 +528,14 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			c.Substep = k + 1
 			e.resetSignals()
 			for _, p := range ps.policies {
-				e.block = p.name
+				e.block = p.name.ref()
 				p.fn(c)
 			}
 			// Updates read the pre-block state; results are staged and
 			// committed after every update of the PSUB has run.
 			stF := e.stF[:len(ps.fU)]
 			for j, u := range ps.fU {
-				e.block = u.name
+				e.block = u.name.ref()
 				stF[j] = u.fn(c)
 			}
 			if other {
@@ -552,7 +564,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			}
 			if recordT && (allSubsteps || k == S-1) {
 				r.Timestep, r.Substep = t, k+1
-				e.block = nil
+				e.block = 0
 				if err := rec.Record(r); err != nil {
 					return err
 				}
@@ -569,24 +581,24 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 // PSUB, staging their results.
 func (e *Engine) stageOthers(ps *psubPlan, c *Ctx) {
 	for j, u := range ps.iU {
-		e.block = u.name
+		e.block = u.name.ref()
 		e.stI[j] = u.fn(c)
 	}
 	for j, u := range ps.bU {
-		e.block = u.name
+		e.block = u.name.ref()
 		e.stB[j] = u.fn(c)
 	}
 	for j, u := range ps.sU {
-		e.block = u.name
+		e.block = u.name.ref()
 		e.stS[j] = u.fn(c)
 	}
 	for _, u := range ps.vU {
-		e.block = u.name
+		e.block = u.name.ref()
 		vb := &e.vecs[u.slot]
 		e.stageVec(vb, u.fn(c, vb.buf[1-vb.cur][:0]))
 	}
 	for _, u := range ps.aU {
-		e.block = u.name
+		e.block = u.name.ref()
 		u.fn(c)
 	}
 }

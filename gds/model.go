@@ -82,6 +82,7 @@ type BlockInfo struct {
 
 type psubPlan struct {
 	name     string
+	blocks   []*blockMeta // by declaration position; the engine names the running block by position+1
 	policies []policyPlan
 	fU       []updF
 	iU       []updI
@@ -97,6 +98,11 @@ type blockMeta struct {
 	policy bool
 	idx    int // position in the PSUB's declaration
 }
+
+// ref is the block's number in the engine's "running block" field:
+// position+1, 0 for none. An integer, not the *blockMeta, so that setting it
+// per block per substep costs no GC write barrier.
+func (b *blockMeta) ref() int32 { return int32(b.idx) + 1 }
 
 func (b *blockMeta) String() string {
 	if b.policy {
@@ -267,6 +273,7 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 	names := map[string]bool{}
 	for idx, bl := range ps.blocks {
 		meta := &blockMeta{name: bl.name, policy: bl.kind == blockPolicy, idx: idx}
+		p.blocks = append(p.blocks, meta)
 		where := func(Block) string { return fmt.Sprintf("PSUB %q, %s", ps.name, meta) }
 		if bl.kind == blockPolicy {
 			if names[bl.name] {

@@ -28,11 +28,12 @@ func newBlockTrace(policy bool) *blockTrace {
 
 func (t *tracer) current() (*blockTrace, string) {
 	e := t.e
-	if e.psub < 0 || e.psub >= len(t.m.psubs) || e.block == nil {
+	b := e.runningBlock()
+	if b == nil {
 		return nil, ""
 	}
-	where := fmt.Sprintf("PSUB %q, %s", t.m.psubs[e.psub].name, e.block)
-	return t.blocks[e.psub][e.block.idx], where
+	where := fmt.Sprintf("PSUB %q, %s", t.m.psubs[e.psub].name, b)
+	return t.blocks[e.psub][b.idx], where
 }
 
 func (t *tracer) fail(format string, args ...any) {
