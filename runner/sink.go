@@ -12,9 +12,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/statecraft/statecraft/internal/pqwrite"
 )
 
 // partWriter writes record batches into one part file.
@@ -41,7 +40,7 @@ var formats = map[string]fileFormat{
 }
 
 type parquetWriter struct {
-	fw *pqarrow.FileWriter
+	fw *pqwrite.Writer
 	bw *bufio.Writer
 }
 
@@ -50,38 +49,22 @@ type parquetWriter struct {
 // so each page's buffers (the value encoder's, the uncompressed page) are
 // allocated afresh for every row group; with 32 KiB pages they are reused
 // within a column chunk and stay in the allocator's small size classes.
-// For pp this cut the bytes allocated per run from 1186 MB to 162 MB
-// (with the codecs below) and the CPU by a third, and DuckDB scans the
-// files within 10% of 1 MiB pages (docs/performance.md).
+// DuckDB scans the files within 10% of 1 MiB pages (docs/performance.md).
 const parquetPageSize = 32 << 10
-
-// The Arrow Go v15 codecs allocate on every data page (snappy gets a
-// destination of length 0 and allocates a new one; zstd builds an encoder
-// per page, which makes zstd output about 5x slower than snappy). Arrow
-// offers no way to register a codec; rather than patch its internals, the
-// writer accepts the cost (about 10% of a pp run with snappy) until the
-// dependency is upgraded (docs/performance.md).
 
 // bufWriters recycles the 1 MiB output buffers of part files: a run with
 // many jobs larger than a batch writes one part file per job.
 var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 1<<20) }}
 
+// openParquet writes Parquet through internal/pqwrite, which uses Arrow's
+// column writers with a compression step that does not allocate per page
+// (Arrow Go v15's own does, for snappy and zstd).
 func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter, error) {
-	codec := compress.Codecs.Snappy
-	switch o.compression {
-	case "zstd":
-		codec = compress.Codecs.Zstd
-	case "none":
-		codec = compress.Codecs.Uncompressed
-	}
-	props := []parquet.WriterProperty{
-		parquet.WithCompression(codec),
-		parquet.WithMaxRowGroupLength(int64(o.rowGroupRows)),
-		parquet.WithDictionaryDefault(false),
-		parquet.WithStats(true),
-		parquet.WithDataPageSize(parquetPageSize),
-	}
-	if nested(schema) {
+	opts := pqwrite.Options{
+		Compression: compress.Codecs.Snappy,
+		PageSize:    parquetPageSize,
+		Stats:       true,
+		StoreSchema: true,
 		// The Arrow Go v15 writer grows the buffer of repetition and
 		// definition levels by 64 bytes at a time in version 1 data pages
 		// (a 4-byte length prefix defeats its doubling: apache/arrow
@@ -90,11 +73,17 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		// data pages keep no prefix, so the buffer doubles; DuckDB,
 		// Polars, pyarrow and Spark read them. Flat schemas have no
 		// levels and keep version 1 pages, the most widely read.
-		props = append(props, parquet.WithDataPageVersion(parquet.DataPageV2))
+		PageV2: nested(schema),
+	}
+	switch o.compression {
+	case "zstd":
+		opts.Compression = compress.Codecs.Zstd
+	case "none":
+		opts.Compression = compress.Codecs.Uncompressed
 	}
 	bw := bufWriters.Get().(*bufio.Writer)
 	bw.Reset(f)
-	fw, err := pqarrow.NewFileWriter(schema, bw, parquet.NewWriterProperties(props...), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqwrite.NewWriter(bw, schema, opts)
 	if err != nil {
 		bw.Reset(nil)
 		bufWriters.Put(bw)

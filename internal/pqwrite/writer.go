@@ -1,0 +1,404 @@
+package pqwrite
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/arrow/go/v15/parquet/schema"
+)
+
+// Options configure a Writer. The zero value writes uncompressed version 1
+// data pages of the library's default size with statistics off.
+type Options struct {
+	Compression compress.Compression // compress.Codecs.Snappy, Zstd or Uncompressed
+	PageSize    int64                // target data page size in bytes; 0: the library's default (1 MiB)
+	Stats       bool                 // write min/max statistics per page and column chunk
+	// PageV2 writes version 2 data pages. Files with list columns should
+	// use them: Arrow Go v15 grows the level buffer of version 1 pages
+	// 64 bytes at a time, which is quadratic in a page's levels.
+	PageV2 bool
+	// StoreSchema adds the Arrow schema to the file's key-value metadata
+	// (key "ARROW:schema"), as pqarrow.WithStoreSchema does, so Arrow
+	// readers restore the exact types.
+	StoreSchema bool
+	// Allocator allocates the column writers' buffers; nil for the Go
+	// allocator.
+	Allocator memory.Allocator
+}
+
+var magic = []byte("PAR1")
+
+// Writer writes record batches of one schema to a Parquet file, one row
+// group per batch. It is not safe for concurrent use.
+type Writer struct {
+	sink   *tellWriter
+	schema *arrow.Schema
+	props  *parquet.WriterProperties
+	meta   *metadata.FileMetaDataBuilder
+	leaves []leaf
+	codec  compress.Codec // nil when uncompressed
+	pager  *pager
+	groups int16
+	closed bool
+	err    error
+
+	// reusable buffers
+	def, rep []int16
+	bools    []bool
+	bytes    []parquet.ByteArray
+}
+
+// leaf is one Parquet column: a top-level field, or a field of the struct
+// in a list.
+type leaf struct {
+	field int        // index of the top-level Arrow field
+	sub   int        // index in the list's struct, -1 if the list holds values
+	typ   arrow.Type // the leaf's Arrow type
+	list  bool       // the leaf is in a list
+	descr *schema.Column
+	// definition level of an empty list (the optional ancestors above the
+	// repeated node), and of a present value (the column's maximum).
+	emptyDef, valueDef int16
+}
+
+// NewWriter writes the file header to w and returns a Writer for records of
+// the schema. w is written sequentially and never seeked.
+func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
+	props := []parquet.WriterProperty{
+		parquet.WithCompression(o.Compression),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithStats(o.Stats),
+	}
+	if o.PageSize > 0 {
+		props = append(props, parquet.WithDataPageSize(o.PageSize))
+	}
+	if o.PageV2 {
+		props = append(props, parquet.WithDataPageVersion(parquet.DataPageV2))
+	}
+	if o.Allocator != nil {
+		props = append(props, parquet.WithAllocator(o.Allocator))
+	}
+	wp := parquet.NewWriterProperties(props...)
+	pqs, err := pqarrow.ToParquet(sch, wp, pqarrow.DefaultWriterProps())
+	if err != nil {
+		return nil, fmt.Errorf("parquet schema: %w", err)
+	}
+	leaves, err := leavesOf(sch, pqs)
+	if err != nil {
+		return nil, err
+	}
+	kv := metadata.NewKeyValueMetadata()
+	if md := sch.Metadata(); md.Len() > 0 {
+		for i, k := range md.Keys() {
+			if err := kv.Append(k, md.Values()[i]); err != nil {
+				return nil, fmt.Errorf("parquet metadata key %q: %w", k, err)
+			}
+		}
+	}
+	if o.StoreSchema {
+		var buf bytes.Buffer
+		iw := ipc.NewWriter(&buf, ipc.WithSchema(sch))
+		if err := iw.Close(); err != nil {
+			return nil, fmt.Errorf("serializing the Arrow schema: %w", err)
+		}
+		if err := kv.Append("ARROW:schema", base64.StdEncoding.EncodeToString(buf.Bytes())); err != nil {
+			return nil, fmt.Errorf("parquet metadata: %w", err)
+		}
+	}
+	wr := &Writer{
+		sink:   &tellWriter{w: w},
+		schema: sch,
+		props:  wp,
+		meta:   metadata.NewFileMetadataBuilder(pqs, wp, kv),
+		leaves: leaves,
+	}
+	if o.Compression != compress.Codecs.Uncompressed {
+		if wr.codec, err = compress.GetCodec(o.Compression); err != nil {
+			return nil, fmt.Errorf("parquet compression: %w", err)
+		}
+	}
+	if _, err := wr.sink.Write(magic); err != nil {
+		return nil, err
+	}
+	return wr, nil
+}
+
+// leavesOf maps the Arrow fields to the Parquet leaf columns, checking that
+// every type is one the Writer handles.
+func leavesOf(sch *arrow.Schema, pqs *schema.Schema) ([]leaf, error) {
+	var leaves []leaf
+	for fi, f := range sch.Fields() {
+		base := int16(0)
+		if f.Nullable {
+			base = 1
+		}
+		switch t := f.Type.(type) {
+		case *arrow.ListType:
+			switch et := t.Elem().(type) {
+			case *arrow.StructType:
+				for si, sf := range et.Fields() {
+					if !flat(sf.Type) {
+						return nil, fmt.Errorf("column %q: field %q has type %s; lists of structs of int32, int64, float64, bool or string are supported", f.Name, sf.Name, sf.Type)
+					}
+					leaves = append(leaves, leaf{field: fi, sub: si, typ: sf.Type.ID(), list: true, emptyDef: base})
+				}
+			default:
+				if !flat(et) {
+					return nil, fmt.Errorf("column %q: lists of %s are not supported", f.Name, et)
+				}
+				leaves = append(leaves, leaf{field: fi, sub: -1, typ: et.ID(), list: true, emptyDef: base})
+			}
+		default:
+			if !flat(f.Type) {
+				return nil, fmt.Errorf("column %q: type %s is not supported", f.Name, f.Type)
+			}
+			leaves = append(leaves, leaf{field: fi, sub: -1, typ: f.Type.ID()})
+		}
+	}
+	if len(leaves) != pqs.NumColumns() {
+		return nil, fmt.Errorf("parquet schema has %d columns for %d leaves", pqs.NumColumns(), len(leaves))
+	}
+	for i := range leaves {
+		leaves[i].descr = pqs.Column(i)
+		leaves[i].valueDef = leaves[i].descr.MaxDefinitionLevel()
+	}
+	return leaves, nil
+}
+
+func flat(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT32, arrow.INT64, arrow.FLOAT64, arrow.BOOL, arrow.STRING:
+		return true
+	}
+	return false
+}
+
+// Write writes the record as one row group. Records with no rows are
+// skipped.
+func (w *Writer) Write(rec arrow.Record) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return errors.New("parquet writer: write after close")
+	}
+	if !rec.Schema().Equal(w.schema) {
+		return fmt.Errorf("parquet writer: record schema %s differs from the file's %s", rec.Schema(), w.schema)
+	}
+	n := int(rec.NumRows())
+	if n == 0 {
+		return nil
+	}
+	if err := w.writeGroup(rec, n); err != nil {
+		w.err = err
+		return err
+	}
+	return nil
+}
+
+func (w *Writer) writeGroup(rec arrow.Record, n int) error {
+	rg := w.meta.AppendRowGroup()
+	ordinal := w.groups
+	w.groups++
+	var written int64
+	for ci := range w.leaves {
+		lf := &w.leaves[ci]
+		cm := rg.NextColumnChunk()
+		if w.pager == nil {
+			pw, err := file.NewPageWriter(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), w.props.Allocator(), false, nil, nil)
+			if err != nil {
+				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+			}
+			w.pager = &pager{PageWriter: pw, codec: w.codec}
+		} else if err := w.pager.Reset(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), nil, nil); err != nil {
+			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		cw := file.NewColumnChunkWriter(cm, w.pager, w.props)
+		if err := w.writeLeaf(cw, lf, rec.Column(lf.field)); err != nil {
+			cw.Close()
+			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		if err := cw.Close(); err != nil {
+			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		written += cw.TotalBytesWritten()
+	}
+	rg.SetNumRows(n)
+	if err := rg.Finish(written, ordinal); err != nil {
+		return fmt.Errorf("parquet row group %d: %w", ordinal, err)
+	}
+	return nil
+}
+
+// writeLeaf writes one leaf column of a record.
+func (w *Writer) writeLeaf(cw file.ColumnChunkWriter, lf *leaf, col arrow.Array) error {
+	if col.NullN() > 0 {
+		return errors.New("null values are not supported")
+	}
+	values := col
+	var def, rep []int16
+	if lf.list {
+		l, ok := col.(*array.List)
+		if !ok {
+			return fmt.Errorf("array is a %T, not a list", col)
+		}
+		// Offsets is the whole buffer, not the slice the array views.
+		off := l.Data().Offset()
+		offs := l.Offsets()[off : off+l.Len()+1]
+		lo, hi := int(offs[0]), int(offs[len(offs)-1])
+		values = array.NewSlice(l.ListValues(), int64(lo), int64(hi))
+		defer values.Release()
+		if lf.sub >= 0 {
+			st, ok := values.(*array.Struct)
+			if !ok {
+				return fmt.Errorf("list values are a %T, not a struct", values)
+			}
+			values = st.Field(lf.sub)
+		}
+		if values.NullN() > 0 {
+			return errors.New("null values are not supported")
+		}
+		def, rep = w.levels(lf, offs)
+	}
+	var err error
+	switch lf.typ {
+	case arrow.FLOAT64:
+		_, err = cw.(*file.Float64ColumnChunkWriter).WriteBatch(values.(*array.Float64).Float64Values(), def, rep)
+	case arrow.INT64:
+		_, err = cw.(*file.Int64ColumnChunkWriter).WriteBatch(values.(*array.Int64).Int64Values(), def, rep)
+	case arrow.INT32:
+		_, err = cw.(*file.Int32ColumnChunkWriter).WriteBatch(values.(*array.Int32).Int32Values(), def, rep)
+	case arrow.BOOL:
+		_, err = cw.(*file.BooleanColumnChunkWriter).WriteBatch(w.boolsOf(values.(*array.Boolean)), def, rep)
+	case arrow.STRING:
+		_, err = cw.(*file.ByteArrayColumnChunkWriter).WriteBatch(w.bytesOf(values.(*array.String)), def, rep)
+	default:
+		err = fmt.Errorf("type %s is not supported", values.DataType())
+	}
+	return err
+}
+
+// levels returns the definition and repetition levels of a list column
+// with the given offsets: one level pair per value, and one for each empty
+// list.
+func (w *Writer) levels(lf *leaf, offs []int32) (def, rep []int16) {
+	def, rep = w.def[:0], w.rep[:0]
+	for r := 0; r+1 < len(offs); r++ {
+		n := int(offs[r+1] - offs[r])
+		if n == 0 {
+			def = append(def, lf.emptyDef)
+			rep = append(rep, 0)
+			continue
+		}
+		for k := 0; k < n; k++ {
+			def = append(def, lf.valueDef)
+			rep = append(rep, 1)
+		}
+		rep[len(rep)-n] = 0
+	}
+	w.def, w.rep = def, rep
+	return def, rep
+}
+
+func (w *Writer) boolsOf(a *array.Boolean) []bool {
+	n := a.Len()
+	out := w.bools[:0]
+	bits, off := a.Data().Buffers()[1].Bytes(), a.Data().Offset()
+	for i := 0; i < n; i++ {
+		out = append(out, bitutil.BitIsSet(bits, off+i))
+	}
+	w.bools = out
+	return out
+}
+
+// bytesOf returns the strings as byte arrays pointing into the array's data
+// (the column writer only reads them).
+func (w *Writer) bytesOf(a *array.String) []parquet.ByteArray {
+	out := w.bytes[:0]
+	for i := 0; i < a.Len(); i++ {
+		s := a.Value(i)
+		out = append(out, parquet.ByteArray(unsafe.Slice(unsafe.StringData(s), len(s))))
+	}
+	w.bytes = out
+	return out
+}
+
+// Close writes the footer. It does not close the underlying writer.
+func (w *Writer) Close() error {
+	if w.closed {
+		return w.err
+	}
+	w.closed = true
+	if w.err != nil {
+		return w.err
+	}
+	fm, err := w.meta.Finish()
+	if err != nil {
+		w.err = fmt.Errorf("parquet footer: %w", err)
+		return w.err
+	}
+	n, err := fm.WriteTo(w.sink, nil)
+	if err == nil {
+		err = binary.Write(w.sink, binary.LittleEndian, uint32(n))
+	}
+	if err == nil {
+		_, err = w.sink.Write(magic)
+	}
+	if err != nil {
+		w.err = fmt.Errorf("parquet footer: %w", err)
+	}
+	return w.err
+}
+
+// pager is the library's page writer with a compression step that does
+// not allocate per page: it compresses into one buffer owned by the file
+// (the column writer has written or copied the previous page before it
+// compresses the next), and it calls the codec's Encode, which for zstd
+// shares one encoder, where the library's page writer calls EncodeLevel,
+// which builds a new zstd encoder per page.
+type pager struct {
+	file.PageWriter
+	codec compress.Codec
+	buf   []byte
+}
+
+// Compress compresses src into the pager's buffer; the column writer's
+// scratch buffer is not used.
+func (p *pager) Compress(_ *bytes.Buffer, src []byte) []byte {
+	n := int(p.codec.CompressBound(int64(len(src))))
+	if cap(p.buf) < n {
+		p.buf = make([]byte, n+n/4)
+	}
+	return p.codec.Encode(p.buf[:n], src)
+}
+
+// tellWriter counts the bytes written, which the page writers record as
+// page offsets.
+type tellWriter struct {
+	w   io.Writer
+	pos int64
+}
+
+func (t *tellWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	t.pos += int64(n)
+	return n, err
+}
+
+// Tell returns the number of bytes written.
+func (t *tellWriter) Tell() int64 { return t.pos }

@@ -1,0 +1,403 @@
+package pqwrite
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+var agentType = arrow.StructOf(
+	arrow.Field{Name: "cash", Type: arrow.PrimitiveTypes.Float64},
+	arrow.Field{Name: "trades", Type: arrow.PrimitiveTypes.Int64},
+	arrow.Field{Name: "active", Type: arrow.FixedWidthTypes.Boolean},
+	arrow.Field{Name: "tag", Type: arrow.BinaryTypes.String},
+)
+
+func allKinds() *arrow.Schema {
+	md := arrow.NewMetadata([]string{"statecraft.model"}, []string{"test"})
+	return arrow.NewSchema([]arrow.Field{
+		{Name: "run", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "timestep", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "x", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "flag", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "label", Type: arrow.BinaryTypes.String},
+		{Name: "vec", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64)},
+		{Name: "agents", Type: arrow.ListOf(agentType)},
+		{Name: "maybe", Type: arrow.ListOf(arrow.PrimitiveTypes.Int32), Nullable: true},
+	}, &md)
+}
+
+// record builds n rows starting at row `from`: lists of varying length,
+// empty ones included, and strings of varying length.
+func record(sch *arrow.Schema, from, n int) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	defer b.Release()
+	for r := from; r < from+n; r++ {
+		b.Field(0).(*array.Int32Builder).Append(int32(r % 7))
+		b.Field(1).(*array.Int64Builder).Append(int64(r))
+		b.Field(2).(*array.Float64Builder).Append(math.Sin(float64(r)) * 1e3)
+		b.Field(3).(*array.BooleanBuilder).Append(r%3 == 0)
+		b.Field(4).(*array.StringBuilder).Append(strings.Repeat("ab", r%5))
+		vb := b.Field(5).(*array.ListBuilder)
+		vb.Append(true)
+		for k := 0; k < r%4; k++ {
+			vb.ValueBuilder().(*array.Float64Builder).Append(float64(r) + float64(k)/10)
+		}
+		ab := b.Field(6).(*array.ListBuilder)
+		ab.Append(true)
+		sb := ab.ValueBuilder().(*array.StructBuilder)
+		for k := 0; k < (r+1)%3; k++ {
+			sb.Append(true)
+			sb.FieldBuilder(0).(*array.Float64Builder).Append(float64(r*10 + k))
+			sb.FieldBuilder(1).(*array.Int64Builder).Append(int64(k))
+			sb.FieldBuilder(2).(*array.BooleanBuilder).Append(k%2 == 1)
+			sb.FieldBuilder(3).(*array.StringBuilder).Append(fmt.Sprintf("a%d", k))
+		}
+		mb := b.Field(7).(*array.ListBuilder)
+		mb.Append(true)
+		for k := 0; k < r%2; k++ {
+			mb.ValueBuilder().(*array.Int32Builder).Append(int32(k))
+		}
+	}
+	return b.NewRecord()
+}
+
+func readAll(t *testing.T, data []byte) (arrow.Table, *file.Reader) {
+	t.Helper()
+	rdr, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("reading the file back: %v", err)
+	}
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatalf("reading the table: %v", err)
+	}
+	return tbl, rdr
+}
+
+// TestRoundTrip writes every supported type with each codec and page
+// version, in several row groups (one of them a slice with an offset), and
+// checks that Arrow's reader returns exactly the rows written, the schema
+// and metadata, and that the file matches what pqarrow writes for the
+// same records.
+func TestRoundTrip(t *testing.T) {
+	sch := allKinds()
+	codecs := []compress.Compression{compress.Codecs.Snappy, compress.Codecs.Zstd, compress.Codecs.Uncompressed}
+	for _, codec := range codecs {
+		for _, v2 := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/v2=%v", codec, v2), func(t *testing.T) {
+				full := record(sch, 0, 3000)
+				defer full.Release()
+				recs := []arrow.Record{record(sch, 0, 1000), full.NewSlice(1000, 2500), record(sch, 2500, 500)}
+				var buf bytes.Buffer
+				w, err := NewWriter(&buf, sch, Options{Compression: codec, PageSize: 4 << 10, Stats: true, PageV2: v2, StoreSchema: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range recs {
+					if err := w.Write(r); err != nil {
+						t.Fatal(err)
+					}
+					r.Release()
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				tbl, rdr := readAll(t, buf.Bytes())
+				defer tbl.Release()
+				if got := rdr.NumRowGroups(); got != 3 {
+					t.Errorf("row groups = %d; want 3", got)
+				}
+				if got := tbl.NumRows(); got != 3000 {
+					t.Fatalf("rows = %d; want 3000", got)
+				}
+				for i, f := range tbl.Schema().Fields() {
+					if f.Name != sch.Field(i).Name || f.Type.ID() != sch.Field(i).Type.ID() {
+						t.Errorf("column %d read back as %s %s; want %s %s", i, f.Name, f.Type, sch.Field(i).Name, sch.Field(i).Type)
+					}
+				}
+				if v := rdr.MetaData().KeyValueMetadata().FindValue("statecraft.model"); v == nil || *v != "test" {
+					t.Errorf("metadata statecraft.model = %v; want test", v)
+				}
+				got := array.NewTableReader(tbl, 3000)
+				defer got.Release()
+				got.Next()
+				// Compared by value: the reader names list elements
+				// "list" (Parquet's name), the writer's schema "item".
+				for i := range sch.Fields() {
+					if g, w := got.Record().Column(i).String(), full.Column(i).String(); g != w {
+						k := 0
+						for k < len(g) && k < len(w) && g[k] == w[k] {
+							k++
+						}
+						t.Errorf("column %s read back differs from the column written at byte %d:\n got %.200s\nwant %.200s", sch.Field(i).Name, k, g[max(0, k-50):], w[max(0, k-50):])
+					}
+				}
+				if rg := rdr.MetaData().RowGroup(0); rg.NumRows() != 1000 {
+					t.Errorf("row group 0 has %d rows; want 1000", rg.NumRows())
+				}
+			})
+		}
+	}
+}
+
+// TestStatistics checks the column chunk min/max that readers use to skip
+// row groups.
+func TestStatistics(t *testing.T) {
+	sch := allKinds()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy, Stats: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []arrow.Record{record(sch, 0, 100), record(sch, 100, 50)} {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g, want := range [][2]int64{{0, 99}, {100, 149}} {
+		cc, err := rdr.MetaData().RowGroup(g).ColumnChunk(1) // timestep
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cc.Statistics()
+		if err != nil || st == nil {
+			t.Fatalf("row group %d: no statistics (%v)", g, err)
+		}
+		s := st.(interface {
+			Min() int64
+			Max() int64
+		})
+		if s.Min() != want[0] || s.Max() != want[1] {
+			t.Errorf("row group %d timestep min/max = %d/%d; want %d/%d", g, s.Min(), s.Max(), want[0], want[1])
+		}
+	}
+}
+
+// TestSameAsPqarrow checks that the file has the Parquet schema and the
+// values pqarrow writes for the same records.
+func TestSameAsPqarrow(t *testing.T) {
+	for _, store := range []bool{false, true} {
+		t.Run(fmt.Sprintf("StoreSchema=%v", store), func(t *testing.T) { sameAsPqarrow(t, store) })
+	}
+}
+
+func sameAsPqarrow(t *testing.T, store bool) {
+	sch := allKinds()
+	rec := record(sch, 0, 777)
+	defer rec.Release()
+	var mine, theirs bytes.Buffer
+	w, err := NewWriter(&mine, sch, Options{Compression: compress.Codecs.Snappy, PageV2: true, Stats: true, StoreSchema: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false), parquet.WithDataPageVersion(parquet.DataPageV2))
+	aprops := pqarrow.DefaultWriterProps()
+	if store {
+		aprops = pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+	}
+	pw, err := pqarrow.NewFileWriter(sch, &theirs, props, aprops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a, ra := readAll(t, mine.Bytes())
+	defer a.Release()
+	b, rb := readAll(t, theirs.Bytes())
+	defer b.Release()
+	if !ra.MetaData().Schema.Equals(rb.MetaData().Schema) {
+		t.Errorf("Parquet schemas differ:\n%s\n%s", ra.MetaData().Schema, rb.MetaData().Schema)
+	}
+	if !a.Schema().Equal(b.Schema()) {
+		t.Errorf("Arrow schemas read back differ:\n%s\n%s", a.Schema(), b.Schema())
+	}
+	if !array.TableEqual(a, b) {
+		t.Errorf("tables read back differ")
+	}
+	if ka, kb := ra.MetaData().KeyValueMetadata(), rb.MetaData().KeyValueMetadata(); fmt.Sprint(ka.Keys(), ka.Values()) != fmt.Sprint(kb.Keys(), kb.Values()) {
+		t.Errorf("key-value metadata differs:\n%v %v\n%v %v", ka.Keys(), ka.Values(), kb.Keys(), kb.Values())
+	}
+}
+
+func TestErrors(t *testing.T) {
+	ok := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, nil)
+	tests := []struct {
+		name   string
+		schema *arrow.Schema
+		want   string
+	}{
+		{"map", arrow.NewSchema([]arrow.Field{{Name: "m", Type: arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Int64)}}, nil), `column "m": type map<utf8, int64, items_nullable> is not supported`},
+		{"list of lists", arrow.NewSchema([]arrow.Field{{Name: "l", Type: arrow.ListOf(arrow.ListOf(arrow.PrimitiveTypes.Int64))}}, nil), `column "l": lists of list<item: int64, nullable> are not supported`},
+		{"struct of lists", arrow.NewSchema([]arrow.Field{{Name: "a", Type: arrow.ListOf(arrow.StructOf(arrow.Field{Name: "v", Type: arrow.ListOf(arrow.PrimitiveTypes.Int64)}))}}, nil), `column "a": field "v" has type list<item: int64, nullable>`},
+		{"float32", arrow.NewSchema([]arrow.Field{{Name: "f", Type: arrow.PrimitiveTypes.Float32}}, nil), `column "f": type float32 is not supported`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewWriter(&bytes.Buffer{}, tt.schema, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewWriter error = %v; want it to contain %q", err, tt.want)
+			}
+		})
+	}
+
+	t.Run("nulls", func(t *testing.T) {
+		nullable := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64, Nullable: true}}, nil)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, nullable)
+		b.Field(0).(*array.Float64Builder).AppendNull()
+		rec := b.NewRecord()
+		w, err := NewWriter(&bytes.Buffer{}, nullable, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(rec); err == nil || !strings.Contains(err.Error(), "parquet column x: null values are not supported") {
+			t.Errorf("Write error = %v", err)
+		}
+		if err := w.Close(); err == nil {
+			t.Errorf("Close after a failed Write succeeded; want the Write's error")
+		}
+	})
+	t.Run("schema mismatch", func(t *testing.T) {
+		w, err := NewWriter(&bytes.Buffer{}, ok, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := allKinds()
+		rec := record(other, 0, 1)
+		if err := w.Write(rec); err == nil || !strings.Contains(err.Error(), "differs from the file's") {
+			t.Errorf("Write error = %v", err)
+		}
+	})
+	t.Run("write after close", func(t *testing.T) {
+		w, err := NewWriter(&bytes.Buffer{}, ok, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b := array.NewRecordBuilder(memory.DefaultAllocator, ok)
+		b.Field(0).(*array.Float64Builder).Append(1)
+		if err := w.Write(b.NewRecord()); err == nil || !strings.Contains(err.Error(), "write after close") {
+			t.Errorf("Write error = %v", err)
+		}
+	})
+	t.Run("sink error", func(t *testing.T) {
+		w, err := NewWriter(&failAfter{n: 100}, ok, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := array.NewRecordBuilder(memory.DefaultAllocator, ok)
+		for i := 0; i < 1000; i++ {
+			b.Field(0).(*array.Float64Builder).Append(float64(i))
+		}
+		err = w.Write(b.NewRecord())
+		if err == nil {
+			err = w.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("error = %v; want the sink's", err)
+		}
+	})
+}
+
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return 0, fmt.Errorf("disk full")
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestEmpty checks a file with no row groups and a record with no rows.
+func TestEmpty(t *testing.T) {
+	sch := allKinds()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(sch, 0, 0)
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tbl, rdr := readAll(t, buf.Bytes())
+	defer tbl.Release()
+	if tbl.NumRows() != 0 || rdr.NumRowGroups() != 0 {
+		t.Errorf("rows, row groups = %d, %d; want 0, 0", tbl.NumRows(), rdr.NumRowGroups())
+	}
+}
+
+// TestAllocs checks that the compression step does not allocate per page.
+// Arrow's page writer still allocates small objects per page (the page,
+// its statistics, the header), but not a page-sized buffer as its codec
+// step does.
+func TestAllocs(t *testing.T) {
+	sch := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Float64}}, nil)
+	const pageSize = 4 << 10
+	bytesFor := func(rows int) uint64 {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+		for i := 0; i < rows; i++ {
+			b.Field(0).(*array.Float64Builder).Append(float64(i))
+		}
+		rec := b.NewRecord()
+		w, err := NewWriter(io.Discard, sch, Options{Compression: compress.Codecs.Snappy, PageSize: pageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for i := 0; i < 10; i++ {
+			if err := w.Write(rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / 10
+	}
+	few, many := bytesFor(1024), bytesFor(64*1024) // 2 pages vs 128 pages per row group
+	perPage := float64(many-few) / 126
+	if perPage > pageSize/4 {
+		t.Errorf("%.0f bytes allocated per %d-byte page (%d bytes per row group of 2 pages, %d of 128); want no page-sized allocation", perPage, pageSize, few, many)
+	}
+	t.Logf("%.0f bytes allocated per page", perPage)
+}
