@@ -24,11 +24,13 @@ unit:
 	$(GO) test -race -count=1 $(PKGS)
 
 # The interop check writes datasets with the CLI (every column type, A/B,
-# sweeps, lists) and reads them with DuckDB and Polars from npm.
+# sweeps, lists, agents as a table and as a list<struct> column) and reads
+# them with DuckDB and Polars from npm.
 interop: build
 	cd tests/interop && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(INTEROP) && mkdir -p $(INTEROP)
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --out $(INTEROP)/all_kinds
+	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --set output.agents=list --out $(INTEROP)/all_kinds_list
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done

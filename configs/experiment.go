@@ -101,6 +101,11 @@ type Output struct {
 	Variables []string `toml:"variables"`
 	// RowGroupRows is the target number of rows per row group (default 65536).
 	RowGroupRows int `toml:"row_group_rows"`
+	// Agents is the layout of agent-record variables: table (default), a
+	// table of its own per variable with one row per agent per recorded
+	// substep, in the subdirectory named after the variable; or list, a
+	// list<struct> column of the substep table.
+	Agents string `toml:"agents"`
 }
 
 // Report configures the pass-rate report.
@@ -252,6 +257,7 @@ func decode(source string, data []byte, values bool) (*Experiment, error) {
 		"sweep.mode":         {"zip", "grid", "points"},
 		"output.format":      {"parquet", "arrow", "csv"},
 		"output.compression": {"snappy", "zstd", "none"},
+		"output.agents":      {"table", "list"},
 	} {
 		path := strings.Split(key, ".")
 		if !md.IsDefined(path...) {
@@ -276,6 +282,8 @@ func (x *Experiment) choice(key string) string {
 		return x.Output.Format
 	case "output.compression":
 		return x.Output.Compression
+	case "output.agents":
+		return x.Output.Agents
 	}
 	return ""
 }
@@ -295,6 +303,9 @@ func (x *Experiment) defaults() {
 	}
 	if x.Output.Compression == "" {
 		x.Output.Compression = "snappy"
+	}
+	if x.Output.Agents == "" {
+		x.Output.Agents = "table"
 	}
 	if x.Output.Every == 0 {
 		x.Output.Every = 1
@@ -396,7 +407,7 @@ var schema = map[string][]string{
 	"":              {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report"},
 	"report":        {"criteria"},
 	"sweep":         {"mode", "points"},
-	"output":        {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows"},
+	"output":        {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents"},
 	"scenarios":     {"name", "model", "params", "initial_state"},
 	"sweep.points":  nil,
 	"initial_state": nil,

@@ -31,7 +31,7 @@ func TestParseDefaults(t *testing.T) {
 		t.Errorf("decoded %+v", x)
 	}
 	if x.OnNaN != "fail" || x.Sweep.Mode != "zip" || x.Output.Format != "parquet" || x.Output.Compression != "snappy" ||
-		x.Output.Every != 1 || x.Output.RowGroupRows != configs.DefaultRowGroupRows || !*x.CommonRandomNumbers {
+		x.Output.Every != 1 || x.Output.RowGroupRows != configs.DefaultRowGroupRows || !*x.CommonRandomNumbers || x.Output.Agents != "table" {
 		t.Errorf("defaults not applied: %+v", x)
 	}
 	if x.Name() != "good" {
@@ -67,6 +67,10 @@ func TestErrors(t *testing.T) {
 		{"negative runs", "model = \"m\"\ntimesteps = 3\nruns = -1\n", nil, `bad.toml:3: key "runs": must be > 0, got -1`},
 		{"zero workers", "model = \"m\"\ntimesteps = 3\nworkers = 0\n", nil, `key "workers": must be > 0, got 0`},
 		{"bad format", "model = \"m\"\ntimesteps = 3\n[output]\nformat = \"xlsx\"\n", nil, `bad.toml:4: key "output.format": must be one of parquet, arrow, csv, got "xlsx"`},
+		{"bad agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"long\"\n", nil, `bad.toml:4: key "output.agents": must be one of table, list, got "long"`},
+		{"agents wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nagents = true\n", nil, `bad.toml:4: key "output.agents": want a string, got true or false`},
+		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagent = \"list\"\n", nil, `bad.toml:4: key "output.agent": unknown key (did you mean "agents"?)`},
+		{"set bad agents", good, []string{"output.agents=struct"}, `key "output.agents": must be one of table, list, got "struct"`},
 		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `key "sweep.mode": must be one of zip, grid, points`},
 		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `key "on_nan": must be one of fail, flag, ignore`},
 		{"every zero", "model = \"m\"\ntimesteps = 3\n[output]\nevery = 0\n", nil, `key "output.every": must be > 0`},

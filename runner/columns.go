@@ -13,32 +13,88 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// Schema returns the dataset's Arrow schema: the five id columns, the
-// varying parameters, then the state variables.
-func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
-	fields := []arrow.Field{
+// idFields are the five id columns that start every table of a dataset.
+func idFields() []arrow.Field {
+	return []arrow.Field{
 		{Name: "simulation", Type: arrow.PrimitiveTypes.Int32},
 		{Name: "subset", Type: arrow.PrimitiveTypes.Int32},
 		{Name: "run", Type: arrow.PrimitiveTypes.Int32},
 		{Name: "timestep", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "substep", Type: arrow.PrimitiveTypes.Int32},
 	}
+}
+
+// AgentsTable reports whether agent variables are written as tables of
+// their own (output.agents = "table", the default) rather than as
+// list<struct> columns of the substep table (output.agents = "list").
+func (p *Plan) AgentsTable() bool { return p.Config.Output.Agents != "list" }
+
+// AgentTables returns the agent variables written as tables of their own,
+// in declaration order: every written variable of kind gds.KindAgents, or
+// none with output.agents = "list". Variable v's table is the directory
+// DIR/v, with the part file names of the substep table.
+func (p *Plan) AgentTables() []gds.VarInfo {
+	if !p.AgentsTable() {
+		return nil
+	}
+	var out []gds.VarInfo
+	for _, v := range p.Vars {
+		if v.Kind == gds.KindAgents {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Schema returns the Arrow schema of the dataset's substep table: the five
+// id columns, the varying parameters, then the state variables (without
+// the agent variables written as tables of their own, see AgentTables).
+func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
+	fields := idFields()
 	for _, pc := range p.ParamCols {
 		fields = append(fields, arrow.Field{Name: pc.Name, Type: arrowType(pc.Kind, nil)})
 	}
+	table := p.AgentsTable()
 	for _, v := range p.Vars {
+		if table && v.Kind == gds.KindAgents {
+			continue
+		}
 		fields = append(fields, arrow.Field{Name: v.Name, Type: arrowType(v.Kind, v.Fields)})
 	}
-	var md *arrow.Metadata
-	if len(meta) > 0 {
-		keys, vals := make([]string, 0, len(meta)), make([]string, 0, len(meta))
-		for _, k := range sortedKeysS(meta) {
-			keys, vals = append(keys, k), append(vals, meta[k])
-		}
-		m := arrow.NewMetadata(keys, vals)
-		md = &m
+	return arrow.NewSchema(fields, arrowMeta(meta))
+}
+
+// AgentSchema returns the Arrow schema of agent variable v's table: the
+// five id columns of the substep row, agent (int32, the record's position
+// in that row, 0..n-1), then one column per record field.
+func (p *Plan) AgentSchema(v gds.VarInfo, meta map[string]string) *arrow.Schema {
+	fields := append(idFields(), arrow.Field{Name: "agent", Type: arrow.PrimitiveTypes.Int32})
+	for _, f := range v.Fields {
+		fields = append(fields, arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)})
 	}
-	return arrow.NewSchema(fields, md)
+	return arrow.NewSchema(fields, arrowMeta(meta))
+}
+
+// AgentSchemas returns the schemas of the agent tables, in the order of
+// AgentTables.
+func (p *Plan) AgentSchemas(meta map[string]string) []*arrow.Schema {
+	var out []*arrow.Schema
+	for _, v := range p.AgentTables() {
+		out = append(out, p.AgentSchema(v, meta))
+	}
+	return out
+}
+
+func arrowMeta(meta map[string]string) *arrow.Metadata {
+	if len(meta) == 0 {
+		return nil
+	}
+	keys, vals := make([]string, 0, len(meta)), make([]string, 0, len(meta))
+	for _, k := range sortedKeysS(meta) {
+		keys, vals = append(keys, k), append(vals, meta[k])
+	}
+	m := arrow.NewMetadata(keys, vals)
+	return &m
 }
 
 func arrowType(k gds.Kind, fields []gds.FieldInfo) arrow.DataType {
@@ -119,8 +175,10 @@ type batch struct {
 	b      []*boolCol
 	s      []*stringCol
 	v      []*vecCol
-	a      []*agentCol
-	cols   []column // in schema order, after the id columns
+	a      []*agentCol   // every agent variable, whatever its layout
+	cols   []column      // the substep table's, in schema order, after the id columns
+	state  []column      // every state variable's column, agent tables' included
+	tables []*agentTable // the agent variables written as tables of their own
 }
 
 type column interface {
@@ -159,6 +217,21 @@ type agentCol struct {
 	s       [][]string
 }
 
+// agentTable is an agent variable written as a table of its own. The
+// batch keeps its records as for a list<struct> column (col: the fields'
+// values, offsets per substep row), so a row appends no more than in the
+// list layout; a flush expands the ids of each record's substep row into
+// the id columns, a chunk of records at a time, in buffers that are reused
+// from flush to flush.
+type agentTable struct {
+	col    *agentCol
+	schema *arrow.Schema
+
+	sim, sub, run, sst, agent []int32 // ids of the current chunk's records
+	ts                        []int64
+	iota                      []int32 // 0, 1, 2, ...: a row's agent column is a prefix of it
+}
+
 // segment is a job's run of rows in the batch, from start to the next
 // segment's start (or the batch's end).
 type segment struct {
@@ -177,8 +250,11 @@ type paramCol struct {
 	v    vecCol
 }
 
-func newBatch(p *Plan, schema *arrow.Schema) *batch {
+// newBatch returns an empty batch for the plan's substep table (schema)
+// and agent tables (agentSchemas, in the order of p.AgentTables).
+func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batch {
 	b := &batch{plan: p, schema: schema}
+	tables := p.AgentsTable()
 	for _, pi := range p.ParamCols {
 		pc := &paramCol{info: pi}
 		pc.v.offsets = []int32{0}
@@ -186,34 +262,44 @@ func newBatch(p *Plan, schema *arrow.Schema) *batch {
 		b.cols = append(b.cols, pc)
 	}
 	for _, v := range p.Vars {
+		var col column
 		switch v.Kind {
 		case gds.KindFloat:
 			c := &floatCol{slot: v.Slot}
-			b.f, b.cols = append(b.f, c), append(b.cols, c)
+			b.f, col = append(b.f, c), c
 		case gds.KindInt:
 			c := &intCol{slot: v.Slot}
-			b.i, b.cols = append(b.i, c), append(b.cols, c)
+			b.i, col = append(b.i, c), c
 		case gds.KindBool:
 			c := &boolCol{slot: v.Slot}
-			b.b, b.cols = append(b.b, c), append(b.cols, c)
+			b.b, col = append(b.b, c), c
 		case gds.KindString:
 			c := &stringCol{slot: v.Slot}
-			b.s, b.cols = append(b.s, c), append(b.cols, c)
+			b.s, col = append(b.s, c), c
 		case gds.KindVec:
 			c := &vecCol{slot: v.Slot, offsets: []int32{0}}
-			b.v, b.cols = append(b.v, c), append(b.cols, c)
+			b.v, col = append(b.v, c), c
 		case gds.KindAgents:
 			c := &agentCol{slot: v.Slot, fields: v.Fields, offsets: []int32{0}}
 			c.f, c.i = make([][]float64, len(v.Fields)), make([][]int64, len(v.Fields))
 			c.b, c.s = make([][]bool, len(v.Fields)), make([][]string, len(v.Fields))
-			b.a, b.cols = append(b.a, c), append(b.cols, c)
+			b.a, col = append(b.a, c), c
+			if tables {
+				b.tables = append(b.tables, &agentTable{col: c, schema: agentSchemas[len(b.tables)]})
+				b.state = append(b.state, c)
+				continue // not a column of the substep table
+			}
 		}
+		b.cols, b.state = append(b.cols, col), append(b.state, col)
 	}
 	return b
 }
 
 // cells returns the number of values the batch holds: a bound on its
-// memory that counts the elements of vector and agent columns.
+// memory that counts the elements of vector and agent columns, and the
+// field values of agent tables (their id columns are expanded at flush
+// time, a chunk of at most row_group_rows records at a time, in buffers
+// outside the batch).
 func (b *batch) cells() int {
 	n := b.n * (5 + len(b.cols))
 	for _, c := range b.v {
@@ -383,7 +469,7 @@ func (b *batch) truncate(n int) {
 	clear(b.segPar[len(b.segPar):cap(b.segPar)]) // drop references to old values
 	b.open = false
 	b.ts, b.sst = b.ts[:n], b.sst[:n]
-	for _, c := range b.cols[len(b.params):] {
+	for _, c := range b.state {
 		c.truncate(n)
 	}
 	b.n = n
@@ -406,6 +492,66 @@ func (b *batch) record(mem memory.Allocator, lo, hi int) arrow.Record {
 		a.Release()
 	}
 	return rec
+}
+
+// writeAgents writes the records of agent table t that belong to the
+// substep rows [lo, hi), in order, as Arrow records of at most chunk rows
+// each (chunk > 0). Field columns share the batch's memory and id columns
+// t's buffers: write must be done with a record when it returns.
+func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk int, write func(arrow.Record) error) error {
+	if hi > b.filled {
+		b.fill(hi)
+	}
+	c := t.col
+	end := int(c.offsets[hi])
+	r := lo
+	for start := int(c.offsets[lo]); start < end; {
+		stop := min(start+chunk, end)
+		t.sim, t.sub, t.run, t.ts, t.sst, t.agent = t.sim[:0], t.sub[:0], t.run[:0], t.ts[:0], t.sst[:0], t.agent[:0]
+		for pos := start; pos < stop; {
+			for int(c.offsets[r+1]) <= pos {
+				r++ // rows without records, or whose records are written
+			}
+			first := int(c.offsets[r])
+			from, to := pos-first, min(int(c.offsets[r+1]), stop)-first
+			n := to - from
+			t.sim = repeat(t.sim, b.sim[r], n)
+			t.sub = repeat(t.sub, b.sub[r], n)
+			t.run = repeat(t.run, b.run[r], n)
+			t.ts = repeat(t.ts, b.ts[r], n)
+			t.sst = repeat(t.sst, b.sst[r], n)
+			for len(t.iota) < to {
+				t.iota = append(t.iota, int32(len(t.iota)))
+			}
+			t.agent = append(t.agent, t.iota[from:to]...)
+			pos += n
+		}
+		arrs := make([]arrow.Array, 0, 6+len(c.fields))
+		arrs = append(arrs, int32Array(t.sim), int32Array(t.sub), int32Array(t.run), int64Array(t.ts), int32Array(t.sst), int32Array(t.agent))
+		for k, f := range c.fields {
+			switch f.Kind {
+			case gds.KindFloat:
+				arrs = append(arrs, float64Array(c.f[k][start:stop]))
+			case gds.KindInt:
+				arrs = append(arrs, int64Array(c.i[k][start:stop]))
+			case gds.KindBool:
+				arrs = append(arrs, boolArray(mem, c.b[k][start:stop]))
+			case gds.KindString:
+				arrs = append(arrs, stringArray(mem, c.s[k][start:stop]))
+			}
+		}
+		rec := array.NewRecord(t.schema, arrs, int64(stop-start))
+		for _, a := range arrs {
+			a.Release()
+		}
+		err := write(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+		start = stop
+	}
+	return nil
 }
 
 func (c *floatCol) truncate(n int) { c.vals = c.vals[:n] }

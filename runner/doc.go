@@ -9,6 +9,12 @@
 // batches as row groups into its own part files, written under temporary
 // names and renamed when the run completes. manifest.json is written last.
 //
+// A dataset is a substep table (DIR/part-*.<ext>, one row per recorded
+// substep) and, for each agent-record variable v (output.agents = "table",
+// the default), an agent table DIR/v/part-*.<ext> with one row per agent
+// per recorded substep; a part holds one file of each table, under the
+// same name, and its files are written, discarded and renamed together.
+//
 // Memory is bounded by workers × batch size. A job that fails (a panic in a
 // block, a NaN) loses its rows, never another job's: rows of the job in
 // progress stay in the batch until the job ends, and a job that outgrows

@@ -68,10 +68,14 @@ type Manifest struct {
 	Format     string         `json:"format"`
 	Columns    []Column       `json:"columns"`
 	Files      []FileInfo     `json:"files"`
-	Failed     []JobFailure   `json:"failed_jobs"`
-	Anomalies  []JobAnomaly   `json:"anomalies"`
-	Report     *Report        `json:"report,omitempty"`
-	ElapsedSec float64        `json:"elapsed_seconds"`
+	// Tables are the agent tables (output.agents = "table"), by variable
+	// name: each its directory, columns, files and rows. Rows, Columns and
+	// Files above are the substep table's.
+	Tables     map[string]*TableInfo `json:"tables,omitempty"`
+	Failed     []JobFailure          `json:"failed_jobs"`
+	Anomalies  []JobAnomaly          `json:"anomalies"`
+	Report     *Report               `json:"report,omitempty"`
+	ElapsedSec float64               `json:"elapsed_seconds"`
 }
 
 // ManifestConfig is the resolved experiment config.
@@ -101,6 +105,15 @@ type Column struct {
 	Type string `json:"type"`
 }
 
+// columnsOf lists a schema's columns and their types.
+func columnsOf(schema *arrow.Schema) []Column {
+	var out []Column
+	for _, f := range schema.Fields() {
+		out = append(out, Column{Name: f.Name, Type: TypeName(f.Type)})
+	}
+	return out
+}
+
 // writeManifest writes the manifest under a temporary name and renames it:
 // its presence means the dataset is final.
 func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (string, error) {
@@ -127,9 +140,8 @@ func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (str
 	for _, s := range p.Sims {
 		man.Sims = append(man.Sims, ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})
 	}
-	for _, f := range schema.Fields() {
-		man.Columns = append(man.Columns, Column{Name: f.Name, Type: TypeName(f.Type)})
-	}
+	man.Columns = columnsOf(schema)
+	man.Tables = res.Tables
 	data, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
 		return "", fmt.Errorf("manifest: %w", err)

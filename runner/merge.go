@@ -18,9 +18,10 @@ var shardManifestRe = regexp.MustCompile(`^manifest-shard-(\d{4})-of-(\d{4})\.js
 // Merge combines the shard manifests of a sharded dataset into one
 // manifest.json, once every shard has finished: it checks that all n
 // shards are there, ran the same config, model, seed and columns, and that
-// every part file they list exists; it sums jobs and rows, joins the file
-// lists, failures and anomalies, and adds up the pass-rate reports. It
-// returns the merged manifest. The shard manifests stay.
+// every part file they list exists (the agent tables' too); it sums jobs
+// and rows, joins the file lists (per agent table as well), failures and
+// anomalies, and adds up the pass-rate reports. It returns the merged
+// manifest. The shard manifests stay.
 func Merge(dir string) (*Manifest, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -73,6 +74,13 @@ func Merge(dir string) (*Manifest, error) {
 	out.Shard, out.Shards = 0, 1
 	out.Jobs, out.Rows, out.ElapsedSec = 0, 0, 0
 	out.Files, out.Failed, out.Anomalies = []FileInfo{}, []JobFailure{}, []JobAnomaly{}
+	out.Tables = nil
+	for name, t := range first.Tables {
+		if out.Tables == nil {
+			out.Tables = map[string]*TableInfo{}
+		}
+		out.Tables[name] = &TableInfo{Dir: t.Dir, Columns: t.Columns, Files: []FileInfo{}}
+	}
 	out.Complete = true
 	out.Created = time.Now().UTC().Format(time.RFC3339)
 	if first.Report != nil {
@@ -92,11 +100,22 @@ func Merge(dir string) (*Manifest, error) {
 			return nil, fmt.Errorf("merge %s: %s ran another model, seed or job count than %s", dir, name, seen[0])
 		case !reflect.DeepEqual(s.Columns, first.Columns):
 			return nil, fmt.Errorf("merge %s: %s has other columns than %s", dir, name, seen[0])
+		case !sameTables(s.Tables, first.Tables):
+			return nil, fmt.Errorf("merge %s: %s has other agent tables (or columns in them) than %s; were the shards run with the same output.agents?", dir, name, seen[0])
 		}
-		for _, f := range s.Files {
-			if _, err := os.Stat(filepath.Join(dir, f.Name)); err != nil {
+		files := s.Files
+		for _, t := range s.Tables {
+			files = append(files[:len(files):len(files)], t.Files...)
+		}
+		for _, f := range files {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
 				return nil, fmt.Errorf("merge %s: %s lists %s, which is missing", dir, name, f.Name)
 			}
+		}
+		for tn, t := range s.Tables {
+			o := out.Tables[tn]
+			o.Rows += t.Rows
+			o.Files = append(o.Files, t.Files...)
 		}
 		out.Jobs += s.Jobs
 		out.Rows += s.Rows
@@ -119,7 +138,10 @@ func Merge(dir string) (*Manifest, error) {
 	if out.Jobs != out.TotalJobs {
 		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
 	}
-	sort.Slice(out.Files, func(i, j int) bool { return out.Files[i].Name < out.Files[j].Name })
+	sortFiles(out.Files)
+	for _, t := range out.Tables {
+		sortFiles(t.Files)
+	}
 	ds := &dataset{dir: dir, shards: 1}
 	if out.Report != nil {
 		if err := out.Report.write(ds); err != nil {
@@ -141,6 +163,21 @@ func Merge(dir string) (*Manifest, error) {
 		return &out, errors.New("merged, but some jobs failed: the manifest lists them and says the dataset is incomplete")
 	}
 	return &out, nil
+}
+
+// sameTables reports whether two shards wrote the same agent tables, with
+// the same directories and columns.
+func sameTables(a, b map[string]*TableInfo) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, t := range a {
+		u, ok := b[name]
+		if !ok || t.Dir != u.Dir || !reflect.DeepEqual(t.Columns, u.Columns) {
+			return false
+		}
+	}
+	return true
 }
 
 func firstKey(m map[int]string) int {

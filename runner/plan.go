@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,6 +12,9 @@ import (
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
 )
+
+// agentIDColumns are the columns that start every agent table.
+var agentIDColumns = []string{"simulation", "subset", "run", "timestep", "substep", "agent"}
 
 // Plan is an experiment expanded into jobs: every simulation (A/B
 // variant) with its model, sweep points and initial state, the columns of
@@ -171,6 +175,14 @@ func NewPlan(x *configs.Experiment) (*Plan, error) {
 		for _, v := range m0.Vars() {
 			if want[v.Name] {
 				p.Vars = append(p.Vars, v)
+			}
+		}
+	}
+	for _, v := range p.AgentTables() {
+		for _, f := range v.Fields {
+			if slices.Contains(agentIDColumns, f.Name) {
+				return nil, x.ErrorAt("output.agents", "agent variable %q has a field named %q, which its table (output.agents = \"table\") has as an id column (%s); rename the field, or set output.agents = \"list\"",
+					v.Name, f.Name, strings.Join(agentIDColumns, ", "))
 			}
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,20 +53,33 @@ type Progress struct {
 // Result describes a finished execution.
 type Result struct {
 	Dir       string
-	Manifest  string // path of the manifest file
-	Jobs      int    // jobs run by this shard
-	Rows      int64  // rows written by this shard
-	Files     []FileInfo
+	Manifest  string                // path of the manifest file
+	Jobs      int                   // jobs run by this shard
+	Rows      int64                 // rows written by this shard
+	Files     []FileInfo            // the substep table's part files
+	Tables    map[string]*TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
 	Failed    []JobFailure
 	Anomalies []JobAnomaly
 	Report    *Report // the criteria's pass rates, if the config has [report]
 	Elapsed   time.Duration
 }
 
-// FileInfo is a part file of the dataset.
+// FileInfo is a part file of the dataset. Name is relative to the dataset
+// directory, with forward slashes: part-0000-000-0000.parquet for the
+// substep table, agents/part-0000-000-0000.parquet for agent table agents.
 type FileInfo struct {
 	Name string `json:"name"`
 	Rows int64  `json:"rows"`
+}
+
+// TableInfo describes an agent table: the records of one agent variable,
+// one row per agent per recorded substep, in the directory named after the
+// variable. Its part files have the names of the substep table's.
+type TableInfo struct {
+	Dir     string     `json:"dir"` // relative to the dataset directory
+	Rows    int64      `json:"rows"`
+	Columns []Column   `json:"columns"`
+	Files   []FileInfo `json:"files"`
 }
 
 // JobFailure is a job that did not finish; its rows are not in the dataset.
@@ -172,13 +187,18 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("output format %q: want parquet, arrow or csv", x.Output.Format)
 	}
 	ds := &dataset{dir: dir, shard: shard, shards: shards, ext: format.ext}
+	for _, v := range p.AgentTables() {
+		ds.tables = append(ds.tables, v.Name)
+	}
 	if err := ds.prepare(opt.Overwrite); err != nil {
 		return nil, &OutputDirError{Err: err}
 	}
 
 	jobs := p.ShardJobs(shard, shards)
 	workers = max(1, min(workers, len(jobs)))
-	schema := p.Schema(datasetMeta(p))
+	meta := datasetMeta(p)
+	schema := p.Schema(meta)
+	agentSchemas := p.AgentSchemas(meta)
 	res := &Result{Dir: dir, Jobs: len(jobs), Report: newReport(p)}
 
 	var (
@@ -196,7 +216,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
 			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
 			engines: map[*gds.Model]*gds.Engine{}}
-		wk.batch = newBatch(p, schema)
+		wk.batch = newBatch(p, schema, agentSchemas)
+		wk.tableFiles = make([][]FileInfo, len(ds.tables))
 		ws[w] = wk
 		g.Go(func() error {
 			for {
@@ -242,7 +263,23 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	for _, wk := range ws {
 		res.Files = append(res.Files, wk.files...)
 	}
-	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Name < res.Files[j].Name })
+	sortFiles(res.Files)
+	all := res.Files
+	for k, name := range ds.tables {
+		t := &TableInfo{Dir: name, Columns: columnsOf(agentSchemas[k]), Files: []FileInfo{}}
+		for _, wk := range ws {
+			t.Files = append(t.Files, wk.tableFiles[k]...)
+		}
+		sortFiles(t.Files)
+		for _, f := range t.Files {
+			t.Rows += f.Rows
+		}
+		if res.Tables == nil {
+			res.Tables = map[string]*TableInfo{}
+		}
+		res.Tables[name] = t
+		all = append(all[:len(all):len(all)], t.Files...)
+	}
 	sort.Slice(res.Failed, func(i, j int) bool {
 		return lessIDs(res.Failed[i].Simulation, res.Failed[i].Subset, res.Failed[i].Run, res.Failed[j].Simulation, res.Failed[j].Subset, res.Failed[j].Run)
 	})
@@ -251,7 +288,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)
 	})
 	res.Rows = rows.Load()
-	if err := ds.commit(res.Files); err != nil {
+	if err := ds.commit(all); err != nil {
 		ds.removeTemps()
 		return nil, err
 	}
@@ -268,6 +305,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return res, &JobsFailedError{Failed: res.Failed, Jobs: len(jobs)}
 	}
 	return res, nil
+}
+
+func sortFiles(f []FileInfo) {
+	sort.Slice(f, func(i, j int) bool { return f[i].Name < f[j].Name })
 }
 
 func lessIDs(a1, a2, a3, b1, b2, b3 int) bool {
@@ -336,19 +377,30 @@ type worker struct {
 	engines map[*gds.Model]*gds.Engine
 	batch   *batch
 
-	main     *part // the worker's shared part file, for completed jobs
-	spill    *part // the current job's own part file, once it outgrows the batch
-	jobStart int   // rows of the batch before it belong to completed jobs
-	jobRows  int64
-	seq      int
-	files    []FileInfo
-	parts    []*part
-	pass     []bool // the last job's criteria, judged on its final state
+	main       *part // the worker's shared part, for completed jobs
+	spill      *part // the current job's own part, once it outgrows the batch
+	jobStart   int   // rows of the batch before it belong to completed jobs
+	jobRows    int64
+	seq        int
+	files      []FileInfo
+	tableFiles [][]FileInfo // by agent table
+	parts      []*part
+	pass       []bool // the last job's criteria, judged on its final state
 }
 
-// part is a part file being written under a temporary name.
+// part is a part of the dataset being written under temporary names: one
+// file per table, the substep table's in the dataset directory and each
+// agent table's, with the same name, in the table's directory. A part's
+// files hold the same substep rows (an agent table the records of those
+// rows); they are written, spilled, discarded and committed together.
 type part struct {
-	name string // final name
+	name      string     // final file name, in every table's directory
+	files     []partFile // [0] the substep table, [1+k] agent table k
+	discarded bool
+}
+
+// partFile is one table's file of a part.
+type partFile struct {
 	tmp  string
 	f    *os.File
 	w    partWriter
@@ -358,56 +410,95 @@ type part struct {
 func (wk *worker) newPart() (*part, error) {
 	name := fmt.Sprintf("part-%04d-%03d-%04d%s", wk.ds.shard, wk.id, wk.seq, wk.ds.ext)
 	wk.seq++
-	tmp := filepath.Join(wk.ds.dir, "."+name+".tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return nil, fmt.Errorf("output: %w", err)
+	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.tables))}
+	for k := range pt.files {
+		dir, schema := wk.ds.dir, wk.schema
+		if k > 0 {
+			dir, schema = filepath.Join(wk.ds.dir, wk.ds.tables[k-1]), wk.batch.tables[k-1].schema
+		}
+		pf := &pt.files[k]
+		pf.tmp = filepath.Join(dir, "."+name+".tmp")
+		f, err := os.Create(pf.tmp)
+		if err != nil {
+			pt.discard()
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		pf.f = f
+		if pf.w, err = wk.format.open(f, schema, wk.opts); err != nil {
+			pt.discard()
+			return nil, fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
 	}
-	w, err := wk.format.open(f, wk.schema, wk.opts)
-	if err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return nil, fmt.Errorf("output %s: %w", tmp, err)
-	}
-	pt := &part{name: name, tmp: tmp, f: f, w: w}
 	wk.parts = append(wk.parts, pt)
 	return pt, nil
 }
 
-func (pt *part) write(b *batch, mem memory.Allocator, lo, hi int) error {
+// write writes the batch's rows [lo, hi) to the substep table's file and
+// their agent records to the agent tables' files, in records of at most
+// chunk agent rows.
+func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
 	if hi <= lo {
 		return nil
 	}
 	rec := b.record(mem, lo, hi)
 	defer rec.Release()
-	if err := pt.w.Write(rec); err != nil {
-		return fmt.Errorf("output %s: %w", pt.tmp, err)
+	main := &pt.files[0]
+	if err := main.w.Write(rec); err != nil {
+		return fmt.Errorf("output %s: %w", main.tmp, err)
 	}
-	pt.rows += int64(hi - lo)
+	main.rows += int64(hi - lo)
+	for k, t := range b.tables {
+		pf := &pt.files[1+k]
+		err := b.writeAgents(t, mem, lo, hi, chunk, func(r arrow.Record) error {
+			if err := pf.w.Write(r); err != nil {
+				return fmt.Errorf("output %s: %w", pf.tmp, err)
+			}
+			pf.rows += r.NumRows()
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
+// rows returns the number of substep rows written to the part.
+func (pt *part) rows() int64 { return pt.files[0].rows }
+
+// close closes the part's files (keeping their temporary names).
 func (pt *part) close() error {
-	if pt.w == nil {
-		return nil
+	var first error
+	for k := range pt.files {
+		pf := &pt.files[k]
+		if pf.w == nil {
+			continue
+		}
+		err := pf.w.Close()
+		if cerr := pf.f.Close(); err == nil {
+			err = cerr
+		}
+		pf.w, pf.f = nil, nil
+		if err != nil && first == nil {
+			first = fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
 	}
-	err := pt.w.Close()
-	if cerr := pt.f.Close(); err == nil {
-		err = cerr
-	}
-	pt.w = nil
-	if err != nil {
-		return fmt.Errorf("output %s: %w", pt.tmp, err)
-	}
-	return nil
+	return first
 }
 
+// discard closes and removes the part's files.
 func (pt *part) discard() {
-	if pt.w != nil {
-		pt.f.Close()
-		pt.w = nil
+	for k := range pt.files {
+		pf := &pt.files[k]
+		if pf.f != nil {
+			pf.f.Close()
+		}
+		pf.w, pf.f = nil, nil
+		if pf.tmp != "" {
+			os.Remove(pf.tmp)
+		}
 	}
-	os.Remove(pt.tmp)
+	pt.discarded = true
 }
 
 // maxBatchCells bounds a worker's batch in values (8 bytes each, so 8 MiB
@@ -435,7 +526,7 @@ func (wk *worker) Record(r *gds.Row) error {
 				return err
 			}
 		}
-		if err := wk.main.write(b, wk.mem, 0, wk.jobStart); err != nil {
+		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 	}
@@ -445,7 +536,7 @@ func (wk *worker) Record(r *gds.Row) error {
 			return err
 		}
 	}
-	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n); err != nil {
+	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n, wk.opts.rowGroupRows); err != nil {
 		return err
 	}
 	b.truncate(0)
@@ -471,7 +562,7 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	switch {
 	case runErr == nil:
 		if wk.spill != nil {
-			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n); err != nil {
+			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.rowGroupRows); err != nil {
 				return 0, nil, nil, err
 			}
 			wk.batch.truncate(0)
@@ -510,7 +601,7 @@ func (wk *worker) finish() error {
 				return err
 			}
 		}
-		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart); err != nil {
+		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 		wk.batch.truncate(0)
@@ -522,9 +613,14 @@ func (wk *worker) finish() error {
 		}
 	}
 	for _, pt := range wk.parts {
-		if pt.w == nil && pt.rows > 0 {
-			if _, err := os.Stat(pt.tmp); err == nil {
-				wk.files = append(wk.files, FileInfo{Name: pt.name, Rows: pt.rows})
+		switch {
+		case pt.discarded, pt.files[0].w != nil: // discarded, or still open (not in a finished run)
+		case pt.rows() == 0:
+			pt.discard() // opened, never written
+		default:
+			wk.files = append(wk.files, FileInfo{Name: pt.name, Rows: pt.rows()})
+			for k, table := range wk.ds.tables {
+				wk.tableFiles[k] = append(wk.tableFiles[k], FileInfo{Name: table + "/" + pt.name, Rows: pt.files[1+k].rows})
 			}
 		}
 	}
@@ -537,11 +633,14 @@ func (wk *worker) abort() {
 	}
 }
 
-// dataset manages the files of one shard in the dataset directory.
+// dataset manages the files of one shard in the dataset directory: the
+// substep table's part files at its top level, and each agent table's in
+// the subdirectory named after the table.
 type dataset struct {
 	dir           string
 	shard, shards int
 	ext           string
+	tables        []string // the agent tables' directories
 }
 
 // ownPrefix is the prefix of this shard's part files.
@@ -561,6 +660,9 @@ func ours(name string) bool {
 		strings.HasSuffix(n, ".tmp") && strings.HasPrefix(n, "manifest") || strings.HasPrefix(n, "report")
 }
 
+// isPart reports whether a file name is a part file's (final or temporary).
+func isPart(name string) bool { return strings.HasPrefix(strings.TrimPrefix(name, "."), "part-") }
+
 // mine reports whether a file belongs to this shard.
 func (d *dataset) mine(name string) bool {
 	n := strings.TrimPrefix(name, ".")
@@ -576,9 +678,16 @@ func (d *dataset) mine(name string) bool {
 	return false
 }
 
-// prepare creates the directory and checks that it holds nothing this run
-// would mix with: refused unless empty (or, with shards, holding only
-// other shards' files), or overwrite removes this run's old files.
+// isTable reports whether name is one of this run's agent tables.
+func (d *dataset) isTable(name string) bool { return slices.Contains(d.tables, name) }
+
+// prepare creates the directory and the agent tables' directories, and
+// checks that it holds nothing this run would mix with: refused unless
+// empty (or, with shards, holding only other shards' files), or overwrite
+// removes this run's old files. A subdirectory is an agent table of a
+// dataset if it holds part files only (or is empty and one of this run's
+// tables); overwrite removes this shard's part files in it, and the
+// directory once empty if this run does not write that table.
 func (d *dataset) prepare(overwrite bool) error {
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return fmt.Errorf("output directory %s: %w", d.dir, err)
@@ -587,10 +696,35 @@ func (d *dataset) prepare(overwrite bool) error {
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", d.dir, err)
 	}
-	var foreign, old []string
+	var foreign, old, stale []string
 	for _, e := range entries {
+		if e.IsDir() {
+			files, err := os.ReadDir(filepath.Join(d.dir, e.Name()))
+			if err != nil {
+				return fmt.Errorf("output directory %s: %w", d.dir, err)
+			}
+			table := len(files) > 0 || d.isTable(e.Name())
+			for _, f := range files {
+				if f.IsDir() || !isPart(f.Name()) {
+					table = false
+				}
+			}
+			if !table {
+				foreign = append(foreign, e.Name()+"/")
+				continue
+			}
+			for _, f := range files {
+				if d.mine(f.Name()) {
+					old = append(old, e.Name()+"/"+f.Name())
+				}
+			}
+			if !d.isTable(e.Name()) {
+				stale = append(stale, e.Name())
+			}
+			continue
+		}
 		switch {
-		case !ours(e.Name()) || e.IsDir():
+		case !ours(e.Name()):
 			foreign = append(foreign, e.Name())
 		case d.mine(e.Name()):
 			old = append(old, e.Name())
@@ -614,7 +748,15 @@ func (d *dataset) prepare(overwrite bool) error {
 		return fmt.Errorf("output directory %s is not empty (%s); pass --overwrite to replace its dataset", d.dir, listNames(old))
 	}
 	for _, n := range old {
-		if err := os.Remove(filepath.Join(d.dir, n)); err != nil {
+		if err := os.Remove(filepath.Join(d.dir, filepath.FromSlash(n))); err != nil {
+			return fmt.Errorf("output directory %s: %w", d.dir, err)
+		}
+	}
+	for _, n := range stale {
+		os.Remove(filepath.Join(d.dir, n)) // only if empty: other shards' files stay
+	}
+	for _, t := range d.tables {
+		if err := os.MkdirAll(filepath.Join(d.dir, t), 0o755); err != nil {
 			return fmt.Errorf("output directory %s: %w", d.dir, err)
 		}
 	}
@@ -636,22 +778,36 @@ func listNames(n []string) string {
 	return strings.Join(n, ", ")
 }
 
+// tmpPath is the temporary path of a part file (a FileInfo name).
+func (d *dataset) tmpPath(name string) string {
+	dir, base := path.Split(name)
+	return filepath.Join(d.dir, filepath.FromSlash(dir), "."+base+".tmp")
+}
+
 // commit renames the finished part files to their final names.
 func (d *dataset) commit(files []FileInfo) error {
 	for _, f := range files {
-		if err := os.Rename(filepath.Join(d.dir, "."+f.Name+".tmp"), filepath.Join(d.dir, f.Name)); err != nil {
+		if err := os.Rename(d.tmpPath(f.Name), filepath.Join(d.dir, filepath.FromSlash(f.Name))); err != nil {
 			return fmt.Errorf("output: %w", err)
 		}
 	}
 	return nil
 }
 
-// removeTemps removes this shard's temporary files.
+// removeTemps removes this shard's temporary files, in the agent tables'
+// directories too, and those directories if this run made them and left
+// them empty (with shards, other shards may be writing into them).
 func (d *dataset) removeTemps() {
-	entries, _ := os.ReadDir(d.dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") && strings.HasSuffix(e.Name(), ".tmp") && d.mine(e.Name()) {
-			os.Remove(filepath.Join(d.dir, e.Name()))
+	for _, sub := range append([]string{""}, d.tables...) {
+		dir := filepath.Join(d.dir, sub)
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") && strings.HasSuffix(e.Name(), ".tmp") && d.mine(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+		if sub != "" && d.shards <= 1 {
+			os.Remove(dir) // only if empty
 		}
 	}
 }

@@ -49,6 +49,10 @@ type Writer struct {
 	sink   *tellWriter
 	schema *arrow.Schema
 	props  *parquet.WriterProperties
+	popts  []parquet.WriterProperty
+	// wide are properties with a write batch larger than a list of the
+	// file has values (see writeLeaf), by batch size.
+	wide   map[int64]*parquet.WriterProperties
 	meta   *metadata.FileMetaDataBuilder
 	leaves []leaf
 	codec  compress.Codec // nil when uncompressed
@@ -124,6 +128,7 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 		sink:   &tellWriter{w: w},
 		schema: sch,
 		props:  wp,
+		popts:  props,
 		meta:   metadata.NewFileMetadataBuilder(pqs, wp, kv),
 		leaves: leaves,
 	}
@@ -228,7 +233,7 @@ func (w *Writer) writeGroup(rec arrow.Record, n int) error {
 		} else if err := w.pager.Reset(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), nil, nil); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 		}
-		cw := file.NewColumnChunkWriter(cm, w.pager, w.props)
+		cw := file.NewColumnChunkWriter(cm, w.pager, w.propsFor(lf, rec.Column(lf.field)))
 		if err := w.writeLeaf(cw, lf, rec.Column(lf.field)); err != nil {
 			cw.Close()
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
@@ -243,6 +248,45 @@ func (w *Writer) writeGroup(rec arrow.Record, n int) error {
 		return fmt.Errorf("parquet row group %d: %w", ordinal, err)
 	}
 	return nil
+}
+
+// propsFor returns the writer properties for a leaf column of a record.
+// Arrow Go v15's column writer splits a write into batches of
+// WriteBatchSize levels that start and end on row boundaries when it
+// writes version 2 pages; a row with more values than that has no
+// boundary in the batch, and the writer loops forever. A list column whose
+// longest list reaches the batch size gets properties with a batch larger
+// than that list.
+func (w *Writer) propsFor(lf *leaf, col arrow.Array) *parquet.WriterProperties {
+	if !lf.list || w.props.DataPageVersion() != parquet.DataPageV2 {
+		return w.props
+	}
+	l, ok := col.(*array.List)
+	if !ok {
+		return w.props // writeLeaf reports it
+	}
+	longest := int64(0)
+	off := l.Data().Offset()
+	offs := l.Offsets()[off : off+l.Len()+1]
+	for r := 0; r+1 < len(offs); r++ {
+		longest = max(longest, int64(offs[r+1]-offs[r]))
+	}
+	if longest < w.props.WriteBatchSize() {
+		return w.props
+	}
+	size := w.props.WriteBatchSize()
+	for size <= longest {
+		size *= 2
+	}
+	if p, ok := w.wide[size]; ok {
+		return p
+	}
+	if w.wide == nil {
+		w.wide = map[int64]*parquet.WriterProperties{}
+	}
+	p := parquet.NewWriterProperties(append(w.popts[:len(w.popts):len(w.popts)], parquet.WithBatchSize(size))...)
+	w.wide[size] = p
+	return p
 }
 
 // writeLeaf writes one leaf column of a record.

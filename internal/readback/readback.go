@@ -24,10 +24,44 @@ type Dataset struct {
 	Rows    [][]any // int64 for integer columns, float64, bool, string, []any for lists, map[string]any for structs
 	Meta    map[string]string
 	Files   []string
+	// Tables are the agent tables (output.agents = "table"), by name: the
+	// subdirectories of the dataset that hold part files. A table has no
+	// tables of its own.
+	Tables map[string]*Dataset
 }
 
-// Read reads every part file (*.parquet or *.arrow) in dir, in name order.
+// Read reads every part file (*.parquet or *.arrow) in dir, in name order,
+// and those of each subdirectory into Tables.
 func Read(dir string) (*Dataset, error) {
+	ds, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		t, err := readDir(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("table %s: %w", e.Name(), err)
+		}
+		if len(t.Files) == 0 {
+			continue
+		}
+		if ds.Tables == nil {
+			ds.Tables = map[string]*Dataset{}
+		}
+		ds.Tables[e.Name()] = t
+	}
+	return ds, nil
+}
+
+// readDir reads the part files of one directory.
+func readDir(dir string) (*Dataset, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -35,7 +69,7 @@ func Read(dir string) (*Dataset, error) {
 	ds := &Dataset{}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") {
+		if strings.HasPrefix(name, ".") || e.IsDir() {
 			continue
 		}
 		var recs []arrow.Record

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -260,6 +261,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
 		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %.2fs (%s rows/s); manifest %s\n",
 			res.Rows, res.Jobs, res.Dir, res.Elapsed.Seconds(), human(rate), res.Manifest)
+		printTables(stdout, res.Dir, res.Tables)
 		if res.Report != nil {
 			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", filepath.Join(res.Dir, "report.md"))
 			res.Report.WriteTable(stdout, false)
@@ -357,6 +359,19 @@ func cmdModels(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
+// printTables prints a line per agent table: its rows and directory.
+func printTables(w io.Writer, dir string, tables map[string]*runner.TableInfo) {
+	names := make([]string, 0, len(tables))
+	for n := range tables {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		t := tables[n]
+		fmt.Fprintf(w, "agent table %s: %d rows (one per agent per recorded substep) in %s\n", n, t.Rows, filepath.Join(dir, t.Dir))
+	}
+}
+
 func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("merge", "merge DIR", stderr)
 	pos, code, ok := parseArgs(fs, args)
@@ -374,6 +389,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "merged the shards: %d rows of %d jobs in %d files; manifest %s\n",
 		m.Rows, m.Jobs, len(m.Files), filepath.Join(pos[0], "manifest.json"))
+	printTables(stdout, pos[0], m.Tables)
 	if m.Report != nil {
 		m.Report.WriteTable(stdout, false)
 	}

@@ -239,3 +239,28 @@ func TestMergeCommand(t *testing.T) {
 		t.Errorf("merge of an empty dir: exit %d %q", code, errs)
 	}
 }
+
+// TestAgentTableCommands: run and merge name each agent table with its
+// rows (bench/abm: 100 agents per row) and directory.
+func TestAgentTableCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "abm")
+	code, out, errs := run("run", "bench/abm", "--set", "timesteps=5", "--set", "runs=1", "--out", dir)
+	// 4 subsets x 1 run x 6 rows x 100 agents
+	if code != 0 || !strings.Contains(out, "wrote 24 rows of 4 jobs") || !strings.Contains(out, "agent table agents: 2400 rows (one per agent per recorded substep) in "+filepath.Join(dir, "agents")) {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = run("run", "bench/abm", "--set", "timesteps=5", "--set", "runs=1", "--set", "output.agents=list", "--out", dir, "--overwrite")
+	if code != 0 || strings.Contains(out, "agent table") {
+		t.Errorf("list layout: exit %d\n%s", code, out)
+	}
+	sh := filepath.Join(t.TempDir(), "sh")
+	for i := 0; i < 2; i++ {
+		if code, _, errs := run("run", "bench/abm", "--quiet", "--set", "timesteps=5", "--set", "runs=1", "--shard", strconv.Itoa(i)+"/2", "--out", sh); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	code, out, errs = run("merge", sh)
+	if code != 0 || !strings.Contains(out, "merged the shards: 24 rows of 4 jobs") || !strings.Contains(out, "agent table agents: 2400 rows") {
+		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+}

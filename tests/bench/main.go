@@ -155,11 +155,13 @@ func main() {
 	}
 	res := map[key]result{}
 	for _, m := range sel {
-		for _, wk := range []int{1, 2} {
-			rr, err := r.median(m.name, m.config, wk)
-			if err != nil {
-				fatalf("%v", err)
-			}
+		// 1 and 2 workers alternate, so that both see the same machine:
+		// on a shared host the speed of a core drifts over minutes.
+		byWorkers, err := r.interleaved(m.name, m.config, []int{1, 2})
+		if err != nil {
+			fatalf("%v", err)
+		}
+		for wk, rr := range byWorkers {
 			if want := int64(m.N * m.K * (m.T*m.S + 1)); rr.rows != want {
 				fatalf("%s: %d rows written, want %d", m.name, rr.rows, want)
 			}
@@ -265,6 +267,31 @@ func (r *cli) median(name, config string, workers int, extra ...string) (result,
 		}
 		all = append(all, s)
 	}
+	return medianOf(all), nil
+}
+
+// interleaved runs a config r.reps times with each worker count in turn
+// (1, 2, 1, 2, ...) and returns the median per worker count.
+func (r *cli) interleaved(name, config string, workers []int) (map[int]result, error) {
+	all := map[int][]sample{}
+	for i := 0; i < r.reps; i++ {
+		for _, wk := range workers {
+			s, err := r.once(name, config, wk)
+			if err != nil {
+				return nil, err
+			}
+			all[wk] = append(all[wk], s)
+		}
+	}
+	out := map[int]result{}
+	for wk, ss := range all {
+		out[wk] = medianOf(ss)
+	}
+	return out, nil
+}
+
+// medianOf is the median wall time, CPU time and peak RSS of samples.
+func medianOf(all []sample) result {
 	med := func(f func(sample) float64) float64 {
 		v := make([]float64, len(all))
 		for i, s := range all {
@@ -281,7 +308,7 @@ func (r *cli) median(name, config string, workers int, extra ...string) (result,
 		cpu:  med(func(s sample) float64 { return s.cpu }),
 		rss:  med(func(s sample) float64 { return s.rss }),
 		rows: all[0].rows,
-	}, all: all}, nil
+	}, all: all}
 }
 
 var (

@@ -7,7 +7,12 @@
 // A dataset is a directory with one or more part files (*.parquet, not
 // starting with '.') and a manifest.json giving the total row count and the
 // ordered column list with statecraft type names. Everything else in the
-// directory (hidden temp files, notes) is ignored.
+// directory (hidden temp files, notes) is ignored. Agent variables written
+// as tables of their own (output.agents = "table") are listed in the
+// manifest's "tables", each with its directory, rows, columns and files:
+// each table is checked like the substep table, and its rows must join
+// the substep table's on the five ids, each exactly once, with agent
+// positions 0..n-1 in every substep row.
 //
 // Exit status: 0 all datasets pass in both clients, 1 any mismatch (every
 // mismatch is printed as "FAIL <client>: <dataset>: ..."), 2 usage error.
@@ -26,6 +31,9 @@ const REQUIRED_KV_KEYS = [
 ];
 // cadCAD index columns every statecraft dataset carries.
 const INDEX_COLUMNS = ['simulation', 'subset', 'run', 'timestep', 'substep'];
+// An agent table's index columns: the substep row's ids and the record's
+// position in that row.
+const AGENT_INDEX_COLUMNS = [...INDEX_COLUMNS, 'agent'];
 const SCALARS = ['int32', 'int64', 'float64', 'bool', 'string'];
 const NUMERIC = new Set(['int32', 'int64', 'float64']);
 
@@ -218,6 +226,41 @@ function compareSchemas(rep, columns, schemas, typeWord, clientName) {
 
 // ------------------------------------------------------------- manifest --
 
+function parseColumns(cols, rep, what) {
+  if (!Array.isArray(cols) || cols.length === 0) {
+    rep.abort(`${what} "columns" must be a non-empty array`);
+  }
+  return cols.map((c, k) => {
+    if (!c || typeof c.name !== 'string' || typeof c.type !== 'string') {
+      rep.abort(`${what} column #${k} must have string "name" and "type", got ${JSON.stringify(c)}`);
+    }
+    try {
+      return { name: c.name, type: parseType(c.type) };
+    } catch (e) {
+      rep.abort(`${what} column "${c.name}": ${e.message}`);
+    }
+    return null;
+  });
+}
+
+// partFiles lists the *.parquet part files of a directory (not starting
+// with '.'), sorted.
+function partFiles(dir, rep) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    rep.abort(`cannot list ${dir}: ${e.message}`);
+  }
+  return entries
+    .filter((e) => e.name.endsWith('.parquet') && !e.name.startsWith('.'))
+    .filter((e) => e.isFile() || (e.isSymbolicLink() && fs.statSync(path.join(dir, e.name)).isFile()))
+    .map((e) => path.join(dir, e.name))
+    .sort();
+}
+
+// loadDataset reads the manifest; it returns the substep table and the
+// agent tables, each {label, dir, rows, columns, parts, index, model}.
 function loadDataset(dir, rep) {
   const mpath = path.join(dir, 'manifest.json');
   let manifest;
@@ -226,40 +269,49 @@ function loadDataset(dir, rep) {
   } catch (e) {
     rep.abort(`cannot read ${mpath}: ${e.message}`);
   }
-  if (!Number.isSafeInteger(manifest.rows) || manifest.rows < 0) {
-    rep.abort(`manifest "rows" must be a non-negative integer, got ${JSON.stringify(manifest.rows)}`);
-  }
-  if (!Array.isArray(manifest.columns) || manifest.columns.length === 0) {
-    rep.abort('manifest "columns" must be a non-empty array');
-  }
-  const columns = manifest.columns.map((c, k) => {
-    if (!c || typeof c.name !== 'string' || typeof c.type !== 'string') {
-      rep.abort(`manifest column #${k} must have string "name" and "type", got ${JSON.stringify(c)}`);
+  const checkRows = (rows, what) => {
+    if (!Number.isSafeInteger(rows) || rows < 0) {
+      rep.abort(`${what} "rows" must be a non-negative integer, got ${JSON.stringify(rows)}`);
     }
-    try {
-      return { name: c.name, type: parseType(c.type) };
-    } catch (e) {
-      rep.abort(`manifest column "${c.name}": ${e.message}`);
-    }
-    return null;
-  });
+  };
+  checkRows(manifest.rows, 'manifest');
+  const columns = parseColumns(manifest.columns, rep, 'manifest');
   const names = columns.map((c) => c.name);
   for (const ic of INDEX_COLUMNS) {
     if (!names.includes(ic)) rep.abort(`manifest has no index column "${ic}" (columns: ${names.join(', ')})`);
   }
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    rep.abort(`cannot list ${dir}: ${e.message}`);
-  }
-  const parts = entries
-    .filter((e) => e.name.endsWith('.parquet') && !e.name.startsWith('.'))
-    .filter((e) => e.isFile() || (e.isSymbolicLink() && fs.statSync(path.join(dir, e.name)).isFile()))
-    .map((e) => path.join(dir, e.name))
-    .sort();
+  const parts = partFiles(dir, rep);
   if (parts.length === 0) rep.abort(`no *.parquet part files in ${dir}`);
-  return { manifest, columns, parts };
+  const main = { label: dir, dir, rows: manifest.rows, columns, parts, index: INDEX_COLUMNS, model: manifest.model };
+
+  const tables = [];
+  const mt = manifest.tables ?? {};
+  if (typeof mt !== 'object' || Array.isArray(mt)) rep.abort(`manifest "tables" must be an object, got ${JSON.stringify(mt)}`);
+  for (const name of Object.keys(mt).sort()) {
+    const t = mt[name];
+    const what = `manifest table "${name}"`;
+    if (!t || typeof t.dir !== 'string' || t.dir === '' || t.dir.includes('..') || path.isAbsolute(t.dir)) {
+      rep.abort(`${what}: "dir" must be a subdirectory name, got ${JSON.stringify(t?.dir)}`);
+    }
+    checkRows(t.rows, what);
+    const tcols = parseColumns(t.columns, rep, what);
+    const tnames = tcols.map((c) => c.name);
+    AGENT_INDEX_COLUMNS.forEach((ic, k) => {
+      if (tnames[k] !== ic) rep.abort(`${what}: column ${k} must be "${ic}" (columns: ${tnames.join(', ')})`);
+    });
+    const tdir = path.join(dir, t.dir);
+    const tparts = partFiles(tdir, rep);
+    // The manifest's files (relative to the dataset) are the directory's.
+    const listed = (t.files ?? []).map((f) => path.join(dir, f.name)).sort();
+    if (JSON.stringify(listed) !== JSON.stringify(tparts)) {
+      rep.abort(`${what}: files: expected the manifest's ${listed.map((f) => path.relative(dir, f)).join(', ') || 'none'}, actual ${tparts.map((f) => path.relative(dir, f)).join(', ') || 'none'}`);
+    }
+    const sum = (t.files ?? []).reduce((n, f) => n + f.rows, 0);
+    if (sum !== t.rows) rep.abort(`${what}: rows ${t.rows}, but its files' rows add up to ${sum}`);
+    if (tparts.length === 0) rep.abort(`${what}: no *.parquet part files in ${tdir}`);
+    tables.push({ label: `${dir} [table ${name}]`, dir: tdir, rows: t.rows, columns: tcols, parts: tparts, index: AGENT_INDEX_COLUMNS, model: manifest.model });
+  }
+  return { main, tables };
 }
 
 // Per-column aggregates that both clients compute, so a mismatch proves they
@@ -321,9 +373,11 @@ function aggregatePlan(columns) {
 
 // --------------------------------------------------------------- DuckDB --
 
-async function checkDuckDB(con, dir, ds) {
-  const rep = reporter('duckdb', dir);
-  const { manifest, columns, parts } = ds;
+// checkDuckDB checks one table (the substep table or an agent table):
+// t = {label, dir, rows, columns, parts, index, model}.
+async function checkDuckDB(con, t) {
+  const rep = reporter('duckdb', t.label);
+  const { dir, columns, parts, index } = t;
   const list = `[${parts.map(sqlStr).join(', ')}]`;
   const run = async (sql, what) => {
     try {
@@ -350,8 +404,8 @@ async function checkDuckDB(con, dir, ds) {
   // Row count.
   const cnt = await run(`SELECT count(*) AS n FROM read_parquet(${list})`, 'count(*)');
   const rows = num(cnt.getRows()[0][0]);
-  if (rows !== manifest.rows) {
-    rep.fail(`row count: expected ${manifest.rows} (manifest rows), actual ${rows} (${parts.length} part files)`);
+  if (rows !== t.rows) {
+    rep.fail(`row count: expected ${t.rows} (manifest rows), actual ${rows} (${parts.length} part files)`);
   }
 
   // Key-value metadata of every part file.
@@ -368,7 +422,7 @@ async function checkDuckDB(con, dir, ds) {
     if (missing.length) {
       rep.fail(`${path.basename(file)}: key-value metadata: expected keys ${REQUIRED_KV_KEYS.join(', ')}, missing ${missing.join(', ')} (has: ${[...m.keys()].join(', ') || 'none'})`);
     }
-    const model = manifest.model ?? {};
+    const model = t.model ?? {};
     for (const [key, want] of [['statecraft.model', model.name], ['statecraft.model_hash', model.hash]]) {
       if (typeof want === 'string' && m.has(key) && m.get(key) !== want) {
         rep.fail(`${path.basename(file)}: key-value metadata ${key}: expected ${JSON.stringify(want)} (manifest model), actual ${JSON.stringify(m.get(key))}`);
@@ -381,15 +435,15 @@ async function checkDuckDB(con, dir, ds) {
   const san = await run(
     `SELECT min(${q('timestep')}) AS tmin, max(${q('timestep')}) AS tmax,
             count(DISTINCT (${q('simulation')}, ${q('subset')}, ${q('run')})) AS runs,
-            count(*) FILTER (WHERE ${INDEX_COLUMNS.map((c) => `${q(c)} IS NULL`).join(' OR ')}) AS null_index
+            count(*) FILTER (WHERE ${index.map((c) => `${q(c)} IS NULL`).join(' OR ')}) AS null_index
      FROM read_parquet(${list})`,
     'sanity query');
   const s = san.getRowObjects()[0];
   const tmin = num(s.tmin); const tmax = num(s.tmax);
   const runs = num(s.runs); const nullIndex = num(s.null_index);
-  if (nullIndex !== 0) rep.fail(`index columns (${INDEX_COLUMNS.join(', ')}): expected no nulls, actual ${nullIndex} rows with a null`);
+  if (nullIndex !== 0) rep.fail(`index columns (${index.join(', ')}): expected no nulls, actual ${nullIndex} rows with a null`);
   if (rows > 0 && tmin < 0) rep.colFail('timestep', 'minimum', '>= 0', tmin);
-  if (rows > 0 && runs < 1) rep.fail(`distinct (simulation, subset, run): expected >= 1, actual ${runs}`);
+  if (rows > 0 && runs < 1 && t.index === INDEX_COLUMNS) rep.fail(`distinct (simulation, subset, run): expected >= 1, actual ${runs}`);
 
   // Aggregates for the cross-check with Polars.
   const plan = aggregatePlan(columns);
@@ -404,12 +458,12 @@ async function checkDuckDB(con, dir, ds) {
   const g = await run(`SELECT file FROM glob(${sqlStr(path.join(dir, '*.parquet'))})`, 'glob');
   const extra = g.getRows().map((r) => r[0]).filter((f) => !parts.includes(f) && !parts.includes(path.resolve(f)));
   const warn = extra.length
-    ? `\nduckdb warning: ${dir}: read_parquet('${path.join(dir, '*.parquet')}') would also read ${extra.map((f) => path.basename(f)).join(', ')}; this check reads only ${parts.length} part files`
+    ? `\nduckdb warning: ${t.label}: read_parquet('${path.join(dir, '*.parquet')}') would also read ${extra.map((f) => path.basename(f)).join(', ')}; this check reads only ${parts.length} part files`
     : '';
 
   if (failures === before) {
     const span = rows > 0 ? `timestep ${tmin}..${tmax}, ${runs} runs` : 'no rows';
-    console.log(`duckdb ok: ${dir}: ${rows} rows, ${columns.length} columns (${parts.length} part files, ${span})${warn}`);
+    console.log(`duckdb ok: ${t.label}: ${rows} rows, ${columns.length} columns (${parts.length} part files, ${span})${warn}`);
   } else if (warn) {
     console.log(warn.trim());
   }
@@ -418,9 +472,11 @@ async function checkDuckDB(con, dir, ds) {
 
 // --------------------------------------------------------------- Polars --
 
-function checkPolars(dir, ds, duck) {
-  const rep = reporter('polars', dir);
-  const { manifest, columns, parts } = ds;
+// checkPolars checks one table like checkDuckDB and compares the
+// aggregates with DuckDB's; it returns the table's DataFrame.
+function checkPolars(t, duck) {
+  const rep = reporter('polars', t.label);
+  const { columns, parts } = t;
   const before = failures;
   const frames = [];
   const schemas = [];
@@ -448,8 +504,8 @@ function checkPolars(dir, ds, duck) {
     rep.abort(`concat of ${parts.length} part files failed: ${String(e.message ?? e).split('\n')[0]}`);
   }
   const rows = df.height;
-  if (rows !== manifest.rows) {
-    rep.fail(`row count: expected ${manifest.rows} (manifest rows), actual ${rows} (${parts.length} part files)`);
+  if (rows !== t.rows) {
+    rep.fail(`row count: expected ${t.rows} (manifest rows), actual ${rows} (${parts.length} part files)`);
   }
 
   if (duck) {
@@ -470,8 +526,55 @@ function checkPolars(dir, ds, duck) {
   }
   if (failures === before) {
     const note = duck ? `, ${duck.plan.length} aggregates equal to DuckDB's` : '';
-    console.log(`polars ok: ${dir}: ${rows} rows, ${columns.length} columns (${parts.length} part files${note})`);
+    console.log(`polars ok: ${t.label}: ${rows} rows, ${columns.length} columns (${parts.length} part files${note})`);
   }
+  return df;
+}
+
+// ---------------------------------------------------------- agent joins --
+
+// checkJoinDuckDB: every agent row joins exactly one substep row on the
+// five ids, and the agents of a substep row are numbered 0..n-1.
+async function checkJoinDuckDB(con, main, t) {
+  const rep = reporter('duckdb', t.label);
+  const list = (ps) => `[${ps.map(sqlStr).join(', ')}]`;
+  const ids = INDEX_COLUMNS.map(sqlIdent).join(', ');
+  let r;
+  try {
+    r = await con.runAndReadAll(
+      `SELECT (SELECT count(*) FROM read_parquet(${list(t.parts)}) a JOIN read_parquet(${list(main.parts)}) s USING (${ids})) AS joined,
+              (SELECT count(*) FROM read_parquet(${list(t.parts)}) a ANTI JOIN read_parquet(${list(main.parts)}) s USING (${ids})) AS unmatched,
+              (SELECT count(*) FROM (SELECT ${ids}, count(*) AS n, count(DISTINCT agent) AS d, min(agent) AS lo, max(agent) AS hi
+                                     FROM read_parquet(${list(t.parts)}) GROUP BY ALL)
+               WHERE lo <> 0 OR hi <> n - 1 OR d <> n) AS misnumbered`);
+  } catch (e) {
+    return rep.fail(`join with the substep table failed: ${e.message.split('\n')[0]}`);
+  }
+  const o = r.getRowObjects()[0];
+  const joined = num(o.joined); const unmatched = num(o.unmatched); const bad = num(o.misnumbered);
+  const before = failures;
+  if (unmatched !== 0) rep.fail(`join with the substep table on (${INDEX_COLUMNS.join(', ')}): expected every agent row to match, actual ${unmatched} rows without a substep row`);
+  if (joined !== t.rows) rep.fail(`join with the substep table: expected ${t.rows} joined rows (one substep row per agent row), actual ${joined}`);
+  if (bad !== 0) rep.fail(`agent: expected positions 0..n-1 in every substep row, actual ${bad} substep rows otherwise`);
+  if (failures === before) console.log(`duckdb ok: ${t.label}: all ${joined} agent rows join the substep table, agents numbered 0..n-1`);
+}
+
+// checkJoinPolars: the inner join of the agent rows with the substep
+// table's ids keeps every agent row once; an anti join keeps none.
+function checkJoinPolars(mainDf, df, t) {
+  const rep = reporter('polars', t.label);
+  let joined; let unmatched;
+  try {
+    const ids = mainDf.select(...INDEX_COLUMNS);
+    joined = df.join(ids, { on: INDEX_COLUMNS, how: 'inner' }).height;
+    unmatched = df.join(ids, { on: INDEX_COLUMNS, how: 'anti' }).height;
+  } catch (e) {
+    return rep.fail(`join with the substep table failed: ${String(e.message ?? e).split('\n')[0]}`);
+  }
+  const before = failures;
+  if (unmatched !== 0) rep.fail(`anti join with the substep table: expected 0 agent rows without a substep row, actual ${unmatched}`);
+  if (joined !== t.rows) rep.fail(`inner join with the substep table: expected ${t.rows} rows, actual ${joined}`);
+  if (failures === before) console.log(`polars ok: ${t.label}: all ${joined} agent rows join the substep table`);
 }
 
 // ----------------------------------------------------------------- main --
@@ -494,16 +597,26 @@ async function main(argv) {
         if (e instanceof Abort) continue;
         throw e;
       }
-      let duck = null;
-      try {
-        duck = await checkDuckDB(con, dir, ds);
-      } catch (e) {
-        if (!(e instanceof Abort)) throw e;
-      }
-      try {
-        checkPolars(dir, ds, duck);
-      } catch (e) {
-        if (!(e instanceof Abort)) throw e;
+      let mainDf = null;
+      for (const t of [ds.main, ...ds.tables]) {
+        let duck = null;
+        try {
+          duck = await checkDuckDB(con, t);
+        } catch (e) {
+          if (!(e instanceof Abort)) throw e;
+        }
+        let df = null;
+        try {
+          df = checkPolars(t, duck);
+        } catch (e) {
+          if (!(e instanceof Abort)) throw e;
+        }
+        if (t === ds.main) {
+          mainDf = df;
+          continue;
+        }
+        await checkJoinDuckDB(con, ds.main, t);
+        if (mainDf && df) checkJoinPolars(mainDf, df, t);
       }
     }
   } finally {

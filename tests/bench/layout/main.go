@@ -2,12 +2,13 @@
 // agents (100 agents {cash, tokens, trades} per row) for docs/performance.md:
 //
 //	list     one row per substep, agents as list<struct<cash, tokens, trades>>
-//	         (what the runner writes today)
+//	         (what the runner writes with output.agents = "list")
 //	struct   one row per substep, agents as struct<cash: list<double>,
 //	         tokens: list<double>, trades: list<int64>>
 //	long     one row per substep without the agents, plus a second table
 //	         with one row per agent per substep: simulation, subset, run,
-//	         timestep, substep, agent, cash, tokens, trades
+//	         timestep, substep, agent, cash, tokens, trades (the runner's
+//	         default, output.agents = "table")
 //
 // It runs the abm config's jobs (configs/bench/abm.toml) with one engine,
 // writes each layout with the runner's Parquet settings (snappy, 32 KiB

@@ -89,8 +89,12 @@ func main() {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	cpuTime := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	var size int64
-	for _, f := range res.Files {
-		if st, err := os.Stat(filepath.Join(dir, f.Name)); err == nil {
+	files := res.Files
+	for _, t := range res.Tables {
+		files = append(files[:len(files):len(files)], t.Files...) // agent tables' files
+	}
+	for _, f := range files {
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name))); err == nil {
 			size += st.Size()
 		}
 	}

@@ -1,0 +1,86 @@
+package runner
+
+import (
+	"context"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/gds"
+)
+
+// truncRec appends rows to a batch and empties it every n rows, as a
+// worker does when it flushes (without the writing).
+type truncRec struct {
+	b *batch
+	n int
+}
+
+func (r *truncRec) Record(row *gds.Row) error {
+	r.b.Record(row)
+	if r.b.n == r.n {
+		r.b.truncate(0)
+	}
+	return nil
+}
+
+// TestAgentTableAllocs pins the cost model of agent tables on bench_abm
+// (100 agents per row): recording a row allocates nothing once the batch
+// has grown, whatever the layout, and writing an agent table costs a fixed
+// number of allocations per record of chunk rows, not per agent or per
+// substep row (the ids are expanded into reused buffers).
+func TestAgentTableAllocs(t *testing.T) {
+	for _, layout := range []string{"table", "list"} {
+		t.Run(layout, func(t *testing.T) {
+			x, err := configs.Parse("abm.toml", []byte("model = \"bench_abm\"\ntimesteps = 300\n[output]\nagents = \""+layout+"\"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := NewPlan(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			meta := datasetMeta(p)
+			b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+			if got := len(b.tables) == 1; got != (layout == "table") {
+				t.Fatalf("%d agent tables in the %s layout", len(b.tables), layout)
+			}
+			e := p.Sims[0].Model.NewEngine()
+			job := p.GDSJob(p.Job(0))
+			b.setJob(job.Params)
+			rec := &truncRec{b: b, n: 64}
+			allocs := testing.AllocsPerRun(3, func() {
+				if err := e.Run(context.Background(), job, rec); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("a 300-step job recorded into a grown batch allocated %v times; want 0", allocs)
+			}
+			if layout == "list" {
+				return
+			}
+			// fill the batch with 64 rows (6400 agent records) and write
+			// them in one record, then 4 rows (400): the same allocations
+			b.truncate(0)
+			rec.n = -1
+			if err := e.Run(context.Background(), job, rec); err != nil {
+				t.Fatal(err)
+			}
+			nop := func(arrow.Record) error { return nil }
+			var counts []float64
+			for _, rows := range []int{64, 4} {
+				counts = append(counts, testing.AllocsPerRun(3, func() {
+					if err := b.writeAgents(b.tables[0], memory.DefaultAllocator, 0, rows, 1<<16, nop); err != nil {
+						t.Fatal(err)
+					}
+				}))
+			}
+			if counts[0] != counts[1] || counts[0] > 64 {
+				t.Errorf("writing the agents of 64 rows allocated %v times, of 4 rows %v; want the same few", counts[0], counts[1])
+			}
+		})
+	}
+}
