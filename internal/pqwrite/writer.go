@@ -63,6 +63,7 @@ type Writer struct {
 
 	// reusable buffers
 	def, rep []int16
+	scratch  []byte // uncompressed pages of the direct path
 	bools    []bool
 	bytes    []parquet.ByteArray
 }
@@ -232,6 +233,14 @@ func (w *Writer) writeGroup(rec arrow.Record, n int) error {
 			w.pager = &pager{PageWriter: pw, codec: w.codec}
 		} else if err := w.pager.Reset(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), nil, nil); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		if w.direct(lf) {
+			k, err := w.writeDirect(w.pager, cm, lf, rec.Column(lf.field))
+			if err != nil {
+				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+			}
+			written += k
+			continue
 		}
 		cw := file.NewColumnChunkWriter(cm, w.pager, w.propsFor(lf, rec.Column(lf.field)))
 		if err := w.writeLeaf(cw, lf, rec.Column(lf.field)); err != nil {

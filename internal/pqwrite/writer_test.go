@@ -480,3 +480,108 @@ func TestLongLists(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectSameAsPqarrow checks the direct path (flat required columns,
+// version 1 pages) against pqarrow: the same values, Parquet schema, pages
+// per column and column chunk statistics, for pages of several sizes and
+// values with NaNs, zeros and long strings.
+func TestDirectSameAsPqarrow(t *testing.T) {
+	sch := arrow.NewSchema([]arrow.Field{
+		{Name: "i32", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "b", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "s", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	for r := 0; r < 5000; r++ {
+		b.Field(0).(*array.Int32Builder).Append(int32(r*7919%1000 - 500))
+		b.Field(1).(*array.Int64Builder).Append(int64(r) * -1e12)
+		f := math.Sin(float64(r))
+		switch {
+		case r%97 == 0:
+			f = math.NaN()
+		case r%89 == 0:
+			f = 0
+		}
+		b.Field(2).(*array.Float64Builder).Append(f)
+		b.Field(3).(*array.BooleanBuilder).Append(r%5 == 0)
+		b.Field(4).(*array.StringBuilder).Append(strings.Repeat(string(rune('a'+r%26)), r%40))
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	for _, page := range []int64{64, 1 << 10, 32 << 10} {
+		t.Run(fmt.Sprint(page), func(t *testing.T) {
+			var mine, theirs bytes.Buffer
+			w, err := NewWriter(&mine, sch, Options{Compression: compress.Codecs.Snappy, PageSize: page, Stats: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []arrow.Record{rec, rec.NewSlice(1234, 4321)} {
+				if err := w.Write(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false),
+				parquet.WithStats(true), parquet.WithDataPageSize(page))
+			pw, err := pqarrow.NewFileWriter(sch, &theirs, props, pqarrow.DefaultWriterProps())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []arrow.Record{rec, rec.NewSlice(1234, 4321)} {
+				if err := pw.WriteBuffered(r); err != nil {
+					t.Fatal(err)
+				}
+				pw.NewBufferedRowGroup()
+			}
+			if err := pw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			a, ra := readAll(t, mine.Bytes())
+			defer a.Release()
+			bt, rb := readAll(t, theirs.Bytes())
+			defer bt.Release()
+			if !ra.MetaData().Schema.Equals(rb.MetaData().Schema) {
+				t.Errorf("Parquet schemas differ:\n%s\n%s", ra.MetaData().Schema, rb.MetaData().Schema)
+			}
+			if !array.TableApproxEqual(a, bt, array.WithNaNsEqual(true)) {
+				t.Errorf("tables read back differ")
+			}
+			if ra.NumRowGroups() != 2 || rb.NumRowGroups() < 2 {
+				t.Fatalf("row groups: %d and %d", ra.NumRowGroups(), rb.NumRowGroups())
+			}
+			for g := 0; g < 2; g++ {
+				for c := 0; c < sch.NumFields(); c++ {
+					ca, _ := ra.MetaData().RowGroup(g).ColumnChunk(c)
+					cb, _ := rb.MetaData().RowGroup(g).ColumnChunk(c)
+					sa, err := ca.Statistics()
+					if err != nil {
+						t.Fatal(err)
+					}
+					sb, _ := cb.Statistics()
+					if sa == nil || sb == nil {
+						t.Fatalf("row group %d column %s: statistics %v, pqarrow's %v", g, sch.Field(c).Name, sa, sb)
+					}
+					ea, err := sa.Encode()
+					if err != nil {
+						t.Fatal(err)
+					}
+					eb, err := sb.Encode()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(ea.Min, eb.Min) || !bytes.Equal(ea.Max, eb.Max) || sa.NullCount() != sb.NullCount() {
+						t.Errorf("row group %d column %s: min/max/nulls %x/%x/%d; pqarrow %x/%x/%d", g, sch.Field(c).Name,
+							ea.Min, ea.Max, sa.NullCount(), eb.Min, eb.Max, sb.NullCount())
+					}
+					if ca.NumValues() != cb.NumValues() {
+						t.Errorf("row group %d column %s: %d values; pqarrow %d", g, sch.Field(c).Name, ca.NumValues(), cb.NumValues())
+					}
+				}
+			}
+		})
+	}
+}

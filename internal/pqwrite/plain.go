@@ -1,0 +1,310 @@
+package pqwrite
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
+	"github.com/apache/arrow/go/v15/parquet/schema"
+)
+
+// The direct path writes the pages of a flat, required column itself and
+// hands them to Arrow's page writer, which writes the page headers and the
+// column chunk's metadata. Arrow's column writer, which the other columns
+// use, allocates per page (each page's values go to a pooled buffer that
+// the next page finds too small, and regrows) and per column chunk (its
+// encoders, level and page buffers, statistics); a PLAIN page of a
+// required column is the values' bytes, so the direct path compresses
+// them from the Arrow array's memory without a copy (on little-endian
+// machines) and computes min/max in one loop.
+//
+// The files are the same: PLAIN encoding, version 1 pages of the
+// configured size, page and column chunk statistics (min, max, null
+// count) as Arrow writes them.
+
+// littleEndian: Parquet's PLAIN encoding is the values' little-endian
+// bytes, which is their memory on little-endian machines.
+var littleEndian = func() bool { x := uint16(1); return *(*byte)(unsafe.Pointer(&x)) == 1 }()
+
+// direct reports whether a leaf is written by the direct path: a flat
+// column that is required (no levels) in a file of version 1 pages.
+func (w *Writer) direct(lf *leaf) bool {
+	return !lf.list && lf.descr.MaxDefinitionLevel() == 0 && lf.descr.MaxRepetitionLevel() == 0 &&
+		w.props.DataPageVersion() == parquet.DataPageV1
+}
+
+// writeDirect writes a flat required column's pages through pager and
+// closes the column chunk; it returns the bytes written.
+func (w *Writer) writeDirect(pg *pager, cm *metadata.ColumnChunkMetaDataBuilder, lf *leaf, col arrow.Array) (int64, error) {
+	if col.NullN() > 0 {
+		return 0, fmt.Errorf("null values are not supported")
+	}
+	n := col.Len()
+	st := chunkStats{stats: w.props.StatisticsEnabledFor(lf.descr.Path())}
+	var written int64
+	page := func(raw []byte, values int, min, max []byte) error {
+		data := raw
+		if pg.HasCompressor() {
+			data = pg.Compress(nil, raw)
+		}
+		var ps metadata.EncodedStatistics
+		if st.stats {
+			ps = st.page(lf.descr, min, max, int(w.props.MaxStatsSizeFor(lf.descr.Path())))
+		}
+		dp := file.NewDataPageV1WithStats(memory.NewBufferBytes(data), int32(values), parquet.Encodings.Plain,
+			parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(raw)), ps)
+		k, err := pg.WriteDataPage(dp)
+		dp.Release()
+		written += k
+		return err
+	}
+	size := int(w.props.DataPageSize())
+	var err error
+	switch lf.typ {
+	case arrow.FLOAT64:
+		err = fixedPages(w, col.(*array.Float64).Float64Values(), size, st.stats, page, minMaxFloat64)
+	case arrow.INT64:
+		err = fixedPages(w, col.(*array.Int64).Int64Values(), size, st.stats, page, minMaxInt[int64])
+	case arrow.INT32:
+		err = fixedPages(w, col.(*array.Int32).Int32Values(), size, st.stats, page, minMaxInt[int32])
+	case arrow.BOOL:
+		err = w.boolPages(col.(*array.Boolean), size, st.stats, page)
+	case arrow.STRING:
+		err = w.stringPages(col.(*array.String), size, st.stats, page)
+	default:
+		err = fmt.Errorf("type %s is not supported", col.DataType())
+	}
+	if err != nil {
+		return written, err
+	}
+	if st.stats && n > 0 {
+		if cs := st.chunk(lf.descr, int(w.props.MaxStatsSizeFor(lf.descr.Path()))); cs.IsSet() {
+			cm.SetStats(cs)
+		}
+	}
+	return written, pg.Close(false, false)
+}
+
+type pageFunc func(raw []byte, values int, min, max []byte) error
+
+// fixedPages writes the values of a fixed-width column in pages of about
+// size bytes. minMax returns the PLAIN bytes of a page's min and max, nil
+// if it has none (all NaN).
+func fixedPages[T int32 | int64 | float64](w *Writer, vals []T, size int, stats bool, page pageFunc, minMax func([]T, *[16]byte) (lo, hi []byte)) error {
+	width := int(unsafe.Sizeof(vals[:1][0]))
+	per := max(size/width, 1)
+	var mm [16]byte
+	for lo := 0; lo < len(vals); lo += per {
+		p := vals[lo:min(lo+per, len(vals))]
+		var raw []byte
+		if littleEndian {
+			raw = unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(p))), len(p)*width)
+		} else {
+			raw = w.scratch[:0]
+			for _, v := range p {
+				raw = appendLE(raw, v)
+			}
+			w.scratch = raw
+		}
+		var min, max []byte
+		if stats {
+			min, max = minMax(p, &mm)
+		}
+		if err := page(raw, len(p), min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendLE[T int32 | int64 | float64](b []byte, v T) []byte {
+	switch x := any(v).(type) {
+	case int32:
+		return binary.LittleEndian.AppendUint32(b, uint32(x))
+	case int64:
+		return binary.LittleEndian.AppendUint64(b, uint64(x))
+	case float64:
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+	}
+	return b
+}
+
+func minMaxInt[T int32 | int64](p []T, buf *[16]byte) (lo, hi []byte) {
+	mn, mx := p[0], p[0]
+	for _, v := range p[1:] {
+		mn, mx = min(mn, v), max(mx, v)
+	}
+	if unsafe.Sizeof(mn) == 4 {
+		binary.LittleEndian.PutUint32(buf[:4], uint32(mn))
+		binary.LittleEndian.PutUint32(buf[8:12], uint32(mx))
+		return buf[:4], buf[8:12]
+	}
+	binary.LittleEndian.PutUint64(buf[:8], uint64(mn))
+	binary.LittleEndian.PutUint64(buf[8:], uint64(mx))
+	return buf[:8], buf[8:]
+}
+
+// minMaxFloat64 ignores NaNs, and writes a zero min as -0 and a zero max
+// as +0, as the Parquet format asks of writers.
+func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
+	mn, mx := math.Inf(1), math.Inf(-1)
+	seen := false
+	for _, v := range p {
+		if v != v {
+			continue
+		}
+		seen = true
+		if v < mn {
+			mn = v
+		}
+		if v > mx {
+			mx = v
+		}
+	}
+	if !seen {
+		return nil, nil
+	}
+	if mn == 0 {
+		mn = math.Copysign(0, -1)
+	}
+	if mx == 0 {
+		mx = 0
+	}
+	binary.LittleEndian.PutUint64(buf[:8], math.Float64bits(mn))
+	binary.LittleEndian.PutUint64(buf[8:], math.Float64bits(mx))
+	return buf[:8], buf[8:]
+}
+
+// boolPages writes booleans bit-packed, least significant bit first.
+func (w *Writer) boolPages(a *array.Boolean, size int, stats bool, page pageFunc) error {
+	per := max(size*8, 8)
+	bits, off := a.Data().Buffers()[1].Bytes(), a.Data().Offset()
+	for lo := 0; lo < a.Len(); lo += per {
+		n := min(per, a.Len()-lo)
+		raw := slices.Grow(w.scratch[:0], int(bitutil.BytesForBits(int64(n))))[:bitutil.BytesForBits(int64(n))]
+		clear(raw)
+		seen := [2]bool{}
+		for i := 0; i < n; i++ {
+			if bitutil.BitIsSet(bits, off+lo+i) {
+				bitutil.SetBit(raw, i)
+				seen[1] = true
+			} else {
+				seen[0] = true
+			}
+		}
+		w.scratch = raw
+		var min, max []byte
+		if stats {
+			mm := [2]byte{1, 0}
+			if seen[0] {
+				mm[0] = 0
+			}
+			if seen[1] {
+				mm[1] = 1
+			}
+			min, max = mm[:1], mm[1:]
+		}
+		if err := page(raw, n, min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stringPages writes strings as PLAIN byte arrays: a 4-byte little-endian
+// length, then the bytes.
+func (w *Writer) stringPages(a *array.String, size int, stats bool, page pageFunc) error {
+	for i := 0; i < a.Len(); {
+		raw := w.scratch[:0]
+		first := i
+		var mn, mx string
+		for ; i < a.Len() && (i == first || len(raw) < size); i++ {
+			s := a.Value(i)
+			raw = binary.LittleEndian.AppendUint32(raw, uint32(len(s)))
+			raw = append(raw, s...)
+			if i == first || s < mn {
+				mn = s
+			}
+			if i == first || s > mx {
+				mx = s
+			}
+		}
+		w.scratch = raw
+		var min, max []byte
+		if stats {
+			min, max = []byte(mn), []byte(mx)
+		}
+		if err := page(raw, i-first, min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunkStats accumulates a column chunk's min and max from its pages'.
+type chunkStats struct {
+	stats    bool
+	min, max []byte
+	has      bool
+}
+
+// page returns a page's statistics and merges them into the chunk's.
+func (c *chunkStats) page(descr *schema.Column, min, max []byte, limit int) metadata.EncodedStatistics {
+	es := metadata.EncodedStatistics{Signed: descr.SortOrder() == schema.SortSIGNED}
+	es.SetNullCount(0)
+	if min == nil {
+		return es
+	}
+	es.SetMin(min)
+	es.SetMax(max)
+	if !c.has {
+		c.min, c.max, c.has = append(c.min[:0], min...), append(c.max[:0], max...), true
+	} else {
+		if less(descr, min, c.min) {
+			c.min = append(c.min[:0], min...)
+		}
+		if less(descr, c.max, max) {
+			c.max = append(c.max[:0], max...)
+		}
+	}
+	// The page is written (its header serialized) before the caller's
+	// buffers for min and max are reused.
+	es.ApplyStatSizeLimits(limit)
+	return es
+}
+
+// chunk returns the column chunk's statistics.
+func (c *chunkStats) chunk(descr *schema.Column, limit int) metadata.EncodedStatistics {
+	es := metadata.EncodedStatistics{Signed: descr.SortOrder() == schema.SortSIGNED}
+	es.SetNullCount(0)
+	if c.has {
+		es.SetMin(append([]byte(nil), c.min...))
+		es.SetMax(append([]byte(nil), c.max...))
+	}
+	es.ApplyStatSizeLimits(limit)
+	return es
+}
+
+// less compares two PLAIN-encoded values of a column.
+func less(descr *schema.Column, a, b []byte) bool {
+	switch descr.PhysicalType() {
+	case parquet.Types.Int32:
+		return int32(binary.LittleEndian.Uint32(a)) < int32(binary.LittleEndian.Uint32(b))
+	case parquet.Types.Int64:
+		return int64(binary.LittleEndian.Uint64(a)) < int64(binary.LittleEndian.Uint64(b))
+	case parquet.Types.Double:
+		return math.Float64frombits(binary.LittleEndian.Uint64(a)) < math.Float64frombits(binary.LittleEndian.Uint64(b))
+	case parquet.Types.Boolean:
+		return a[0] < b[0]
+	}
+	return string(a) < string(b)
+}
