@@ -156,22 +156,26 @@ func minMaxInt[T int32 | int64](p []T, buf *[16]byte) (lo, hi []byte) {
 // minMaxFloat64 ignores NaNs, and writes a zero min as -0 and a zero max
 // as +0, as the Parquet format asks of writers.
 func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
-	mn, mx := math.Inf(1), math.Inf(-1)
-	seen := false
-	for _, v := range p {
-		if v != v {
-			continue
-		}
-		seen = true
-		if v < mn {
-			mn = v
-		}
-		if v > mx {
-			mx = v
-		}
+	// The builtins propagate NaN: the common NaN-free page takes one
+	// branch-free pass, a page with a NaN a second pass that skips them.
+	mn, mx := p[0], p[0]
+	for _, v := range p[1:] {
+		mn, mx = min(mn, v), max(mx, v)
 	}
-	if !seen {
-		return nil, nil
+	if mn != mn || mx != mx {
+		seen := false
+		for _, v := range p {
+			if v != v {
+				continue
+			}
+			if !seen {
+				mn, mx, seen = v, v, true
+			}
+			mn, mx = min(mn, v), max(mx, v)
+		}
+		if !seen {
+			return nil, nil
+		}
 	}
 	if mn == 0 {
 		mn = math.Copysign(0, -1)

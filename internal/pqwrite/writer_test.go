@@ -3,6 +3,7 @@ package pqwrite
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -583,5 +584,37 @@ func TestDirectSameAsPqarrow(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMinMaxFloat64(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		in       []float64
+		min, max float64
+		none     bool
+	}{
+		{in: []float64{3, -1, 2}, min: -1, max: 3},
+		{in: []float64{nan, 5, nan, -2}, min: -2, max: 5},
+		{in: []float64{nan}, none: true},
+		{in: []float64{nan, nan}, none: true},
+		{in: []float64{0, 1}, min: math.Copysign(0, -1), max: 1},
+		{in: []float64{-3, math.Copysign(0, -1)}, min: -3, max: 0},
+		{in: []float64{-inf, inf, nan}, min: -inf, max: inf},
+		{in: []float64{7}, min: 7, max: 7},
+	}
+	for _, tt := range tests {
+		var buf [16]byte
+		lo, hi := minMaxFloat64(tt.in, &buf)
+		if tt.none {
+			if lo != nil || hi != nil {
+				t.Errorf("%v: min/max %x %x; want none", tt.in, lo, hi)
+			}
+			continue
+		}
+		gotLo, gotHi := math.Float64frombits(binary.LittleEndian.Uint64(lo)), math.Float64frombits(binary.LittleEndian.Uint64(hi))
+		if math.Float64bits(gotLo) != math.Float64bits(tt.min) || math.Float64bits(gotHi) != math.Float64bits(tt.max) {
+			t.Errorf("%v: min/max %v %v; want %v %v", tt.in, gotLo, gotHi, tt.min, tt.max)
+		}
 	}
 }
