@@ -99,7 +99,7 @@ type Output struct {
 	FinalOnly bool `toml:"final_only"`
 	// Variables lists the state variables to write (default all).
 	Variables []string `toml:"variables"`
-	// RowGroupRows is the target number of rows per row group (default 65536).
+	// RowGroupRows is the target number of rows per row group (default 16384).
 	RowGroupRows int `toml:"row_group_rows"`
 	// Agents is the layout of agent-record variables: table (default), a
 	// table of its own per variable with one row per agent per recorded
@@ -119,7 +119,7 @@ type Report struct {
 
 // Defaults applied by Load.
 const (
-	DefaultRowGroupRows = 65536
+	DefaultRowGroupRows = 16384
 )
 
 // Error is a config problem at a place in a file.

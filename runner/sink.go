@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -52,9 +53,43 @@ type parquetWriter struct {
 // DuckDB scans the files within 10% of 1 MiB pages (docs/performance.md).
 const parquetPageSize = 32 << 10
 
-// bufWriters recycles the 1 MiB output buffers of part files: a run with
-// many jobs larger than a batch writes one part file per job.
-var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 1<<20) }}
+// bufWriters recycles the output buffers of part files: a run with many
+// jobs larger than a batch writes one part file per job (and one per
+// agent table). A free list rather than a sync.Pool, which the GC empties:
+// a buffer dropped by the pool is a fresh 256 KiB allocation, and
+// allocations set the pace of the GC and so the peak RSS.
+var bufWriters = &writerList{size: 256 << 10, max: 32}
+
+type writerList struct {
+	mu        sync.Mutex
+	free      []*bufio.Writer
+	size, max int
+}
+
+// Get returns a buffered writer writing to w.
+func (l *writerList) Get(w io.Writer) *bufio.Writer {
+	l.mu.Lock()
+	n := len(l.free)
+	if n == 0 {
+		l.mu.Unlock()
+		return bufio.NewWriterSize(w, l.size)
+	}
+	bw := l.free[n-1]
+	l.free = l.free[:n-1]
+	l.mu.Unlock()
+	bw.Reset(w)
+	return bw
+}
+
+// Put returns a writer to the list (it keeps at most max).
+func (l *writerList) Put(bw *bufio.Writer) {
+	bw.Reset(nil)
+	l.mu.Lock()
+	if len(l.free) < l.max {
+		l.free = append(l.free, bw)
+	}
+	l.mu.Unlock()
+}
 
 // openParquet writes Parquet through internal/pqwrite, which uses Arrow's
 // column writers with a compression step that does not allocate per page
@@ -81,11 +116,9 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 	case "none":
 		opts.Compression = compress.Codecs.Uncompressed
 	}
-	bw := bufWriters.Get().(*bufio.Writer)
-	bw.Reset(f)
+	bw := bufWriters.Get(f)
 	fw, err := pqwrite.NewWriter(bw, schema, opts)
 	if err != nil {
-		bw.Reset(nil)
 		bufWriters.Put(bw)
 		return nil, err
 	}
@@ -111,7 +144,6 @@ func (w *parquetWriter) Close() error {
 	if err == nil {
 		err = w.bw.Flush()
 	}
-	w.bw.Reset(nil)
 	bufWriters.Put(w.bw)
 	w.bw = nil
 	return err
