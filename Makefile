@@ -39,7 +39,7 @@ interop: build
 bench: ## Go benchmarks: ns per substep, allocations
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 	$(GO) build -o $(BIN) ./cmd/statecraft
-	$(GO) run ./tests/bench -bin $(BIN) -md out/bench/results.md
+	$(GO) run ./tests/bench -bin $(BIN) -reps 5 -md out/bench/results.md
 
 fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
