@@ -2,6 +2,7 @@ package pqwrite
 
 import (
 	"io"
+	"math"
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -73,4 +74,19 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		b.ReportMetric(float64(rec.NumRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
+}
+
+// BenchmarkMinMaxFloat64: statistics of one 32 KiB page of a random walk.
+func BenchmarkMinMaxFloat64(b *testing.B) {
+	p := make([]float64, 4096)
+	x := 100.0
+	for i := range p {
+		x += math.Sin(float64(i)*0.37) * 0.5
+		p[i] = x
+	}
+	var buf [16]byte
+	for b.Loop() {
+		minMaxFloat64(p, &buf)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(p)), "ns/value")
 }

@@ -156,25 +156,23 @@ func minMaxInt[T int32 | int64](p []T, buf *[16]byte) (lo, hi []byte) {
 // minMaxFloat64 ignores NaNs, and writes a zero min as -0 and a zero max
 // as +0, as the Parquet format asks of writers.
 func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
-	// The builtins propagate NaN: the common NaN-free page takes one
-	// branch-free pass, a page with a NaN a second pass that skips them.
-	mn, mx := p[0], p[0]
-	for _, v := range p[1:] {
-		mn, mx = min(mn, v), max(mx, v)
+	// Plain comparisons are false for NaN, so the loop skips NaNs once it
+	// starts from a number; the builtins min and max would propagate NaN
+	// and order signed zeros, which costs several times more per value.
+	i := 0
+	for i < len(p) && p[i] != p[i] {
+		i++
 	}
-	if mn != mn || mx != mx {
-		seen := false
-		for _, v := range p {
-			if v != v {
-				continue
-			}
-			if !seen {
-				mn, mx, seen = v, v, true
-			}
-			mn, mx = min(mn, v), max(mx, v)
+	if i == len(p) {
+		return nil, nil
+	}
+	mn, mx := p[i], p[i]
+	for _, v := range p[i+1:] {
+		if v < mn {
+			mn = v
 		}
-		if !seen {
-			return nil, nil
+		if v > mx {
+			mx = v
 		}
 	}
 	if mn == 0 {
