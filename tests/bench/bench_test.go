@@ -114,3 +114,28 @@ func BenchmarkPeer(b *testing.B) {
 		}
 	}
 }
+
+func TestPairwise(t *testing.T) {
+	s := func(walls ...float64) []sample {
+		var out []sample
+		for _, w := range walls {
+			out = append(out, sample{wall: w})
+		}
+		return out
+	}
+	tests := []struct {
+		a, b []sample
+		want float64
+	}{
+		{s(1, 1, 1), s(0.5, 0.5, 0.5), 2},
+		// drift: the machine slows down, but each pair keeps its ratio
+		{s(1, 2, 4), s(0.5, 1, 2), 2},
+		{s(1, 1), s(0.5, 1), 1.5},
+		{s(1, 1, 1), s(0.5, 0.5), 2}, // unequal lengths: the pairs only
+	}
+	for _, tt := range tests {
+		if got := pairwise(tt.a, tt.b); got != tt.want {
+			t.Errorf("pairwise(%v, %v) = %v; want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
