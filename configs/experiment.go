@@ -265,7 +265,7 @@ func decode(source string, data []byte, values bool) (*Experiment, error) {
 		}
 		v := x.choice(key)
 		if !contains(choices, v) {
-			return nil, &Error{File: source, Line: keyLine(data, toml.Key(path)), Key: key, Msg: fmt.Sprintf("must be one of %s, got %q", strings.Join(choices, ", "), v)}
+			return nil, &Error{File: source, Line: keyLine(data, toml.Key(path)), Key: key, Msg: fmt.Sprintf("must be one of %s, got %q%s", strings.Join(choices, ", "), v, didYouMean(v, choices))}
 		}
 	}
 	x.defaults()
@@ -569,4 +569,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// didYouMean suggests the choice nearest to a misspelt value, or nothing
+// when none is near (the message lists the choices already).
+func didYouMean(v string, choices []string) string {
+	if s := names.Suggest(v, choices); strings.HasPrefix(s, " (did you mean") {
+		return s
+	}
+	return ""
 }

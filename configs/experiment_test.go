@@ -71,6 +71,8 @@ func TestErrors(t *testing.T) {
 		{"agents wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nagents = true\n", nil, `bad.toml:4: key "output.agents": want a string, got true or false`},
 		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagent = \"list\"\n", nil, `bad.toml:4: key "output.agent": unknown key (did you mean "agents"?)`},
 		{"set bad agents", good, []string{"output.agents=struct"}, `key "output.agents": must be one of table, list, got "struct"`},
+		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"lists\"\n", nil, `bad.toml:4: key "output.agents": must be one of table, list, got "lists" (did you mean "list"?)`},
+		{"misspelt compression", "model = \"m\"\ntimesteps = 3\n[output]\ncompression = \"snapy\"\n", nil, `key "output.compression": must be one of snappy, zstd, none, got "snapy" (did you mean "snappy"?)`},
 		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `key "sweep.mode": must be one of zip, grid, points`},
 		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `key "on_nan": must be one of fail, flag, ignore`},
 		{"every zero", "model = \"m\"\ntimesteps = 3\n[output]\nevery = 0\n", nil, `key "output.every": must be > 0`},
