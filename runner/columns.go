@@ -295,6 +295,25 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 	return b
 }
 
+// reserve gives the row columns (timestep, substep and the scalar state
+// columns) room for rows rows, so that a batch that fills up does not grow
+// by doubling: the copies would be garbage, and garbage sets the pace of
+// the GC, which two workers feel (a worker's GC work on 2 cores is not
+// free, as it is for one worker with an idle core).
+func (b *batch) reserve(rows int) {
+	b.ts, b.sst = slices.Grow(b.ts, rows), slices.Grow(b.sst, rows)
+	b.sim, b.sub, b.run = slices.Grow(b.sim, rows), slices.Grow(b.sub, rows), slices.Grow(b.run, rows)
+	for _, c := range b.f {
+		c.vals = slices.Grow(c.vals, rows)
+	}
+	for _, c := range b.i {
+		c.vals = slices.Grow(c.vals, rows)
+	}
+	for _, c := range b.b {
+		c.vals = slices.Grow(c.vals, rows)
+	}
+}
+
 // cells returns the number of values the batch holds: a bound on its
 // memory that counts the elements of vector and agent columns, and the
 // field values of agent tables (their id columns are expanded at flush

@@ -217,6 +217,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
 			engines: map[*gds.Model]*gds.Engine{}}
 		wk.batch = newBatch(p, schema, agentSchemas)
+		// A batch flushes at row_group_rows rows or maxBatchCells values;
+		// flat rows reach the first, and no run writes more rows than the
+		// plan has.
+		wk.batch.reserve(int(min(int64(x.Output.RowGroupRows), int64(maxBatchCells/(5+len(wk.batch.cols))+1), p.Rows())))
 		wk.tableFiles = make([][]FileInfo, len(ds.tables))
 		ws[w] = wk
 		g.Go(func() error {
