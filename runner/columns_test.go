@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -82,5 +84,51 @@ func TestAgentTableAllocs(t *testing.T) {
 				t.Errorf("writing the agents of 64 rows allocated %v times, of 4 rows %v; want the same few", counts[0], counts[1])
 			}
 		})
+	}
+}
+
+// TestReserve checks that a batch given room for n rows records n rows of
+// a flat model without allocating: it fills up without growing.
+func TestReserve(t *testing.T) {
+	x, err := configs.Parse("pp.toml", []byte("model = \"predator_prey\"\ntimesteps = 999\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := datasetMeta(p)
+	e := p.Sims[0].Model.NewEngine()
+	job := p.GDSJob(p.Job(0))
+	warm := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+	warm.setJob(job.Params)
+	if err := e.Run(context.Background(), job, &truncRec{b: warm, n: -1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, reserve := range []bool{true, false} {
+		b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+		if reserve {
+			b.reserve(1000)
+		}
+		b.setJob(job.Params)
+		b.segs = slices.Grow(b.segs, 1)
+		b.segPar = slices.Grow(b.segPar, len(b.params))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if err := e.Run(context.Background(), job, &truncRec{b: b, n: -1}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		allocs := after.Mallocs - before.Mallocs
+		if b.n != 1000 {
+			t.Fatalf("%d rows recorded; want 1000", b.n)
+		}
+		if reserve && allocs > 1 { // 1: the *truncRec
+			t.Errorf("recording 1000 rows into a batch reserved for 1000 allocated %d times; want none", allocs)
+		}
+		if !reserve && allocs <= 1 {
+			t.Errorf("a batch without room allocated %d times to grow; the test does not measure what it claims", allocs)
+		}
 	}
 }
