@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/models/internal/cpmm"
 )
 
 // AMMName is the registered name of the amm benchmark model.
@@ -38,14 +39,12 @@ func NewAMM() (*gds.Model, error) {
 		var ddx, ddy, fv, vol float64
 		if c.Rand.Float64() < 0.5 { // sell x for y
 			ddx = size * x
-			eff := float64(ddx * (1 - f))
-			ddy = -y * eff / (x + eff)
+			ddy = cpmm.Sell(ddx, x, y, f)
 			fv = float64(ddx * f * (y / x))
 			vol = float64(ddx * (y / x))
 		} else { // sell y for x
 			ddy = size * y
-			eff := float64(ddy * (1 - f))
-			ddx = -x * eff / (y + eff)
+			ddx = cpmm.Sell(ddy, y, x, f)
 			fv = float64(ddy * f)
 			vol = ddy
 		}
@@ -65,9 +64,7 @@ func NewAMM() (*gds.Model, error) {
 			tradeVolume.Emit(c, 0)
 			return
 		}
-		k := x * y
-		newX, newY := math.Sqrt(k/m), math.Sqrt(k*m)
-		ddx, ddy := newX-x, newY-y
+		ddx, ddy := cpmm.Rebalance(x, y, m)
 		vol := math.Abs(ddy)
 		dx.Emit(c, ddx)
 		dy.Emit(c, ddy)

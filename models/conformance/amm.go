@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/models/internal/cpmm"
 )
 
 // AMMDetName is the name of the amm_det model and golden case.
@@ -49,13 +50,11 @@ func NewAMMDet() (*gds.Model, error) {
 		var ddx, ddy, fv float64
 		if c.T%2 == 0 { // sell x for y
 			ddx = size * x
-			e := float64(ddx * (1 - f))
-			ddy = -y * e / (x + e)
+			ddy = cpmm.Sell(ddx, x, y, f)
 			fv = float64(ddx * f * (y / x))
 		} else { // sell y for x
 			ddy = size * y
-			e := float64(ddy * (1 - f))
-			ddx = -x * e / (y + e)
+			ddx = cpmm.Sell(ddy, y, x, f)
 			fv = float64(ddy * f)
 		}
 		dx.Emit(c, ddx)
@@ -77,9 +76,7 @@ func NewAMMDet() (*gds.Model, error) {
 			tradeVolume.Emit(c, 0.0)
 			return
 		}
-		k := x * y
-		ddx := math.Sqrt(k/m) - x
-		ddy := math.Sqrt(k*m) - y
+		ddx, ddy := cpmm.Rebalance(x, y, m)
 		dx.Emit(c, ddx)
 		dy.Emit(c, ddy)
 		feeValue.Emit(c, float64(math.Abs(ddy)*f))
