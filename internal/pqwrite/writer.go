@@ -275,8 +275,7 @@ func (w *Writer) propsFor(lf *leaf, col arrow.Array) *parquet.WriterProperties {
 		return w.props // writeLeaf reports it
 	}
 	longest := int64(0)
-	off := l.Data().Offset()
-	offs := l.Offsets()[off : off+l.Len()+1]
+	offs := listOffsets(l)
 	for r := 0; r+1 < len(offs); r++ {
 		longest = max(longest, int64(offs[r+1]-offs[r]))
 	}
@@ -298,6 +297,13 @@ func (w *Writer) propsFor(lf *leaf, col arrow.Array) *parquet.WriterProperties {
 	return p
 }
 
+// listOffsets returns the value offsets of the rows a list array views
+// (len+1 of them): Offsets is the whole buffer, not the slice.
+func listOffsets(l *array.List) []int32 {
+	off := l.Data().Offset()
+	return l.Offsets()[off : off+l.Len()+1]
+}
+
 // writeLeaf writes one leaf column of a record.
 func (w *Writer) writeLeaf(cw file.ColumnChunkWriter, lf *leaf, col arrow.Array) error {
 	if col.NullN() > 0 {
@@ -310,9 +316,7 @@ func (w *Writer) writeLeaf(cw file.ColumnChunkWriter, lf *leaf, col arrow.Array)
 		if !ok {
 			return fmt.Errorf("array is a %T, not a list", col)
 		}
-		// Offsets is the whole buffer, not the slice the array views.
-		off := l.Data().Offset()
-		offs := l.Offsets()[off : off+l.Len()+1]
+		offs := listOffsets(l)
 		lo, hi := int(offs[0]), int(offs[len(offs)-1])
 		values = array.NewSlice(l.ListValues(), int64(lo), int64(hi))
 		defer values.Release()

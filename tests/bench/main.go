@@ -322,11 +322,7 @@ func medianOf(all []sample) result {
 		for i, s := range all {
 			v[i] = f(s)
 		}
-		sort.Float64s(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+		return median(v)
 	}
 	return result{sample: sample{
 		wall: med(func(s sample) float64 { return s.wall }),
