@@ -403,6 +403,16 @@ func floatToInt(s *site, what string, v float64) int64 {
 	return int64(v)
 }
 
+// pick returns a closure that runs a if k holds and b otherwise.
+func pick[T any](k func(*gds.Ctx) bool, a, b func(*gds.Ctx) T) func(*gds.Ctx) T {
+	return func(c *gds.Ctx) T {
+		if k(c) {
+			return a(c)
+		}
+		return b(c)
+	}
+}
+
 func buildIfElse(c *compiler, col int, name string, args []*node) (*node, error) {
 	cond, x, y := args[0], args[1], args[2]
 	if cond.typ != Bool {
@@ -429,45 +439,15 @@ func buildIfElse(c *compiler, col int, name string, args []*node) (*node, error)
 	n := &node{typ: typ, col: col, konst: allKonst(args...)}
 	switch typ {
 	case Float:
-		a, b := x.flt(), y.flt()
-		n.f = func(c *gds.Ctx) float64 {
-			if k(c) {
-				return a(c)
-			}
-			return b(c)
-		}
+		n.f = pick(k, x.flt(), y.flt())
 	case Int:
-		a, b := x.i, y.i
-		n.i = func(c *gds.Ctx) int64 {
-			if k(c) {
-				return a(c)
-			}
-			return b(c)
-		}
+		n.i = pick(k, x.i, y.i)
 	case Bool:
-		a, b := x.b, y.b
-		n.b = func(c *gds.Ctx) bool {
-			if k(c) {
-				return a(c)
-			}
-			return b(c)
-		}
+		n.b = pick(k, x.b, y.b)
 	case String:
-		a, b := x.s, y.s
-		n.s = func(c *gds.Ctx) string {
-			if k(c) {
-				return a(c)
-			}
-			return b(c)
-		}
+		n.s = pick(k, x.s, y.s)
 	case Vec:
-		a, b := x.v, y.v
-		n.v = func(c *gds.Ctx) []float64 {
-			if k(c) {
-				return a(c)
-			}
-			return b(c)
-		}
+		n.v = pick(k, x.v, y.v)
 	}
 	return n, nil
 }
