@@ -8,8 +8,9 @@
 // one, zstd builds a new encoder per page. For a run that writes every
 // substep, those allocations were 56% of all bytes allocated, and the GC
 // work they caused was what kept two workers from being twice as fast as
-// one. This writer uses the same schema conversion, column writers, page
-// writers, statistics and footer as pqarrow, through exported API only,
+// one. This writer builds the same Parquet schema as pqarrow and uses the
+// same column writers, page writers, statistics and footer, through
+// exported API only,
 // and hands the page writer a compression step that reuses one buffer per
 // file and the codecs' shared encoders.
 //

@@ -618,3 +618,86 @@ func TestMinMaxFloat64(t *testing.T) {
 		}
 	}
 }
+
+// TestChunkCloseSameAsLibrary checks that files are byte for byte the same
+// whether column chunks are closed by the pager's own Close or by the
+// library's, which it replaces to avoid a buffer allocation per column
+// chunk: every codec, both page versions, flat columns and lists.
+func TestChunkCloseSameAsLibrary(t *testing.T) {
+	sch := allKinds()
+	write := func(codec compress.Compression, v2, library bool) []byte {
+		defer func(old bool) { libraryClose = old }(libraryClose)
+		libraryClose = library
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, sch, Options{Compression: codec, PageSize: 4 << 10, Stats: true, PageV2: v2, StoreSchema: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, from := range []int{0, 700, 2000} {
+			r := record(sch, from, 700+from/2)
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+			r.Release()
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	for _, codec := range []compress.Compression{compress.Codecs.Snappy, compress.Codecs.Zstd, compress.Codecs.Uncompressed} {
+		for _, v2 := range []bool{false, true} {
+			ours, lib := write(codec, v2, false), write(codec, v2, true)
+			if !bytes.Equal(ours, lib) {
+				k := 0
+				for k < len(ours) && k < len(lib) && ours[k] == lib[k] {
+					k++
+				}
+				t.Errorf("%s v2=%v: %d bytes differ from the library's %d at byte %d", codec, v2, len(ours), len(lib), k)
+			}
+		}
+	}
+}
+
+// TestChunkAllocs checks that a column chunk of one page allocates less
+// than the 4 KiB buffer the library's page writer allocated to write its
+// metadata.
+func TestChunkAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops pooled buffers at random")
+	}
+	var fields []arrow.Field
+	for i := 0; i < 16; i++ {
+		fields = append(fields, arrow.Field{Name: fmt.Sprintf("x%d", i), Type: arrow.PrimitiveTypes.Float64})
+	}
+	sch := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	for i := 0; i < 256; i++ {
+		for c := range fields {
+			b.Field(c).(*array.Float64Builder).Append(float64(i * c))
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	w, err := NewWriter(io.Discard, sch, Options{Compression: compress.Codecs.Snappy, Stats: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil { // warm up the pager's buffers
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const groups = 20
+	for i := 0; i < groups; i++ {
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	bytesPerChunk := float64(after.TotalAlloc-before.TotalAlloc) / groups / float64(len(fields))
+	if bytesPerChunk >= 4096 {
+		t.Errorf("%.0f bytes allocated per column chunk; want less than 4096", bytesPerChunk)
+	}
+	t.Logf("%.0f bytes allocated per column chunk", bytesPerChunk)
+}
