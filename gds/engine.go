@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"runtime/debug"
 	"unsafe"
+
+	"github.com/statecraft/statecraft/internal/cachepad"
 )
 
 // Ctx is what a block receives: where the run is, the job's random stream,
@@ -202,6 +204,7 @@ func (e *BlockError) Unwrap() error {
 // job to job. An Engine is not safe for concurrent use; give each worker
 // its own.
 type Engine struct {
+	_     cachepad.Pad // state written at every substep: see package cachepad
 	m     *Model
 	ctx   Ctx
 	row   Row
@@ -229,7 +232,7 @@ type Engine struct {
 	stB []bool
 	stS []string
 
-	pcg      *rand.PCG
+	pcg      rand.PCG // in the engine, padded: it changes at every draw
 	job      *Job
 	defaults *Params
 	tr       *tracer
@@ -244,6 +247,7 @@ type Engine struct {
 	// psOther[k] reports that PSUB k has updates of a kind other than
 	// float: the run loop skips those stages for the common all-float PSUB.
 	psOther []bool
+	_       cachepad.Pad
 }
 
 type vecBuf struct {
@@ -268,15 +272,15 @@ type signals struct {
 // NewEngine returns an engine for the model.
 func (m *Model) NewEngine() *Engine {
 	e := &Engine{m: m}
-	e.f = make([]float64, m.shape[KindFloat])
-	e.i = make([]int64, m.shape[KindInt])
-	e.b = make([]bool, m.shape[KindBool])
-	e.s = make([]string, m.shape[KindString])
-	e.vecs = make([]vecBuf, m.shape[KindVec])
-	e.agents = make([]agentCell, m.shape[KindAgents])
+	e.f = cachepad.Slice[float64](m.shape[KindFloat])
+	e.i = cachepad.Slice[int64](m.shape[KindInt])
+	e.b = cachepad.Slice[bool](m.shape[KindBool])
+	e.s = cachepad.Slice[string](m.shape[KindString])
+	e.vecs = cachepad.Slice[vecBuf](m.shape[KindVec])
+	e.agents = cachepad.Slice[agentCell](m.shape[KindAgents])
 	e.agentTypes = make([]*agentsType, m.shape[KindAgents])
 	e.scratch = make([][]float64, m.b.scratch)
-	e.flagged = make([]bool, len(m.vars))
+	e.flagged = cachepad.Slice[bool](len(m.vars))
 	for _, v := range m.b.vars {
 		if v.kind == KindAgents {
 			e.agents[v.slot] = v.agents.newCell()
@@ -298,16 +302,16 @@ func (m *Model) NewEngine() *Engine {
 		}
 	}
 	s := &e.sig
-	s.f = make([]float64, m.sshape[KindFloat])
-	s.fset = make([]bool, len(s.f))
+	s.f = cachepad.Slice[float64](m.sshape[KindFloat])
+	s.fset = cachepad.Slice[bool](len(s.f))
 	s.frule = make([]Rule, len(s.f))
-	s.i = make([]int64, m.sshape[KindInt])
-	s.iset = make([]bool, len(s.i))
+	s.i = cachepad.Slice[int64](m.sshape[KindInt])
+	s.iset = cachepad.Slice[bool](len(s.i))
 	s.irule = make([]Rule, len(s.i))
-	s.v = make([][]float64, m.sshape[KindVec])
-	s.vset = make([]bool, len(s.v))
+	s.v = cachepad.Slice[[]float64](m.sshape[KindVec])
+	s.vset = cachepad.Slice[bool](len(s.v))
 	s.vrule = make([]Rule, len(s.v))
-	s.c = make([]signalCell, m.sshape[KindList]+m.sshape[KindCustom])
+	s.c = cachepad.Slice[signalCell](m.sshape[KindList] + m.sshape[KindCustom])
 	for _, d := range m.b.signals {
 		switch d.kind {
 		case KindFloat:
@@ -324,13 +328,12 @@ func (m *Model) NewEngine() *Engine {
 	for _, p := range m.psubs {
 		maxF, maxI, maxB, maxS = max(maxF, len(p.fU)), max(maxI, len(p.iU)), max(maxB, len(p.bU)), max(maxS, len(p.sU))
 	}
-	e.stF, e.stI, e.stB, e.stS = make([]float64, maxF), make([]int64, maxI), make([]bool, maxB), make([]string, maxS)
+	e.stF, e.stI, e.stB, e.stS = cachepad.Slice[float64](maxF), cachepad.Slice[int64](maxI), cachepad.Slice[bool](maxB), cachepad.Slice[string](maxS)
 	e.psOther = make([]bool, len(m.psubs))
 	for k, p := range m.psubs {
 		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU) > 0
 	}
-	e.pcg = rand.NewPCG(0, 0)
-	e.ctx = Ctx{Rand: rand.New(e.pcg), Src: e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
+	e.ctx = Ctx{Rand: rand.New(&e.pcg), Src: &e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
 	e.row.e = e
 	e.defaults = m.Defaults()
 	return e

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/cachepad"
 )
 
 // idFields are the five id columns that start every table of a dataset.
@@ -157,6 +158,7 @@ func TypeName(t arrow.DataType) string {
 // and record fills the constant columns of rows [filled, hi) from the
 // segments in bulk before it hands them to Arrow.
 type batch struct {
+	_      cachepad.Pad
 	plan   *Plan
 	schema *arrow.Schema
 	n      int
@@ -179,6 +181,7 @@ type batch struct {
 	cols   []column      // the substep table's, in schema order, after the id columns
 	state  []column      // every state variable's column, agent tables' included
 	tables []*agentTable // the agent variables written as tables of their own
+	_      cachepad.Pad
 }
 
 type column interface {
@@ -187,27 +190,38 @@ type column interface {
 }
 
 type floatCol struct {
+	_    cachepad.Pad
 	slot int
 	vals []float64
+	_    cachepad.Pad
 }
 type intCol struct {
+	_    cachepad.Pad
 	slot int
 	vals []int64
+	_    cachepad.Pad
 }
 type boolCol struct {
+	_    cachepad.Pad
 	slot int
 	vals []bool
+	_    cachepad.Pad
 }
 type stringCol struct {
+	_    cachepad.Pad
 	slot int
 	vals []string
+	_    cachepad.Pad
 }
 type vecCol struct {
+	_       cachepad.Pad
 	slot    int
 	offsets []int32 // len n+1
 	vals    []float64
+	_       cachepad.Pad
 }
 type agentCol struct {
+	_       cachepad.Pad
 	slot    int
 	fields  []gds.FieldInfo
 	offsets []int32
@@ -215,6 +229,7 @@ type agentCol struct {
 	i       [][]int64
 	b       [][]bool
 	s       [][]string
+	_       cachepad.Pad
 }
 
 // agentTable is an agent variable written as a table of its own. The
@@ -281,8 +296,9 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 			b.v, col = append(b.v, c), c
 		case gds.KindAgents:
 			c := &agentCol{slot: v.Slot, fields: v.Fields, offsets: []int32{0}}
-			c.f, c.i = make([][]float64, len(v.Fields)), make([][]int64, len(v.Fields))
-			c.b, c.s = make([][]bool, len(v.Fields)), make([][]string, len(v.Fields))
+			// slice headers rewritten at every row: padded (package cachepad)
+			c.f, c.i = cachepad.Slice[[]float64](len(v.Fields)), cachepad.Slice[[]int64](len(v.Fields))
+			c.b, c.s = cachepad.Slice[[]bool](len(v.Fields)), cachepad.Slice[[]string](len(v.Fields))
 			b.a, col = append(b.a, c), c
 			if tables {
 				b.tables = append(b.tables, &agentTable{col: c, schema: agentSchemas[len(b.tables)]})

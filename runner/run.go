@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/cachepad"
 )
 
 // Options control one execution of a plan.
@@ -371,6 +372,7 @@ func startProgress(opt Options, jobs int, done, rows *atomic.Int64, start time.T
 
 // worker runs jobs one at a time into its own batch and part files.
 type worker struct {
+	_       cachepad.Pad
 	id      int
 	plan    *Plan
 	ds      *dataset
@@ -390,6 +392,7 @@ type worker struct {
 	tableFiles [][]FileInfo // by agent table
 	parts      []*part
 	pass       []bool // the last job's criteria, judged on its final state
+	_          cachepad.Pad
 }
 
 // part is a part of the dataset being written under temporary names: one
