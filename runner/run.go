@@ -215,7 +215,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	ws := make([]*worker, workers)
 	for w := range ws {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
-			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows},
+			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows, parquet: parquetWriters{}},
 			engines: map[*gds.Model]*gds.Engine{}}
 		wk.batch = newBatch(p, schema, agentSchemas)
 		// A batch flushes at row_group_rows rows or maxBatchCells values;

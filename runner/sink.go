@@ -32,7 +32,15 @@ type fileFormat struct {
 type writerOptions struct {
 	compression  string
 	rowGroupRows int
+	parquet      parquetWriters // the worker's closed Parquet writers; nil: none kept
 }
+
+// parquetWriters keeps a worker's closed Parquet writers, by schema, for
+// its next part files: a run whose jobs outgrow a batch writes a part file
+// per job, and a Writer reset onto a new file reuses its schema
+// conversion, page writer and compression buffer (pqwrite.Writer.Reset),
+// which a new one allocates again. Only its worker uses it.
+type parquetWriters map[*arrow.Schema][]*pqwrite.Writer
 
 var formats = map[string]fileFormat{
 	"parquet": {ext: ".parquet", open: openParquet},
@@ -41,8 +49,10 @@ var formats = map[string]fileFormat{
 }
 
 type parquetWriter struct {
-	fw *pqwrite.Writer
-	bw *bufio.Writer
+	fw     *pqwrite.Writer
+	bw     *bufio.Writer
+	schema *arrow.Schema
+	reuse  parquetWriters
 }
 
 // parquetPageSize is the target size of a data page. With the library's
@@ -117,12 +127,21 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		opts.Compression = compress.Codecs.Uncompressed
 	}
 	bw := bufWriters.Get(f)
+	if free := o.parquet[schema]; len(free) > 0 {
+		fw := free[len(free)-1]
+		o.parquet[schema] = free[:len(free)-1]
+		if err := fw.Reset(bw); err != nil {
+			bufWriters.Put(bw)
+			return nil, err
+		}
+		return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
+	}
 	fw, err := pqwrite.NewWriter(bw, schema, opts)
 	if err != nil {
 		bufWriters.Put(bw)
 		return nil, err
 	}
-	return &parquetWriter{fw: fw, bw: bw}, nil
+	return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
 }
 
 // nested reports whether a schema has list (vector or agents) columns.
@@ -146,6 +165,10 @@ func (w *parquetWriter) Close() error {
 	}
 	bufWriters.Put(w.bw)
 	w.bw = nil
+	if err == nil && w.reuse != nil {
+		w.reuse[w.schema] = append(w.reuse[w.schema], w.fw)
+	}
+	w.fw = nil
 	return err
 }
 

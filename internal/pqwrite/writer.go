@@ -53,6 +53,8 @@ type Writer struct {
 	// file has values (see writeLeaf), by batch size.
 	wide   map[int64]*parquet.WriterProperties
 	meta   *metadata.FileMetaDataBuilder
+	pqs    *schema.Schema
+	kv     metadata.KeyValueMetadata
 	leaves []leaf
 	codec  compress.Codec // nil when uncompressed
 	pager  *pager
@@ -130,6 +132,8 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 		props:  wp,
 		popts:  props,
 		meta:   metadata.NewFileMetadataBuilder(pqs, wp, kv),
+		pqs:    pqs,
+		kv:     kv,
 		leaves: leaves,
 	}
 	if o.Compression != compress.Codecs.Uncompressed {
@@ -395,6 +399,21 @@ func (w *Writer) bytesOf(a *array.String) []parquet.ByteArray {
 	}
 	w.bytes = out
 	return out
+}
+
+// Reset makes the Writer write a new file to dst, with the schema and
+// options it was made with, as if by NewWriter, but reusing its schema
+// conversion, page writer and buffers. The file being written, if the
+// Writer was not closed, is abandoned without a footer.
+func (w *Writer) Reset(dst io.Writer) error {
+	w.sink.w, w.sink.pos = dst, 0
+	w.meta = metadata.NewFileMetadataBuilder(w.pqs, w.props, w.kv)
+	w.groups, w.closed, w.err = 0, false, nil
+	if _, err := w.sink.Write(magic); err != nil {
+		w.err = err
+		return err
+	}
+	return nil
 }
 
 // Close writes the footer. It does not close the underlying writer.

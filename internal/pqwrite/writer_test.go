@@ -701,3 +701,82 @@ func TestChunkAllocs(t *testing.T) {
 	}
 	t.Logf("%.0f bytes allocated per column chunk", bytesPerChunk)
 }
+
+// TestReset checks that a Writer reset onto a new destination writes the
+// same bytes as a new Writer, whether the previous file was closed,
+// abandoned midway or failed, and leaves the previous file as it was.
+func TestReset(t *testing.T) {
+	sch := allKinds()
+	opts := Options{Compression: compress.Codecs.Snappy, PageSize: 4 << 10, Stats: true, PageV2: true, StoreSchema: true}
+	writeRecs := func(t *testing.T, w *Writer, from int) {
+		t.Helper()
+		for _, n := range []int{300, 1200} {
+			r := record(sch, from, n)
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+			r.Release()
+			from += n
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := func(t *testing.T, from int) []byte {
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, sch, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeRecs(t, w, from)
+		return buf.Bytes()
+	}
+	for _, tc := range []struct {
+		name   string
+		before func(t *testing.T, w *Writer)
+	}{
+		{"after close", func(t *testing.T, w *Writer) { writeRecs(t, w, 0) }},
+		{"abandoned", func(t *testing.T, w *Writer) {
+			r := record(sch, 0, 500)
+			defer r.Release()
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"after a failure", func(t *testing.T, w *Writer) {
+			other := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
+			b := array.NewRecordBuilder(memory.DefaultAllocator, other)
+			b.Field(0).(*array.Int64Builder).Append(1)
+			r := b.NewRecord()
+			defer r.Release()
+			if err := w.Write(r); err == nil {
+				t.Fatal("writing a record of another schema succeeded")
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var first, second bytes.Buffer
+			w, err := NewWriter(&first, sch, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.before(t, w)
+			kept := bytes.Clone(first.Bytes())
+			if err := w.Reset(&second); err != nil {
+				t.Fatal(err)
+			}
+			writeRecs(t, w, 777)
+			if want := fresh(t, 777); !bytes.Equal(second.Bytes(), want) {
+				t.Errorf("file written after Reset: %d bytes, differs from a new Writer's %d", second.Len(), len(want))
+			}
+			if !bytes.Equal(first.Bytes(), kept) {
+				t.Errorf("the previous file changed after Reset")
+			}
+			tbl, _ := readAll(t, second.Bytes())
+			defer tbl.Release()
+			if tbl.NumRows() != 1500 {
+				t.Errorf("rows read back after Reset = %d; want 1500", tbl.NumRows())
+			}
+		})
+	}
+}
