@@ -181,7 +181,10 @@ type batch struct {
 	cols   []column      // the substep table's, in schema order, after the id columns
 	state  []column      // every state variable's column, agent tables' included
 	tables []*agentTable // the agent variables written as tables of their own
-	_      cachepad.Pad
+
+	maxRows    int  // rows a batch holds before a flush (reserve), 0 if not reserved
+	listsSized bool // sizeLists has run
+	_          cachepad.Pad
 }
 
 type column interface {
@@ -316,7 +319,11 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 // by doubling: the copies would be garbage, and garbage sets the pace of
 // the GC, which two workers feel (a worker's GC work on 2 cores is not
 // free, as it is for one worker with an idle core).
+//
+// Vector and agent columns are sized when the first row arrives
+// (sizeLists), since their values per row are known only then.
 func (b *batch) reserve(rows int) {
+	b.maxRows = rows
 	b.ts, b.sst = slices.Grow(b.ts, rows), slices.Grow(b.sst, rows)
 	b.sim, b.sub, b.run = slices.Grow(b.sim, rows), slices.Grow(b.sub, rows), slices.Grow(b.run, rows)
 	for _, c := range b.f {
@@ -327,6 +334,43 @@ func (b *batch) reserve(rows int) {
 	}
 	for _, c := range b.b {
 		c.vals = slices.Grow(c.vals, rows)
+	}
+}
+
+// sizeLists gives the vector and agent columns room for the rows a batch
+// holds before it flushes, at the values per row of r: a batch that fills
+// up appends ~1 M values to them, and append grows a large slice by 1.25
+// times, so growing from empty allocated ~5 times the final size (abm: 80 MB
+// of garbage per run). Rows whose lists grow later still grow by append.
+func (b *batch) sizeLists(r *gds.Row) {
+	b.listsSized = true
+	perRow := 5 + len(b.cols)
+	for _, c := range b.v {
+		perRow += len(r.Vec(c.slot))
+	}
+	for _, c := range b.a {
+		perRow += r.AgentCount(c.slot) * len(c.fields)
+	}
+	rows := min(b.maxRows, (maxBatchCells+perRow-1)/perRow)
+	for _, c := range b.v {
+		c.vals = slices.Grow(c.vals, rows*len(r.Vec(c.slot)))
+		c.offsets = slices.Grow(c.offsets, rows)
+	}
+	for _, c := range b.a {
+		n := rows * r.AgentCount(c.slot)
+		for k, f := range c.fields {
+			switch f.Kind {
+			case gds.KindFloat:
+				c.f[k] = slices.Grow(c.f[k], n)
+			case gds.KindInt:
+				c.i[k] = slices.Grow(c.i[k], n)
+			case gds.KindBool:
+				c.b[k] = slices.Grow(c.b[k], n)
+			case gds.KindString:
+				c.s[k] = slices.Grow(c.s[k], n)
+			}
+		}
+		c.offsets = slices.Grow(c.offsets, rows)
 	}
 }
 
@@ -388,6 +432,9 @@ func (b *batch) Record(r *gds.Row) error {
 		for _, c := range b.s {
 			c.vals = append(c.vals, st[c.slot])
 		}
+	}
+	if !b.listsSized && b.maxRows > 0 && len(b.v)+len(b.a) > 0 {
+		b.sizeLists(r)
 	}
 	for _, c := range b.v {
 		c.vals = append(c.vals, r.Vec(c.slot)...)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"slices"
 	"testing"
@@ -132,3 +133,55 @@ func TestReserve(t *testing.T) {
 		}
 	}
 }
+
+// TestReserveLists checks that a reserved batch sizes its agent and vector
+// columns at the first row for the rows it holds until it flushes, so
+// that filling it allocates only that once, whichever agent layout.
+func TestReserveLists(t *testing.T) {
+	for _, layout := range []string{"table", "list"} {
+		t.Run(layout, func(t *testing.T) {
+			x, err := configs.Parse("abm.toml", []byte("model = \"bench_abm\"\ntimesteps = 3000\n[output]\nagents = \""+layout+"\"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := NewPlan(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			meta := datasetMeta(p)
+			b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+			const rows = 2000
+			b.reserve(rows)
+			e := p.Sims[0].Model.NewEngine()
+			job := p.GDSJob(p.Job(0))
+			b.setJob(job.Params)
+			b.segs = slices.Grow(b.segs, 1)
+			b.segPar = slices.Grow(b.segPar, len(b.params))
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			full := &truncRec{b: b, n: -1}
+			stop := errors.New("full")
+			err = e.Run(context.Background(), job, recorderFunc(func(r *gds.Row) error {
+				full.Record(r)
+				if b.n == rows || b.cells() >= maxBatchCells {
+					return stop
+				}
+				return nil
+			}))
+			if !errors.Is(err, stop) {
+				t.Fatalf("run: %v", err)
+			}
+			runtime.ReadMemStats(&after)
+			agents := b.a[0]
+			values := int(agents.offsets[b.n]) * len(agents.fields)
+			wantBytes := uint64(values) * 8 // cash, tokens (float64), trades (int64)
+			if got := after.TotalAlloc - before.TotalAlloc; got > wantBytes+wantBytes/8 {
+				t.Errorf("filling a batch of %d rows (%d agent values, %d bytes) allocated %d bytes; want about the values' size once", b.n, values, wantBytes, got)
+			}
+		})
+	}
+}
+
+type recorderFunc func(*gds.Row) error
+
+func (f recorderFunc) Record(r *gds.Row) error { return f(r) }

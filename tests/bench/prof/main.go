@@ -102,6 +102,7 @@ func main() {
 		*config, res.Rows, el.Seconds(), float64(res.Rows)/el.Seconds()/1e6, cpuTime.Seconds(), len(res.Files), float64(size)/1e6,
 		ru.Maxrss>>10, ms.HeapSys>>20, ms.NumGC, ms.TotalAlloc>>20)
 	if *mem != "" {
+		runtime.GC() // the profile reports allocations up to the last GC
 		f, err := os.Create(*mem)
 		check(err)
 		check(pprof.Lookup("allocs").WriteTo(f, 0))
