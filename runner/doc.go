@@ -18,5 +18,7 @@
 // Memory is bounded by workers × batch size. A job that fails (a panic in a
 // block, a NaN) loses its rows, never another job's: rows of the job in
 // progress stay in the batch until the job ends, and a job that outgrows
-// the batch spills into a part file of its own that a failure deletes.
+// the batch spills into part files of its own that a failure deletes. A
+// part file is closed after maxPartRowGroups row groups, since a Parquet
+// writer holds the metadata of its row groups until it closes the file.
 package runner

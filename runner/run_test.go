@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/parquet/file"
+
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/readback"
@@ -505,4 +507,58 @@ func parseB(b *testing.B, text string) *configs.Experiment {
 		b.Fatal(err)
 	}
 	return x
+}
+
+// TestPartFilesRotate makes every flush a row group (row_group_rows = 2),
+// so that part files reach the row-group limit many times over, both the
+// parts of completed jobs and the parts of jobs in progress: no file has
+// more than 64 row groups, every job's rows are kept once, and a job that
+// fails after its rows filled several parts loses them all.
+func TestPartFilesRotate(t *testing.T) {
+	registerTestModels(t)
+	const cfg = `
+model = "test_faulty"
+timesteps = 200
+runs = 3
+[params]
+rate = [0.01, 0.02]
+fail_subset = 1
+fail_at = 190
+[output]
+row_group_rows = %d
+`
+	ref := t.TempDir()
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(cfg, 100000))), runner.Options{Dir: ref, Workers: 1}); err == nil {
+		t.Fatal("the failing jobs did not fail")
+	}
+	want := readSorted(t, ref)
+	if len(want.Rows) != 3*401 {
+		t.Fatalf("reference: %d rows, want %d", len(want.Rows), 3*401)
+	}
+	p := plan(t, parse(t, fmt.Sprintf(cfg, 2)))
+	for _, workers := range []int{1, 2} {
+		dir := t.TempDir()
+		res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: workers})
+		var jf *runner.JobsFailedError
+		if !errors.As(err, &jf) || len(jf.Failed) != 3 {
+			t.Fatalf("workers %d: err = %v, want 3 failed jobs", workers, err)
+		}
+		if got := readSorted(t, dir); !reflect.DeepEqual(got.Rows, want.Rows) {
+			t.Errorf("workers %d: %d rows differ from the run without rotation (%d rows)", workers, len(got.Rows), len(want.Rows))
+		}
+		if len(res.Files) < 3*401/2/64 {
+			t.Errorf("workers %d: %d part files; want at least %d", workers, len(res.Files), 3*401/2/64)
+		}
+		for _, f := range res.Files {
+			pf, err := file.OpenParquetFile(filepath.Join(dir, f.Name), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := pf.NumRowGroups(); n > 64 {
+				t.Errorf("%s has %d row groups; want at most 64", f.Name, n)
+			}
+			pf.Close()
+		}
+		assertNoTemps(t, dir)
+	}
 }
