@@ -12,6 +12,7 @@ import (
 
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/cachepad"
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // idFields are the five id columns that start every table of a dataset.
@@ -184,6 +185,9 @@ type batch struct {
 
 	maxRows    int  // rows a batch holds before a flush (reserve), 0 if not reserved
 	listsSized bool // sizeLists has run
+	// arena holds the reserved columns of plain values, outside the Go
+	// heap (package offheap); free releases it.
+	arena offheap.Arena
 	_          cachepad.Pad
 }
 
@@ -318,22 +322,23 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 // columns) room for rows rows, so that a batch that fills up does not grow
 // by doubling: the copies would be garbage, and garbage sets the pace of
 // the GC, which two workers feel (a worker's GC work on 2 cores is not
-// free, as it is for one worker with an idle core).
+// free, as it is for one worker with an idle core). The room is allocated
+// outside the Go heap (package offheap), string columns excepted.
 //
 // Vector and agent columns are sized when the first row arrives
 // (sizeLists), since their values per row are known only then.
 func (b *batch) reserve(rows int) {
 	b.maxRows = rows
-	b.ts, b.sst = slices.Grow(b.ts, rows), slices.Grow(b.sst, rows)
-	b.sim, b.sub, b.run = slices.Grow(b.sim, rows), slices.Grow(b.sub, rows), slices.Grow(b.run, rows)
+	b.ts, b.sst = offheap.Grow(&b.arena, b.ts, rows), offheap.Grow(&b.arena, b.sst, rows)
+	b.sim, b.sub, b.run = offheap.Grow(&b.arena, b.sim, rows), offheap.Grow(&b.arena, b.sub, rows), offheap.Grow(&b.arena, b.run, rows)
 	for _, c := range b.f {
-		c.vals = slices.Grow(c.vals, rows)
+		c.vals = offheap.Grow(&b.arena, c.vals, rows)
 	}
 	for _, c := range b.i {
-		c.vals = slices.Grow(c.vals, rows)
+		c.vals = offheap.Grow(&b.arena, c.vals, rows)
 	}
 	for _, c := range b.b {
-		c.vals = slices.Grow(c.vals, rows)
+		c.vals = offheap.Grow(&b.arena, c.vals, rows)
 	}
 }
 
@@ -353,25 +358,51 @@ func (b *batch) sizeLists(r *gds.Row) {
 	}
 	rows := min(b.maxRows, (maxBatchCells+perRow-1)/perRow)
 	for _, c := range b.v {
-		c.vals = slices.Grow(c.vals, rows*len(r.Vec(c.slot)))
-		c.offsets = slices.Grow(c.offsets, rows)
+		c.vals = offheap.Grow(&b.arena, c.vals, rows*len(r.Vec(c.slot)))
+		c.offsets = offheap.Grow(&b.arena, c.offsets, rows)
 	}
 	for _, c := range b.a {
 		n := rows * r.AgentCount(c.slot)
 		for k, f := range c.fields {
 			switch f.Kind {
 			case gds.KindFloat:
-				c.f[k] = slices.Grow(c.f[k], n)
+				c.f[k] = offheap.Grow(&b.arena, c.f[k], n)
 			case gds.KindInt:
-				c.i[k] = slices.Grow(c.i[k], n)
+				c.i[k] = offheap.Grow(&b.arena, c.i[k], n)
 			case gds.KindBool:
-				c.b[k] = slices.Grow(c.b[k], n)
+				c.b[k] = offheap.Grow(&b.arena, c.b[k], n)
 			case gds.KindString:
 				c.s[k] = slices.Grow(c.s[k], n)
 			}
 		}
-		c.offsets = slices.Grow(c.offsets, rows)
+		c.offsets = offheap.Grow(&b.arena, c.offsets, rows)
 	}
+}
+
+// free releases the memory of the batch's reserved columns. The batch
+// must not be used afterwards.
+func (b *batch) free() {
+	b.truncate(0)
+	b.ts, b.sst, b.sim, b.sub, b.run = nil, nil, nil, nil, nil
+	for _, c := range b.f {
+		c.vals = nil
+	}
+	for _, c := range b.i {
+		c.vals = nil
+	}
+	for _, c := range b.b {
+		c.vals = nil
+	}
+	for _, c := range b.v {
+		c.vals, c.offsets = nil, nil
+	}
+	for _, c := range b.a {
+		clear(c.f)
+		clear(c.i)
+		clear(c.b)
+		c.offsets = nil
+	}
+	b.arena.Free()
 }
 
 // cells returns the number of values the batch holds: a bound on its

@@ -112,6 +112,7 @@ func TestReserve(t *testing.T) {
 		b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
 		if reserve {
 			b.reserve(1000)
+			defer b.free()
 		}
 		b.setJob(job.Params)
 		b.segs = slices.Grow(b.segs, 1)
@@ -153,6 +154,7 @@ func TestReserveLists(t *testing.T) {
 			b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
 			const rows = 2000
 			b.reserve(rows)
+			defer b.free()
 			e := p.Sims[0].Model.NewEngine()
 			job := p.GDSJob(p.Job(0))
 			b.setJob(job.Params)

@@ -254,6 +254,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		})
 	}
 	err := g.Wait()
+	defer func() { // the workers are done with their batches
+		for _, wk := range ws {
+			wk.batch.free()
+		}
+	}()
 	if err == nil {
 		err = ctx.Err()
 	}

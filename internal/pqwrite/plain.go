@@ -60,7 +60,11 @@ func (w *Writer) writeDirect(pg *pager, cm *metadata.ColumnChunkMetaDataBuilder,
 		if st.stats {
 			ps = st.page(lf.descr, min, max, int(w.props.MaxStatsSizeFor(lf.descr.Path())))
 		}
-		dp := file.NewDataPageV1WithStats(memory.NewBufferBytes(data), int32(values), parquet.Encodings.Plain,
+		if w.pageBuf == nil {
+			w.pageBuf = memory.NewBufferBytes(nil)
+		}
+		w.pageBuf.Reset(data) // a Buffer without an allocator: Release frees nothing
+		dp := file.NewDataPageV1WithStats(w.pageBuf, int32(values), parquet.Encodings.Plain,
 			parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(raw)), ps)
 		k, err := pg.WriteDataPage(dp)
 		dp.Release()

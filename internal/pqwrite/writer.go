@@ -64,7 +64,8 @@ type Writer struct {
 
 	// reusable buffers
 	def, rep []int16
-	scratch  []byte // uncompressed pages of the direct path
+	scratch  []byte         // uncompressed pages of the direct path
+	pageBuf  *memory.Buffer // the page being written by the direct path
 	bools    []bool
 	bytes    []parquet.ByteArray
 }
@@ -233,13 +234,11 @@ func (w *Writer) writeGroup(rec arrow.Record, n int) error {
 			if err != nil {
 				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 			}
-			if w.pager, err = newPager(pw, w.codec, cm); err != nil {
-				return err
-			}
-		} else if err := w.pager.Reset(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), nil, nil); err != nil {
+			w.pager = &pager{PageWriter: pw, codec: w.codec, kind: w.props.Compression(), level: w.props.CompressionLevel(), sink: w.sink}
+		}
+		if err := w.pager.begin(cm, ordinal, int16(ci)); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 		}
-		w.pager.begin(cm)
 		if w.direct(lf) {
 			k, err := w.writeDirect(w.pager, cm, lf, rec.Column(lf.field))
 			if err != nil {
@@ -441,110 +440,6 @@ func (w *Writer) Close() error {
 		w.err = fmt.Errorf("parquet footer: %w", err)
 	}
 	return w.err
-}
-
-// pager is the library's page writer with two steps replaced, so that
-// writing a column chunk allocates nothing per page or per chunk:
-//
-//   - Compress compresses into one buffer owned by the file (the column
-//     writer has written or copied the previous page before it compresses
-//     the next), and calls the codec's Encode, which for zstd shares one
-//     encoder, where the library's page writer calls EncodeLevel, which
-//     builds a new zstd encoder per page.
-//   - Close finishes the chunk's metadata as the library's does. The
-//     library's Close then serializes the metadata through a new 4 KiB
-//     bufio.Writer around the sink (a quarter of all bytes a run
-//     allocated) that it never flushes, so nothing reaches the file
-//     unless the metadata outgrows the buffer, when the first 4096-byte
-//     blocks of it do. This Close writes nothing; the footer holds the
-//     metadata, which is where readers look for it.
-type pager struct {
-	file.PageWriter
-	codec compress.Codec
-	buf   []byte
-
-	cm    *metadata.ColumnChunkMetaDataBuilder
-	dicts map[parquet.Encoding]int32 // pages of the chunk, by encoding
-	pages map[parquet.Encoding]int32
-}
-
-// libraryClose makes the pager close chunks with the library's Close, for
-// the test that checks both write the same bytes.
-var libraryClose = false
-
-// chunkSizes is what the library's page writer knows of the chunk it has
-// written; its Close builds the chunk's metadata from these.
-type chunkSizes interface {
-	NumValues() int64
-	DictionaryPageOffset() int64
-	DataPageoffset() int64
-	TotalCompressedSize() int64
-	TotalUncompressedSize() int64
-}
-
-func newPager(pw file.PageWriter, codec compress.Codec, cm *metadata.ColumnChunkMetaDataBuilder) (*pager, error) {
-	if _, ok := pw.(chunkSizes); !ok {
-		return nil, fmt.Errorf("the page writer %T does not report its sizes", pw)
-	}
-	return &pager{
-		PageWriter: pw, codec: codec, cm: cm,
-		dicts: map[parquet.Encoding]int32{}, pages: map[parquet.Encoding]int32{},
-	}, nil
-}
-
-// begin starts the next column chunk, after the library's page writer
-// has been Reset for it.
-func (p *pager) begin(cm *metadata.ColumnChunkMetaDataBuilder) {
-	p.cm = cm
-	clear(p.dicts)
-	clear(p.pages)
-}
-
-// WriteDataPage writes a data page and counts it.
-func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
-	n, err := p.PageWriter.WriteDataPage(page)
-	if err == nil {
-		p.pages[parquet.Encoding(page.Encoding())]++
-	}
-	return n, err
-}
-
-// WriteDictionaryPage writes a dictionary page and counts it.
-func (p *pager) WriteDictionaryPage(page *file.DictionaryPage) (int64, error) {
-	n, err := p.PageWriter.WriteDictionaryPage(page)
-	if err == nil {
-		p.dicts[parquet.Encoding(page.Encoding())]++
-	}
-	return n, err
-}
-
-// Compress compresses src into the pager's buffer; the column writer's
-// scratch buffer is not used.
-func (p *pager) Compress(_ *bytes.Buffer, src []byte) []byte {
-	n := int(p.codec.CompressBound(int64(len(src))))
-	if cap(p.buf) < n {
-		p.buf = make([]byte, n+n/4)
-	}
-	return p.codec.Encode(p.buf[:n], src)
-}
-
-// Close finishes the column chunk's metadata as the library's page writer
-// does (without encryption, which this Writer does not offer).
-func (p *pager) Close(hasDict, fallback bool) error {
-	if libraryClose {
-		return p.PageWriter.Close(hasDict, fallback)
-	}
-	cs := p.PageWriter.(chunkSizes)
-	info := metadata.ChunkMetaInfo{
-		NumValues:        cs.NumValues(),
-		DictPageOffset:   cs.DictionaryPageOffset(),
-		IndexPageOffset:  -1,
-		DataPageOffset:   cs.DataPageoffset(),
-		CompressedSize:   cs.TotalCompressedSize(),
-		UncompressedSize: cs.TotalUncompressedSize(),
-	}
-	stats := metadata.EncodingStats{DictEncodingStats: p.dicts, DataEncodingStats: p.pages}
-	return p.cm.Finish(info, hasDict, fallback, stats, nil)
 }
 
 // tellWriter counts the bytes written, which the page writers record as

@@ -619,17 +619,18 @@ func TestMinMaxFloat64(t *testing.T) {
 	}
 }
 
-// TestChunkCloseSameAsLibrary checks that files are byte for byte the same
-// whether column chunks are closed by the pager's own Close or by the
-// library's, which it replaces to avoid a buffer allocation per column
-// chunk: every codec, both page versions, flat columns and lists.
-func TestChunkCloseSameAsLibrary(t *testing.T) {
+// TestPagesSameAsLibrary checks that files are byte for byte the same
+// whether pages are written and column chunks closed by the pager or by the
+// library's page writer, which it replaces to avoid allocations per page
+// and per chunk: every codec, both page versions, flat columns and lists,
+// statistics on and off.
+func TestPagesSameAsLibrary(t *testing.T) {
 	sch := allKinds()
-	write := func(codec compress.Compression, v2, library bool) []byte {
-		defer func(old bool) { libraryClose = old }(libraryClose)
-		libraryClose = library
+	write := func(codec compress.Compression, v2, stats, library bool) []byte {
+		defer func(old bool) { libraryPages = old }(libraryPages)
+		libraryPages = library
 		var buf bytes.Buffer
-		w, err := NewWriter(&buf, sch, Options{Compression: codec, PageSize: 4 << 10, Stats: true, PageV2: v2, StoreSchema: true})
+		w, err := NewWriter(&buf, sch, Options{Compression: codec, PageSize: 4 << 10, Stats: stats, PageV2: v2, StoreSchema: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -647,13 +648,15 @@ func TestChunkCloseSameAsLibrary(t *testing.T) {
 	}
 	for _, codec := range []compress.Compression{compress.Codecs.Snappy, compress.Codecs.Zstd, compress.Codecs.Uncompressed} {
 		for _, v2 := range []bool{false, true} {
-			ours, lib := write(codec, v2, false), write(codec, v2, true)
-			if !bytes.Equal(ours, lib) {
-				k := 0
-				for k < len(ours) && k < len(lib) && ours[k] == lib[k] {
-					k++
+			for _, stats := range []bool{true, false} {
+				ours, lib := write(codec, v2, stats, false), write(codec, v2, stats, true)
+				if !bytes.Equal(ours, lib) {
+					k := 0
+					for k < len(ours) && k < len(lib) && ours[k] == lib[k] {
+						k++
+					}
+					t.Errorf("%s v2=%v stats=%v: %d bytes differ from the library's %d at byte %d", codec, v2, stats, len(ours), len(lib), k)
 				}
-				t.Errorf("%s v2=%v: %d bytes differ from the library's %d at byte %d", codec, v2, len(ours), len(lib), k)
 			}
 		}
 	}
