@@ -400,9 +400,9 @@ func TestAllocs(t *testing.T) {
 		return (after.TotalAlloc - before.TotalAlloc) / 10
 	}
 	few, many := bytesFor(1024), bytesFor(64*1024) // 2 pages vs 128 pages per row group
-	perPage := float64(many-few) / 126
-	if perPage > pageSize/4 {
-		t.Errorf("%.0f bytes allocated per %d-byte page (%d bytes per row group of 2 pages, %d of 128); want no page-sized allocation", perPage, pageSize, few, many)
+	perPage := max(0, float64(int64(many)-int64(few))/126) // noise may make it negative
+	if perPage > 16 {
+		t.Errorf("%.0f bytes allocated per %d-byte page (%d bytes per row group of 2 pages, %d of 128); want none", perPage, pageSize, few, many)
 	}
 	t.Logf("%.0f bytes allocated per page", perPage)
 }
@@ -662,9 +662,9 @@ func TestPagesSameAsLibrary(t *testing.T) {
 	}
 }
 
-// TestChunkAllocs checks that a column chunk of one page allocates less
-// than the 4 KiB buffer the library's page writer allocated to write its
-// metadata.
+// TestChunkAllocs checks that a column chunk of one page allocates no more
+// than its metadata (the library's page writer allocated a 4 KiB buffer
+// per chunk, and more per page).
 func TestChunkAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector drops pooled buffers at random")
@@ -699,8 +699,8 @@ func TestChunkAllocs(t *testing.T) {
 	}
 	runtime.ReadMemStats(&after)
 	bytesPerChunk := float64(after.TotalAlloc-before.TotalAlloc) / groups / float64(len(fields))
-	if bytesPerChunk >= 4096 {
-		t.Errorf("%.0f bytes allocated per column chunk; want less than 4096", bytesPerChunk)
+	if bytesPerChunk >= 1024 { // the library's page writer: ~5.6 KB
+		t.Errorf("%.0f bytes allocated per column chunk; want less than 1024 (its metadata)", bytesPerChunk)
 	}
 	t.Logf("%.0f bytes allocated per column chunk", bytesPerChunk)
 }
