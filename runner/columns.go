@@ -402,6 +402,9 @@ func (b *batch) free() {
 		clear(c.b)
 		c.offsets = nil
 	}
+	for _, t := range b.tables {
+		t.sim, t.sub, t.run, t.ts, t.sst, t.agent = nil, nil, nil, nil, nil, nil
+	}
 	b.arena.Free()
 }
 
@@ -616,6 +619,11 @@ func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk i
 		b.fill(hi)
 	}
 	c := t.col
+	if cap(t.sim) < chunk { // room for a chunk's ids, for the whole run
+		a := &b.arena
+		t.sim, t.sub, t.run = offheap.Grow(a, t.sim, chunk), offheap.Grow(a, t.sub, chunk), offheap.Grow(a, t.run, chunk)
+		t.ts, t.sst, t.agent = offheap.Grow(a, t.ts, chunk), offheap.Grow(a, t.sst, chunk), offheap.Grow(a, t.agent, chunk)
+	}
 	end := int(c.offsets[hi])
 	r := lo
 	for start := int(c.offsets[lo]); start < end; {
