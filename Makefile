@@ -18,6 +18,8 @@ run: build ## run the embedded predator-prey experiment into ./out/predator_prey
 test: vet unit interop ## vet, race-enabled unit tests, and the DuckDB/Polars interop check
 
 vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './out/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 unit:

@@ -188,7 +188,7 @@ type batch struct {
 	// arena holds the reserved columns of plain values, outside the Go
 	// heap (package offheap); free releases it.
 	arena offheap.Arena
-	_          cachepad.Pad
+	_     cachepad.Pad
 }
 
 type column interface {

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"testing"
@@ -38,16 +39,7 @@ func (r *truncRec) Record(row *gds.Row) error {
 func TestAgentTableAllocs(t *testing.T) {
 	for _, layout := range []string{"table", "list"} {
 		t.Run(layout, func(t *testing.T) {
-			x, err := configs.Parse("abm.toml", []byte("model = \"bench_abm\"\ntimesteps = 300\n[output]\nagents = \""+layout+"\"\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := NewPlan(x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			meta := datasetMeta(p)
-			b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+			p, b := abmBatch(t, 300, layout)
 			if got := len(b.tables) == 1; got != (layout == "table") {
 				t.Fatalf("%d agent tables in the %s layout", len(b.tables), layout)
 			}
@@ -142,16 +134,7 @@ func TestReserve(t *testing.T) {
 func TestReserveLists(t *testing.T) {
 	for _, layout := range []string{"table", "list"} {
 		t.Run(layout, func(t *testing.T) {
-			x, err := configs.Parse("abm.toml", []byte("model = \"bench_abm\"\ntimesteps = 3000\n[output]\nagents = \""+layout+"\"\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := NewPlan(x)
-			if err != nil {
-				t.Fatal(err)
-			}
-			meta := datasetMeta(p)
-			b := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
+			p, b := abmBatch(t, 3000, layout)
 			const rows = 2000
 			b.reserve(rows)
 			defer b.free()
@@ -161,7 +144,7 @@ func TestReserveLists(t *testing.T) {
 			agents := b.a[0]
 			var first []uintptr // the fields' arrays after the first row
 			stop := errors.New("full")
-			err = e.Run(context.Background(), job, recorderFunc(func(r *gds.Row) error {
+			err := e.Run(context.Background(), job, recorderFunc(func(r *gds.Row) error {
 				b.Record(r)
 				if b.n == 1 {
 					for k := range agents.fields {
@@ -199,6 +182,22 @@ func fieldArray(c *agentCol, k int) uintptr {
 		return uintptr(unsafe.Pointer(unsafe.SliceData(c.b[k])))
 	}
 	return uintptr(unsafe.Pointer(unsafe.SliceData(c.s[k])))
+}
+
+// abmBatch returns the plan of bench_abm (100 agents) for timesteps
+// steps with the agent layout, and an empty batch for it.
+func abmBatch(t *testing.T, timesteps int, layout string) (*Plan, *batch) {
+	t.Helper()
+	x, err := configs.Parse("abm.toml", []byte(fmt.Sprintf("model = \"bench_abm\"\ntimesteps = %d\n[output]\nagents = %q\n", timesteps, layout)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := datasetMeta(p)
+	return p, newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
 }
 
 type recorderFunc func(*gds.Row) error

@@ -399,7 +399,7 @@ func TestAllocs(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		return (after.TotalAlloc - before.TotalAlloc) / 10
 	}
-	few, many := bytesFor(1024), bytesFor(64*1024) // 2 pages vs 128 pages per row group
+	few, many := bytesFor(1024), bytesFor(64*1024)         // 2 pages vs 128 pages per row group
 	perPage := max(0, float64(int64(many)-int64(few))/126) // noise may make it negative
 	if perPage > 16 {
 		t.Errorf("%.0f bytes allocated per %d-byte page (%d bytes per row group of 2 pages, %d of 128); want none", perPage, pageSize, few, many)
