@@ -68,6 +68,7 @@ func (w *Writer) writeDirect(pg *pager, cm *metadata.ColumnChunkMetaDataBuilder,
 			parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(raw)), ps)
 		k, err := pg.WriteDataPage(dp)
 		dp.Release()
+		w.pageBuf.Reset(nil) // the data may be the caller's memory (uncompressed pages)
 		written += k
 		return err
 	}
