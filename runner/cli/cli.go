@@ -259,8 +259,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*quiet {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
-		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %.2fs (%s rows/s); manifest %s\n",
-			res.Rows, res.Jobs, res.Dir, res.Elapsed.Seconds(), human(rate), res.Manifest)
+		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %s (%s rows/s); manifest %s\n",
+			res.Rows, res.Jobs, res.Dir, elapsed(res.Elapsed), human(rate), res.Manifest)
 		printTables(stdout, res.Dir, res.Tables)
 		if res.Report != nil {
 			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", filepath.Join(res.Dir, "report.md"))
@@ -456,4 +456,24 @@ func human(v float64) string {
 		return fmt.Sprintf("%.1fk", v/1e3)
 	}
 	return fmt.Sprintf("%.0f", v)
+}
+
+// elapsed formats a run's duration with 3 significant digits: "2.41s",
+// "38.2ms", "950µs".
+func elapsed(d time.Duration) string {
+	switch {
+	case d >= 100*time.Second:
+		return d.Round(time.Second).String()
+	case d >= 10*time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= 100*time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	case d >= 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
 }
