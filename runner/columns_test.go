@@ -84,18 +84,10 @@ func TestAgentTableAllocs(t *testing.T) {
 // TestReserve checks that a batch given room for n rows records n rows of
 // a flat model without allocating: it fills up without growing.
 func TestReserve(t *testing.T) {
-	x, err := configs.Parse("pp.toml", []byte("model = \"predator_prey\"\ntimesteps = 999\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(x)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, warm := testBatch(t, "model = \"predator_prey\"\ntimesteps = 999\n")
 	meta := datasetMeta(p)
 	e := p.Sims[0].Model.NewEngine()
 	job := p.GDSJob(p.Job(0))
-	warm := newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
 	warm.setJob(job.Params)
 	if err := e.Run(context.Background(), job, &truncRec{b: warm, n: -1}); err != nil {
 		t.Fatal(err)
@@ -188,7 +180,14 @@ func fieldArray(c *agentCol, k int) uintptr {
 // steps with the agent layout, and an empty batch for it.
 func abmBatch(t *testing.T, timesteps int, layout string) (*Plan, *batch) {
 	t.Helper()
-	x, err := configs.Parse("abm.toml", []byte(fmt.Sprintf("model = \"bench_abm\"\ntimesteps = %d\n[output]\nagents = %q\n", timesteps, layout)))
+	return testBatch(t, fmt.Sprintf("model = \"bench_abm\"\ntimesteps = %d\n[output]\nagents = %q\n", timesteps, layout))
+}
+
+// testBatch returns the plan of an experiment config and an empty batch
+// for it.
+func testBatch(t *testing.T, config string) (*Plan, *batch) {
+	t.Helper()
+	x, err := configs.Parse("test.toml", []byte(config))
 	if err != nil {
 		t.Fatal(err)
 	}
