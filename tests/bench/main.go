@@ -252,6 +252,11 @@ func main() {
 			"host (or the hypervisor) took the rest, so wall times and the 2-worker scaling are not meaningful;\n"+
 			"compare the cpu columns, or rerun on a quiet machine.\n", min(before.cores, after.cores), runtime.NumCPU())
 	}
+	if c := min(before.compression, after.compression); c < 1.9 {
+		w("\n**note**: two threads compressing pages ran only %.2fx as fast as one at some point (the host\n"+
+			"gave the two virtual CPUs less than two cores' worth of cache or execution units); the 2-worker\n"+
+			"scaling of a run at that time cannot reach more.\n", c)
+	}
 	if missed == 0 {
 		w("\nall targets met\n")
 	} else {
