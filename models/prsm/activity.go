@@ -193,7 +193,7 @@ func (m *model) act(c *gds.Ctx) {
 				d[fVolume] += computeCost
 				volume += computeCost
 			}
-			q := min(max(a.Skill+qualityNoise*c.Rand.NormFloat64(), 0), 1)
+			q := min(max(a.Skill+float64(qualityNoise*c.Rand.NormFloat64()), 0), 1)
 			contribute(q, uniform(c.Rand, bh.value))
 			acted = true
 		}
@@ -219,7 +219,7 @@ func (m *model) act(c *gds.Ctx) {
 			bal -= fee
 			d[fVolume] += fee
 			volume += fee
-			toModel, toData := fee*split[0], fee*split[1]
+			toModel, toData := float64(fee*split[0]), float64(fee*split[1]) // rounded: no fused multiply-add
 			if len(models) > 0 {
 				m.credit(w, int(models[c.Rand.IntN(len(models))]), toModel)
 			} else {
@@ -230,12 +230,13 @@ func (m *model) act(c *gds.Ctx) {
 			} else {
 				pool += toData
 			}
-			burn += fee * split[2]
-			pool += fee - toModel - toData - fee*split[2]
+			toBurn := float64(fee * split[2])
+			burn += toBurn
+			pool += fee - toModel - toData - toBurn
 			acted = true
 		}
 		if pl[planSell] > 0 && bal > 0 {
-			amount := float64(bal*sellFrac) * throttle
+			amount := float64(float64(bal*sellFrac) * throttle)
 			bal -= amount
 			exch += amount
 			d[fVolume] += amount

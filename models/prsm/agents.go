@@ -227,7 +227,7 @@ func poisson(rng *rand.Rand, lambda, expNeg float64) int {
 		return 0
 	}
 	if lambda > 30 {
-		return max(int(math.Round(lambda+math.Sqrt(lambda)*rng.NormFloat64())), 0)
+		return max(int(math.Round(lambda+float64(math.Sqrt(lambda)*rng.NormFloat64()))), 0)
 	}
 	k, p := 0, rng.Float64()
 	for p > expNeg {
