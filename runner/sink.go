@@ -3,11 +3,9 @@ package runner
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -37,10 +35,11 @@ type writerOptions struct {
 
 // parquetWriters keeps a worker's closed Parquet writers, by schema, for
 // its next part files: a run whose jobs outgrow a batch writes a part file
-// per job, and a Writer reset onto a new file reuses its schema
-// conversion, page writer and compression buffer (pqwrite.Writer.Reset),
-// which a new one allocates again. Only its worker uses it.
-type parquetWriters map[*arrow.Schema][]*pqwrite.Writer
+// per job, and a writer reset onto a new file reuses its schema
+// conversion, page writer, compression buffer (pqwrite.Writer.Reset) and
+// output buffer, which a new one allocates again (and allocation sets the
+// pace of the GC, and so the peak RSS). Only its worker uses it.
+type parquetWriters map[*arrow.Schema][]*parquetWriter
 
 var formats = map[string]fileFormat{
 	"parquet": {ext: ".parquet", open: openParquet},
@@ -63,43 +62,9 @@ type parquetWriter struct {
 // DuckDB scans the files within 10% of 1 MiB pages (docs/performance.md).
 const parquetPageSize = 32 << 10
 
-// bufWriters recycles the output buffers of part files: a run with many
-// jobs larger than a batch writes one part file per job (and one per
-// agent table). A free list rather than a sync.Pool, which the GC empties:
-// a buffer dropped by the pool is a fresh 256 KiB allocation, and
-// allocations set the pace of the GC and so the peak RSS.
-var bufWriters = &writerList{size: 256 << 10, max: 32}
-
-type writerList struct {
-	mu        sync.Mutex
-	free      []*bufio.Writer
-	size, max int
-}
-
-// Get returns a buffered writer writing to w.
-func (l *writerList) Get(w io.Writer) *bufio.Writer {
-	l.mu.Lock()
-	n := len(l.free)
-	if n == 0 {
-		l.mu.Unlock()
-		return bufio.NewWriterSize(w, l.size)
-	}
-	bw := l.free[n-1]
-	l.free = l.free[:n-1]
-	l.mu.Unlock()
-	bw.Reset(w)
-	return bw
-}
-
-// Put returns a writer to the list (it keeps at most max).
-func (l *writerList) Put(bw *bufio.Writer) {
-	bw.Reset(nil)
-	l.mu.Lock()
-	if len(l.free) < l.max {
-		l.free = append(l.free, bw)
-	}
-	l.mu.Unlock()
-}
+// partBufferSize is the output buffer of a Parquet part file: writes of
+// 256 KiB, not of every page.
+const partBufferSize = 256 << 10
 
 // openParquet writes Parquet through internal/pqwrite, which uses Arrow's
 // column writers with a compression step that does not allocate per page
@@ -126,19 +91,18 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 	case "none":
 		opts.Compression = compress.Codecs.Uncompressed
 	}
-	bw := bufWriters.Get(f)
 	if free := o.parquet[schema]; len(free) > 0 {
-		fw := free[len(free)-1]
+		w := free[len(free)-1]
 		o.parquet[schema] = free[:len(free)-1]
-		if err := fw.Reset(bw); err != nil {
-			bufWriters.Put(bw)
+		w.bw.Reset(f)
+		if err := w.fw.Reset(w.bw); err != nil {
 			return nil, err
 		}
-		return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
+		return w, nil
 	}
+	bw := bufio.NewWriterSize(f, partBufferSize)
 	fw, err := pqwrite.NewWriter(bw, schema, opts)
 	if err != nil {
-		bufWriters.Put(bw)
 		return nil, err
 	}
 	return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
@@ -163,12 +127,11 @@ func (w *parquetWriter) Close() error {
 	if err == nil {
 		err = w.bw.Flush()
 	}
-	bufWriters.Put(w.bw)
-	w.bw = nil
 	if err == nil && w.reuse != nil {
-		w.reuse[w.schema] = append(w.reuse[w.schema], w.fw)
+		w.bw.Reset(nil) // keeps no reference to the file
+		w.reuse[w.schema] = append(w.reuse[w.schema], &parquetWriter{fw: w.fw, bw: w.bw, schema: w.schema, reuse: w.reuse})
 	}
-	w.fw = nil
+	w.fw, w.bw = nil, nil // this handle is done; the writer may serve another file
 	return err
 }
 
