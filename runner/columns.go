@@ -380,7 +380,9 @@ func (b *batch) sizeLists(r *gds.Row) {
 }
 
 // free releases the memory of the batch's reserved columns. The batch
-// must not be used afterwards.
+// must not be used afterwards. It drops its slices before unmapping their
+// memory, so that no reachable value points into a range the runtime may
+// map again for its heap.
 func (b *batch) free() {
 	b.truncate(0)
 	b.ts, b.sst, b.sim, b.sub, b.run = nil, nil, nil, nil, nil
