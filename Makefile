@@ -17,9 +17,8 @@ run: build ## run the embedded predator-prey experiment into ./out/predator_prey
 
 test: vet unit interop ## vet, race-enabled unit tests, and the DuckDB/Polars interop check
 
-vet:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './out/*')); \
-	if [ -n "$$unformatted" ]; then echo "gofmt: these files need formatting:"; echo "$$unformatted"; exit 1; fi
+vet: ## formatting and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 unit:
@@ -48,9 +47,7 @@ fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz
 	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./configs
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
 
-lint: ## formatting, vet and staticcheck
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet $(PKGS)
+lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 clean:
