@@ -51,13 +51,7 @@ func BenchmarkWrite(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := w.Write(rec); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(rec.NumRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		writeRowGroups(b, w, rec)
 	})
 	b.Run("pqarrow", func(b *testing.B) {
 		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false),
@@ -66,14 +60,19 @@ func BenchmarkWrite(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := w.Write(rec); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(rec.NumRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		writeRowGroups(b, w, rec)
 	})
+}
+
+// writeRowGroups writes rec as a row group b.N times and reports rows/s.
+func writeRowGroups(b *testing.B, w interface{ Write(arrow.Record) error }, rec arrow.Record) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Write(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rec.NumRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
 // BenchmarkMinMaxFloat64: statistics of one 32 KiB page of a random walk.
