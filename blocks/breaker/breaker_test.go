@@ -8,65 +8,18 @@ import (
 
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/breaker"
+	"github.com/statecraft/statecraft/blocks/metric"
 	"github.com/statecraft/statecraft/gds"
 )
 
-// ring builds a ring of the given capacity holding xs (oldest first).
-func ring(capacity int, xs ...float64) []float64 {
-	var r []float64
+// window builds the window of the last n of xs (oldest first) as
+// metric.window keeps it.
+func window(n int, xs ...float64) []float64 {
+	var w []float64
 	for _, x := range xs {
-		r = breaker.Push(nil, r, capacity, x)
+		w = metric.Window(nil, w, x, n)
 	}
-	return r
-}
-
-func values(r []float64) []float64 {
-	out := []float64{}
-	for i := 0; i < breaker.Len(r); i++ {
-		out = append(out, breaker.At(r, i))
-	}
-	return out
-}
-
-func TestRing(t *testing.T) {
-	for _, c := range []struct {
-		name     string
-		capacity int
-		push     []float64
-		want     []float64
-		max      float64
-		mean     float64
-	}{
-		{"empty", 3, nil, []float64{}, 0, 0},
-		{"partial", 3, []float64{4, 1}, []float64{4, 1}, 4, 2.5},
-		{"full", 3, []float64{4, 1, 7}, []float64{4, 1, 7}, 7, 4},
-		{"wraps", 3, []float64{4, 1, 7, 2, 3}, []float64{7, 2, 3}, 7, 4},
-		{"capacity one", 1, []float64{4, 1, 7}, []float64{7}, 7, 7},
-		{"capacity below one is one", 0, []float64{4, 9}, []float64{9}, 9, 9},
-	} {
-		r := ring(c.capacity, c.push...)
-		got := values(r)
-		if len(got) != len(c.want) {
-			t.Fatalf("%s: %v, want %v", c.name, got, c.want)
-		}
-		for i := range got {
-			if got[i] != c.want[i] {
-				t.Fatalf("%s: %v, want %v", c.name, got, c.want)
-			}
-		}
-		m, ok := breaker.Max(r)
-		mean, _ := breaker.Mean(r)
-		if ok != (len(c.want) > 0) || m != c.max || mean != c.mean {
-			t.Errorf("%s: max %v (%v), mean %v; want %v, %v", c.name, m, ok, mean, c.max, c.mean)
-		}
-	}
-	// A ring of another capacity starts afresh.
-	if got := values(breaker.Push(nil, ring(3, 1, 2, 3), 2, 9)); len(got) != 1 || got[0] != 9 {
-		t.Errorf("capacity change: %v, want [9]", got)
-	}
-	if breaker.Cap(breaker.NewRing(5)) != 5 || breaker.Len(breaker.NewRing(5)) != 0 {
-		t.Error("NewRing(5) is not an empty ring of capacity 5")
-	}
+	return w
 }
 
 // TestCrashThreshold: a 40% drop from the window's peak triggers, exactly
@@ -79,25 +32,25 @@ func TestCrashThreshold(t *testing.T) {
 		price  float64
 		want   bool
 	}{
-		{"exactly 40%", ring(1, 100), 60, true},
-		{"just under 40%", ring(1, 100), 60.000001, false},
-		{"more than 40%", ring(1, 100), 10, true},
-		{"exactly 40% of an inexact peak", ring(1, 1.1), 0.66, true},
-		{"exactly 40% of another", ring(1, 0.7), 0.42, true},
-		{"peak earlier in the window", ring(3, 50, 100, 80), 60, true},
-		{"peak left the window", ring(2, 100, 80, 70), 60, false},
-		{"rising", ring(2, 1, 2), 3, false},
+		{"exactly 40%", window(1, 100), 60, true},
+		{"just under 40%", window(1, 100), 60.000001, false},
+		{"more than 40%", window(1, 100), 10, true},
+		{"exactly 40% of an inexact peak", window(1, 1.1), 0.66, true},
+		{"exactly 40% of another", window(1, 0.7), 0.42, true},
+		{"peak earlier in the window", window(3, 50, 100, 80), 60, true},
+		{"peak left the window", window(2, 100, 80, 70), 60, false},
+		{"rising", window(2, 1, 2), 3, false},
 		{"empty window", nil, 0, false},
-		{"zero peak", ring(2, 0, 0), 0, false},
+		{"zero peak", window(2, 0, 0), 0, false},
 	} {
 		if got := k.Triggered(c.window, c.price); got != c.want {
 			t.Errorf("%s: triggered %v (drop %v), want %v", c.name, got, breaker.Drop(c.window, c.price), c.want)
 		}
 	}
-	if d := breaker.Drop(ring(1, 100), 60); math.Abs(d-0.4) > 1e-15 {
+	if d := breaker.Drop(window(1, 100), 60); math.Abs(d-0.4) > 1e-15 {
 		t.Errorf("drop = %v, want 0.4", d)
 	}
-	if d := breaker.Drop(ring(1, 100), 120); d != 0 {
+	if d := breaker.Drop(window(1, 100), 120); d != 0 {
 		t.Errorf("drop at a new peak = %v, want 0", d)
 	}
 }
@@ -112,13 +65,13 @@ func TestSpikeThreshold(t *testing.T) {
 		volume float64
 		want   bool
 	}{
-		{"exactly 5x", ring(4, 8, 12, 10, 10), 50, true},
-		{"just under 5x", ring(4, 8, 12, 10, 10), 49.9999, false},
-		{"above", ring(4, 8, 12, 10, 10), 500, true},
-		{"inexact mean", ring(3, 0.1, 0.2, 0.3), 1.0, true},
-		{"not armed", ring(4, 10, 10), 500, false},
-		{"armed", ring(4, 10, 10, 10), 500, true},
-		{"no volume so far", ring(4, 0, 0, 0), 1, false},
+		{"exactly 5x", window(4, 8, 12, 10, 10), 50, true},
+		{"just under 5x", window(4, 8, 12, 10, 10), 49.9999, false},
+		{"above", window(4, 8, 12, 10, 10), 500, true},
+		{"inexact mean", window(3, 0.1, 0.2, 0.3), 1.0, true},
+		{"not armed", window(4, 10, 10), 500, false},
+		{"armed", window(4, 10, 10, 10), 500, true},
+		{"no volume so far", window(4, 0, 0, 0), 1, false},
 	} {
 		if got := k.Triggered(c.window, c.volume); got != c.want {
 			t.Errorf("%s: triggered %v, want %v", c.name, got, c.want)
@@ -151,8 +104,8 @@ func (f recorder) Record(r *gds.Row) error { f(r); return nil }
 
 // breakerModel runs a price and a volume series through the registered
 // blocks: PSUB "detect" updates the halt and limit counts from the series'
-// values at t and the windows of earlier values; PSUB "record" pushes the
-// values into the windows. It returns, per timestep, the halt and limit
+// values at t and the windows of earlier values; PSUB "record" appends the
+// values to the windows (metric.window). It returns, per timestep, the halt and limit
 // counts.
 func breakerModel(t *testing.T, prices, volumes []float64, crashWindow, volWindow, halt, limit int64) (halts, limits []int64) {
 	t.Helper()
@@ -188,10 +141,10 @@ func breakerModel(t *testing.T, prices, volumes []float64, crashWindow, volWindo
 			Ints:   map[string]func(*gds.Ctx) int64{"duration": integer(limit), "min_history": integer(3)}}),
 	)
 	b.PSUB("record",
-		mk("breaker.window", &blocks.Binding{Name: "price_window", TargetVec: pw,
-			Floats: map[string]func(*gds.Ctx) float64{"x": price}, Ints: map[string]func(*gds.Ctx) int64{"size": integer(crashWindow)}}),
-		mk("breaker.window", &blocks.Binding{Name: "volume_window", TargetVec: vw,
-			Floats: map[string]func(*gds.Ctx) float64{"x": volume}, Ints: map[string]func(*gds.Ctx) int64{"size": integer(volWindow)}}),
+		mk("metric.window", &blocks.Binding{Name: "price_window", TargetVec: pw,
+			Floats: map[string]func(*gds.Ctx) float64{"of": price}, Ints: map[string]func(*gds.Ctx) int64{"n": integer(crashWindow)}}),
+		mk("metric.window", &blocks.Binding{Name: "volume_window", TargetVec: vw,
+			Floats: map[string]func(*gds.Ctx) float64{"of": volume}, Ints: map[string]func(*gds.Ctx) int64{"n": integer(volWindow)}}),
 	)
 	m, err := b.Build()
 	if err != nil {

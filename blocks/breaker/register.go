@@ -14,17 +14,10 @@ type IntInput = func(*gds.Ctx) int64
 // VecInput is a vector value a block reads.
 type VecInput = func(*gds.Ctx) []float64
 
-// WindowUpdate returns the update that pushes x into the ring held by w,
-// of capacity size.
-func WindowUpdate(w gds.Vec, x Input, size IntInput) gds.Block {
-	return w.Update(func(c *gds.Ctx, dst []float64) []float64 {
-		return Push(dst, w.Get(c), int(size(c)), x(c))
-	})
-}
-
 // CrashUpdate returns the update of remaining, the steps left of a halt:
 // Countdown(remaining, crash, duration), where crash is a drop of price by
-// threshold or more from the peak of window (the ring of earlier prices).
+// threshold or more from the peak of window (the earlier prices, as
+// metric.window keeps them).
 func CrashUpdate(remaining gds.Int, price Input, window VecInput, threshold Input, duration IntInput) gds.Block {
 	return remaining.Update(func(c *gds.Ctx) int64 {
 		hit := Crash{Threshold: threshold(c)}.Triggered(window(c), price(c))
@@ -34,7 +27,8 @@ func CrashUpdate(remaining gds.Int, price Input, window VecInput, threshold Inpu
 
 // SpikeUpdate returns the update of remaining, the steps left of a limit
 // reduction: Countdown(remaining, spike, duration), where spike is a volume
-// at least factor times the mean of window (the ring of earlier volumes)
+// at least factor times the mean of window (the earlier volumes, as
+// metric.window keeps them)
 // holding at least minHistory values.
 func SpikeUpdate(remaining gds.Int, volume Input, window VecInput, factor Input, minHistory, duration IntInput) gds.Block {
 	return remaining.Update(func(c *gds.Ctx) int64 {
@@ -45,24 +39,12 @@ func SpikeUpdate(remaining gds.Int, volume Input, window VecInput, factor Input,
 
 func init() {
 	blocks.MustRegister(blocks.Def{
-		Name:   "breaker.window",
-		Doc:    "keeps the last size values of x in a ring [head, count, values...] (for breaker.price_crash and breaker.volume_spike)",
-		Target: blocks.Vec,
-		Args: []blocks.Arg{
-			{Name: "x", Type: blocks.Float, Doc: "the value to record"},
-			{Name: "size", Type: blocks.Int, Doc: "how many values to keep"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return WindowUpdate(b.TargetVec, b.Float("x"), b.Int("size")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
 		Name:   "breaker.price_crash",
 		Doc:    "steps left of a halt: duration when price ≤ (1 − threshold)·max(window), else one less (FTNS: 40%)",
 		Target: blocks.Int,
 		Args: []blocks.Arg{
 			{Name: "price", Type: blocks.Float, Doc: "the current price"},
-			{Name: "window", Type: blocks.Vec, Doc: "ring of earlier prices (breaker.window)"},
+			{Name: "window", Type: blocks.Vec, Doc: "earlier prices, oldest first (metric.window)"},
 			{Name: "threshold", Type: blocks.Float, Default: "0.4", Doc: "drop that triggers (FTNS: 0.4)"},
 			{Name: "duration", Type: blocks.Int, Doc: "steps the halt lasts"},
 		},
@@ -76,7 +58,7 @@ func init() {
 		Target: blocks.Int,
 		Args: []blocks.Arg{
 			{Name: "volume", Type: blocks.Float, Doc: "the current volume"},
-			{Name: "window", Type: blocks.Vec, Doc: "ring of earlier volumes (breaker.window)"},
+			{Name: "window", Type: blocks.Vec, Doc: "earlier volumes, oldest first (metric.window)"},
 			{Name: "factor", Type: blocks.Float, Default: "5.0", Doc: "multiple of the moving average that triggers (FTNS: 5)"},
 			{Name: "min_history", Type: blocks.Int, Default: "1", Doc: "values the window must hold before the detector is armed"},
 			{Name: "duration", Type: blocks.Int, Doc: "steps the limit reduction lasts"},

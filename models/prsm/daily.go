@@ -3,7 +3,6 @@ package prsm
 import (
 	"math"
 
-	"github.com/statecraft/statecraft/blocks/breaker"
 	"github.com/statecraft/statecraft/blocks/demurrage"
 	"github.com/statecraft/statecraft/blocks/metric"
 	"github.com/statecraft/statecraft/blocks/supply"
@@ -74,15 +73,15 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 		if !k.lastOf {
 			return
 		}
-		n := breaker.Len(closes) // closes of days day−n … day−1
+		n := len(closes) // closes of days day−n … day−1
 		actual, vol := 0.0, 0.0
 		if n > 0 {
 			wd := min(aw, n)
-			actual = supply.AnnualizedRate(breaker.At(closes, n-wd), price, float64(wd))
+			actual = supply.AnnualizedRate(closes[n-wd], price, float64(wd))
 			buf := m.tmpB.Buf(c)
 			ps := (*buf)[:0]
 			for i := max(n-vw, 0); i < n; i++ {
-				ps = append(ps, breaker.At(closes, i))
+				ps = append(ps, closes[i])
 			}
 			ps = append(ps, price)
 			*buf = ps
@@ -188,7 +187,7 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 			if !m.clock(c).lastOf {
 				return cur
 			}
-			return breaker.Push(dst, cur, capacity, price)
+			return metric.Window(dst[:0], cur, price, capacity)
 		}),
 		m.closeN.Update(func(c *gds.Ctx) int64 {
 			n, _, _ := welford(c)

@@ -19,6 +19,7 @@ import (
 	"math"
 
 	"github.com/statecraft/statecraft/blocks/breaker"
+	"github.com/statecraft/statecraft/blocks/metric"
 	"github.com/statecraft/statecraft/gds"
 )
 
@@ -159,9 +160,9 @@ func (m *model) declare(b *gds.Builder) {
 	m.limited = b.Bool("limited", false, doc("transaction limits reduced this step"))
 	m.crashes = b.Int("crash_triggers", 0, doc("price-crash breaker triggers so far"))
 	m.spikes = b.Int("spike_triggers", 0, doc("volume-spike breaker triggers so far"))
-	m.priceWindow = b.Vec("price_window", nil, doc("ring of recent prices (crash window)"))
-	m.volumeWindow = b.Vec("volume_window", nil, doc("ring of recent step volumes (spike baseline)"))
-	m.closes = b.Vec("closes", nil, doc("ring of daily closing prices, day 0 first"))
+	m.priceWindow = b.Vec("price_window", nil, doc("recent prices, oldest first (crash window)"))
+	m.volumeWindow = b.Vec("volume_window", nil, doc("recent step volumes, oldest first (spike baseline)"))
+	m.closes = b.Vec("closes", nil, doc("daily closing prices, oldest first"))
 	m.targetRate = b.Float("target_rate", 0.5, doc("target annual appreciation of the supply controller"))
 	m.actualRate = b.Float("actual_rate", 0, doc("measured annual appreciation"))
 	m.volatility = b.Float("volatility", 0, doc("measured annualized volatility of daily closes"))
@@ -447,7 +448,7 @@ func (m *model) populationPSUB(b *gds.Builder) {
 			if c.T != 1 {
 				return m.closes.Get(c)
 			}
-			return breaker.Push(dst, nil, capacity, price) // day 0's close
+			return metric.Window(dst[:0], nil, price, capacity) // day 0's close
 		}),
 	)
 }
@@ -532,11 +533,11 @@ func (m *model) breakerPSUB(b *gds.Builder) {
 		m.spikes.Update(func(c *gds.Ctx) int64 { return m.spikes.Get(c) + m.spikeSig.Get(c) }),
 		m.priceWindow.Update(func(c *gds.Ctx, dst []float64) []float64 {
 			k := m.clock(c)
-			return breaker.Push(dst, m.priceWindow.Get(c), k.steps(p.crashWindowHours.Get(c)), m.price.Get(c))
+			return metric.Window(dst[:0], m.priceWindow.Get(c), m.price.Get(c), k.steps(p.crashWindowHours.Get(c)))
 		}),
 		m.volumeWindow.Update(func(c *gds.Ctx, dst []float64) []float64 {
 			k := m.clock(c)
-			return breaker.Push(dst, m.volumeWindow.Get(c), k.steps(p.spikeBaselineHours.Get(c)), m.volume.Get(c))
+			return metric.Window(dst[:0], m.volumeWindow.Get(c), m.volume.Get(c), k.steps(p.spikeBaselineHours.Get(c)))
 		}),
 	)
 }
