@@ -183,8 +183,8 @@ type batch struct {
 	state  []column      // every state variable's column, agent tables' included
 	tables []*agentTable // the agent variables written as tables of their own
 
-	maxRows    int  // rows a batch holds before a flush (reserve), 0 if not reserved
-	listsSized bool // sizeLists has run
+	maxRows   int  // rows a batch holds before a flush (reserve), 0 if not reserved
+	sizeAtRow bool // the next row sizes the vector and agent columns (sizeLists)
 	// arena holds the reserved columns of plain values, outside the Go
 	// heap (package offheap); free releases it.
 	arena offheap.Arena
@@ -329,6 +329,7 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 // (sizeLists), since their values per row are known only then.
 func (b *batch) reserve(rows int) {
 	b.maxRows = rows
+	b.sizeAtRow = len(b.v)+len(b.a) > 0
 	b.ts, b.sst = offheap.Grow(&b.arena, b.ts, rows), offheap.Grow(&b.arena, b.sst, rows)
 	b.sim, b.sub, b.run = offheap.Grow(&b.arena, b.sim, rows), offheap.Grow(&b.arena, b.sub, rows), offheap.Grow(&b.arena, b.run, rows)
 	for _, c := range b.f {
@@ -348,7 +349,7 @@ func (b *batch) reserve(rows int) {
 // times, so growing from empty allocated ~5 times the final size (abm: 80 MB
 // of garbage per run). Rows whose lists grow later still grow by append.
 func (b *batch) sizeLists(r *gds.Row) {
-	b.listsSized = true
+	b.sizeAtRow = false
 	perRow := 5 + len(b.cols)
 	for _, c := range b.v {
 		perRow += len(r.Vec(c.slot))
@@ -469,7 +470,7 @@ func (b *batch) Record(r *gds.Row) error {
 			c.vals = append(c.vals, st[c.slot])
 		}
 	}
-	if !b.listsSized && b.maxRows > 0 && len(b.v)+len(b.a) > 0 {
+	if b.sizeAtRow {
 		b.sizeLists(r)
 	}
 	for _, c := range b.v {
