@@ -1,21 +1,28 @@
-// Package pqwrite writes Arrow record batches to a Parquet file through
-// Arrow Go's low-level column writers (parquet/file), one row group per
-// batch.
+// Package pqwrite writes Arrow record batches to a Parquet file, one row
+// group per batch, through Arrow Go's exported Parquet API (parquet/file,
+// metadata, schema).
 //
 // It exists for speed. The Arrow-to-Parquet writer of Arrow Go v15
 // (pqarrow) compresses pages through codecs that allocate on every data
-// page: snappy is handed a destination of length 0 and allocates a new
-// one, zstd builds a new encoder per page. For a run that writes every
-// substep, those allocations were 56% of all bytes allocated, and the GC
-// work they caused was what kept two workers from being twice as fast as
-// one. This writer builds the same Parquet schema as pqarrow and uses the
-// same column writers, page writers, statistics and footer, through
-// exported API only,
-// and hands the page writer a compression step that reuses one buffer per
-// file and the codecs' shared encoders.
+// page (snappy is handed a destination of length 0, zstd builds a new
+// encoder per page), and its page writer allocates for every page header
+// and column chunk. For a run that writes every substep, that garbage set
+// the pace of the GC, and the GC's work was what kept two workers from
+// being twice as fast as one. This writer builds the same Parquet schema
+// as pqarrow and the same files, byte for byte (the tests compare them):
+//
+//   - flat required columns are written as PLAIN pages straight from the
+//     Arrow arrays' memory, with min/max computed in one pass (plain.go);
+//   - list columns go through Arrow's column writers;
+//   - every page goes through the pager (pager.go), which compresses into
+//     a reused buffer with the codecs' shared encoders and encodes page
+//     headers itself;
+//   - the footer is Arrow's metadata, serialized through a reused buffer.
+//
+// A Writer can be Reset onto a new file to reuse all of that.
 //
 // The columns it writes are the ones Statecraft's datasets have: int32,
-// int64, float64, bool and string columns, lists of float64 and lists of
+// int64, float64, bool and string columns, lists of those and lists of
 // structs of those. Values may not be null. Other types are rejected by
 // NewWriter.
 package pqwrite
