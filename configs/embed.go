@@ -8,6 +8,13 @@ import (
 	"strings"
 )
 
+// embeddedPrefix starts the Source of an embedded config: "embedded:NAME".
+const embeddedPrefix = "embedded:"
+
+// embeddedDir is where the embedded configs sit in the repository tree,
+// which is what their relative model paths are relative to.
+const embeddedDir = "configs"
+
 // files holds the experiment configs shipped with Statecraft.
 //
 //go:embed *.toml conformance/*.toml bench/*.toml
@@ -42,5 +49,10 @@ func LoadEmbedded(name string, sets ...string) (*Experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse("embedded:"+strings.TrimSuffix(name, ".toml"), data, sets...)
+	x, err := Parse(embeddedPrefix+strings.TrimSuffix(name, ".toml"), data, sets...)
+	if err != nil {
+		return nil, err
+	}
+	x.Embedded = true
+	return x, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
 )
 
@@ -36,10 +37,10 @@ type Experiment struct {
 	Workers int `toml:"workers"`
 	// CommonRandomNumbers makes every scenario see the same random streams
 	// for the same (subset, run) (default true).
-	CommonRandomNumbers *bool `toml:"common_random_numbers"`
+	CommonRandomNumbers bool `toml:"common_random_numbers"`
 	// OnNaN is what a NaN or ±Inf in an update does: fail (default), flag
 	// or ignore.
-	OnNaN string `toml:"on_nan"`
+	OnNaN gds.NaNMode `toml:"on_nan"`
 	// Params sets parameters: a scalar for a fixed value, a list to sweep.
 	Params map[string]any `toml:"params"`
 	// Sweep says how list-valued parameters combine.
@@ -56,6 +57,9 @@ type Experiment struct {
 	// Source is the file the config came from ("embedded:NAME" for
 	// embedded configs); errors are reported against it.
 	Source string `toml:"-"`
+	// Embedded reports whether the config is one of the embedded ones
+	// (LoadEmbedded); its model files are then the embedded ones.
+	Embedded bool `toml:"-"`
 	// Text is the config's text after --set overrides, stored in the
 	// dataset's metadata.
 	Text string `toml:"-"`
@@ -63,9 +67,10 @@ type Experiment struct {
 
 // Sweep configures the parameter sweep.
 type Sweep struct {
-	// Mode is zip (lists of length 1 or n, paired by position), grid (the
-	// cartesian product) or points (the explicit Points table).
-	Mode string `toml:"mode"`
+	// Mode is zip (lists of length 1 or n, paired by position; the
+	// default), grid (the cartesian product) or points (the explicit
+	// Points table; the default when Points are given).
+	Mode SweepMode `toml:"mode"`
 	// Points are explicit sweep points (mode points), each a table of
 	// parameter values over the Params defaults.
 	Points []map[string]any `toml:"points"`
@@ -88,9 +93,9 @@ type Output struct {
 	// Dir is the dataset directory (default out/<config name>).
 	Dir string `toml:"dir"`
 	// Format is parquet (default), arrow or csv.
-	Format string `toml:"format"`
+	Format Format `toml:"format"`
 	// Compression is snappy (default), zstd or none (parquet and arrow).
-	Compression string `toml:"compression"`
+	Compression Compression `toml:"compression"`
 	// DropSubsteps records only the last substep of each timestep.
 	DropSubsteps bool `toml:"drop_substeps"`
 	// Every records only every k-th timestep (default 1).
@@ -105,7 +110,7 @@ type Output struct {
 	// table of its own per variable with one row per agent per recorded
 	// substep, in the subdirectory named after the variable; or list, a
 	// list<struct> column of the substep table.
-	Agents string `toml:"agents"`
+	Agents AgentLayout `toml:"agents"`
 }
 
 // Report configures the pass-rate report.
@@ -116,11 +121,6 @@ type Report struct {
 	// each criterion and all of them, and writes report.json and report.md.
 	Criteria []string `toml:"criteria"`
 }
-
-// Defaults applied by Load.
-const (
-	DefaultRowGroupRows = 16384
-)
 
 // Error is a config problem at a place in a file.
 type Error struct {
@@ -166,7 +166,7 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 	// The file alone must be well-formed (syntax, known keys, types), so
 	// its errors carry its own line numbers; required keys and value
 	// ranges are checked after the overrides, which may supply them.
-	x, err := decode(source, data, len(sets) == 0)
+	x, md, err := decode(source, data, len(sets) == 0)
 	if err != nil {
 		return nil, err
 	}
@@ -176,22 +176,62 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 		if _, err := toml.Decode(string(data), &tree); err != nil {
 			return nil, fmt.Errorf("%s: %w", source, err)
 		}
-		for _, s := range sets {
-			if err := applySet(tree, s); err != nil {
-				return nil, err
-			}
-		}
-		var buf bytes.Buffer
-		if err := toml.NewEncoder(&buf).Encode(tree); err != nil {
-			return nil, &Error{File: "--set", Msg: err.Error()}
-		}
-		text = buf.String()
-		if x, err = decode(source+" (with --set)", buf.Bytes(), true); err != nil {
+		if x, md, text, err = overlay(source, tree, sets); err != nil {
 			return nil, err
 		}
 	}
+	return finish(x, md, source, text)
+}
+
+// ForModelFile returns the experiment that runs the model file at path on
+// its own: one run of its defaults into out/<file name>, with sets giving
+// timesteps (required) and any other key (runs=, params.x= ...). The
+// experiment sits beside the model file, so the model resolves.
+func ForModelFile(path string, sets ...string) (*Experiment, error) {
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	hasT := false
+	for _, s := range sets {
+		if k, _, _ := strings.Cut(s, "="); strings.TrimSpace(k) == "timesteps" {
+			hasT = true
+		}
+	}
+	if !hasT {
+		return nil, fmt.Errorf("%s is a model file: run it with --set timesteps=N (one run of its defaults; --set runs=, params.x= ... work too), or name it in an experiment config (model = %q)", path, path)
+	}
+	tree := map[string]any{
+		"model":  filepath.Base(path),
+		"output": map[string]any{"dir": filepath.ToSlash(filepath.Join("out", name))},
+	}
+	source := filepath.Join(filepath.Dir(path), name+".experiment")
+	x, md, text, err := overlay(source, tree, sets)
+	if err != nil {
+		return nil, err
+	}
+	return finish(x, md, source, text)
+}
+
+// overlay applies --set overrides to a decoded config tree and decodes the
+// result; text is the tree written as TOML.
+func overlay(source string, tree map[string]any, sets []string) (*Experiment, toml.MetaData, string, error) {
+	for _, s := range sets {
+		if err := applySet(tree, s); err != nil {
+			return nil, toml.MetaData{}, "", err
+		}
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(tree); err != nil {
+		return nil, toml.MetaData{}, "", &Error{File: "--set", Msg: err.Error()}
+	}
+	x, md, err := decode(source+" (with --set)", buf.Bytes(), true)
+	return x, md, buf.String(), err
+}
+
+// finish completes a decoded config: its source and text, the defaults,
+// and the checks across keys.
+func finish(x *Experiment, md toml.MetaData, source, text string) (*Experiment, error) {
 	x.Source = source
 	x.Text = text
+	x.fillDefaults(source, md)
 	if err := x.validate(); err != nil {
 		return nil, err
 	}
@@ -216,107 +256,41 @@ var tomlLineRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (
 
 // decode decodes config text strictly: syntax, unknown keys and types;
 // with values, also required keys, ranges and choices, and the defaults.
-func decode(source string, data []byte, values bool) (*Experiment, error) {
+func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData, error) {
 	var x Experiment
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&x)
 	if err != nil {
-		return nil, tomlError(source, err)
+		return nil, md, tomlError(source, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
+		return nil, md, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
 	}
 	if !values {
-		return &x, nil
+		return &x, md, nil
 	}
-	if !md.IsDefined("runs") {
-		x.Runs = 1
-	} else if x.Runs <= 0 {
-		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"runs"}), Key: "runs", Msg: fmt.Sprintf("must be > 0, got %d", x.Runs)}
+	if md.IsDefined("runs") && x.Runs <= 0 {
+		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"runs"}), Key: "runs", Msg: fmt.Sprintf("must be > 0, got %d", x.Runs)}
 	}
 	if !md.IsDefined("model") {
-		return nil, &Error{File: source, Key: "model", Msg: "missing: name the model to run"}
+		return nil, md, &Error{File: source, Key: "model", Msg: "missing: name the model to run"}
 	}
 	if !md.IsDefined("timesteps") {
-		return nil, &Error{File: source, Key: "timesteps", Msg: "missing: the number of timesteps per run"}
+		return nil, md, &Error{File: source, Key: "timesteps", Msg: "missing: the number of timesteps per run"}
 	}
 	if x.Timesteps <= 0 {
-		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"timesteps"}), Key: "timesteps", Msg: fmt.Sprintf("must be > 0, got %d", x.Timesteps)}
+		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"timesteps"}), Key: "timesteps", Msg: fmt.Sprintf("must be > 0, got %d", x.Timesteps)}
 	}
 	if md.IsDefined("workers") && x.Workers <= 0 {
-		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"workers"}), Key: "workers", Msg: fmt.Sprintf("must be > 0, got %d", x.Workers)}
+		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"workers"}), Key: "workers", Msg: fmt.Sprintf("must be > 0, got %d", x.Workers)}
 	}
 	if md.IsDefined("output", "every") && x.Output.Every <= 0 {
-		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
+		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
 	}
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
-		return nil, &Error{File: source, Line: keyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
+		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
-	for key, choices := range map[string][]string{
-		"on_nan":             {"fail", "flag", "ignore"},
-		"sweep.mode":         {"zip", "grid", "points"},
-		"output.format":      {"parquet", "arrow", "csv"},
-		"output.compression": {"snappy", "zstd", "none"},
-		"output.agents":      {"table", "list"},
-	} {
-		path := strings.Split(key, ".")
-		if !md.IsDefined(path...) {
-			continue
-		}
-		v := x.choice(key)
-		if !contains(choices, v) {
-			return nil, &Error{File: source, Line: keyLine(data, toml.Key(path)), Key: key, Msg: fmt.Sprintf("must be one of %s, got %q%s", strings.Join(choices, ", "), v, didYouMean(v, choices))}
-		}
-	}
-	x.defaults()
-	return &x, nil
-}
-
-func (x *Experiment) choice(key string) string {
-	switch key {
-	case "on_nan":
-		return x.OnNaN
-	case "sweep.mode":
-		return x.Sweep.Mode
-	case "output.format":
-		return x.Output.Format
-	case "output.compression":
-		return x.Output.Compression
-	case "output.agents":
-		return x.Output.Agents
-	}
-	return ""
-}
-
-func (x *Experiment) defaults() {
-	if x.OnNaN == "" {
-		x.OnNaN = "fail"
-	}
-	if x.Sweep.Mode == "" {
-		x.Sweep.Mode = "zip"
-		if len(x.Sweep.Points) > 0 {
-			x.Sweep.Mode = "points"
-		}
-	}
-	if x.Output.Format == "" {
-		x.Output.Format = "parquet"
-	}
-	if x.Output.Compression == "" {
-		x.Output.Compression = "snappy"
-	}
-	if x.Output.Agents == "" {
-		x.Output.Agents = "table"
-	}
-	if x.Output.Every == 0 {
-		x.Output.Every = 1
-	}
-	if x.Output.RowGroupRows == 0 {
-		x.Output.RowGroupRows = DefaultRowGroupRows
-	}
-	if x.CommonRandomNumbers == nil {
-		t := true
-		x.CommonRandomNumbers = &t
-	}
+	return &x, md, nil
 }
 
 // validate checks what decoding cannot: relations between keys.
@@ -327,10 +301,10 @@ func (x *Experiment) validate() error {
 	if x.Model == "" {
 		return e("model", "must name a model")
 	}
-	if x.Sweep.Mode == "points" && len(x.Sweep.Points) == 0 {
+	if x.Sweep.Mode == SweepPoints && len(x.Sweep.Points) == 0 {
 		return e("sweep.points", "mode points needs at least one point")
 	}
-	if x.Sweep.Mode != "points" && len(x.Sweep.Points) > 0 {
+	if x.Sweep.Mode != SweepPoints && len(x.Sweep.Points) > 0 {
 		return e("sweep.points", "points are used only with mode = \"points\" (mode is %q)", x.Sweep.Mode)
 	}
 	if x.Output.FinalOnly && (x.Output.DropSubsteps || x.Output.Every > 1) {
@@ -364,9 +338,12 @@ func (x *Experiment) validate() error {
 }
 
 // Name is the config's name: the file's base name without extension.
-func (x *Experiment) Name() string {
-	n := strings.TrimPrefix(x.Source, "embedded:")
-	n = filepath.Base(n)
+func (x *Experiment) Name() string { return nameOf(x.Source) }
+
+// nameOf is the name of the config at source: the file's base name
+// without extension.
+func nameOf(source string) string {
+	n := filepath.Base(strings.TrimPrefix(source, embeddedPrefix))
 	return strings.TrimSuffix(n, filepath.Ext(n))
 }
 
@@ -569,13 +546,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// didYouMean suggests the choice nearest to a misspelt value, or nothing
-// when none is near (the message lists the choices already).
-func didYouMean(v string, choices []string) string {
-	if s := names.Suggest(v, choices); strings.HasPrefix(s, " (did you mean") {
-		return s
-	}
-	return ""
 }

@@ -3,10 +3,12 @@ package configs_test
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/gds"
 )
 
 const good = `# a comment
@@ -30,8 +32,9 @@ func TestParseDefaults(t *testing.T) {
 	if x.Model != "predator_prey" || x.Timesteps != 10 || x.Runs != 2 || x.Seed != 3 {
 		t.Errorf("decoded %+v", x)
 	}
-	if x.OnNaN != "fail" || x.Sweep.Mode != "zip" || x.Output.Format != "parquet" || x.Output.Compression != "snappy" ||
-		x.Output.Every != 1 || x.Output.RowGroupRows != configs.DefaultRowGroupRows || !*x.CommonRandomNumbers || x.Output.Agents != "table" {
+	if x.OnNaN != gds.NaNFail || x.Sweep.Mode != configs.SweepZip || x.Output.Format != configs.Parquet || x.Output.Compression != configs.Snappy ||
+		x.Output.Every != 1 || x.Output.RowGroupRows != configs.DefaultRowGroupRows || !x.CommonRandomNumbers || x.Output.Agents != configs.AgentsTable ||
+		x.Workers != runtime.GOMAXPROCS(0) {
 		t.Errorf("defaults not applied: %+v", x)
 	}
 	if x.Name() != "good" {
@@ -66,15 +69,18 @@ func TestErrors(t *testing.T) {
 		{"zero timesteps", "model = \"m\"\ntimesteps = 0\n", nil, `bad.toml:2: key "timesteps": must be > 0, got 0`},
 		{"negative runs", "model = \"m\"\ntimesteps = 3\nruns = -1\n", nil, `bad.toml:3: key "runs": must be > 0, got -1`},
 		{"zero workers", "model = \"m\"\ntimesteps = 3\nworkers = 0\n", nil, `key "workers": must be > 0, got 0`},
-		{"bad format", "model = \"m\"\ntimesteps = 3\n[output]\nformat = \"xlsx\"\n", nil, `bad.toml:4: key "output.format": must be one of parquet, arrow, csv, got "xlsx"`},
-		{"bad agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"long\"\n", nil, `bad.toml:4: key "output.agents": must be one of table, list, got "long"`},
-		{"agents wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nagents = true\n", nil, `bad.toml:4: key "output.agents": want a string, got true or false`},
+		{"bad format", "model = \"m\"\ntimesteps = 3\n[output]\nformat = \"xlsx\"\n", nil, `bad.toml:4:11: key "output.format": must be one of parquet, arrow, csv, got "xlsx"`},
+		{"bad agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"long\"\n", nil, `bad.toml:4:11: key "output.agents": must be one of table, list, got "long"`},
+		{"agents wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nagents = true\n", nil, `bad.toml:4:10: key "output.agents": want a string, got true or false`},
 		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagent = \"list\"\n", nil, `bad.toml:4: key "output.agent": unknown key (did you mean "agents"?)`},
 		{"set bad agents", good, []string{"output.agents=struct"}, `key "output.agents": must be one of table, list, got "struct"`},
-		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"lists\"\n", nil, `bad.toml:4: key "output.agents": must be one of table, list, got "lists" (did you mean "list"?)`},
+		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"lists\"\n", nil, `bad.toml:4:11: key "output.agents": must be one of table, list, got "lists" (did you mean "list"?)`},
 		{"misspelt compression", "model = \"m\"\ntimesteps = 3\n[output]\ncompression = \"snapy\"\n", nil, `key "output.compression": must be one of snappy, zstd, none, got "snapy" (did you mean "snappy"?)`},
-		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `key "sweep.mode": must be one of zip, grid, points`},
-		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `key "on_nan": must be one of fail, flag, ignore`},
+		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `bad.toml:4:9: key "sweep.mode": must be one of zip, grid, points, got "cartesian"`},
+		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `bad.toml:3:11: key "on_nan": must be one of fail, flag, ignore, got "panic"`},
+		{"on_nan wrong type", "model = \"m\"\ntimesteps = 3\non_nan = 1\n", nil, `bad.toml:3:10: key "on_nan": must be one of fail, flag, ignore, got "1"`},
+		{"format wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nformat = [\"csv\"]\n", nil, `bad.toml:4:11: key "output.format": want a string, got a list`},
+		{"set bad format", good, []string{"output.format=csvv"}, `key "output.format": must be one of parquet, arrow, csv, got "csvv" (did you mean "csv"?)`},
 		{"every zero", "model = \"m\"\ntimesteps = 3\n[output]\nevery = 0\n", nil, `key "output.every": must be > 0`},
 		{"final_only and every", "model = \"m\"\ntimesteps = 3\n[output]\nfinal_only = true\nevery = 2\n", nil, `key "output.final_only"`},
 		{"scenario without name", "model = \"m\"\ntimesteps = 3\n[[scenarios]]\nmodel = \"x\"\n", nil, "scenario 0 has no name"},
@@ -101,7 +107,7 @@ func TestSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.Timesteps != 80 || x.Output.Dir != "elsewhere" || x.Sweep.Mode != "grid" {
+	if x.Timesteps != 80 || x.Output.Dir != "elsewhere" || x.Sweep.Mode != configs.SweepGrid {
 		t.Errorf("sets not applied: %+v", x)
 	}
 	if a, ok := x.Params["alpha"].([]any); !ok || len(a) != 2 || a[1] != 1.05 {

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/statecraft/statecraft/internal/cachepad"
+	"github.com/statecraft/statecraft/internal/names"
 )
 
 // Ctx is what a block receives: where the run is, the job's random stream,
@@ -46,6 +47,30 @@ const (
 	NaNFlag                  // record the first occurrence per variable and continue
 	NaNIgnore                // do not check
 )
+
+var nanModeNames = []string{NaNFail: "fail", NaNFlag: "flag", NaNIgnore: "ignore"}
+
+// String returns the mode as configs write it: fail, flag or ignore.
+func (m NaNMode) String() string {
+	if int(m) < len(nanModeNames) {
+		return nanModeNames[m]
+	}
+	return "invalid"
+}
+
+// MarshalText writes the mode as configs write it.
+func (m NaNMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText decodes fail, flag or ignore.
+func (m *NaNMode) UnmarshalText(b []byte) error {
+	for i, n := range nanModeNames {
+		if n == string(b) {
+			*m = NaNMode(i)
+			return nil
+		}
+	}
+	return names.NotAChoice(string(b), nanModeNames)
+}
 
 // Schedule says which rows a run records.
 type Schedule struct {

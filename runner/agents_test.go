@@ -589,11 +589,11 @@ func TestAgentFieldNamedLikeAnID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = runner.NewPlan(x)
+	_, err = runner.NewPlan(x, nil)
 	if err == nil || !strings.Contains(err.Error(), `key "output.agents"`) || !strings.Contains(err.Error(), `field named "agent"`) || !strings.Contains(err.Error(), `output.agents = "list"`) {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := runner.NewPlan(parse(t, text, "output.agents=list")); err != nil {
+	if _, err := runner.NewPlan(parse(t, text, "output.agents=list"), nil); err != nil {
 		t.Errorf("list layout: %v", err)
 	}
 }

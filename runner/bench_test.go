@@ -13,7 +13,7 @@ func BenchmarkPredatorPreyParquet(b *testing.B) {
 	for _, w := range []int{1, 2} {
 		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[w], func(b *testing.B) {
 			x := parseB(b, "model = \"predator_prey\"\ntimesteps = 25000\nruns = 4\n[params]\nalpha = [1.1, 1.3]\n")
-			p, err := runner.NewPlan(x)
+			p, err := runner.NewPlan(x, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

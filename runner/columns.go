@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/cachepad"
 	"github.com/statecraft/statecraft/internal/offheap"
@@ -29,7 +30,7 @@ func idFields() []arrow.Field {
 // AgentsTable reports whether agent variables are written as tables of
 // their own (output.agents = "table", the default) rather than as
 // list<struct> columns of the substep table (output.agents = "list").
-func (p *Plan) AgentsTable() bool { return p.Config.Output.Agents != "list" }
+func (p *Plan) AgentsTable() bool { return p.Config.Output.Agents == configs.AgentsTable }
 
 // AgentTables returns the agent variables written as tables of their own,
 // in declaration order: every written variable of kind gds.KindAgents, or

@@ -191,7 +191,7 @@ func testBatch(t *testing.T, config string) (*Plan, *batch) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(x)
+	p, err := NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,7 +125,7 @@ func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (str
 		Model:    ManifestModel{Name: m0.Name(), Hash: m0.Hash()},
 		Seed:     p.Config.Seed, Shard: ds.shard, Shards: ds.shards,
 		Jobs: res.Jobs, TotalJobs: p.Jobs(), Rows: res.Rows, RowsPerRun: p.RowsPerRun,
-		Format: p.Config.Output.Format, Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
+		Format: p.Config.Output.Format.String(), Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
 		ElapsedSec: res.Elapsed.Seconds(), Report: res.Report,
 	}
 	if man.Files == nil {

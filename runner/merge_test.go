@@ -21,7 +21,7 @@ func TestMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := runner.NewPlan(x)
+	p, err := runner.NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/models"
 )
 
 // agentIDColumns are the columns that start every agent table.
@@ -78,7 +79,7 @@ func (p *Plan) GDSJob(spec JobSpec) *gds.Job {
 		Timesteps: p.Config.Timesteps,
 		Params:    sim.Points[spec.Subset],
 		Init:      sim.Init,
-		Seed:      JobSeed(uint64(p.Config.Seed), spec, *p.Config.CommonRandomNumbers),
+		Seed:      JobSeed(uint64(p.Config.Seed), spec, p.Config.CommonRandomNumbers),
 		Schedule:  p.Schedule,
 		OnNaN:     p.OnNaN,
 	}
@@ -105,43 +106,59 @@ func mix(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// NewPlan resolves the experiment's models and expands it into jobs.
-func NewPlan(x *configs.Experiment) (*Plan, error) {
-	p := &Plan{Config: x}
-	switch x.OnNaN {
-	case "flag":
-		p.OnNaN = gds.NaNFlag
-	case "ignore":
-		p.OnNaN = gds.NaNIgnore
-	default:
-		p.OnNaN = gds.NaNFail
-	}
-	p.Schedule = gds.Schedule{DropSubsteps: x.Output.DropSubsteps, Every: x.Output.Every, FinalOnly: x.Output.FinalOnly}
+// ModelResolver finds the model a config names: a registered model or a
+// model file. *models.Resolver is the one programs use.
+type ModelResolver interface {
+	Resolve(models.Ref) (*gds.Model, error)
+}
 
-	scenarios := x.Scenarios
-	if len(scenarios) == 0 {
-		scenarios = []configs.Scenario{{}}
+// ResolveModels returns the models of an experiment's simulations, in
+// order, found by r (nil: models.DefaultResolver). An error is located at
+// the config key that names the model, or in the model file.
+func ResolveModels(x *configs.Experiment, r ModelResolver) ([]*gds.Model, error) {
+	if r == nil {
+		r = models.DefaultResolver
 	}
-	for i, sc := range scenarios {
-		key := "model"
-		name := x.Model
-		if sc.Model != "" {
-			key, name = fmt.Sprintf("scenarios.%d.model", i), sc.Model
-		}
-		m, err := x.ResolveModel(name)
+	refs := x.Models()
+	out := make([]*gds.Model, len(refs))
+	for i, ref := range refs {
+		m, err := r.Resolve(models.Ref{Name: ref.Name, Dir: x.ModelDir(), Embedded: x.Embedded})
 		if err != nil {
 			var ce *configs.Error
 			if errors.As(err, &ce) {
 				return nil, err // already located in the model file
 			}
-			return nil, x.ErrorAt(key, "%v", err)
+			return nil, x.ErrorAt(ref.Key, "%v", err)
 		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// NewPlan resolves the experiment's models with r (nil:
+// models.DefaultResolver) and expands the experiment into jobs.
+func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
+	p := &Plan{Config: x, OnNaN: x.OnNaN}
+	p.Schedule = gds.Schedule{DropSubsteps: x.Output.DropSubsteps, Every: x.Output.Every, FinalOnly: x.Output.FinalOnly}
+
+	ms, err := ResolveModels(x, r)
+	if err != nil {
+		return nil, err
+	}
+	scenarios := x.Scenarios
+	if len(scenarios) == 0 {
+		scenarios = []configs.Scenario{{}}
+	}
+	refs := x.Models()
+	for i, sc := range scenarios {
+		m := ms[i]
 		sim := Sim{Index: i, Name: sc.Name, Model: m}
 		if i > 0 {
 			if err := sameVars(p.Sims[0].Model, m); err != nil {
-				return nil, x.ErrorAt(key, "scenario %q: %v", sc.Name, err)
+				return nil, x.ErrorAt(refs[i].Key, "scenario %q: %v", sc.Name, err)
 			}
 		}
+		var err error
 		if sim.Points, err = sweep(x, m, merge(x.Params, sc.Params), i); err != nil {
 			return nil, err
 		}
@@ -332,7 +349,7 @@ func sweep(x *configs.Experiment, m *gds.Model, params map[string]any, sim int) 
 
 	var points []*gds.Params
 	switch x.Sweep.Mode {
-	case "zip":
+	case configs.SweepZip:
 		n := 1
 		for _, l := range lists {
 			n = max(n, len(l.vals))
@@ -357,7 +374,7 @@ func sweep(x *configs.Experiment, m *gds.Model, params map[string]any, sim int) 
 			}
 			points = append(points, pt)
 		}
-	case "grid":
+	case configs.SweepGrid:
 		idx := make([]int, len(lists))
 		for {
 			pt := base.Clone()
@@ -377,7 +394,7 @@ func sweep(x *configs.Experiment, m *gds.Model, params map[string]any, sim int) 
 				break
 			}
 		}
-	case "points":
+	case configs.SweepPoints:
 		if len(lists) > 0 {
 			return nil, x.ErrorAt(keyOf(lists[0].name), "a list in params with sweep mode points: give swept values in sweep.points, or use mode zip or grid")
 		}

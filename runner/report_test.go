@@ -59,7 +59,7 @@ criteria = ["high", "always"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := runner.NewPlan(x)
+	p, err := runner.NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestReportErrors(t *testing.T) {
 	} {
 		x, err := configs.Parse("crit.toml", []byte("model = \"test_criteria\"\ntimesteps = 1\n[report]\ncriteria = "+c.crit+"\n"))
 		if err == nil {
-			_, err = runner.NewPlan(x)
+			_, err = runner.NewPlan(x, nil)
 		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.crit, err, c.want)

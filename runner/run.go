@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -26,11 +25,9 @@ import (
 
 // Options control one execution of a plan.
 type Options struct {
-	// Dir is the dataset directory (default: the config's output.dir, or
-	// out/<config name>).
+	// Dir is the dataset directory (default: the config's output.dir).
 	Dir string
-	// Workers is the size of the pool (default: the config's workers, or
-	// GOMAXPROCS).
+	// Workers is the size of the pool (default: the config's workers).
 	Workers int
 	// Shard and Shards select a deterministic share of the jobs: job i runs
 	// in shard i mod Shards. Shards 0 or 1 runs everything.
@@ -169,15 +166,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if dir == "" {
 		dir = x.Output.Dir
 	}
-	if dir == "" {
-		dir = filepath.Join("out", x.Name())
-	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = x.Workers
-	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
 	}
 	shards, shard := max(opt.Shards, 1), opt.Shard
 	if shard < 0 || shard >= shards {
@@ -185,7 +176,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	format, ok := formats[x.Output.Format]
 	if !ok {
-		return nil, fmt.Errorf("output format %q: want parquet, arrow or csv", x.Output.Format)
+		return nil, fmt.Errorf("output format %v: not a format", x.Output.Format)
 	}
 	ds := &dataset{dir: dir, shard: shard, shards: shards, ext: format.ext}
 	for _, v := range p.AgentTables() {

@@ -74,7 +74,7 @@ func parse(t *testing.T, text string, sets ...string) *configs.Experiment {
 
 func plan(t *testing.T, x *configs.Experiment) *runner.Plan {
 	t.Helper()
-	p, err := runner.NewPlan(x)
+	p, err := runner.NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +492,7 @@ func TestPlanErrors(t *testing.T) {
 	} {
 		x, err := configs.Parse("test.toml", []byte(c.cfg))
 		if err == nil {
-			_, err = runner.NewPlan(x)
+			_, err = runner.NewPlan(x, nil)
 		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)

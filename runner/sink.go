@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/compress"
+
+	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/internal/pqwrite"
 )
 
@@ -28,7 +30,7 @@ type fileFormat struct {
 }
 
 type writerOptions struct {
-	compression  string
+	compression  configs.Compression
 	rowGroupRows int
 	parquet      parquetWriters // the worker's closed Parquet writers; nil: none kept
 }
@@ -41,10 +43,10 @@ type writerOptions struct {
 // pace of the GC, and so the peak RSS). Only its worker uses it.
 type parquetWriters map[*arrow.Schema][]*parquetWriter
 
-var formats = map[string]fileFormat{
-	"parquet": {ext: ".parquet", open: openParquet},
-	"arrow":   {ext: ".arrow", open: openArrow},
-	"csv":     {ext: ".csv", open: openCSV},
+var formats = map[configs.Format]fileFormat{
+	configs.Parquet: {ext: ".parquet", open: openParquet},
+	configs.Arrow:   {ext: ".arrow", open: openArrow},
+	configs.CSV:     {ext: ".csv", open: openCSV},
 }
 
 type parquetWriter struct {
@@ -86,9 +88,9 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		PageV2: nested(schema),
 	}
 	switch o.compression {
-	case "zstd":
+	case configs.Zstd:
 		opts.Compression = compress.Codecs.Zstd
-	case "none":
+	case configs.Uncompressed:
 		opts.Compression = compress.Codecs.Uncompressed
 	}
 	if free := o.parquet[schema]; len(free) > 0 {
@@ -142,9 +144,9 @@ type arrowWriter struct {
 func openArrow(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter, error) {
 	opts := []ipc.Option{ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator)}
 	switch o.compression {
-	case "zstd":
+	case configs.Zstd:
 		opts = append(opts, ipc.WithZstd())
-	case "snappy":
+	case configs.Snappy:
 		// The Arrow IPC format has no snappy codec; LZ4 frame is its
 		// fast codec.
 		opts = append(opts, ipc.WithLZ4())

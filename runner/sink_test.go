@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/internal/pqwrite"
 )
 
@@ -61,7 +62,7 @@ func TestParquetWriterReuse(t *testing.T) {
 		}
 		return fw, data
 	}
-	reuse := writerOptions{compression: "snappy", parquet: parquetWriters{}}
+	reuse := writerOptions{compression: configs.Snappy, parquet: parquetWriters{}}
 	first, _ := write("a.parquet", reuse, 0)
 	if got := len(reuse.parquet[sch]); got != 1 {
 		t.Fatalf("%d writers kept after the first file; want 1", got)
@@ -70,7 +71,7 @@ func TestParquetWriterReuse(t *testing.T) {
 	if second != first {
 		t.Errorf("the second file has a new Writer; want the first file's")
 	}
-	_, fresh := write("c.parquet", writerOptions{compression: "snappy"}, 5000)
+	_, fresh := write("c.parquet", writerOptions{compression: configs.Snappy}, 5000)
 	if !bytes.Equal(reused, fresh) {
 		t.Errorf("file written by a reused Writer (%d bytes) differs from a new Writer's (%d bytes)", len(reused), len(fresh))
 	}

@@ -2,7 +2,10 @@
 // known name for a misspelled one.
 package names
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Suggest returns ` (did you mean "x"?)` for the known name closest to
 // name, or ` (known: [a b c])` when there are few and none is close, or "".
@@ -41,4 +44,14 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// NotAChoice is the error for a value that is none of the allowed
+// choices: it lists them, and suggests the nearest when one is near.
+func NotAChoice(v string, choices []string) error {
+	hint := ""
+	if s := Suggest(v, choices); strings.HasPrefix(s, " (did you mean") {
+		hint = s
+	}
+	return fmt.Errorf("must be one of %s, got %q%s", strings.Join(choices, ", "), v, hint)
 }

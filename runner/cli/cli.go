@@ -147,7 +147,7 @@ func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
 			return nil, fmt.Errorf("config %s is a directory, not a TOML file", arg)
 		}
 		if data, err := os.ReadFile(arg); err == nil && configs.IsModelFile(data) {
-			return modelFileExperiment(arg, sets)
+			return configs.ForModelFile(arg, sets...)
 		}
 		return configs.Load(arg, sets...)
 	}
@@ -158,24 +158,6 @@ func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
 		return nil, fmt.Errorf("config %s: no such file", arg)
 	}
 	return nil, fmt.Errorf("%q is neither a config file nor an embedded config (embedded: %s)", arg, strings.Join(configs.Embedded(), ", "))
-}
-
-// modelFileExperiment runs a model file directly: one run of its defaults,
-// with --set giving timesteps (required) and any other config key.
-func modelFileExperiment(path string, sets []string) (*configs.Experiment, error) {
-	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	text := fmt.Sprintf("model = %q\n\n[output]\ndir = %q\n", filepath.Base(path), filepath.ToSlash(filepath.Join("out", name)))
-	hasT := false
-	for _, s := range sets {
-		if k, _, _ := strings.Cut(s, "="); strings.TrimSpace(k) == "timesteps" {
-			hasT = true
-		}
-	}
-	if !hasT {
-		return nil, fmt.Errorf("%s is a model file: run it with --set timesteps=N (one run of its defaults; --set runs=, params.x= ... work too), or name it in an experiment config (model = %q)", path, path)
-	}
-	// The experiment sits beside the model file, so the model resolves.
-	return configs.Parse(filepath.Join(filepath.Dir(path), name+".experiment"), []byte(text), sets...)
 }
 
 // parseShard parses "i/n".
@@ -230,7 +212,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
 		return ExitUsage
 	}
-	plan, err := runner.NewPlan(x)
+	plan, err := runner.NewPlan(x, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
 		return ExitUsage
@@ -305,7 +287,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
 		return ExitUsage
 	}
-	plan, err := runner.NewPlan(x)
+	plan, err := runner.NewPlan(x, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
 		return ExitUsage

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
+	"github.com/statecraft/statecraft/runner"
 )
 
 // describeFormats are the --format values of describe, in the order the
@@ -126,38 +126,18 @@ func resolveDescribeTarget(arg string) ([]*gds.Model, error) {
 		arg, strings.Join(models.Names(), ", "), strings.Join(configs.Embedded(), ", "))
 }
 
-// configModels returns the models an experiment runs: the experiment's
-// model, or with scenarios each scenario's model (the experiment's unless
-// it names another), each once, in order.
+// configModels returns the models an experiment runs, each once, in
+// order, resolved as the runner resolves them.
 func configModels(x *configs.Experiment) ([]*gds.Model, error) {
-	type use struct{ key, name string }
-	uses := []use{{"model", x.Model}}
-	if len(x.Scenarios) > 0 {
-		uses = uses[:0]
-		for i, sc := range x.Scenarios {
-			if sc.Model != "" {
-				uses = append(uses, use{fmt.Sprintf("scenarios.%d.model", i), sc.Model})
-			} else {
-				uses = append(uses, use{"model", x.Model})
-			}
-		}
+	ms, err := runner.ResolveModels(x, nil)
+	if err != nil {
+		return nil, err
 	}
 	var out []*gds.Model
-	seen := map[string]bool{}
-	for _, u := range uses {
-		if seen[u.name] {
-			continue
+	for _, m := range ms {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
 		}
-		seen[u.name] = true
-		m, err := x.ResolveModel(u.name)
-		if err != nil {
-			var ce *configs.Error
-			if errors.As(err, &ce) {
-				return nil, err // already located in the model file
-			}
-			return nil, x.ErrorAt(u.key, "%v", err)
-		}
-		out = append(out, m)
 	}
 	return out, nil
 }

@@ -37,7 +37,7 @@ func load(t testing.TB, m model, sets ...string) *runner.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := runner.NewPlan(x)
+	p, err := runner.NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestConfigs(t *testing.T) {
 			if got := p.Sims[0].Model.PSUBs(); got != m.S {
 				t.Errorf("%d PSUBs, want %d", got, m.S)
 			}
-			if p.RowsPerRun != m.T*m.S+1 || p.Config.Output.Format != "parquet" {
+			if p.RowsPerRun != m.T*m.S+1 || p.Config.Output.Format != configs.Parquet {
 				t.Errorf("%d rows per run in %s, want every substep (%d) in parquet", p.RowsPerRun, p.Config.Output.Format, m.T*m.S+1)
 			}
 			sw := swept[m.name]

@@ -85,7 +85,7 @@ fail_at = 6
 					if err != nil {
 						t.Fatal(err)
 					}
-					p, err := runner.NewPlan(x)
+					p, err := runner.NewPlan(x, nil)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -45,7 +45,7 @@ func main() {
 	runtime.MemProfileRate = *rate
 	x, err := configs.Load(*config, ss...)
 	check(err)
-	plan, err := runner.NewPlan(x)
+	plan, err := runner.NewPlan(x, nil)
 	check(err)
 	dir := *out
 	if dir == "" {
