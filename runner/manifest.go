@@ -5,37 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/statecraft/statecraft/internal/version"
 )
-
-// Version is the program version written into every dataset. Release
-// builds set it with -ldflags "-X github.com/statecraft/statecraft/runner.Version=v1.2.3";
-// otherwise it comes from the module's build information.
-var Version = ""
-
-// ProgramVersion returns Version, or the build's module version and VCS
-// revision.
-func ProgramVersion() string {
-	if Version != "" {
-		return Version
-	}
-	v := "devel"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "+" + s.Value[:12]
-			}
-		}
-	}
-	return v
-}
 
 // datasetMeta is the key-value metadata of every part file.
 func datasetMeta(p *Plan) map[string]string {
@@ -44,7 +20,7 @@ func datasetMeta(p *Plan) map[string]string {
 		"statecraft.model":      m0.Name(),
 		"statecraft.model_hash": m0.Hash(),
 		"statecraft.seed":       strconv.FormatInt(p.Config.Seed, 10),
-		"statecraft.version":    ProgramVersion(),
+		"statecraft.version":    version.String(),
 		"statecraft.config":     p.Config.Text,
 	}
 }
@@ -119,7 +95,7 @@ func columnsOf(schema *arrow.Schema) []Column {
 func writeManifest(ds *dataset, p *Plan, res *Result, schema *arrow.Schema) (string, error) {
 	m0 := p.Sims[0].Model
 	man := Manifest{
-		Program: "statecraft", Version: ProgramVersion(), Created: time.Now().UTC().Format(time.RFC3339),
+		Program: "statecraft", Version: version.String(), Created: time.Now().UTC().Format(time.RFC3339),
 		Complete: len(res.Failed) == 0,
 		Config:   ManifestConfig{Source: p.Config.Source, Text: p.Config.Text},
 		Model:    ManifestModel{Name: m0.Name(), Hash: m0.Hash()},

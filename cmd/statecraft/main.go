@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/statecraft/statecraft/runner/cli"
+	"github.com/statecraft/statecraft/cli"
 )
 
 func main() {

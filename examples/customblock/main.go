@@ -11,8 +11,8 @@ import (
 	"os"
 
 	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/cli"
 	"github.com/statecraft/statecraft/gds"
-	"github.com/statecraft/statecraft/runner/cli"
 )
 
 // Logistic returns the update that grows x logistically towards capacity

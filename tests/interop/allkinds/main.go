@@ -8,9 +8,9 @@ package main
 import (
 	"os"
 
+	"github.com/statecraft/statecraft/cli"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
-	"github.com/statecraft/statecraft/runner/cli"
 )
 
 // Wallet is an agent record.

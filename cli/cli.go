@@ -21,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/internal/version"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
 )
@@ -85,7 +86,7 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case "configs":
 		return cmdConfigs(rest, stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "statecraft %s\n", runner.ProgramVersion())
+		fmt.Fprintf(stdout, "statecraft %s\n", version.String())
 		return ExitOK
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
@@ -140,24 +141,14 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// loadConfig reads a config file, or an embedded config by name.
-func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
-	if st, err := os.Stat(arg); err == nil {
-		if st.IsDir() {
-			return nil, fmt.Errorf("config %s is a directory, not a TOML file", arg)
-		}
-		if data, err := os.ReadFile(arg); err == nil && configs.IsModelFile(data) {
-			return configs.ForModelFile(arg, sets...)
-		}
-		return configs.Load(arg, sets...)
+// loadExperiment classifies a command-line argument and loads the
+// experiment it names, with --set overrides.
+func loadExperiment(arg string, sets []string) (*configs.Experiment, error) {
+	t, err := classify(arg)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := configs.EmbeddedText(arg); err == nil {
-		return configs.LoadEmbedded(arg, sets...)
-	}
-	if strings.HasSuffix(arg, ".toml") || strings.ContainsRune(arg, os.PathSeparator) {
-		return nil, fmt.Errorf("config %s: no such file", arg)
-	}
-	return nil, fmt.Errorf("%q is neither a config file nor an embedded config (embedded: %s)", arg, strings.Join(configs.Embedded(), ", "))
+	return t.experiment(sets)
 }
 
 // parseShard parses "i/n".
@@ -207,7 +198,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	x, err := loadConfig(pos[0], sets)
+	x, err := loadExperiment(pos[0], sets)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
 		return ExitUsage
@@ -279,10 +270,15 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft validate: want one CONFIG or NAME, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	if data, err := os.ReadFile(pos[0]); err == nil && configs.IsModelFile(data) {
-		return validateModelFile(pos[0], stdout, stderr)
+	t, err := classify(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
+		return ExitUsage
 	}
-	x, err := loadConfig(pos[0], sets)
+	if t.kind == modelFile || t.kind == registeredModel {
+		return validateModel(t, stdout, stderr)
+	}
+	x, err := t.experiment(sets)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
 		return ExitUsage
@@ -314,16 +310,17 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// validateModelFile loads a declarative model file, which runs every
-// structural check, and reports its shape and warnings.
-func validateModelFile(path string, stdout, stderr io.Writer) int {
-	m, err := configs.LoadModelFile(path)
+// validateModel builds a model file or a registered model, which runs
+// every structural check, and reports its shape and warnings.
+func validateModel(t target, stdout, stderr io.Writer) int {
+	ms, err := t.models()
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
 		return ExitUsage
 	}
+	m := ms[0]
 	fmt.Fprintf(stdout, "%s: ok: model %s (hash %s): %d state variables, %d parameters, %d signals, %d PSUBs\n",
-		path, m.Name(), m.Hash(), len(m.Vars()), len(m.Params()), len(m.Signals()), m.PSUBs())
+		t.arg, m.Name(), m.Hash(), len(m.Vars()), len(m.Params()), len(m.Signals()), m.PSUBs())
 	for _, w := range m.Warnings() {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}

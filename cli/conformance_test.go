@@ -42,11 +42,11 @@ func conform(t *testing.T, name, variant string, runs int, exact bool) {
 		exact bool
 	}{name, runs, exact}
 	dir := filepath.Join(t.TempDir(), c.name)
-	cfg := filepath.Join("..", "..", "configs", "conformance", c.name+variant+".toml")
+	cfg := filepath.Join("..", "configs", "conformance", c.name+variant+".toml")
 	if code, _, errs := run("run", cfg, "--quiet", "--out", dir); code != 0 {
 		t.Fatalf("statecraft run %s: exit %d: %s", cfg, code, errs)
 	}
-	want, err := golden.Load(filepath.Join("..", "..", "testdata", "golden", c.name+".csv"))
+	want, err := golden.Load(filepath.Join("..", "testdata", "golden", c.name+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/statecraft/statecraft/cli"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
-	"github.com/statecraft/statecraft/runner/cli"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -52,7 +52,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{[]string{"frobnicate"}, cli.ExitUsage, `unknown command "frobnicate"`},
 		{[]string{"run"}, cli.ExitUsage, "want one CONFIG or NAME, got 0"},
 		{[]string{"run", filepath.Join(dir, "missing.toml")}, cli.ExitUsage, "missing.toml: no such file"},
-		{[]string{"run", "no_such_config"}, cli.ExitUsage, `"no_such_config" is neither a config file nor an embedded config`},
+		{[]string{"run", "no_such_config"}, cli.ExitUsage, `"no_such_config" is not a file, an embedded config or a registered model`},
 		{[]string{"run", bad}, cli.ExitUsage, `bad.toml:3: key "foo": unknown key`},
 		{[]string{"run", "predator_prey", "--shard", "3/3"}, cli.ExitUsage, `--shard "3/3": want 0 <= i < n`},
 		{[]string{"run", "predator_prey", "--shard", "x"}, cli.ExitUsage, `--shard "x": want i/n`},
@@ -194,7 +194,7 @@ func TestBlocksCommand(t *testing.T) {
 		}
 	}
 	_, md, _ := run("blocks", "amm", "agent", "supply", "demurrage", "breaker", "--markdown")
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "blocks.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "blocks.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestBlocksCommand(t *testing.T) {
 // TestRunModelFileDirectly: a model file runs on its defaults with --set
 // timesteps=N; without it the message says how.
 func TestRunModelFileDirectly(t *testing.T) {
-	model := filepath.Join("..", "..", "models", "predator_prey.toml")
+	model := filepath.Join("..", "models", "predator_prey.toml")
 	code, _, errs := run("run", model)
 	if code != cli.ExitUsage || !strings.Contains(errs, "is a model file: run it with --set timesteps=N") {
 		t.Errorf("exit %d, stderr %q", code, errs)

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/statecraft/statecraft/cli"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
-	"github.com/statecraft/statecraft/runner/cli"
 )
 
 // registerDescribeModels registers, once per process, a model with
@@ -165,7 +165,7 @@ func TestDescribeErrors(t *testing.T) {
 		{[]string{"describe"}, []string{"want one MODEL, CONFIG or NAME, got 0 arguments", "Usage: statecraft describe"}},
 		{[]string{"describe", "predator_prey", "robot_marbles"}, []string{"got 2 arguments"}},
 		{[]string{"describe", "predator_prey", "--format", "svg"}, []string{`unknown --format "svg" (want text, mermaid, dot)`}},
-		{[]string{"describe", "no_such_thing"}, []string{`"no_such_thing" is neither a registered model`, "registered models: ", "predator_prey", "robot_marbles", "embedded configs: ", "conformance/pp_det"}},
+		{[]string{"describe", "no_such_thing"}, []string{`"no_such_thing" is not a file, an embedded config or a registered model`, "registered models: ", "predator_prey", "robot_marbles", "embedded configs: ", "conformance/pp_det"}},
 		{[]string{"describe", filepath.Join(dir, "missing.toml")}, []string{"missing.toml: no such file"}},
 		{[]string{"describe", unknownModel}, []string{"unknown.toml:2: key \"model\": ", `unknown model "no_such_model"`, "predator_prey"}},
 		{[]string{"describe", bad}, []string{`bad.toml:3: key "foo": unknown key`}},
@@ -223,7 +223,7 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the Mermaid diagrams i
 func TestDocsDiagrams(t *testing.T) {
 	block := regexp.MustCompile("(?s)```mermaid\n(.*?)```\n")
 	for _, name := range []string{"predator_prey", "robot_marbles", "prsm", "datadao"} {
-		path := filepath.Join("..", "..", "docs", "models", name+".md")
+		path := filepath.Join("..", "docs", "models", name+".md")
 		doc, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
