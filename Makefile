@@ -4,9 +4,12 @@ BIN       := bin/statecraft
 INTEROP   := out/interop
 PKGS      := ./...
 
-.PHONY: all build run test vet unit interop bench fuzz lint clean
+.PHONY: all help build run test vet unit interop bench fuzz lint clean
 
 all: build
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## build bin/statecraft
 	$(GO) build -o $(BIN) ./cmd/statecraft
@@ -21,13 +24,13 @@ vet: ## formatting and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-unit:
+unit: ## race-enabled unit tests of every package
 	$(GO) test -race -count=1 $(PKGS)
 
 # The interop check writes datasets with the CLI (every column type, A/B,
 # sweeps, lists, agents as a table and as a list<struct> column) and reads
 # them with DuckDB and Polars from npm.
-interop: build
+interop: build ## write datasets with the CLI and read them with DuckDB and Polars (needs Node.js and npm)
 	cd tests/interop && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(INTEROP) && mkdir -p $(INTEROP)
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --out $(INTEROP)/all_kinds
@@ -37,7 +40,7 @@ interop: build
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*
 
-bench: ## Go benchmarks: ns per substep, allocations
+bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks end to end
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 	$(GO) build -o $(BIN) ./cmd/statecraft
 	$(GO) run ./tests/bench -bin $(BIN) -reps 5 -md out/bench/results.md
@@ -50,5 +53,5 @@ fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz
 lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-clean:
+clean: ## remove bin/ and out/
 	rm -rf bin out
