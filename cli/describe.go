@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/diagram"
 )
 
 // describeFormats are the --format values of describe, in the order the
@@ -14,9 +15,9 @@ var describeFormats = []struct {
 	name  string
 	write func(io.Writer, *gds.Model) error
 }{
-	{"text", gds.WriteText},
-	{"mermaid", gds.WriteMermaid},
-	{"dot", gds.WriteDOT},
+	{"text", diagram.Text},
+	{"mermaid", diagram.Mermaid},
+	{"dot", diagram.DOT},
 }
 
 func describeFormatNames() string {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/internal/fixture"
 )
 
 func TestBuildErrors(t *testing.T) {
@@ -269,30 +270,15 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 	wantContains(t, be.Error(), `model "many": 3 problems:`, "\n  - ")
 }
 
-// structureModel reads and writes a bit of everything.
+// structureModel is fixture.Structure: it reads and writes a bit of
+// everything.
 func structureModel(t testing.TB, alphaDefault float64) *gds.Model {
-	b := gds.NewBuilder("structure")
-	x := b.Float("x", 1, gds.Lags(2), gds.Doc("the x"))
-	y := b.Float("y", 2)
-	n := b.Int("n", 3)
-	alpha := b.ParamFloat("alpha", alphaDefault, "growth")
-	k := b.ParamInt("k", 4)
-	unused := b.ParamBool("unused", true)
-	_ = unused
-	dx := b.FloatSignal("dx", gds.Sum)
-	cnt := b.IntSignal("cnt", gds.Max)
-	log := gds.ListOf[string](b, "log")
-	b.PSUB("grow",
-		gds.Policy("growth", func(c *gds.Ctx) {
-			dx.Emit(c, alpha.Get(c)*x.Get(c)+x.Lag(c, 2))
-			log.Emit(c, "g")
-		}),
-		gds.Policy("counter", func(c *gds.Ctx) { cnt.Emit(c, n.Get(c)+k.Get(c)) }).Emits(log),
-		x.Update(func(c *gds.Ctx) float64 { return x.Get(c) + dx.Get(c) }),
-		n.Update(func(c *gds.Ctx) int64 { return cnt.Get(c) + int64(len(log.Get(c))) }).Named("count"),
-	)
-	b.PSUB("follow", y.Update(func(c *gds.Ctx) float64 { return x.Lag(c, 1) + y.Get(c) }))
-	return mustBuild(t, b)
+	t.Helper()
+	m, err := fixture.Structure(alphaDefault)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return m
 }
 
 func TestStructure(t *testing.T) {

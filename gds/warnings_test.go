@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/internal/fixture"
 )
 
 func TestWarnings(t *testing.T) {
@@ -15,13 +16,13 @@ func TestWarnings(t *testing.T) {
 		`state variable "z" is neither read nor written by any block`,
 		`signal "orphan" is neither emitted nor read by any block`,
 	}
-	got := diagramModel(t).Warnings()
+	got := diagram(t).Warnings()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Warnings:\n got %q\nwant %q", got, want)
 	}
 	// deterministic across builds
 	for range 5 {
-		if again := diagramModel(t).Warnings(); !reflect.DeepEqual(again, got) {
+		if again := diagram(t).Warnings(); !reflect.DeepEqual(again, got) {
 			t.Fatalf("Warnings changed between builds: %q", again)
 		}
 	}
@@ -71,4 +72,14 @@ func TestNoWarnings(t *testing.T) {
 	if w := mustBuild(t, b).Warnings(); w != nil {
 		t.Errorf("Warnings = %q, want nil", w)
 	}
+}
+
+// diagram is fixture.Diagram.
+func diagram(t testing.TB) *gds.Model {
+	t.Helper()
+	m, err := fixture.Diagram()
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return m
 }

@@ -1,4 +1,11 @@
-package gds
+// Package diagram renders a built model as a description of its
+// generalized dynamical system: as aligned text (Text), as a Mermaid
+// flowchart (Mermaid) and as a Graphviz DOT graph (DOT). Everything comes
+// from the model's declarations (Vars, Params, Signals) and its traced
+// Structure; no source is parsed. The output is deterministic:
+// declarations keep their declaration order, PSUBs and blocks their
+// position, and the sets of the structure are sorted by name.
+package diagram
 
 import (
 	"bufio"
@@ -8,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/statecraft/statecraft/gds"
 )
 
 // This file renders a built model as a description of its generalized
@@ -17,29 +26,29 @@ import (
 // deterministic: declarations keep their declaration order, PSUBs and blocks
 // their position, and the sets of the structure are sorted by name.
 
-// WriteText writes a terminal-friendly description of the model: its name
+// Text writes a terminal-friendly description of the model: its name
 // and hash; its state variables (kind, initial value, lags, doc),
 // parameters (kind, default, bounds, doc) and signals (kind, rule); then
 // each PSUB in order with, for each block, what it reads (state, lags as
 // x[k], parameters, signals) and what it emits or writes.
-func WriteText(w io.Writer, m *Model) error {
+func Text(w io.Writer, m *gds.Model) error {
 	bw := bufio.NewWriter(w)
 	nblocks := 0
-	for _, ps := range m.struc {
+	for _, ps := range m.Structure() {
 		nblocks += len(ps.Blocks)
 	}
-	fmt.Fprintf(bw, "model %s  hash %s\n", m.name, m.hash)
+	fmt.Fprintf(bw, "model %s  hash %s\n", m.Name(), m.Hash())
 	fmt.Fprintf(bw, "%s, %s; %s, %s, %s\n",
-		plural(len(m.struc), "PSUB", "PSUBs"), plural(nblocks, "block", "blocks"),
-		plural(len(m.vars), "state variable", "state variables"),
-		plural(len(m.params), "parameter", "parameters"),
-		plural(len(m.signals), "signal", "signals"))
+		plural(len(m.Structure()), "PSUB", "PSUBs"), plural(nblocks, "block", "blocks"),
+		plural(len(m.Vars()), "state variable", "state variables"),
+		plural(len(m.Params()), "parameter", "parameters"),
+		plural(len(m.Signals()), "signal", "signals"))
 
 	init := m.InitialState()
-	if len(m.vars) > 0 {
+	if len(m.Vars()) > 0 {
 		fmt.Fprintf(bw, "\nstate variables\n")
 		var rows [][]string
-		for _, v := range m.vars {
+		for _, v := range m.Vars() {
 			val, _ := init.Get(v.Name)
 			lags := ""
 			if v.Lags > 0 {
@@ -53,23 +62,23 @@ func WriteText(w io.Writer, m *Model) error {
 		}
 		writeTable(bw, "  ", rows)
 	}
-	if len(m.params) > 0 {
+	if len(m.Params()) > 0 {
 		fmt.Fprintf(bw, "\nparameters\n")
 		var rows [][]string
-		for _, p := range m.params {
+		for _, p := range m.Params() {
 			rows = append(rows, []string{p.Name, p.Kind.String(), formatValue(p.Default), bounds(p), oneLine(p.Doc)})
 		}
 		writeTable(bw, "  ", rows)
 	}
-	if len(m.signals) > 0 {
+	if len(m.Signals()) > 0 {
 		fmt.Fprintf(bw, "\nsignals\n")
 		var rows [][]string
-		for _, s := range m.signals {
+		for _, s := range m.Signals() {
 			rows = append(rows, []string{s.Name, s.Kind.String(), s.Rule.String()})
 		}
 		writeTable(bw, "  ", rows)
 	}
-	for i, ps := range m.struc {
+	for i, ps := range m.Structure() {
 		fmt.Fprintf(bw, "\nPSUB %d: %s\n", i+1, ps.Name)
 		for _, bl := range ps.Blocks {
 			var rows [][]string
@@ -105,7 +114,7 @@ func WriteText(w io.Writer, m *Model) error {
 	return bw.Flush()
 }
 
-// WriteMermaid writes the model as a Mermaid flowchart (left to right) that
+// Mermaid writes the model as a Mermaid flowchart (left to right) that
 // GitHub renders: one subgraph per PSUB, in order, labelled with its number
 // and name; policies as stadiums and updates as rectangles; state variables
 // as cylinders and parameters as hexagons, outside the PSUBs. Edges go from
@@ -115,18 +124,18 @@ func WriteText(w io.Writer, m *Model) error {
 // signals, and their rule unless it is sum), and thick from an update to the
 // variable it writes. Node ids are v_NAME, p_NAME and b_PSUB_BLOCK (1-based),
 // so names never clash with Mermaid keywords or with one another.
-func WriteMermaid(w io.Writer, m *Model) error {
+func Mermaid(w io.Writer, m *gds.Model) error {
 	bw := bufio.NewWriter(w)
 	g := newGraph(m)
 	fmt.Fprintf(bw, "flowchart LR\n")
-	fmt.Fprintf(bw, "  %%%% model %s, hash %s\n", mermaidComment(m.name), m.hash)
-	for _, v := range m.vars {
+	fmt.Fprintf(bw, "  %%%% model %s, hash %s\n", mermaidComment(m.Name()), m.Hash())
+	for _, v := range m.Vars() {
 		fmt.Fprintf(bw, "  %s[(\"%s\")]\n", varID(v.Name), mermaidLabel(varLabel(v)...))
 	}
-	for _, p := range m.params {
+	for _, p := range m.Params() {
 		fmt.Fprintf(bw, "  %s{{\"%s\"}}\n", paramID(p.Name), mermaidLabel(paramLabel(p)...))
 	}
-	for i, ps := range m.struc {
+	for i, ps := range m.Structure() {
 		fmt.Fprintf(bw, "  subgraph %s [\"%s\"]\n", psubID(i), mermaidLabel(psubLabel(i, ps.Name)))
 		for j, bl := range ps.Blocks {
 			if bl.Policy {
@@ -166,29 +175,29 @@ func WriteMermaid(w io.Writer, m *Model) error {
 	return bw.Flush()
 }
 
-// WriteDOT writes the model as a Graphviz DOT digraph, the same graph as
+// DOT writes the model as a Graphviz DOT digraph, the same graph as
 // WriteMermaid: one cluster per PSUB, policies as rounded boxes and updates
 // as boxes, state variables as cylinders and parameters as hexagons, dotted
 // edges from parameters and bold edges from updates to the variables they
 // write. Render it with, for example, dot -Tsvg.
-func WriteDOT(w io.Writer, m *Model) error {
+func DOT(w io.Writer, m *gds.Model) error {
 	bw := bufio.NewWriter(w)
 	g := newGraph(m)
-	fmt.Fprintf(bw, "digraph %s {\n", dotQuote(m.name))
-	fmt.Fprintf(bw, "  // model %s, hash %s\n", dotComment(m.name), m.hash)
+	fmt.Fprintf(bw, "digraph %s {\n", dotQuote(m.Name()))
+	fmt.Fprintf(bw, "  // model %s, hash %s\n", dotComment(m.Name()), m.Hash())
 	fmt.Fprintf(bw, "  rankdir=LR;\n")
 	fmt.Fprintf(bw, "  graph [fontname=\"Helvetica\", fontsize=12];\n")
 	fmt.Fprintf(bw, "  node [fontname=\"Helvetica\", fontsize=11];\n")
 	fmt.Fprintf(bw, "  edge [fontname=\"Helvetica\", fontsize=10];\n")
-	for _, v := range m.vars {
+	for _, v := range m.Vars() {
 		fmt.Fprintf(bw, "  %s [shape=cylinder, style=filled, fillcolor=\"#dbeafe\", color=\"#1d4ed8\", label=%s];\n",
 			varID(v.Name), dotLabel(varLabel(v)...))
 	}
-	for _, p := range m.params {
+	for _, p := range m.Params() {
 		fmt.Fprintf(bw, "  %s [shape=hexagon, margin=\"0.02,0.02\", style=filled, fillcolor=\"#fef3c7\", color=\"#b45309\", label=%s];\n",
 			paramID(p.Name), dotLabel(paramLabel(p)...))
 	}
-	for i, ps := range m.struc {
+	for i, ps := range m.Structure() {
 		fmt.Fprintf(bw, "  subgraph cluster_%d {\n", i+1)
 		fmt.Fprintf(bw, "    label=%s;\n", dotLabel(psubLabel(i, ps.Name)))
 		fmt.Fprintf(bw, "    style=rounded;\n    color=\"#6b7280\";\n")
@@ -246,19 +255,19 @@ type graph struct {
 
 // newGraph lays out the model's structure as nodes and edges, block by
 // block in PSUB order: reads, parameters, signals, then the write.
-func newGraph(m *Model) *graph {
+func newGraph(m *gds.Model) *graph {
 	g := &graph{}
-	for _, v := range m.vars {
+	for _, v := range m.Vars() {
 		g.varIDs = append(g.varIDs, varID(v.Name))
 	}
-	for _, p := range m.params {
+	for _, p := range m.Params() {
 		g.paramIDs = append(g.paramIDs, paramID(p.Name))
 	}
-	rules := map[string]Rule{}
-	for _, s := range m.signals {
+	rules := map[string]gds.Rule{}
+	for _, s := range m.Signals() {
 		rules[s.Name] = s.Rule
 	}
-	for i, ps := range m.struc {
+	for i, ps := range m.Structure() {
 		for j, bl := range ps.Blocks {
 			id := blockID(i, j)
 			if bl.Policy {
@@ -284,7 +293,7 @@ func newGraph(m *Model) *graph {
 					var labels []string
 					for _, s := range up.SignalsIn {
 						if out[s] {
-							if r := rules[s]; r != Sum {
+							if r := rules[s]; r != gds.Sum {
 								s += " (" + r.String() + ")"
 							}
 							labels = append(labels, s)
@@ -321,7 +330,7 @@ func blockID(i, j int) string    { return "b_" + strconv.Itoa(i+1) + "_" + strco
 func psubLabel(i int, name string) string { return fmt.Sprintf("PSUB %d: %s", i+1, name) }
 
 // varLabel is a variable's label lines: name (and lags), then the doc.
-func varLabel(v VarInfo) []string {
+func varLabel(v gds.VarInfo) []string {
 	head := v.Name
 	if v.Lags > 0 {
 		head += " (lags " + strconv.Itoa(v.Lags) + ")"
@@ -333,7 +342,7 @@ func varLabel(v VarInfo) []string {
 }
 
 // paramLabel is a parameter's label lines: name = default, then the doc.
-func paramLabel(p ParamInfo) []string {
+func paramLabel(p gds.ParamInfo) []string {
 	head := p.Name + " = " + formatValue(p.Default)
 	if d := oneLine(p.Doc); d != "" {
 		return []string{head, d}
@@ -443,7 +452,7 @@ func formatValue(v any) string {
 
 // bounds describes a parameter's bounds: "in [min, max]", ">= min",
 // "<= max", or "" when it has none.
-func bounds(p ParamInfo) string {
+func bounds(p gds.ParamInfo) string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	switch {
 	case p.Min != nil && p.Max != nil:
@@ -456,7 +465,7 @@ func bounds(p ParamInfo) string {
 	return ""
 }
 
-func fieldList(fields []FieldInfo) string {
+func fieldList(fields []gds.FieldInfo) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		parts[i] = f.Name + " " + f.Kind.String()

@@ -1,4 +1,4 @@
-package gds_test
+package diagram_test
 
 import (
 	"bytes"
@@ -13,69 +13,28 @@ import (
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/diagram"
+	"github.com/statecraft/statecraft/gds/internal/fixture"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// Trader is an agent record of diagramModel.
-type Trader struct {
-	Cash   float64
-	Trades int64
+// diagramModel and structureModel are the fixture models (see
+// gds/internal/fixture).
+func diagramModel(t testing.TB) *gds.Model { return mustModel(t)(fixture.Diagram()) }
+
+func structureModel(t testing.TB, alpha float64) *gds.Model {
+	return mustModel(t)(fixture.Structure(alpha))
 }
 
-// diagramModel has lags, parameters of every kind, three PSUBs, signals
-// with several rules, an agents variable, docs with characters that every
-// format must escape, and one instance of each warning.
-func diagramModel(t testing.TB) *gds.Model {
-	b := gds.NewBuilder("diagram")
-	x := b.Float("x", 1, gds.Lags(2), gds.Doc(`the "x" <b>level</b> & #1; a|b {c} [d] (e) `+"`f`"))
-	y := b.Float("y", 2, gds.Doc("first line\nsecond\tline"))
-	n := b.Int("n", 3)
-	mode := b.String("mode", "calm", gds.Doc(`back\slash`))
-	bal := b.Vec("bal", []float64{1, 2.5})
-	traders := gds.AgentsOf(b, "traders", []Trader{{Cash: 1}, {Cash: 2}}, gds.Doc("market participants"))
-	b.Float("z", 0, gds.Doc("never touched"))
-
-	alpha := b.ParamFloat("alpha", 1.1, `growth "rate"`)
-	k := b.ParamInt("k", 4)
-	b.ParamBool("unused", true, "kept for compatibility")
-	label := b.ParamString("label", "a \"b\"")
-	w := b.ParamVec("weights", []float64{0.5, 0.25})
-	lo, hi := 0.0, 2.0
-	b.ParamBounds("alpha", &lo, &hi)
-	b.ParamBounds("k", &lo, nil)
-
-	dx := b.FloatSignal("dx", gds.Sum)
-	cnt := b.IntSignal("cnt", gds.Max)
-	log := gds.ListOf[string](b, "log")
-	extra := b.FloatSignal("extra", gds.Last)
-	b.FloatSignal("orphan", gds.Sum)
-
-	b.PSUB("grow",
-		gds.Policy("growth", func(c *gds.Ctx) {
-			dx.Emit(c, alpha.Get(c)*x.Get(c)+x.Lag(c, 2))
-			log.Emit(c, label.Get(c))
-			extra.Emit(c, 1)
-		}),
-		gds.Policy("counter", func(c *gds.Ctx) { cnt.Emit(c, n.Get(c)+k.Get(c)) }).Emits(log),
-		gds.Policy("idle", func(c *gds.Ctx) { _ = y.Get(c) }),
-		x.Update(func(c *gds.Ctx) float64 { return x.Get(c) + dx.Get(c) }),
-		n.Update(func(c *gds.Ctx) int64 { return cnt.Get(c) + int64(len(log.Get(c))) }).Named("count"),
-	)
-	b.PSUB("follow",
-		y.Update(func(c *gds.Ctx) float64 { return x.Lag(c, 1) + y.Get(c) }),
-		bal.Update(func(c *gds.Ctx, dst []float64) []float64 {
-			for i, v := range bal.Get(c) {
-				dst = append(dst, v*w.Get(c)[i%len(w.Get(c))])
-			}
-			return dst
-		}),
-	)
-	b.PSUB("settle",
-		mode.Update(func(c *gds.Ctx) string { return mode.Get(c) }),
-		traders.Update(func(c *gds.Ctx, dst []Trader) []Trader { return append(dst, traders.Get(c)...) }),
-	)
-	return mustBuild(t, b)
+func mustModel(t testing.TB) func(*gds.Model, error) *gds.Model {
+	return func(m *gds.Model, err error) *gds.Model {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		return m
+	}
 }
 
 // golden compares got with testdata/name, or rewrites it with -update.
@@ -107,9 +66,9 @@ var formats = []struct {
 	ext  string
 	fn   writer
 }{
-	{"text", "txt", gds.WriteText},
-	{"mermaid", "mmd", gds.WriteMermaid},
-	{"dot", "dot", gds.WriteDOT},
+	{"text", "txt", diagram.Text},
+	{"mermaid", "mmd", diagram.Mermaid},
+	{"dot", "dot", diagram.DOT},
 }
 
 func render(t *testing.T, fn writer, m *gds.Model) string {
@@ -139,8 +98,8 @@ func TestDiagramGolden(t *testing.T) {
 // other edges.
 func TestDiagramEdges(t *testing.T) {
 	for _, m := range []*gds.Model{diagramModel(t), structureModel(t, 1.1)} {
-		mmd := render(t, gds.WriteMermaid, m)
-		dot := render(t, gds.WriteDOT, m)
+		mmd := render(t, diagram.Mermaid, m)
+		dot := render(t, diagram.DOT, m)
 		mmdEdge := regexp.MustCompile(`(?m)^  (\S+) (-->|-\.->|==>)(?:\|"([^"]*)"\|)? (\S+)$`)
 		dotEdge := regexp.MustCompile(`(?m)^  (\S+) -> (\S+)(?: \[(.*)\])?;$`)
 		gotM := map[string]bool{}
@@ -226,8 +185,8 @@ func blockID(i, j int) string {
 // distinct ids.
 func TestDiagramNodes(t *testing.T) {
 	m := diagramModel(t)
-	mmd := render(t, gds.WriteMermaid, m)
-	dot := render(t, gds.WriteDOT, m)
+	mmd := render(t, diagram.Mermaid, m)
+	dot := render(t, diagram.DOT, m)
 	for _, want := range []string{
 		`v_n[("n")]`, `v_x[("x (lags 2)<br/>`, `p_k{{"k = 4"}}`, `p_weights{{"weights = [0.5, 0.25]"}}`,
 		`subgraph s_1 ["PSUB 1: grow"]`, `subgraph s_3 ["PSUB 3: settle"]`,
@@ -255,7 +214,7 @@ func TestDiagramNodes(t *testing.T) {
 // characters, backslashes and line breaks cannot break out of a label.
 func TestDiagramEscaping(t *testing.T) {
 	m := diagramModel(t)
-	mmd := render(t, gds.WriteMermaid, m)
+	mmd := render(t, diagram.Mermaid, m)
 	for _, want := range []string{
 		`the #34;x#34; #60;b#62;level#60;/b#62; #38; #35;1; a|b {c} [d] (e) #96;f#96;`,
 		`y<br/>first line second line`,
@@ -274,7 +233,7 @@ func TestDiagramEscaping(t *testing.T) {
 			t.Errorf("unescaped label %q", body)
 		}
 	}
-	dot := render(t, gds.WriteDOT, m)
+	dot := render(t, diagram.DOT, m)
 	for _, want := range []string{
 		`label="x (lags 2)\nthe \"x\" <b>level</b> & #1; a|b {c} [d] (e) ` + "`f`" + `"`,
 		`label="mode\nback\\slash"`,
@@ -285,7 +244,7 @@ func TestDiagramEscaping(t *testing.T) {
 			t.Errorf("DOT lacks %q:\n%s", want, dot)
 		}
 	}
-	text := render(t, gds.WriteText, m)
+	text := render(t, diagram.Text, m)
 	if !strings.Contains(text, "first line second line") || strings.Contains(text, "\t") {
 		t.Errorf("text keeps line breaks or tabs of docs:\n%s", text)
 	}
@@ -300,7 +259,7 @@ func TestDiagramEscaping(t *testing.T) {
 // it reads and writes.
 func TestDiagramText(t *testing.T) {
 	m := structureModel(t, 1.1)
-	text := render(t, gds.WriteText, m)
+	text := render(t, diagram.Text, m)
 	for _, want := range []string{
 		"model structure  hash " + m.Hash() + "\n",
 		"2 PSUBs, 5 blocks; 3 state variables, 3 parameters, 3 signals\n",
@@ -326,7 +285,7 @@ func TestDiagramDOTRenders(t *testing.T) {
 	}
 	for _, m := range []*gds.Model{diagramModel(t), structureModel(t, 1.1)} {
 		cmd := exec.Command(path, "-Tsvg")
-		cmd.Stdin = strings.NewReader(render(t, gds.WriteDOT, m))
+		cmd.Stdin = strings.NewReader(render(t, diagram.DOT, m))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
