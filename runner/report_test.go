@@ -13,6 +13,7 @@ import (
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 var criteriaOnce sync.Once
@@ -85,7 +86,7 @@ criteria = ["high", "always"]
 			t.Errorf("table lacks %q:\n%s", want, table.String())
 		}
 	}
-	var fromFile runner.Report
+	var fromFile dataset.Report
 	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
 		t.Fatal(err)

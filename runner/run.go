@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +19,7 @@ import (
 
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/cachepad"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // Options control one execution of a plan.
@@ -53,64 +51,23 @@ type Progress struct {
 
 // Result describes a finished execution.
 type Result struct {
-	Dir       string
-	Manifest  string                // path of the manifest file
-	Jobs      int                   // jobs run by this shard
-	Rows      int64                 // rows written by this shard
-	Files     []FileInfo            // the substep table's part files
-	Tables    map[string]*TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
-	Failed    []JobFailure
-	Anomalies []JobAnomaly
-	Report    *Report // the criteria's pass rates, if the config has [report]
-	Elapsed   time.Duration
-}
-
-// FileInfo is a part file of the dataset. Name is relative to the dataset
-// directory, with forward slashes: part-0000-000-0000.parquet for the
-// substep table, agents/part-0000-000-0000.parquet for agent table agents.
-type FileInfo struct {
-	Name string `json:"name"`
-	Rows int64  `json:"rows"`
-}
-
-// TableInfo describes an agent table: the records of one agent variable,
-// one row per agent per recorded substep, in the directory named after the
-// variable. Its part files have the names of the substep table's.
-type TableInfo struct {
-	Dir     string     `json:"dir"` // relative to the dataset directory
-	Rows    int64      `json:"rows"`
-	Columns []Column   `json:"columns"`
-	Files   []FileInfo `json:"files"`
-}
-
-// JobFailure is a job that did not finish; its rows are not in the dataset.
-type JobFailure struct {
-	Simulation int            `json:"simulation"`
-	Subset     int            `json:"subset"`
-	Run        int            `json:"run"`
-	Params     map[string]any `json:"params"`
-	Error      string         `json:"error"`
-}
-
-// JobAnomaly is a NaN or ±Inf flagged in a job (on_nan = "flag"). Value
-// is written as text (NaN, +Inf, -Inf), which JSON numbers cannot hold.
-type JobAnomaly struct {
-	Simulation int     `json:"simulation"`
-	Subset     int     `json:"subset"`
-	Run        int     `json:"run"`
-	Timestep   int     `json:"timestep"`
-	Substep    int     `json:"substep"`
-	PSUB       string  `json:"psub"`
-	Block      string  `json:"block"`
-	Var        string  `json:"variable"`
-	Value      float64 `json:"-"`
-	ValueText  string  `json:"value"`
+	Dir         string
+	Manifest    string                        // path of the manifest file
+	Jobs        int                           // jobs run by this shard
+	Rows        int64                         // rows written by this shard
+	Files       []dataset.FileInfo            // the substep table's part files
+	Tables      map[string]*dataset.TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
+	Failed      []dataset.JobFailure
+	Anomalies   []dataset.JobAnomaly
+	Report      *dataset.Report // the criteria's pass rates, if the config has [report]
+	ReportTable string          // path of the report's Markdown table, if the config has [report]
+	Elapsed     time.Duration
 }
 
 // JobsFailedError reports that some jobs failed; the others' rows were
 // written and the manifest says the dataset is incomplete.
 type JobsFailedError struct {
-	Failed []JobFailure
+	Failed []dataset.JobFailure
 	Jobs   int
 }
 
@@ -187,11 +144,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("output format %q: want parquet, arrow or csv", x.Output.Format)
 	}
-	ds := &dataset{dir: dir, shard: shard, shards: shards, ext: format.ext}
+	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext}
 	for _, v := range p.AgentTables() {
-		ds.tables = append(ds.tables, v.Name)
+		ds.Tables = append(ds.Tables, v.Name)
 	}
-	if err := ds.prepare(opt.Overwrite); err != nil {
+	if err := ds.Prepare(opt.Overwrite); err != nil {
 		return nil, &OutputDirError{Err: err}
 	}
 
@@ -222,7 +179,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		// flat rows reach the first, and no run writes more rows than the
 		// plan has.
 		wk.batch.reserve(int(min(int64(x.Output.RowGroupRows), int64(maxBatchCells/(5+len(wk.batch.cols))+1), p.Rows())))
-		wk.tableFiles = make([][]FileInfo, len(ds.tables))
+		wk.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
 		ws[w] = wk
 		g.Go(func() error {
 			for {
@@ -237,14 +194,14 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 				}
 				mu.Lock()
 				if jobErr == nil && res.Report != nil {
-					res.Report.add(spec.Simulation, wk.pass)
+					res.Report.Add(spec.Simulation, wk.pass)
 				}
 				if jobErr != nil {
-					res.Failed = append(res.Failed, JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+					res.Failed = append(res.Failed, dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Params: p.paramValues(spec), Error: jobErr.Error()})
 				}
 				for _, a := range anomalies {
-					res.Anomalies = append(res.Anomalies, JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+					res.Anomalies = append(res.Anomalies, dataset.JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Timestep: a.Timestep, Substep: a.Substep, PSUB: a.PSUB, Block: a.Block, Var: a.Var, Value: a.Value, ValueText: fmt.Sprint(a.Value)})
 				}
 				mu.Unlock()
@@ -267,25 +224,25 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		for _, wk := range ws {
 			wk.abort()
 		}
-		ds.removeTemps()
+		ds.RemoveTemps()
 		return nil, err
 	}
 	for _, wk := range ws {
 		res.Files = append(res.Files, wk.files...)
 	}
-	sortFiles(res.Files)
+	dataset.SortFiles(res.Files)
 	all := res.Files
-	for k, name := range ds.tables {
-		t := &TableInfo{Dir: name, Columns: columnsOf(agentSchemas[k]), Files: []FileInfo{}}
+	for k, name := range ds.Tables {
+		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Columns: columnsOf(agentSchemas[k]), Files: []dataset.FileInfo{}}
 		for _, wk := range ws {
 			t.Files = append(t.Files, wk.tableFiles[k]...)
 		}
-		sortFiles(t.Files)
+		dataset.SortFiles(t.Files)
 		for _, f := range t.Files {
 			t.Rows += f.Rows
 		}
 		if res.Tables == nil {
-			res.Tables = map[string]*TableInfo{}
+			res.Tables = map[string]*dataset.TableInfo{}
 		}
 		res.Tables[name] = t
 		all = append(all[:len(all):len(all)], t.Files...)
@@ -298,27 +255,24 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)
 	})
 	res.Rows = rows.Load()
-	if err := ds.commit(all); err != nil {
-		ds.removeTemps()
+	if err := ds.Commit(all); err != nil {
+		ds.RemoveTemps()
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
 	if res.Report != nil {
-		if err := res.Report.write(ds); err != nil {
+		if err := ds.WriteReport(res.Report); err != nil {
 			return nil, err
 		}
+		_, res.ReportTable = ds.ReportPaths()
 	}
-	if res.Manifest, err = writeManifest(ds, p, res, schema); err != nil {
+	if res.Manifest, err = ds.WriteManifest(manifestOf(ds, p, res, schema)); err != nil {
 		return nil, err
 	}
 	if len(res.Failed) > 0 {
 		return res, &JobsFailedError{Failed: res.Failed, Jobs: len(jobs)}
 	}
 	return res, nil
-}
-
-func sortFiles(f []FileInfo) {
-	sort.Slice(f, func(i, j int) bool { return f[i].Name < f[j].Name })
 }
 
 func lessIDs(a1, a2, a3, b1, b2, b3 int) bool {
@@ -380,7 +334,7 @@ type worker struct {
 	_       cachepad.Pad
 	id      int
 	plan    *Plan
-	ds      *dataset
+	ds      *dataset.Shard
 	format  fileFormat
 	schema  *arrow.Schema
 	mem     memory.Allocator
@@ -394,8 +348,8 @@ type worker struct {
 	jobStart   int     // rows of the batch before it belong to completed jobs
 	jobRows    int64
 	seq        int
-	files      []FileInfo
-	tableFiles [][]FileInfo // by agent table
+	files      []dataset.FileInfo
+	tableFiles [][]dataset.FileInfo // by agent table
 	parts      []*part
 	pass       []bool // the last job's criteria, judged on its final state
 	_          cachepad.Pad
@@ -422,16 +376,16 @@ type partFile struct {
 }
 
 func (wk *worker) newPart() (*part, error) {
-	name := fmt.Sprintf("part-%04d-%03d-%04d%s", wk.ds.shard, wk.id, wk.seq, wk.ds.ext)
+	name := wk.ds.PartName(wk.id, wk.seq)
 	wk.seq++
-	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.tables))}
+	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.Tables))}
 	for k := range pt.files {
-		dir, schema := wk.ds.dir, wk.schema
+		table, schema := "", wk.schema
 		if k > 0 {
-			dir, schema = filepath.Join(wk.ds.dir, wk.ds.tables[k-1]), wk.batch.tables[k-1].schema
+			table, schema = wk.ds.Tables[k-1], wk.batch.tables[k-1].schema
 		}
 		pf := &pt.files[k]
-		pf.tmp = filepath.Join(dir, "."+name+".tmp")
+		pf.tmp = wk.ds.TempPath(dataset.FileName(table, name))
 		f, err := os.Create(pf.tmp)
 		if err != nil {
 			pt.discard()
@@ -674,9 +628,9 @@ func (wk *worker) finish() error {
 		case pt.rows() == 0:
 			pt.discard() // opened, never written
 		default:
-			wk.files = append(wk.files, FileInfo{Name: pt.name, Rows: pt.rows()})
-			for k, table := range wk.ds.tables {
-				wk.tableFiles[k] = append(wk.tableFiles[k], FileInfo{Name: table + "/" + pt.name, Rows: pt.files[1+k].rows})
+			wk.files = append(wk.files, dataset.FileInfo{Name: pt.name, Rows: pt.rows()})
+			for k, table := range wk.ds.Tables {
+				wk.tableFiles[k] = append(wk.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.name), Rows: pt.files[1+k].rows})
 			}
 		}
 	}
@@ -686,184 +640,5 @@ func (wk *worker) finish() error {
 func (wk *worker) abort() {
 	for _, pt := range wk.parts {
 		pt.discard()
-	}
-}
-
-// dataset manages the files of one shard in the dataset directory: the
-// substep table's part files at its top level, and each agent table's in
-// the subdirectory named after the table.
-type dataset struct {
-	dir           string
-	shard, shards int
-	ext           string
-	tables        []string // the agent tables' directories
-}
-
-// ownPrefix is the prefix of this shard's part files.
-func (d *dataset) ownPrefix() string { return fmt.Sprintf("part-%04d-", d.shard) }
-
-func (d *dataset) manifestName() string {
-	if d.shards <= 1 {
-		return "manifest.json"
-	}
-	return fmt.Sprintf("manifest-shard-%04d-of-%04d.json", d.shard, d.shards)
-}
-
-// ours reports whether a file name is one Statecraft writes in a dataset.
-func ours(name string) bool {
-	n := strings.TrimPrefix(name, ".")
-	return strings.HasPrefix(n, "part-") || strings.HasPrefix(n, "manifest") && strings.HasSuffix(n, ".json") ||
-		strings.HasSuffix(n, ".tmp") && strings.HasPrefix(n, "manifest") || strings.HasPrefix(n, "report")
-}
-
-// isPart reports whether a file name is a part file's (final or temporary).
-func isPart(name string) bool { return strings.HasPrefix(strings.TrimPrefix(name, "."), "part-") }
-
-// mine reports whether a file belongs to this shard.
-func (d *dataset) mine(name string) bool {
-	n := strings.TrimPrefix(name, ".")
-	if strings.HasPrefix(n, "part-") {
-		return d.shards <= 1 || strings.HasPrefix(n, d.ownPrefix())
-	}
-	if strings.HasPrefix(n, "manifest") {
-		return d.shards <= 1 || strings.HasPrefix(n, strings.TrimSuffix(d.manifestName(), ".json"))
-	}
-	if strings.HasPrefix(n, "report") {
-		return d.shards <= 1 || strings.HasPrefix(n, fmt.Sprintf("report-shard-%04d-", d.shard))
-	}
-	return false
-}
-
-// isTable reports whether name is one of this run's agent tables.
-func (d *dataset) isTable(name string) bool { return slices.Contains(d.tables, name) }
-
-// prepare creates the directory and the agent tables' directories, and
-// checks that it holds nothing this run would mix with: refused unless
-// empty (or, with shards, holding only other shards' files), or overwrite
-// removes this run's old files. A subdirectory is an agent table of a
-// dataset if it holds part files only (or is empty and one of this run's
-// tables); overwrite removes this shard's part files in it, and the
-// directory once empty if this run does not write that table.
-func (d *dataset) prepare(overwrite bool) error {
-	if err := os.MkdirAll(d.dir, 0o755); err != nil {
-		return fmt.Errorf("output directory %s: %w", d.dir, err)
-	}
-	entries, err := os.ReadDir(d.dir)
-	if err != nil {
-		return fmt.Errorf("output directory %s: %w", d.dir, err)
-	}
-	var foreign, old, stale []string
-	for _, e := range entries {
-		if e.IsDir() {
-			files, err := os.ReadDir(filepath.Join(d.dir, e.Name()))
-			if err != nil {
-				return fmt.Errorf("output directory %s: %w", d.dir, err)
-			}
-			table := len(files) > 0 || d.isTable(e.Name())
-			for _, f := range files {
-				if f.IsDir() || !isPart(f.Name()) {
-					table = false
-				}
-			}
-			if !table {
-				foreign = append(foreign, e.Name()+"/")
-				continue
-			}
-			for _, f := range files {
-				if d.mine(f.Name()) {
-					old = append(old, e.Name()+"/"+f.Name())
-				}
-			}
-			if !d.isTable(e.Name()) {
-				stale = append(stale, e.Name())
-			}
-			continue
-		}
-		switch {
-		case !ours(e.Name()):
-			foreign = append(foreign, e.Name())
-		case d.mine(e.Name()):
-			old = append(old, e.Name())
-		case d.shards <= 1:
-			old = append(old, e.Name())
-		}
-	}
-	if d.shards > 1 {
-		// other shards' files are expected; a plain manifest.json means a
-		// finished dataset is here (merged, or from one machine)
-		for _, e := range entries {
-			if e.Name() == "manifest.json" {
-				return fmt.Errorf("output directory %s holds a finished dataset (manifest.json, from one machine or 'statecraft merge'); choose another directory, or remove manifest.json to rerun shards into it", d.dir)
-			}
-		}
-	}
-	if len(foreign) > 0 {
-		return fmt.Errorf("output directory %s holds files Statecraft did not write for this run (%s); choose an empty directory", d.dir, listNames(foreign))
-	}
-	if len(old) > 0 && !overwrite {
-		return fmt.Errorf("output directory %s is not empty (%s); pass --overwrite to replace its dataset", d.dir, listNames(old))
-	}
-	for _, n := range old {
-		if err := os.Remove(filepath.Join(d.dir, filepath.FromSlash(n))); err != nil {
-			return fmt.Errorf("output directory %s: %w", d.dir, err)
-		}
-	}
-	for _, n := range stale {
-		os.Remove(filepath.Join(d.dir, n)) // only if empty: other shards' files stay
-	}
-	for _, t := range d.tables {
-		if err := os.MkdirAll(filepath.Join(d.dir, t), 0o755); err != nil {
-			return fmt.Errorf("output directory %s: %w", d.dir, err)
-		}
-	}
-	// check that the directory is writable before running anything
-	probe := filepath.Join(d.dir, fmt.Sprintf(".part-%04d-probe.tmp", d.shard))
-	f, err := os.Create(probe)
-	if err != nil {
-		return fmt.Errorf("output directory %s is not writable: %w", d.dir, err)
-	}
-	f.Close()
-	os.Remove(probe)
-	return nil
-}
-
-func listNames(n []string) string {
-	if len(n) > 3 {
-		return strings.Join(n[:3], ", ") + ", and " + strconv.Itoa(len(n)-3) + " more"
-	}
-	return strings.Join(n, ", ")
-}
-
-// tmpPath is the temporary path of a part file (a FileInfo name).
-func (d *dataset) tmpPath(name string) string {
-	dir, base := path.Split(name)
-	return filepath.Join(d.dir, filepath.FromSlash(dir), "."+base+".tmp")
-}
-
-// commit renames the finished part files to their final names.
-func (d *dataset) commit(files []FileInfo) error {
-	for _, f := range files {
-		if err := os.Rename(d.tmpPath(f.Name), filepath.Join(d.dir, filepath.FromSlash(f.Name))); err != nil {
-			return fmt.Errorf("output: %w", err)
-		}
-	}
-	return nil
-}
-
-// removeTemps removes this shard's temporary files, in the agent tables'
-// directories too, and those directories if this run made them and left
-// them empty (with shards, other shards may be writing into them).
-func (d *dataset) removeTemps() {
-	for _, sub := range append([]string{""}, d.tables...) {
-		dir := filepath.Join(d.dir, sub)
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") && strings.HasSuffix(e.Name(), ".tmp") && d.mine(e.Name()) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-		if sub != "" && d.shards <= 1 {
-			os.Remove(dir) // only if empty
-		}
 	}
 }

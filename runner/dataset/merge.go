@@ -1,4 +1,4 @@
-package runner
+package dataset
 
 import (
 	"encoding/json"
@@ -13,7 +13,9 @@ import (
 	"time"
 )
 
-var shardManifestRe = regexp.MustCompile(`^manifest-shard-(\d{4})-of-(\d{4})\.json$`)
+// shardManifestRe matches the names of shard manifests
+// (manifest-shard-0000-of-0004.json).
+var shardManifestRe = regexp.MustCompile(`^` + manifestStem + `-shard-(\d{4})-of-(\d{4})\.json$`)
 
 // Merge combines the shard manifests of a sharded dataset into one
 // manifest.json, once every shard has finished: it checks that all n
@@ -23,6 +25,7 @@ var shardManifestRe = regexp.MustCompile(`^manifest-shard-(\d{4})-of-(\d{4})\.js
 // anomalies, and adds up the pass-rate reports. It returns the merged
 // manifest. The shard manifests stay.
 func Merge(dir string) (*Manifest, error) {
+	ds := &Shard{Dir: dir} // the merged dataset, unsharded
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
@@ -108,7 +111,7 @@ func Merge(dir string) (*Manifest, error) {
 			files = append(files[:len(files):len(files)], t.Files...)
 		}
 		for _, f := range files {
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+			if _, err := os.Stat(ds.Path(f.Name)); err != nil {
 				return nil, fmt.Errorf("merge %s: %s lists %s, which is missing", dir, name, f.Name)
 			}
 		}
@@ -138,25 +141,16 @@ func Merge(dir string) (*Manifest, error) {
 	if out.Jobs != out.TotalJobs {
 		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
 	}
-	sortFiles(out.Files)
+	SortFiles(out.Files)
 	for _, t := range out.Tables {
-		sortFiles(t.Files)
+		SortFiles(t.Files)
 	}
-	ds := &dataset{dir: dir, shards: 1}
 	if out.Report != nil {
-		if err := out.Report.write(ds); err != nil {
-			return nil, err
+		if err := ds.WriteReport(out.Report); err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
 		}
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	tmp := filepath.Join(dir, ".manifest.json.tmp")
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, "manifest.json")); err != nil {
+	if _, err := ds.WriteManifest(&out); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	if !out.Complete {
