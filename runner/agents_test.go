@@ -447,21 +447,21 @@ func TestAgentTablesOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sub := range []string{"accts", "bots"} {
-		if _, err := os.Stat(filepath.Join(dir, dataset.TableDir(sub))); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(dir, dataset.TablesDir, sub)); !os.IsNotExist(err) {
 			t.Errorf("list layout over a table layout: %s still there (%v)", sub, err)
 		}
 	}
 	if _, err := runner.Run(context.Background(), plan(t, x), runner.Options{Dir: dir, Overwrite: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, dataset.TableDir("accts"), "notes.txt"), []byte("mine"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, dataset.TablesDir, "accts", "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = runner.Run(context.Background(), plan(t, x), runner.Options{Dir: dir, Overwrite: true})
 	if err == nil || !strings.Contains(err.Error(), "accts/") {
 		t.Errorf("foreign file in a table directory: err = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, dataset.TableDir("accts"), "notes.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, dataset.TablesDir, "accts", "notes.txt")); err != nil {
 		t.Errorf("the user's file was touched: %v", err)
 	}
 }
@@ -492,7 +492,7 @@ func TestAgentTablesMerge(t *testing.T) {
 	}
 	onDisk := readManifest(t, filepath.Join(dir, dataset.ManifestName))
 	if !reflect.DeepEqual(onDisk.Tables, m.Tables) {
-		t.Errorf("manifest.json tables %+v, want %+v", onDisk.Tables, m.Tables)
+		t.Errorf("_manifest.json tables %+v, want %+v", onDisk.Tables, m.Tables)
 	}
 	os.Remove(filepath.Join(dir, filepath.FromSlash(m.Tables["bots"].Files[0].Name)))
 	if _, err := dataset.Merge(dir); err == nil || !strings.Contains(err.Error(), "bots/part-") || !strings.Contains(err.Error(), "missing") {

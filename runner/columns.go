@@ -121,7 +121,7 @@ func arrowType(k gds.Kind, fields []gds.FieldInfo) arrow.DataType {
 	panic(fmt.Sprintf("runner: no Arrow type for kind %s", k))
 }
 
-// TypeName is the type of a column as written in manifest.json:
+// TypeName is the type of a column as written in the manifest (_manifest.json):
 // int32, int64, float64, bool, string, list<float64> or
 // list<struct<name: type, ...>>.
 func TypeName(t arrow.DataType) string {

@@ -58,9 +58,9 @@ func TestMerge(t *testing.T) {
 	var onDisk dataset.Manifest
 	data, _ := os.ReadFile(filepath.Join(dir, dataset.ManifestName))
 	if err := json.Unmarshal(data, &onDisk); err != nil || onDisk.Rows != want.Rows {
-		t.Errorf("manifest.json: %v, rows %d", err, onDisk.Rows)
+		t.Errorf("_manifest.json: %v, rows %d", err, onDisk.Rows)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "_report.md")); err != nil {
 		t.Error(err)
 	}
 	// a shard's file gone: refused

@@ -154,7 +154,7 @@ func TestDeterminism(t *testing.T) {
 	jobs := 0
 	for i := 0; i < 3; i++ {
 		var m dataset.Manifest
-		data, err := os.ReadFile(filepath.Join(base, "shards", fmt.Sprintf("manifest-shard-%04d-of-0003.json", i)))
+		data, err := os.ReadFile(filepath.Join(base, "shards", fmt.Sprintf("_manifest-shard-%04d-of-0003.json", i)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ Usage:
                                        load, expand and build; report jobs, rows
                                        and structural warnings
   statecraft merge DIR                 after all shards of a sharded run finished:
-                                       check them, write the combined manifest.json
+                                       check them, write the combined _manifest.json
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
   statecraft blocks [FAMILY ...]       list the library blocks model files can use

@@ -12,13 +12,21 @@ import (
 const (
 	// ManifestName is the manifest of a finished dataset (an unsharded
 	// run's, or the one Merge writes), in the dataset directory.
-	ManifestName = manifestStem + ".json"
+	ManifestName = metaMark + manifestStem + ".json"
+	// TablesDir is the directory, in the dataset directory, of the
+	// secondary tables: table V is in TablesDir/V.
+	TablesDir = metaMark + "tables"
 
+	metaMark     = "_" // starts the name of every file that is not data
 	tempMark     = "." // starts a temporary name, tempExt ends it
 	tempExt      = ".tmp"
 	partPrefix   = "part-"
 	manifestStem = "manifest"
 	reportStem   = "report"
+
+	// oldManifestName is ManifestName in the layout before the
+	// metadata mark.
+	oldManifestName = manifestStem + ".json"
 )
 
 // Shard is the share of a dataset directory that one run writes: shard
@@ -61,16 +69,16 @@ func (s *Shard) manifestName() string {
 	if !s.sharded() {
 		return ManifestName
 	}
-	return manifestStem + s.shardSuffix() + ".json"
+	return metaMark + manifestStem + s.shardSuffix() + ".json"
 }
 
 // reportStem is the name of the run's report files without their
 // extension (.json, .md).
 func (s *Shard) reportStem() string {
 	if !s.sharded() {
-		return reportStem
+		return metaMark + reportStem
 	}
-	return reportStem + s.shardSuffix()
+	return metaMark + reportStem + s.shardSuffix()
 }
 
 // ManifestPath returns the path of the manifest the run writes.
@@ -84,7 +92,7 @@ func (s *Shard) ReportPaths() (jsonPath, mdPath string) {
 
 // TableDir returns the directory of secondary table name, relative to the
 // dataset directory, with forward slashes (a TableInfo's Dir).
-func TableDir(name string) string { return name }
+func TableDir(name string) string { return path.Join(TablesDir, name) }
 
 // FileName returns the name of a table's file of part, relative to the
 // dataset directory, with forward slashes (a FileInfo's Name): part itself
@@ -122,23 +130,28 @@ func isPart(name string) bool {
 	return strings.HasPrefix(strings.TrimPrefix(name, tempMark), partPrefix)
 }
 
-// metaStem strips a file name of the mark of a temporary: what is left
-// starts with the stem of a manifest or report.
-func metaStem(name string) string { return strings.TrimPrefix(name, tempMark) }
+// metaStem strips a file name of the marks of a temporary and of a
+// metadata file: what is left starts with the stem of a manifest or
+// report. Datasets written before the metadata mark named the same files
+// without it.
+func metaStem(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, tempMark), metaMark)
+}
 
 // isManifest reports whether a file name is a manifest's (final or
-// temporary, of any shard).
+// temporary, of any shard, in the current or the old layout).
 func isManifest(name string) bool {
 	n := metaStem(name)
 	return strings.HasPrefix(n, manifestStem) && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, tempExt))
 }
 
-// isFinished reports whether a file name is a finished dataset's manifest.
-func isFinished(name string) bool { return name == ManifestName }
+// isFinished reports whether a file name is a finished dataset's manifest
+// (ManifestName, or manifest.json in the old layout).
+func isFinished(name string) bool { return name == ManifestName || name == oldManifestName }
 
 // ours reports whether a file name, in the dataset directory, is one
 // Statecraft writes there: a part file, a manifest or a report (final or
-// temporary).
+// temporary, in the current or the old layout).
 func ours(name string) bool {
 	return isPart(name) || isManifest(name) || strings.HasPrefix(metaStem(name), reportStem)
 }

@@ -2,13 +2,15 @@ package dataset
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 )
 
-// Manifest is the content of a dataset's manifest (manifest.json, or a
+// Manifest is the content of a dataset's manifest (_manifest.json, or a
 // shard's): what was run, and the files and rows it wrote.
 type Manifest struct {
 	Program    string         `json:"program"`
@@ -69,7 +71,7 @@ type Column struct {
 // FileInfo is a part file of the dataset. Name is relative to the dataset
 // directory, with forward slashes (see FileName):
 // part-0000-000-0000.parquet for the substep table,
-// agents/part-0000-000-0000.parquet for agent table agents.
+// _tables/agents/part-0000-000-0000.parquet for agent table agents.
 type FileInfo struct {
 	Name string `json:"name"`
 	Rows int64  `json:"rows"`
@@ -134,10 +136,17 @@ func (s *Shard) WriteManifest(m *Manifest) (string, error) {
 	return s.ManifestPath(), nil
 }
 
-// ReadManifest reads the manifest of the finished dataset in dir.
+// ReadManifest reads the manifest of the finished dataset in dir:
+// _manifest.json, or manifest.json in a dataset of the old layout.
 func ReadManifest(dir string) (*Manifest, error) {
 	path := filepath.Join(dir, ManifestName)
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		old := filepath.Join(dir, oldManifestName)
+		if d, oldErr := os.ReadFile(old); oldErr == nil {
+			path, data, err = old, d, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}

@@ -13,17 +13,20 @@ import (
 	"time"
 )
 
-// shardManifestRe matches the names of shard manifests
-// (manifest-shard-0000-of-0004.json).
-var shardManifestRe = regexp.MustCompile(`^` + manifestStem + `-shard-(\d{4})-of-(\d{4})\.json$`)
+// shardManifestRe matches the names of shard manifests: the current
+// layout's (_manifest-shard-0000-of-0004.json) and the old one's, without
+// the metadata mark.
+var shardManifestRe = regexp.MustCompile(`^` + metaMark + `?` + manifestStem + `-shard-(\d{4})-of-(\d{4})\.json$`)
 
 // Merge combines the shard manifests of a sharded dataset into one
-// manifest.json, once every shard has finished: it checks that all n
+// _manifest.json, once every shard has finished: it checks that all n
 // shards are there, ran the same config, model, seed and columns, and that
 // every part file they list exists (the agent tables' too); it sums jobs
 // and rows, joins the file lists (per agent table as well), failures and
 // anomalies, and adds up the pass-rate reports. It returns the merged
-// manifest. The shard manifests stay.
+// manifest. The shard manifests stay. The shard manifests of a dataset of
+// the old layout (manifest-shard-*-of-*.json) merge too, into
+// _manifest.json.
 func Merge(dir string) (*Manifest, error) {
 	ds := &Shard{Dir: dir} // the merged dataset, unsharded
 	entries, err := os.ReadDir(dir)
@@ -55,11 +58,14 @@ func Merge(dir string) (*Manifest, error) {
 		if man.Shard != i || man.Shards != count {
 			return nil, fmt.Errorf("merge %s: %s says it is shard %d of %d", dir, e.Name(), man.Shard, man.Shards)
 		}
+		if other, ok := seen[i]; ok {
+			return nil, fmt.Errorf("merge %s: two manifests of shard %d (%s, %s); remove the one of the older run", dir, i, other, e.Name())
+		}
 		seen[i] = e.Name()
 		shards = append(shards, &man)
 	}
 	if n < 0 {
-		return nil, fmt.Errorf("merge %s: no shard manifests (manifest-shard-*-of-*.json); is this a sharded dataset?", dir)
+		return nil, fmt.Errorf("merge %s: no shard manifests (_manifest-shard-*-of-*.json); is this a sharded dataset?", dir)
 	}
 	var missing []string
 	for i := 0; i < n; i++ {

@@ -20,9 +20,11 @@ func (s *Shard) isTable(name string) bool { return slices.Contains(s.Tables, nam
 // directory holding files Statecraft did not write, and, with shards, a
 // finished dataset.
 //
-// A subdirectory is a table if it holds part files only (or is empty and
-// one of this run's tables); overwrite removes this run's part files in
-// it, and the directory once empty if this run does not write that table.
+// A directory of TablesDir is a table if it holds part files only (or is
+// empty and one of this run's tables); overwrite removes this run's part
+// files in it, and the directory once empty if this run does not write
+// that table. In the old layout, a table was a directory of the dataset
+// directory itself: one holding part files only is treated the same way.
 func (s *Shard) Prepare(overwrite bool) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("output directory %s: %w", s.Dir, err)
@@ -61,8 +63,21 @@ func (s *Shard) Prepare(overwrite bool) error {
 	}
 	for _, e := range entries {
 		switch {
-		case e.IsDir():
-			if err := table(TableDir(e.Name()), e.Name()); err != nil {
+		case e.Name() == TablesDir && e.IsDir():
+			tables, err := os.ReadDir(filepath.Join(s.Dir, TablesDir))
+			if err != nil {
+				return fmt.Errorf("output directory %s: %w", s.Dir, err)
+			}
+			for _, t := range tables {
+				if !t.IsDir() {
+					foreign = append(foreign, TablesDir+"/"+t.Name())
+				} else if err := table(TableDir(t.Name()), t.Name()); err != nil {
+					return err
+				}
+			}
+			stale = append(stale, TablesDir) // removed if empty, then made again if needed
+		case e.IsDir(): // an agent table in the old layout
+			if err := table(e.Name(), e.Name()); err != nil {
 				return err
 			}
 		case !ours(e.Name()):
@@ -149,6 +164,9 @@ func (s *Shard) RemoveTemps() {
 		if sub != "" && !s.sharded() {
 			os.Remove(dir) // only if empty
 		}
+	}
+	if len(s.Tables) > 0 && !s.sharded() {
+		os.Remove(s.Path(TablesDir)) // only if empty
 	}
 }
 

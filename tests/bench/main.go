@@ -13,8 +13,8 @@
 // the same number). The wall time is taken around the child with Go's
 // monotonic clock: the whole process, as in the peers' figures. Each case
 // runs -reps times; the table shows the median wall time and the median
-// peak RSS. The rows come from the dataset's manifest.json, which is
-// checked to be complete.
+// peak RSS. The rows come from the dataset's manifest (_manifest.json),
+// which is checked to be complete.
 package main
 
 import (
@@ -407,7 +407,8 @@ func (r *cli) once(name, config string, workers int, extra ...string) (sample, e
 	return sample{wall: wall, cpu: cpu, rss: float64(rssKB) / 1024, rows: rows}, nil
 }
 
-// manifestRows reads the dataset's manifest.
+// manifestRows reads the dataset's manifest (of either layout, so that
+// ab.sh can compare a build with one from before _manifest.json).
 func manifestRows(dir string) (int64, error) {
 	m, err := dataset.ReadManifest(dir)
 	if err != nil {
