@@ -26,3 +26,12 @@
 // part file is closed after maxPartRowGroups row groups, since a Parquet
 // writer holds the metadata of its row groups until it closes the file.
 package runner
+
+// For readers of the code: the files follow the flow. plan.go (jobs,
+// seeds) and sweep.go expand the experiment; schema.go gives the tables'
+// Arrow schemas; run.go runs the pool, and result.go is what it returns;
+// worker.go runs a worker's jobs into its batch (batch.go, column.go;
+// arrow.go hands the columns to Arrow without copying) and its parts
+// (part.go), written by an output format (format.go, and a file per
+// format); meta.go is what a run writes about itself (the version, the
+// files' metadata, the manifest). Package runner/dataset names the files.
