@@ -31,7 +31,7 @@ const (
 
 // Shard is the share of a dataset directory that one run writes: shard
 // Index of Count, or the whole dataset when Count <= 1. It names the run's
-// files, and prepares, commits and cleans them up (prepare.go).
+// files, and prepares, commits and cleans them up.
 type Shard struct {
 	// Dir is the dataset directory.
 	Dir string

@@ -13,31 +13,31 @@ import (
 // Manifest is the content of a dataset's manifest (_manifest.json, or a
 // shard's): what was run, and the files and rows it wrote.
 type Manifest struct {
-	Program    string         `json:"program"`
-	Version    string         `json:"version"`
-	Created    string         `json:"created"`
-	Complete   bool           `json:"complete"`
-	Config     ManifestConfig `json:"config"`
-	Model      ManifestModel  `json:"model"`
-	Sims       []ManifestSim  `json:"simulations"`
-	Seed       int64          `json:"seed"`
-	Shard      int            `json:"shard"`
+	Program    string         `json:"program"`     // "statecraft"
+	Version    string         `json:"version"`     // the writer's version
+	Created    string         `json:"created"`     // when, RFC 3339, UTC
+	Complete   bool           `json:"complete"`    // false if a job failed
+	Config     ManifestConfig `json:"config"`      // the config after overrides
+	Model      ManifestModel  `json:"model"`       // the first simulation's model
+	Sims       []ManifestSim  `json:"simulations"` // one per simulation (A/B scenario)
+	Seed       int64          `json:"seed"`        // the master seed
+	Shard      int            `json:"shard"`       // shard Shard of Shards wrote it (0 of 1: the whole run, or merged)
 	Shards     int            `json:"shards"`
-	Jobs       int            `json:"jobs"`
-	TotalJobs  int            `json:"total_jobs"`
-	Rows       int64          `json:"rows"`
-	RowsPerRun int            `json:"rows_per_run"`
-	Format     string         `json:"format"`
-	Columns    []Column       `json:"columns"`
-	Files      []FileInfo     `json:"files"`
+	Jobs       int            `json:"jobs"`         // jobs run by the shard
+	TotalJobs  int            `json:"total_jobs"`   // jobs of the experiment
+	Rows       int64          `json:"rows"`         // rows of the substep table
+	RowsPerRun int            `json:"rows_per_run"` // rows a job writes
+	Format     string         `json:"format"`       // parquet, arrow or csv
+	Columns    []Column       `json:"columns"`      // the substep table's, in order
+	Files      []FileInfo     `json:"files"`        // the substep table's part files, by name
 	// Tables are the agent tables (output.agents = "table"), by variable
 	// name: each its directory, columns, files and rows. Rows, Columns and
 	// Files above are the substep table's.
 	Tables     map[string]*TableInfo `json:"tables,omitempty"`
-	Failed     []JobFailure          `json:"failed_jobs"`
-	Anomalies  []JobAnomaly          `json:"anomalies"`
-	Report     *Report               `json:"report,omitempty"`
-	ElapsedSec float64               `json:"elapsed_seconds"`
+	Failed     []JobFailure          `json:"failed_jobs"`      // jobs whose rows are missing
+	Anomalies  []JobAnomaly          `json:"anomalies"`        // NaN and ±Inf flagged (on_nan = "flag")
+	Report     *Report               `json:"report,omitempty"` // pass rates, with [report]
+	ElapsedSec float64               `json:"elapsed_seconds"`  // the run's wall time (merged: the slowest shard's)
 }
 
 // ManifestConfig is the resolved experiment config.
