@@ -24,6 +24,7 @@ import (
 	"github.com/statecraft/statecraft/internal/version"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // Exit codes.
@@ -42,7 +43,7 @@ Usage:
                                        load, expand and build; report jobs, rows
                                        and structural warnings
   statecraft merge DIR                 after all shards of a sharded run finished:
-                                       check them, write the combined manifest.json
+                                       check them, write the combined _manifest.json
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
   statecraft blocks [FAMILY ...]       list the library blocks model files can use
@@ -236,7 +237,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			res.Rows, res.Jobs, res.Dir, elapsed(res.Elapsed), human(rate), res.Manifest)
 		printTables(stdout, res.Dir, res.Tables)
 		if res.Report != nil {
-			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", filepath.Join(res.Dir, "report.md"))
+			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", res.ReportTable)
 			res.Report.WriteTable(stdout, false)
 		}
 		if n := len(res.Anomalies); n > 0 {
@@ -339,7 +340,7 @@ func cmdModels(args []string, stdout, stderr io.Writer) int {
 }
 
 // printTables prints a line per agent table: its rows and directory.
-func printTables(w io.Writer, dir string, tables map[string]*runner.TableInfo) {
+func printTables(w io.Writer, dir string, tables map[string]*dataset.TableInfo) {
 	names := make([]string, 0, len(tables))
 	for n := range tables {
 		names = append(names, n)
@@ -347,7 +348,7 @@ func printTables(w io.Writer, dir string, tables map[string]*runner.TableInfo) {
 	slices.Sort(names)
 	for _, n := range names {
 		t := tables[n]
-		fmt.Fprintf(w, "agent table %s: %d rows (one per agent per recorded substep) in %s\n", n, t.Rows, filepath.Join(dir, t.Dir))
+		fmt.Fprintf(w, "agent table %s: %d rows (one per agent per recorded substep) in %s\n", n, t.Rows, filepath.Join(dir, filepath.FromSlash(t.Dir)))
 	}
 }
 
@@ -361,13 +362,13 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft merge: want one dataset directory, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	m, err := runner.Merge(pos[0])
+	m, err := dataset.Merge(pos[0])
 	if err != nil && m == nil {
 		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
 		return ExitUsage
 	}
 	fmt.Fprintf(stdout, "merged the shards: %d rows of %d jobs in %d files; manifest %s\n",
-		m.Rows, m.Jobs, len(m.Files), filepath.Join(pos[0], "manifest.json"))
+		m.Rows, m.Jobs, len(m.Files), filepath.Join(pos[0], dataset.ManifestName))
 	printTables(stdout, pos[0], m.Tables)
 	if m.Report != nil {
 		m.Report.WriteTable(stdout, false)

@@ -29,7 +29,7 @@ func TestRunEmbedded(t *testing.T) {
 	if !strings.Contains(out, "wrote 504 rows of 24 jobs to "+dir) {
 		t.Errorf("summary line: %q", out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "_manifest.json")); err != nil {
 		t.Error(err)
 	}
 	// flags may come before the config too; --quiet prints nothing
@@ -154,7 +154,7 @@ func TestRunFailureExit1(t *testing.T) {
 	if code != cli.ExitFailure {
 		t.Errorf("exit %d, want %d", code, cli.ExitFailure)
 	}
-	data, _ := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "_manifest.json"))
 	if !strings.Contains(string(data), `"complete": false`) {
 		t.Errorf("manifest does not say incomplete:\n%s", data)
 	}
@@ -246,7 +246,7 @@ func TestAgentTableCommands(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "abm")
 	code, out, errs := run("run", "bench/abm", "--set", "timesteps=5", "--set", "runs=1", "--out", dir)
 	// 4 subsets x 1 run x 6 rows x 100 agents
-	if code != 0 || !strings.Contains(out, "wrote 24 rows of 4 jobs") || !strings.Contains(out, "agent table agents: 2400 rows (one per agent per recorded substep) in "+filepath.Join(dir, "agents")) {
+	if code != 0 || !strings.Contains(out, "wrote 24 rows of 4 jobs") || !strings.Contains(out, "agent table agents: 2400 rows (one per agent per recorded substep) in "+filepath.Join(dir, "_tables", "agents")) {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = run("run", "bench/abm", "--set", "timesteps=5", "--set", "runs=1", "--set", "output.agents=list", "--out", dir, "--overwrite")

@@ -118,7 +118,7 @@ type Report struct {
 	// Criteria are boolean state variables judged on the final state of
 	// each run: the run passes a criterion if the variable is true at the
 	// end. The runner prints, per simulation, the share of runs passing
-	// each criterion and all of them, and writes report.json and report.md.
+	// each criterion and all of them, and writes _report.json and _report.md.
 	Criteria []string `toml:"criteria"`
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/statecraft/statecraft/internal/readback"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // Acct is an agent record with a field of every kind.
@@ -162,13 +163,13 @@ func without(ds *readback.Dataset, cols ...string) (names []string, rows [][]any
 	return names, rows
 }
 
-func readManifest(t *testing.T, path string) *runner.Manifest {
+func readManifest(t *testing.T, path string) *dataset.Manifest {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m runner.Manifest
+	var m dataset.Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func checkAgentTables(t *testing.T, dir string, list *readback.Dataset) {
 	for _, r := range ds.Rows {
 		ids[fmt.Sprint(r[:5])] = true
 	}
-	man := readManifest(t, filepath.Join(dir, "manifest.json"))
+	man := readManifest(t, filepath.Join(dir, dataset.ManifestName))
 	if len(man.Tables) != 2 {
 		t.Fatalf("manifest tables %v, want accts and bots", man.Tables)
 	}
@@ -234,7 +235,7 @@ func checkAgentTables(t *testing.T, dir string, list *readback.Dataset) {
 		for _, f := range mt.Files {
 			files = append(files, filepath.Base(f.Name))
 			rows += f.Rows
-			if !strings.HasPrefix(f.Name, c.name+"/") {
+			if !strings.HasPrefix(f.Name, dataset.TableDir(c.name)+"/") {
 				t.Errorf("%s: manifest file %s is not in the table's directory", c.name, f.Name)
 			}
 		}
@@ -242,8 +243,8 @@ func checkAgentTables(t *testing.T, dir string, list *readback.Dataset) {
 		for _, f := range man.Files {
 			mainFiles = append(mainFiles, f.Name)
 		}
-		if mt.Dir != c.name || mt.Rows != int64(len(want)) || rows != mt.Rows || !reflect.DeepEqual(files, tab.Files) || !reflect.DeepEqual(files, mainFiles) {
-			t.Errorf("%s: manifest dir %q rows %d (files %d), files %v; want %q, %d, files %v (the substep table's %v)", c.name, mt.Dir, mt.Rows, rows, files, c.name, len(want), tab.Files, mainFiles)
+		if mt.Dir != dataset.TableDir(c.name) || mt.Rows != int64(len(want)) || rows != mt.Rows || !reflect.DeepEqual(files, tab.Files) || !reflect.DeepEqual(files, mainFiles) {
+			t.Errorf("%s: manifest dir %q rows %d (files %d), files %v; want %q, %d, files %v (the substep table's %v)", c.name, mt.Dir, mt.Rows, rows, files, dataset.TableDir(c.name), len(want), tab.Files, mainFiles)
 		}
 		var mcols []string
 		for _, col := range mt.Columns {
@@ -339,7 +340,7 @@ func TestAgentTablesDeterminism(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		runAgents(t, runner.Options{Dir: sh, Workers: 2, Shard: i, Shards: 2}, "output.row_group_rows=5")
 	}
-	if _, err := runner.Merge(sh); err != nil {
+	if _, err := dataset.Merge(sh); err != nil {
 		t.Fatal(err)
 	}
 	want := readSorted(t, w1)
@@ -446,21 +447,21 @@ func TestAgentTablesOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sub := range []string{"accts", "bots"} {
-		if _, err := os.Stat(filepath.Join(dir, sub)); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(dir, dataset.TablesDir, sub)); !os.IsNotExist(err) {
 			t.Errorf("list layout over a table layout: %s still there (%v)", sub, err)
 		}
 	}
 	if _, err := runner.Run(context.Background(), plan(t, x), runner.Options{Dir: dir, Overwrite: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "accts", "notes.txt"), []byte("mine"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, dataset.TablesDir, "accts", "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, err = runner.Run(context.Background(), plan(t, x), runner.Options{Dir: dir, Overwrite: true})
 	if err == nil || !strings.Contains(err.Error(), "accts/") {
 		t.Errorf("foreign file in a table directory: err = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "accts", "notes.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, dataset.TablesDir, "accts", "notes.txt")); err != nil {
 		t.Errorf("the user's file was touched: %v", err)
 	}
 }
@@ -474,7 +475,7 @@ func TestAgentTablesMerge(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		runAgents(t, runner.Options{Dir: dir, Shard: i, Shards: 3})
 	}
-	m, err := runner.Merge(dir)
+	m, err := dataset.Merge(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -484,24 +485,24 @@ func TestAgentTablesMerge(t *testing.T) {
 			t.Fatalf("merged table %s: %+v; single run %+v", name, got, want)
 		}
 		for i, f := range got.Files {
-			if f.Name != name+"/"+m.Files[i].Name {
+			if f.Name != dataset.FileName(name, m.Files[i].Name) {
 				t.Errorf("merged table %s: file %s beside substep file %s", name, f.Name, m.Files[i].Name)
 			}
 		}
 	}
-	onDisk := readManifest(t, filepath.Join(dir, "manifest.json"))
+	onDisk := readManifest(t, filepath.Join(dir, dataset.ManifestName))
 	if !reflect.DeepEqual(onDisk.Tables, m.Tables) {
-		t.Errorf("manifest.json tables %+v, want %+v", onDisk.Tables, m.Tables)
+		t.Errorf("_manifest.json tables %+v, want %+v", onDisk.Tables, m.Tables)
 	}
 	os.Remove(filepath.Join(dir, filepath.FromSlash(m.Tables["bots"].Files[0].Name)))
-	if _, err := runner.Merge(dir); err == nil || !strings.Contains(err.Error(), "bots/part-") || !strings.Contains(err.Error(), "missing") {
+	if _, err := dataset.Merge(dir); err == nil || !strings.Contains(err.Error(), "bots/part-") || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("missing agent file: %v", err)
 	}
 	// shards of different layouts do not merge (their configs differ)
 	mixed := t.TempDir()
 	runAgents(t, runner.Options{Dir: mixed, Shard: 0, Shards: 2})
 	runAgents(t, runner.Options{Dir: mixed, Shard: 1, Shards: 2}, "output.agents=list")
-	if _, err := runner.Merge(mixed); err == nil || !strings.Contains(err.Error(), "another config") {
+	if _, err := dataset.Merge(mixed); err == nil || !strings.Contains(err.Error(), "another config") {
 		t.Errorf("mixed layouts: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // TestMerge: 3 shards of an experiment with a report merge into one
@@ -33,7 +34,7 @@ func TestMerge(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 3; i++ {
 		if i == 2 {
-			if _, err := runner.Merge(dir); err == nil || !strings.Contains(err.Error(), "1 of 3 shards have not finished (missing: shard [2])") {
+			if _, err := dataset.Merge(dir); err == nil || !strings.Contains(err.Error(), "1 of 3 shards have not finished (missing: shard [2])") {
 				t.Errorf("merge with a shard missing: %v", err)
 			}
 		}
@@ -41,7 +42,7 @@ func TestMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := runner.Merge(dir)
+	m, err := dataset.Merge(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,20 +55,20 @@ func TestMerge(t *testing.T) {
 			t.Errorf("simulation %d: merged %+v, single run %+v", k, s, w)
 		}
 	}
-	var onDisk runner.Manifest
-	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	var onDisk dataset.Manifest
+	data, _ := os.ReadFile(filepath.Join(dir, dataset.ManifestName))
 	if err := json.Unmarshal(data, &onDisk); err != nil || onDisk.Rows != want.Rows {
-		t.Errorf("manifest.json: %v, rows %d", err, onDisk.Rows)
+		t.Errorf("_manifest.json: %v, rows %d", err, onDisk.Rows)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "report.md")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "_report.md")); err != nil {
 		t.Error(err)
 	}
 	// a shard's file gone: refused
 	os.Remove(filepath.Join(dir, m.Files[0].Name))
-	if _, err := runner.Merge(dir); err == nil || !strings.Contains(err.Error(), "which is missing") {
+	if _, err := dataset.Merge(dir); err == nil || !strings.Contains(err.Error(), "which is missing") {
 		t.Errorf("missing part file: %v", err)
 	}
-	if _, err := runner.Merge(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no shard manifests") {
+	if _, err := dataset.Merge(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no shard manifests") {
 		t.Errorf("empty dir: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 var criteriaOnce sync.Once
@@ -85,17 +86,17 @@ criteria = ["high", "always"]
 			t.Errorf("table lacks %q:\n%s", want, table.String())
 		}
 	}
-	var fromFile runner.Report
-	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	var fromFile dataset.Report
+	data, err := os.ReadFile(filepath.Join(dir, "_report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(data, &fromFile); err != nil || fromFile.Simulations[1].AllPassed != 1 {
-		t.Errorf("report.json: %v %+v", err, fromFile)
+		t.Errorf("_report.json: %v %+v", err, fromFile)
 	}
-	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	md, _ := os.ReadFile(filepath.Join(dir, "_report.md"))
 	if !strings.Contains(string(md), "| 1 strict   |    4 |  25% |") {
-		t.Errorf("report.md:\n%s", md)
+		t.Errorf("_report.md:\n%s", md)
 	}
 	// a rerun with --overwrite replaces the report too
 	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Overwrite: true}); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/statecraft/statecraft/internal/readback"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 var registerOnce sync.Once
@@ -152,8 +153,8 @@ func TestDeterminism(t *testing.T) {
 	// 3 shards wrote 3 manifests whose jobs add up
 	jobs := 0
 	for i := 0; i < 3; i++ {
-		var m runner.Manifest
-		data, err := os.ReadFile(filepath.Join(base, "shards", fmt.Sprintf("manifest-shard-%04d-of-0003.json", i)))
+		var m dataset.Manifest
+		data, err := os.ReadFile(filepath.Join(base, "shards", fmt.Sprintf("_manifest-shard-%04d-of-0003.json", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +243,7 @@ row_group_rows = 7
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m runner.Manifest
+		var m dataset.Manifest
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
 		}

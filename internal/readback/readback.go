@@ -4,7 +4,9 @@ package readback
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +18,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // Dataset is every row of a dataset, with its column names.
@@ -25,27 +29,27 @@ type Dataset struct {
 	Meta    map[string]string
 	Files   []string
 	// Tables are the agent tables (output.agents = "table"), by name: the
-	// subdirectories of the dataset that hold part files. A table has no
-	// tables of its own.
+	// directories of the dataset's dataset.TablesDir that hold part files.
+	// A table has no tables of its own.
 	Tables map[string]*Dataset
 }
 
 // Read reads every part file (*.parquet or *.arrow) in dir, in name order,
-// and those of each subdirectory into Tables.
+// and those of each table's directory (dir/_tables/NAME) into Tables.
 func Read(dir string) (*Dataset, error) {
 	ds, err := readDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	entries, err := os.ReadDir(filepath.Join(dir, dataset.TablesDir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		t, err := readDir(filepath.Join(dir, e.Name()))
+		t, err := readDir(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(e.Name()))))
 		if err != nil {
 			return nil, fmt.Errorf("table %s: %w", e.Name(), err)
 		}
@@ -58,6 +62,31 @@ func Read(dir string) (*Dataset, error) {
 		ds.Tables[e.Name()] = t
 	}
 	return ds, nil
+}
+
+// File reads one part file (*.parquet or *.arrow): its Arrow schema and
+// its number of rows.
+func File(path string) (*arrow.Schema, int64, error) {
+	var schema *arrow.Schema
+	var recs []arrow.Record
+	var err error
+	switch filepath.Ext(path) {
+	case ".parquet":
+		schema, recs, err = readParquet(path, map[string]string{})
+	case ".arrow":
+		schema, recs, err = readArrow(path)
+	default:
+		return nil, 0, fmt.Errorf("%s: not a Parquet or Arrow file", path)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	var rows int64
+	for _, rec := range recs {
+		rows += rec.NumRows()
+		rec.Release()
+	}
+	return schema, rows, nil
 }
 
 // readDir reads the part files of one directory.

@@ -13,14 +13,13 @@
 // the same number). The wall time is taken around the child with Go's
 // monotonic clock: the whole process, as in the peers' figures. Each case
 // runs -reps times; the table shows the median wall time and the median
-// peak RSS. The rows come from the dataset's manifest.json, which is
-// checked to be complete.
+// peak RSS. The rows come from the dataset's manifest (_manifest.json),
+// which is checked to be complete.
 package main
 
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +36,8 @@ import (
 	"time"
 
 	"github.com/golang/snappy"
+
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // model is one peer benchmark: its config and shape, the peers' figures
@@ -406,20 +407,15 @@ func (r *cli) once(name, config string, workers int, extra ...string) (sample, e
 	return sample{wall: wall, cpu: cpu, rss: float64(rssKB) / 1024, rows: rows}, nil
 }
 
+// manifestRows reads the dataset's manifest (of either layout, so that
+// ab.sh can compare a build with one from before _manifest.json).
 func manifestRows(dir string) (int64, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	m, err := dataset.ReadManifest(dir)
 	if err != nil {
 		return 0, err
 	}
-	var m struct {
-		Complete bool  `json:"complete"`
-		Rows     int64 `json:"rows"`
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return 0, fmt.Errorf("%s/manifest.json: %v", dir, err)
-	}
 	if !m.Complete {
-		return 0, errors.New(dir + "/manifest.json: the dataset is incomplete")
+		return 0, errors.New(dir + ": the dataset is incomplete (see its manifest)")
 	}
 	return m.Rows, nil
 }

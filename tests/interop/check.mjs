@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Interop check: proves that real Parquet clients (DuckDB and Polars, as
-// published on npm) read statecraft datasets the way manifest.json says.
+// published on npm) read statecraft datasets the way _manifest.json says.
 //
 //   npm ci && node check.mjs DATASET_DIR [DATASET_DIR...]
 //
 // A dataset is a directory with one or more part files (*.parquet, not
-// starting with '.') and a manifest.json giving the total row count and the
+// starting with '.' or '_') and a _manifest.json giving the total row count and the
 // ordered column list with statecraft type names. Everything else in the
 // directory (hidden temp files, notes) is ignored. Agent variables written
 // as tables of their own (output.agents = "table") are listed in the
@@ -244,7 +244,7 @@ function parseColumns(cols, rep, what) {
 }
 
 // partFiles lists the *.parquet part files of a directory (not starting
-// with '.'), sorted.
+// with '.' or '_', the names pyarrow and Spark skip), sorted.
 function partFiles(dir, rep) {
   let entries;
   try {
@@ -253,7 +253,7 @@ function partFiles(dir, rep) {
     rep.abort(`cannot list ${dir}: ${e.message}`);
   }
   return entries
-    .filter((e) => e.name.endsWith('.parquet') && !e.name.startsWith('.'))
+    .filter((e) => e.name.endsWith('.parquet') && !e.name.startsWith('.') && !e.name.startsWith('_'))
     .filter((e) => e.isFile() || (e.isSymbolicLink() && fs.statSync(path.join(dir, e.name)).isFile()))
     .map((e) => path.join(dir, e.name))
     .sort();
@@ -262,7 +262,7 @@ function partFiles(dir, rep) {
 // loadDataset reads the manifest; it returns the substep table and the
 // agent tables, each {label, dir, rows, columns, parts, index, model}.
 function loadDataset(dir, rep) {
-  const mpath = path.join(dir, 'manifest.json');
+  const mpath = path.join(dir, '_manifest.json');
   let manifest;
   try {
     manifest = JSON.parse(fs.readFileSync(mpath, 'utf8'));
@@ -282,6 +282,14 @@ function loadDataset(dir, rep) {
   }
   const parts = partFiles(dir, rep);
   if (parts.length === 0) rep.abort(`no *.parquet part files in ${dir}`);
+  // The manifest's files are the directory's (pyarrow and Spark read
+  // them all: every other name starts with '.' or '_').
+  if (manifest.files !== undefined) {
+    const listed = manifest.files.map((f) => path.join(dir, f.name)).sort();
+    if (JSON.stringify(listed) !== JSON.stringify(parts)) {
+      rep.abort(`manifest files: expected ${listed.map((f) => path.relative(dir, f)).join(', ') || 'none'}, actual ${parts.map((f) => path.relative(dir, f)).join(', ') || 'none'}`);
+    }
+  }
   const main = { label: dir, dir, rows: manifest.rows, columns, parts, index: INDEX_COLUMNS, model: manifest.model };
 
   const tables = [];
@@ -291,7 +299,7 @@ function loadDataset(dir, rep) {
     const t = mt[name];
     const what = `manifest table "${name}"`;
     if (!t || typeof t.dir !== 'string' || t.dir === '' || t.dir.includes('..') || path.isAbsolute(t.dir)) {
-      rep.abort(`${what}: "dir" must be a subdirectory name, got ${JSON.stringify(t?.dir)}`);
+      rep.abort(`${what}: "dir" must be a directory relative to the dataset, got ${JSON.stringify(t?.dir)}`);
     }
     checkRows(t.rows, what);
     const tcols = parseColumns(t.columns, rep, what);

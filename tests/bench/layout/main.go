@@ -38,7 +38,7 @@ import (
 
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models/bench"
-	_ "github.com/statecraft/statecraft/runner" // the runner's snappy and zstd codecs (runner/sink.go)
+	_ "github.com/statecraft/statecraft/runner" // the runner's snappy and zstd codecs (runner/format_parquet.go)
 )
 
 var sweep = []float64{0.3, 0.43333333333333335, 0.5666666666666667, 0.7}
@@ -148,7 +148,7 @@ func newWriter(layout, dir string, batch int) *writer {
 	return w
 }
 
-// open creates a Parquet file with the runner's settings (runner/sink.go).
+// open creates a Parquet file with the runner's settings (runner/format_parquet.go).
 func open(path string, s *arrow.Schema, rowGroup int) (*pqarrow.FileWriter, *os.File, *bufio.Writer) {
 	f, err := os.Create(path)
 	check(err)

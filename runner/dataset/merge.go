@@ -1,4 +1,4 @@
-package runner
+package dataset
 
 import (
 	"encoding/json"
@@ -13,16 +13,22 @@ import (
 	"time"
 )
 
-var shardManifestRe = regexp.MustCompile(`^manifest-shard-(\d{4})-of-(\d{4})\.json$`)
+// shardManifestRe matches the names of shard manifests: the current
+// layout's (_manifest-shard-0000-of-0004.json) and the old one's, without
+// the metadata mark.
+var shardManifestRe = regexp.MustCompile(`^` + metaMark + `?` + manifestStem + `-shard-(\d{4})-of-(\d{4})\.json$`)
 
 // Merge combines the shard manifests of a sharded dataset into one
-// manifest.json, once every shard has finished: it checks that all n
+// _manifest.json, once every shard has finished: it checks that all n
 // shards are there, ran the same config, model, seed and columns, and that
 // every part file they list exists (the agent tables' too); it sums jobs
 // and rows, joins the file lists (per agent table as well), failures and
 // anomalies, and adds up the pass-rate reports. It returns the merged
-// manifest. The shard manifests stay.
+// manifest. The shard manifests stay. The shard manifests of a dataset of
+// the old layout (manifest-shard-*-of-*.json) merge too, into
+// _manifest.json.
 func Merge(dir string) (*Manifest, error) {
+	ds := &Shard{Dir: dir} // the merged dataset, unsharded
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
@@ -52,11 +58,14 @@ func Merge(dir string) (*Manifest, error) {
 		if man.Shard != i || man.Shards != count {
 			return nil, fmt.Errorf("merge %s: %s says it is shard %d of %d", dir, e.Name(), man.Shard, man.Shards)
 		}
+		if other, ok := seen[i]; ok {
+			return nil, fmt.Errorf("merge %s: two manifests of shard %d (%s, %s); remove the one of the older run", dir, i, other, e.Name())
+		}
 		seen[i] = e.Name()
 		shards = append(shards, &man)
 	}
 	if n < 0 {
-		return nil, fmt.Errorf("merge %s: no shard manifests (manifest-shard-*-of-*.json); is this a sharded dataset?", dir)
+		return nil, fmt.Errorf("merge %s: no shard manifests (_manifest-shard-*-of-*.json); is this a sharded dataset?", dir)
 	}
 	var missing []string
 	for i := 0; i < n; i++ {
@@ -108,7 +117,7 @@ func Merge(dir string) (*Manifest, error) {
 			files = append(files[:len(files):len(files)], t.Files...)
 		}
 		for _, f := range files {
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+			if _, err := os.Stat(ds.Path(f.Name)); err != nil {
 				return nil, fmt.Errorf("merge %s: %s lists %s, which is missing", dir, name, f.Name)
 			}
 		}
@@ -138,25 +147,16 @@ func Merge(dir string) (*Manifest, error) {
 	if out.Jobs != out.TotalJobs {
 		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
 	}
-	sortFiles(out.Files)
+	SortFiles(out.Files)
 	for _, t := range out.Tables {
-		sortFiles(t.Files)
+		SortFiles(t.Files)
 	}
-	ds := &dataset{dir: dir, shards: 1}
 	if out.Report != nil {
-		if err := out.Report.write(ds); err != nil {
-			return nil, err
+		if err := ds.WriteReport(out.Report); err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
 		}
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	tmp := filepath.Join(dir, ".manifest.json.tmp")
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, "manifest.json")); err != nil {
+	if _, err := ds.WriteManifest(&out); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	if !out.Complete {

@@ -1,153 +1,22 @@
 package runner
 
 import (
-	"fmt"
 	"slices"
-	"strings"
-	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/cachepad"
 	"github.com/statecraft/statecraft/internal/offheap"
 )
 
-// idFields are the five id columns that start every table of a dataset.
-func idFields() []arrow.Field {
-	return []arrow.Field{
-		{Name: "simulation", Type: arrow.PrimitiveTypes.Int32},
-		{Name: "subset", Type: arrow.PrimitiveTypes.Int32},
-		{Name: "run", Type: arrow.PrimitiveTypes.Int32},
-		{Name: "timestep", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "substep", Type: arrow.PrimitiveTypes.Int32},
-	}
-}
-
-// AgentsTable reports whether agent variables are written as tables of
-// their own (output.agents = "table", the default) rather than as
-// list<struct> columns of the substep table (output.agents = "list").
-func (p *Plan) AgentsTable() bool { return p.Config.Output.Agents == configs.AgentsTable }
-
-// AgentTables returns the agent variables written as tables of their own,
-// in declaration order: every written variable of kind gds.KindAgents, or
-// none with output.agents = "list". Variable v's table is the directory
-// DIR/v, with the part file names of the substep table.
-func (p *Plan) AgentTables() []gds.VarInfo {
-	if !p.AgentsTable() {
-		return nil
-	}
-	var out []gds.VarInfo
-	for _, v := range p.Vars {
-		if v.Kind == gds.KindAgents {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// Schema returns the Arrow schema of the dataset's substep table: the five
-// id columns, the varying parameters, then the state variables (without
-// the agent variables written as tables of their own, see AgentTables).
-func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
-	fields := idFields()
-	for _, pc := range p.ParamCols {
-		fields = append(fields, arrow.Field{Name: pc.Name, Type: arrowType(pc.Kind, nil)})
-	}
-	table := p.AgentsTable()
-	for _, v := range p.Vars {
-		if table && v.Kind == gds.KindAgents {
-			continue
-		}
-		fields = append(fields, arrow.Field{Name: v.Name, Type: arrowType(v.Kind, v.Fields)})
-	}
-	return arrow.NewSchema(fields, arrowMeta(meta))
-}
-
-// AgentSchema returns the Arrow schema of agent variable v's table: the
-// five id columns of the substep row, agent (int32, the record's position
-// in that row, 0..n-1), then one column per record field.
-func (p *Plan) AgentSchema(v gds.VarInfo, meta map[string]string) *arrow.Schema {
-	fields := append(idFields(), arrow.Field{Name: "agent", Type: arrow.PrimitiveTypes.Int32})
-	for _, f := range v.Fields {
-		fields = append(fields, arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)})
-	}
-	return arrow.NewSchema(fields, arrowMeta(meta))
-}
-
-// AgentSchemas returns the schemas of the agent tables, in the order of
-// AgentTables.
-func (p *Plan) AgentSchemas(meta map[string]string) []*arrow.Schema {
-	var out []*arrow.Schema
-	for _, v := range p.AgentTables() {
-		out = append(out, p.AgentSchema(v, meta))
-	}
-	return out
-}
-
-func arrowMeta(meta map[string]string) *arrow.Metadata {
-	if len(meta) == 0 {
-		return nil
-	}
-	keys, vals := make([]string, 0, len(meta)), make([]string, 0, len(meta))
-	for _, k := range sortedKeysS(meta) {
-		keys, vals = append(keys, k), append(vals, meta[k])
-	}
-	m := arrow.NewMetadata(keys, vals)
-	return &m
-}
-
-func arrowType(k gds.Kind, fields []gds.FieldInfo) arrow.DataType {
-	switch k {
-	case gds.KindFloat:
-		return arrow.PrimitiveTypes.Float64
-	case gds.KindInt:
-		return arrow.PrimitiveTypes.Int64
-	case gds.KindBool:
-		return arrow.FixedWidthTypes.Boolean
-	case gds.KindString:
-		return arrow.BinaryTypes.String
-	case gds.KindVec:
-		return arrow.ListOf(arrow.PrimitiveTypes.Float64)
-	case gds.KindAgents:
-		sf := make([]arrow.Field, len(fields))
-		for i, f := range fields {
-			sf[i] = arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)}
-		}
-		return arrow.ListOf(arrow.StructOf(sf...))
-	}
-	panic(fmt.Sprintf("runner: no Arrow type for kind %s", k))
-}
-
-// TypeName is the type of a column as written in manifest.json:
-// int32, int64, float64, bool, string, list<float64> or
-// list<struct<name: type, ...>>.
-func TypeName(t arrow.DataType) string {
-	switch t := t.(type) {
-	case *arrow.Int32Type:
-		return "int32"
-	case *arrow.Int64Type:
-		return "int64"
-	case *arrow.Float64Type:
-		return "float64"
-	case *arrow.BooleanType:
-		return "bool"
-	case *arrow.StringType:
-		return "string"
-	case *arrow.ListType:
-		return "list<" + TypeName(t.Elem()) + ">"
-	case *arrow.StructType:
-		parts := make([]string, t.NumFields())
-		for i, f := range t.Fields() {
-			parts[i] = f.Name + ": " + TypeName(f.Type)
-		}
-		return "struct<" + strings.Join(parts, ", ") + ">"
-	}
-	return t.String()
-}
+// maxBatchCells bounds a worker's batch in values (8 bytes each, so 8 MiB
+// of numbers): rows holding vectors or agent records flush before they
+// reach row_group_rows, so memory stays workers × batch whatever the
+// number of agents.
+const maxBatchCells = 1 << 20
 
 // batch accumulates rows column by column in plain Go slices; flushing
 // hands them to Arrow without copying numeric data. Appending a row does
@@ -192,54 +61,6 @@ type batch struct {
 	_     cachepad.Pad
 }
 
-type column interface {
-	truncate(n int)
-	array(mem memory.Allocator, lo, hi int) arrow.Array
-}
-
-type floatCol struct {
-	_    cachepad.Pad
-	slot int
-	vals []float64
-	_    cachepad.Pad
-}
-type intCol struct {
-	_    cachepad.Pad
-	slot int
-	vals []int64
-	_    cachepad.Pad
-}
-type boolCol struct {
-	_    cachepad.Pad
-	slot int
-	vals []bool
-	_    cachepad.Pad
-}
-type stringCol struct {
-	_    cachepad.Pad
-	slot int
-	vals []string
-	_    cachepad.Pad
-}
-type vecCol struct {
-	_       cachepad.Pad
-	slot    int
-	offsets []int32 // len n+1
-	vals    []float64
-	_       cachepad.Pad
-}
-type agentCol struct {
-	_       cachepad.Pad
-	slot    int
-	fields  []gds.FieldInfo
-	offsets []int32
-	f       [][]float64 // by field index (nil for other kinds)
-	i       [][]int64
-	b       [][]bool
-	s       [][]string
-	_       cachepad.Pad
-}
-
 // agentTable is an agent variable written as a table of its own. The
 // batch keeps its records as for a list<struct> column (col: the fields'
 // values, offsets per substep row), so a row appends no more than in the
@@ -260,17 +81,6 @@ type agentTable struct {
 type segment struct {
 	start         int
 	sim, sub, run int32
-}
-
-// paramCol holds a varying parameter; cur is the current job's value.
-type paramCol struct {
-	info gds.ParamInfo
-	cur  any
-	f    floatCol
-	i    intCol
-	b    boolCol
-	s    stringCol
-	v    vecCol
 }
 
 // newBatch returns an empty batch for the plan's substep table (schema)
@@ -532,44 +342,6 @@ func repeat[T any](s []T, v T, n int) []T {
 	return s[:len(s)+n]
 }
 
-// fill appends n copies of the value v (the column's kind) to the column.
-func (pc *paramCol) fill(v any, n int) {
-	switch pc.info.Kind {
-	case gds.KindFloat:
-		pc.f.vals = repeat(pc.f.vals, v.(float64), n)
-	case gds.KindInt:
-		pc.i.vals = repeat(pc.i.vals, v.(int64), n)
-	case gds.KindBool:
-		pc.b.vals = repeat(pc.b.vals, v.(bool), n)
-	case gds.KindString:
-		pc.s.vals = repeat(pc.s.vals, v.(string), n)
-	case gds.KindVec:
-		for range n {
-			pc.v.vals = append(pc.v.vals, v.([]float64)...)
-			pc.v.offsets = append(pc.v.offsets, int32(len(pc.v.vals)))
-		}
-	}
-}
-
-func (pc *paramCol) col() column {
-	switch pc.info.Kind {
-	case gds.KindFloat:
-		return &pc.f
-	case gds.KindInt:
-		return &pc.i
-	case gds.KindBool:
-		return &pc.b
-	case gds.KindString:
-		return &pc.s
-	}
-	return &pc.v
-}
-
-func (pc *paramCol) truncate(n int) { pc.col().truncate(n) }
-func (pc *paramCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	return pc.col().array(mem, lo, hi)
-}
-
 // truncate drops the rows from n on (a failed job's rows, or every row
 // once written). The next row opens a new segment, of the job setJob last
 // named and the row's ids.
@@ -677,138 +449,4 @@ func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk i
 		start = stop
 	}
 	return nil
-}
-
-func (c *floatCol) truncate(n int) { c.vals = c.vals[:n] }
-func (c *intCol) truncate(n int)   { c.vals = c.vals[:n] }
-func (c *boolCol) truncate(n int)  { c.vals = c.vals[:n] }
-func (c *stringCol) truncate(n int) {
-	clear(c.vals[n:])
-	c.vals = c.vals[:n]
-}
-func (c *vecCol) truncate(n int) {
-	c.vals = c.vals[:c.offsets[n]]
-	c.offsets = c.offsets[:n+1]
-}
-func (c *agentCol) truncate(n int) {
-	end := c.offsets[n]
-	for k := range c.fields {
-		switch c.fields[k].Kind {
-		case gds.KindFloat:
-			c.f[k] = c.f[k][:end]
-		case gds.KindInt:
-			c.i[k] = c.i[k][:end]
-		case gds.KindBool:
-			c.b[k] = c.b[k][:end]
-		case gds.KindString:
-			clear(c.s[k][end:])
-			c.s[k] = c.s[k][:end]
-		}
-	}
-	c.offsets = c.offsets[:n+1]
-}
-
-func (c *floatCol) array(_ memory.Allocator, lo, hi int) arrow.Array {
-	return float64Array(c.vals[lo:hi])
-}
-func (c *intCol) array(_ memory.Allocator, lo, hi int) arrow.Array { return int64Array(c.vals[lo:hi]) }
-func (c *boolCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	return boolArray(mem, c.vals[lo:hi])
-}
-func (c *stringCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	return stringArray(mem, c.vals[lo:hi])
-}
-
-func (c *vecCol) array(_ memory.Allocator, lo, hi int) arrow.Array {
-	offs, base := rebase(c.offsets[lo : hi+1])
-	child := float64Array(c.vals[base : base+int(offs[len(offs)-1])])
-	defer child.Release()
-	return listArray(arrow.ListOf(arrow.PrimitiveTypes.Float64), offs, child.Data(), hi-lo)
-}
-
-func (c *agentCol) array(mem memory.Allocator, lo, hi int) arrow.Array {
-	offs, base := rebase(c.offsets[lo : hi+1])
-	end := base + int(offs[len(offs)-1])
-	children := make([]arrow.ArrayData, len(c.fields))
-	sf := make([]arrow.Field, len(c.fields))
-	for k, f := range c.fields {
-		var a arrow.Array
-		switch f.Kind {
-		case gds.KindFloat:
-			a = float64Array(c.f[k][base:end])
-		case gds.KindInt:
-			a = int64Array(c.i[k][base:end])
-		case gds.KindBool:
-			a = boolArray(mem, c.b[k][base:end])
-		case gds.KindString:
-			a = stringArray(mem, c.s[k][base:end])
-		}
-		children[k] = a.Data()
-		sf[k] = arrow.Field{Name: f.Name, Type: a.DataType()}
-		defer a.Release()
-	}
-	st := arrow.StructOf(sf...)
-	sd := array.NewData(st, end-base, []*memory.Buffer{nil}, children, 0, 0)
-	defer sd.Release()
-	return listArray(arrow.ListOf(st), offs, sd, hi-lo)
-}
-
-// rebase returns offsets shifted to start at 0, and the original start.
-func rebase(offs []int32) ([]int32, int) {
-	base := offs[0]
-	out := make([]int32, len(offs))
-	for i, o := range offs {
-		out[i] = o - base
-	}
-	return out, int(base)
-}
-
-func listArray(t arrow.DataType, offs []int32, child arrow.ArrayData, n int) arrow.Array {
-	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(offs))}, []arrow.ArrayData{child}, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-func bytesOf[T int32 | int64 | float64](s []T) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
-}
-
-func primitive[T int32 | int64 | float64](t arrow.DataType, s []T) arrow.Array {
-	d := array.NewData(t, len(s), []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(s))}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-func int32Array(s []int32) arrow.Array     { return primitive(arrow.PrimitiveTypes.Int32, s) }
-func int64Array(s []int64) arrow.Array     { return primitive(arrow.PrimitiveTypes.Int64, s) }
-func float64Array(s []float64) arrow.Array { return primitive(arrow.PrimitiveTypes.Float64, s) }
-
-func boolArray(mem memory.Allocator, s []bool) arrow.Array {
-	bb := array.NewBooleanBuilder(mem)
-	defer bb.Release()
-	bb.AppendValues(s, nil)
-	return bb.NewArray()
-}
-
-func stringArray(mem memory.Allocator, s []string) arrow.Array {
-	sb := array.NewStringBuilder(mem)
-	defer sb.Release()
-	sb.AppendValues(s, nil)
-	return sb.NewArray()
-}
-
-func sortedKeysS(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }

@@ -1,10 +1,9 @@
-package runner
+package dataset
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -26,7 +25,7 @@ type SimReport struct {
 	AllPassed  int    `json:"all_passed"`
 }
 
-// Rate returns passed/runs, or 0 without runs.
+// rate returns passed/runs, or 0 without runs.
 func rate(passed, runs int) float64 {
 	if runs == 0 {
 		return 0
@@ -34,22 +33,9 @@ func rate(passed, runs int) float64 {
 	return float64(passed) / float64(runs)
 }
 
-func newReport(p *Plan) *Report {
-	if len(p.Criteria) == 0 {
-		return nil
-	}
-	r := &Report{}
-	for _, c := range p.Criteria {
-		r.Criteria = append(r.Criteria, c.Name)
-	}
-	for _, s := range p.Sims {
-		r.Simulations = append(r.Simulations, SimReport{Simulation: s.Index, Name: s.Name, Passed: make([]int, len(p.Criteria))})
-	}
-	return r
-}
-
-// add counts one finished run.
-func (r *Report) add(sim int, pass []bool) {
+// Add counts one finished run of simulation sim (its index in
+// Simulations): pass says which criteria it passed.
+func (r *Report) Add(sim int, pass []bool) {
 	s := &r.Simulations[sim]
 	s.Runs++
 	all := true
@@ -123,28 +109,25 @@ func (r *Report) WriteTable(w io.Writer, md bool) error {
 	return err
 }
 
-// write stores report.json and report.md in the dataset directory (with a
-// shard suffix when sharded), under temporary names renamed when complete.
-func (r *Report) write(ds *dataset) error {
-	base := "report"
-	if ds.shards > 1 {
-		base = fmt.Sprintf("report-shard-%04d-of-%04d", ds.shard, ds.shards)
-	}
+// WriteReport stores the report in the dataset directory as JSON and as
+// a Markdown table (ReportPaths), each under a temporary name renamed when
+// complete.
+func (s *Shard) WriteReport(r *Report) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("report: %w", err)
 	}
 	var md strings.Builder
 	md.WriteString("# Pass rates\n\nShare of runs whose final state meets each criterion, per simulation.\n\n")
 	if err := r.WriteTable(&md, true); err != nil {
-		return err
+		return fmt.Errorf("report: %w", err)
 	}
-	for name, content := range map[string][]byte{base + ".json": append(data, '\n'), base + ".md": []byte(md.String())} {
-		tmp := filepath.Join(ds.dir, "."+name+".tmp")
-		if err := os.WriteFile(tmp, content, 0o644); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-		if err := os.Rename(tmp, filepath.Join(ds.dir, name)); err != nil {
+	jsonPath, mdPath := s.ReportPaths()
+	for _, f := range []struct {
+		path    string
+		content []byte
+	}{{jsonPath, append(data, '\n')}, {mdPath, []byte(md.String())}} {
+		if err := writeAtomic(s.Dir, filepath.Base(f.path), f.content); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 	}

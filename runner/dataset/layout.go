@@ -1,0 +1,172 @@
+package dataset
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// The names of a dataset's files. Every name Statecraft writes in a
+// dataset directory is built here.
+const (
+	// ManifestName is the manifest of a finished dataset (an unsharded
+	// run's, or the one Merge writes), in the dataset directory.
+	ManifestName = metaMark + manifestStem + ".json"
+	// TablesDir is the directory, in the dataset directory, of the
+	// secondary tables: table V is in TablesDir/V.
+	TablesDir = metaMark + "tables"
+
+	metaMark     = "_" // starts the name of every file that is not data
+	tempMark     = "." // starts a temporary name, tempExt ends it
+	tempExt      = ".tmp"
+	partPrefix   = "part-"
+	manifestStem = "manifest"
+	reportStem   = "report"
+
+	// oldManifestName is ManifestName in the layout before the
+	// metadata mark.
+	oldManifestName = manifestStem + ".json"
+)
+
+// Shard is the share of a dataset directory that one run writes: shard
+// Index of Count, or the whole dataset when Count <= 1. It names the run's
+// files, and prepares, commits and cleans them up.
+type Shard struct {
+	// Dir is the dataset directory.
+	Dir string
+	// Index and Count say that this is shard Index of Count; Count 0 or 1
+	// is an unsharded run.
+	Index, Count int
+	// Ext is the extension of the part files, with its dot: ".parquet".
+	Ext string
+	// Tables are the names of the secondary tables the run writes, each in
+	// TableDir(name).
+	Tables []string
+}
+
+// sharded reports whether the run is one shard of several.
+func (s *Shard) sharded() bool { return s.Count > 1 }
+
+// shardSuffix is the part of a shard's metadata file names that says
+// which shard wrote them.
+func (s *Shard) shardSuffix() string {
+	return fmt.Sprintf("-shard-%04d-of-%04d", s.Index, s.Count)
+}
+
+// ownPrefix is the prefix of this shard's part files.
+func (s *Shard) ownPrefix() string { return fmt.Sprintf("%s%04d-", partPrefix, s.Index) }
+
+// PartName returns the name of part seq of a worker: the name of its file
+// in every table's directory.
+func (s *Shard) PartName(worker, seq int) string {
+	return fmt.Sprintf("%s%03d-%04d%s", s.ownPrefix(), worker, seq, s.Ext)
+}
+
+// manifestName is the name of the run's manifest: ManifestName, or the
+// shard's.
+func (s *Shard) manifestName() string {
+	if !s.sharded() {
+		return ManifestName
+	}
+	return metaMark + manifestStem + s.shardSuffix() + ".json"
+}
+
+// reportStem is the name of the run's report files without their
+// extension (.json, .md).
+func (s *Shard) reportStem() string {
+	if !s.sharded() {
+		return metaMark + reportStem
+	}
+	return metaMark + reportStem + s.shardSuffix()
+}
+
+// ManifestPath returns the path of the manifest the run writes.
+func (s *Shard) ManifestPath() string { return filepath.Join(s.Dir, s.manifestName()) }
+
+// ReportPaths returns the paths of the report files the run writes: the
+// pass rates as JSON and as a Markdown table.
+func (s *Shard) ReportPaths() (jsonPath, mdPath string) {
+	return filepath.Join(s.Dir, s.reportStem()+".json"), filepath.Join(s.Dir, s.reportStem()+".md")
+}
+
+// TableDir returns the directory of secondary table name, relative to the
+// dataset directory, with forward slashes (a TableInfo's Dir).
+func TableDir(name string) string { return path.Join(TablesDir, name) }
+
+// FileName returns the name of a table's file of part, relative to the
+// dataset directory, with forward slashes (a FileInfo's Name): part itself
+// for the substep table (table ""), TableDir(table)/part for a secondary
+// table.
+func FileName(table, part string) string {
+	if table == "" {
+		return part
+	}
+	return path.Join(TableDir(table), part)
+}
+
+// Path returns the path of a file of the dataset given its name relative
+// to the dataset directory (a FileInfo's Name).
+func (s *Shard) Path(name string) string { return filepath.Join(s.Dir, filepath.FromSlash(name)) }
+
+// TempPath returns the temporary path of the dataset file name (a
+// FileInfo's Name): .BASE.tmp in the same directory, renamed to name by
+// Commit.
+func (s *Shard) TempPath(name string) string {
+	dir, base := path.Split(name)
+	return filepath.Join(s.Dir, filepath.FromSlash(dir), tempName(base))
+}
+
+// tempName is the temporary name of a file.
+func tempName(name string) string { return tempMark + name + tempExt }
+
+// isTemp reports whether a file name is a temporary one.
+func isTemp(name string) bool {
+	return strings.HasPrefix(name, tempMark) && strings.HasSuffix(name, tempExt)
+}
+
+// isPart reports whether a file name is a part file's (final or temporary).
+func isPart(name string) bool {
+	return strings.HasPrefix(strings.TrimPrefix(name, tempMark), partPrefix)
+}
+
+// metaStem strips a file name of the marks of a temporary and of a
+// metadata file: what is left starts with the stem of a manifest or
+// report. Datasets written before the metadata mark named the same files
+// without it.
+func metaStem(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, tempMark), metaMark)
+}
+
+// isManifest reports whether a file name is a manifest's (final or
+// temporary, of any shard, in the current or the old layout).
+func isManifest(name string) bool {
+	n := metaStem(name)
+	return strings.HasPrefix(n, manifestStem) && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, tempExt))
+}
+
+// isFinished reports whether a file name is a finished dataset's manifest
+// (ManifestName, or manifest.json in the old layout).
+func isFinished(name string) bool { return name == ManifestName || name == oldManifestName }
+
+// ours reports whether a file name, in the dataset directory, is one
+// Statecraft writes there: a part file, a manifest or a report (final or
+// temporary, in the current or the old layout).
+func ours(name string) bool {
+	return isPart(name) || isManifest(name) || strings.HasPrefix(metaStem(name), reportStem)
+}
+
+// mine reports whether a file Statecraft writes belongs to this run: with
+// shards, whether this shard wrote it.
+func (s *Shard) mine(name string) bool {
+	if isPart(name) {
+		return !s.sharded() || strings.HasPrefix(strings.TrimPrefix(name, tempMark), s.ownPrefix())
+	}
+	n := metaStem(name)
+	for _, stem := range []string{manifestStem, reportStem} {
+		if strings.HasPrefix(n, stem) {
+			return !s.sharded() || strings.HasPrefix(n, stem+s.shardSuffix())
+		}
+	}
+	return false
+}

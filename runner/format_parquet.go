@@ -1,0 +1,108 @@
+package runner
+
+import (
+	"bufio"
+	"os"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/internal/pqwrite"
+)
+
+// parquetWriters keeps a worker's closed Parquet writers, by schema, for
+// its next part files: a run whose jobs outgrow a batch writes a part file
+// per job, and a writer reset onto a new file reuses its schema
+// conversion, page writer, compression buffer (pqwrite.Writer.Reset) and
+// output buffer, which a new one allocates again (and allocation sets the
+// pace of the GC, and so the peak RSS). Only its worker uses it.
+type parquetWriters map[*arrow.Schema][]*parquetWriter
+
+type parquetWriter struct {
+	fw     *pqwrite.Writer
+	bw     *bufio.Writer
+	schema *arrow.Schema
+	reuse  parquetWriters
+}
+
+// parquetPageSize is the target size of a data page. With the library's
+// default (1 MiB) every column chunk of a 65536-row batch is a single page,
+// so each page's buffers (the value encoder's, the uncompressed page) are
+// allocated afresh for every row group; with 32 KiB pages they are reused
+// within a column chunk and stay in the allocator's small size classes.
+// DuckDB scans the files within 10% of 1 MiB pages (docs/performance.md).
+const parquetPageSize = 32 << 10
+
+// partBufferSize is the output buffer of a Parquet part file: writes of
+// 256 KiB, not of every page.
+const partBufferSize = 256 << 10
+
+// openParquet writes Parquet through internal/pqwrite, which uses Arrow's
+// column writers with a compression step that does not allocate per page
+// (Arrow Go v15's own does, for snappy and zstd).
+func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter, error) {
+	opts := pqwrite.Options{
+		Compression: compress.Codecs.Snappy,
+		PageSize:    parquetPageSize,
+		Stats:       true,
+		StoreSchema: true,
+		// The Arrow Go v15 writer grows the buffer of repetition and
+		// definition levels by 64 bytes at a time in version 1 data pages
+		// (a 4-byte length prefix defeats its doubling: apache/arrow
+		// GH-41541, fixed in v17), which is quadratic in the levels of a
+		// page: list columns (vectors, agents) wrote at ~1 MB/s. Version 2
+		// data pages keep no prefix, so the buffer doubles; DuckDB,
+		// Polars, pyarrow and Spark read them. Flat schemas have no
+		// levels and keep version 1 pages, the most widely read.
+		PageV2: nested(schema),
+	}
+	switch o.compression {
+	case configs.Zstd:
+		opts.Compression = compress.Codecs.Zstd
+	case configs.Uncompressed:
+		opts.Compression = compress.Codecs.Uncompressed
+	}
+	if free := o.parquet[schema]; len(free) > 0 {
+		w := free[len(free)-1]
+		o.parquet[schema] = free[:len(free)-1]
+		w.bw.Reset(f)
+		if err := w.fw.Reset(w.bw); err != nil {
+			return nil, err
+		}
+		return w, nil
+	}
+	bw := bufio.NewWriterSize(f, partBufferSize)
+	fw, err := pqwrite.NewWriter(bw, schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
+}
+
+// nested reports whether a schema has list (vector or agents) columns.
+func nested(schema *arrow.Schema) bool {
+	for _, f := range schema.Fields() {
+		if _, ok := f.Type.(arrow.NestedType); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *parquetWriter) Write(rec arrow.Record) error { return w.fw.Write(rec) }
+func (w *parquetWriter) Close() error {
+	if w.bw == nil {
+		return nil
+	}
+	err := w.fw.Close()
+	if err == nil {
+		err = w.bw.Flush()
+	}
+	if err == nil && w.reuse != nil {
+		w.bw.Reset(nil) // keeps no reference to the file
+		w.reuse[w.schema] = append(w.reuse[w.schema], &parquetWriter{fw: w.fw, bw: w.bw, schema: w.schema, reuse: w.reuse})
+	}
+	w.fw, w.bw = nil, nil // this handle is done; the writer may serve another file
+	return err
+}

@@ -1,0 +1,63 @@
+package runner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/statecraft/statecraft/runner/dataset"
+)
+
+// Result describes a finished execution.
+type Result struct {
+	Dir         string
+	Manifest    string                        // path of the manifest file
+	Jobs        int                           // jobs run by this shard
+	Rows        int64                         // rows written by this shard
+	Files       []dataset.FileInfo            // the substep table's part files
+	Tables      map[string]*dataset.TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
+	Failed      []dataset.JobFailure
+	Anomalies   []dataset.JobAnomaly
+	Report      *dataset.Report // the criteria's pass rates, if the config has [report]
+	ReportTable string          // path of the report's Markdown table, if the config has [report]
+	Elapsed     time.Duration
+}
+
+// JobsFailedError reports that some jobs failed; the others' rows were
+// written and the manifest says the dataset is incomplete.
+type JobsFailedError struct {
+	Failed []dataset.JobFailure
+	Jobs   int
+}
+
+func (e *JobsFailedError) Error() string {
+	f := e.Failed[0]
+	more := ""
+	if len(e.Failed) > 1 {
+		more = fmt.Sprintf(" (and %d more; see the manifest)", len(e.Failed)-1)
+	}
+	return fmt.Sprintf("%d of %d jobs failed; first: %s; parameters %s%s", len(e.Failed), e.Jobs, f.Error, fmtParams(f.Params), more)
+}
+
+func fmtParams(p map[string]any) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// OutputDirError reports an output directory that cannot take the dataset
+// (not empty, holding other files, not writable); nothing was run.
+type OutputDirError struct{ Err error }
+
+func (e *OutputDirError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *OutputDirError) Unwrap() error { return e.Err }

@@ -1,0 +1,184 @@
+package runner
+
+import (
+	"context"
+	"errors"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/cachepad"
+	"github.com/statecraft/statecraft/runner/dataset"
+)
+
+// worker runs jobs one at a time into its own batch and part files.
+type worker struct {
+	_       cachepad.Pad
+	id      int
+	plan    *Plan
+	ds      *dataset.Shard
+	format  fileFormat
+	schema  *arrow.Schema
+	mem     memory.Allocator
+	opts    writerOptions
+	engines map[*gds.Model]*gds.Engine
+	batch   *batch
+
+	main       *part   // the worker's shared part, for completed jobs
+	spill      *part   // the current job's own part, once it outgrows the batch
+	spilled    []*part // the current job's full parts, closed (see maxPartRowGroups)
+	jobStart   int     // rows of the batch before it belong to completed jobs
+	jobRows    int64
+	seq        int
+	files      []dataset.FileInfo
+	tableFiles [][]dataset.FileInfo // by agent table
+	parts      []*part
+	pass       []bool // the last job's criteria, judged on its final state
+	_          cachepad.Pad
+}
+
+// Record is the gds.Recorder of a worker: it appends to the batch and
+// flushes when the batch is full.
+func (wk *worker) Record(r *gds.Row) error {
+	b := wk.batch
+	b.Record(r)
+	wk.jobRows++
+	if b.n < wk.opts.rowGroupRows && b.cells() < maxBatchCells {
+		return nil
+	}
+	// The batch is full (in rows, or in values for rows that hold lists): completed jobs' rows go to the shared part file,
+	// the current job's rows to its own part file, which a failure can
+	// discard whole.
+	if wk.jobStart > 0 {
+		if wk.main == nil {
+			var err error
+			if wk.main, err = wk.newPart(); err != nil {
+				return err
+			}
+		}
+		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+			return err
+		}
+		if wk.main.full() { // completed jobs' rows: the part is final
+			if err := wk.main.close(); err != nil {
+				return err
+			}
+			wk.main = nil
+		}
+	}
+	if wk.spill == nil {
+		var err error
+		if wk.spill, err = wk.newPart(); err != nil {
+			return err
+		}
+	}
+	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n, wk.opts.rowGroupRows); err != nil {
+		return err
+	}
+	if wk.spill.full() { // the job's next rows go to a new part; a failure discards both
+		if err := wk.spill.close(); err != nil {
+			return err
+		}
+		wk.spilled, wk.spill = append(wk.spilled, wk.spill), nil
+	}
+	b.truncate(0)
+	wk.jobStart = 0
+	return nil
+}
+
+// run runs one job. jobErr is the job's own failure (a panic or NaN): its
+// rows are dropped and the worker goes on. err is fatal (I/O, cancellation).
+func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies []gds.Anomaly, jobErr, err error) {
+	sim := &wk.plan.Sims[spec.Simulation]
+	e := wk.engines[sim.Model]
+	if e == nil {
+		e = sim.Model.NewEngine()
+		wk.engines[sim.Model] = e
+	}
+	job := wk.plan.GDSJob(spec)
+	wk.batch.setJob(job.Params)
+	wk.jobRows = 0
+	runErr := e.Run(ctx, job, wk)
+	var be *gds.BlockError
+	var ne *gds.NaNError
+	switch {
+	case runErr == nil:
+		if wk.spill != nil {
+			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.rowGroupRows); err != nil {
+				return 0, nil, nil, err
+			}
+			wk.batch.truncate(0)
+			if err := wk.spill.close(); err != nil {
+				return 0, nil, nil, err
+			}
+			wk.spill = nil
+		}
+		clear(wk.spilled)
+		wk.spilled = wk.spilled[:0]
+		wk.jobStart = wk.batch.n
+		if crit := wk.plan.Criteria; len(crit) > 0 {
+			final := e.Final().Bools()
+			wk.pass = wk.pass[:0]
+			for _, c := range crit {
+				wk.pass = append(wk.pass, final[c.Slot])
+			}
+		}
+		return wk.jobRows, e.Anomalies(), nil, nil
+	case errors.As(runErr, &be), errors.As(runErr, &ne):
+		wk.batch.truncate(wk.jobStart)
+		if wk.spill != nil {
+			wk.spill.discard()
+			wk.spill = nil
+		}
+		for _, pt := range wk.spilled {
+			pt.discard()
+		}
+		clear(wk.spilled)
+		wk.spilled = wk.spilled[:0]
+		return 0, nil, runErr, nil
+	default:
+		return 0, nil, nil, runErr
+	}
+}
+
+// finish writes the remaining rows and closes the worker's files.
+func (wk *worker) finish() error {
+	if wk.jobStart > 0 {
+		if wk.main == nil {
+			var err error
+			if wk.main, err = wk.newPart(); err != nil {
+				return err
+			}
+		}
+		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+			return err
+		}
+		wk.batch.truncate(0)
+		wk.jobStart = 0
+	}
+	if wk.main != nil {
+		if err := wk.main.close(); err != nil {
+			return err
+		}
+	}
+	for _, pt := range wk.parts {
+		switch {
+		case pt.discarded, pt.files[0].w != nil: // discarded, or still open (not in a finished run)
+		case pt.rows() == 0:
+			pt.discard() // opened, never written
+		default:
+			wk.files = append(wk.files, dataset.FileInfo{Name: pt.name, Rows: pt.rows()})
+			for k, table := range wk.ds.Tables {
+				wk.tableFiles[k] = append(wk.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.name), Rows: pt.files[1+k].rows})
+			}
+		}
+	}
+	return nil
+}
+
+func (wk *worker) abort() {
+	for _, pt := range wk.parts {
+		pt.discard()
+	}
+}
