@@ -11,9 +11,8 @@
 // each side, as a Pad field at both ends of a struct or through Slice.
 //
 // Size is two 64-byte lines, since Intel's spatial prefetcher fetches
-// lines in pairs. On the 2-core benchmark host, padding the engine and
-// the batch took the amm benchmark's 2-worker time from 0.320 to 0.296 s
-// (docs/performance.md).
+// lines in pairs. What padding the engine and the batch saved on the
+// benchmarks is measured in docs/performance.md ("What mattered").
 package cachepad
 
 import "unsafe"
