@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -125,25 +126,33 @@ func isTemp(name string) bool {
 	return strings.HasPrefix(name, tempMark) && strings.HasSuffix(name, tempExt)
 }
 
-// isPart reports whether a file name is a part file's (final or temporary).
-func isPart(name string) bool {
-	return strings.HasPrefix(strings.TrimPrefix(name, tempMark), partPrefix)
+// The exact names of the files Statecraft writes, without the marks of a
+// temporary: part files (and the probe Prepare writes), and manifests and
+// reports of any shard, in the current layout (with metaMark) or the old
+// one (without). Only these count as Statecraft's: --overwrite must never
+// delete a user's report.pdf or manifest-notes.json.
+var (
+	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4}-(?:\d{3}-\d{4}\.[a-z]+|probe)$`)
+	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
+		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md))$`)
+)
+
+// untemp strips a temporary name of its marks.
+func untemp(name string) string {
+	if isTemp(name) {
+		return strings.TrimSuffix(strings.TrimPrefix(name, tempMark), tempExt)
+	}
+	return name
 }
+
+// isPart reports whether a file name is a part file's (final or temporary).
+func isPart(name string) bool { return partRe.MatchString(untemp(name)) }
 
 // metaStem strips a file name of the marks of a temporary and of a
 // metadata file: what is left starts with the stem of a manifest or
 // report. Datasets written before the metadata mark named the same files
 // without it.
-func metaStem(name string) string {
-	return strings.TrimPrefix(strings.TrimPrefix(name, tempMark), metaMark)
-}
-
-// isManifest reports whether a file name is a manifest's (final or
-// temporary, of any shard, in the current or the old layout).
-func isManifest(name string) bool {
-	n := metaStem(name)
-	return strings.HasPrefix(n, manifestStem) && (strings.HasSuffix(n, ".json") || strings.HasSuffix(n, tempExt))
-}
+func metaStem(name string) string { return strings.TrimPrefix(untemp(name), metaMark) }
 
 // isFinished reports whether a file name is a finished dataset's manifest
 // (ManifestName, or manifest.json in the old layout).
@@ -152,13 +161,14 @@ func isFinished(name string) bool { return name == ManifestName || name == oldMa
 // ours reports whether a file name, in the dataset directory, is one
 // Statecraft writes there: a part file, a manifest or a report (final or
 // temporary, in the current or the old layout).
-func ours(name string) bool {
-	return isPart(name) || isManifest(name) || strings.HasPrefix(metaStem(name), reportStem)
-}
+func ours(name string) bool { return isPart(name) || metaRe.MatchString(untemp(name)) }
 
 // mine reports whether a file Statecraft writes belongs to this run: with
 // shards, whether this shard wrote it.
 func (s *Shard) mine(name string) bool {
+	if !ours(name) {
+		return false
+	}
 	if isPart(name) {
 		return !s.sharded() || strings.HasPrefix(strings.TrimPrefix(name, tempMark), s.ownPrefix())
 	}

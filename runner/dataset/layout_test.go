@@ -62,6 +62,15 @@ func TestOwnership(t *testing.T) {
 		{"notes.txt", false, false},
 		{"_notes.txt", false, false},
 		{"_part-0001-000-0000.parquet", false, false},
+		{".part-0001-probe.tmp", true, true},
+		// near misses are the user's: --overwrite must not delete them
+		{"report.pdf", false, false},
+		{"_report-draft.md", false, false},
+		{"manifest-notes.json", false, false},
+		{"manifest.json.bak", false, false},
+		{"part-notes.txt", false, false},
+		{"part-0001-000-0000.parquet.bak", false, false},
+		{".notes.tmp", false, false},
 	} {
 		if got := ours(c.name); got != c.ours {
 			t.Errorf("ours(%q) = %v, want %v", c.name, got, c.ours)
