@@ -16,6 +16,7 @@ import (
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/gds/expr"
 	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/internal/tomlerr"
 
 	// The block families that model files can use by name.
 	_ "github.com/statecraft/statecraft/blocks/agent"
@@ -84,13 +85,13 @@ func ParseModel(source string, data []byte) (*gds.Model, error) {
 	var f modelFile
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
-		return nil, tomlError(source, err)
+		return nil, tomlerr.FromDecode(source, err)
 	}
 	for _, k := range md.Undecoded() {
 		if freeForm(k) {
 			continue // checked by the loader, which knows the allowed keys
 		}
-		return nil, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownModelKeys(k)}
+		return nil, &Error{File: source, Line: tomlerr.KeyLine(data, k), Key: k.String(), Msg: "unknown key" + knownModelKeys(k)}
 	}
 	l := &loader{src: source, data: data, f: &f, order: keyOrder(md)}
 	return l.build()
@@ -256,7 +257,7 @@ func (l *loader) errAt(key, text string, format string, args ...any) error {
 		line = l.lineOf(text)
 	}
 	if line == 0 {
-		line = keyLine(l.data, toml.Key(strings.Split(key, ".")))
+		line = tomlerr.KeyLine(l.data, toml.Key(strings.Split(key, ".")))
 	}
 	return &Error{File: l.src, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
 }
