@@ -13,6 +13,7 @@ package blocks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,32 +21,10 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// Type is the type of a block argument or target.
-type Type uint8
-
-// Argument types.
-const (
-	Float Type = iota + 1
-	Int
-	Bool
-	String
-	Vec
-)
-
-var typeNames = [...]string{Float: "float", Int: "int", Bool: "bool", String: "string", Vec: "vector"}
-
-// String returns the type's name as written in model files.
-func (t Type) String() string {
-	if int(t) < len(typeNames) && typeNames[t] != "" {
-		return typeNames[t]
-	}
-	return "invalid"
-}
-
 // Arg declares an argument of a block.
 type Arg struct {
 	Name string
-	Type Type
+	Kind gds.Kind // a value kind (gds.ValueKinds)
 	// Output marks a policy's output: the argument is bound to a signal of
 	// the model, of the same type, that the block emits.
 	Output bool
@@ -61,8 +40,8 @@ type Def struct {
 	Doc  string
 	// Policy blocks emit their outputs; update blocks write their target.
 	Policy bool
-	// Target is the type of variable an update block writes.
-	Target Type
+	// Target is the kind of variable an update block writes.
+	Target gds.Kind
 	Args   []Arg
 	// New builds the block from its bound arguments. Read every argument
 	// here, once; the returned block's functions must only call the
@@ -163,7 +142,7 @@ func (d Def) check() error {
 	if d.New == nil {
 		return fmt.Errorf("blocks: %q has no New function", d.Name)
 	}
-	if !d.Policy && (d.Target < Float || d.Target > Vec) {
+	if !d.Policy && !slices.Contains(gds.ValueKinds(), d.Target) {
 		return fmt.Errorf("blocks: update block %q needs a Target type", d.Name)
 	}
 	seen := map[string]bool{}
@@ -172,13 +151,13 @@ func (d Def) check() error {
 			return fmt.Errorf("blocks: %q: argument %q is empty or declared twice", d.Name, a.Name)
 		}
 		seen[a.Name] = true
-		if a.Type < Float || a.Type > Vec {
+		if !slices.Contains(gds.ValueKinds(), a.Kind) {
 			return fmt.Errorf("blocks: %q: argument %q has no type", d.Name, a.Name)
 		}
 		if a.Output && !d.Policy {
 			return fmt.Errorf("blocks: %q: update blocks have no outputs (argument %q)", d.Name, a.Name)
 		}
-		if a.Output && (a.Type == Bool || a.Type == String) {
+		if a.Output && (a.Kind == gds.KindBool || a.Kind == gds.KindString) {
 			return fmt.Errorf("blocks: %q: output %q: signals are float, int or vector", d.Name, a.Name)
 		}
 	}

@@ -212,7 +212,7 @@ type loader struct {
 // accessor is how an expression reads one name: the getter of its type,
 // and the lag reader of a variable that keeps lags.
 type accessor struct {
-	t    expr.Type
+	t    gds.Kind
 	f    func(*gds.Ctx) float64
 	i    func(*gds.Ctx) int64
 	b    func(*gds.Ctx) bool
@@ -225,7 +225,7 @@ type accessor struct {
 }
 
 type varH struct {
-	t expr.Type
+	t gds.Kind
 	f gds.Float
 	i gds.Int
 	b gds.Bool
@@ -234,7 +234,7 @@ type varH struct {
 }
 
 type paramH struct {
-	t expr.Type
+	t gds.Kind
 	f gds.FloatParam
 	i gds.IntParam
 	b gds.BoolParam
@@ -243,7 +243,7 @@ type paramH struct {
 }
 
 type sigH struct {
-	t expr.Type
+	t gds.Kind
 	f gds.FloatSignal
 	i gds.IntSignal
 	v gds.VecSignal
@@ -272,21 +272,26 @@ func (l *loader) lineOf(text string) int {
 	return 0
 }
 
-var typeByName = map[string]expr.Type{"float": expr.Float, "int": expr.Int, "bool": expr.Bool, "string": expr.String, "vector": expr.Vec}
-
-func typeNames() string { return "float, int, bool, string, vector" }
+// typeNames lists the names a type = "..." key takes.
+func typeNames() string {
+	var names []string
+	for _, k := range gds.ValueKinds() {
+		names = append(names, k.String())
+	}
+	return strings.Join(names, ", ")
+}
 
 // inferType gives the type of a TOML value.
-func inferType(v any) (expr.Type, bool) {
+func inferType(v any) (gds.Kind, bool) {
 	switch x := v.(type) {
 	case float64:
-		return expr.Float, true
+		return gds.KindFloat, true
 	case int64:
-		return expr.Int, true
+		return gds.KindInt, true
 	case bool:
-		return expr.Bool, true
+		return gds.KindBool, true
 	case string:
-		return expr.String, true
+		return gds.KindString, true
 	case []any:
 		for _, e := range x {
 			switch e.(type) {
@@ -295,14 +300,14 @@ func inferType(v any) (expr.Type, bool) {
 				return 0, false
 			}
 		}
-		return expr.Vec, true
+		return gds.KindVec, true
 	}
 	return 0, false
 }
 
 // spec splits a declaration: a table with a type and a value, or a bare
 // value (its type inferred).
-func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t expr.Type, val any, tab map[string]any, err error) {
+func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t gds.Kind, val any, tab map[string]any, err error) {
 	tab, isTab := raw.(map[string]any)
 	if !isTab {
 		tab = map[string]any{valueKey: raw}
@@ -315,7 +320,7 @@ func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t
 	val, hasVal := tab[valueKey]
 	if ts, ok := tab["type"]; ok {
 		s, _ := ts.(string)
-		if t, ok = typeByName[s]; !ok {
+		if t, ok = gds.ParseKind(s); !ok {
 			return 0, nil, nil, l.errAt(key+".type", "", "unknown type %v; want one of %s", ts, typeNames())
 		}
 	} else if hasVal {
@@ -412,19 +417,19 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	}
 	a := accessor{t: t, lags: lags}
 	switch t {
-	case expr.Float:
+	case gds.KindFloat:
 		h.f = l.b.Float(n, cv.(float64), opts...)
 		a.f, a.fl = h.f.Get, h.f.Lag
-	case expr.Int:
+	case gds.KindInt:
 		h.i = l.b.Int(n, cv.(int64), opts...)
 		a.i, a.il = h.i.Get, h.i.Lag
-	case expr.Bool:
+	case gds.KindBool:
 		h.b = l.b.Bool(n, cv.(bool), opts...)
 		a.b = h.b.Get
-	case expr.String:
+	case gds.KindString:
 		h.s = l.b.String(n, cv.(string), opts...)
 		a.s = h.s.Get
-	case expr.Vec:
+	case gds.KindVec:
 		h.v = l.b.Vec(n, cv.([]float64), opts...)
 		a.v, a.vl = h.v.Get, h.v.Lag
 	}
@@ -453,10 +458,10 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		if !ok {
 			continue
 		}
-		if t != expr.Float && t != expr.Int {
+		if t != gds.KindFloat && t != gds.KindInt {
 			return l.errAt(key+"."+bk, "", "bounds apply to float and int parameters")
 		}
-		x, err := convertValue(bv, expr.Float)
+		x, err := convertValue(bv, gds.KindFloat)
 		if err != nil {
 			return l.errAt(key+"."+bk, "", "%v", err)
 		}
@@ -470,19 +475,19 @@ func (l *loader) declareParam(n, key string, raw any) error {
 	h := paramH{t: t}
 	a := accessor{t: t}
 	switch t {
-	case expr.Float:
+	case gds.KindFloat:
 		h.f = l.b.ParamFloat(n, cv.(float64), doc)
 		a.f = h.f.Get
-	case expr.Int:
+	case gds.KindInt:
 		h.i = l.b.ParamInt(n, cv.(int64), doc)
 		a.i = h.i.Get
-	case expr.Bool:
+	case gds.KindBool:
 		h.b = l.b.ParamBool(n, cv.(bool), doc)
 		a.b = h.b.Get
-	case expr.String:
+	case gds.KindString:
 		h.s = l.b.ParamString(n, cv.(string), doc)
 		a.s = h.s.Get
-	case expr.Vec:
+	case gds.KindVec:
 		h.v = l.b.ParamVec(n, cv.([]float64), doc)
 		a.v = h.v.Get
 	}
@@ -509,10 +514,10 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 			return l.errAt(key+"."+k, "", "unknown key%s", names.Suggest(k, []string{"type", "rule"}))
 		}
 	}
-	t := expr.Float
+	t := gds.KindFloat
 	if ts, ok := tab["type"]; ok {
 		s, _ := ts.(string)
-		if t, ok = typeByName[s]; !ok || t == expr.Bool || t == expr.String {
+		if t, ok = gds.ParseKind(s); !ok || t == gds.KindBool || t == gds.KindString {
 			return l.errAt(key+".type", "", "signal type %v: want float, int or vector", ts)
 		}
 	}
@@ -528,13 +533,13 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 	h := sigH{t: t}
 	a := accessor{t: t}
 	switch t {
-	case expr.Float:
+	case gds.KindFloat:
 		h.f = l.b.FloatSignal(n, rule)
 		a.f = h.f.Get
-	case expr.Int:
+	case gds.KindInt:
 		h.i = l.b.IntSignal(n, rule)
 		a.i = h.i.Get
-	case expr.Vec:
+	case gds.KindVec:
 		h.v = l.b.VecSignal(n, rule)
 		a.v = h.v.Get
 	}
@@ -544,9 +549,9 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 }
 
 // convertValue converts a TOML value to the Go value of type t.
-func convertValue(v any, t expr.Type) (any, error) {
+func convertValue(v any, t gds.Kind) (any, error) {
 	switch t {
-	case expr.Float:
+	case gds.KindFloat:
 		switch x := v.(type) {
 		case float64:
 			return x, nil
@@ -554,29 +559,29 @@ func convertValue(v any, t expr.Type) (any, error) {
 			return float64(x), nil
 		}
 		return nil, fmt.Errorf("want a number, got %v", describeValue(v))
-	case expr.Int:
+	case gds.KindInt:
 		if x, ok := v.(int64); ok {
 			return x, nil
 		}
 		return nil, fmt.Errorf("want an integer, got %v", describeValue(v))
-	case expr.Bool:
+	case gds.KindBool:
 		if x, ok := v.(bool); ok {
 			return x, nil
 		}
 		return nil, fmt.Errorf("want true or false, got %v", describeValue(v))
-	case expr.String:
+	case gds.KindString:
 		if x, ok := v.(string); ok {
 			return x, nil
 		}
 		return nil, fmt.Errorf("want a string, got %v", describeValue(v))
-	case expr.Vec:
+	case gds.KindVec:
 		list, ok := v.([]any)
 		if !ok {
 			return nil, fmt.Errorf("want a list of numbers, got %v", describeValue(v))
 		}
 		out := make([]float64, len(list))
 		for i, e := range list {
-			f, err := convertValue(e, expr.Float)
+			f, err := convertValue(e, gds.KindFloat)
 			if err != nil {
 				return nil, fmt.Errorf("element %d: %v", i, err)
 			}
@@ -605,24 +610,24 @@ func (l *loader) env() *expr.Env {
 	env := expr.NewEnv(l.b)
 	for n, a := range l.accs {
 		switch a.t {
-		case expr.Float:
+		case gds.KindFloat:
 			env.Float(n, a.f)
-		case expr.Int:
+		case gds.KindInt:
 			env.Int(n, a.i)
-		case expr.Bool:
+		case gds.KindBool:
 			env.Bool(n, a.b)
-		case expr.String:
+		case gds.KindString:
 			env.String(n, a.s)
-		case expr.Vec:
+		case gds.KindVec:
 			env.Vec(n, a.v)
 		}
 		if a.lags > 0 {
 			switch a.t {
-			case expr.Float:
+			case gds.KindFloat:
 				env.FloatLag(n, a.fl, a.lags)
-			case expr.Int:
+			case gds.KindInt:
 				env.IntLag(n, a.il, a.lags)
-			case expr.Vec:
+			case gds.KindVec:
 				env.VecLag(n, a.vl, a.lags)
 			}
 		}
@@ -712,25 +717,25 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 			return gds.Block{}, err
 		}
 		lt := let{x: x, slot: nscalar}
-		switch x.Type {
-		case expr.Float, expr.Int, expr.Bool:
+		switch x.Kind {
+		case gds.KindFloat, gds.KindInt, gds.KindBool:
 			nscalar++
 			slot := lt.slot
 			get := func(c *gds.Ctx) float64 { return (*store.Buf(c))[slot] }
-			switch x.Type {
-			case expr.Float:
+			switch x.Kind {
+			case gds.KindFloat:
 				env.Float(n, get)
-			case expr.Int:
+			case gds.KindInt:
 				env.Int(n, func(c *gds.Ctx) int64 { return int64(get(c)) })
-			case expr.Bool:
+			case gds.KindBool:
 				env.Bool(n, func(c *gds.Ctx) bool { return get(c) != 0 })
 			}
-		case expr.Vec:
+		case gds.KindVec:
 			lt.vec = l.b.Scratch()
 			buf := lt.vec
 			env.Vec(n, func(c *gds.Ctx) []float64 { return *buf.Buf(c) })
 		default:
-			return gds.Block{}, l.errAt(lkey, p.Let[n], "let %q is a %s; lets are numbers, booleans or vectors", n, x.Type)
+			return gds.Block{}, l.errAt(lkey, p.Let[n], "let %q is a %s; lets are numbers, booleans or vectors", n, x.Kind)
 		}
 		lets = append(lets, lt)
 	}
@@ -750,16 +755,16 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 		if err != nil {
 			return gds.Block{}, err
 		}
-		if !assignable(x.Type, s.t) {
-			return gds.Block{}, l.errAt(ekey, p.Emit[sn], "%s: signal %q is %s, the expression is %s", strconv.Quote(p.Emit[sn]), sn, s.t, x.Type)
+		if !assignable(x.Kind, s.t) {
+			return gds.Block{}, l.errAt(ekey, p.Emit[sn], "%s: signal %q is %s, the expression is %s", strconv.Quote(p.Emit[sn]), sn, s.t, x.Kind)
 		}
 		emits = append(emits, emit{x, s})
 		switch s.t {
-		case expr.Float:
+		case gds.KindFloat:
 			declared = append(declared, s.f)
-		case expr.Int:
+		case gds.KindInt:
 			declared = append(declared, s.i)
-		case expr.Vec:
+		case gds.KindVec:
 			declared = append(declared, s.v)
 		}
 	}
@@ -770,18 +775,18 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 				*buf = make([]float64, nscalar)
 			}
 			for _, lt := range lets {
-				switch lt.x.Type {
-				case expr.Float:
+				switch lt.x.Kind {
+				case gds.KindFloat:
 					(*buf)[lt.slot] = lt.x.Float(c)
-				case expr.Int:
+				case gds.KindInt:
 					(*buf)[lt.slot] = float64(lt.x.Int(c))
-				case expr.Bool:
+				case gds.KindBool:
 					if lt.x.Bool(c) {
 						(*buf)[lt.slot] = 1
 					} else {
 						(*buf)[lt.slot] = 0
 					}
-				case expr.Vec:
+				case gds.KindVec:
 					vb := lt.vec.Buf(c)
 					*vb = append((*vb)[:0], lt.x.Vec(c)...)
 				}
@@ -794,11 +799,11 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 		}
 		for _, e := range emits {
 			switch e.s.t {
-			case expr.Float:
+			case gds.KindFloat:
 				e.s.f.Emit(c, e.x.Float(c))
-			case expr.Int:
+			case gds.KindInt:
 				e.s.i.Emit(c, e.x.Int(c))
-			case expr.Vec:
+			case gds.KindVec:
 				e.s.v.Emit(c, e.x.Vec(c))
 			}
 		}
@@ -816,8 +821,8 @@ func keysOf[V any](m map[string]V) []string {
 }
 
 // assignable reports whether a value of type from can be stored as to.
-func assignable(from, to expr.Type) bool {
-	return from == to || from == expr.Int && to == expr.Float
+func assignable(from, to gds.Kind) bool {
+	return from == to || from == gds.KindInt && to == gds.KindFloat
 }
 
 // update builds an expression update or a library update block.
@@ -865,23 +870,23 @@ func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 		if err != nil {
 			return gds.Block{}, err
 		}
-		if !assignable(x.Type, h.t) {
+		if !assignable(x.Kind, h.t) {
 			hint := ""
-			if h.t == expr.Int && x.Type == expr.Float {
+			if h.t == gds.KindInt && x.Kind == gds.KindFloat {
 				hint = "; convert with int(...) or round(...)"
 			}
-			return gds.Block{}, l.errAt(key, src, "%s: variable %q is %s, the expression is %s%s", strconv.Quote(src), target, h.t, x.Type, hint)
+			return gds.Block{}, l.errAt(key, src, "%s: variable %q is %s, the expression is %s%s", strconv.Quote(src), target, h.t, x.Kind, hint)
 		}
 		switch h.t {
-		case expr.Float:
+		case gds.KindFloat:
 			bl = h.f.Update(x.Float)
-		case expr.Int:
+		case gds.KindInt:
 			bl = h.i.Update(x.Int)
-		case expr.Bool:
+		case gds.KindBool:
 			bl = h.b.Update(x.Bool)
-		case expr.String:
+		case gds.KindString:
 			bl = h.s.Update(x.String)
-		case expr.Vec:
+		case gds.KindVec:
 			get := x.Vec
 			bl = h.v.Update(func(c *gds.Ctx, dst []float64) []float64 { return append(dst, get(c)...) })
 		}
@@ -911,7 +916,7 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		Vecs:         map[string]func(*gds.Ctx) []float64{},
 		FloatSignals: map[string]gds.FloatSignal{}, IntSignals: map[string]gds.IntSignal{}, VecSignals: map[string]gds.VecSignal{}}
 	if target != nil {
-		if bt := blockType(target.t); bt != def.Target {
+		if target.t != def.Target {
 			return gds.Block{}, l.errAt(key+".use", "", "block %q writes a %s variable; %q is %s", use, def.Target, name, target.t)
 		}
 		bind.TargetFloat, bind.TargetInt, bind.TargetBool, bind.TargetVec = target.f, target.i, target.b, target.v
@@ -933,23 +938,23 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		if a.Output {
 			sn, ok := raw.(string)
 			if !given || !ok {
-				return gds.Block{}, l.errAt(akey, "", "block %q: output %q must name a %s signal of the model", use, a.Name, a.Type)
+				return gds.Block{}, l.errAt(akey, "", "block %q: output %q must name a %s signal of the model", use, a.Name, a.Kind)
 			}
 			s, ok := l.signals[sn]
 			if !ok {
 				return gds.Block{}, l.errAt(akey, "", "block %q: output %q is bound to %q, which is not a declared signal%s", use, a.Name, sn, names.Suggest(sn, keysOf(l.signals)))
 			}
-			if blockType(s.t) != a.Type {
-				return gds.Block{}, l.errAt(akey, "", "block %q: output %q is %s, signal %q is %s", use, a.Name, a.Type, sn, s.t)
+			if s.t != a.Kind {
+				return gds.Block{}, l.errAt(akey, "", "block %q: output %q is %s, signal %q is %s", use, a.Name, a.Kind, sn, s.t)
 			}
 			switch s.t {
-			case expr.Float:
+			case gds.KindFloat:
 				bind.FloatSignals[a.Name] = s.f
 				declared = append(declared, s.f)
-			case expr.Int:
+			case gds.KindInt:
 				bind.IntSignals[a.Name] = s.i
 				declared = append(declared, s.i)
-			case expr.Vec:
+			case gds.KindVec:
 				bind.VecSignals[a.Name] = s.v
 				declared = append(declared, s.v)
 			}
@@ -959,7 +964,7 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		switch v := raw.(type) {
 		case nil:
 			if a.Default == "" {
-				return gds.Block{}, l.errAt(key, "", "block %q needs argument %q (%s: %s)", use, a.Name, a.Type, a.Doc)
+				return gds.Block{}, l.errAt(key, "", "block %q needs argument %q (%s: %s)", use, a.Name, a.Kind, a.Doc)
 			}
 			src = a.Default
 		case string:
@@ -980,20 +985,20 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		if err != nil {
 			return gds.Block{}, err
 		}
-		want := exprType(a.Type)
-		if !assignable(x.Type, want) {
-			return gds.Block{}, l.errAt(akey, src, "block %q: argument %q is %s, %s is %s", use, a.Name, a.Type, strconv.Quote(src), x.Type)
+		want := a.Kind
+		if !assignable(x.Kind, want) {
+			return gds.Block{}, l.errAt(akey, src, "block %q: argument %q is %s, %s is %s", use, a.Name, a.Kind, strconv.Quote(src), x.Kind)
 		}
 		switch want {
-		case expr.Float:
+		case gds.KindFloat:
 			bind.Floats[a.Name] = x.Float
-		case expr.Int:
+		case gds.KindInt:
 			bind.Ints[a.Name] = x.Int
-		case expr.Bool:
+		case gds.KindBool:
 			bind.Bools[a.Name] = x.Bool
-		case expr.String:
+		case gds.KindString:
 			bind.Strings[a.Name] = x.String
-		case expr.Vec:
+		case gds.KindVec:
 			bind.Vecs[a.Name] = x.Vec
 		}
 	}
@@ -1005,34 +1010,6 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		bl = bl.Named(name).Emits(declared...)
 	}
 	return bl, nil
-}
-
-func blockType(t expr.Type) blocks.Type {
-	switch t {
-	case expr.Float:
-		return blocks.Float
-	case expr.Int:
-		return blocks.Int
-	case expr.Bool:
-		return blocks.Bool
-	case expr.String:
-		return blocks.String
-	}
-	return blocks.Vec
-}
-
-func exprType(t blocks.Type) expr.Type {
-	switch t {
-	case blocks.Float:
-		return expr.Float
-	case blocks.Int:
-		return expr.Int
-	case blocks.Bool:
-		return expr.Bool
-	case blocks.String:
-		return expr.String
-	}
-	return expr.Vec
 }
 
 // Blocks makes sure the block families that model files can use are

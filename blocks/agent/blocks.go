@@ -94,11 +94,11 @@ func Entering(b *gds.Builder, n gds.Int, weights VecInput, index IntInput, plan 
 
 func init() {
 	args := []blocks.Arg{
-		{Name: "shares", Type: blocks.Vec, Doc: "relative shares of the types, in type order"},
-		{Name: "index", Type: blocks.Int, Doc: "the type counted, 0-based"},
-		{Name: "initial", Type: blocks.Int, Default: "0", Doc: "agents entering at timestep 1"},
-		{Name: "every", Type: blocks.Int, Doc: "a wave enters every this many timesteps"},
-		{Name: "count", Type: blocks.Int, Doc: "agents per wave"},
+		{Name: "shares", Kind: gds.KindVec, Doc: "relative shares of the types, in type order"},
+		{Name: "index", Kind: gds.KindInt, Doc: "the type counted, 0-based"},
+		{Name: "initial", Kind: gds.KindInt, Default: "0", Doc: "agents entering at timestep 1"},
+		{Name: "every", Kind: gds.KindInt, Doc: "a wave enters every this many timesteps"},
+		{Name: "count", Kind: gds.KindInt, Doc: "agents per wave"},
 	}
 	plan := func(b *blocks.Binding) Plan {
 		return Plan{Initial: b.Int("initial"), Every: b.Int("every"), Count: b.Int("count")}
@@ -106,7 +106,7 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "agent.count",
 		Doc:    "agents of one type entered so far under an entry schedule that keeps the shares (quota method)",
-		Target: blocks.Int,
+		Target: gds.KindInt,
 		Args:   args,
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return Count(b.Builder, b.TargetInt, b.Vec("shares"), b.Int("index"), plan(b)), nil
@@ -115,7 +115,7 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "agent.entering",
 		Doc:    "agents of one type entering at this timestep under an entry schedule that keeps the shares",
-		Target: blocks.Int,
+		Target: gds.KindInt,
 		Args:   args,
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return Entering(b.Builder, b.TargetInt, b.Vec("shares"), b.Int("index"), plan(b)), nil

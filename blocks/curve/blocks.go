@@ -173,10 +173,10 @@ func specInput(b *blocks.Binding) func(*gds.Ctx) spec {
 
 // shapeArgs are the arguments every registered curve block takes.
 var shapeArgs = []blocks.Arg{
-	{Name: "shape", Type: blocks.String, Default: `"linear"`, Doc: `"linear" (p = a + b·s), "power" (p = a·s^n) or "exponential" (p = a·e^(b·s))`},
-	{Name: "a", Type: blocks.Float, Doc: "price at supply 0 (linear, exponential) or coefficient (power)"},
-	{Name: "b", Type: blocks.Float, Default: "0.0", Doc: "slope (linear) or growth rate (exponential)"},
-	{Name: "n", Type: blocks.Float, Default: "1.0", Doc: "exponent (power)"},
+	{Name: "shape", Kind: gds.KindString, Default: `"linear"`, Doc: `"linear" (p = a + b·s), "power" (p = a·s^n) or "exponential" (p = a·e^(b·s))`},
+	{Name: "a", Kind: gds.KindFloat, Doc: "price at supply 0 (linear, exponential) or coefficient (power)"},
+	{Name: "b", Kind: gds.KindFloat, Default: "0.0", Doc: "slope (linear) or growth rate (exponential)"},
+	{Name: "n", Kind: gds.KindFloat, Default: "1.0", Doc: "exponent (power)"},
 }
 
 func withArgs(extra ...blocks.Arg) []blocks.Arg {
@@ -184,12 +184,12 @@ func withArgs(extra ...blocks.Arg) []blocks.Arg {
 }
 
 func init() {
-	supply := blocks.Arg{Name: "supply", Type: blocks.Float, Doc: "token supply (>= 0)"}
-	fee := blocks.Arg{Name: "fee", Type: blocks.Float, Default: "0.0", Doc: "fee rate in [0, 1), kept outside the reserve"}
+	supply := blocks.Arg{Name: "supply", Kind: gds.KindFloat, Doc: "token supply (>= 0)"}
+	fee := blocks.Arg{Name: "fee", Kind: gds.KindFloat, Default: "0.0", Doc: "fee rate in [0, 1), kept outside the reserve"}
 	blocks.MustRegister(blocks.Def{
 		Name:   "curve.price",
 		Doc:    "bonding-curve price at the supply: x ← p(supply)",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args:   withArgs(supply),
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return PriceUpdate(b.TargetFloat, specInput(b), b.Float("supply")), nil
@@ -198,7 +198,7 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "curve.reserve",
 		Doc:    "reserve backing the supply: x ← ∫₀^supply p",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args:   withArgs(supply),
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return ReserveUpdate(b.TargetFloat, specInput(b), b.Float("supply")), nil
@@ -209,10 +209,10 @@ func init() {
 		Doc:    "spend on the curve: emits the tokens minted and the reserve paid in (spend minus the fee)",
 		Policy: true,
 		Args: withArgs(supply,
-			blocks.Arg{Name: "spend", Type: blocks.Float, Doc: "reserve asset spent, fee included (<= 0: no trade)"},
+			blocks.Arg{Name: "spend", Kind: gds.KindFloat, Doc: "reserve asset spent, fee included (<= 0: no trade)"},
 			fee,
-			blocks.Arg{Name: "minted", Type: blocks.Float, Output: true, Doc: "signal: tokens minted"},
-			blocks.Arg{Name: "reserve_in", Type: blocks.Float, Output: true, Doc: "signal: reserve paid in, ∫ p over the tokens minted"},
+			blocks.Arg{Name: "minted", Kind: gds.KindFloat, Output: true, Doc: "signal: tokens minted"},
+			blocks.Arg{Name: "reserve_in", Kind: gds.KindFloat, Output: true, Doc: "signal: reserve paid in, ∫ p over the tokens minted"},
 		),
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return BuyPolicy(b.Name, specInput(b), b.Float("supply"), b.Float("spend"), b.Float("fee"),
@@ -224,10 +224,10 @@ func init() {
 		Doc:    "sell tokens to the curve: emits the tokens burned and the reserve paid out (the seller gets it minus the fee)",
 		Policy: true,
 		Args: withArgs(supply,
-			blocks.Arg{Name: "tokens", Type: blocks.Float, Doc: "tokens sold, at most the supply (<= 0: no trade)"},
+			blocks.Arg{Name: "tokens", Kind: gds.KindFloat, Doc: "tokens sold, at most the supply (<= 0: no trade)"},
 			fee,
-			blocks.Arg{Name: "burned", Type: blocks.Float, Output: true, Doc: "signal: tokens burned"},
-			blocks.Arg{Name: "reserve_out", Type: blocks.Float, Output: true, Doc: "signal: reserve paid out, ∫ p over the tokens burned"},
+			blocks.Arg{Name: "burned", Kind: gds.KindFloat, Output: true, Doc: "signal: tokens burned"},
+			blocks.Arg{Name: "reserve_out", Kind: gds.KindFloat, Output: true, Doc: "signal: reserve paid out, ∫ p over the tokens burned"},
 		),
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return SellPolicy(b.Name, specInput(b), b.Float("supply"), b.Float("tokens"), b.Float("fee"),

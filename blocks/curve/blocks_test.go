@@ -212,7 +212,7 @@ func TestRegistered(t *testing.T) {
 		{"curve.sell", true, []string{"burned", "reserve_out"}},
 	} {
 		d, ok := blocks.Lookup(tc.name)
-		if !ok || d.Policy != tc.policy || !tc.policy && d.Target != blocks.Float {
+		if !ok || d.Policy != tc.policy || !tc.policy && d.Target != gds.KindFloat {
 			t.Errorf("%s: %+v, %v", tc.name, d, ok)
 			continue
 		}

@@ -54,8 +54,8 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "metric.gini",
 		Doc:    "Gini coefficient of a vector of holdings (0 equal, (n-1)/n concentrated)",
-		Target: blocks.Float,
-		Args:   []blocks.Arg{{Name: "of", Type: blocks.Vec, Doc: "the holdings"}},
+		Target: gds.KindFloat,
+		Args:   []blocks.Arg{{Name: "of", Kind: gds.KindVec, Doc: "the holdings"}},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return GiniUpdate(b.Builder, b.TargetFloat, b.Vec("of")), nil
 		},

@@ -100,14 +100,14 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.jump",
 		Doc:    "Merton jump diffusion: x ← x·exp((mu − sigma²/2 − lambda·k)·dt + sigma·√dt·Z + J), J the log sizes of Poisson(lambda·dt) jumps, each N(jump_mu, jump_sigma²)",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "mu", Type: blocks.Float, Default: "0.0", Doc: "expected growth rate per unit time (jumps compensated)"},
-			{Name: "sigma", Type: blocks.Float, Doc: "diffusion volatility per √time"},
-			{Name: "lambda", Type: blocks.Float, Doc: "jumps per unit time (>= 0)"},
-			{Name: "jump_mu", Type: blocks.Float, Doc: "mean of a jump's log size"},
-			{Name: "jump_sigma", Type: blocks.Float, Doc: "standard deviation of a jump's log size"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
+			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "expected growth rate per unit time (jumps compensated)"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "diffusion volatility per √time"},
+			{Name: "lambda", Kind: gds.KindFloat, Doc: "jumps per unit time (>= 0)"},
+			{Name: "jump_mu", Kind: gds.KindFloat, Doc: "mean of a jump's log size"},
+			{Name: "jump_sigma", Kind: gds.KindFloat, Doc: "standard deviation of a jump's log size"},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return Jump(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("lambda"),

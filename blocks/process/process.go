@@ -49,11 +49,11 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.gbm",
 		Doc:    "geometric Brownian motion: x ← x·exp((mu − sigma²/2)·dt + sigma·√dt·Z)",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "mu", Type: blocks.Float, Default: "0.0", Doc: "drift per unit time"},
-			{Name: "sigma", Type: blocks.Float, Doc: "volatility per √time"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
+			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "drift per unit time"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time"},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return GBM(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("dt")), nil
@@ -62,12 +62,12 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.ou",
 		Doc:    "Ornstein-Uhlenbeck: x ← x + theta·(mu − x)·dt + sigma·√dt·Z",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "theta", Type: blocks.Float, Doc: "rate of mean reversion"},
-			{Name: "mu", Type: blocks.Float, Doc: "long-run mean"},
-			{Name: "sigma", Type: blocks.Float, Doc: "volatility per √time"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
+			{Name: "theta", Kind: gds.KindFloat, Doc: "rate of mean reversion"},
+			{Name: "mu", Kind: gds.KindFloat, Doc: "long-run mean"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time"},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return OU(b.TargetFloat, b.Float("theta"), b.Float("mu"), b.Float("sigma"), b.Float("dt")), nil

@@ -289,12 +289,12 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.regime",
 		Doc:    "regime multiplier: x ← base·Π mult[i] over the windows from[i] <= t < to[i]",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "base", Type: blocks.Float, Default: "1.0", Doc: "value outside every window (e.g. the base drift)"},
-			{Name: "from", Type: blocks.Vec, Doc: "first timestep of each window"},
-			{Name: "to", Type: blocks.Vec, Doc: "timestep after the last of each window"},
-			{Name: "mult", Type: blocks.Vec, Doc: "multiplier of each window (empty: 1)"},
+			{Name: "base", Kind: gds.KindFloat, Default: "1.0", Doc: "value outside every window (e.g. the base drift)"},
+			{Name: "from", Kind: gds.KindVec, Doc: "first timestep of each window"},
+			{Name: "to", Kind: gds.KindVec, Doc: "timestep after the last of each window"},
+			{Name: "mult", Kind: gds.KindVec, Doc: "multiplier of each window (empty: 1)"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return RegimeMultiplier(b.TargetFloat, b.Float("base"), b.Vec("from"), b.Vec("to"), b.Vec("mult")), nil
@@ -303,10 +303,10 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.shock",
 		Doc:    "one-off shocks: x ← x·(1 + size[i]) at timestep at[i], unchanged otherwise",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "at", Type: blocks.Vec, Doc: "timestep of each shock (whole numbers)"},
-			{Name: "size", Type: blocks.Vec, Doc: "relative size of each shock (>= -1; -0.3 is a 30% fall)"},
+			{Name: "at", Kind: gds.KindVec, Doc: "timestep of each shock (whole numbers)"},
+			{Name: "size", Kind: gds.KindVec, Doc: "relative size of each shock (>= -1; -0.3 is a 30% fall)"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return ShockAt(b.TargetFloat, b.Vec("at"), b.Vec("size")), nil
@@ -315,16 +315,16 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.regime_gbm",
 		Doc:    "GBM with regime windows: mu and sigma scaled by the active windows' drift and vol multipliers, shock[i] applied at from[i]",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "mu", Type: blocks.Float, Default: "0.0", Doc: "base drift per unit time"},
-			{Name: "sigma", Type: blocks.Float, Doc: "base volatility per √time"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
-			{Name: "from", Type: blocks.Vec, Doc: "first timestep of each window"},
-			{Name: "to", Type: blocks.Vec, Doc: "timestep after the last of each window"},
-			{Name: "drift", Type: blocks.Vec, Default: "zeros(0)", Doc: "drift multiplier of each window (empty: 1)"},
-			{Name: "vol", Type: blocks.Vec, Default: "zeros(0)", Doc: "volatility multiplier of each window (empty: 1)"},
-			{Name: "shock", Type: blocks.Vec, Default: "zeros(0)", Doc: "relative jump at each window's first timestep (empty: none)"},
+			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "base drift per unit time"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "base volatility per √time"},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
+			{Name: "from", Kind: gds.KindVec, Doc: "first timestep of each window"},
+			{Name: "to", Kind: gds.KindVec, Doc: "timestep after the last of each window"},
+			{Name: "drift", Kind: gds.KindVec, Default: "zeros(0)", Doc: "drift multiplier of each window (empty: 1)"},
+			{Name: "vol", Kind: gds.KindVec, Default: "zeros(0)", Doc: "volatility multiplier of each window (empty: 1)"},
+			{Name: "shock", Kind: gds.KindVec, Default: "zeros(0)", Doc: "relative jump at each window's first timestep (empty: none)"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return RegimeGBM(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("dt"),

@@ -46,7 +46,7 @@ func writeBlock(w io.Writer, d blocks.Def, md bool) {
 	}
 	var args []string
 	for _, a := range d.Args {
-		s := a.Name + " " + a.Type.String()
+		s := a.Name + " " + a.Kind.String()
 		switch {
 		case a.Output:
 			s += " → signal"
