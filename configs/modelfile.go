@@ -411,7 +411,7 @@ func (l *loader) declareVar(n, key string, raw any) error {
 		opts = append(opts, gds.Doc(d))
 	}
 	h := varH{t: t}
-	cv, err := convertValue(val, t)
+	cv, err := gds.Convert(val, t)
 	if err != nil {
 		return l.errAt(key+".initial", "", "initial value: %v", err)
 	}
@@ -447,7 +447,7 @@ func (l *loader) declareParam(n, key string, raw any) error {
 	if val == nil {
 		return l.errAt(key, "", "missing default value")
 	}
-	cv, err := convertValue(val, t)
+	cv, err := gds.Convert(val, t)
 	if err != nil {
 		return l.errAt(key+".default", "", "default: %v", err)
 	}
@@ -461,7 +461,7 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		if t != gds.KindFloat && t != gds.KindInt {
 			return l.errAt(key+"."+bk, "", "bounds apply to float and int parameters")
 		}
-		x, err := convertValue(bv, gds.KindFloat)
+		x, err := gds.Convert(bv, gds.KindFloat)
 		if err != nil {
 			return l.errAt(key+"."+bk, "", "%v", err)
 		}
@@ -546,62 +546,6 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 	l.accs[n] = a
 	l.signals[n] = h
 	return nil
-}
-
-// convertValue converts a TOML value to the Go value of type t.
-func convertValue(v any, t gds.Kind) (any, error) {
-	switch t {
-	case gds.KindFloat:
-		switch x := v.(type) {
-		case float64:
-			return x, nil
-		case int64:
-			return float64(x), nil
-		}
-		return nil, fmt.Errorf("want a number, got %v", describeValue(v))
-	case gds.KindInt:
-		if x, ok := v.(int64); ok {
-			return x, nil
-		}
-		return nil, fmt.Errorf("want an integer, got %v", describeValue(v))
-	case gds.KindBool:
-		if x, ok := v.(bool); ok {
-			return x, nil
-		}
-		return nil, fmt.Errorf("want true or false, got %v", describeValue(v))
-	case gds.KindString:
-		if x, ok := v.(string); ok {
-			return x, nil
-		}
-		return nil, fmt.Errorf("want a string, got %v", describeValue(v))
-	case gds.KindVec:
-		list, ok := v.([]any)
-		if !ok {
-			return nil, fmt.Errorf("want a list of numbers, got %v", describeValue(v))
-		}
-		out := make([]float64, len(list))
-		for i, e := range list {
-			f, err := convertValue(e, gds.KindFloat)
-			if err != nil {
-				return nil, fmt.Errorf("element %d: %v", i, err)
-			}
-			out[i] = f.(float64)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unknown type")
-}
-
-func describeValue(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strconv.Quote(x)
-	case map[string]any:
-		return "a table"
-	case []any:
-		return "a list"
-	}
-	return fmt.Sprint(v)
 }
 
 // env returns the names every expression of the model can read: state
@@ -979,7 +923,7 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		case bool:
 			src = strconv.FormatBool(v)
 		default:
-			return gds.Block{}, l.errAt(akey, "", "block %q: argument %q: want an expression string or a number, got %s", use, a.Name, describeValue(raw))
+			return gds.Block{}, l.errAt(akey, "", "block %q: argument %q: want an expression string or a number, got %s", use, a.Name, gds.Describe(raw))
 		}
 		x, err := l.compile(env, akey, src)
 		if err != nil {

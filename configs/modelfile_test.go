@@ -54,6 +54,38 @@ func TestParseModel(t *testing.T) {
 	}
 }
 
+// TestIntegralFloats: a model file converts its initial values, defaults
+// and bounds as an experiment converts initial_state and params, so an
+// integral float is an int (initial = 3.0), as in initial_state.n = 3.0.
+func TestIntegralFloats(t *testing.T) {
+	const text = `
+[variables]
+n = { type = "int", initial = 3.0 }
+[params]
+k = { type = "int", default = 2.0, min = 1, max = 10.0 }
+[[psubs]]
+[psubs.updates]
+n = "n + k"
+`
+	m, err := configs.ParseModel("ints.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := m.InitialState().Get("n"); v != int64(3) {
+		t.Errorf("initial n = %#v, want int64(3)", v)
+	}
+	if v, _ := m.Defaults().Get("k"); v != int64(2) {
+		t.Errorf("default k = %#v, want int64(2)", v)
+	}
+	if p, _ := m.Param("k"); p.Min == nil || *p.Min != 1 || p.Max == nil || *p.Max != 10 {
+		t.Errorf("bounds of k = %+v", p)
+	}
+	if _, err := configs.ParseModel("ints.toml", []byte(strings.Replace(text, "initial = 3.0", "initial = 3.5", 1))); err == nil ||
+		!strings.Contains(err.Error(), `ints.toml:3: key "variables.n.initial": initial value: want an integer, got 3.5`) {
+		t.Errorf("initial = 3.5 for an int: %v", err)
+	}
+}
+
 type recFunc func(*gds.Row)
 
 func (f recFunc) Record(r *gds.Row) error { f(r); return nil }
