@@ -61,3 +61,30 @@ func TestBindingPanicsOnUndeclared(t *testing.T) {
 	}()
 	(&blocks.Binding{Name: "b"}).Float("x")
 }
+
+// TestRegistryIsAValue: a registry of one's own knows only what was
+// registered into it, and Default does not see it.
+func TestRegistryIsAValue(t *testing.T) {
+	reg := blocks.NewRegistry()
+	def := blocks.Def{Name: "mine.hold", Target: gds.KindFloat, New: noop}
+	if err := reg.Register(def); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.Register(def); err == nil || !strings.Contains(err.Error(), `"mine.hold" is already registered`) {
+		t.Errorf("second Register: %v", err)
+	}
+	if got := reg.Names(); len(got) != 1 || got[0] != "mine.hold" {
+		t.Errorf("Names = %v", got)
+	}
+	if _, ok := reg.Lookup("process.gbm"); ok {
+		t.Error("a new registry holds the library's blocks")
+	}
+	if _, ok := blocks.Lookup("mine.hold"); ok {
+		t.Error("Default holds a block registered elsewhere")
+	}
+	var zero blocks.Registry
+	zero.MustRegister(def)
+	if _, ok := zero.Lookup("mine.hold"); !ok {
+		t.Error("the zero Registry lost a block")
+	}
+}
