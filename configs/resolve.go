@@ -9,7 +9,11 @@ import (
 	"sync"
 
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models"
+
+	// The block families that model files can use by name.
+	_ "github.com/statecraft/statecraft/blocks/all"
 )
 
 // IsModelPath reports whether a config's model reference is a model file
@@ -44,14 +48,14 @@ func (x *Experiment) ResolveModel(ref string) (*gds.Model, error) {
 			if err != nil {
 				return nil, fmt.Errorf("model file %s: not embedded", p)
 			}
-			return ParseModel(p, data)
+			return modelfile.Parse(p, data)
 		})
 	}
 	p := ref
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(filepath.Dir(x.Source), ref)
 	}
-	return cached(filepath.Clean(p), func() (*gds.Model, error) { return LoadModelFile(p) })
+	return cached(filepath.Clean(p), func() (*gds.Model, error) { return modelfile.Load(p) })
 }
 
 func cached(key string, load func() (*gds.Model, error)) (*gds.Model, error) {

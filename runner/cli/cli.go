@@ -21,8 +21,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
+
+	// Every block family, for model files and the blocks command.
+	_ "github.com/statecraft/statecraft/blocks/all"
 )
 
 // Exit codes.
@@ -146,7 +150,7 @@ func loadConfig(arg string, sets []string) (*configs.Experiment, error) {
 		if st.IsDir() {
 			return nil, fmt.Errorf("config %s is a directory, not a TOML file", arg)
 		}
-		if data, err := os.ReadFile(arg); err == nil && configs.IsModelFile(data) {
+		if data, err := os.ReadFile(arg); err == nil && modelfile.IsModelFile(data) {
 			return modelFileExperiment(arg, sets)
 		}
 		return configs.Load(arg, sets...)
@@ -297,7 +301,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft validate: want one CONFIG or NAME, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	if data, err := os.ReadFile(pos[0]); err == nil && configs.IsModelFile(data) {
+	if data, err := os.ReadFile(pos[0]); err == nil && modelfile.IsModelFile(data) {
 		return validateModelFile(pos[0], stdout, stderr)
 	}
 	x, err := loadConfig(pos[0], sets)
@@ -335,7 +339,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 // validateModelFile loads a declarative model file, which runs every
 // structural check, and reports its shape and warnings.
 func validateModelFile(path string, stdout, stderr io.Writer) int {
-	m, err := configs.LoadModelFile(path)
+	m, err := modelfile.Load(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft validate: %v\n", err)
 		return ExitUsage

@@ -10,6 +10,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models"
 )
 
@@ -84,7 +85,7 @@ func cmdDescribe(args []string, stdout, stderr io.Writer) int {
 // trying in turn:
 //
 //  1. a registered model (models.Lookup);
-//  2. a declarative model file (configs.IsModelFile, configs.LoadModelFile);
+//  2. a declarative model file (modelfile.IsModelFile, modelfile.Load);
 //  3. an experiment config, as a file or an embedded config name
 //     (loadConfig): the models of its simulations, the experiment's model
 //     and those of its scenarios, each once, in order, resolved as the
@@ -105,8 +106,8 @@ func resolveDescribeTarget(arg string) ([]*gds.Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		if configs.IsModelFile(data) {
-			m, err := configs.LoadModelFile(arg)
+		if modelfile.IsModelFile(data) {
+			m, err := modelfile.Load(arg)
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package configs
+package modelfile
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,17 +18,34 @@ import (
 	"github.com/statecraft/statecraft/gds/expr"
 	"github.com/statecraft/statecraft/internal/names"
 	"github.com/statecraft/statecraft/internal/tomlerr"
-
-	// The block families that model files can use by name.
-	_ "github.com/statecraft/statecraft/blocks/agent"
-	_ "github.com/statecraft/statecraft/blocks/amm"
-	_ "github.com/statecraft/statecraft/blocks/breaker"
-	_ "github.com/statecraft/statecraft/blocks/curve"
-	_ "github.com/statecraft/statecraft/blocks/demurrage"
-	_ "github.com/statecraft/statecraft/blocks/metric"
-	_ "github.com/statecraft/statecraft/blocks/process"
-	_ "github.com/statecraft/statecraft/blocks/supply"
 )
+
+// Error is a problem at a place in a model file: File is the source
+// given to Parse or the path given to Load. It is the type of
+// configs.Error too, so errors.As finds it with either.
+type Error = tomlerr.Error
+
+// Compiler compiles model files into models. The zero Compiler uses the
+// blocks registered in blocks.Default.
+type Compiler struct {
+	// Blocks is the registry that use = "family.block" looks names up in;
+	// nil means blocks.Default.
+	Blocks *blocks.Registry
+}
+
+// Load compiles the model file at path with the zero Compiler.
+func Load(path string) (*gds.Model, error) { return Compiler{}.Load(path) }
+
+// Parse compiles model-file text with the zero Compiler; source names
+// the text in errors.
+func Parse(source string, data []byte) (*gds.Model, error) { return Compiler{}.Parse(source, data) }
+
+func (c Compiler) registry() *blocks.Registry {
+	if c.Blocks == nil {
+		return blocks.Default
+	}
+	return c.Blocks
+}
 
 // A declarative model file, as decoded. See docs/models.md.
 type modelFile struct {
@@ -67,8 +85,8 @@ func IsModelFile(data []byte) bool {
 	return err == nil && (len(probe.PSUBs) > 0 || len(probe.Variables) > 0)
 }
 
-// LoadModelFile reads and builds the declarative model file at path.
-func LoadModelFile(path string) (*gds.Model, error) {
+// Load reads and compiles the model file at path.
+func (c Compiler) Load(path string) (*gds.Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -76,12 +94,13 @@ func LoadModelFile(path string) (*gds.Model, error) {
 		}
 		return nil, fmt.Errorf("model file %s: %w", path, err)
 	}
-	return ParseModel(path, data)
+	return c.Parse(path, data)
 }
 
-// ParseModel builds a model from model-file text; source names it in
-// errors.
-func ParseModel(source string, data []byte) (*gds.Model, error) {
+// Parse compiles model-file text into a model; source names the text in
+// errors. Every problem is an *Error located in the text, except those
+// that gds.Builder.Build finds, which are wrapped with the source.
+func (c Compiler) Parse(source string, data []byte) (*gds.Model, error) {
 	var f modelFile
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
@@ -93,7 +112,7 @@ func ParseModel(source string, data []byte) (*gds.Model, error) {
 		}
 		return nil, &Error{File: source, Line: tomlerr.KeyLine(data, k), Key: k.String(), Msg: "unknown key" + knownModelKeys(k)}
 	}
-	l := &loader{src: source, data: data, f: &f, order: keyOrder(md)}
+	l := &loader{src: source, data: data, f: &f, order: keyOrder(md), reg: c.registry()}
 	return l.build()
 }
 
@@ -197,6 +216,7 @@ type loader struct {
 	data  []byte
 	f     *modelFile
 	order map[string][]string
+	reg   *blocks.Registry
 	b     *gds.Builder
 
 	kinds   map[string]string // name -> "variable" | "parameter" | "signal"
@@ -313,7 +333,7 @@ func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t
 		tab = map[string]any{valueKey: raw}
 	}
 	for k := range tab {
-		if !contains(allowed, k) {
+		if !slices.Contains(allowed, k) {
 			return 0, nil, nil, l.errAt(key+"."+k, "", "unknown key%s", names.Suggest(k, allowed))
 		}
 	}
@@ -785,7 +805,7 @@ func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 		src = x
 	case map[string]any:
 		for k := range x {
-			if !contains([]string{"expr", "use", "args", "name", "doc"}, k) {
+			if !slices.Contains([]string{"expr", "use", "args", "name", "doc"}, k) {
 				return gds.Block{}, l.errAt(key+"."+k, "", "unknown key%s", names.Suggest(k, []string{"expr", "use", "args", "name", "doc"}))
 			}
 		}
@@ -844,9 +864,9 @@ func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 // library binds a registered block's arguments and builds it. target is
 // nil for policies.
 func (l *loader) library(key, name, use string, args map[string]any, target *varH) (gds.Block, error) {
-	def, ok := blocks.Lookup(use)
+	def, ok := l.reg.Lookup(use)
 	if !ok {
-		return gds.Block{}, l.errAt(key+".use", "", "unknown block %q%s", use, names.Suggest(use, blocks.Names()))
+		return gds.Block{}, l.errAt(key+".use", "", "unknown block %q%s", use, names.Suggest(use, l.reg.Names()))
 	}
 	if def.Policy != (target == nil) {
 		if def.Policy {
@@ -955,8 +975,3 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 	}
 	return bl, nil
 }
-
-// Blocks makes sure the block families that model files can use are
-// registered (they register when this package is linked) and returns their
-// names.
-func Blocks() []string { return blocks.Names() }

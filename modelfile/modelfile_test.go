@@ -1,4 +1,4 @@
-package configs_test
+package modelfile_test
 
 import (
 	"context"
@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
+
+	_ "github.com/statecraft/statecraft/blocks/all"
 )
 
 const okModel = `
@@ -34,7 +36,7 @@ name = "grow"
 `
 
 func TestParseModel(t *testing.T) {
-	m, err := configs.ParseModel("grow.toml", []byte(okModel))
+	m, err := modelfile.Parse("grow.toml", []byte(okModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ k = { type = "int", default = 2.0, min = 1, max = 10.0 }
 [psubs.updates]
 n = "n + k"
 `
-	m, err := configs.ParseModel("ints.toml", []byte(text))
+	m, err := modelfile.Parse("ints.toml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ n = "n + k"
 	if p, _ := m.Param("k"); p.Min == nil || *p.Min != 1 || p.Max == nil || *p.Max != 10 {
 		t.Errorf("bounds of k = %+v", p)
 	}
-	if _, err := configs.ParseModel("ints.toml", []byte(strings.Replace(text, "initial = 3.0", "initial = 3.5", 1))); err == nil ||
+	if _, err := modelfile.Parse("ints.toml", []byte(strings.Replace(text, "initial = 3.0", "initial = 3.5", 1))); err == nil ||
 		!strings.Contains(err.Error(), `ints.toml:3: key "variables.n.initial": initial value: want an integer, got 3.5`) {
 		t.Errorf("initial = 3.5 for an int: %v", err)
 	}
@@ -128,43 +130,16 @@ func TestModelFileErrors(t *testing.T) {
 		{"let hiding a variable", base("x = 1.0", "", "dx = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nlet.x = \"2.0\"\nemit.dx = \"x\"\n[psubs.updates]\nx = \"x + dx\"\n")), `let "x" hides the variable of that name`},
 		{"empty expression", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"\"\n")), `key "psubs.0.updates.x": empty expression`},
 	} {
-		_, err := configs.ParseModel("bad.toml", []byte(c.text))
+		_, err := modelfile.Parse("bad.toml", []byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
 		}
 	}
 }
 
-// TestModelFileInConfig: a config names a model file relative to itself;
-// embedded configs use the embedded model files.
-func TestModelFileInConfig(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "models"), 0o755)
-	os.WriteFile(filepath.Join(dir, "models", "grow.toml"), []byte(okModel), 0o644)
-	cfg := filepath.Join(dir, "exp.toml")
-	os.WriteFile(cfg, []byte("model = \"models/grow.toml\"\ntimesteps = 3\n"), 0o644)
-	x, err := configs.Load(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := x.ResolveModel(x.Model)
-	if err != nil || m.Name() != "grow" {
-		t.Fatalf("ResolveModel: %v, %v", m, err)
-	}
-	if _, err := x.ResolveModel("models/missing.toml"); err == nil || !strings.Contains(err.Error(), "missing.toml: no such file") {
-		t.Errorf("missing model file: %v", err)
-	}
-	e, err := configs.LoadEmbedded("conformance/pp_det-declarative")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m, err := e.ResolveModel(e.Model); err != nil || m.Name() != "pp_det" {
-		t.Errorf("embedded model file: %v, %v", m, err)
-	}
-	if _, err := e.ResolveModel("../../elsewhere/x.toml"); err == nil || !strings.Contains(err.Error(), "embedded configs can only use embedded model files") {
-		t.Errorf("embedded config, model outside models/: %v", err)
-	}
-	if !configs.IsModelFile([]byte(okModel)) || configs.IsModelFile([]byte("model = \"x\"\ntimesteps = 3\n")) {
+// TestIsModelFile: a model file is told from an experiment config.
+func TestIsModelFile(t *testing.T) {
+	if !modelfile.IsModelFile([]byte(okModel)) || modelfile.IsModelFile([]byte("model = \"x\"\ntimesteps = 3\n")) {
 		t.Error("IsModelFile cannot tell a model file from a config")
 	}
 }
@@ -178,7 +153,7 @@ func TestShippedModelFiles(t *testing.T) {
 		t.Fatalf("found %d model files", len(files))
 	}
 	for _, f := range files {
-		if _, err := configs.LoadModelFile(f); err != nil {
+		if _, err := modelfile.Load(f); err != nil {
 			t.Errorf("%v", err)
 		}
 	}
@@ -194,7 +169,7 @@ func FuzzParseModel(f *testing.F) {
 	}
 	f.Add([]byte("[variables]\nx = [1.0, \"a\"]\n[[psubs]]\n[psubs.updates]\nx = { use = \"metric.gini\", args = { of = 3 } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := configs.ParseModel("fuzz.toml", data)
+		m, err := modelfile.Parse("fuzz.toml", data)
 		if err == nil && m == nil {
 			t.Fatal("no model and no error")
 		}
