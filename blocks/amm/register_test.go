@@ -214,7 +214,7 @@ func TestSwapBlockFailsOnAnEmptyPool(t *testing.T) {
 	rx := b.Float("reserve_x", 0)
 	out := amm.Flows{DX: b.FloatSignal("dx", gds.Sum), DY: b.FloatSignal("dy", gds.Sum), FeePaid: b.FloatSignal("fee", gds.Sum)}
 	b.PSUB("trade",
-		amm.Swap("trader", amm.Const(0), amm.Const(0), amm.Const(0.003), func(c *gds.Ctx) float64 {
+		amm.Swap("trader", blocks.Const(0), blocks.Const(0), blocks.Const(0.003), func(c *gds.Ctx) float64 {
 			if c.T > 12 { // past the build's trace
 				return 1
 			}

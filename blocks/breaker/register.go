@@ -5,38 +5,6 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// Input is a float value a block reads.
-type Input = func(*gds.Ctx) float64
-
-// IntInput is an integer value a block reads.
-type IntInput = func(*gds.Ctx) int64
-
-// VecInput is a vector value a block reads.
-type VecInput = func(*gds.Ctx) []float64
-
-// CrashUpdate returns the update of remaining, the steps left of a halt:
-// Countdown(remaining, crash, duration), where crash is a drop of price by
-// threshold or more from the peak of window (the earlier prices, as
-// metric.window keeps them).
-func CrashUpdate(remaining gds.Int, price Input, window VecInput, threshold Input, duration IntInput) gds.Block {
-	return remaining.Update(func(c *gds.Ctx) int64 {
-		hit := Crash{Threshold: threshold(c)}.Triggered(window(c), price(c))
-		return Countdown(remaining.Get(c), hit, duration(c))
-	})
-}
-
-// SpikeUpdate returns the update of remaining, the steps left of a limit
-// reduction: Countdown(remaining, spike, duration), where spike is a volume
-// at least factor times the mean of window (the earlier volumes, as
-// metric.window keeps them)
-// holding at least minHistory values.
-func SpikeUpdate(remaining gds.Int, volume Input, window VecInput, factor Input, minHistory, duration IntInput) gds.Block {
-	return remaining.Update(func(c *gds.Ctx) int64 {
-		hit := Spike{Factor: factor(c), MinHistory: int(minHistory(c))}.Triggered(window(c), volume(c))
-		return Countdown(remaining.Get(c), hit, duration(c))
-	})
-}
-
 func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "breaker.price_crash",

@@ -349,7 +349,7 @@ func TestRegisteredBlocks(t *testing.T) {
 				if !ok {
 					t.Fatalf("%s: test gives no %s", c.name, a.Name)
 				}
-				bind.Floats[a.Name] = supply.Const(v)
+				bind.Floats[a.Name] = blocks.Const(v)
 			case a.Kind == gds.KindInt:
 				v := c.ints[a.Name]
 				bind.Ints[a.Name] = func(*gds.Ctx) int64 { return v }

@@ -17,7 +17,7 @@ import (
 
 // Logistic returns the update that grows x logistically towards capacity
 // k at rate r: x ← x + r·x·(1 − x/k)·dt.
-func Logistic(x gds.Float, r, k, dt func(*gds.Ctx) float64) gds.Block {
+func Logistic(x gds.Float, r, k, dt blocks.Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		v := x.Get(c)
 		growth := float64(r(c)*v) * float64(1-v/k(c))
