@@ -7,7 +7,7 @@ import (
 )
 
 // Binding gives a block its bound arguments as typed accessors. The model
-// loader fills it; blocks only read it.
+// compiler (package modelfile) fills it; blocks only read it.
 type Binding struct {
 	// Name is the block's name in the model: the policy's name, or the
 	// target variable's name for updates.
