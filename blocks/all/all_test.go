@@ -1,6 +1,7 @@
 package all_test
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -27,4 +28,26 @@ func TestEveryFamily(t *testing.T) {
 			t.Errorf("blocks/%s registers no block: is it imported by blocks/all?", e.Name())
 		}
 	}
+}
+
+// Importing the package for its side effects registers every family's
+// blocks into blocks.Default.
+func Example() {
+	seen := map[string]bool{}
+	for _, name := range blocks.Names() {
+		fam, _, _ := strings.Cut(name, ".")
+		if !seen[fam] {
+			seen[fam] = true
+			fmt.Println(fam)
+		}
+	}
+	// Output:
+	// agent
+	// amm
+	// breaker
+	// curve
+	// demurrage
+	// metric
+	// process
+	// supply
 }

@@ -20,7 +20,7 @@ type Error struct {
 	Line int    // 1-based; 0 when unknown
 	Col  int    // 1-based; 0 when unknown
 	Key  string // the dotted key, when known
-	Msg  string
+	Msg  string // what is wrong
 }
 
 // Error returns "file:line:col: key "k": message", leaving out what is
