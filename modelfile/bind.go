@@ -23,9 +23,9 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		return gds.Block{}, l.errAt(key+".use", "", "block %q is an update; use it under [psubs.updates]", use)
 	}
 	bind := &blocks.Binding{Name: name, Builder: l.b,
-		Floats: map[string]func(*gds.Ctx) float64{}, Ints: map[string]func(*gds.Ctx) int64{},
-		Bools: map[string]func(*gds.Ctx) bool{}, Strings: map[string]func(*gds.Ctx) string{},
-		Vecs:         map[string]func(*gds.Ctx) []float64{},
+		Floats: map[string]blocks.Input{}, Ints: map[string]blocks.IntInput{},
+		Bools: map[string]blocks.BoolInput{}, Strings: map[string]blocks.StringInput{},
+		Vecs:         map[string]blocks.VecInput{},
 		FloatSignals: map[string]gds.FloatSignal{}, IntSignals: map[string]gds.IntSignal{}, VecSignals: map[string]gds.VecSignal{}}
 	if target != nil {
 		if target.t != def.Target {
