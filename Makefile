@@ -47,7 +47,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 
 fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
-	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./configs
+	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./modelfile
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
 
 lint: vet ## formatting, vet and staticcheck

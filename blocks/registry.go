@@ -1,216 +1,78 @@
-// Package blocks is the registry of reusable mechanisms that declarative
-// model files use by name (use = "process.gbm"). Each family of blocks lives
-// in a subpackage (process, metric, ...) that registers its blocks when
-// imported; users register their own with Register before running the CLI.
-//
-// A block is either a policy, which emits signals, or an update, which
-// writes one state variable (its target). It declares its arguments: inputs
-// it reads, each bound in the model file to an expression (a variable, a
-// parameter, a signal, a constant or a formula), and, for policies, outputs
-// bound to the model's signals. New receives a Binding that hands out typed
-// accessors for them, resolved once when the model is loaded.
 package blocks
 
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
-
-	"github.com/statecraft/statecraft/gds"
 )
 
-// Type is the type of a block argument or target.
-type Type uint8
-
-// Argument types.
-const (
-	Float Type = iota + 1
-	Int
-	Bool
-	String
-	Vec
-)
-
-var typeNames = [...]string{Float: "float", Int: "int", Bool: "bool", String: "string", Vec: "vector"}
-
-// String returns the type's name as written in model files.
-func (t Type) String() string {
-	if int(t) < len(typeNames) && typeNames[t] != "" {
-		return typeNames[t]
-	}
-	return "invalid"
+// Registry maps block names to definitions. Its methods are safe for
+// concurrent use; the zero Registry is empty and ready to use.
+type Registry struct {
+	mu   sync.RWMutex
+	defs map[string]Def
 }
 
-// Arg declares an argument of a block.
-type Arg struct {
-	Name string
-	Type Type
-	// Output marks a policy's output: the argument is bound to a signal of
-	// the model, of the same type, that the block emits.
-	Output bool
-	// Default is an expression used when the model file omits the
-	// argument; "" makes the argument required.
-	Default string
-	Doc     string
-}
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{} }
 
-// Def defines a block.
-type Def struct {
-	Name string // family.name, as model files write it
-	Doc  string
-	// Policy blocks emit their outputs; update blocks write their target.
-	Policy bool
-	// Target is the type of variable an update block writes.
-	Target Type
-	Args   []Arg
-	// New builds the block from its bound arguments. Read every argument
-	// here, once; the returned block's functions must only call the
-	// accessors.
-	New func(b *Binding) (gds.Block, error)
-}
+// Default is the registry the block families register into when they are
+// imported, and that model files use unless told otherwise.
+var Default = NewRegistry()
 
-// Binding gives a block its bound arguments as typed accessors. The model
-// loader fills it; blocks only read it.
-type Binding struct {
-	// Name is the block's name in the model: the policy's name, or the
-	// target variable's name for updates.
-	Name    string
-	Builder *gds.Builder
-
-	Floats  map[string]func(*gds.Ctx) float64
-	Ints    map[string]func(*gds.Ctx) int64
-	Bools   map[string]func(*gds.Ctx) bool
-	Strings map[string]func(*gds.Ctx) string
-	Vecs    map[string]func(*gds.Ctx) []float64
-
-	FloatSignals map[string]gds.FloatSignal
-	IntSignals   map[string]gds.IntSignal
-	VecSignals   map[string]gds.VecSignal
-
-	TargetFloat gds.Float
-	TargetInt   gds.Int
-	TargetBool  gds.Bool
-	TargetVec   gds.Vec
-}
-
-// Float returns the accessor of float input name (an int input is
-// converted). It panics if the block did not declare it: a programming
-// error in the block, caught by the registry's tests.
-func (b *Binding) Float(name string) func(*gds.Ctx) float64 { return must(b.Floats, name, b.Name) }
-
-// Int returns the accessor of int input name.
-func (b *Binding) Int(name string) func(*gds.Ctx) int64 { return must(b.Ints, name, b.Name) }
-
-// Bool returns the accessor of bool input name.
-func (b *Binding) Bool(name string) func(*gds.Ctx) bool { return must(b.Bools, name, b.Name) }
-
-// String returns the accessor of string input name.
-func (b *Binding) String(name string) func(*gds.Ctx) string { return must(b.Strings, name, b.Name) }
-
-// Vec returns the accessor of vector input name.
-func (b *Binding) Vec(name string) func(*gds.Ctx) []float64 { return must(b.Vecs, name, b.Name) }
-
-// FloatSignal returns the signal bound to float output name.
-func (b *Binding) FloatSignal(name string) gds.FloatSignal { return must(b.FloatSignals, name, b.Name) }
-
-// IntSignal returns the signal bound to int output name.
-func (b *Binding) IntSignal(name string) gds.IntSignal { return must(b.IntSignals, name, b.Name) }
-
-// VecSignal returns the signal bound to vector output name.
-func (b *Binding) VecSignal(name string) gds.VecSignal { return must(b.VecSignals, name, b.Name) }
-
-func must[V any](m map[string]V, name, block string) V {
-	v, ok := m[name]
-	if !ok {
-		panic(fmt.Sprintf("blocks: block %q reads argument %q that its definition does not declare with that type", block, name))
-	}
-	return v
-}
-
-var (
-	mu       sync.RWMutex
-	registry = map[string]Def{}
-)
-
-// Register adds a block definition. The name must be family.name, unique,
-// and the definition complete.
-func Register(d Def) error {
+// Register adds a block definition. The name must be family.name, unique
+// in r, and the definition complete.
+func (r *Registry) Register(d Def) error {
 	if err := d.check(); err != nil {
 		return err
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := registry[d.Name]; dup {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.defs[d.Name]; dup {
 		return fmt.Errorf("blocks: %q is already registered", d.Name)
 	}
-	registry[d.Name] = d
+	if r.defs == nil {
+		r.defs = map[string]Def{}
+	}
+	r.defs[d.Name] = d
 	return nil
 }
 
 // MustRegister is Register for package init functions: it panics on error.
-func MustRegister(d Def) {
-	if err := Register(d); err != nil {
+func (r *Registry) MustRegister(d Def) {
+	if err := r.Register(d); err != nil {
 		panic(err)
 	}
 }
 
-func (d Def) check() error {
-	fam, name, ok := strings.Cut(d.Name, ".")
-	if !ok || fam == "" || name == "" || strings.Contains(name, ".") {
-		return fmt.Errorf("blocks: name %q: want family.name", d.Name)
-	}
-	if d.New == nil {
-		return fmt.Errorf("blocks: %q has no New function", d.Name)
-	}
-	if !d.Policy && (d.Target < Float || d.Target > Vec) {
-		return fmt.Errorf("blocks: update block %q needs a Target type", d.Name)
-	}
-	seen := map[string]bool{}
-	for _, a := range d.Args {
-		if a.Name == "" || seen[a.Name] {
-			return fmt.Errorf("blocks: %q: argument %q is empty or declared twice", d.Name, a.Name)
-		}
-		seen[a.Name] = true
-		if a.Type < Float || a.Type > Vec {
-			return fmt.Errorf("blocks: %q: argument %q has no type", d.Name, a.Name)
-		}
-		if a.Output && !d.Policy {
-			return fmt.Errorf("blocks: %q: update blocks have no outputs (argument %q)", d.Name, a.Name)
-		}
-		if a.Output && (a.Type == Bool || a.Type == String) {
-			return fmt.Errorf("blocks: %q: output %q: signals are float, int or vector", d.Name, a.Name)
-		}
-	}
-	return nil
-}
-
 // Lookup returns the named block definition.
-func Lookup(name string) (Def, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	d, ok := registry[name]
+func (r *Registry) Lookup(name string) (Def, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	d, ok := r.defs[name]
 	return d, ok
 }
 
 // Names returns the registered block names, sorted.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]string, 0, len(registry))
-	for n := range registry {
+func (r *Registry) Names() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.defs))
+	for n := range r.defs {
 		out = append(out, n)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// Arg returns the named argument of the definition.
-func (d Def) Arg(name string) (Arg, bool) {
-	for _, a := range d.Args {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return Arg{}, false
-}
+// Register adds a block definition to Default.
+func Register(d Def) error { return Default.Register(d) }
+
+// MustRegister adds a block definition to Default and panics on error.
+func MustRegister(d Def) { Default.MustRegister(d) }
+
+// Lookup returns the named block definition of Default.
+func Lookup(name string) (Def, bool) { return Default.Lookup(name) }
+
+// Names returns the block names registered in Default, sorted.
+func Names() []string { return Default.Names() }

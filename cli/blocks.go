@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/blocks"
-	"github.com/statecraft/statecraft/configs"
 )
 
 // cmdBlocks lists the registered library blocks that model files can use,
@@ -18,7 +17,6 @@ func cmdBlocks(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	configs.Blocks() // the families the model-file loader provides
 	want := map[string]bool{}
 	for _, f := range pos {
 		want[f] = true
@@ -46,7 +44,7 @@ func writeBlock(w io.Writer, d blocks.Def, md bool) {
 	}
 	var args []string
 	for _, a := range d.Args {
-		s := a.Name + " " + a.Type.String()
+		s := a.Name + " " + a.Kind.String()
 		switch {
 		case a.Output:
 			s += " → signal"

@@ -25,6 +25,9 @@ import (
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
 	"github.com/statecraft/statecraft/runner/dataset"
+
+	// Every block family, for model files and the blocks command.
+	_ "github.com/statecraft/statecraft/blocks/all"
 )
 
 // Exit codes.

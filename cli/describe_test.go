@@ -218,7 +218,7 @@ func TestDescribeDOTRenders(t *testing.T) {
 var updateDocs = flag.Bool("update-docs", false, "rewrite the Mermaid diagrams in docs/models/*.md")
 
 // TestDocsDiagrams: the Mermaid diagrams in docs/models are what describe
-// prints today (go test ./runner/cli -run TestDocsDiagrams -update-docs
+// prints today (go test ./cli -run TestDocsDiagrams -update-docs
 // rewrites them).
 func TestDocsDiagrams(t *testing.T) {
 	block := regexp.MustCompile("(?s)```mermaid\n(.*?)```\n")
@@ -247,6 +247,6 @@ func TestDocsDiagrams(t *testing.T) {
 			}
 			continue
 		}
-		t.Errorf("the diagram in %s is out of date (go test ./runner/cli -run TestDocsDiagrams -update-docs rewrites it); describe prints:\n%s", path, out)
+		t.Errorf("the diagram in %s is out of date (go test ./cli -run TestDocsDiagrams -update-docs rewrites it); describe prints:\n%s", path, out)
 	}
 }

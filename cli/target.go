@@ -8,6 +8,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
 )
@@ -41,7 +42,7 @@ func classify(arg string) (target, error) {
 		if err != nil {
 			return target{}, fmt.Errorf("config %s: %w", arg, err)
 		}
-		if configs.IsModelFile(data) {
+		if modelfile.IsModelFile(data) {
 			return target{modelFile, arg}, nil
 		}
 		return target{experimentFile, arg}, nil
@@ -84,7 +85,7 @@ func (t target) models() ([]*gds.Model, error) {
 		}
 		return []*gds.Model{m}, nil
 	case modelFile:
-		m, err := configs.LoadModelFile(t.arg)
+		m, err := modelfile.Load(t.arg)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/internal/tomlerr"
 )
 
 // The enumerated values of an experiment config. Each type decodes itself
@@ -144,25 +145,7 @@ func parseChoice(all []string, text []byte, dst *uint8) error {
 func unmarshalChoice(v any, dst interface{ UnmarshalText([]byte) error }) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("want a string, got %s", article(tomlTypeName(v)))
+		return fmt.Errorf("want a string, got %s", tomlerr.Kind(v))
 	}
 	return dst.UnmarshalText([]byte(s))
-}
-
-// tomlTypeName names the type of a decoded TOML value as friendlyType's
-// article expects it.
-func tomlTypeName(v any) string {
-	switch v.(type) {
-	case int64:
-		return "integer"
-	case float64:
-		return "float"
-	case bool:
-		return "bool"
-	case []any, []map[string]any:
-		return "array"
-	case map[string]any:
-		return "table"
-	}
-	return fmt.Sprintf("%T", v)
 }

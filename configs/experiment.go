@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/internal/tomlerr"
 )
 
 // Experiment is a decoded experiment config. See docs/config.md.
@@ -122,31 +122,10 @@ type Report struct {
 	Criteria []string `toml:"criteria"`
 }
 
-// Error is a config problem at a place in a file.
-type Error struct {
-	File string // the config file, or "embedded:NAME", or "--set"
-	Line int    // 1-based; 0 when unknown
-	Col  int    // 1-based; 0 when unknown
-	Key  string // the dotted key, when known
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Col > 0 {
-			fmt.Fprintf(&b, ":%d", e.Col)
-		}
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		fmt.Fprintf(&b, "key %q: ", e.Key)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// Error is a config problem at a place in a file: File is the config
+// file, "embedded:NAME" or "--set". Model files report the same type
+// (modelfile.Error), so errors.As with *Error finds both.
+type Error = tomlerr.Error
 
 // Load reads and validates the config file at path, applying --set
 // overrides ("key=value", value in TOML syntax; a bare word is a string).
@@ -238,39 +217,23 @@ func finish(x *Experiment, md toml.MetaData, source, text string) (*Experiment, 
 	return x, nil
 }
 
-// tomlError turns a decoding error into an *Error with the file, line,
-// column and key, and a plain-words message for type mismatches.
-func tomlError(source string, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return &Error{File: source, Line: pe.Position.Line, Col: pe.Position.Col, Key: pe.LastKey, Msg: pe.Message}
-	}
-	if m := tomlLineRe.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: source, Line: line, Key: m[2], Msg: friendlyType(m[3])}
-	}
-	return &Error{File: source, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
-}
-
-var tomlLineRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
-
 // decode decodes config text strictly: syntax, unknown keys and types;
 // with values, also required keys, ranges and choices, and the defaults.
 func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData, error) {
 	var x Experiment
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&x)
 	if err != nil {
-		return nil, md, tomlError(source, err)
+		return nil, md, tomlerr.FromDecode(source, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, md, &Error{File: source, Line: keyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
 	}
 	if !values {
 		return &x, md, nil
 	}
 	if md.IsDefined("runs") && x.Runs <= 0 {
-		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"runs"}), Key: "runs", Msg: fmt.Sprintf("must be > 0, got %d", x.Runs)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"runs"}), Key: "runs", Msg: fmt.Sprintf("must be > 0, got %d", x.Runs)}
 	}
 	if !md.IsDefined("model") {
 		return nil, md, &Error{File: source, Key: "model", Msg: "missing: name the model to run"}
@@ -279,16 +242,16 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 		return nil, md, &Error{File: source, Key: "timesteps", Msg: "missing: the number of timesteps per run"}
 	}
 	if x.Timesteps <= 0 {
-		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"timesteps"}), Key: "timesteps", Msg: fmt.Sprintf("must be > 0, got %d", x.Timesteps)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"timesteps"}), Key: "timesteps", Msg: fmt.Sprintf("must be > 0, got %d", x.Timesteps)}
 	}
 	if md.IsDefined("workers") && x.Workers <= 0 {
-		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"workers"}), Key: "workers", Msg: fmt.Sprintf("must be > 0, got %d", x.Workers)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"workers"}), Key: "workers", Msg: fmt.Sprintf("must be > 0, got %d", x.Workers)}
 	}
 	if md.IsDefined("output", "every") && x.Output.Every <= 0 {
-		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
 	}
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
-		return nil, md, &Error{File: source, Line: keyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
 	return &x, md, nil
 }
@@ -296,7 +259,7 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 // validate checks what decoding cannot: relations between keys.
 func (x *Experiment) validate() error {
 	e := func(key, format string, args ...any) error {
-		return &Error{File: x.Source, Line: keyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+		return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
 	}
 	if x.Model == "" {
 		return e("model", "must name a model")
@@ -350,33 +313,7 @@ func nameOf(source string) string {
 // ErrorAt returns an *Error located at key in the config's text, for
 // problems found after loading (unknown parameters, type mismatches).
 func (x *Experiment) ErrorAt(key, format string, args ...any) error {
-	return &Error{File: x.Source, Line: keyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
-}
-
-func friendlyType(msg string) string {
-	re := regexp.MustCompile(`incompatible types: TOML value has type (\S+); destination has type (\S+)`)
-	if m := re.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("want %s, got %s", article(m[2]), article(m[1]))
-	}
-	return msg
-}
-
-func article(t string) string {
-	switch t {
-	case "integer", "int", "int64":
-		return "an integer"
-	case "float", "float64":
-		return "a number"
-	case "string":
-		return "a string"
-	case "bool", "boolean":
-		return "true or false"
-	case "array", "slice":
-		return "a list"
-	case "table", "hash", "struct", "map":
-		return "a table"
-	}
-	return t
+	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
 // schema lists the keys of each table, for unknown-key hints.
@@ -423,58 +360,6 @@ func knownKeys(k toml.Key) string {
 		where = "in [" + parent + "]"
 	}
 	return fmt.Sprintf("; known keys %s: %s", where, strings.Join(sorted, ", "))
-}
-
-// keyLine finds the line of a key in TOML text: a best effort that follows
-// table headers and key = value lines. It returns 0 when not found.
-func keyLine(data []byte, k toml.Key) int {
-	var clean []string
-	for _, p := range k {
-		if _, err := strconv.Atoi(p); err == nil {
-			continue // array indices do not appear in the text
-		}
-		clean = append(clean, p)
-	}
-	if len(clean) == 0 {
-		return 0
-	}
-	header := ""
-	first := 0
-	for i, raw := range strings.Split(string(data), "\n") {
-		line := strings.TrimSpace(raw)
-		if strings.HasPrefix(line, "[") {
-			h := strings.Trim(line, "[] \t")
-			if j := strings.Index(h, "]"); j >= 0 {
-				h = h[:j]
-			}
-			header = strings.TrimSpace(h)
-			if header == strings.Join(clean, ".") && first == 0 {
-				first = i + 1
-			}
-			continue
-		}
-		eq := strings.Index(line, "=")
-		if eq < 0 {
-			continue
-		}
-		key := strings.Trim(strings.TrimSpace(line[:eq]), `"'`)
-		full := key
-		if header != "" {
-			full = header + "." + key
-		}
-		if full == strings.Join(clean, ".") {
-			return i + 1
-		}
-		// a key inside an inline table or array of tables: match the last
-		// piece under its parent table
-		if len(clean) > 1 && header == strings.Join(clean[:len(clean)-1], ".") && key == clean[len(clean)-1] {
-			return i + 1
-		}
-		if len(clean) > 1 && key == clean[len(clean)-2] && strings.Contains(line[eq:], clean[len(clean)-1]) {
-			return i + 1
-		}
-	}
-	return first
 }
 
 // applySet applies one --set override to the decoded tree.

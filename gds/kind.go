@@ -26,12 +26,31 @@ var kindNames = [...]string{
 	KindCustom: "custom",
 }
 
-// String returns the name used for the kind in configs and messages.
+// String returns the name used for the kind in configs, model files and
+// messages.
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
 		return kindNames[k]
 	}
 	return "invalid"
+}
+
+// ValueKinds returns the kinds of plain values, in order: float, int,
+// bool, string and vector. They are the kinds that configs and model files
+// write, that expressions compute and that Convert converts to; agents,
+// list and custom values are built in Go.
+func ValueKinds() []Kind { return []Kind{KindFloat, KindInt, KindBool, KindString, KindVec} }
+
+// ParseKind returns the value kind with the given name ("float", "int",
+// "bool", "string" or "vector", see ValueKinds), as a model file's
+// type = "..." writes it.
+func ParseKind(name string) (Kind, bool) {
+	for _, k := range ValueKinds() {
+		if kindNames[k] == name {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // Rule is how the values that several policies emit for one signal in one

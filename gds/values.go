@@ -66,15 +66,15 @@ func (p *Params) Clone() *Params {
 }
 
 // Set sets the named parameter from a config value: float64, int64 (or
-// int), bool, string, or a []float64 / []any of numbers for vectors. An
-// integer is accepted for a float parameter; a float is accepted for an int
-// parameter only if it is integral.
+// int), bool, string, or a []float64 / []any of numbers for vectors,
+// converted by Convert (an integer is accepted for a float parameter, an
+// integral float for an int parameter).
 func (p *Params) Set(name string, val any) error {
 	for id, d := range p.m.b.params {
 		if d.name != name {
 			continue
 		}
-		cv, err := convert(val, d.kind)
+		cv, err := Convert(val, d.kind)
 		if err != nil {
 			return fmt.Errorf("parameter %q: %w", name, err)
 		}
@@ -137,7 +137,7 @@ func (s *State) Set(name string, val any) error {
 		if v.kind == KindAgents {
 			cv, err = convertAgents(val, v.agents)
 		} else {
-			cv, err = convert(val, v.kind)
+			cv, err = Convert(val, v.kind)
 		}
 		if err != nil {
 			return fmt.Errorf("initial state %q: %w", name, err)
@@ -158,8 +158,16 @@ func (s *State) Get(name string) (any, bool) {
 	return nil, false
 }
 
-func convert(val any, kind Kind) (any, error) {
-	switch kind {
+// Convert converts a config value to the Go value of the value kind k
+// (see ValueKinds): float64, int64, bool, string or a fresh []float64. It
+// takes what TOML decodes and Go callers pass: an int64 or int for a float
+// or an int; a float64 for an int only if it is integral and within ±2^53,
+// where floats hold integers exactly (3.0 is 3); and a []float64 or a
+// []any of numbers for a vector. Its errors say "want X, got Y", naming the
+// value as Describe does. Params.Set, State.Set and the model-file
+// compiler all convert with it.
+func Convert(val any, k Kind) (any, error) {
+	switch k {
 	case KindFloat:
 		switch x := val.(type) {
 		case float64:
@@ -176,10 +184,13 @@ func convert(val any, kind Kind) (any, error) {
 		case int:
 			return int64(x), nil
 		case float64:
-			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-				return int64(x), nil
+			if x != math.Trunc(x) {
+				return nil, fmt.Errorf("want an integer, got %v", x)
 			}
-			return nil, fmt.Errorf("want an integer, got %v", x)
+			if !(math.Abs(x) < 1<<53) {
+				return nil, fmt.Errorf("want an integer, got %v (beyond ±2^53 a float is not an exact integer)", x)
+			}
+			return int64(x), nil
 		}
 	case KindBool:
 		if x, ok := val.(bool); ok {
@@ -196,16 +207,18 @@ func convert(val any, kind Kind) (any, error) {
 		case []any:
 			out := make([]float64, len(x))
 			for i, e := range x {
-				f, err := convert(e, KindFloat)
+				f, err := Convert(e, KindFloat)
 				if err != nil {
-					return nil, fmt.Errorf("element %d: want a number, got %s", i, describe(e))
+					return nil, fmt.Errorf("element %d: %w", i, err)
 				}
 				out[i] = f.(float64)
 			}
 			return out, nil
 		}
+	default:
+		return nil, fmt.Errorf("gds: cannot convert to %s, which is not a value kind", k)
 	}
-	return nil, fmt.Errorf("want %s, got %s", kindWant(kind), describe(val))
+	return nil, fmt.Errorf("want %s, got %s", kindWant(k), Describe(val))
 }
 
 func kindWant(k Kind) string {
@@ -224,7 +237,10 @@ func kindWant(k Kind) string {
 	return k.String()
 }
 
-func describe(v any) string {
+// Describe names a config value in an error message, as Convert's errors
+// do: nothing, the string "x", a list [1 2], a table, or the value and
+// its Go type, 1.5 (float64).
+func Describe(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "nothing"
@@ -254,14 +270,14 @@ func convertAgents(val any, at *agentsType) (any, error) {
 				list = append(list, m)
 			}
 		} else {
-			return nil, fmt.Errorf("want a list of agent tables, got %s", describe(val))
+			return nil, fmt.Errorf("want a list of agent tables, got %s", Describe(val))
 		}
 	}
 	out := reflect.MakeSlice(reflect.SliceOf(gt), len(list), len(list))
 	for i, e := range list {
 		tab, ok := e.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("agent %d: want a table, got %s", i, describe(e))
+			return nil, fmt.Errorf("agent %d: want a table, got %s", i, Describe(e))
 		}
 		rec := out.Index(i)
 		for key, fv := range tab {
@@ -275,7 +291,7 @@ func convertAgents(val any, at *agentsType) (any, error) {
 				return nil, fmt.Errorf("agent %d: no field %q", i, key)
 			}
 			f := at.fields[fi]
-			cv, err := convert(fv, f.Kind)
+			cv, err := Convert(fv, f.Kind)
 			if err != nil {
 				return nil, fmt.Errorf("agent %d, field %q: %w", i, key, err)
 			}

@@ -1,6 +1,7 @@
 package gds_test
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -280,5 +281,70 @@ func TestParamBounds(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v, want %q", err, want)
 		}
+	}
+}
+
+// TestConvert: the one conversion of config values, for every value kind.
+func TestConvert(t *testing.T) {
+	vec := []float64{1, 2}
+	tests := []struct {
+		val  any
+		kind gds.Kind
+		want any    // the converted value, if no error
+		err  string // the whole error, if any
+	}{
+		{2.5, gds.KindFloat, 2.5, ""},
+		{int64(-4), gds.KindFloat, -4.0, ""},
+		{3, gds.KindFloat, 3.0, ""},
+		{"2.5", gds.KindFloat, nil, `want a number, got the string "2.5"`},
+		{true, gds.KindFloat, nil, `want a number, got true (bool)`},
+		{nil, gds.KindFloat, nil, `want a number, got nothing`},
+
+		{int64(9), gds.KindInt, int64(9), ""},
+		{7, gds.KindInt, int64(7), ""},
+		{3.0, gds.KindInt, int64(3), ""}, // an integral float, as TOML writes 3.0
+		{-0.0, gds.KindInt, int64(0), ""},
+		{float64(1<<53 - 1), gds.KindInt, int64(1<<53 - 1), ""},
+		{3.5, gds.KindInt, nil, `want an integer, got 3.5`},
+		{math.NaN(), gds.KindInt, nil, `want an integer, got NaN`},
+		{float64(1 << 53), gds.KindInt, nil, `want an integer, got 9.007199254740992e+15 (beyond ±2^53 a float is not an exact integer)`},
+		{1e300, gds.KindInt, nil, `want an integer, got 1e+300 (beyond ±2^53 a float is not an exact integer)`},
+		{math.Inf(-1), gds.KindInt, nil, `want an integer, got -Inf (beyond ±2^53 a float is not an exact integer)`},
+		{"3", gds.KindInt, nil, `want an integer, got the string "3"`},
+
+		{true, gds.KindBool, true, ""},
+		{int64(1), gds.KindBool, nil, `want true or false, got 1 (int64)`},
+		{"true", gds.KindBool, nil, `want true or false, got the string "true"`},
+
+		{"hi", gds.KindString, "hi", ""},
+		{5, gds.KindString, nil, `want a string, got 5 (int)`},
+
+		{vec, gds.KindVec, vec, ""},
+		{[]any{1, 2.5, int64(3)}, gds.KindVec, []float64{1, 2.5, 3}, ""},
+		{[]any{}, gds.KindVec, []float64{}, ""},
+		{[]any{1.0, "x"}, gds.KindVec, nil, `element 1: want a number, got the string "x"`},
+		{[]any{1.0, []any{2.0}}, gds.KindVec, nil, `element 1: want a number, got a list [2]`},
+		{1.0, gds.KindVec, nil, `want a list of numbers, got 1 (float64)`},
+		{map[string]any{"a": 1}, gds.KindVec, nil, `want a list of numbers, got a table`},
+
+		{[]any{}, gds.KindAgents, nil, `gds: cannot convert to agents, which is not a value kind`},
+		{1.0, 0, nil, `gds: cannot convert to invalid, which is not a value kind`},
+	}
+	for _, tc := range tests {
+		got, err := gds.Convert(tc.val, tc.kind)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("Convert(%#v, %s) = %#v, %v; want the error %q", tc.val, tc.kind, got, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Convert(%#v, %s) = %#v, %v; want %#v", tc.val, tc.kind, got, err, tc.want)
+		}
+	}
+	out, _ := gds.Convert(vec, gds.KindVec)
+	out.([]float64)[0] = 99
+	if vec[0] != 1 {
+		t.Error("Convert returned the caller's slice, not a copy")
 	}
 }

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // Ref is a model as an experiment names it, with where to look for it.
@@ -96,7 +96,7 @@ func (r *Resolver) compile(source string, data []byte) (*gds.Model, error) {
 	if r.Compile != nil {
 		return r.Compile(source, data)
 	}
-	return configs.ParseModel(source, data)
+	return modelfile.Parse(source, data)
 }
 
 func (r *Resolver) cached(key string, load func() (*gds.Model, error)) (*gds.Model, error) {

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/statecraft/statecraft/blocks/agent"
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // datadao is the grassroots data DAO's mix: degen 40%, organization 5%,
@@ -268,7 +268,7 @@ func (r *intRows) Record(row *gds.Row) error {
 }
 
 func TestCountBlocks(t *testing.T) {
-	m, err := configs.ParseModel("population.toml", []byte(popFile))
+	m, err := modelfile.Parse("population.toml", []byte(popFile))
 	if err != nil {
 		t.Fatal(err)
 	}

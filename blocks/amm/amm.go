@@ -52,6 +52,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
 )
 
 // Errors returned by pool operations; they are wrapped with the values at
@@ -417,4 +420,85 @@ func (p Pool) Arbitrage(price float64) (q Pool, dx, dy float64, err error) {
 		return q, -out, in, nil
 	}
 	return p, 0, 0, nil
+}
+
+// Price returns the update that sets price to the pool's spot price y/x
+// (0 while x is not positive).
+func Price(price gds.Float, x, y blocks.Input) gds.Block {
+	return price.Update(func(c *gds.Ctx) float64 { return SpotPrice(x(c), y(c)) })
+}
+
+// Flows are the signals a trading policy emits: the changes of the two
+// reserves and the fee paid, valued in Y. The model's updates add dx and
+// dy to the reserves (reserve_x = reserve_x + dx).
+type Flows struct {
+	DX, DY  gds.FloatSignal // changes of the reserves X and Y
+	FeePaid gds.FloatSignal // the fee of the trade, in units of Y
+}
+
+func (f Flows) emit(c *gds.Ctx, dx, dy, fee float64) {
+	f.DX.Emit(c, dx)
+	f.DY.Emit(c, dy)
+	f.FeePaid.Emit(c, fee)
+}
+
+// feeValue is the fee of selling in (of X if sellX, else of Y) valued in Y
+// at the spot price before the trade.
+func feeValue(p Pool, in float64, sellX bool) float64 {
+	if sellX {
+		return float64(in*p.Fee) * (p.Y / p.X)
+	}
+	return float64(in * p.Fee)
+}
+
+// Swap returns a policy that trades amount against the pool with reserves
+// x and y and the given fee: amount > 0 sells amount of X for Y, amount < 0
+// sells −amount of Y for X, and 0 emits zero flows. It emits the reserve
+// changes (the whole input, fee included, goes into the pool) and the fee
+// valued in Y. A pool without liquidity or an amount that is not finite
+// fails the job with the error.
+func Swap(name string, x, y, fee, amount blocks.Input, out Flows) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		p := Pool{X: x(c), Y: y(c), Fee: fee(c)}
+		a := amount(c)
+		switch {
+		case a > 0:
+			_, got, err := p.SwapXForY(a)
+			if err != nil {
+				panic(err)
+			}
+			out.emit(c, a, -got, feeValue(p, a, true))
+		case a < 0:
+			_, got, err := p.SwapYForX(-a)
+			if err != nil {
+				panic(err)
+			}
+			out.emit(c, -got, -a, feeValue(p, -a, false))
+		case a == 0:
+			out.emit(c, 0, 0, 0)
+		default:
+			panic(fmt.Errorf("%w: amount = %v", ErrAmount, a))
+		}
+	}).Emits(out.DX, out.DY, out.FeePaid)
+}
+
+// Arbitrage returns a policy that trades the pool with reserves x and y
+// towards the external price of X in units of Y, as Pool.Arbitrage does,
+// and emits the reserve changes and the fee valued in Y.
+func Arbitrage(name string, x, y, fee, price blocks.Input, out Flows) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		p := Pool{X: x(c), Y: y(c), Fee: fee(c)}
+		_, dx, dy, err := p.Arbitrage(price(c))
+		if err != nil {
+			panic(err)
+		}
+		var fv float64
+		switch {
+		case dx > 0:
+			fv = feeValue(p, dx, true)
+		case dy > 0:
+			fv = feeValue(p, dy, false)
+		}
+		out.emit(c, dx, dy, fv)
+	}).Emits(out.DX, out.DY, out.FeePaid)
 }

@@ -12,6 +12,11 @@
 // wire them for model files.
 package breaker
 
+import (
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
+)
+
 // peak returns the largest value of a window, and false if it is empty.
 func peak(window []float64) (float64, bool) {
 	if len(window) == 0 {
@@ -109,4 +114,27 @@ func Countdown(remaining int64, trigger bool, duration int64) int64 {
 		return max(duration, 0)
 	}
 	return max(remaining-1, 0)
+}
+
+// CrashUpdate returns the update of remaining, the steps left of a halt:
+// Countdown(remaining, crash, duration), where crash is a drop of price by
+// threshold or more from the peak of window (the earlier prices, as
+// metric.window keeps them).
+func CrashUpdate(remaining gds.Int, price blocks.Input, window blocks.VecInput, threshold blocks.Input, duration blocks.IntInput) gds.Block {
+	return remaining.Update(func(c *gds.Ctx) int64 {
+		hit := Crash{Threshold: threshold(c)}.Triggered(window(c), price(c))
+		return Countdown(remaining.Get(c), hit, duration(c))
+	})
+}
+
+// SpikeUpdate returns the update of remaining, the steps left of a limit
+// reduction: Countdown(remaining, spike, duration), where spike is a volume
+// at least factor times the mean of window (the earlier volumes, as
+// metric.window keeps them)
+// holding at least minHistory values.
+func SpikeUpdate(remaining gds.Int, volume blocks.Input, window blocks.VecInput, factor blocks.Input, minHistory, duration blocks.IntInput) gds.Block {
+	return remaining.Update(func(c *gds.Ctx) int64 {
+		hit := Spike{Factor: factor(c), MinHistory: int(minHistory(c))}.Triggered(window(c), volume(c))
+		return Countdown(remaining.Get(c), hit, duration(c))
+	})
 }

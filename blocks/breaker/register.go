@@ -5,48 +5,16 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// Input is a float value a block reads.
-type Input = func(*gds.Ctx) float64
-
-// IntInput is an integer value a block reads.
-type IntInput = func(*gds.Ctx) int64
-
-// VecInput is a vector value a block reads.
-type VecInput = func(*gds.Ctx) []float64
-
-// CrashUpdate returns the update of remaining, the steps left of a halt:
-// Countdown(remaining, crash, duration), where crash is a drop of price by
-// threshold or more from the peak of window (the earlier prices, as
-// metric.window keeps them).
-func CrashUpdate(remaining gds.Int, price Input, window VecInput, threshold Input, duration IntInput) gds.Block {
-	return remaining.Update(func(c *gds.Ctx) int64 {
-		hit := Crash{Threshold: threshold(c)}.Triggered(window(c), price(c))
-		return Countdown(remaining.Get(c), hit, duration(c))
-	})
-}
-
-// SpikeUpdate returns the update of remaining, the steps left of a limit
-// reduction: Countdown(remaining, spike, duration), where spike is a volume
-// at least factor times the mean of window (the earlier volumes, as
-// metric.window keeps them)
-// holding at least minHistory values.
-func SpikeUpdate(remaining gds.Int, volume Input, window VecInput, factor Input, minHistory, duration IntInput) gds.Block {
-	return remaining.Update(func(c *gds.Ctx) int64 {
-		hit := Spike{Factor: factor(c), MinHistory: int(minHistory(c))}.Triggered(window(c), volume(c))
-		return Countdown(remaining.Get(c), hit, duration(c))
-	})
-}
-
 func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "breaker.price_crash",
 		Doc:    "steps left of a halt: duration when price ≤ (1 − threshold)·max(window), else one less (FTNS: 40%)",
-		Target: blocks.Int,
+		Target: gds.KindInt,
 		Args: []blocks.Arg{
-			{Name: "price", Type: blocks.Float, Doc: "the current price"},
-			{Name: "window", Type: blocks.Vec, Doc: "earlier prices, oldest first (metric.window)"},
-			{Name: "threshold", Type: blocks.Float, Default: "0.4", Doc: "drop that triggers (FTNS: 0.4)"},
-			{Name: "duration", Type: blocks.Int, Doc: "steps the halt lasts"},
+			{Name: "price", Kind: gds.KindFloat, Doc: "the current price"},
+			{Name: "window", Kind: gds.KindVec, Doc: "earlier prices, oldest first (metric.window)"},
+			{Name: "threshold", Kind: gds.KindFloat, Default: "0.4", Doc: "drop that triggers (FTNS: 0.4)"},
+			{Name: "duration", Kind: gds.KindInt, Doc: "steps the halt lasts"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return CrashUpdate(b.TargetInt, b.Float("price"), b.Vec("window"), b.Float("threshold"), b.Int("duration")), nil
@@ -55,13 +23,13 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "breaker.volume_spike",
 		Doc:    "steps left of a limit reduction: duration when volume ≥ factor·mean(window), else one less (FTNS: 5×)",
-		Target: blocks.Int,
+		Target: gds.KindInt,
 		Args: []blocks.Arg{
-			{Name: "volume", Type: blocks.Float, Doc: "the current volume"},
-			{Name: "window", Type: blocks.Vec, Doc: "earlier volumes, oldest first (metric.window)"},
-			{Name: "factor", Type: blocks.Float, Default: "5.0", Doc: "multiple of the moving average that triggers (FTNS: 5)"},
-			{Name: "min_history", Type: blocks.Int, Default: "1", Doc: "values the window must hold before the detector is armed"},
-			{Name: "duration", Type: blocks.Int, Doc: "steps the limit reduction lasts"},
+			{Name: "volume", Kind: gds.KindFloat, Doc: "the current volume"},
+			{Name: "window", Kind: gds.KindVec, Doc: "earlier volumes, oldest first (metric.window)"},
+			{Name: "factor", Kind: gds.KindFloat, Default: "5.0", Doc: "multiple of the moving average that triggers (FTNS: 5)"},
+			{Name: "min_history", Kind: gds.KindInt, Default: "1", Doc: "values the window must hold before the detector is armed"},
+			{Name: "duration", Kind: gds.KindInt, Doc: "steps the limit reduction lasts"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return SpikeUpdate(b.TargetInt, b.Float("volume"), b.Vec("window"), b.Float("factor"), b.Int("min_history"), b.Int("duration")), nil

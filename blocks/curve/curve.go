@@ -12,8 +12,8 @@
 //
 // For model files the package registers "curve.price" and "curve.reserve"
 // (updates) and "curve.buy" and "curve.sell" (policies); see
-// docs/blocks.md. Model files can use them once the configs package
-// imports this one (a blank import, as it does for process and metric).
+// docs/blocks.md. Importing the package registers them (blocks/all
+// imports every family).
 //
 // Numerics. The integrals are computed in forms that do not cancel:
 // Δ·(a + b·(s + Δ/2)) for the linear curve, F(s)·expm1(m·log1p(Δ/s)) for
@@ -27,6 +27,9 @@ package curve
 import (
 	"fmt"
 	"math"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
 )
 
 // Curve is a bonding curve. s is the supply (s ≥ 0), Δ an amount of tokens
@@ -345,4 +348,70 @@ func Sell[C Curve](c C, s, tokens, fee float64) Trade {
 	}
 	gross := c.SellReturn(s, tokens)
 	return Trade{Tokens: tokens, Reserve: gross, Fee: float64(gross * fee)}
+}
+
+// Fixed returns a curve input that is always c.
+func Fixed[C Curve](c C) func(*gds.Ctx) C { return func(*gds.Ctx) C { return c } }
+
+// PriceUpdate returns the update that sets x to the curve's price at the
+// supply: x ← Price(supply). It panics (a *gds.BlockError in a run) if the
+// supply is negative or NaN.
+func PriceUpdate[C Curve](x gds.Float, curve func(*gds.Ctx) C, supply blocks.Input) gds.Block {
+	return x.Update(func(c *gds.Ctx) float64 {
+		cv := curve(c)
+		return cv.Price(checkSupply(supply(c)))
+	})
+}
+
+// ReserveUpdate returns the update that sets x to the reserve backing the
+// supply: x ← Reserve(supply) = ∫₀^supply Price.
+func ReserveUpdate[C Curve](x gds.Float, curve func(*gds.Ctx) C, supply blocks.Input) gds.Block {
+	return x.Update(func(c *gds.Ctx) float64 {
+		cv := curve(c)
+		return cv.Reserve(checkSupply(supply(c)))
+	})
+}
+
+// BuyPolicy returns the policy that spends spend (reserve asset) on the
+// curve at supply with a fee rate (see Buy) and emits the tokens minted
+// and the reserve paid in. The model adds them to its supply and reserve;
+// the buyer pays spend, of which spend·fee is the fee.
+func BuyPolicy[C Curve](name string, curve func(*gds.Ctx) C, supply, spend, fee blocks.Input, minted, reserveIn gds.FloatSignal) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		cv := curve(c)
+		s := checkSupply(supply(c))
+		amount, f := spend(c), checkFee(fee(c))
+		t := Buy(cv, s, amount, f)
+		minted.Emit(c, t.Tokens)
+		reserveIn.Emit(c, t.Reserve)
+	}).Emits(minted, reserveIn)
+}
+
+// SellPolicy returns the policy that burns tokens (at most the supply) on
+// the curve with a fee rate (see Sell) and emits the tokens burned and the
+// reserve paid out. The model subtracts them from its supply and reserve;
+// the seller receives reserve_out·(1 − fee).
+func SellPolicy[C Curve](name string, curve func(*gds.Ctx) C, supply, tokens, fee blocks.Input, burned, reserveOut gds.FloatSignal) gds.Block {
+	return gds.Policy(name, func(c *gds.Ctx) {
+		cv := curve(c)
+		s := checkSupply(supply(c))
+		amount, f := tokens(c), checkFee(fee(c))
+		t := Sell(cv, s, amount, f)
+		burned.Emit(c, t.Tokens)
+		reserveOut.Emit(c, t.Reserve)
+	}).Emits(burned, reserveOut)
+}
+
+func checkSupply(s float64) float64 {
+	if !(s >= 0) {
+		panic(fmt.Errorf("curve: supply must be >= 0, got %v", s))
+	}
+	return s
+}
+
+func checkFee(f float64) float64 {
+	if !(f >= 0 && f < 1) {
+		panic(fmt.Errorf("curve: fee must be in [0, 1), got %v", f))
+	}
+	return f
 }

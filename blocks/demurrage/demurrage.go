@@ -12,6 +12,9 @@ package demurrage
 import (
 	"fmt"
 	"math"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
 )
 
 // Category is a velocity category.
@@ -161,4 +164,44 @@ func (s Schedule) Fee(balance, velocity float64, st Status, ageDays, days float6
 		return 0
 	}
 	return min(f, balance)
+}
+
+// Holders are the vectors describing a population of holders, one entry per
+// holder: balances, monthly velocities, statuses (0 none, 1 basic, 2
+// active, 3 power) and account ages in days. A vector shorter than Balances
+// reads as 0 past its end (velocity 0 is Inactive, status 0 is None, age 0
+// is in the grace period).
+type Holders struct {
+	Balances, Velocity, Status, AgeDays blocks.VecInput
+}
+
+// FeesPolicy returns a policy that emits, for the holders h and a period of
+// days days under schedule s, each holder's fee on fees (a vector as long as
+// the balances) and their sum on total. It computes in a per-engine scratch
+// buffer of b.
+func FeesPolicy(b *gds.Builder, name string, s func(*gds.Ctx) Schedule, h Holders, days blocks.Input, fees gds.VecSignal, total gds.FloatSignal) gds.Block {
+	tmp := b.Scratch()
+	return gds.Policy(name, func(c *gds.Ctx) {
+		sc := s(c)
+		bal, vel, st, age := h.Balances(c), h.Velocity(c), h.Status(c), h.AgeDays(c)
+		d := days(c)
+		buf := tmp.Buf(c)
+		out := (*buf)[:0]
+		sum := 0.0
+		for i, x := range bal {
+			f := sc.Fee(x, at(vel, i), Status(at(st, i)), at(age, i), d)
+			out = append(out, f)
+			sum += f
+		}
+		*buf = out
+		fees.Emit(c, out)
+		total.Emit(c, sum)
+	})
+}
+
+func at(v []float64, i int) float64 {
+	if i < len(v) {
+		return v[i]
+	}
+	return 0
 }

@@ -40,24 +40,12 @@ func Gini(v, buf []float64) (float64, []float64) {
 
 // GiniUpdate returns the update that sets g to the Gini coefficient of the
 // vector of returns of of; it sorts in a per-engine scratch buffer.
-func GiniUpdate(b *gds.Builder, g gds.Float, of func(*gds.Ctx) []float64) gds.Block {
+func GiniUpdate(b *gds.Builder, g gds.Float, of blocks.VecInput) gds.Block {
 	tmp := b.Scratch()
 	return g.Update(func(c *gds.Ctx) float64 {
 		buf := tmp.Buf(c)
 		var v float64
 		v, *buf = Gini(of(c), *buf)
 		return v
-	})
-}
-
-func init() {
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.gini",
-		Doc:    "Gini coefficient of a vector of holdings (0 equal, (n-1)/n concentrated)",
-		Target: blocks.Float,
-		Args:   []blocks.Arg{{Name: "of", Type: blocks.Vec, Doc: "the holdings"}},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return GiniUpdate(b.Builder, b.TargetFloat, b.Vec("of")), nil
-		},
 	})
 }

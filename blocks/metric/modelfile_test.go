@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/statecraft/statecraft/blocks/metric"
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // metricsModel uses every metric block: windows of the price, the volume
@@ -69,7 +69,7 @@ name = "measure"
 // Go functions on the recorded state, and the windows against the
 // recorded series.
 func TestModelFile(t *testing.T) {
-	m, err := configs.ParseModel("metrics.toml", []byte(metricsModel))
+	m, err := modelfile.Parse("metrics.toml", []byte(metricsModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestModelFileErrors(t *testing.T) {
 		if src == metricsModel {
 			t.Fatalf("%s not in the model", tc.from)
 		}
-		if _, err := configs.ParseModel("bad.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := modelfile.Parse("bad.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.to, err, tc.want)
 		}
 	}
@@ -152,7 +152,7 @@ func TestModelFileErrors(t *testing.T) {
 // TestNoAllocs: once warm, a run of the model allocates nothing (windows
 // reuse the spare buffers, quantiles sort in scratch).
 func TestNoAllocs(t *testing.T) {
-	m, err := configs.ParseModel("metrics.toml", []byte(metricsModel))
+	m, err := modelfile.Parse("metrics.toml", []byte(metricsModel))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,7 +185,7 @@ func Window(dst, cur []float64, x float64, n int) []float64 {
 }
 
 // HHIUpdate returns the update that sets g to the HHI of the vector of.
-func HHIUpdate(g gds.Float, of func(*gds.Ctx) []float64) gds.Block {
+func HHIUpdate(g gds.Float, of blocks.VecInput) gds.Block {
 	return g.Update(func(c *gds.Ctx) float64 { return HHI(of(c)) })
 }
 
@@ -193,7 +193,7 @@ func HHIUpdate(g gds.Float, of func(*gds.Ctx) []float64) gds.Block {
 // vector of (see Quantile); it sorts in a per-engine scratch buffer. It
 // panics (a *gds.BlockError in a run) if q is outside [0, 1]; an empty
 // vector gives NaN, which stops a run in the default NaN mode.
-func QuantileUpdate(b *gds.Builder, g gds.Float, of func(*gds.Ctx) []float64, q func(*gds.Ctx) float64) gds.Block {
+func QuantileUpdate(b *gds.Builder, g gds.Float, of blocks.VecInput, q blocks.Input) gds.Block {
 	tmp := b.Scratch()
 	return g.Update(func(c *gds.Ctx) float64 {
 		v := of(c)
@@ -210,7 +210,7 @@ func QuantileUpdate(b *gds.Builder, g gds.Float, of func(*gds.Ctx) []float64, q 
 
 // ParticipationUpdate returns the update that sets g to the share of the
 // entries of of above threshold.
-func ParticipationUpdate(g gds.Float, of func(*gds.Ctx) []float64, threshold func(*gds.Ctx) float64) gds.Block {
+func ParticipationUpdate(g gds.Float, of blocks.VecInput, threshold blocks.Input) gds.Block {
 	return g.Update(func(c *gds.Ctx) float64 {
 		v := of(c)
 		return Participation(v, threshold(c))
@@ -220,7 +220,7 @@ func ParticipationUpdate(g gds.Float, of func(*gds.Ctx) []float64, threshold fun
 // VarianceUpdate returns the update that sets g to the variance of the
 // vector of (returns false) or of its log returns (returns true), with
 // ddof delta degrees of freedom. It panics if ddof is negative.
-func VarianceUpdate(g gds.Float, of func(*gds.Ctx) []float64, ddof func(*gds.Ctx) int64, returns func(*gds.Ctx) bool) gds.Block {
+func VarianceUpdate(g gds.Float, of blocks.VecInput, ddof blocks.IntInput, returns blocks.BoolInput) gds.Block {
 	return g.Update(func(c *gds.Ctx) float64 {
 		v, d, r := of(c), checkDdof("metric.variance", ddof(c)), returns(c)
 		if r {
@@ -234,7 +234,7 @@ func VarianceUpdate(g gds.Float, of func(*gds.Ctx) []float64, ddof func(*gds.Ctx
 // deviation of the log returns of the vector of (returns true) or of the
 // vector itself (returns false), with ddof delta degrees of freedom. It
 // panics if ddof is negative.
-func VolatilityUpdate(g gds.Float, of func(*gds.Ctx) []float64, ddof func(*gds.Ctx) int64, returns func(*gds.Ctx) bool) gds.Block {
+func VolatilityUpdate(g gds.Float, of blocks.VecInput, ddof blocks.IntInput, returns blocks.BoolInput) gds.Block {
 	return g.Update(func(c *gds.Ctx) float64 {
 		v, d, r := of(c), checkDdof("metric.volatility", ddof(c)), returns(c)
 		if r {
@@ -253,7 +253,7 @@ func checkDdof(block string, d int64) int {
 
 // VelocityUpdate returns the update that sets g to Velocity(volume,
 // holdings).
-func VelocityUpdate(g gds.Float, volume, holdings func(*gds.Ctx) []float64) gds.Block {
+func VelocityUpdate(g gds.Float, volume, holdings blocks.VecInput) gds.Block {
 	return g.Update(func(c *gds.Ctx) float64 {
 		v := volume(c)
 		return Velocity(v, holdings(c))
@@ -264,100 +264,12 @@ func VelocityUpdate(g gds.Float, volume, holdings func(*gds.Ctx) []float64) gds.
 // last n values of of: w ← the last n−1 values of w, then of. The history
 // lives in the state, so it is recorded, lagged and reset like any
 // variable; start w empty. It panics if n < 1.
-func WindowUpdate(w gds.Vec, of func(*gds.Ctx) float64, n func(*gds.Ctx) int64) gds.Block {
+func WindowUpdate(w gds.Vec, of blocks.Input, n blocks.IntInput) gds.Block {
 	return w.Update(func(c *gds.Ctx, dst []float64) []float64 {
 		x, k := of(c), n(c)
 		if k < 1 || k > math.MaxInt32 {
 			panic(fmt.Errorf("metric.window: n must be in 1..%d, got %d", math.MaxInt32, k))
 		}
 		return Window(dst, w.Get(c), x, int(k))
-	})
-}
-
-func init() {
-	of := blocks.Arg{Name: "of", Type: blocks.Vec, Doc: "the holdings"}
-	ddof := blocks.Arg{Name: "ddof", Type: blocks.Int, Default: "0", Doc: "delta degrees of freedom: divide by n − ddof (0: numpy's default; 1: sample)"}
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.hhi",
-		Doc:    "Herfindahl-Hirschman index: Σ (v[i]/Σv)², 1/n equal to 1 concentrated",
-		Target: blocks.Float,
-		Args:   []blocks.Arg{of},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return HHIUpdate(b.TargetFloat, b.Vec("of")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.quantile",
-		Doc:    "q-quantile of a vector, linear interpolation (numpy's default)",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "of", Type: blocks.Vec, Doc: "the values"},
-			{Name: "q", Type: blocks.Float, Doc: "quantile in [0, 1] (0.5: the median)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return QuantileUpdate(b.Builder, b.TargetFloat, b.Vec("of"), b.Float("q")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.participation",
-		Doc:    "participation rate: the share of the entries above threshold (active / total)",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "of", Type: blocks.Vec, Doc: "activity per agent (e.g. volume traded)"},
-			{Name: "threshold", Type: blocks.Float, Default: "0.0", Doc: "an entry above it is active"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return ParticipationUpdate(b.TargetFloat, b.Vec("of"), b.Float("threshold")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.variance",
-		Doc:    "variance of a series, or of its log returns",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "of", Type: blocks.Vec, Doc: "the series (e.g. a metric.window)"},
-			ddof,
-			{Name: "returns", Type: blocks.Bool, Default: "false", Doc: "of the log returns log(v[i]/v[i−1]) instead of the values"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return VarianceUpdate(b.TargetFloat, b.Vec("of"), b.Int("ddof"), b.Bool("returns")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.volatility",
-		Doc:    "volatility: standard deviation of the log returns of a series (or of the series)",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "of", Type: blocks.Vec, Doc: "the series of prices (e.g. a metric.window)"},
-			ddof,
-			{Name: "returns", Type: blocks.Bool, Default: "true", Doc: "of the log returns (true) or of the values (false)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return VolatilityUpdate(b.TargetFloat, b.Vec("of"), b.Int("ddof"), b.Bool("returns")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.velocity",
-		Doc:    "velocity: volume over a window / average holdings over it",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "volume", Type: blocks.Vec, Doc: "volume per step over the window"},
-			{Name: "holdings", Type: blocks.Vec, Doc: "holdings (e.g. supply) per step over the window"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return VelocityUpdate(b.TargetFloat, b.Vec("volume"), b.Vec("holdings")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "metric.window",
-		Doc:    "rolling window: the vector of the last n values of a float (appends of, drops the oldest)",
-		Target: blocks.Vec,
-		Args: []blocks.Arg{
-			{Name: "of", Type: blocks.Float, Doc: "the value to append"},
-			{Name: "n", Type: blocks.Int, Doc: "window length (>= 1)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return WindowUpdate(b.TargetVec, b.Float("of"), b.Int("n")), nil
-		},
 	})
 }

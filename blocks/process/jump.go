@@ -23,7 +23,7 @@ import (
 // inputs are read in argument order, then Z, N and J are drawn from the
 // job's stream (J only when N > 0). It panics (a *gds.BlockError in a run)
 // if lambda·dt is negative or not finite.
-func Jump(x gds.Float, mu, sigma, lambda, jumpMu, jumpSigma, dt Input) gds.Block {
+func Jump(x gds.Float, mu, sigma, lambda, jumpMu, jumpSigma, dt blocks.Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		m, s, l := mu(c), sigma(c), lambda(c)
 		jm, js, h := jumpMu(c), jumpSigma(c), dt(c)
@@ -94,24 +94,4 @@ func poisson(r *rand.Rand, mean float64) int {
 			return int(k)
 		}
 	}
-}
-
-func init() {
-	blocks.MustRegister(blocks.Def{
-		Name:   "process.jump",
-		Doc:    "Merton jump diffusion: x ← x·exp((mu − sigma²/2 − lambda·k)·dt + sigma·√dt·Z + J), J the log sizes of Poisson(lambda·dt) jumps, each N(jump_mu, jump_sigma²)",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "mu", Type: blocks.Float, Default: "0.0", Doc: "expected growth rate per unit time (jumps compensated)"},
-			{Name: "sigma", Type: blocks.Float, Doc: "diffusion volatility per √time"},
-			{Name: "lambda", Type: blocks.Float, Doc: "jumps per unit time (>= 0)"},
-			{Name: "jump_mu", Type: blocks.Float, Doc: "mean of a jump's log size"},
-			{Name: "jump_sigma", Type: blocks.Float, Doc: "standard deviation of a jump's log size"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return Jump(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("lambda"),
-				b.Float("jump_mu"), b.Float("jump_sigma"), b.Float("dt")), nil
-		},
-	})
 }

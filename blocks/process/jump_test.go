@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/process"
 	"github.com/statecraft/statecraft/gds"
 )
@@ -120,8 +121,8 @@ func TestJumpsPanics(t *testing.T) {
 func TestJumpBlockCounts(t *testing.T) {
 	mu, lambda, jm, dt, T := 0.01, 2.0, -0.1, 0.05, 100_000
 	xs := series(t, 1, func(_ *gds.Builder, x gds.Float) []gds.Block {
-		return []gds.Block{process.Jump(x, process.Const(mu), process.Const(0), process.Const(lambda),
-			process.Const(jm), process.Const(0), process.Const(dt))}
+		return []gds.Block{process.Jump(x, blocks.Const(mu), blocks.Const(0), blocks.Const(lambda),
+			blocks.Const(jm), blocks.Const(0), blocks.Const(dt))}
 	}, T, 1)
 	k := math.Expm1(jm)
 	drift := (mu - lambda*k) * dt
@@ -146,8 +147,8 @@ func TestJumpBlockCounts(t *testing.T) {
 func TestJumpBlockCompensated(t *testing.T) {
 	mu, sigma, lambda, jm, js, dt, T := 0.1, 0.2, 1.0, -0.1, 0.1, 0.02, 50
 	xs := final(t, 100, func(x gds.Float) gds.Block {
-		return process.Jump(x, process.Const(mu), process.Const(sigma), process.Const(lambda),
-			process.Const(jm), process.Const(js), process.Const(dt))
+		return process.Jump(x, blocks.Const(mu), blocks.Const(sigma), blocks.Const(lambda),
+			blocks.Const(jm), blocks.Const(js), blocks.Const(dt))
 	}, T, 8000)
 	growth := make([]float64, len(xs))
 	logs := make([]float64, len(xs))

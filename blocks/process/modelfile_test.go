@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // regimeModel uses every process block. The windows are vector
@@ -56,7 +56,7 @@ name = "move"
 
 // TestModelFile loads the model file and checks every block's path.
 func TestModelFile(t *testing.T) {
-	m, err := configs.ParseModel("regimes.toml", []byte(regimeModel))
+	m, err := modelfile.Parse("regimes.toml", []byte(regimeModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestModelFileErrors(t *testing.T) {
 		if src == regimeModel {
 			t.Fatalf("%s not in the model", tc.from)
 		}
-		_, err := configs.ParseModel("bad.toml", []byte(src))
+		_, err := modelfile.Parse("bad.toml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.to, err, tc.want)
 		}
@@ -136,7 +136,7 @@ func TestModelFileErrors(t *testing.T) {
 
 // TestNoAllocs: once warm, a run of the model allocates nothing.
 func TestNoAllocs(t *testing.T) {
-	m, err := configs.ParseModel("regimes.toml", []byte(regimeModel))
+	m, err := modelfile.Parse("regimes.toml", []byte(regimeModel))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/process"
 	"github.com/statecraft/statecraft/gds"
 )
@@ -55,7 +56,7 @@ func meanStd(v []float64) (float64, float64) {
 func TestGBM(t *testing.T) {
 	mu, sigma, dt, T := 0.05, 0.3, 0.1, 50
 	xs := final(t, 100, func(x gds.Float) gds.Block {
-		return process.GBM(x, process.Const(mu), process.Const(sigma), process.Const(dt))
+		return process.GBM(x, blocks.Const(mu), blocks.Const(sigma), blocks.Const(dt))
 	}, T, 4000)
 	logs := make([]float64, len(xs))
 	for i, x := range xs {
@@ -79,7 +80,7 @@ func TestGBM(t *testing.T) {
 func TestOU(t *testing.T) {
 	theta, mu, sigma, dt := 0.5, 3.0, 0.2, 0.05
 	xs := final(t, -5, func(x gds.Float) gds.Block {
-		return process.OU(x, process.Const(theta), process.Const(mu), process.Const(sigma), process.Const(dt))
+		return process.OU(x, blocks.Const(theta), blocks.Const(mu), blocks.Const(sigma), blocks.Const(dt))
 	}, 1000, 2000)
 	m, s := meanStd(xs)
 	if math.Abs(m-mu) > 0.05 {

@@ -9,9 +9,6 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// VecInput is a vector a block reads, as an accessor.
-type VecInput = func(*gds.Ctx) []float64
-
 // A Window is a regime over the timesteps [From, To): while it is active
 // the drift of a process is multiplied by Drift and its volatility by
 // Vol, and at timestep From, once, the process jumps by the relative
@@ -129,18 +126,16 @@ func (s *Schedule) At(t int) Regime {
 	return r
 }
 
-func (s *Schedule) vecs() (from, to, drift, vol, shock VecInput) {
+func (s *Schedule) vecs() (from, to, drift, vol, shock blocks.VecInput) {
 	if s == nil {
 		s = &Schedule{}
 	}
-	return constVec(s.from), constVec(s.to), constVec(s.drift), constVec(s.vol), constVec(s.shock)
+	return blocks.VecConst(s.from), blocks.VecConst(s.to), blocks.VecConst(s.drift), blocks.VecConst(s.vol), blocks.VecConst(s.shock)
 }
-
-func constVec(v []float64) VecInput { return func(*gds.Ctx) []float64 { return v } }
 
 // Drift returns the input mu multiplied by the drift multiplier active at
 // the timestep being computed.
-func (s *Schedule) Drift(mu Input) Input {
+func (s *Schedule) Drift(mu blocks.Input) blocks.Input {
 	from, to, drift, _, _ := s.vecs()
 	return func(c *gds.Ctx) float64 {
 		return mu(c) * windowProduct("process: schedule drift", float64(c.T), from(c), to(c), drift(c))
@@ -149,7 +144,7 @@ func (s *Schedule) Drift(mu Input) Input {
 
 // Vol returns the input sigma multiplied by the volatility multiplier
 // active at the timestep being computed.
-func (s *Schedule) Vol(sigma Input) Input {
+func (s *Schedule) Vol(sigma blocks.Input) blocks.Input {
 	from, to, _, vol, _ := s.vecs()
 	return func(c *gds.Ctx) float64 {
 		return sigma(c) * windowProduct("process: schedule vol", float64(c.T), from(c), to(c), vol(c))
@@ -172,7 +167,7 @@ func (s *Schedule) ShockUpdate(x gds.Float) gds.Block {
 //	x ← x·exp((mu·d − (sigma·v)²/2)·dt + sigma·v·√dt·Z)·(1 + shock)
 //
 // One normal is drawn per step, shock or not.
-func ScheduledGBM(x gds.Float, mu, sigma, dt Input, s *Schedule) gds.Block {
+func ScheduledGBM(x gds.Float, mu, sigma, dt blocks.Input, s *Schedule) gds.Block {
 	from, to, drift, vol, shock := s.vecs()
 	return RegimeGBM(x, mu, sigma, dt, from, to, drift, vol, shock)
 }
@@ -184,7 +179,7 @@ func ScheduledGBM(x gds.Float, mu, sigma, dt Input, s *Schedule) gds.Block {
 // windows. from and to are whole timesteps of the same length; an empty
 // mult multiplies by 1. It panics (a *gds.BlockError in a run) on vectors
 // of other lengths or bounds that are not whole numbers.
-func RegimeMultiplier(x gds.Float, base Input, from, to, mult VecInput) gds.Block {
+func RegimeMultiplier(x gds.Float, base blocks.Input, from, to, mult blocks.VecInput) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		b := base(c)
 		return b * windowProduct("process.regime", float64(c.T), from(c), to(c), mult(c))
@@ -195,7 +190,7 @@ func RegimeMultiplier(x gds.Float, base Input, from, to, mult VecInput) gds.Bloc
 // timestep at[i] (whole numbers, one size per timestep; sizes >= −1), and
 // leaves it unchanged at every other timestep. Placed in one PSUB, it
 // applies each shock exactly once per run.
-func ShockAt(x gds.Float, at, size VecInput) gds.Block {
+func ShockAt(x gds.Float, at, size blocks.VecInput) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		v := x.Get(c)
 		return v * shockFactor("process.shock", float64(c.T), at(c), size(c))
@@ -214,7 +209,7 @@ func ShockAt(x gds.Float, at, size VecInput) gds.Block {
 // step. It panics (a *gds.BlockError in a run) on vectors of other
 // lengths, bounds that are not whole numbers, a negative vol multiplier
 // or a shock below −1.
-func RegimeGBM(x gds.Float, mu, sigma, dt Input, from, to, drift, vol, shock VecInput) gds.Block {
+func RegimeGBM(x gds.Float, mu, sigma, dt blocks.Input, from, to, drift, vol, shock blocks.VecInput) gds.Block {
 	const name = "process.regime_gbm"
 	return x.Update(func(c *gds.Ctx) float64 {
 		m, s, h := mu(c), sigma(c), dt(c)
@@ -283,52 +278,4 @@ func shockFactor(block string, t float64, at, size []float64) float64 {
 		}
 	}
 	return k
-}
-
-func init() {
-	blocks.MustRegister(blocks.Def{
-		Name:   "process.regime",
-		Doc:    "regime multiplier: x ← base·Π mult[i] over the windows from[i] <= t < to[i]",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "base", Type: blocks.Float, Default: "1.0", Doc: "value outside every window (e.g. the base drift)"},
-			{Name: "from", Type: blocks.Vec, Doc: "first timestep of each window"},
-			{Name: "to", Type: blocks.Vec, Doc: "timestep after the last of each window"},
-			{Name: "mult", Type: blocks.Vec, Doc: "multiplier of each window (empty: 1)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return RegimeMultiplier(b.TargetFloat, b.Float("base"), b.Vec("from"), b.Vec("to"), b.Vec("mult")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "process.shock",
-		Doc:    "one-off shocks: x ← x·(1 + size[i]) at timestep at[i], unchanged otherwise",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "at", Type: blocks.Vec, Doc: "timestep of each shock (whole numbers)"},
-			{Name: "size", Type: blocks.Vec, Doc: "relative size of each shock (>= -1; -0.3 is a 30% fall)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return ShockAt(b.TargetFloat, b.Vec("at"), b.Vec("size")), nil
-		},
-	})
-	blocks.MustRegister(blocks.Def{
-		Name:   "process.regime_gbm",
-		Doc:    "GBM with regime windows: mu and sigma scaled by the active windows' drift and vol multipliers, shock[i] applied at from[i]",
-		Target: blocks.Float,
-		Args: []blocks.Arg{
-			{Name: "mu", Type: blocks.Float, Default: "0.0", Doc: "base drift per unit time"},
-			{Name: "sigma", Type: blocks.Float, Doc: "base volatility per √time"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
-			{Name: "from", Type: blocks.Vec, Doc: "first timestep of each window"},
-			{Name: "to", Type: blocks.Vec, Doc: "timestep after the last of each window"},
-			{Name: "drift", Type: blocks.Vec, Default: "zeros(0)", Doc: "drift multiplier of each window (empty: 1)"},
-			{Name: "vol", Type: blocks.Vec, Default: "zeros(0)", Doc: "volatility multiplier of each window (empty: 1)"},
-			{Name: "shock", Type: blocks.Vec, Default: "zeros(0)", Doc: "relative jump at each window's first timestep (empty: none)"},
-		},
-		New: func(b *blocks.Binding) (gds.Block, error) {
-			return RegimeGBM(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("dt"),
-				b.Vec("from"), b.Vec("to"), b.Vec("drift"), b.Vec("vol"), b.Vec("shock")), nil
-		},
-	})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/process"
 	"github.com/statecraft/statecraft/gds"
 )
@@ -109,7 +110,7 @@ func TestScheduledGBM(t *testing.T) {
 	s := schedule(t)
 	mu, dt := 0.01, 1.0
 	xs := series(t, 50, func(_ *gds.Builder, x gds.Float) []gds.Block {
-		return []gds.Block{process.ScheduledGBM(x, process.Const(mu), process.Const(0), process.Const(dt), s)}
+		return []gds.Block{process.ScheduledGBM(x, blocks.Const(mu), blocks.Const(0), blocks.Const(dt), s)}
 	}, 40, 1)
 	want := 50.0
 	for ts := 1; ts < len(xs); ts++ {
@@ -122,7 +123,7 @@ func TestScheduledGBM(t *testing.T) {
 	// With volatility, the spike scales the standard deviation of the log
 	// returns by 3 (and the drift and vol inputs agree with At).
 	xs = series(t, 50, func(_ *gds.Builder, x gds.Float) []gds.Block {
-		return []gds.Block{process.GBM(x, s.Drift(process.Const(0)), s.Vol(process.Const(0.01)), process.Const(1))}
+		return []gds.Block{process.GBM(x, s.Drift(blocks.Const(0)), s.Vol(blocks.Const(0.01)), blocks.Const(1))}
 	}, 40, 2)
 	var calm, spike []float64
 	for ts := 1; ts < len(xs); ts++ {
@@ -144,9 +145,9 @@ func TestScheduledGBM(t *testing.T) {
 // multipliers.
 func TestRegimeMultiplier(t *testing.T) {
 	from, to, mult := []float64{2, 4}, []float64{6, 5}, []float64{10, -0.5}
-	vec := func(v []float64) process.VecInput { return func(*gds.Ctx) []float64 { return v } }
+	vec := blocks.VecConst
 	xs := series(t, 0, func(_ *gds.Builder, x gds.Float) []gds.Block {
-		return []gds.Block{process.RegimeMultiplier(x, process.Const(3), vec(from), vec(to), vec(mult))}
+		return []gds.Block{process.RegimeMultiplier(x, blocks.Const(3), vec(from), vec(to), vec(mult))}
 	}, 8, 1)
 	want := []float64{0, 3, 30, 30, -15, 30, 3, 3, 3}
 	for ts, x := range xs {

@@ -3,6 +3,7 @@ package supply
 import (
 	"math"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
 )
 
@@ -168,7 +169,7 @@ func AnnualizedVolatility(prices []float64) float64 {
 // ControllerPolicy returns a policy that emits on factor the adjustment
 // factor of k for the previous change, day, measured appreciation and
 // volatility that the inputs give.
-func ControllerPolicy(name string, factor gds.FloatSignal, k func(*gds.Ctx) Controller, prev, day, actual, volatility Input) gds.Block {
+func ControllerPolicy(name string, factor gds.FloatSignal, k func(*gds.Ctx) Controller, prev, day, actual, volatility blocks.Input) gds.Block {
 	return gds.Policy(name, func(c *gds.Ctx) {
 		factor.Emit(c, k(c).Adjust(prev(c), day(c), actual(c), volatility(c)).Factor)
 	})

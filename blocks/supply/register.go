@@ -9,10 +9,10 @@ func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "supply.mint_burn",
 		Doc:    "supply ← max(supply + mint − burn, 0)",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "mint", Type: blocks.Float, Default: "0.0", Doc: "amount minted this step (negative: nothing)"},
-			{Name: "burn", Type: blocks.Float, Default: "0.0", Doc: "amount burned this step (at most the supply)"},
+			{Name: "mint", Kind: gds.KindFloat, Default: "0.0", Doc: "amount minted this step (negative: nothing)"},
+			{Name: "burn", Kind: gds.KindFloat, Default: "0.0", Doc: "amount burned this step (at most the supply)"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return MintBurn(b.TargetFloat, b.Float("mint"), b.Float("burn")), nil
@@ -23,8 +23,8 @@ func init() {
 		Doc:    "emits rate at every timestep",
 		Policy: true,
 		Args: []blocks.Arg{
-			{Name: "rate", Type: blocks.Float, Doc: "amount per timestep"},
-			{Name: "amount", Type: blocks.Float, Output: true, Doc: "the amount emitted"},
+			{Name: "rate", Kind: gds.KindFloat, Doc: "amount per timestep"},
+			{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount emitted"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			rate := b.Float("rate")
@@ -36,9 +36,9 @@ func init() {
 		Doc:    "emits initial·2^−⌊(t−1)/period⌋ at timestep t",
 		Policy: true,
 		Args: []blocks.Arg{
-			{Name: "initial", Type: blocks.Float, Doc: "amount per timestep before the first halving"},
-			{Name: "period", Type: blocks.Int, Doc: "timesteps between halvings"},
-			{Name: "amount", Type: blocks.Float, Output: true, Doc: "the amount emitted"},
+			{Name: "initial", Kind: gds.KindFloat, Doc: "amount per timestep before the first halving"},
+			{Name: "period", Kind: gds.KindInt, Doc: "timesteps between halvings"},
+			{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount emitted"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			initial, period := b.Float("initial"), b.Int("period")
@@ -52,10 +52,10 @@ func init() {
 		Doc:    "emits initial at timestep 1, moving linearly to final at timestep duration+1",
 		Policy: true,
 		Args: []blocks.Arg{
-			{Name: "initial", Type: blocks.Float, Doc: "amount at timestep 1"},
-			{Name: "final", Type: blocks.Float, Doc: "amount from timestep duration+1 on"},
-			{Name: "duration", Type: blocks.Int, Doc: "timesteps of the decay"},
-			{Name: "amount", Type: blocks.Float, Output: true, Doc: "the amount emitted"},
+			{Name: "initial", Kind: gds.KindFloat, Doc: "amount at timestep 1"},
+			{Name: "final", Kind: gds.KindFloat, Doc: "amount from timestep duration+1 on"},
+			{Name: "duration", Kind: gds.KindInt, Doc: "timesteps of the decay"},
+			{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount emitted"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			initial, final, duration := b.Float("initial"), b.Float("final"), b.Int("duration")
@@ -69,11 +69,11 @@ func init() {
 		Doc:    "emits the part of a grant that vests at timestep t: cliff, then linear",
 		Policy: true,
 		Args: []blocks.Arg{
-			{Name: "total", Type: blocks.Float, Doc: "the grant"},
-			{Name: "start", Type: blocks.Int, Default: "0", Doc: "timestep vesting starts from"},
-			{Name: "cliff", Type: blocks.Int, Default: "0", Doc: "timesteps after start before anything vests"},
-			{Name: "duration", Type: blocks.Int, Doc: "timesteps after start until all has vested"},
-			{Name: "amount", Type: blocks.Float, Output: true, Doc: "the amount released"},
+			{Name: "total", Kind: gds.KindFloat, Doc: "the grant"},
+			{Name: "start", Kind: gds.KindInt, Default: "0", Doc: "timestep vesting starts from"},
+			{Name: "cliff", Kind: gds.KindInt, Default: "0", Doc: "timesteps after start before anything vests"},
+			{Name: "duration", Kind: gds.KindInt, Doc: "timesteps after start until all has vested"},
+			{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount released"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			total, start, cliff, duration := b.Float("total"), b.Int("start"), b.Int("cliff"), b.Int("duration")
@@ -87,18 +87,18 @@ func init() {
 		Doc:    "FTNS dynamic supply controller: factor = 1 + clamp(previous + gain·damping·(actual − target)/365, ±max_adjustment)",
 		Policy: true,
 		Args: []blocks.Arg{
-			{Name: "previous", Type: blocks.Float, Default: "0.0", Doc: "the previous adjustment's factor − 1"},
-			{Name: "day", Type: blocks.Float, Doc: "days since launch"},
-			{Name: "actual_rate", Type: blocks.Float, Doc: "measured annualized appreciation"},
-			{Name: "volatility", Type: blocks.Float, Default: "0.0", Doc: "measured annualized volatility"},
-			{Name: "initial_rate", Type: blocks.Float, Default: "0.5", Doc: "target annual appreciation at launch (FTNS: 50%)"},
-			{Name: "final_rate", Type: blocks.Float, Default: "0.02", Doc: "long-run target annual appreciation (FTNS: 2%)"},
-			{Name: "decay", Type: blocks.Float, Default: "0.003", Doc: "per-day decay of the target towards final_rate"},
-			{Name: "max_adjustment", Type: blocks.Float, Default: "0.001", Doc: "largest |factor − 1| (FTNS: 0.1% a day)"},
-			{Name: "damping_min", Type: blocks.Float, Default: "0.5", Doc: "smallest volatility damping (FTNS: 0.5)"},
-			{Name: "damping_slope", Type: blocks.Float, Default: "2.0", Doc: "damping = 1 − slope·volatility"},
-			{Name: "gain", Type: blocks.Float, Default: "0.2", Doc: "integral gain: change of the daily supply change per unit of daily excess appreciation"},
-			{Name: "factor", Type: blocks.Float, Output: true, Doc: "the supply adjustment factor"},
+			{Name: "previous", Kind: gds.KindFloat, Default: "0.0", Doc: "the previous adjustment's factor − 1"},
+			{Name: "day", Kind: gds.KindFloat, Doc: "days since launch"},
+			{Name: "actual_rate", Kind: gds.KindFloat, Doc: "measured annualized appreciation"},
+			{Name: "volatility", Kind: gds.KindFloat, Default: "0.0", Doc: "measured annualized volatility"},
+			{Name: "initial_rate", Kind: gds.KindFloat, Default: "0.5", Doc: "target annual appreciation at launch (FTNS: 50%)"},
+			{Name: "final_rate", Kind: gds.KindFloat, Default: "0.02", Doc: "long-run target annual appreciation (FTNS: 2%)"},
+			{Name: "decay", Kind: gds.KindFloat, Default: "0.003", Doc: "per-day decay of the target towards final_rate"},
+			{Name: "max_adjustment", Kind: gds.KindFloat, Default: "0.001", Doc: "largest |factor − 1| (FTNS: 0.1% a day)"},
+			{Name: "damping_min", Kind: gds.KindFloat, Default: "0.5", Doc: "smallest volatility damping (FTNS: 0.5)"},
+			{Name: "damping_slope", Kind: gds.KindFloat, Default: "2.0", Doc: "damping = 1 − slope·volatility"},
+			{Name: "gain", Kind: gds.KindFloat, Default: "0.2", Doc: "integral gain: change of the daily supply change per unit of daily excess appreciation"},
+			{Name: "factor", Kind: gds.KindFloat, Output: true, Doc: "the supply adjustment factor"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			ir, fr, dc, mx := b.Float("initial_rate"), b.Float("final_rate"), b.Float("decay"), b.Float("max_adjustment")

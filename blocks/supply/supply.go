@@ -16,18 +16,9 @@ package supply
 import (
 	"math"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
 )
-
-// Input is a value a block reads: a variable, a parameter, a signal or a
-// formula, as an accessor.
-type Input = func(*gds.Ctx) float64
-
-// IntInput is an integer value a block reads.
-type IntInput = func(*gds.Ctx) int64
-
-// Const returns an input with a fixed value.
-func Const(v float64) Input { return func(*gds.Ctx) float64 { return v } }
 
 // Mint returns supply increased by amount; a negative or NaN amount mints
 // nothing.
@@ -54,7 +45,7 @@ func Burn(supply, amount float64) (newSupply, burned float64) {
 // MintBurn returns the update that sets s ← Burn(Mint(s, mint), burn): the
 // supply grows by the minted amount and shrinks by the burned amount, never
 // below zero.
-func MintBurn(s gds.Float, mint, burn Input) gds.Block {
+func MintBurn(s gds.Float, mint, burn blocks.Input) gds.Block {
 	return s.Update(func(c *gds.Ctx) float64 {
 		v, _ := Burn(Mint(s.Get(c), mint(c)), burn(c))
 		return v

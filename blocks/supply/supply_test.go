@@ -344,13 +344,13 @@ func TestRegisteredBlocks(t *testing.T) {
 			switch {
 			case a.Output:
 				bind.FloatSignals[a.Name] = out
-			case a.Type == blocks.Float:
+			case a.Kind == gds.KindFloat:
 				v, ok := c.floats[a.Name]
 				if !ok {
 					t.Fatalf("%s: test gives no %s", c.name, a.Name)
 				}
-				bind.Floats[a.Name] = supply.Const(v)
-			case a.Type == blocks.Int:
+				bind.Floats[a.Name] = blocks.Const(v)
+			case a.Kind == gds.KindInt:
 				v := c.ints[a.Name]
 				bind.Ints[a.Name] = func(*gds.Ctx) int64 { return v }
 			}

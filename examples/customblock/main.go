@@ -17,7 +17,7 @@ import (
 
 // Logistic returns the update that grows x logistically towards capacity
 // k at rate r: x ← x + r·x·(1 − x/k)·dt.
-func Logistic(x gds.Float, r, k, dt func(*gds.Ctx) float64) gds.Block {
+func Logistic(x gds.Float, r, k, dt blocks.Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		v := x.Get(c)
 		growth := float64(r(c)*v) * float64(1-v/k(c))
@@ -29,11 +29,11 @@ func register() error {
 	return blocks.Register(blocks.Def{
 		Name:   "example.logistic",
 		Doc:    "logistic growth: x ← x + r·x·(1 − x/k)·dt",
-		Target: blocks.Float,
+		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "r", Type: blocks.Float, Doc: "growth rate"},
-			{Name: "k", Type: blocks.Float, Doc: "carrying capacity"},
-			{Name: "dt", Type: blocks.Float, Default: "1.0", Doc: "time step"},
+			{Name: "r", Kind: gds.KindFloat, Doc: "growth rate"},
+			{Name: "k", Kind: gds.KindFloat, Doc: "carrying capacity"},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return Logistic(b.TargetFloat, b.Float("r"), b.Float("k"), b.Float("dt")), nil

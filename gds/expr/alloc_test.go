@@ -126,14 +126,14 @@ func TestNoAllocsPerEvaluation(t *testing.T) {
 			t.Fatalf("%q: %v", src, err)
 		}
 		if allocs := testing.AllocsPerRun(100, func() {
-			switch e.Type {
-			case expr.Float:
+			switch e.Kind {
+			case gds.KindFloat:
 				_ = e.Float(c)
-			case expr.Int:
+			case gds.KindInt:
 				_ = e.Int(c)
-			case expr.Bool:
+			case gds.KindBool:
 				_ = e.Bool(c)
-			case expr.String:
+			case gds.KindString:
 				_ = e.String(c)
 			}
 		}); allocs != 0 {

@@ -20,7 +20,7 @@ import (
 // node is a compiled, type-checked subexpression: the evaluation function
 // of its type, and its value when it is a constant.
 type node struct {
-	typ   Type
+	typ   gds.Kind
 	col   int  // 1-based column of the operation, for errors
 	konst bool // a constant: folded at compile time (never a vector)
 
@@ -41,14 +41,14 @@ type node struct {
 	fx, fy func(*gds.Ctx) float64
 }
 
-func numeric(t Type) bool { return t == Float || t == Int }
+func numeric(t gds.Kind) bool { return t == gds.KindFloat || t == gds.KindInt }
 
 // flt returns the node's value as a float64 getter: Int is converted.
 func (n *node) flt() func(*gds.Ctx) float64 {
 	switch n.typ {
-	case Float:
+	case gds.KindFloat:
 		return n.f
-	case Int:
+	case gds.KindInt:
 		if n.konst {
 			v := float64(n.ki)
 			return func(*gds.Ctx) float64 { return v }
@@ -61,26 +61,26 @@ func (n *node) flt() func(*gds.Ctx) float64 {
 
 // fconst returns the value of a numeric constant as a float64.
 func (n *node) fconst() float64 {
-	if n.typ == Int {
+	if n.typ == gds.KindInt {
 		return float64(n.ki)
 	}
 	return n.kf
 }
 
 func constF(col int, v float64) *node {
-	return &node{typ: Float, col: col, konst: true, kf: v, f: func(*gds.Ctx) float64 { return v }}
+	return &node{typ: gds.KindFloat, col: col, konst: true, kf: v, f: func(*gds.Ctx) float64 { return v }}
 }
 
 func constI(col int, v int64) *node {
-	return &node{typ: Int, col: col, konst: true, ki: v, i: func(*gds.Ctx) int64 { return v }}
+	return &node{typ: gds.KindInt, col: col, konst: true, ki: v, i: func(*gds.Ctx) int64 { return v }}
 }
 
 func constB(col int, v bool) *node {
-	return &node{typ: Bool, col: col, konst: true, kb: v, b: func(*gds.Ctx) bool { return v }}
+	return &node{typ: gds.KindBool, col: col, konst: true, kb: v, b: func(*gds.Ctx) bool { return v }}
 }
 
 func constS(col int, v string) *node {
-	return &node{typ: String, col: col, konst: true, ks: v, s: func(*gds.Ctx) string { return v }}
+	return &node{typ: gds.KindString, col: col, konst: true, ks: v, s: func(*gds.Ctx) string { return v }}
 }
 
 func allKonst(ns ...*node) bool {
@@ -121,17 +121,17 @@ func Compile(src string, env *Env) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Expr{Src: src, Type: n.typ}
+	x := &Expr{Src: src, Kind: n.typ}
 	switch n.typ {
-	case Float:
+	case gds.KindFloat:
 		x.Float = n.f
-	case Int:
+	case gds.KindInt:
 		x.Int, x.Float = n.i, n.flt()
-	case Bool:
+	case gds.KindBool:
 		x.Bool = n.b
-	case String:
+	case gds.KindString:
 		x.String = n.s
-	case Vec:
+	case gds.KindVec:
 		x.Vec = n.v
 	}
 	for name := range c.used {
@@ -266,13 +266,13 @@ func (c *compiler) fold(n *node) (out *node, err error) {
 		}
 	}()
 	switch n.typ {
-	case Float:
+	case gds.KindFloat:
 		return constF(n.col, n.f(nil)), nil
-	case Int:
+	case gds.KindInt:
 		return constI(n.col, n.i(nil)), nil
-	case Bool:
+	case gds.KindBool:
 		return constB(n.col, n.b(nil)), nil
-	case String:
+	case gds.KindString:
 		return constS(n.col, n.s(nil)), nil
 	}
 	n.konst = false // vectors live in scratch buffers: never constants
@@ -401,15 +401,15 @@ func (c *compiler) ident(e *ast.Ident) (*node, error) {
 	}
 	switch name {
 	case "t":
-		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.T) }}, nil
+		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.T) }}, nil
 	case "substep":
-		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Substep) }}, nil
+		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Substep) }}, nil
 	case "simulation":
-		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Simulation) }}, nil
+		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Simulation) }}, nil
 	case "subset":
-		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Subset) }}, nil
+		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Subset) }}, nil
 	case "run":
-		return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Run) }}, nil
+		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.Run) }}, nil
 	case "pi":
 		return constF(col, math.Pi), nil
 	case "e":
@@ -503,28 +503,28 @@ func (c *compiler) unary(e *ast.UnaryExpr) (*node, error) {
 	}
 	switch e.Op {
 	case token.ADD:
-		if !numeric(x.typ) && x.typ != Vec {
+		if !numeric(x.typ) && x.typ != gds.KindVec {
 			return nil, c.errAt(col, "unary + wants a number, got %s", x.typ)
 		}
 		return x, nil
 	case token.SUB:
 		switch x.typ {
-		case Float:
+		case gds.KindFloat:
 			a := x.f
-			return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }}, nil
-		case Int:
+			return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }}, nil
+		case gds.KindInt:
 			a := x.i
-			return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return -a(c) }}, nil
-		case Vec:
+			return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return -a(c) }}, nil
+		case gds.KindVec:
 			return c.vecNeg(col, x)
 		}
 		return nil, c.errAt(col, "cannot negate %s", x.typ)
 	case token.NOT:
-		if x.typ != Bool {
+		if x.typ != gds.KindBool {
 			return nil, c.errAt(col, "operator ! wants a bool, got %s", x.typ)
 		}
 		a := x.b
-		return &node{typ: Bool, col: col, konst: x.konst, b: func(c *gds.Ctx) bool { return !a(c) }}, nil
+		return &node{typ: gds.KindBool, col: col, konst: x.konst, b: func(c *gds.Ctx) bool { return !a(c) }}, nil
 	}
 	return nil, c.errAt(col, "operator %s is not supported", e.Op)
 }
@@ -560,11 +560,11 @@ func (c *compiler) binary(e *ast.BinaryExpr) (*node, error) {
 	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
 		return c.compare(e.Op, col, x, y)
 	case token.LAND, token.LOR:
-		if x.typ != Bool || y.typ != Bool {
+		if x.typ != gds.KindBool || y.typ != gds.KindBool {
 			return nil, c.errAt(col, "operator %s wants bools, got %s and %s", e.Op, x.typ, y.typ)
 		}
 		a, b := x.b, y.b
-		n := &node{typ: Bool, col: col, konst: allKonst(x, y)}
+		n := &node{typ: gds.KindBool, col: col, konst: allKonst(x, y)}
 		if e.Op == token.LAND {
 			n.b = func(c *gds.Ctx) bool { return a(c) && b(c) }
 		} else {
@@ -577,20 +577,20 @@ func (c *compiler) binary(e *ast.BinaryExpr) (*node, error) {
 
 func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
 	switch {
-	case x.typ == Vec || y.typ == Vec:
-		if (x.typ == Vec || numeric(x.typ)) && (y.typ == Vec || numeric(y.typ)) {
+	case x.typ == gds.KindVec || y.typ == gds.KindVec:
+		if (x.typ == gds.KindVec || numeric(x.typ)) && (y.typ == gds.KindVec || numeric(y.typ)) {
 			if op == token.REM {
 				return nil, c.errAt(col, "operator %% is not defined on vectors")
 			}
 			return c.vecArith(op, col, x, y)
 		}
-	case x.typ == String && y.typ == String && op == token.ADD:
+	case x.typ == gds.KindString && y.typ == gds.KindString && op == token.ADD:
 		a, b := x.s, y.s
-		return &node{typ: String, col: col, konst: allKonst(x, y), s: func(c *gds.Ctx) string { return a(c) + b(c) }}, nil
-	case x.typ == Int && y.typ == Int && op != token.QUO:
+		return &node{typ: gds.KindString, col: col, konst: allKonst(x, y), s: func(c *gds.Ctx) string { return a(c) + b(c) }}, nil
+	case x.typ == gds.KindInt && y.typ == gds.KindInt && op != token.QUO:
 		return c.intArith(op, col, x, y)
 	case numeric(x.typ) && numeric(y.typ):
-		n := &node{typ: Float, col: col, konst: allKonst(x, y), f: floatArith(op, x, y)}
+		n := &node{typ: gds.KindFloat, col: col, konst: allKonst(x, y), f: floatArith(op, x, y)}
 		if !x.konst && !y.konst && op != token.REM {
 			if x.op != 0 {
 				n.f = fuse3(x.op, op, x.fx, x.fy, y.flt())
@@ -615,7 +615,7 @@ func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
 
 func (c *compiler) intArith(op token.Token, col int, x, y *node) (*node, error) {
 	a, b := x.i, y.i
-	n := &node{typ: Int, col: col, konst: allKonst(x, y)}
+	n := &node{typ: gds.KindInt, col: col, konst: allKonst(x, y)}
 	if y.konst && !x.konst && op != token.REM {
 		k := y.ki
 		switch op {
@@ -763,28 +763,28 @@ func cmpConst[T ordered](op token.Token, a func(*gds.Ctx) T, k T) func(*gds.Ctx)
 }
 
 func (c *compiler) compare(op token.Token, col int, x, y *node) (*node, error) {
-	n := &node{typ: Bool, col: col, konst: allKonst(x, y)}
+	n := &node{typ: gds.KindBool, col: col, konst: allKonst(x, y)}
 	eq := op == token.EQL || op == token.NEQ
 	rightConst := y.konst && !x.konst
 	switch {
-	case x.typ == Int && y.typ == Int && rightConst:
+	case x.typ == gds.KindInt && y.typ == gds.KindInt && rightConst:
 		n.b = cmpConst(op, x.i, y.ki)
-	case x.typ == Int && y.typ == Int:
+	case x.typ == gds.KindInt && y.typ == gds.KindInt:
 		n.b = cmpOrdered(op, x.i, y.i)
 	case numeric(x.typ) && numeric(y.typ) && rightConst:
 		n.b = cmpConst(op, x.flt(), y.fconst())
 	case numeric(x.typ) && numeric(y.typ):
 		n.b = cmpOrdered(op, x.flt(), y.flt())
-	case x.typ == String && y.typ == String && eq:
+	case x.typ == gds.KindString && y.typ == gds.KindString && eq:
 		n.b = cmpOrdered(op, x.s, y.s)
-	case x.typ == Bool && y.typ == Bool && eq:
+	case x.typ == gds.KindBool && y.typ == gds.KindBool && eq:
 		a, b := x.b, y.b
 		if op == token.EQL {
 			n.b = func(c *gds.Ctx) bool { return a(c) == b(c) }
 		} else {
 			n.b = func(c *gds.Ctx) bool { return a(c) != b(c) }
 		}
-	case x.typ == y.typ && (x.typ == String || x.typ == Bool):
+	case x.typ == y.typ && (x.typ == gds.KindString || x.typ == gds.KindBool):
 		return nil, c.errAt(col, "operator %s is not defined on %ss (only == and !=)", op, x.typ)
 	default:
 		return nil, c.errAt(col, "cannot compare %s and %s", x.typ, y.typ)
@@ -798,14 +798,14 @@ func (c *compiler) index(e *ast.IndexExpr) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if x.typ != Vec {
+	if x.typ != gds.KindVec {
 		return nil, c.errAt(col, "cannot index a %s (only vectors have elements)", x.typ)
 	}
 	ix, err := c.expr(e.Index)
 	if err != nil {
 		return nil, err
 	}
-	if ix.typ != Int {
+	if ix.typ != gds.KindInt {
 		return nil, c.errAt(c.col(e.Index.Pos()), "a vector index must be an int, got %s", ix.typ)
 	}
 	a, s := x.v, c.site(col)
@@ -814,7 +814,7 @@ func (c *compiler) index(e *ast.IndexExpr) (*node, error) {
 		if k < 0 {
 			return nil, c.errAt(c.col(e.Index.Pos()), "negative vector index %d", k)
 		}
-		return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+		return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 			v := a(c)
 			if uint64(k) >= uint64(len(v)) {
 				panic(s.fail("index %d out of range for a vector of length %d", k, len(v)))
@@ -823,7 +823,7 @@ func (c *compiler) index(e *ast.IndexExpr) (*node, error) {
 		}}, nil
 	}
 	i := ix.i
-	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 		v := a(c)
 		k := i(c)
 		if uint64(k) >= uint64(len(v)) {

@@ -17,8 +17,11 @@
 //
 // # Types
 //
-// float (float64), int (int64), bool, string and vector ([]float64).
-// Where a float is wanted an int is converted (exact up to 2^53).
+// An expression's type, Expr.Kind, is one of the value kinds of package
+// gds (gds.ValueKinds): float (gds.KindFloat, float64), int (gds.KindInt,
+// int64), bool (gds.KindBool), string (gds.KindString) and vector
+// (gds.KindVec, []float64). Where a float is wanted an int is converted
+// (exact up to 2^53).
 //
 // # Literals and names
 //

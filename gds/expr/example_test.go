@@ -25,7 +25,7 @@ func ExampleCompile() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(grow.Type, grow.Names)
+	fmt.Println(grow.Kind, grow.Names)
 	b.PSUB("year",
 		balance.Update(grow.Float),
 		history.Update(func(c *gds.Ctx, dst []float64) []float64 {

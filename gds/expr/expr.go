@@ -8,48 +8,25 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// Type is the type of an expression or of a name in an Env.
-type Type uint8
-
-// The types of values an expression can have.
-const (
-	Float  Type = iota + 1 // float64
-	Int                    // int64
-	Bool                   // bool
-	String                 // string
-	Vec                    // []float64
-)
-
-var typeNames = [...]string{Float: "float", Int: "int", Bool: "bool", String: "string", Vec: "vector"}
-
-// String returns the type's name as model files and messages write it:
-// "float", "int", "bool", "string" or "vector".
-func (t Type) String() string {
-	if int(t) < len(typeNames) && typeNames[t] != "" {
-		return typeNames[t]
-	}
-	return "invalid"
-}
-
 // binding is a name declared in an Env.
 type binding struct {
-	typ Type
+	typ gds.Kind
 	f   func(*gds.Ctx) float64
 	i   func(*gds.Ctx) int64
 	b   func(*gds.Ctx) bool
 	s   func(*gds.Ctx) string
 	v   func(*gds.Ctx) []float64
-	dup []Type // further declarations of the same name: using it is an error
+	dup []gds.Kind // further declarations of the same name: using it is an error
 }
 
 // lagBinding is a name whose earlier values lag(name, k) reads.
 type lagBinding struct {
-	typ   Type
+	typ   gds.Kind
 	depth int
 	f     func(c *gds.Ctx, k int) float64
 	i     func(c *gds.Ctx, k int) int64
 	v     func(c *gds.Ctx, k int) []float64
-	dup   []Type
+	dup   []gds.Kind
 }
 
 // Env declares the names an expression may use, each bound to a typed
@@ -90,45 +67,45 @@ func (e *Env) declareLag(name string, lb *lagBinding) {
 
 // Float declares a float name read with get.
 func (e *Env) Float(name string, get func(*gds.Ctx) float64) {
-	e.declare(name, &binding{typ: Float, f: get})
+	e.declare(name, &binding{typ: gds.KindFloat, f: get})
 }
 
 // Int declares an int name read with get.
 func (e *Env) Int(name string, get func(*gds.Ctx) int64) {
-	e.declare(name, &binding{typ: Int, i: get})
+	e.declare(name, &binding{typ: gds.KindInt, i: get})
 }
 
 // Bool declares a bool name read with get.
 func (e *Env) Bool(name string, get func(*gds.Ctx) bool) {
-	e.declare(name, &binding{typ: Bool, b: get})
+	e.declare(name, &binding{typ: gds.KindBool, b: get})
 }
 
 // String declares a string name read with get.
 func (e *Env) String(name string, get func(*gds.Ctx) string) {
-	e.declare(name, &binding{typ: String, s: get})
+	e.declare(name, &binding{typ: gds.KindString, s: get})
 }
 
 // Vec declares a vector name read with get. Expressions never write the
 // slice get returns.
 func (e *Env) Vec(name string, get func(*gds.Ctx) []float64) {
-	e.declare(name, &binding{typ: Vec, v: get})
+	e.declare(name, &binding{typ: gds.KindVec, v: get})
 }
 
 // FloatLag enables lag(name, k) for 1 <= k <= depth on a float name; lag
 // reads lag(c, k), usually a handle's Lag method. It does not declare the
 // name itself: declare it with Float too.
 func (e *Env) FloatLag(name string, lag func(c *gds.Ctx, k int) float64, depth int) {
-	e.declareLag(name, &lagBinding{typ: Float, depth: depth, f: lag})
+	e.declareLag(name, &lagBinding{typ: gds.KindFloat, depth: depth, f: lag})
 }
 
 // IntLag enables lag(name, k) for 1 <= k <= depth on an int name.
 func (e *Env) IntLag(name string, lag func(c *gds.Ctx, k int) int64, depth int) {
-	e.declareLag(name, &lagBinding{typ: Int, depth: depth, i: lag})
+	e.declareLag(name, &lagBinding{typ: gds.KindInt, depth: depth, i: lag})
 }
 
 // VecLag enables lag(name, k) for 1 <= k <= depth on a vector name.
 func (e *Env) VecLag(name string, lag func(c *gds.Ctx, k int) []float64, depth int) {
-	e.declareLag(name, &lagBinding{typ: Vec, depth: depth, v: lag})
+	e.declareLag(name, &lagBinding{typ: gds.KindVec, depth: depth, v: lag})
 }
 
 // Names returns the declared names, sorted, for suggestions.
@@ -151,8 +128,8 @@ func (e *Env) Names() []string {
 // Env's accessors and allocates nothing, except that concatenating
 // strings that are not constants allocates the result.
 type Expr struct {
-	Src  string // the source text
-	Type Type   // the type of the result
+	Src  string   // the source text
+	Kind gds.Kind // the type of the result
 
 	// Float evaluates a Float expression, and an Int expression converted
 	// to float64, so that a float context can use an int expression.

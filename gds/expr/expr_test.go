@@ -281,15 +281,6 @@ func TestValues(t *testing.T) {
 // Variables, so that Go computes these at run time.
 var tenth, fifth, one = 0.1, 0.2, 1.0
 
-func TestTypeString(t *testing.T) {
-	want := map[expr.Type]string{expr.Float: "float", expr.Int: "int", expr.Bool: "bool", expr.String: "string", expr.Vec: "vector", 0: "invalid", 99: "invalid"}
-	for ty, s := range want {
-		if ty.String() != s {
-			t.Errorf("Type(%d).String() = %q, want %q", ty, ty.String(), s)
-		}
-	}
-}
-
 func TestExprFields(t *testing.T) {
 	f := newFixture()
 	x, err := expr.Compile("alpha*prey + lag(x, 1) + prey + t + len(v)", f.env)
@@ -299,7 +290,7 @@ func TestExprFields(t *testing.T) {
 	if want := []string{"alpha", "prey", "v", "x"}; !slices.Equal(x.Names, want) {
 		t.Errorf("Names = %v, want %v", x.Names, want)
 	}
-	if x.Src != "alpha*prey + lag(x, 1) + prey + t + len(v)" || x.Type != expr.Float || x.Float == nil || x.Int != nil || x.Vec != nil {
+	if x.Src != "alpha*prey + lag(x, 1) + prey + t + len(v)" || x.Kind != gds.KindFloat || x.Float == nil || x.Int != nil || x.Vec != nil {
 		t.Errorf("fields: %+v", x)
 	}
 	// An Int expression has Float too, converted; a constant reads no name.
@@ -307,7 +298,7 @@ func TestExprFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.Type != expr.Int || x.Int(nil) != 5 || x.Float(nil) != 5.0 || x.Names != nil {
+	if x.Kind != gds.KindInt || x.Int(nil) != 5 || x.Float(nil) != 5.0 || x.Names != nil {
 		t.Errorf("2 + 3: %+v", x)
 	}
 	x, _ = expr.Compile("t * 2", f.env)
@@ -320,7 +311,7 @@ func TestExprFields(t *testing.T) {
 			t.Fatal(err)
 		}
 		if x.Float != nil {
-			t.Errorf("%q: a %v expression has Float", src, x.Type)
+			t.Errorf("%q: a %v expression has Float", src, x.Kind)
 		}
 	}
 	names := f.env.Names()
@@ -483,7 +474,7 @@ func TestCompileErrors(t *testing.T) {
 	for _, tc := range cases {
 		x, err := expr.Compile(tc.src, f.env)
 		if err == nil {
-			t.Errorf("%q: compiled to a %v, want an error", tc.src, x.Type)
+			t.Errorf("%q: compiled to a %v, want an error", tc.src, x.Kind)
 			continue
 		}
 		var ee *expr.Error

@@ -121,7 +121,7 @@ func (c *compiler) wantNums(col int, name string, args []*node) error {
 
 // wantVec checks that the argument is a vector.
 func (c *compiler) wantVec(col int, name string, a *node) error {
-	if a.typ != Vec {
+	if a.typ != gds.KindVec {
 		return c.errAt(col, "%s wants a vector, got %s", name, a.typ)
 	}
 	return nil
@@ -132,9 +132,9 @@ func buildAbs(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	x := args[0]
-	if x.typ == Int {
+	if x.typ == gds.KindInt {
 		a := x.i
-		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+		return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
 			v := a(c)
 			if v < 0 {
 				return -v
@@ -143,7 +143,7 @@ func buildAbs(c *compiler, col int, name string, args []*node) (*node, error) {
 		}}, nil
 	}
 	a := x.f
-	return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return math.Abs(a(c)) }}, nil
+	return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return math.Abs(a(c)) }}, nil
 }
 
 func buildSign(c *compiler, col int, name string, args []*node) (*node, error) {
@@ -151,9 +151,9 @@ func buildSign(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	x := args[0]
-	if x.typ == Int {
+	if x.typ == gds.KindInt {
 		a := x.i
-		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+		return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
 			v := a(c)
 			switch {
 			case v > 0:
@@ -165,7 +165,7 @@ func buildSign(c *compiler, col int, name string, args []*node) (*node, error) {
 		}}, nil
 	}
 	a := x.f
-	return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
 		v := a(c)
 		switch {
 		case v > 0:
@@ -190,7 +190,7 @@ func buildMath(c *compiler, col int, name string, args []*node) (*node, error) {
 	}
 	x := args[0]
 	a := x.flt()
-	n := &node{typ: Float, col: col, konst: x.konst}
+	n := &node{typ: gds.KindFloat, col: col, konst: x.konst}
 	switch name {
 	case "sqrt":
 		n.f = func(c *gds.Ctx) float64 { return math.Sqrt(a(c)) }
@@ -215,10 +215,10 @@ func buildLog(c *compiler, col int, name string, args []*node) (*node, error) {
 	}
 	a := args[0].flt()
 	if len(args) == 1 {
-		return &node{typ: Float, col: col, konst: args[0].konst, f: func(c *gds.Ctx) float64 { return math.Log(a(c)) }}, nil
+		return &node{typ: gds.KindFloat, col: col, konst: args[0].konst, f: func(c *gds.Ctx) float64 { return math.Log(a(c)) }}, nil
 	}
 	b := args[1].flt()
-	return &node{typ: Float, col: col, konst: allKonst(args...), f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, konst: allKonst(args...), f: func(c *gds.Ctx) float64 {
 		x := a(c)
 		return float64(math.Log(x) / math.Log(b(c)))
 	}}, nil
@@ -229,7 +229,7 @@ func buildMath2(c *compiler, col int, name string, args []*node) (*node, error) 
 		return nil, err
 	}
 	a, b := args[0].flt(), args[1].flt()
-	n := &node{typ: Float, col: col, konst: allKonst(args...)}
+	n := &node{typ: gds.KindFloat, col: col, konst: allKonst(args...)}
 	if name == "pow" {
 		n.f = func(c *gds.Ctx) float64 { x := a(c); return math.Pow(x, b(c)) }
 	} else {
@@ -241,13 +241,13 @@ func buildMath2(c *compiler, col int, name string, args []*node) (*node, error) 
 func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error) {
 	isMin := name == "min"
 	if len(args) == 1 {
-		if args[0].typ != Vec {
+		if args[0].typ != gds.KindVec {
 			return nil, c.errAt(col, "%s takes one vector or at least 2 numbers, got one %s", name, args[0].typ)
 		}
 		return vecReduce(c, col, name, args[0]), nil
 	}
 	for _, a := range args {
-		if a.typ == Vec {
+		if a.typ == gds.KindVec {
 			return nil, c.errAt(col, "%s of a vector takes one argument (element-wise %s is not supported)", name, name)
 		}
 	}
@@ -256,11 +256,11 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 	}
 	allInt := true
 	for _, a := range args {
-		allInt = allInt && a.typ == Int
+		allInt = allInt && a.typ == gds.KindInt
 	}
 	n := &node{col: col, konst: allKonst(args...)}
 	if allInt {
-		n.typ = Int
+		n.typ = gds.KindInt
 		fs := make([]func(*gds.Ctx) int64, len(args))
 		for i, a := range args {
 			fs[i] = a.i
@@ -268,7 +268,7 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 		n.i = minMaxN(isMin, fs)
 		return n, nil
 	}
-	n.typ = Float
+	n.typ = gds.KindFloat
 	if len(args) == 2 && args[1].konst && !args[0].konst {
 		a, k := args[0].flt(), args[1].fconst()
 		if isMin {
@@ -318,9 +318,9 @@ func buildClip(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	n := &node{col: col, konst: allKonst(args...)}
-	if args[0].typ == Int && args[1].typ == Int && args[2].typ == Int {
+	if args[0].typ == gds.KindInt && args[1].typ == gds.KindInt && args[2].typ == gds.KindInt {
 		x, lo, hi := args[0].i, args[1].i, args[2].i
-		n.typ = Int
+		n.typ = gds.KindInt
 		n.i = func(c *gds.Ctx) int64 {
 			v, l := x(c), lo(c)
 			return min(max(v, l), hi(c))
@@ -328,7 +328,7 @@ func buildClip(c *compiler, col int, name string, args []*node) (*node, error) {
 		return n, nil
 	}
 	x, lo, hi := args[0].flt(), args[1].flt(), args[2].flt()
-	n.typ = Float
+	n.typ = gds.KindFloat
 	if args[1].konst && args[2].konst {
 		l, h := args[1].fconst(), args[2].fconst()
 		n.f = func(c *gds.Ctx) float64 { return min(max(x(c), l), h) }
@@ -346,7 +346,7 @@ func buildIsX(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	a := args[0].flt()
-	n := &node{typ: Bool, col: col, konst: args[0].konst}
+	n := &node{typ: gds.KindBool, col: col, konst: args[0].konst}
 	if name == "isnan" {
 		n.b = func(c *gds.Ctx) bool { return math.IsNaN(a(c)) }
 	} else {
@@ -358,13 +358,13 @@ func buildIsX(c *compiler, col int, name string, args []*node) (*node, error) {
 func buildFloat(c *compiler, col int, name string, args []*node) (*node, error) {
 	x := args[0]
 	switch x.typ {
-	case Float:
+	case gds.KindFloat:
 		return x, nil
-	case Int:
-		return &node{typ: Float, col: col, konst: x.konst, f: x.flt()}, nil
-	case Bool:
+	case gds.KindInt:
+		return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: x.flt()}, nil
+	case gds.KindBool:
 		a := x.b
-		return &node{typ: Float, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
+		return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 {
 			if a(c) {
 				return 1
 			}
@@ -377,14 +377,14 @@ func buildFloat(c *compiler, col int, name string, args []*node) (*node, error) 
 func buildInt(c *compiler, col int, name string, args []*node) (*node, error) {
 	x := args[0]
 	switch x.typ {
-	case Int:
+	case gds.KindInt:
 		return x, nil
-	case Float:
+	case gds.KindFloat:
 		a, s := x.f, c.site(col)
-		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return floatToInt(s, "int", a(c)) }}, nil
-	case Bool:
+		return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return floatToInt(s, "int", a(c)) }}, nil
+	case gds.KindBool:
 		a := x.b
-		return &node{typ: Int, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+		return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
 			if a(c) {
 				return 1
 			}
@@ -415,7 +415,7 @@ func pick[T any](k func(*gds.Ctx) bool, a, b func(*gds.Ctx) T) func(*gds.Ctx) T 
 
 func buildIfElse(c *compiler, col int, name string, args []*node) (*node, error) {
 	cond, x, y := args[0], args[1], args[2]
-	if cond.typ != Bool {
+	if cond.typ != gds.KindBool {
 		return nil, c.errAt(col, "ifelse wants a bool condition, got %s", cond.typ)
 	}
 	typ := x.typ
@@ -423,30 +423,30 @@ func buildIfElse(c *compiler, col int, name string, args []*node) (*node, error)
 		if !numeric(x.typ) || !numeric(y.typ) {
 			return nil, c.errAt(col, "ifelse branches have types %s and %s", x.typ, y.typ)
 		}
-		typ = Float
+		typ = gds.KindFloat
 	}
 	if cond.konst { // only the chosen branch could ever run
 		chosen := y
 		if cond.kb {
 			chosen = x
 		}
-		if typ == Float && chosen.typ == Int {
-			return &node{typ: Float, col: col, konst: chosen.konst, f: chosen.flt()}, nil
+		if typ == gds.KindFloat && chosen.typ == gds.KindInt {
+			return &node{typ: gds.KindFloat, col: col, konst: chosen.konst, f: chosen.flt()}, nil
 		}
 		return chosen, nil
 	}
 	k := cond.b
 	n := &node{typ: typ, col: col, konst: allKonst(args...)}
 	switch typ {
-	case Float:
+	case gds.KindFloat:
 		n.f = pick(k, x.flt(), y.flt())
-	case Int:
+	case gds.KindInt:
 		n.i = pick(k, x.i, y.i)
-	case Bool:
+	case gds.KindBool:
 		n.b = pick(k, x.b, y.b)
-	case String:
+	case gds.KindString:
 		n.s = pick(k, x.s, y.s)
-	case Vec:
+	case gds.KindVec:
 		n.v = pick(k, x.v, y.v)
 	}
 	return n, nil
@@ -462,14 +462,14 @@ func buildVecReduce(c *compiler, col int, name string, args []*node) (*node, err
 			return nil, err
 		}
 		a := args[0].v
-		return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 { return giniSorted(sortInto(h, c, a(c))) }}, nil
+		return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 { return giniSorted(sortInto(h, c, a(c))) }}, nil
 	}
 	return vecReduce(c, col, name, args[0]), nil
 }
 
 func vecReduce(c *compiler, col int, name string, x *node) *node {
 	a, s := x.v, c.site(col)
-	n := &node{typ: Float, col: col}
+	n := &node{typ: gds.KindFloat, col: col}
 	switch name {
 	case "sum":
 		n.f = func(c *gds.Ctx) float64 { return sumOf(a(c)) }
@@ -490,17 +490,17 @@ func buildLen(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	a := args[0].v
-	return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return int64(len(a(c))) }}, nil
+	return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(len(a(c))) }}, nil
 }
 
 func buildDot(c *compiler, col int, name string, args []*node) (*node, error) {
 	for i, x := range args {
-		if x.typ != Vec {
+		if x.typ != gds.KindVec {
 			return nil, c.errAt(col, "dot wants vectors, got %s as argument %d", x.typ, i+1)
 		}
 	}
 	a, b, s := args[0].v, args[1].v, c.site(col)
-	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 		x := a(c)
 		return dotOf(s, x, b(c))
 	}}, nil
@@ -515,7 +515,7 @@ func buildVecMap(c *compiler, col int, name string, args []*node) (*node, error)
 		return nil, err
 	}
 	a := args[0].v
-	n := &node{typ: Vec, col: col}
+	n := &node{typ: gds.KindVec, col: col}
 	if name == "sort" {
 		n.v = func(c *gds.Ctx) []float64 { return sortInto(h, c, a(c)) }
 		return n, nil
@@ -534,7 +534,7 @@ func buildVecMap(c *compiler, col int, name string, args []*node) (*node, error)
 }
 
 func buildFill(c *compiler, col int, name string, args []*node) (*node, error) {
-	if args[0].typ != Int {
+	if args[0].typ != gds.KindInt {
 		return nil, c.errAt(col, "%s wants an int length, got %s", name, args[0].typ)
 	}
 	val := func(*gds.Ctx) float64 { return 0 }
@@ -549,7 +549,7 @@ func buildFill(c *compiler, col int, name string, args []*node) (*node, error) {
 		return nil, err
 	}
 	ln, s := args[0].i, c.site(col)
-	return &node{typ: Vec, col: col, v: func(c *gds.Ctx) []float64 {
+	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		n := ln(c)
 		x := val(c)
 		if n < 0 || n > math.MaxInt32 {
@@ -570,7 +570,7 @@ func buildRotate(c *compiler, col int, name string, args []*node) (*node, error)
 	if err := c.wantVec(col, name, args[0]); err != nil {
 		return nil, err
 	}
-	if args[1].typ != Int {
+	if args[1].typ != gds.KindInt {
 		return nil, c.errAt(col, "rotate wants an int shift, got %s", args[1].typ)
 	}
 	h, err := c.scratch(col)
@@ -578,7 +578,7 @@ func buildRotate(c *compiler, col int, name string, args []*node) (*node, error)
 		return nil, err
 	}
 	a, k := args[0].v, args[1].i
-	return &node{typ: Vec, col: col, v: func(c *gds.Ctx) []float64 {
+	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		p := a(c)
 		n := len(p)
 		out := grow(h, c, n)
@@ -625,7 +625,7 @@ func (c *compiler) lag(e *ast.CallExpr) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if kn.typ != Int {
+	if kn.typ != gds.KindInt {
 		return nil, c.errAt(kcol, "lag: k must be an int, got %s", kn.typ)
 	}
 	if !kn.konst {
@@ -640,13 +640,13 @@ func (c *compiler) lag(e *ast.CallExpr) (*node, error) {
 	k := int(kn.ki)
 	n := &node{typ: lb.typ, col: col}
 	switch lb.typ {
-	case Float:
+	case gds.KindFloat:
 		if lb.f == nil {
 			return nil, c.errAt(ncol, "lag: name %q is declared with a nil accessor", name)
 		}
 		get := lb.f
 		n.f = func(c *gds.Ctx) float64 { return get(c, k) }
-	case Int:
+	case gds.KindInt:
 		if lb.i == nil {
 			return nil, c.errAt(ncol, "lag: name %q is declared with a nil accessor", name)
 		}

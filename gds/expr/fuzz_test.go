@@ -50,20 +50,20 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		var fn bool
-		switch x.Type {
-		case expr.Float:
+		switch x.Kind {
+		case gds.KindFloat:
 			fn = x.Float != nil
-		case expr.Int:
+		case gds.KindInt:
 			fn = x.Int != nil && x.Float != nil
-		case expr.Bool:
+		case gds.KindBool:
 			fn = x.Bool != nil
-		case expr.String:
+		case gds.KindString:
 			fn = x.String != nil
-		case expr.Vec:
+		case gds.KindVec:
 			fn = x.Vec != nil
 		}
 		if !fn {
-			t.Fatalf("%q: a %v expression without its function: %+v", src, x.Type, x)
+			t.Fatalf("%q: a %v expression without its function: %+v", src, x.Kind, x)
 		}
 		if strings.Contains(src, "fill") || strings.Contains(src, "zeros") {
 			return // may ask for vectors of any length

@@ -88,7 +88,7 @@ func newFixture() *fixture {
 
 // evalResult is what an expression evaluated to at timestep evalT.
 type evalResult struct {
-	typ expr.Type
+	typ gds.Kind
 	val any // float64, int64, bool, string or []float64 (a copy)
 }
 
@@ -104,7 +104,7 @@ func run(src string, seed uint64) (evalResult, error) {
 		return evalResult{}, err
 	}
 	var res evalResult
-	res.typ = x.Type
+	res.typ = x.Kind
 	armed := false // not while Build traces the model
 	f.b.PSUB("eval", gds.Policy("eval", func(c *gds.Ctx) {
 		if armed && c.T == evalT {
@@ -125,22 +125,22 @@ func run(src string, seed uint64) (evalResult, error) {
 
 // evaluate calls the evaluation function of x's type.
 func evaluate(x *expr.Expr, c *gds.Ctx) any {
-	switch x.Type {
-	case expr.Float:
+	switch x.Kind {
+	case gds.KindFloat:
 		return x.Float(c)
-	case expr.Int:
+	case gds.KindInt:
 		if x.Float == nil {
 			panic("Int expression without Float")
 		}
 		return x.Int(c)
-	case expr.Bool:
+	case gds.KindBool:
 		return x.Bool(c)
-	case expr.String:
+	case gds.KindString:
 		return x.String(c)
-	case expr.Vec:
+	case gds.KindVec:
 		return slices.Clone(x.Vec(c))
 	}
-	panic(fmt.Sprintf("invalid type %v", x.Type))
+	panic(fmt.Sprintf("invalid type %v", x.Kind))
 }
 
 type discard struct{}
@@ -176,18 +176,18 @@ func sameFloat(a, b float64) bool {
 }
 
 // typeOf is the expression type of a Go value.
-func typeOf(v any) expr.Type {
+func typeOf(v any) gds.Kind {
 	switch v.(type) {
 	case float64:
-		return expr.Float
+		return gds.KindFloat
 	case int64:
-		return expr.Int
+		return gds.KindInt
 	case bool:
-		return expr.Bool
+		return gds.KindBool
 	case string:
-		return expr.String
+		return gds.KindString
 	case []float64:
-		return expr.Vec
+		return gds.KindVec
 	}
 	return 0
 }

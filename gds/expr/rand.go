@@ -82,7 +82,7 @@ func buildUniform(c *compiler, col int, name string, args []*node) (*node, error
 	if err := c.wantNums(col, name, args); err != nil {
 		return nil, err
 	}
-	n := &node{typ: Float, col: col}
+	n := &node{typ: gds.KindFloat, col: col}
 	if allKonst(args...) {
 		lo, hi := args[0].fconst(), args[1].fconst()
 		n.f = func(c *gds.Ctx) float64 { return uniformDraw(c.Rand, lo, hi) }
@@ -104,7 +104,7 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 	if name == "lognormal" {
 		draw = lognormalDraw
 	}
-	n := &node{typ: Float, col: col}
+	n := &node{typ: gds.KindFloat, col: col}
 	if allKonst(args...) {
 		mu, sigma := args[0].fconst(), args[1].fconst()
 		if name == "normal" {
@@ -127,7 +127,7 @@ func buildExponential(c *compiler, col int, name string, args []*node) (*node, e
 		return nil, err
 	}
 	a := args[0].flt()
-	return &node{typ: Float, col: col, f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 		rate := a(c)
 		return c.Rand.ExpFloat64() / rate
 	}}, nil
@@ -138,7 +138,7 @@ func buildPoisson(c *compiler, col int, name string, args []*node) (*node, error
 		return nil, err
 	}
 	a, s := args[0].flt(), c.site(col)
-	return &node{typ: Int, col: col, i: func(c *gds.Ctx) int64 { return poissonDraw(s, c.Rand, a(c)) }}, nil
+	return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return poissonDraw(s, c.Rand, a(c)) }}, nil
 }
 
 func buildBernoulli(c *compiler, col int, name string, args []*node) (*node, error) {
@@ -146,7 +146,7 @@ func buildBernoulli(c *compiler, col int, name string, args []*node) (*node, err
 		return nil, err
 	}
 	a := args[0].flt()
-	return &node{typ: Bool, col: col, b: func(c *gds.Ctx) bool {
+	return &node{typ: gds.KindBool, col: col, b: func(c *gds.Ctx) bool {
 		p := a(c)
 		return c.Rand.Float64() < p
 	}}, nil

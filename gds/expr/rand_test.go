@@ -97,10 +97,10 @@ func TestDrawsMatchDistuv(t *testing.T) {
 				for i := range 2000 {
 					want := tc.gonum(p[0], p[1], theirs)
 					var got float64
-					switch x.Type {
-					case expr.Int:
+					switch x.Kind {
+					case gds.KindInt:
 						got = float64(x.Int(c))
-					case expr.Bool:
+					case gds.KindBool:
 						if x.Bool(c) {
 							got = 1
 						}

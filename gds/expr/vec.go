@@ -35,7 +35,7 @@ func (c *compiler) vecNeg(col int, x *node) (*node, error) {
 		return nil, err
 	}
 	a := x.v
-	return &node{typ: Vec, col: col, v: func(c *gds.Ctx) []float64 {
+	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		p := a(c)
 		out := grow(h, c, len(p))
 		for i, v := range p[:len(out)] {
@@ -55,11 +55,11 @@ func (c *compiler) vecArith(op token.Token, col int, x, y *node) (*node, error) 
 	if err != nil {
 		return nil, err
 	}
-	n := &node{typ: Vec, col: col}
+	n := &node{typ: gds.KindVec, col: col}
 	switch {
-	case x.typ == Vec && y.typ == Vec:
+	case x.typ == gds.KindVec && y.typ == gds.KindVec:
 		n.v = vecVec(op, h, c.site(col), x.v, y.v)
-	case x.typ == Vec:
+	case x.typ == gds.KindVec:
 		n.v = vecScalar(op, h, x.v, y.flt())
 	default:
 		n.v = scalarVec(op, h, x.flt(), y.v)

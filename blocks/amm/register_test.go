@@ -9,8 +9,8 @@ import (
 
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/amm"
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // poolFile is a model file that expresses a pool with the registered
@@ -134,7 +134,7 @@ func slot(t *testing.T, m *gds.Model, name string) int {
 // amm.arbitrage and amm.price; it gives the same rows as the Go model built
 // from the same functions, k never decreases and the price is y/x.
 func TestBlocksInAModelFile(t *testing.T) {
-	mf, err := configs.ParseModel("pool_file.toml", []byte(poolFile))
+	mf, err := modelfile.Parse("pool_file.toml", []byte(poolFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestSwapBlockFailsOnAnEmptyPool(t *testing.T) {
 	rx := b.Float("reserve_x", 0)
 	out := amm.Flows{DX: b.FloatSignal("dx", gds.Sum), DY: b.FloatSignal("dy", gds.Sum), FeePaid: b.FloatSignal("fee", gds.Sum)}
 	b.PSUB("trade",
-		amm.Swap("trader", amm.Const(0), amm.Const(0), amm.Const(0.003), func(c *gds.Ctx) float64 {
+		amm.Swap("trader", blocks.Const(0), blocks.Const(0), blocks.Const(0.003), func(c *gds.Ctx) float64 {
 			if c.T > 12 { // past the build's trace
 				return 1
 			}

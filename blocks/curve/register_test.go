@@ -7,8 +7,8 @@ import (
 
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/blocks/curve"
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // bondingModel uses every curve block: a buyer spends a random amount, a
@@ -100,7 +100,7 @@ func (f recorder) Record(r *gds.Row) error { f(r); return nil }
 // relative), the price is the curve's, and the fees are outside the
 // reserve.
 func TestModelFile(t *testing.T) {
-	m, err := configs.ParseModel("bonding.toml", []byte(bondingModel))
+	m, err := modelfile.Parse("bonding.toml", []byte(bondingModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestModelFileErrors(t *testing.T) {
 		{`supply = 0.0`, `supply = -5.0`, "supply must be >= 0"},
 	} {
 		src := strings.Replace(bondingModel, tc.from, tc.to, 1)
-		if _, err := configs.ParseModel("bad.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := modelfile.Parse("bad.toml", []byte(src)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.to, err, tc.want)
 		}
 	}
@@ -151,7 +151,7 @@ func TestModelFileErrors(t *testing.T) {
 // TestNoAllocs: a run of the model file allocates nothing once its engine
 // has warmed up (the blocks build their curves by value, without boxing).
 func TestNoAllocs(t *testing.T) {
-	m, err := configs.ParseModel("bonding.toml", []byte(bondingModel))
+	m, err := modelfile.Parse("bonding.toml", []byte(bondingModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestRegistered(t *testing.T) {
 		{"curve.sell", true, []string{"burned", "reserve_out"}},
 	} {
 		d, ok := blocks.Lookup(tc.name)
-		if !ok || d.Policy != tc.policy || !tc.policy && d.Target != blocks.Float {
+		if !ok || d.Policy != tc.policy || !tc.policy && d.Target != gds.KindFloat {
 			t.Errorf("%s: %+v, %v", tc.name, d, ok)
 			continue
 		}

@@ -1,4 +1,4 @@
-package configs_test
+package modelfile_test
 
 import (
 	"context"
@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
+
+	_ "github.com/statecraft/statecraft/blocks/all"
 )
 
 const okModel = `
@@ -34,7 +36,7 @@ name = "grow"
 `
 
 func TestParseModel(t *testing.T) {
-	m, err := configs.ParseModel("grow.toml", []byte(okModel))
+	m, err := modelfile.Parse("grow.toml", []byte(okModel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +53,38 @@ func TestParseModel(t *testing.T) {
 	}
 	if len(xs) != 4 || xs[3] != 1.1*1.1*1.1 && xs[3]-1.331 > 1e-12 {
 		t.Errorf("x = %v, want 1, 1.1, 1.21, 1.331", xs)
+	}
+}
+
+// TestIntegralFloats: a model file converts its initial values, defaults
+// and bounds as an experiment converts initial_state and params, so an
+// integral float is an int (initial = 3.0), as in initial_state.n = 3.0.
+func TestIntegralFloats(t *testing.T) {
+	const text = `
+[variables]
+n = { type = "int", initial = 3.0 }
+[params]
+k = { type = "int", default = 2.0, min = 1, max = 10.0 }
+[[psubs]]
+[psubs.updates]
+n = "n + k"
+`
+	m, err := modelfile.Parse("ints.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := m.InitialState().Get("n"); v != int64(3) {
+		t.Errorf("initial n = %#v, want int64(3)", v)
+	}
+	if v, _ := m.Defaults().Get("k"); v != int64(2) {
+		t.Errorf("default k = %#v, want int64(2)", v)
+	}
+	if p, _ := m.Param("k"); p.Min == nil || *p.Min != 1 || p.Max == nil || *p.Max != 10 {
+		t.Errorf("bounds of k = %+v", p)
+	}
+	if _, err := modelfile.Parse("ints.toml", []byte(strings.Replace(text, "initial = 3.0", "initial = 3.5", 1))); err == nil ||
+		!strings.Contains(err.Error(), `ints.toml:3: key "variables.n.initial": initial value: want an integer, got 3.5`) {
+		t.Errorf("initial = 3.5 for an int: %v", err)
 	}
 }
 
@@ -96,7 +130,7 @@ func TestModelFileErrors(t *testing.T) {
 		{"let hiding a variable", base("x = 1.0", "", "dx = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nlet.x = \"2.0\"\nemit.dx = \"x\"\n[psubs.updates]\nx = \"x + dx\"\n")), `let "x" hides the variable of that name`},
 		{"empty expression", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"\"\n")), `key "psubs.0.updates.x": empty expression`},
 	} {
-		_, err := configs.ParseModel("bad.toml", []byte(c.text))
+		_, err := modelfile.Parse("bad.toml", []byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
 		}
@@ -105,7 +139,7 @@ func TestModelFileErrors(t *testing.T) {
 
 // TestIsModelFile: a model file is told from an experiment config.
 func TestIsModelFile(t *testing.T) {
-	if !configs.IsModelFile([]byte(okModel)) || configs.IsModelFile([]byte("model = \"x\"\ntimesteps = 3\n")) {
+	if !modelfile.IsModelFile([]byte(okModel)) || modelfile.IsModelFile([]byte("model = \"x\"\ntimesteps = 3\n")) {
 		t.Error("IsModelFile cannot tell a model file from a config")
 	}
 }
@@ -119,7 +153,7 @@ func TestShippedModelFiles(t *testing.T) {
 		t.Fatalf("found %d model files", len(files))
 	}
 	for _, f := range files {
-		if _, err := configs.LoadModelFile(f); err != nil {
+		if _, err := modelfile.Load(f); err != nil {
 			t.Errorf("%v", err)
 		}
 	}
@@ -135,7 +169,7 @@ func FuzzParseModel(f *testing.F) {
 	}
 	f.Add([]byte("[variables]\nx = [1.0, \"a\"]\n[[psubs]]\n[psubs.updates]\nx = { use = \"metric.gini\", args = { of = 3 } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := configs.ParseModel("fuzz.toml", data)
+		m, err := modelfile.Parse("fuzz.toml", data)
 		if err == nil && m == nil {
 			t.Fatal("no model and no error")
 		}

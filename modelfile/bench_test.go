@@ -1,12 +1,12 @@
-package configs_test
+package modelfile_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models/predatorprey"
 )
 
@@ -22,7 +22,7 @@ func BenchmarkPredatorPrey(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fileModel, err := configs.LoadModelFile(filepath.Join("..", "models", "predator_prey.toml"))
+	fileModel, err := modelfile.Load(filepath.Join("..", "models", "predator_prey.toml"))
 	if err != nil {
 		b.Fatal(err)
 	}

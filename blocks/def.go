@@ -1,0 +1,84 @@
+package blocks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Arg declares an argument of a block.
+type Arg struct {
+	// Name is the key the model file binds in args = { ... }.
+	Name string
+	// Kind is a value kind (gds.ValueKinds).
+	Kind gds.Kind
+	// Output marks a policy's output: the argument is bound to a signal of
+	// the model, of the same kind, that the block emits.
+	Output bool
+	// Default is an expression used when the model file omits the
+	// argument; "" makes the argument required.
+	Default string
+	// Doc says what the argument is, in a line.
+	Doc string
+}
+
+// Def defines a block.
+type Def struct {
+	// Name is family.name, as model files write it.
+	Name string
+	// Doc says what the block does, in a line.
+	Doc string
+	// Policy blocks emit their outputs; update blocks write their target.
+	Policy bool
+	// Target is the kind of variable an update block writes.
+	Target gds.Kind
+	// Args are the block's inputs and, for policies, outputs.
+	Args []Arg
+	// New builds the block from its bound arguments. Read every argument
+	// here, once; the returned block's functions must only call the
+	// accessors.
+	New func(b *Binding) (gds.Block, error)
+}
+
+// Arg returns the named argument of the definition.
+func (d Def) Arg(name string) (Arg, bool) {
+	for _, a := range d.Args {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Arg{}, false
+}
+
+// check reports what makes a definition unusable.
+func (d Def) check() error {
+	fam, name, ok := strings.Cut(d.Name, ".")
+	if !ok || fam == "" || name == "" || strings.Contains(name, ".") {
+		return fmt.Errorf("blocks: name %q: want family.name", d.Name)
+	}
+	if d.New == nil {
+		return fmt.Errorf("blocks: %q has no New function", d.Name)
+	}
+	if !d.Policy && !slices.Contains(gds.ValueKinds(), d.Target) {
+		return fmt.Errorf("blocks: update block %q needs a Target type", d.Name)
+	}
+	seen := map[string]bool{}
+	for _, a := range d.Args {
+		if a.Name == "" || seen[a.Name] {
+			return fmt.Errorf("blocks: %q: argument %q is empty or declared twice", d.Name, a.Name)
+		}
+		seen[a.Name] = true
+		if !slices.Contains(gds.ValueKinds(), a.Kind) {
+			return fmt.Errorf("blocks: %q: argument %q has no type", d.Name, a.Name)
+		}
+		if a.Output && !d.Policy {
+			return fmt.Errorf("blocks: %q: update blocks have no outputs (argument %q)", d.Name, a.Name)
+		}
+		if a.Output && (a.Kind == gds.KindBool || a.Kind == gds.KindString) {
+			return fmt.Errorf("blocks: %q: output %q: signals are float, int or vector", d.Name, a.Name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package modelfile
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+)
+
+// library binds a registered block's arguments and builds it. target is
+// nil for policies.
+func (l *loader) library(key, name, use string, args map[string]any, target *varH) (gds.Block, error) {
+	def, ok := l.reg.Lookup(use)
+	if !ok {
+		return gds.Block{}, l.errAt(key+".use", "", "unknown block %q%s", use, names.Suggest(use, l.reg.Names()))
+	}
+	if def.Policy != (target == nil) {
+		if def.Policy {
+			return gds.Block{}, l.errAt(key+".use", "", "block %q is a policy; use it under [[psubs.policies]]", use)
+		}
+		return gds.Block{}, l.errAt(key+".use", "", "block %q is an update; use it under [psubs.updates]", use)
+	}
+	bind := &blocks.Binding{Name: name, Builder: l.b,
+		Floats: map[string]blocks.Input{}, Ints: map[string]blocks.IntInput{},
+		Bools: map[string]blocks.BoolInput{}, Strings: map[string]blocks.StringInput{},
+		Vecs:         map[string]blocks.VecInput{},
+		FloatSignals: map[string]gds.FloatSignal{}, IntSignals: map[string]gds.IntSignal{}, VecSignals: map[string]gds.VecSignal{}}
+	if target != nil {
+		if target.t != def.Target {
+			return gds.Block{}, l.errAt(key+".use", "", "block %q writes a %s variable; %q is %s", use, def.Target, name, target.t)
+		}
+		bind.TargetFloat, bind.TargetInt, bind.TargetBool, bind.TargetVec = target.f, target.i, target.b, target.v
+	}
+	var known []string
+	for _, a := range def.Args {
+		known = append(known, a.Name)
+	}
+	for k := range args {
+		if _, ok := def.Arg(k); !ok {
+			return gds.Block{}, l.errAt(key+".args."+k, "", "block %q has no argument %q%s", use, k, names.Suggest(k, known))
+		}
+	}
+	env := l.env()
+	var declared []gds.SignalHandle
+	for _, a := range def.Args {
+		akey := key + ".args." + a.Name
+		raw, given := args[a.Name]
+		if a.Output {
+			sn, ok := raw.(string)
+			if !given || !ok {
+				return gds.Block{}, l.errAt(akey, "", "block %q: output %q must name a %s signal of the model", use, a.Name, a.Kind)
+			}
+			s, ok := l.signals[sn]
+			if !ok {
+				return gds.Block{}, l.errAt(akey, "", "block %q: output %q is bound to %q, which is not a declared signal%s", use, a.Name, sn, names.Suggest(sn, keysOf(l.signals)))
+			}
+			if s.t != a.Kind {
+				return gds.Block{}, l.errAt(akey, "", "block %q: output %q is %s, signal %q is %s", use, a.Name, a.Kind, sn, s.t)
+			}
+			switch s.t {
+			case gds.KindFloat:
+				bind.FloatSignals[a.Name] = s.f
+				declared = append(declared, s.f)
+			case gds.KindInt:
+				bind.IntSignals[a.Name] = s.i
+				declared = append(declared, s.i)
+			case gds.KindVec:
+				bind.VecSignals[a.Name] = s.v
+				declared = append(declared, s.v)
+			}
+			continue
+		}
+		var src string
+		switch v := raw.(type) {
+		case nil:
+			if a.Default == "" {
+				return gds.Block{}, l.errAt(key, "", "block %q needs argument %q (%s: %s)", use, a.Name, a.Kind, a.Doc)
+			}
+			src = a.Default
+		case string:
+			src = v
+		case int64:
+			src = strconv.FormatInt(v, 10)
+		case float64:
+			src = strconv.FormatFloat(v, 'g', -1, 64)
+			if !strings.ContainsAny(src, ".eEn") {
+				src += ".0"
+			}
+		case bool:
+			src = strconv.FormatBool(v)
+		default:
+			return gds.Block{}, l.errAt(akey, "", "block %q: argument %q: want an expression string or a number, got %s", use, a.Name, gds.Describe(raw))
+		}
+		x, err := l.compile(env, akey, src)
+		if err != nil {
+			return gds.Block{}, err
+		}
+		want := a.Kind
+		if !assignable(x.Kind, want) {
+			return gds.Block{}, l.errAt(akey, src, "block %q: argument %q is %s, %s is %s", use, a.Name, a.Kind, strconv.Quote(src), x.Kind)
+		}
+		switch want {
+		case gds.KindFloat:
+			bind.Floats[a.Name] = x.Float
+		case gds.KindInt:
+			bind.Ints[a.Name] = x.Int
+		case gds.KindBool:
+			bind.Bools[a.Name] = x.Bool
+		case gds.KindString:
+			bind.Strings[a.Name] = x.String
+		case gds.KindVec:
+			bind.Vecs[a.Name] = x.Vec
+		}
+	}
+	bl, err := def.New(bind)
+	if err != nil {
+		return gds.Block{}, l.errAt(key, "", "block %q: %v", use, err)
+	}
+	if def.Policy {
+		bl = bl.Named(name).Emits(declared...)
+	}
+	return bl, nil
+}

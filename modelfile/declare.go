@@ -1,0 +1,270 @@
+package modelfile
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+)
+
+// accessor is how an expression reads one name: the getter of its type,
+// and the lag reader of a variable that keeps lags.
+type accessor struct {
+	t    gds.Kind
+	f    func(*gds.Ctx) float64
+	i    func(*gds.Ctx) int64
+	b    func(*gds.Ctx) bool
+	s    func(*gds.Ctx) string
+	v    func(*gds.Ctx) []float64
+	lags int
+	fl   func(*gds.Ctx, int) float64
+	il   func(*gds.Ctx, int) int64
+	vl   func(*gds.Ctx, int) []float64
+}
+
+type varH struct {
+	t gds.Kind
+	f gds.Float
+	i gds.Int
+	b gds.Bool
+	s gds.String
+	v gds.Vec
+}
+
+type paramH struct {
+	t gds.Kind
+	f gds.FloatParam
+	i gds.IntParam
+	b gds.BoolParam
+	s gds.StringParam
+	v gds.VecParam
+}
+
+type sigH struct {
+	t gds.Kind
+	f gds.FloatSignal
+	i gds.IntSignal
+	v gds.VecSignal
+}
+
+// typeNames lists the names a type = "..." key takes.
+func typeNames() string {
+	var names []string
+	for _, k := range gds.ValueKinds() {
+		names = append(names, k.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// inferType gives the type of a TOML value.
+func inferType(v any) (gds.Kind, bool) {
+	switch x := v.(type) {
+	case float64:
+		return gds.KindFloat, true
+	case int64:
+		return gds.KindInt, true
+	case bool:
+		return gds.KindBool, true
+	case string:
+		return gds.KindString, true
+	case []any:
+		for _, e := range x {
+			switch e.(type) {
+			case float64, int64:
+			default:
+				return 0, false
+			}
+		}
+		return gds.KindVec, true
+	}
+	return 0, false
+}
+
+// spec splits a declaration: a table with a type and a value, or a bare
+// value (its type inferred).
+func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t gds.Kind, val any, tab map[string]any, err error) {
+	tab, isTab := raw.(map[string]any)
+	if !isTab {
+		tab = map[string]any{valueKey: raw}
+	}
+	for k := range tab {
+		if !slices.Contains(allowed, k) {
+			return 0, nil, nil, l.errAt(key+"."+k, "", "unknown key%s", names.Suggest(k, allowed))
+		}
+	}
+	val, hasVal := tab[valueKey]
+	if ts, ok := tab["type"]; ok {
+		s, _ := ts.(string)
+		if t, ok = gds.ParseKind(s); !ok {
+			return 0, nil, nil, l.errAt(key+".type", "", "unknown type %v; want one of %s", ts, typeNames())
+		}
+	} else if hasVal {
+		var ok bool
+		if t, ok = inferType(val); !ok {
+			return 0, nil, nil, l.errAt(key, "", "cannot tell the type of %v; give type = (%s)", val, typeNames())
+		}
+	} else {
+		return 0, nil, nil, l.errAt(key, "", "needs a type or a %s value", valueKey)
+	}
+	return t, val, tab, nil
+}
+
+func (l *loader) declareVar(n, key string, raw any) error {
+	t, val, tab, err := l.spec(key, raw, "initial", []string{"type", "initial", "lags", "doc"})
+	if err != nil {
+		return err
+	}
+	if val == nil {
+		return l.errAt(key, "", "missing initial value")
+	}
+	var opts []gds.VarOption
+	lags := 0
+	if lv, ok := tab["lags"]; ok {
+		li, ok := lv.(int64)
+		if !ok || li < 0 {
+			return l.errAt(key+".lags", "", "want an integer >= 0, got %v", lv)
+		}
+		lags = int(li)
+		opts = append(opts, gds.Lags(lags))
+	}
+	if d, ok := tab["doc"].(string); ok {
+		opts = append(opts, gds.Doc(d))
+	}
+	h := varH{t: t}
+	cv, err := gds.Convert(val, t)
+	if err != nil {
+		return l.errAt(key+".initial", "", "initial value: %v", err)
+	}
+	a := accessor{t: t, lags: lags}
+	switch t {
+	case gds.KindFloat:
+		h.f = l.b.Float(n, cv.(float64), opts...)
+		a.f, a.fl = h.f.Get, h.f.Lag
+	case gds.KindInt:
+		h.i = l.b.Int(n, cv.(int64), opts...)
+		a.i, a.il = h.i.Get, h.i.Lag
+	case gds.KindBool:
+		h.b = l.b.Bool(n, cv.(bool), opts...)
+		a.b = h.b.Get
+	case gds.KindString:
+		h.s = l.b.String(n, cv.(string), opts...)
+		a.s = h.s.Get
+	case gds.KindVec:
+		h.v = l.b.Vec(n, cv.([]float64), opts...)
+		a.v, a.vl = h.v.Get, h.v.Lag
+	}
+	l.accs[n] = a
+	l.vars[n] = h
+	l.varList = append(l.varList, n)
+	return nil
+}
+
+func (l *loader) declareParam(n, key string, raw any) error {
+	t, val, tab, err := l.spec(key, raw, "default", []string{"type", "default", "min", "max", "doc"})
+	if err != nil {
+		return err
+	}
+	if val == nil {
+		return l.errAt(key, "", "missing default value")
+	}
+	cv, err := gds.Convert(val, t)
+	if err != nil {
+		return l.errAt(key+".default", "", "default: %v", err)
+	}
+	doc, _ := tab["doc"].(string)
+	var lo, hi *float64
+	for _, bk := range []string{"min", "max"} {
+		bv, ok := tab[bk]
+		if !ok {
+			continue
+		}
+		if t != gds.KindFloat && t != gds.KindInt {
+			return l.errAt(key+"."+bk, "", "bounds apply to float and int parameters")
+		}
+		x, err := gds.Convert(bv, gds.KindFloat)
+		if err != nil {
+			return l.errAt(key+"."+bk, "", "%v", err)
+		}
+		v := x.(float64)
+		if bk == "min" {
+			lo = &v
+		} else {
+			hi = &v
+		}
+	}
+	h := paramH{t: t}
+	a := accessor{t: t}
+	switch t {
+	case gds.KindFloat:
+		h.f = l.b.ParamFloat(n, cv.(float64), doc)
+		a.f = h.f.Get
+	case gds.KindInt:
+		h.i = l.b.ParamInt(n, cv.(int64), doc)
+		a.i = h.i.Get
+	case gds.KindBool:
+		h.b = l.b.ParamBool(n, cv.(bool), doc)
+		a.b = h.b.Get
+	case gds.KindString:
+		h.s = l.b.ParamString(n, cv.(string), doc)
+		a.s = h.s.Get
+	case gds.KindVec:
+		h.v = l.b.ParamVec(n, cv.([]float64), doc)
+		a.v = h.v.Get
+	}
+	l.accs[n] = a
+	if lo != nil || hi != nil {
+		l.b.ParamBounds(n, lo, hi)
+	}
+	l.params[n] = h
+	return nil
+}
+
+func (l *loader) declareSignal(n, key string, raw any) error {
+	tab, ok := raw.(map[string]any)
+	if !ok {
+		// shorthand: a rule name, the type is float
+		s, isStr := raw.(string)
+		if !isStr {
+			return l.errAt(key, "", "want a table { type = ..., rule = ... } or a rule name")
+		}
+		tab = map[string]any{"rule": s}
+	}
+	for k := range tab {
+		if k != "type" && k != "rule" {
+			return l.errAt(key+"."+k, "", "unknown key%s", names.Suggest(k, []string{"type", "rule"}))
+		}
+	}
+	t := gds.KindFloat
+	if ts, ok := tab["type"]; ok {
+		s, _ := ts.(string)
+		if t, ok = gds.ParseKind(s); !ok || t == gds.KindBool || t == gds.KindString {
+			return l.errAt(key+".type", "", "signal type %v: want float, int or vector", ts)
+		}
+	}
+	rule := gds.Sum
+	if rv, ok := tab["rule"]; ok {
+		s, _ := rv.(string)
+		r, ok := gds.ParseRule(s)
+		if !ok || r == gds.Append || r == gds.Custom {
+			return l.errAt(key+".rule", "", "unknown rule %v; want sum, product, min, max, last (or concat for vectors)", rv)
+		}
+		rule = r
+	}
+	h := sigH{t: t}
+	a := accessor{t: t}
+	switch t {
+	case gds.KindFloat:
+		h.f = l.b.FloatSignal(n, rule)
+		a.f = h.f.Get
+	case gds.KindInt:
+		h.i = l.b.IntSignal(n, rule)
+		a.i = h.i.Get
+	case gds.KindVec:
+		h.v = l.b.VecSignal(n, rule)
+		a.v = h.v.Get
+	}
+	l.accs[n] = a
+	l.signals[n] = h
+	return nil
+}
