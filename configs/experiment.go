@@ -423,12 +423,3 @@ func setIn(node map[string]any, path []string, v any, key string) error {
 	node[path[len(path)-1]] = v
 	return nil
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -303,7 +303,7 @@ func TestConvert(t *testing.T) {
 		{int64(9), gds.KindInt, int64(9), ""},
 		{7, gds.KindInt, int64(7), ""},
 		{3.0, gds.KindInt, int64(3), ""}, // an integral float, as TOML writes 3.0
-		{-0.0, gds.KindInt, int64(0), ""},
+		{math.Copysign(0, -1), gds.KindInt, int64(0), ""},
 		{float64(1<<53 - 1), gds.KindInt, int64(1<<53 - 1), ""},
 		{3.5, gds.KindInt, nil, `want an integer, got 3.5`},
 		{math.NaN(), gds.KindInt, nil, `want an integer, got NaN`},
