@@ -12,6 +12,7 @@ import (
 	"github.com/statecraft/statecraft/cli"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 func run(args ...string) (code int, stdout, stderr string) {
@@ -262,5 +263,26 @@ func TestAgentTableCommands(t *testing.T) {
 	code, out, errs = run("merge", sh)
 	if code != 0 || !strings.Contains(out, "merged the shards: 24 rows of 4 jobs") || !strings.Contains(out, "agent table agents: 2400 rows") {
 		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestConcurrentRunRefused: a run into a directory another run holds
+// exits 2 at once, naming the directory, and touches nothing of it.
+func TestConcurrentRunRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	release, err := (&dataset.Shard{Dir: dir}).Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	code, _, errs := run("run", "conformance/lag", "--out", dir, "--overwrite")
+	if code != cli.ExitUsage || !strings.Contains(errs, "output directory "+dir+" is in use by another statecraft run or merge") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != ".statecraft.lock" {
+			t.Errorf("the refused run wrote %s", e.Name())
+		}
 	}
 }

@@ -68,6 +68,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	for _, v := range p.AgentTables() {
 		ds.Tables = append(ds.Tables, v.Name)
 	}
+	release, err := ds.Lock()
+	if err != nil {
+		return nil, &OutputDirError{Err: err}
+	}
+	defer release()
 	if err := ds.Prepare(opt.Overwrite); err != nil {
 		return nil, &OutputDirError{Err: err}
 	}
@@ -130,7 +135,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 			}
 		})
 	}
-	err := g.Wait()
+	err = g.Wait()
 	defer func() { // the workers are done with their batches
 		for _, wk := range ws {
 			wk.batch.free()

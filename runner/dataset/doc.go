@@ -27,6 +27,12 @@
 // _report-shard-000i-of-000n.{json,md}; Merge combines the shard manifests
 // into _manifest.json once every shard has finished.
 //
+// A run holds its share of the directory while it writes (Shard.Lock: the
+// operating system's file locks on DIR/.statecraft.lock and, per shard,
+// DIR/.statecraft-shard-SSSS.lock, removed when released): a second run
+// into the same directory, or the same shard, or a merge while shards run,
+// is refused at once instead of mixing its files with the first's.
+//
 // Datasets written before this layout named the manifest manifest.json
 // (manifest-shard-*-of-*.json per shard), the report report.json and
 // report.md, and kept agent table V in DIR/V. Merge reads their shard

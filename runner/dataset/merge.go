@@ -33,6 +33,11 @@ func Merge(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
+	release, err := ds.Lock() // no shard may be running while it merges
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	defer release()
 	var shards []*Manifest
 	n := -1
 	seen := map[int]string{}

@@ -63,6 +63,8 @@ func (s *Shard) Prepare(overwrite bool) error {
 	}
 	for _, e := range entries {
 		switch {
+		case isLock(e.Name()):
+			// the locks of this and other runs: see Lock
 		case e.Name() == TablesDir && e.IsDir():
 			tables, err := os.ReadDir(filepath.Join(s.Dir, TablesDir))
 			if err != nil {

@@ -1,0 +1,64 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// The lock files of a dataset directory. They start with tempMark, so
+// readers that discover a directory skip them, and they stay in place:
+// removing a lock file another process may be about to lock would let two
+// runs each hold a lock of their own.
+const (
+	lockName      = tempMark + "statecraft.lock"
+	shardLockStem = tempMark + "statecraft-shard-"
+)
+
+// errLocked is what tryLock returns when another process holds the lock.
+var errLocked = errors.New("locked")
+
+// Lock keeps other Statecraft processes out of the run's files until the
+// returned release is called: an unsharded run (and Merge) holds the whole
+// directory, shard i holds its own files, beside the other shards. A
+// second run into the same directory (or the same shard) is refused at
+// once, naming the directory, instead of writing temporary files of the
+// same names as the first and committing a mix of both. The locks are the
+// operating system's (flock on Unix), so a run that dies, even by kill -9,
+// leaves none behind.
+func (s *Shard) Lock() (release func(), err error) {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory %s: %w", s.Dir, err)
+	}
+	dir, err := tryLock(filepath.Join(s.Dir, lockName), !s.sharded())
+	if err != nil {
+		return nil, s.lockError(err, "output directory "+s.Dir)
+	}
+	if !s.sharded() {
+		return dir, nil
+	}
+	own, err := tryLock(filepath.Join(s.Dir, fmt.Sprintf("%s%04d.lock", shardLockStem, s.Index)), true)
+	if err != nil {
+		dir()
+		return nil, s.lockError(err, fmt.Sprintf("shard %d of output directory %s", s.Index, s.Dir))
+	}
+	return func() { own(); dir() }, nil
+}
+
+func (s *Shard) lockError(err error, what string) error {
+	if errors.Is(err, errLocked) {
+		return fmt.Errorf("%s is in use by another statecraft run or merge; wait for it to end, or choose another directory", what)
+	}
+	return fmt.Errorf("output directory %s: lock: %w", s.Dir, err)
+}
+
+// isLock reports whether a file name is one of the lock files.
+func isLock(name string) bool {
+	if name == lockName {
+		return true
+	}
+	var i int
+	n, _ := fmt.Sscanf(name, shardLockStem+"%04d.lock", &i)
+	return n == 1 && name == fmt.Sprintf("%s%04d.lock", shardLockStem, i)
+}
