@@ -10,8 +10,21 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
-// agentIDColumns are the columns that start every agent table.
-var agentIDColumns = []string{"simulation", "subset", "run", "timestep", "substep", "agent"}
+// agentIDFields are the columns that start every agent table: the five
+// id columns of the substep row, and agent (int32, the record's position
+// in that row, 0..n-1).
+func agentIDFields() []arrow.Field {
+	return append(idFields(), arrow.Field{Name: "agent", Type: arrow.PrimitiveTypes.Int32})
+}
+
+// agentIDColumns are the names of agentIDFields.
+func agentIDColumns() []string {
+	var out []string
+	for _, f := range agentIDFields() {
+		out = append(out, f.Name)
+	}
+	return out
+}
 
 // idFields are the five id columns that start every table of a dataset.
 func idFields() []arrow.Field {
@@ -32,7 +45,7 @@ func (p *Plan) AgentsTable() bool { return p.Config.Output.Agents == configs.Age
 // AgentTables returns the agent variables written as tables of their own,
 // in declaration order: every written variable of kind gds.KindAgents, or
 // none with output.agents = "list". Variable v's table is the directory
-// DIR/v, with the part file names of the substep table.
+// dataset.TableDir(v), with the part file names of the substep table.
 func (p *Plan) AgentTables() []gds.VarInfo {
 	if !p.AgentsTable() {
 		return nil
@@ -68,7 +81,7 @@ func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
 // five id columns of the substep row, agent (int32, the record's position
 // in that row, 0..n-1), then one column per record field.
 func (p *Plan) AgentSchema(v gds.VarInfo, meta map[string]string) *arrow.Schema {
-	fields := append(idFields(), arrow.Field{Name: "agent", Type: arrow.PrimitiveTypes.Int32})
+	fields := agentIDFields()
 	for _, f := range v.Fields {
 		fields = append(fields, arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)})
 	}
