@@ -125,19 +125,12 @@ func choiceName(all []string, v uint8) string {
 
 // parseChoice stores in dst the index of text among all.
 func parseChoice(all []string, text []byte, dst *uint8) error {
-	s := string(text)
-	var choices []string
-	for i, n := range all {
-		if n == "" {
-			continue
-		}
-		if n == s {
-			*dst = uint8(i)
-			return nil
-		}
-		choices = append(choices, n)
+	i, err := names.Choice(all, string(text))
+	if err != nil {
+		return err
 	}
-	return names.NotAChoice(s, choices)
+	*dst = uint8(i)
+	return nil
 }
 
 // unmarshalChoice decodes a TOML value into a choice: a string, whose text

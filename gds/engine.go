@@ -63,13 +63,12 @@ func (m NaNMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil 
 
 // UnmarshalText decodes fail, flag or ignore.
 func (m *NaNMode) UnmarshalText(b []byte) error {
-	for i, n := range nanModeNames {
-		if n == string(b) {
-			*m = NaNMode(i)
-			return nil
-		}
+	i, err := names.Choice(nanModeNames, string(b))
+	if err != nil {
+		return err
 	}
-	return names.NotAChoice(string(b), nanModeNames)
+	*m = NaNMode(i)
+	return nil
 }
 
 // Schedule says which rows a run records.

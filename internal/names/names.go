@@ -46,12 +46,24 @@ func Distance(a, b string) int {
 	return prev[len(b)]
 }
 
-// NotAChoice is the error for a value that is none of the allowed
-// choices: it lists them, and suggests the nearest when one is near.
-func NotAChoice(v string, choices []string) error {
+// Choice returns the index of v in all, the names of an enumeration
+// indexed by value ("" for values without a name). When v is none of
+// them, the error lists the names and suggests the nearest when one is
+// near.
+func Choice(all []string, v string) (int, error) {
+	var choices []string
+	for i, n := range all {
+		if n == "" {
+			continue
+		}
+		if n == v {
+			return i, nil
+		}
+		choices = append(choices, n)
+	}
 	hint := ""
 	if s := Suggest(v, choices); strings.HasPrefix(s, " (did you mean") {
 		hint = s
 	}
-	return fmt.Errorf("must be one of %s, got %q%s", strings.Join(choices, ", "), v, hint)
+	return 0, fmt.Errorf("must be one of %s, got %q%s", strings.Join(choices, ", "), v, hint)
 }

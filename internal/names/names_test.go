@@ -25,3 +25,28 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("Suggest with nothing known = %q, want empty", got)
 	}
 }
+
+// TestChoice: a name's index among an enumeration's names (unnamed
+// values skipped), or an error listing the names with the nearest.
+func TestChoice(t *testing.T) {
+	all := []string{"", "zip", "grid", "points"}
+	for _, c := range []struct {
+		v    string
+		want int
+		err  string
+	}{
+		{"zip", 1, ""},
+		{"points", 3, ""},
+		{"", 0, `must be one of zip, grid, points, got ""`},
+		{"gird", 0, `must be one of zip, grid, points, got "gird" (did you mean "grid"?)`},
+		{"cartesian", 0, `must be one of zip, grid, points, got "cartesian"`},
+	} {
+		i, err := Choice(all, c.v)
+		switch {
+		case c.err == "" && (err != nil || i != c.want):
+			t.Errorf("Choice(%q) = %d, %v; want %d", c.v, i, err, c.want)
+		case c.err != "" && (err == nil || err.Error() != c.err):
+			t.Errorf("Choice(%q): err = %v, want %q", c.v, err, c.err)
+		}
+	}
+}
