@@ -1,10 +1,8 @@
 package models
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -33,15 +31,14 @@ func (r Ref) IsFile() bool { return strings.HasSuffix(r.Name, ".toml") }
 
 // Resolver finds the model a Ref names: a registered model, a model file
 // on disk, or an embedded model file. It compiles each model file once.
-// The zero value resolves names in Default and model files with the
-// default model-file compiler (every block registered in blocks.Default).
+// The zero value resolves names in Default and compiles model files with
+// the zero modelfile.Compiler (the blocks registered in blocks.Default).
 // A Resolver is safe for concurrent use; do not copy one after first use.
 type Resolver struct {
 	// Registry holds the registered models (nil: Default).
 	Registry *Registry
-	// Compile builds a model from model-file text; source names it in
-	// errors (nil: the default model-file compiler).
-	Compile func(source string, data []byte) (*gds.Model, error)
+	// Compiler compiles the model files.
+	Compiler modelfile.Compiler
 
 	files sync.Map // cache key -> *fileModel
 }
@@ -72,7 +69,7 @@ func (r *Resolver) Resolve(ref Ref) (*gds.Model, error) {
 			if err != nil {
 				return nil, fmt.Errorf("model file %s: not embedded", p)
 			}
-			return r.compile(p, data)
+			return r.Compiler.Parse(p, data)
 		})
 	}
 	p := ref.Name
@@ -80,23 +77,7 @@ func (r *Resolver) Resolve(ref Ref) (*gds.Model, error) {
 		p = filepath.Join(ref.Dir, p)
 	}
 	p = filepath.Clean(p)
-	return r.cached(p, func() (*gds.Model, error) {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("model file %s: no such file", p)
-			}
-			return nil, fmt.Errorf("model file %s: %w", p, err)
-		}
-		return r.compile(p, data)
-	})
-}
-
-func (r *Resolver) compile(source string, data []byte) (*gds.Model, error) {
-	if r.Compile != nil {
-		return r.Compile(source, data)
-	}
-	return modelfile.Parse(source, data)
+	return r.cached(p, func() (*gds.Model, error) { return r.Compiler.Load(p) })
 }
 
 func (r *Resolver) cached(key string, load func() (*gds.Model, error)) (*gds.Model, error) {

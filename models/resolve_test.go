@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/statecraft/statecraft/blocks"
+	_ "github.com/statecraft/statecraft/blocks/all" // the families, for walk.toml
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 	"github.com/statecraft/statecraft/models"
 )
 
@@ -32,7 +35,6 @@ func TestResolver(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "models", "grow.toml"), []byte(growModel), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	compiled := 0
 	reg := models.NewRegistry()
 	if err := reg.Register(models.Entry{Name: "mine", Doc: "a test model", Build: func() (*gds.Model, error) {
 		b := gds.NewBuilder("mine")
@@ -66,18 +68,33 @@ func TestResolver(t *testing.T) {
 			t.Errorf("%s: %v, %v; want model %q", c.name, m, err, c.want)
 		}
 	}
-	// A model file is compiled once: the same path twice gives the same
-	// model, through a counting compiler.
-	counting := &models.Resolver{Compile: func(source string, data []byte) (*gds.Model, error) {
-		compiled++
-		b := gds.NewBuilder("counted")
-		x := b.Float("x", 1)
-		b.PSUB("p", x.Update(func(c *gds.Ctx) float64 { return x.Get(c) }))
-		return b.Build()
-	}}
-	a, err1 := counting.Resolve(models.Ref{Name: "models/grow.toml", Dir: dir})
-	b, err2 := counting.Resolve(models.Ref{Name: "grow.toml", Dir: filepath.Join(dir, "models")})
-	if err1 != nil || err2 != nil || a != b || compiled != 1 {
-		t.Errorf("compiled %d times (%v, %v); want once, one model", compiled, err1, err2)
+	// A model file is compiled once per resolver: the same file named
+	// twice gives the same model, and another resolver compiles its own.
+	a, err1 := r.Resolve(models.Ref{Name: "models/grow.toml", Dir: dir})
+	b, err2 := r.Resolve(models.Ref{Name: "grow.toml", Dir: filepath.Join(dir, "models")})
+	c, err3 := (&models.Resolver{}).Resolve(models.Ref{Name: "models/grow.toml", Dir: dir})
+	if err1 != nil || err2 != nil || err3 != nil || a != b || a == c {
+		t.Errorf("same file: %p, %p (%v, %v), another resolver: %p (%v); want one model per resolver", a, b, err1, err2, c, err3)
+	}
+	// Model files compile with the resolver's compiler and its blocks.
+	if err := os.WriteFile(filepath.Join(dir, "walk.toml"), []byte(walkModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := (&models.Resolver{}).Resolve(models.Ref{Name: "walk.toml", Dir: dir}); err != nil || m.Name() != "walk" {
+		t.Errorf("with blocks.Default: %v, %v", m, err)
+	}
+	none := &models.Resolver{Compiler: modelfile.Compiler{Blocks: blocks.NewRegistry()}}
+	if _, err := none.Resolve(models.Ref{Name: "walk.toml", Dir: dir}); err == nil || !strings.Contains(err.Error(), `unknown block "process.gbm"`) {
+		t.Errorf("with an empty block registry: %v", err)
 	}
 }
+
+const walkModel = `
+name = "walk"
+[variables]
+price = { type = "float", initial = 1.0 }
+[[psubs]]
+name = "move"
+  [psubs.updates]
+  price = { use = "process.gbm", args = { mu = 0.0, sigma = 0.1 } }
+`
