@@ -399,6 +399,12 @@ func (c *compiler) ident(e *ast.Ident) (*node, error) {
 	if b, ok := c.env.vars[name]; ok {
 		return c.leaf(col, name, b)
 	}
+	if c.env.detached {
+		switch name {
+		case "t", "substep", "simulation", "subset", "run":
+			return nil, c.errAt(col, "%q is a run's built-in name; it has no value here, outside a run", name)
+		}
+	}
 	switch name {
 	case "t":
 		return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return int64(c.T) }}, nil

@@ -126,6 +126,11 @@
 // channels, comments). Run-time errors panic with an *EvalError, which a
 // gds run reports as a *gds.BlockError.
 //
+// An Env marked with Detach compiles expressions evaluated outside a
+// run, over values such as a run's KPIs: the run's built-in names, lag
+// and random draws are then compile errors, and the evaluation functions
+// accept a nil *gds.Ctx.
+//
 // Line breaks count as spaces, so an expression may span the lines of a
 // TOML multi-line string.
 package expr

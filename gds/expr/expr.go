@@ -36,9 +36,10 @@ type lagBinding struct {
 // expressions that use it. An Env is not safe for concurrent use; the
 // expressions it compiles are (each engine has its own scratch buffers).
 type Env struct {
-	b    *gds.Builder
-	vars map[string]*binding
-	lags map[string]*lagBinding
+	b        *gds.Builder
+	vars     map[string]*binding
+	lags     map[string]*lagBinding
+	detached bool
 }
 
 // NewEnv returns an empty Env. b supplies the per-engine scratch vectors
@@ -48,6 +49,13 @@ type Env struct {
 func NewEnv(b *gds.Builder) *Env {
 	return &Env{b: b, vars: map[string]*binding{}, lags: map[string]*lagBinding{}}
 }
+
+// Detach marks the Env's expressions as evaluated outside a run, over
+// values such as a run's KPIs: the run's built-in names (t, substep,
+// simulation, subset, run) and random draws are compile errors, because
+// no gds.Ctx is there to supply them. Their evaluation functions may then
+// be called with a nil *gds.Ctx.
+func (e *Env) Detach() { e.detached = true }
 
 func (e *Env) declare(name string, nb *binding) {
 	if old, ok := e.vars[name]; ok {

@@ -52,6 +52,9 @@ func init() {
 	slices.Sort(funcNames)
 }
 
+// randomFuncs are the functions that draw from the job's random stream.
+var randomFuncs = map[string]bool{"uniform": true, "normal": true, "lognormal": true, "exponential": true, "poisson": true, "bernoulli": true}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, word)
@@ -91,6 +94,9 @@ func (c *compiler) call(e *ast.CallExpr) (*node, error) {
 		return nil, c.errAt(col, "%s takes %s, got %d", name, plural(spec.min, "argument"), n)
 	case spec.max >= 0 && (n < spec.min || n > spec.max):
 		return nil, c.errAt(col, "%s takes %d or %d arguments, got %d", name, spec.min, spec.max, n)
+	}
+	if c.env.detached && (name == "lag" || randomFuncs[name]) {
+		return nil, c.errAt(col, "%s reads a run's state or random stream; it has no value here, outside a run", name)
 	}
 	if name == "lag" {
 		return c.lag(e)
