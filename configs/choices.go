@@ -21,9 +21,11 @@ const (
 	SweepZip    SweepMode = iota + 1 // lists of length 1 or n, paired by position (cadCAD's rule)
 	SweepGrid                        // the cartesian product, the last parameter varying fastest
 	SweepPoints                      // the explicit sweep.points table
+	SweepLHS                         // a Latin hypercube sample of sweep.samples points within sweep.bounds
+	SweepSobol                       // the first sweep.samples points of the Sobol sequence within sweep.bounds
 )
 
-var sweepModeNames = []string{SweepZip: "zip", SweepGrid: "grid", SweepPoints: "points"}
+var sweepModeNames = []string{SweepZip: "zip", SweepGrid: "grid", SweepPoints: "points", SweepLHS: "lhs", SweepSobol: "sobol"}
 
 // String returns the mode as configs write it.
 func (m SweepMode) String() string { return choiceName(sweepModeNames, uint8(m)) }
@@ -31,7 +33,7 @@ func (m SweepMode) String() string { return choiceName(sweepModeNames, uint8(m))
 // MarshalText writes the mode as configs write it.
 func (m SweepMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
-// UnmarshalText decodes zip, grid or points.
+// UnmarshalText decodes zip, grid, points, lhs or sobol.
 func (m *SweepMode) UnmarshalText(b []byte) error { return parseChoice(sweepModeNames, b, (*uint8)(m)) }
 
 // UnmarshalTOML rejects values that are not strings, then decodes the text.

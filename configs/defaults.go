@@ -15,6 +15,19 @@ const (
 	DefaultEvery = 1
 	// DefaultRowGroupRows is the target number of rows per row group.
 	DefaultRowGroupRows = 16384
+	// DefaultSobolSamples is the number of base points of a Sobol
+	// sensitivity analysis: (parameters + 2) times as many jobs per run.
+	DefaultSobolSamples = 256
+	// DefaultMorrisTrajectories is the number of Morris trajectories:
+	// (parameters + 1) points each.
+	DefaultMorrisTrajectories = 16
+	// DefaultMorrisLevels is the number of levels of the Morris grid.
+	DefaultMorrisLevels = 4
+	// DefaultBootstrap is the number of bootstrap resamples of the
+	// sensitivity indices' confidence intervals.
+	DefaultBootstrap = 1000
+	// DefaultMaxEvals is the evaluation budget of an optimisation.
+	DefaultMaxEvals = 100
 )
 
 // fillDefaults gives every key the config left out its default. It is the
@@ -32,6 +45,13 @@ const (
 //	output.every           1
 //	output.row_group_rows  16384
 //	output.agents          table
+//	kpis.*.stat            final
+//	psuu.objectives.*      across worst; stat mean (a KPI's); sense max (a pass rate's)
+//	sensitivity.samples    256 (sobol) or 16 (morris)
+//	sensitivity.levels     4 (morris)
+//	sensitivity.bootstrap  1000
+//	optimize.method        nelder_mead
+//	optimize.max_evals     100
 func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	if !md.IsDefined("runs") {
 		x.Runs = DefaultRuns
@@ -66,4 +86,48 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	if x.Output.Agents == 0 {
 		x.Output.Agents = AgentsTable
 	}
+	for _, o := range psuuObjectives(x.PSUU) {
+		if o.Across == 0 {
+			o.Across = AcrossWorst
+		}
+		if o.Stat == 0 && o.KPI != "" {
+			o.Stat = ObjectiveMean
+		}
+		if o.Sense == 0 && o.KPI == "" {
+			o.Sense = Maximize
+		}
+	}
+	if s := x.Sensitivity; s != nil {
+		if s.Samples == 0 {
+			s.Samples = DefaultSobolSamples
+			if s.Method == Morris {
+				s.Samples = DefaultMorrisTrajectories
+			}
+		}
+		if s.Levels == 0 && s.Method == Morris {
+			s.Levels = DefaultMorrisLevels
+		}
+		if s.Bootstrap == 0 {
+			s.Bootstrap = DefaultBootstrap
+		}
+	}
+	if o := x.Optimize; o != nil {
+		if o.Method == 0 {
+			o.Method = NelderMead
+		}
+		if o.MaxEvals == 0 {
+			o.MaxEvals = DefaultMaxEvals
+		}
+	}
+}
+
+func psuuObjectives(p *PSUU) []*Objective {
+	if p == nil {
+		return nil
+	}
+	out := make([]*Objective, len(p.Objectives))
+	for i := range p.Objectives {
+		out[i] = &p.Objectives[i]
+	}
+	return out
 }

@@ -53,6 +53,19 @@ type Experiment struct {
 	Output Output `toml:"output"`
 	// Report lists pass/fail criteria summarised after the run.
 	Report Report `toml:"report"`
+	// KPIs are per-run aggregates by name, computed while the runs happen
+	// and written as the KPI table.
+	KPIs map[string]KPI `toml:"kpis"`
+	// KPIOrder lists the KPIs' names in the order of the config's text.
+	KPIOrder []string `toml:"-"`
+	// Criteria are success criteria over the KPIs, judged on every run.
+	Criteria []Criterion `toml:"criteria"`
+	// PSUU ranks the controllable parameters' choices (optional).
+	PSUU *PSUU `toml:"psuu"`
+	// Sensitivity is a global sensitivity analysis (optional).
+	Sensitivity *Sensitivity `toml:"sensitivity"`
+	// Optimize is an optimisation of a KPI (optional).
+	Optimize *Optimize `toml:"optimize"`
 
 	// Source is the file the config came from ("embedded:NAME" for
 	// embedded configs); errors are reported against it.
@@ -74,6 +87,10 @@ type Sweep struct {
 	// Points are explicit sweep points (mode points), each a table of
 	// parameter values over the Params defaults.
 	Points []map[string]any `toml:"points"`
+	// Samples is the number of points of mode lhs or sobol.
+	Samples int `toml:"samples"`
+	// Bounds are the ranges sampled by mode lhs or sobol, by parameter.
+	Bounds map[string]Bound `toml:"bounds"`
 }
 
 // Scenario is an A/B variant.
@@ -211,7 +228,19 @@ func finish(x *Experiment, md toml.MetaData, source, text string) (*Experiment, 
 	x.Source = source
 	x.Text = text
 	x.fillDefaults(source, md)
+	for _, k := range md.Keys() {
+		if len(k) == 2 && k[0] == "kpis" {
+			x.KPIOrder = append(x.KPIOrder, k[1])
+		}
+	}
+	for name, k := range x.KPIs {
+		k.Name = name
+		x.KPIs[name] = k
+	}
 	if err := x.validate(); err != nil {
+		return nil, err
+	}
+	if err := x.validateDecisions(); err != nil {
 		return nil, err
 	}
 	return x, nil
@@ -318,13 +347,22 @@ func (x *Experiment) ErrorAt(key, format string, args ...any) error {
 
 // schema lists the keys of each table, for unknown-key hints.
 var schema = map[string][]string{
-	"":              {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report"},
-	"report":        {"criteria"},
-	"sweep":         {"mode", "points"},
-	"output":        {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents"},
-	"scenarios":     {"name", "model", "params", "initial_state"},
-	"sweep.points":  nil,
-	"initial_state": nil,
+	"":                   {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report", "kpis", "criteria", "psuu", "sensitivity", "optimize"},
+	"report":             {"criteria"},
+	"sweep":              {"mode", "points", "samples", "bounds"},
+	"kpis":               nil,
+	"criteria":           {"name", "expr"},
+	"psuu":               {"controllable", "objectives"},
+	"psuu.objectives":    {"name", "criterion", "kpi", "stat", "q", "across", "sense"},
+	"sensitivity":        {"method", "samples", "levels", "bootstrap", "kpis", "bounds"},
+	"optimize":           {"kpi", "sense", "method", "max_evals", "bounds"},
+	"sweep.bounds":       nil,
+	"sensitivity.bounds": nil,
+	"optimize.bounds":    nil,
+	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents"},
+	"scenarios":          {"name", "model", "params", "initial_state"},
+	"sweep.points":       nil,
+	"initial_state":      nil,
 }
 
 func knownKeys(k toml.Key) string {
@@ -340,6 +378,9 @@ func knownKeys(k toml.Key) string {
 		parent = strings.Join(parts, ".")
 	}
 	keys, ok := schema[parent]
+	if p := strings.Split(parent, "."); len(p) == 2 && p[0] == "kpis" {
+		keys, ok = []string{"of", "stat", "q", "threshold", "expr"}, true
+	}
 	if !ok {
 		return ""
 	}

@@ -76,7 +76,7 @@ func TestErrors(t *testing.T) {
 		{"set bad agents", good, []string{"output.agents=struct"}, `key "output.agents": must be one of table, list, got "struct"`},
 		{"misspelt agents", "model = \"m\"\ntimesteps = 3\n[output]\nagents = \"lists\"\n", nil, `bad.toml:4:11: key "output.agents": must be one of table, list, got "lists" (did you mean "list"?)`},
 		{"misspelt compression", "model = \"m\"\ntimesteps = 3\n[output]\ncompression = \"snapy\"\n", nil, `key "output.compression": must be one of snappy, zstd, none, got "snapy" (did you mean "snappy"?)`},
-		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `bad.toml:4:9: key "sweep.mode": must be one of zip, grid, points, got "cartesian"`},
+		{"bad mode", "model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"cartesian\"\n", nil, `bad.toml:4:9: key "sweep.mode": must be one of zip, grid, points, lhs, sobol, got "cartesian"`},
 		{"bad on_nan", "model = \"m\"\ntimesteps = 3\non_nan = \"panic\"\n", nil, `bad.toml:3:11: key "on_nan": must be one of fail, flag, ignore, got "panic"`},
 		{"on_nan wrong type", "model = \"m\"\ntimesteps = 3\non_nan = 1\n", nil, `bad.toml:3:10: key "on_nan": must be one of fail, flag, ignore, got "1"`},
 		{"format wrong type", "model = \"m\"\ntimesteps = 3\n[output]\nformat = [\"csv\"]\n", nil, `bad.toml:4:11: key "output.format": want a string, got a list`},

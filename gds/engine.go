@@ -100,6 +100,15 @@ type Recorder interface {
 	Record(r *Row) error
 }
 
+// Observer is implemented by a Recorder that also wants the state at the
+// end of every timestep, whatever the Schedule records: Observe is called
+// with the initial state (timestep 0) and after the last PSUB of each
+// timestep, before that timestep's Record. KPIs are computed this way.
+// The Row is valid only during the call.
+type Observer interface {
+	Observe(r *Row)
+}
+
 // Row is a recorded state: its ids and the value of every variable.
 type Row struct {
 	Simulation, Subset, Run int
@@ -524,6 +533,11 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	c := &e.ctx
 	r := &e.row
 	S := len(m.psubs)
+	obs, _ := rec.(Observer)
+	if obs != nil {
+		r.Timestep, r.Substep = 0, 0
+		obs.Observe(r)
+	}
 	if !sch.FinalOnly || T == 0 { // with FinalOnly and T = 0 the initial row is the last
 		r.Timestep, r.Substep = 0, 0
 		if err := rec.Record(r); err != nil {
@@ -588,6 +602,10 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			}
 			if other {
 				e.commitOthers(ps)
+			}
+			if obs != nil && k == S-1 {
+				r.Timestep, r.Substep = t, k+1
+				obs.Observe(r)
 			}
 			if recordT && (allSubsteps || k == S-1) {
 				r.Timestep, r.Substep = t, k+1

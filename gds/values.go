@@ -124,6 +124,11 @@ func (m *Model) InitialState() *State {
 	return s
 }
 
+// Clone returns a copy whose values can be set apart from s's.
+func (s *State) Clone() *State {
+	return &State{m: s.m, vals: append([]any(nil), s.vals...)}
+}
+
 // Set overrides the initial value of the named variable from a config value
 // (see Params.Set for the conversions). Agent populations take a slice of
 // the record type, or a list of tables whose keys are field names.

@@ -94,6 +94,12 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 		b.params = append(b.params, pc)
 		b.cols = append(b.cols, pc)
 	}
+	for _, v := range p.InitCols {
+		pc := &paramCol{info: gds.ParamInfo{Name: InitColumn(v.Name), Kind: v.Kind}, init: v.Name}
+		pc.v.offsets = []int32{0}
+		b.params = append(b.params, pc)
+		b.cols = append(b.cols, pc)
+	}
 	for _, v := range p.Vars {
 		var col column
 		switch v.Kind {
@@ -239,9 +245,13 @@ func (b *batch) cells() int {
 }
 
 // setJob sets the values of the parameter columns for the coming rows.
-func (b *batch) setJob(params *gds.Params) {
+func (b *batch) setJob(params *gds.Params, init *gds.State) {
 	for _, pc := range b.params {
-		pc.cur, _ = params.Get(pc.info.Name)
+		if pc.init != "" {
+			pc.cur, _ = init.Get(pc.init)
+		} else {
+			pc.cur, _ = params.Get(pc.info.Name)
+		}
 	}
 	b.open = false
 }

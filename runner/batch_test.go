@@ -45,7 +45,7 @@ func TestAgentTableAllocs(t *testing.T) {
 			}
 			e := p.Sims[0].Model.NewEngine()
 			job := p.GDSJob(p.Job(0))
-			b.setJob(job.Params)
+			b.setJob(job.Params, job.Init)
 			rec := &truncRec{b: b, n: 64}
 			allocs := testing.AllocsPerRun(3, func() {
 				if err := e.Run(context.Background(), job, rec); err != nil {
@@ -88,7 +88,7 @@ func TestReserve(t *testing.T) {
 	meta := datasetMeta(p)
 	e := p.Sims[0].Model.NewEngine()
 	job := p.GDSJob(p.Job(0))
-	warm.setJob(job.Params)
+	warm.setJob(job.Params, job.Init)
 	if err := e.Run(context.Background(), job, &truncRec{b: warm, n: -1}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestReserve(t *testing.T) {
 			b.reserve(1000)
 			defer b.free()
 		}
-		b.setJob(job.Params)
+		b.setJob(job.Params, job.Init)
 		b.segs = slices.Grow(b.segs, 1)
 		b.segPar = slices.Grow(b.segPar, len(b.params))
 		var before, after runtime.MemStats
@@ -132,7 +132,7 @@ func TestReserveLists(t *testing.T) {
 			defer b.free()
 			e := p.Sims[0].Model.NewEngine()
 			job := p.GDSJob(p.Job(0))
-			b.setJob(job.Params)
+			b.setJob(job.Params, job.Init)
 			agents := b.a[0]
 			var first []uintptr // the fields' arrays after the first row
 			stop := errors.New("full")

@@ -59,7 +59,8 @@ type agentCol struct {
 
 // paramCol holds a varying parameter; cur is the current job's value.
 type paramCol struct {
-	info gds.ParamInfo
+	info gds.ParamInfo // for a swept initial value: its column's name and kind
+	init string        // the state variable of a swept initial value
 	cur  any
 	f    floatCol
 	i    intCol

@@ -30,9 +30,18 @@ type Plan struct {
 	OnNaN    gds.NaNMode
 	// RowsPerRun is the number of rows each job writes.
 	RowsPerRun int
+	// InitCols are the state variables whose initial value is swept;
+	// each is a column named InitColumn(name), after ParamCols.
+	InitCols []gds.VarInfo
 	// Criteria are the report's boolean variables, judged on each run's
 	// final state.
 	Criteria []gds.VarInfo
+	// KPIs are the names of the experiment's KPIs, in config order: the
+	// KPI table's columns after the ids and the swept values.
+	KPIs []string
+
+	kpis       map[*gds.Model]*kpiPlan // each simulation model's KPIs
+	seedSubset [][]int                 // by simulation and subset: the subset number a job's random stream derives from
 
 	simStart []int // index of each simulation's first job
 	jobs     int
@@ -44,8 +53,11 @@ type Sim struct {
 	Name   string // the scenario's name, or "" without scenarios
 	Model  *gds.Model
 	Points []*gds.Params // one per subset
-	Init   *gds.State
+	Inits  []*gds.State  // one per subset
 }
+
+// InitColumn is the name of the column of a swept initial value.
+func InitColumn(v string) string { return "init_" + v }
 
 // JobSpec identifies one job of a plan.
 type JobSpec struct {
@@ -71,12 +83,16 @@ func (p *Plan) Job(i int) JobSpec {
 // GDSJob returns the engine's job for spec.
 func (p *Plan) GDSJob(spec JobSpec) *gds.Job {
 	sim := &p.Sims[spec.Simulation]
+	seed := spec
+	if p.seedSubset != nil {
+		seed.Subset = p.seedSubset[spec.Simulation][spec.Subset]
+	}
 	return &gds.Job{
 		Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 		Timesteps: p.Config.Timesteps,
 		Params:    sim.Points[spec.Subset],
-		Init:      sim.Init,
-		Seed:      JobSeed(uint64(p.Config.Seed), spec, p.Config.CommonRandomNumbers),
+		Init:      sim.Inits[spec.Subset],
+		Seed:      JobSeed(uint64(p.Config.Seed), seed, p.Config.CommonRandomNumbers),
 		Schedule:  p.Schedule,
 		OnNaN:     p.OnNaN,
 	}
@@ -147,6 +163,10 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 		scenarios = []configs.Scenario{{}}
 	}
 	refs := x.Models()
+	design, err := sampledDesign(x, ms[0])
+	if err != nil {
+		return nil, err
+	}
 	for i, sc := range scenarios {
 		m := ms[i]
 		sim := Sim{Index: i, Name: sc.Name, Model: m}
@@ -156,19 +176,8 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 			}
 		}
 		var err error
-		if sim.Points, err = sweep(x, m, merge(x.Params, sc.Params), i); err != nil {
+		if sim.Points, sim.Inits, err = sweep(x, m, merge(x.Params, sc.Params), merge(x.InitialState, sc.InitialState), design, i); err != nil {
 			return nil, err
-		}
-		sim.Init = m.InitialState()
-		for _, name := range sortedKeys(merge(x.InitialState, sc.InitialState)) {
-			val := merge(x.InitialState, sc.InitialState)[name]
-			if err := sim.Init.Set(name, val); err != nil {
-				key := "initial_state." + name
-				if _, ok := sc.InitialState[name]; ok {
-					key = fmt.Sprintf("scenarios.%d.initial_state.%s", i, name)
-				}
-				return nil, x.ErrorAt(key, "%v", err)
-			}
 		}
 		p.simStart = append(p.simStart, p.jobs)
 		p.jobs += len(sim.Points) * x.Runs
@@ -211,6 +220,15 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 		p.Criteria = append(p.Criteria, v)
 	}
 	p.ParamCols = varyingParams(p.Sims)
+	p.InitCols = varyingInits(p.Sims)
+	for _, v := range p.InitCols {
+		if _, clash := m0.Var(InitColumn(v.Name)); clash {
+			return nil, x.ErrorAt("initial_state."+v.Name, "the column of the swept initial value of %q would be %q, a state variable's name", v.Name, InitColumn(v.Name))
+		}
+	}
+	if err := p.planDecisions(); err != nil {
+		return nil, err
+	}
 	p.RowsPerRun = rowsPerRun(x.Timesteps, m0.PSUBs(), p.Schedule)
 	return p, nil
 }
@@ -304,6 +322,33 @@ func varyingParams(sims []Sim) []gds.ParamInfo {
 		}
 		if varies {
 			out = append(out, pi)
+		}
+	}
+	return out
+}
+
+// varyingInits returns the state variables whose initial value is not the
+// same in every job: they become dataset columns.
+func varyingInits(sims []Sim) []gds.VarInfo {
+	var out []gds.VarInfo
+	for _, vi := range sims[0].Model.Vars() {
+		if vi.Kind == gds.KindAgents {
+			continue
+		}
+		var first any
+		varies, seen := false, false
+		for _, s := range sims {
+			for _, st := range s.Inits {
+				v, _ := st.Get(vi.Name)
+				if !seen {
+					first, seen = v, true
+				} else if !reflect.DeepEqual(first, v) {
+					varies = true
+				}
+			}
+		}
+		if varies {
+			out = append(out, vi)
 		}
 	}
 	return out

@@ -462,7 +462,7 @@ func TestSweeps(t *testing.T) {
 	if j := ab.Job(6); j.Simulation != 1 || j.Subset != 0 || j.Run != 1 {
 		t.Errorf("job 6 = %+v, want simulation 1, subset 0, run 1", j)
 	}
-	if v, _ := ab.Sims[1].Init.Get("prey"); v != 20.0 {
+	if v, _ := ab.Sims[1].Inits[0].Get("prey"); v != 20.0 {
 		t.Errorf("scenario initial state prey = %v", v)
 	}
 	if cols := paramNames(ab); !reflect.DeepEqual(cols, []string{"alpha", "beta"}) {

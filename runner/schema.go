@@ -64,9 +64,7 @@ func (p *Plan) AgentTables() []gds.VarInfo {
 // the agent variables written as tables of their own, see AgentTables).
 func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
 	fields := idFields()
-	for _, pc := range p.ParamCols {
-		fields = append(fields, arrow.Field{Name: pc.Name, Type: arrowType(pc.Kind, nil)})
-	}
+	fields = append(fields, p.sweptFields()...)
 	table := p.AgentsTable()
 	for _, v := range p.Vars {
 		if table && v.Kind == gds.KindAgents {
@@ -75,6 +73,19 @@ func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
 		fields = append(fields, arrow.Field{Name: v.Name, Type: arrowType(v.Kind, v.Fields)})
 	}
 	return arrow.NewSchema(fields, arrowMeta(meta))
+}
+
+// sweptFields are the columns of the swept values: the varying
+// parameters, then the varying initial values (InitColumn).
+func (p *Plan) sweptFields() []arrow.Field {
+	var fields []arrow.Field
+	for _, pc := range p.ParamCols {
+		fields = append(fields, arrow.Field{Name: pc.Name, Type: arrowType(pc.Kind, nil)})
+	}
+	for _, v := range p.InitCols {
+		fields = append(fields, arrow.Field{Name: InitColumn(v.Name), Type: arrowType(v.Kind, nil)})
+	}
+	return fields
 }
 
 // AgentSchema returns the Arrow schema of agent variable v's table: the

@@ -97,7 +97,7 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 		wk.engines[sim.Model] = e
 	}
 	job := wk.plan.GDSJob(spec)
-	wk.batch.setJob(job.Params)
+	wk.batch.setJob(job.Params, job.Init)
 	wk.jobRows = 0
 	runErr := e.Run(ctx, job, wk)
 	var be *gds.BlockError

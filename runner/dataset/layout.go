@@ -17,6 +17,10 @@ const (
 	// TablesDir is the directory, in the dataset directory, of the
 	// secondary tables: table V is in TablesDir/V.
 	TablesDir = metaMark + "tables"
+	// KPITable is the name of the KPI table, a secondary table (in
+	// TableDir(KPITable)) of one row per job; no variable can have the
+	// name, which starts with metaMark.
+	KPITable = metaMark + "kpis"
 
 	metaMark     = "_" // starts the name of every file that is not data
 	tempMark     = "." // starts a temporary name, tempExt ends it
@@ -41,9 +45,17 @@ type Shard struct {
 	Index, Count int
 	// Ext is the extension of the part files, with its dot: ".parquet".
 	Ext string
-	// Tables are the names of the secondary tables the run writes, each in
+	// Tables are the names of the agent tables the run writes, each in
 	// TableDir(name).
 	Tables []string
+	// KPIs says that the run writes the KPI table (KPIFile).
+	KPIs bool
+}
+
+// KPIFile returns the name of the run's file of the KPI table, relative
+// to the dataset directory: one per shard, named like a part file.
+func (s *Shard) KPIFile() string {
+	return FileName(KPITable, s.ownPrefix()+"000-0000.parquet")
 }
 
 // sharded reports whether the run is one shard of several.

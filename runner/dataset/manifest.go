@@ -33,11 +33,14 @@ type Manifest struct {
 	// Tables are the agent tables (output.agents = "table"), by variable
 	// name: each its directory, columns, files and rows. Rows, Columns and
 	// Files above are the substep table's.
-	Tables     map[string]*TableInfo `json:"tables,omitempty"`
-	Failed     []JobFailure          `json:"failed_jobs"`      // jobs whose rows are missing
-	Anomalies  []JobAnomaly          `json:"anomalies"`        // NaN and ±Inf flagged (on_nan = "flag")
-	Report     *Report               `json:"report,omitempty"` // pass rates, with [report]
-	ElapsedSec float64               `json:"elapsed_seconds"`  // the run's wall time (merged: the slowest shard's)
+	Tables map[string]*TableInfo `json:"tables,omitempty"`
+	// KPIs is the KPI table (with [kpis]): one row per job that finished,
+	// in the directory TableDir(KPITable), one file per shard.
+	KPIs       *TableInfo   `json:"kpis,omitempty"`
+	Failed     []JobFailure `json:"failed_jobs"`      // jobs whose rows are missing
+	Anomalies  []JobAnomaly `json:"anomalies"`        // NaN and ±Inf flagged (on_nan = "flag")
+	Report     *Report      `json:"report,omitempty"` // pass rates, with [report]
+	ElapsedSec float64      `json:"elapsed_seconds"`  // the run's wall time (merged: the slowest shard's)
 }
 
 // ManifestConfig is the resolved experiment config.

@@ -89,6 +89,9 @@ func Merge(dir string) (*Manifest, error) {
 	out.Jobs, out.Rows, out.ElapsedSec = 0, 0, 0
 	out.Files, out.Failed, out.Anomalies = []FileInfo{}, []JobFailure{}, []JobAnomaly{}
 	out.Tables = nil
+	if first.KPIs != nil {
+		out.KPIs = &TableInfo{Dir: first.KPIs.Dir, Columns: first.KPIs.Columns, Files: []FileInfo{}}
+	}
 	for name, t := range first.Tables {
 		if out.Tables == nil {
 			out.Tables = map[string]*TableInfo{}
@@ -116,10 +119,17 @@ func Merge(dir string) (*Manifest, error) {
 			return nil, fmt.Errorf("merge %s: %s has other columns than %s", dir, name, seen[0])
 		case !sameTables(s.Tables, first.Tables):
 			return nil, fmt.Errorf("merge %s: %s has other agent tables (or columns in them) than %s; were the shards run with the same output.agents?", dir, name, seen[0])
+		case (s.KPIs == nil) != (first.KPIs == nil) || s.KPIs != nil && !reflect.DeepEqual(s.KPIs.Columns, first.KPIs.Columns):
+			return nil, fmt.Errorf("merge %s: %s has another KPI table than %s", dir, name, seen[0])
 		}
 		files := s.Files
 		for _, t := range s.Tables {
 			files = append(files[:len(files):len(files)], t.Files...)
+		}
+		if s.KPIs != nil {
+			files = append(files[:len(files):len(files)], s.KPIs.Files...)
+			out.KPIs.Rows += s.KPIs.Rows
+			out.KPIs.Files = append(out.KPIs.Files, s.KPIs.Files...)
 		}
 		for _, f := range files {
 			if _, err := os.Stat(ds.Path(f.Name)); err != nil {
@@ -155,6 +165,9 @@ func Merge(dir string) (*Manifest, error) {
 	SortFiles(out.Files)
 	for _, t := range out.Tables {
 		SortFiles(t.Files)
+	}
+	if out.KPIs != nil {
+		SortFiles(out.KPIs.Files)
 	}
 	if out.Report != nil {
 		if err := ds.WriteReport(out.Report); err != nil {

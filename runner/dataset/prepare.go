@@ -10,7 +10,18 @@ import (
 )
 
 // isTable reports whether name is one of this run's secondary tables.
-func (s *Shard) isTable(name string) bool { return slices.Contains(s.Tables, name) }
+func (s *Shard) isTable(name string) bool {
+	return slices.Contains(s.Tables, name) || s.KPIs && name == KPITable
+}
+
+// tableNames are the secondary tables the run writes: the agent tables,
+// and the KPI table.
+func (s *Shard) tableNames() []string {
+	if s.KPIs {
+		return append(slices.Clip(s.Tables), KPITable)
+	}
+	return s.Tables
+}
 
 // Prepare creates the dataset directory and the tables' directories, and
 // checks that it holds nothing the run would mix with: it refuses a
@@ -113,7 +124,7 @@ func (s *Shard) Prepare(overwrite bool) error {
 	for _, n := range stale {
 		os.Remove(s.Path(n)) // only if empty: other shards' files stay
 	}
-	for _, t := range s.Tables {
+	for _, t := range s.tableNames() {
 		if err := os.MkdirAll(s.Path(TableDir(t)), 0o755); err != nil {
 			return fmt.Errorf("output directory %s: %w", s.Dir, err)
 		}
@@ -152,7 +163,7 @@ func (s *Shard) Commit(files []FileInfo) error {
 // them empty (with shards, other shards may be writing into them).
 func (s *Shard) RemoveTemps() {
 	subs := []string{""}
-	for _, t := range s.Tables {
+	for _, t := range s.tableNames() {
 		subs = append(subs, TableDir(t))
 	}
 	for _, sub := range subs {
@@ -167,7 +178,7 @@ func (s *Shard) RemoveTemps() {
 			os.Remove(dir) // only if empty
 		}
 	}
-	if len(s.Tables) > 0 && !s.sharded() {
+	if len(s.tableNames()) > 0 && !s.sharded() {
 		os.Remove(s.Path(TablesDir)) // only if empty
 	}
 }
