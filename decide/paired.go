@@ -10,8 +10,8 @@ import (
 // per-run measure (1 or 0 for passing a criterion, the KPI value for a
 // KPI) of choice Best minus that of choice Other, over the runs both
 // have in the same uncertain case with the same run number. The runner
-// seeds such runs alike (common random numbers), so the pairing removes
-// the noise both share.
+// is expected to seed such runs alike (common random numbers), so that
+// the pairing removes the noise both share.
 type Paired struct {
 	Objective   string  // the objective's name
 	Best, Other int     // indices into Ranking.Choices

@@ -82,7 +82,7 @@ type Ranking struct {
 	Confidence   float64  `json:"confidence"`
 	Controllable []string `json:"controllable"`
 	// Uncertain labels what varies across cases: "scenario" when the
-	// table has more than one simulation, and the uncertain parameters.
+	// runs span more than one simulation, then the uncertain parameters.
 	Uncertain []string `json:"uncertain"`
 	// Objectives are the objectives with their defaults filled in.
 	Objectives []Objective `json:"objectives"`
