@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -239,9 +240,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %s (%s rows/s); manifest %s\n",
 			res.Rows, res.Jobs, res.Dir, elapsed(res.Elapsed), human(rate), res.Manifest)
 		printTables(stdout, res.Dir, res.Tables)
-		if res.Report != nil {
-			fmt.Fprintf(stdout, "\npass rates (share of runs whose final state meets each criterion; %s):\n", res.ReportTable)
-			res.Report.WriteTable(stdout, false)
+		if res.Decisions != nil {
+			fmt.Fprintf(stdout, "\ndecisions (%s):\n", res.DecisionText)
+			printDecisions(stdout, res.Decisions)
 		}
 		if n := len(res.Anomalies); n > 0 {
 			a := res.Anomalies[0]
@@ -365,7 +366,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft merge: want one dataset directory, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	m, err := dataset.Merge(pos[0])
+	m, d, err := runner.Merge(pos[0], nil)
 	if err != nil && m == nil {
 		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
 		return ExitUsage
@@ -373,8 +374,10 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "merged the shards: %d rows of %d jobs in %d files; manifest %s\n",
 		m.Rows, m.Jobs, len(m.Files), filepath.Join(pos[0], dataset.ManifestName))
 	printTables(stdout, pos[0], m.Tables)
-	if m.Report != nil {
-		m.Report.WriteTable(stdout, false)
+	if d != nil {
+		_, text := (&dataset.Shard{Dir: pos[0]}).DecisionPaths()
+		fmt.Fprintf(stdout, "\ndecisions (%s):\n", text)
+		printDecisions(stdout, d)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
@@ -459,4 +462,14 @@ func elapsed(d time.Duration) string {
 		return d.Round(10 * time.Microsecond).String()
 	}
 	return d.Round(time.Microsecond).String()
+}
+
+// printDecisions prints the decision layer's tables.
+func printDecisions(w io.Writer, d *runner.Decisions) {
+	var b bytes.Buffer
+	if err := d.WriteText(&b); err != nil {
+		fmt.Fprintf(w, "(decisions: %v)\n", err)
+		return
+	}
+	w.Write(b.Bytes())
 }

@@ -537,3 +537,20 @@ func (x *Experiment) validateDecisions() error {
 	}
 	return nil
 }
+
+// reportCriteria turns report.criteria, boolean state variables judged on
+// each run's final state, into what they mean in the decision layer: a
+// KPI of each variable's final value (unless a KPI has its name) and a
+// criterion that it is true.
+func (x *Experiment) reportCriteria() {
+	for _, name := range x.Report.Criteria {
+		if _, ok := x.KPIs[name]; !ok {
+			if x.KPIs == nil {
+				x.KPIs = map[string]KPI{}
+			}
+			x.KPIs[name] = KPI{Name: name, Of: name, Stat: StatFinal}
+			x.KPIOrder = append(x.KPIOrder, name)
+		}
+		x.Criteria = append(x.Criteria, Criterion{Name: name, Expr: name + " == 1"})
+	}
+}

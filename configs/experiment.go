@@ -243,6 +243,7 @@ func finish(x *Experiment, md toml.MetaData, source, text string) (*Experiment, 
 	if err := x.validateDecisions(); err != nil {
 		return nil, err
 	}
+	x.reportCriteria()
 	return x, nil
 }
 

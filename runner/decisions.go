@@ -1,12 +1,48 @@
 package runner
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/decide"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
+
+// Decisions are what the decision layer concludes from a dataset's KPI
+// table: the pass rates and KPI statistics of every sweep point, and the
+// PSUU ranking (with [psuu]) or the sensitivity indices (with
+// [sensitivity]). They are written as _decision.json and, as text,
+// _decision.txt.
+type Decisions struct {
+	Summary     *decide.Summary     `json:"summary"`
+	Ranking     *decide.Ranking     `json:"psuu,omitempty"`
+	Sensitivity []SensitivityResult `json:"sensitivity,omitempty"`
+}
+
+// WriteText writes the decisions as the tables printed at the end of a run.
+func (d *Decisions) WriteText(w io.Writer) error {
+	if err := d.Summary.WriteTable(w); err != nil {
+		return err
+	}
+	if d.Ranking != nil {
+		io.WriteString(w, "\n")
+		if err := d.Ranking.WriteTable(w); err != nil {
+			return err
+		}
+	}
+	if len(d.Sensitivity) > 0 {
+		io.WriteString(w, "\n")
+		writeSensitivity(w, d.Sensitivity)
+	}
+	return nil
+}
 
 // planDecisions checks the decision layer against the models: each
 // simulation model's KPIs and, with [psuu], the controllable parameters,
@@ -14,6 +50,15 @@ import (
 func (p *Plan) planDecisions() error {
 	x := p.Config
 	p.KPIs = x.KPIOrder
+	for _, name := range x.Report.Criteria {
+		v, ok := p.Sims[0].Model.Var(name)
+		if !ok {
+			return x.ErrorAt("report.criteria", "model %q has no state variable %q%s", p.Sims[0].Model.Name(), name, names.Suggest(name, varNames(p.Sims[0].Model)))
+		}
+		if v.Kind != gds.KindBool {
+			return x.ErrorAt("report.criteria", "criterion %q is a %s variable; criteria are bool variables, true when the run passes", name, v.Kind)
+		}
+	}
 	if len(p.KPIs) > 0 {
 		p.kpis = map[*gds.Model]*kpiPlan{}
 		for _, sim := range p.Sims {
@@ -34,6 +79,16 @@ func (p *Plan) planDecisions() error {
 			}
 		}
 	}
+	if crit := x.Criteria; len(crit) > 0 {
+		var err error
+		if p.criteria, err = decide.CompileCriteria(p.KPIs, toDecideCriteria(crit)); err != nil {
+			var ce *decide.CriterionError
+			if errors.As(err, &ce) && len(x.Criteria) > 0 {
+				return x.ErrorAt(fmt.Sprintf("criteria.%d.expr", ce.Index), "%v", err)
+			}
+			return x.ErrorAt("criteria", "%v", err)
+		}
+	}
 	if x.PSUU != nil {
 		for i, name := range x.PSUU.Controllable {
 			if !slices.ContainsFunc(p.ParamCols, func(pi gds.ParamInfo) bool { return pi.Name == name }) {
@@ -43,6 +98,79 @@ func (p *Plan) planDecisions() error {
 		p.seedSubset = p.seedSubsets(x.PSUU.Controllable)
 	}
 	return nil
+}
+
+func toDecideCriteria(cs []configs.Criterion) []decide.Criterion {
+	out := make([]decide.Criterion, len(cs))
+	for i, c := range cs {
+		out[i] = decide.Criterion{Name: c.Name, Expr: c.Expr}
+	}
+	return out
+}
+
+// psuu returns the [psuu] section as the decide package takes it.
+func (p *Plan) psuu() decide.PSUU {
+	ps := decide.PSUU{Controllable: p.Config.PSUU.Controllable}
+	for _, o := range p.Config.PSUU.Objectives {
+		d := decide.Objective{Name: o.Name, Criterion: o.Criterion, KPI: o.KPI, Across: o.Across.String(), Maximize: o.Sense == configs.Maximize}
+		if o.KPI != "" {
+			d.Stat = o.Stat.String()
+			if o.Q != nil {
+				d.Quantile = *o.Q
+			}
+		}
+		ps.Objectives = append(ps.Objectives, d)
+	}
+	return ps
+}
+
+// decideTable returns the KPI rows as the decide package's table.
+func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
+	t := &decide.Table{KPIs: p.KPIs}
+	for _, f := range p.sweptFields() {
+		t.Params = append(t.Params, f.Name)
+	}
+	for _, s := range p.Sims {
+		t.Sims = append(t.Sims, s.Name)
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, decide.Row{Simulation: r.spec.Simulation, Subset: r.spec.Subset, Run: r.spec.Run, Params: p.sweptValues(r.spec), KPI: r.vals})
+	}
+	return t
+}
+
+// decide draws the decisions from the KPI rows of every job.
+func (p *Plan) decide(rows []kpiRow) (*Decisions, error) {
+	t := p.decideTable(rows)
+	sum, err := decide.Summarize(t, p.criteria, decide.DefaultConfidence)
+	if err != nil {
+		return nil, fmt.Errorf("decisions: %w", err)
+	}
+	d := &Decisions{Summary: sum}
+	if p.Config.PSUU != nil {
+		if d.Ranking, err = decide.Rank(t, p.criteria, p.psuu()); err != nil {
+			return nil, fmt.Errorf("psuu: %w", err)
+		}
+	}
+	if p.Config.Sensitivity != nil {
+		if d.Sensitivity, err = p.sensitivity(rows); err != nil {
+			return nil, fmt.Errorf("sensitivity: %w", err)
+		}
+	}
+	return d, nil
+}
+
+// writeDecisions writes the decisions into the dataset directory.
+func writeDecisions(ds *dataset.Shard, d *Decisions) error {
+	data, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("decisions: %w", err)
+	}
+	var text bytes.Buffer
+	if err := d.WriteText(&text); err != nil {
+		return fmt.Errorf("decisions: %w", err)
+	}
+	return ds.WriteDecisions(append(data, '\n'), text.Bytes())
 }
 
 // sweptNames lists the columns of the swept values, for messages.

@@ -221,12 +221,12 @@ type kpiSource struct {
 	kpiSourceSpec
 	read func() float64 // nil for a variable read by slot
 
-	n                  int
-	last, sum, mn, mx  float64
-	mean, m2           float64 // Welford
-	peak, maxDD        float64
-	values []float64 // for quantiles
-	sorted bool
+	n                 int
+	last, sum, mn, mx float64
+	mean, m2          float64 // Welford
+	peak, maxDD       float64
+	values            []float64 // for quantiles
+	sorted            bool
 }
 
 // newKPIRun compiles the plan's sources for model m.

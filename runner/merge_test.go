@@ -42,25 +42,28 @@ func TestMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := dataset.Merge(dir)
+	m, d, err := runner.Merge(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Rows != want.Rows || m.Jobs != want.Jobs || len(m.Files) < 3 || !m.Complete || m.Shards != 1 {
 		t.Errorf("merged: rows %d jobs %d files %d complete %v shards %d; single run: rows %d jobs %d", m.Rows, m.Jobs, len(m.Files), m.Complete, m.Shards, want.Rows, want.Jobs)
 	}
-	for k, s := range m.Report.Simulations {
-		w := want.Report.Simulations[k]
-		if s.Runs != w.Runs || s.Passed[0] != w.Passed[0] || s.AllPassed != w.AllPassed {
-			t.Errorf("simulation %d: merged %+v, single run %+v", k, s, w)
-		}
+	// the decisions drawn from the shards' KPI tables are the single run's
+	got, _ := json.Marshal(d)
+	wantJSON, _ := json.Marshal(want.Decisions)
+	if d == nil || string(got) != string(wantJSON) {
+		t.Errorf("merged decisions\n%s\nsingle run\n%s", got, wantJSON)
+	}
+	if m.KPIs == nil || m.KPIs.Rows != int64(want.Jobs) || len(m.KPIs.Files) != 3 {
+		t.Errorf("merged KPI table: %+v", m.KPIs)
 	}
 	var onDisk dataset.Manifest
 	data, _ := os.ReadFile(filepath.Join(dir, dataset.ManifestName))
 	if err := json.Unmarshal(data, &onDisk); err != nil || onDisk.Rows != want.Rows {
 		t.Errorf("_manifest.json: %v, rows %d", err, onDisk.Rows)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "_report.md")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "_decision.txt")); err != nil {
 		t.Error(err)
 	}
 	// a shard's file gone: refused

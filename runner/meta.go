@@ -31,22 +31,6 @@ func columnsOf(schema *arrow.Schema) []dataset.Column {
 	return out
 }
 
-// newReport returns an empty pass-rate report for the plan's criteria, or
-// nil without criteria.
-func newReport(p *Plan) *dataset.Report {
-	if len(p.Criteria) == 0 {
-		return nil
-	}
-	r := &dataset.Report{}
-	for _, c := range p.Criteria {
-		r.Criteria = append(r.Criteria, c.Name)
-	}
-	for _, s := range p.Sims {
-		r.Simulations = append(r.Simulations, dataset.SimReport{Simulation: s.Index, Name: s.Name, Passed: make([]int, len(p.Criteria))})
-	}
-	return r
-}
-
 // manifestOf returns the manifest of a finished run of shard ds of plan p.
 func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *dataset.Manifest {
 	m0 := p.Sims[0].Model
@@ -58,12 +42,13 @@ func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *
 		Seed:     p.Config.Seed, Shard: ds.Index, Shards: ds.Count,
 		Jobs: res.Jobs, TotalJobs: p.Jobs(), Rows: res.Rows, RowsPerRun: p.RowsPerRun,
 		Format: p.Config.Output.Format.String(), Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
-		ElapsedSec: res.Elapsed.Seconds(), Report: res.Report,
+		ElapsedSec: res.Elapsed.Seconds(),
 	}
 	for _, s := range p.Sims {
 		man.Sims = append(man.Sims, dataset.ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})
 	}
 	man.Columns = columnsOf(schema)
 	man.Tables = res.Tables
+	man.KPIs = res.KPIs
 	return man
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/decide"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
 	"github.com/statecraft/statecraft/models"
@@ -33,15 +34,13 @@ type Plan struct {
 	// InitCols are the state variables whose initial value is swept;
 	// each is a column named InitColumn(name), after ParamCols.
 	InitCols []gds.VarInfo
-	// Criteria are the report's boolean variables, judged on each run's
-	// final state.
-	Criteria []gds.VarInfo
 	// KPIs are the names of the experiment's KPIs, in config order: the
 	// KPI table's columns after the ids and the swept values.
 	KPIs []string
 
 	kpis       map[*gds.Model]*kpiPlan // each simulation model's KPIs
-	seedSubset [][]int                 // by simulation and subset: the subset number a job's random stream derives from
+	criteria   *decide.CompiledCriteria
+	seedSubset [][]int // by simulation and subset: the subset number a job's random stream derives from
 
 	simStart []int // index of each simulation's first job
 	jobs     int
@@ -208,16 +207,6 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 					v.Name, f.Name, strings.Join(agentIDColumns(), ", "))
 			}
 		}
-	}
-	for _, name := range x.Report.Criteria {
-		v, ok := m0.Var(name)
-		if !ok {
-			return nil, x.ErrorAt("report.criteria", "model %q has no state variable %q%s", m0.Name(), name, names.Suggest(name, varNames(m0)))
-		}
-		if v.Kind != gds.KindBool {
-			return nil, x.ErrorAt("report.criteria", "criterion %q is a %s variable; criteria are bool variables, true when the run passes", name, v.Kind)
-		}
-		p.Criteria = append(p.Criteria, v)
 	}
 	p.ParamCols = varyingParams(p.Sims)
 	p.InitCols = varyingInits(p.Sims)

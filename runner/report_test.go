@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,6 @@ import (
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/models"
 	"github.com/statecraft/statecraft/runner"
-	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 var criteriaOnce sync.Once
@@ -69,34 +69,33 @@ criteria = ["high", "always"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.Report
-	if r == nil || len(r.Simulations) != 2 {
-		t.Fatalf("report %+v", r)
+	// report.criteria are criteria that a bool variable is true at the end
+	sum := res.Decisions.Summary
+	if len(sum.Points) != 2 {
+		t.Fatalf("summary %+v", sum)
 	}
 	for i, want := range [][3]int{{4, 4, 4}, {1, 4, 1}} { // high, always, all
-		s := r.Simulations[i]
-		if s.Runs != 4 || s.Passed[0] != want[0] || s.Passed[1] != want[1] || s.AllPassed != want[2] {
-			t.Errorf("simulation %d: %+v, want runs 4, passed %v", i, s, want)
+		pt := sum.Points[i]
+		if pt.Runs != 4 || pt.Criteria[0].Passed != want[0] || pt.Criteria[1].Passed != want[1] || pt.All.Passed != want[2] {
+			t.Errorf("simulation %d: %+v, want runs 4, passed %v", i, pt, want)
 		}
 	}
-	var table strings.Builder
-	r.WriteTable(&table, false)
-	for _, want := range []string{"simulation  runs  high  always   all", "0 lenient      4  100%    100%  100%", "1 strict       4   25%    100%   25%"} {
-		if !strings.Contains(table.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, table.String())
-		}
+	if r := sum.Points[1].All; math.Abs(r.Lo-0.0456) > 1e-3 || math.Abs(r.Hi-0.6994) > 1e-3 {
+		t.Errorf("Wilson interval of 1/4: [%v, %v], want [0.0456, 0.6994]", r.Lo, r.Hi)
 	}
-	var fromFile dataset.Report
-	data, err := os.ReadFile(filepath.Join(dir, "_report.json"))
+	var fromFile runner.Decisions
+	data, err := os.ReadFile(filepath.Join(dir, "_decision.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(data, &fromFile); err != nil || fromFile.Simulations[1].AllPassed != 1 {
-		t.Errorf("_report.json: %v %+v", err, fromFile)
+	if err := json.Unmarshal(data, &fromFile); err != nil || fromFile.Summary.Points[1].All.Passed != 1 {
+		t.Errorf("_decision.json: %v %+v", err, fromFile)
 	}
-	md, _ := os.ReadFile(filepath.Join(dir, "_report.md"))
-	if !strings.Contains(string(md), "| 1 strict   |    4 |  25% |") {
-		t.Errorf("_report.md:\n%s", md)
+	text, _ := os.ReadFile(filepath.Join(dir, "_decision.txt"))
+	for _, want := range []string{"high", "always", "strict", "25% [5-70]"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("_decision.txt lacks %q:\n%s", want, text)
+		}
 	}
 	// a rerun with --overwrite replaces the report too
 	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Overwrite: true}); err != nil {

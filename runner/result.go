@@ -11,17 +11,23 @@ import (
 
 // Result describes a finished execution.
 type Result struct {
-	Dir         string
-	Manifest    string                        // path of the manifest file
-	Jobs        int                           // jobs run by this shard
-	Rows        int64                         // rows written by this shard
-	Files       []dataset.FileInfo            // the substep table's part files
-	Tables      map[string]*dataset.TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
-	Failed      []dataset.JobFailure
-	Anomalies   []dataset.JobAnomaly
-	Report      *dataset.Report // the criteria's pass rates, if the config has [report]
-	ReportTable string          // path of the report's Markdown table, if the config has [report]
-	Elapsed     time.Duration
+	Dir       string
+	Manifest  string                        // path of the manifest file
+	Jobs      int                           // jobs run by this shard
+	Rows      int64                         // rows written by this shard
+	Files     []dataset.FileInfo            // the substep table's part files
+	Tables    map[string]*dataset.TableInfo // the agent tables by variable name; nil with none or output.agents = "list"
+	Failed    []dataset.JobFailure
+	Anomalies []dataset.JobAnomaly
+	// Decisions are the pass rates, KPI statistics and rankings, with
+	// [kpis] (unsharded: a shard's are drawn by Merge).
+	Decisions *Decisions
+	// DecisionText is the path of the decisions' text tables.
+	DecisionText string
+	KPIs         *dataset.TableInfo // the KPI table, with [kpis]
+	Elapsed      time.Duration
+
+	kpiRows []kpiRow
 }
 
 // JobsFailedError reports that some jobs failed; the others' rows were

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -64,7 +65,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("output format %v: not a format", x.Output.Format)
 	}
-	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext}
+	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext, KPIs: len(p.KPIs) > 0}
 	for _, v := range p.AgentTables() {
 		ds.Tables = append(ds.Tables, v.Name)
 	}
@@ -82,13 +83,14 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	meta := datasetMeta(p)
 	schema := p.Schema(meta)
 	agentSchemas := p.AgentSchemas(meta)
-	res := &Result{Dir: dir, Jobs: len(jobs), Report: newReport(p)}
+	res := &Result{Dir: dir, Jobs: len(jobs)}
 
 	var (
 		next     atomic.Int64
 		jobsDone atomic.Int64
 		rows     atomic.Int64
 		mu       sync.Mutex
+		kpiRows  []kpiRow
 	)
 	stopProgress := startProgress(opt, len(jobs), &jobsDone, &rows, start)
 
@@ -118,8 +120,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 					return err // I/O failure or cancellation: stop everything
 				}
 				mu.Lock()
-				if jobErr == nil && res.Report != nil {
-					res.Report.Add(spec.Simulation, wk.pass)
+				if jobErr == nil && len(p.KPIs) > 0 {
+					kpiRows = append(kpiRows, kpiRow{spec: spec, vals: slices.Clone(wk.kpiVals)})
 				}
 				if jobErr != nil {
 					res.Failed = append(res.Failed, dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
@@ -180,16 +182,30 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)
 	})
 	res.Rows = rows.Load()
+	if len(p.KPIs) > 0 {
+		kschema := p.KPISchema(meta)
+		f, err := writeKPITable(ds, p, kpiRows, kschema)
+		if err != nil {
+			ds.RemoveTemps()
+			return nil, err
+		}
+		res.KPIs = &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: f.Rows, Columns: columnsOf(kschema), Files: []dataset.FileInfo{f}}
+		all = append(all[:len(all):len(all)], f)
+		res.kpiRows = kpiRows
+	}
 	if err := ds.Commit(all); err != nil {
 		ds.RemoveTemps()
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
-	if res.Report != nil {
-		if err := ds.WriteReport(res.Report); err != nil {
+	if len(p.KPIs) > 0 && shards == 1 { // a shard's decisions would be partial: merge draws them
+		if res.Decisions, err = p.decide(kpiRows); err != nil {
 			return nil, err
 		}
-		_, res.ReportTable = ds.ReportPaths()
+		if err := writeDecisions(ds, res.Decisions); err != nil {
+			return nil, err
+		}
+		_, res.DecisionText = ds.DecisionPaths()
 	}
 	if res.Manifest, err = ds.WriteManifest(manifestOf(ds, p, res, schema)); err != nil {
 		return nil, err

@@ -34,7 +34,8 @@ type worker struct {
 	files      []dataset.FileInfo
 	tableFiles [][]dataset.FileInfo // by agent table
 	parts      []*part
-	pass       []bool // the last job's criteria, judged on its final state
+	kpiRecs    map[*gds.Model]*kpiRecorder
+	kpiVals    []float64 // the last job's KPIs, valid until the next job
 	_          cachepad.Pad
 }
 
@@ -87,6 +88,39 @@ func (wk *worker) Record(r *gds.Row) error {
 	return nil
 }
 
+// kpiRecorder is a worker's Recorder when the experiment has KPIs: it
+// records as the worker does and observes every timestep's state.
+type kpiRecorder struct {
+	*worker
+	kr *kpiRun
+}
+
+// Observe feeds the state at the end of a timestep to the KPIs.
+func (k *kpiRecorder) Observe(r *gds.Row) { k.kr.observe(r) }
+
+// recorder returns the Recorder of a job of model m: the worker, or with
+// KPIs a kpiRecorder of m reset for the job.
+func (wk *worker) recorder(m *gds.Model) (gds.Recorder, *kpiRun, error) {
+	kp := wk.plan.kpis[m]
+	if kp == nil {
+		return wk, nil, nil
+	}
+	rec := wk.kpiRecs[m]
+	if rec == nil {
+		kr, err := newKPIRun(kp, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec = &kpiRecorder{worker: wk, kr: kr}
+		if wk.kpiRecs == nil {
+			wk.kpiRecs = map[*gds.Model]*kpiRecorder{}
+		}
+		wk.kpiRecs[m] = rec
+	}
+	rec.kr.reset(wk.plan.Config.Timesteps)
+	return rec, rec.kr, nil
+}
+
 // run runs one job. jobErr is the job's own failure (a panic or NaN): its
 // rows are dropped and the worker goes on. err is fatal (I/O, cancellation).
 func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies []gds.Anomaly, jobErr, err error) {
@@ -99,7 +133,11 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	job := wk.plan.GDSJob(spec)
 	wk.batch.setJob(job.Params, job.Init)
 	wk.jobRows = 0
-	runErr := e.Run(ctx, job, wk)
+	rec, kr, err := wk.recorder(sim.Model)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	runErr := e.Run(ctx, job, rec)
 	var be *gds.BlockError
 	var ne *gds.NaNError
 	switch {
@@ -117,12 +155,9 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 		clear(wk.spilled)
 		wk.spilled = wk.spilled[:0]
 		wk.jobStart = wk.batch.n
-		if crit := wk.plan.Criteria; len(crit) > 0 {
-			final := e.Final().Bools()
-			wk.pass = wk.pass[:0]
-			for _, c := range crit {
-				wk.pass = append(wk.pass, final[c.Slot])
-			}
+		if kr != nil {
+			kr.finish()
+			wk.kpiVals = kr.vals
 		}
 		return wk.jobRows, e.Anomalies(), nil, nil
 	case errors.As(runErr, &be), errors.As(runErr, &ne):

@@ -27,7 +27,8 @@ const (
 	tempExt      = ".tmp"
 	partPrefix   = "part-"
 	manifestStem = "manifest"
-	reportStem   = "report"
+	reportStem   = "report" // the pass-rate report of datasets before the decision layer
+	decisionStem = "decision"
 
 	// oldManifestName is ManifestName in the layout before the
 	// metadata mark.
@@ -85,23 +86,8 @@ func (s *Shard) manifestName() string {
 	return metaMark + manifestStem + s.shardSuffix() + ".json"
 }
 
-// reportStem is the name of the run's report files without their
-// extension (.json, .md).
-func (s *Shard) reportStem() string {
-	if !s.sharded() {
-		return metaMark + reportStem
-	}
-	return metaMark + reportStem + s.shardSuffix()
-}
-
 // ManifestPath returns the path of the manifest the run writes.
 func (s *Shard) ManifestPath() string { return filepath.Join(s.Dir, s.manifestName()) }
-
-// ReportPaths returns the paths of the report files the run writes: the
-// pass rates as JSON and as a Markdown table.
-func (s *Shard) ReportPaths() (jsonPath, mdPath string) {
-	return filepath.Join(s.Dir, s.reportStem()+".json"), filepath.Join(s.Dir, s.reportStem()+".md")
-}
 
 // TableDir returns the directory of secondary table name, relative to the
 // dataset directory, with forward slashes (a TableInfo's Dir).
@@ -146,7 +132,7 @@ func isTemp(name string) bool {
 var (
 	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4}-(?:\d{3}-\d{4}\.[a-z]+|probe)$`)
 	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
-		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md))$`)
+		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + decisionStem + `\.(?:json|txt))$`)
 )
 
 // untemp strips a temporary name of its marks.
@@ -185,7 +171,7 @@ func (s *Shard) mine(name string) bool {
 		return !s.sharded() || strings.HasPrefix(strings.TrimPrefix(name, tempMark), s.ownPrefix())
 	}
 	n := metaStem(name)
-	for _, stem := range []string{manifestStem, reportStem} {
+	for _, stem := range []string{manifestStem, reportStem, decisionStem} {
 		if strings.HasPrefix(n, stem) {
 			return !s.sharded() || strings.HasPrefix(n, stem+s.shardSuffix())
 		}

@@ -12,13 +12,13 @@ func TestNames(t *testing.T) {
 		part, table, temp, manifest, rjson, rmd string
 	}{
 		{Shard{Dir: "d", Ext: ".parquet"}, "part-0000-002-0007.parquet", "_tables/agents/part-0000-002-0007.parquet", "d/_tables/agents/.part-0000-002-0007.parquet.tmp",
-			"d/_manifest.json", "d/_report.json", "d/_report.md"},
+			"d/_manifest.json", "d/_decision.json", "d/_decision.txt"},
 		{Shard{Dir: "d", Index: 3, Count: 4, Ext: ".csv"}, "part-0003-002-0007.csv", "_tables/agents/part-0003-002-0007.csv", "d/_tables/agents/.part-0003-002-0007.csv.tmp",
-			"d/_manifest-shard-0003-of-0004.json", "d/_report-shard-0003-of-0004.json", "d/_report-shard-0003-of-0004.md"},
+			"d/_manifest-shard-0003-of-0004.json", "d/_decision.json", "d/_decision.txt"},
 	} {
 		s := c.shard
 		part := s.PartName(2, 7)
-		rjson, rmd := s.ReportPaths()
+		rjson, rmd := s.DecisionPaths()
 		got := []string{part, FileName("agents", part), s.TempPath(FileName("agents", part)), s.ManifestPath(), rjson, rmd}
 		want := []string{c.part, c.table, filepath.FromSlash(c.temp), filepath.FromSlash(c.manifest), filepath.FromSlash(c.rjson), filepath.FromSlash(c.rmd)}
 		for i := range want {
@@ -52,6 +52,10 @@ func TestOwnership(t *testing.T) {
 		{"_manifest-shard-0001-of-0003.json", true, false},
 		{"_manifest-shard-0000-of-0002.json", true, false},
 		{"_report.md", true, false},
+		{"_decision.json", true, false},
+		{"._decision.txt.tmp", true, false},
+		{"_decision-shard-0001-of-0002.json", false, false},
+		{"_tables/_kpis", false, false},
 		{"_report-shard-0001-of-0002.md", true, true},
 		{"_report-shard-0001-of-0003.json", true, false},
 		{"manifest.json", true, false},

@@ -37,10 +37,9 @@ type Manifest struct {
 	// KPIs is the KPI table (with [kpis]): one row per job that finished,
 	// in the directory TableDir(KPITable), one file per shard.
 	KPIs       *TableInfo   `json:"kpis,omitempty"`
-	Failed     []JobFailure `json:"failed_jobs"`      // jobs whose rows are missing
-	Anomalies  []JobAnomaly `json:"anomalies"`        // NaN and ±Inf flagged (on_nan = "flag")
-	Report     *Report      `json:"report,omitempty"` // pass rates, with [report]
-	ElapsedSec float64      `json:"elapsed_seconds"`  // the run's wall time (merged: the slowest shard's)
+	Failed     []JobFailure `json:"failed_jobs"`     // jobs whose rows are missing
+	Anomalies  []JobAnomaly `json:"anomalies"`       // NaN and ±Inf flagged (on_nan = "flag")
+	ElapsedSec float64      `json:"elapsed_seconds"` // the run's wall time (merged: the slowest shard's)
 }
 
 // ManifestConfig is the resolved experiment config.

@@ -23,7 +23,7 @@ var shardManifestRe = regexp.MustCompile(`^` + metaMark + `?` + manifestStem + `
 // shards are there, ran the same config, model, seed and columns, and that
 // every part file they list exists (the agent tables' too); it sums jobs
 // and rows, joins the file lists (per agent table as well), failures and
-// anomalies, and adds up the pass-rate reports. It returns the merged
+// anomalies, and the KPI tables' file lists. It returns the merged
 // manifest. The shard manifests stay. The shard manifests of a dataset of
 // the old layout (manifest-shard-*-of-*.json) merge too, into
 // _manifest.json.
@@ -100,14 +100,6 @@ func Merge(dir string) (*Manifest, error) {
 	}
 	out.Complete = true
 	out.Created = time.Now().UTC().Format(time.RFC3339)
-	if first.Report != nil {
-		r := *first.Report
-		r.Simulations = nil
-		for _, s := range first.Report.Simulations {
-			r.Simulations = append(r.Simulations, SimReport{Simulation: s.Simulation, Name: s.Name, Passed: make([]int, len(s.Passed))})
-		}
-		out.Report = &r
-	}
 	for _, s := range shards {
 		name := seen[s.Shard]
 		switch {
@@ -148,16 +140,6 @@ func Merge(dir string) (*Manifest, error) {
 		out.Failed = append(out.Failed, s.Failed...)
 		out.Anomalies = append(out.Anomalies, s.Anomalies...)
 		out.Complete = out.Complete && s.Complete
-		if out.Report != nil && s.Report != nil {
-			for k, sr := range s.Report.Simulations {
-				o := &out.Report.Simulations[k]
-				o.Runs += sr.Runs
-				o.AllPassed += sr.AllPassed
-				for c, p := range sr.Passed {
-					o.Passed[c] += p
-				}
-			}
-		}
 	}
 	if out.Jobs != out.TotalJobs {
 		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
@@ -168,11 +150,6 @@ func Merge(dir string) (*Manifest, error) {
 	}
 	if out.KPIs != nil {
 		SortFiles(out.KPIs.Files)
-	}
-	if out.Report != nil {
-		if err := ds.WriteReport(out.Report); err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
-		}
 	}
 	if _, err := ds.WriteManifest(&out); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)

@@ -1,7 +1,6 @@
 package dataset_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,7 +17,7 @@ import (
 func writeShards(t *testing.T, dir string, n int, edit func(i int, m *dataset.Manifest)) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		s := &dataset.Shard{Dir: dir, Index: i, Count: n, Ext: ".parquet", Tables: []string{"agents"}}
+		s := &dataset.Shard{Dir: dir, Index: i, Count: n, Ext: ".parquet", Tables: []string{"agents"}, KPIs: true}
 		if err := s.Prepare(false); err != nil {
 			t.Fatal(err)
 		}
@@ -31,12 +30,12 @@ func writeShards(t *testing.T, dir string, n int, edit func(i int, m *dataset.Ma
 			Files: []dataset.FileInfo{{Name: dataset.FileName("", part), Rows: 10}},
 			Tables: map[string]*dataset.TableInfo{"agents": {Dir: dataset.TableDir("agents"), Rows: 30, Columns: cols,
 				Files: []dataset.FileInfo{{Name: dataset.FileName("agents", part), Rows: 30}}}},
-			Report: &dataset.Report{Criteria: []string{"ok"}, Simulations: []dataset.SimReport{{Runs: 2, Passed: []int{1}, AllPassed: 1}}},
+			KPIs: &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: 2, Columns: cols, Files: []dataset.FileInfo{{Name: s.KPIFile(), Rows: 2}}},
 		}
 		if edit != nil {
 			edit(i, m)
 		}
-		for _, f := range []string{m.Files[0].Name, m.Tables["agents"].Files[0].Name} {
+		for _, f := range []string{m.Files[0].Name, m.Tables["agents"].Files[0].Name, s.KPIFile()} {
 			if err := os.WriteFile(s.Path(f), nil, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +116,6 @@ func TestMerge(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			onDisk.Report, m.Report = nil, nil // compared below
 			if !reflect.DeepEqual(onDisk, m) {
 				t.Errorf("_manifest.json %+v, Merge returned %+v", onDisk, m)
 			}
@@ -126,13 +124,8 @@ func TestMerge(t *testing.T) {
 				agents.Rows != int64(30*c.n) || len(agents.Files) != c.n || agents.Dir != "_tables/agents" {
 				t.Errorf("merged %d shards: %+v, agents %+v", c.n, m, agents)
 			}
-			var r dataset.Report
-			data, err := os.ReadFile(filepath.Join(dir, "_report.json"))
-			if err == nil {
-				err = json.Unmarshal(data, &r)
-			}
-			if err != nil || len(r.Simulations) != 1 || r.Simulations[0].Runs != 2*c.n || r.Simulations[0].Passed[0] != c.n {
-				t.Errorf("_report.json: %v, %+v", err, r)
+			if k := m.KPIs; k == nil || k.Rows != int64(2*c.n) || len(k.Files) != c.n || k.Dir != "_tables/_kpis" {
+				t.Errorf("merged KPI table: %+v", k)
 			}
 		})
 	}
@@ -180,11 +173,6 @@ func TestMergeOldLayout(t *testing.T) {
 	if m.Tables["agents"].Dir != "agents" || m.Rows != 16 || m.Tables["agents"].Rows != 36 || len(m.Files) != 2 {
 		t.Errorf("merged %d rows in %v, agents %+v", m.Rows, m.Files, m.Tables["agents"])
 	}
-	for _, name := range []string{"_report.json", "_report.md"} {
-		want, _ := os.ReadFile(filepath.Join(src, strings.TrimPrefix(name, "_")))
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || string(got) != string(want) {
-			t.Errorf("%s: %v\n%s\nwant (the old version's):\n%s", name, err, got, want)
-		}
-	}
+	// The old layout's pass-rate reports (report.json) are not merged: the
+	// decision layer draws decisions from KPI tables, which it did not write.
 }
