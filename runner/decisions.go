@@ -10,6 +10,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/decide"
+	"github.com/statecraft/statecraft/decide/sample"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/names"
 	"github.com/statecraft/statecraft/runner/dataset"
@@ -24,6 +25,7 @@ type Decisions struct {
 	Summary     *decide.Summary     `json:"summary"`
 	Ranking     *decide.Ranking     `json:"psuu,omitempty"`
 	Sensitivity []SensitivityResult `json:"sensitivity,omitempty"`
+	Optimum     *Optimum            `json:"optimize,omitempty"`
 }
 
 // WriteText writes the decisions as the tables printed at the end of a run.
@@ -40,6 +42,10 @@ func (d *Decisions) WriteText(w io.Writer) error {
 	if len(d.Sensitivity) > 0 {
 		io.WriteString(w, "\n")
 		writeSensitivity(w, d.Sensitivity)
+	}
+	if d.Optimum != nil {
+		io.WriteString(w, "\n")
+		d.Optimum.WriteText(w)
 	}
 	return nil
 }
@@ -87,6 +93,13 @@ func (p *Plan) planDecisions() error {
 				return x.ErrorAt(fmt.Sprintf("criteria.%d.expr", ce.Index), "%v", err)
 			}
 			return x.ErrorAt("criteria", "%v", err)
+		}
+	}
+	if x.Optimize != nil {
+		for _, sim := range p.Sims {
+			if len(sim.Points) > 1 {
+				return x.ErrorAt("optimize", "an optimisation chooses the parameters' values; the sweep has %d points (drop the lists in params)", len(sim.Points))
+			}
 		}
 	}
 	if x.PSUU != nil {
@@ -222,9 +235,88 @@ func (p *Plan) seedSubsets(controllable []string) [][]int {
 	return out
 }
 
-// sampledDesign returns the parameter points of a sampled sweep,
-// sensitivity design or optimisation start, or nil when the sweep is
-// given by lists or points.
+// sampledDesign returns the parameter points of a sampled sweep (sweep
+// mode lhs or sobol) or of a sensitivity design, or nil when lists or
+// points give the sweep. Designs derive from the master seed, so the same
+// config gives the same points.
 func sampledDesign(x *configs.Experiment, m *gds.Model) ([]map[string]any, error) {
-	return nil, nil
+	var bounds map[string]configs.Bound
+	switch {
+	case x.Sweep.Mode == configs.SweepLHS || x.Sweep.Mode == configs.SweepSobol:
+		bounds = x.Sweep.Bounds
+	case x.Sensitivity != nil:
+		bounds = x.Sensitivity.Bounds
+	default:
+		return nil, nil
+	}
+	dims, err := designDims(x, m, bounds)
+	if err != nil {
+		return nil, err
+	}
+	seed := mix(uint64(x.Seed) ^ 0xde5197de5197)
+	var unit [][]float64
+	switch {
+	case x.Sensitivity != nil:
+		if unit, err = sensitivityDesign(x.Sensitivity, len(dims), seed); err != nil {
+			return nil, x.ErrorAt("sensitivity", "%v", err)
+		}
+	case x.Sweep.Mode == configs.SweepLHS:
+		unit, err = sample.UnitLatinHypercube(x.Sweep.Samples, len(dims), seed)
+	default:
+		unit, err = sample.UnitSobol(x.Sweep.Samples, len(dims), seed)
+	}
+	if err != nil {
+		return nil, x.ErrorAt(designKey(x), "%v", err)
+	}
+	return scalePoints(dims, unit), nil
+}
+
+// scalePoints maps points of the unit cube to parameter values.
+func scalePoints(dims []sample.Dim, unit [][]float64) []map[string]any {
+	out := make([]map[string]any, len(unit))
+	for i, u := range unit {
+		pt := make(map[string]any, len(dims))
+		for k, d := range dims {
+			v := d.Scale(u[k])
+			if d.Int {
+				pt[d.Name] = int64(v)
+			} else {
+				pt[d.Name] = v
+			}
+		}
+		out[i] = pt
+	}
+	return out
+}
+
+// designDims checks a design's bounds against the model's parameters and
+// returns them in the model's declaration order. An int parameter is
+// sampled as integers.
+func designDims(x *configs.Experiment, m *gds.Model, bounds map[string]configs.Bound) ([]sample.Dim, error) {
+	key := designKey(x)
+	for name := range bounds {
+		pi, ok := m.Param(name)
+		if !ok {
+			return nil, x.ErrorAt(key+"."+name, "model %q has no parameter %q%s", m.Name(), name, names.Suggest(name, paramNames(m)))
+		}
+		if pi.Kind != gds.KindFloat && pi.Kind != gds.KindInt {
+			return nil, x.ErrorAt(key+"."+name, "parameter %q is a %s; only float and int parameters are sampled", name, pi.Kind)
+		}
+		if v, swept := x.Params[name].([]any); swept && len(v) > 0 {
+			return nil, x.ErrorAt("params."+name, "%q has a range in %s; give it a single value in params, or none", name, key)
+		}
+	}
+	var dims []sample.Dim
+	for _, pi := range m.Params() {
+		b, ok := bounds[pi.Name]
+		if !ok {
+			continue
+		}
+		d := sample.Dim{Name: pi.Name, Min: b.Min, Max: b.Max, Log: b.Log, Int: b.Int || pi.Kind == gds.KindInt}
+		if err := d.Validate(); err != nil {
+			return nil, x.ErrorAt(key+"."+pi.Name, "%v", err)
+		}
+		dims = append(dims, d)
+	}
+	return dims, nil
 }

@@ -50,5 +50,6 @@ func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *
 	man.Columns = columnsOf(schema)
 	man.Tables = res.Tables
 	man.KPIs = res.KPIs
+	man.Optimize = res.Trace
 	return man
 }

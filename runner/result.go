@@ -25,6 +25,7 @@ type Result struct {
 	// DecisionText is the path of the decisions' text tables.
 	DecisionText string
 	KPIs         *dataset.TableInfo // the KPI table, with [kpis]
+	Trace        *dataset.TableInfo // the optimisation's trace, with [optimize]
 	Elapsed      time.Duration
 
 	kpiRows []kpiRow

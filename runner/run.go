@@ -65,7 +65,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("output format %v: not a format", x.Output.Format)
 	}
-	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext, KPIs: len(p.KPIs) > 0}
+	if x.Optimize != nil && shards > 1 {
+		return nil, fmt.Errorf("[optimize] runs on one machine: its evaluations depend on each other; run it without --shard")
+	}
+	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext, KPIs: len(p.KPIs) > 0, Trace: x.Optimize != nil}
 	for _, v := range p.AgentTables() {
 		ds.Tables = append(ds.Tables, v.Name)
 	}
@@ -78,6 +81,16 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return nil, &OutputDirError{Err: err}
 	}
 
+	var optimum *Optimum
+	if x.Optimize != nil {
+		if optimum, err = p.optimizeRun(ctx, workers); err != nil {
+			ds.RemoveTemps()
+			return nil, err
+		}
+		if p, err = p.atOptimum(optimum); err != nil {
+			return nil, err
+		}
+	}
 	jobs := p.ShardJobs(shard, shards)
 	workers = max(1, min(workers, len(jobs)))
 	meta := datasetMeta(p)
@@ -193,6 +206,13 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		all = append(all[:len(all):len(all)], f)
 		res.kpiRows = kpiRows
 	}
+	if optimum != nil {
+		if res.Trace, err = writeTrace(ds, p, optimum); err != nil {
+			ds.RemoveTemps()
+			return nil, err
+		}
+		all = append(all[:len(all):len(all)], res.Trace.Files...)
+	}
 	if err := ds.Commit(all); err != nil {
 		ds.RemoveTemps()
 		return nil, err
@@ -202,6 +222,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		if res.Decisions, err = p.decide(kpiRows); err != nil {
 			return nil, err
 		}
+		res.Decisions.Optimum = optimum
 		if err := writeDecisions(ds, res.Decisions); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"errors"
+
+	"github.com/statecraft/statecraft/configs"
 	"io"
 )
 
@@ -15,3 +17,7 @@ func (p *Plan) sensitivity(rows []kpiRow) ([]SensitivityResult, error) {
 }
 
 func writeSensitivity(w io.Writer, r []SensitivityResult) {}
+
+func sensitivityDesign(s *configs.Sensitivity, k int, seed uint64) ([][]float64, error) {
+	return nil, errors.New("not yet")
+}

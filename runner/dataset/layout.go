@@ -21,6 +21,9 @@ const (
 	// TableDir(KPITable)) of one row per job; no variable can have the
 	// name, which starts with metaMark.
 	KPITable = metaMark + "kpis"
+	// TraceTable is the name of an optimisation's trace table, of one row
+	// per evaluation, in TableDir(TraceTable).
+	TraceTable = metaMark + "optimize"
 
 	metaMark     = "_" // starts the name of every file that is not data
 	tempMark     = "." // starts a temporary name, tempExt ends it
@@ -51,6 +54,13 @@ type Shard struct {
 	Tables []string
 	// KPIs says that the run writes the KPI table (KPIFile).
 	KPIs bool
+	// Trace says that the run writes an optimisation's trace (TraceFile).
+	Trace bool
+}
+
+// TraceFile returns the name of the optimisation trace's file.
+func (s *Shard) TraceFile() string {
+	return FileName(TraceTable, s.ownPrefix()+"000-0000.parquet")
 }
 
 // KPIFile returns the name of the run's file of the KPI table, relative

@@ -36,7 +36,9 @@ type Manifest struct {
 	Tables map[string]*TableInfo `json:"tables,omitempty"`
 	// KPIs is the KPI table (with [kpis]): one row per job that finished,
 	// in the directory TableDir(KPITable), one file per shard.
-	KPIs       *TableInfo   `json:"kpis,omitempty"`
+	KPIs *TableInfo `json:"kpis,omitempty"`
+	// Optimize is an optimisation's trace table (with [optimize]).
+	Optimize   *TableInfo   `json:"optimize,omitempty"`
 	Failed     []JobFailure `json:"failed_jobs"`     // jobs whose rows are missing
 	Anomalies  []JobAnomaly `json:"anomalies"`       // NaN and ±Inf flagged (on_nan = "flag")
 	ElapsedSec float64      `json:"elapsed_seconds"` // the run's wall time (merged: the slowest shard's)

@@ -11,16 +11,20 @@ import (
 
 // isTable reports whether name is one of this run's secondary tables.
 func (s *Shard) isTable(name string) bool {
-	return slices.Contains(s.Tables, name) || s.KPIs && name == KPITable
+	return slices.Contains(s.Tables, name) || s.KPIs && name == KPITable || s.Trace && name == TraceTable
 }
 
 // tableNames are the secondary tables the run writes: the agent tables,
 // and the KPI table.
 func (s *Shard) tableNames() []string {
+	out := slices.Clip(s.Tables)
 	if s.KPIs {
-		return append(slices.Clip(s.Tables), KPITable)
+		out = append(out, KPITable)
 	}
-	return s.Tables
+	if s.Trace {
+		out = append(out, TraceTable)
+	}
+	return out
 }
 
 // Prepare creates the dataset directory and the tables' directories, and
