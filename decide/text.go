@@ -19,12 +19,16 @@ const topChoices = 10
 // columns (no criteria) is left out.
 func (s *Summary) WriteTable(w io.Writer) error {
 	sc := newScenarioLabels(s.Sims, pointSims(s.Points))
+	params := s.Params
+	if sc.show {
+		params = s.sweptWithin()
+	}
 	head := func() ([]string, []bool) {
 		h, right := []string{}, []bool{}
 		if sc.show {
 			h, right = append(h, sc.header), append(right, false)
 		}
-		for _, p := range s.Params {
+		for _, p := range params {
 			h, right = append(h, p), append(right, numericColumn(len(s.Points), func(i int) any { return s.Points[i].Params[p] }))
 		}
 		return append(h, "runs"), append(right, true)
@@ -34,8 +38,8 @@ func (s *Summary) WriteTable(w io.Writer) error {
 		if sc.show {
 			row = append(row, sc.label(p.Simulation))
 		}
-		for _, name := range s.Params {
-			row = append(row, formatValue(p.Params[name]))
+		for _, name := range params {
+			row = append(row, formatCell(p.Params[name]))
 		}
 		return append(row, strconv.Itoa(p.Runs))
 	}
@@ -169,7 +173,7 @@ func (r *Ranking) WriteTable(w io.Writer) error {
 		c := &r.Choices[i]
 		row := []string{strconv.Itoa(i + 1)}
 		for _, p := range r.Controllable {
-			row = append(row, formatValue(c.Params[p]))
+			row = append(row, formatCell(c.Params[p]))
 		}
 		for j, o := range r.Objectives {
 			row = append(row, formatScore(o, c.Scores[j]))
@@ -198,7 +202,7 @@ func (r *Ranking) WriteTable(w io.Writer) error {
 		c := &r.Choices[r.Chosen]
 		parts := []string{}
 		for _, p := range r.Controllable {
-			parts = append(parts, p+"="+formatValue(c.Params[p]))
+			parts = append(parts, p+"="+formatCell(c.Params[p]))
 		}
 		fmt.Fprintf(&b, "\nchosen: %s (rank %d)\n", strings.Join(parts, " "), r.Chosen+1)
 	}
@@ -473,3 +477,40 @@ func formatNum(v float64) string {
 }
 
 func percent(c float64) string { return strconv.FormatFloat(100*c, 'g', -1, 64) + "%" }
+
+// sweptWithin returns the parameters that vary between the sweep points
+// of one simulation: the others are a scenario's own settings, which its
+// name already shows.
+func (s *Summary) sweptWithin() []string {
+	var out []string
+	for _, name := range s.Params {
+		first := map[int]string{}
+		for i := range s.Points {
+			p := &s.Points[i]
+			v := formatValue(p.Params[name])
+			if f, ok := first[p.Simulation]; !ok {
+				first[p.Simulation] = v
+			} else if f != v {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// formatCell writes a swept value in a text table: numbers with 6
+// significant digits.
+func formatCell(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	case []float64:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = strconv.FormatFloat(e, 'g', 6, 64)
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
+	return formatValue(v)
+}
