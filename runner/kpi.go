@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/gds/expr"
@@ -37,7 +35,7 @@ type kpiSourceSpec struct {
 	text string
 	v    gds.VarInfo // the variable, when text is a float, int or bool variable's name
 	// the accumulators the source's statistics need
-	std, quantile, drawdown bool
+	sum, min, max, std, quantile, drawdown bool
 }
 
 type kpiStatSpec struct {
@@ -89,6 +87,12 @@ func planKPIs(x *configs.Experiment, m *gds.Model) (*kpiPlan, error) {
 		src := &kp.sources[s]
 		st := kpiStatSpec{kpi: i, src: s, stat: k.Stat}
 		switch {
+		case k.Stat == configs.StatMean || k.Stat == configs.StatSum:
+			src.sum = true
+		case k.Stat == configs.StatMin:
+			src.min = true
+		case k.Stat == configs.StatMax:
+			src.max = true
 		case k.Stat == configs.StatStd:
 			src.std = true
 		case k.Stat == configs.StatQuantile:
@@ -212,6 +216,8 @@ type kpiRun struct {
 	vals    []float64 // the KPIs of the last job, in plan.names order
 	derived []*expr.Expr
 
+	k          int       // observations buffered in the sources' chunks
+	t0         int       // the timestep of the first of them
 	thresholds []int     // the statistics with thresholds, by index into plan.stats
 	count      []int     // time_above and time_below counts, by stat index
 	first      []float64 // first_above and first_below timesteps, by stat index
@@ -223,10 +229,11 @@ type kpiSource struct {
 
 	n                 int
 	last, sum, mn, mx float64
-	mean, m2          float64 // Welford
-	peak, maxDD       float64
+	shift, s1, s2     float64 // sums of x - shift and its square, shift the first value (std)
+	peak, trough      float64 // the running peak and the lowest value since (drawdown)
+	maxDD             float64
 	values            []float64 // for quantiles
-	sorted            bool
+	chunk             []float64 // the observations not yet folded (kpiRun.k of them)
 }
 
 // newKPIRun compiles the plan's sources for model m.
@@ -273,19 +280,28 @@ func newKPIRun(kp *kpiPlan, m *gds.Model) (*kpiRun, error) {
 	return kr, nil
 }
 
+// kpiChunk is the number of observations a source buffers before it
+// folds them into its accumulators: observing is then a read and a store
+// per source, and the statistics are taken in tight loops over the chunk.
+const kpiChunk = 512
+
 // reset prepares for a job of T timesteps.
 func (kr *kpiRun) reset(T int) {
+	kr.k, kr.t0 = 0, 0
 	for i := range kr.sources {
 		s := &kr.sources[i]
+		if s.chunk == nil {
+			s.chunk = make([]float64, kpiChunk)
+		}
 		s.n, s.last, s.sum = 0, 0, 0
 		s.mn, s.mx = math.Inf(1), math.Inf(-1)
-		s.mean, s.m2, s.peak, s.maxDD = 0, 0, math.Inf(-1), 0
+		s.shift, s.s1, s.s2 = 0, 0, 0
+		s.peak, s.trough, s.maxDD = math.Inf(-1), math.Inf(-1), 0
 		if s.quantile {
 			if cap(s.values) < T+1 {
 				s.values = make([]float64, 0, T+1)
 			}
 			s.values = s.values[:0]
-			s.sorted = false
 		}
 	}
 	for _, i := range kr.thresholds {
@@ -293,10 +309,11 @@ func (kr *kpiRun) reset(T int) {
 	}
 }
 
-// observe updates the accumulators with the state at the end of timestep
+// observe takes each source's value in the state at the end of timestep
 // r.Timestep.
 func (kr *kpiRun) observe(r *gds.Row) {
 	kr.row = r
+	k := kr.k
 	for i := range kr.sources {
 		s := &kr.sources[i]
 		var v float64
@@ -307,60 +324,132 @@ func (kr *kpiRun) observe(r *gds.Row) {
 			v = r.Floats()[s.v.Slot]
 		case s.v.Kind == gds.KindInt:
 			v = float64(r.Ints()[s.v.Slot])
+		case r.Bools()[s.v.Slot]:
+			v = 1
 		default:
-			if r.Bools()[s.v.Slot] {
-				v = 1
-			} else {
-				v = 0
-			}
+			v = 0
 		}
-		s.n++
-		s.last = v
-		s.sum += v
-		s.mn = min(s.mn, v)
-		s.mx = max(s.mx, v)
+		s.chunk[k] = v
+	}
+	kr.row = nil
+	kr.k++
+	if kr.k == kpiChunk {
+		kr.fold()
+	}
+}
+
+// fold updates the accumulators with the buffered observations, of
+// timesteps t0, t0+1, ...
+func (kr *kpiRun) fold() {
+	k := kr.k
+	if k == 0 {
+		return
+	}
+	for i := range kr.sources {
+		s := &kr.sources[i]
+		c := s.chunk[:k]
+		if s.n == 0 {
+			s.shift = c[0]
+		}
+		s.n += k
+		s.last = c[k-1]
+		if s.kpiSourceSpec.sum || s.quantile {
+			sum := s.sum
+			for _, v := range c {
+				sum += v
+			}
+			s.sum = sum
+		}
+		if s.kpiSourceSpec.min {
+			mn := s.mn
+			for _, v := range c {
+				mn = min(mn, v)
+			}
+			s.mn = mn
+		}
+		if s.kpiSourceSpec.max {
+			mx := s.mx
+			for _, v := range c {
+				mx = max(mx, v)
+			}
+			s.mx = mx
+		}
 		if s.std {
-			d := v - s.mean
-			s.mean += d / float64(s.n)
-			s.m2 += d * (v - s.mean)
+			// sums of the values shifted by the first one: no
+			// cancellation while they stay within a few standard
+			// deviations of it
+			s1, s2, sh := s.s1, s.s2, s.shift
+			for _, v := range c {
+				d := v - sh
+				s1 += d
+				s2 += d * d
+			}
+			s.s1, s.s2 = s1, s2
 		}
 		if s.drawdown {
-			s.peak = max(s.peak, v)
-			if s.peak > 0 {
-				s.maxDD = max(s.maxDD, (s.peak-v)/s.peak)
+			// the fall from a peak is largest at the lowest value before
+			// the next peak: one division per new peak
+			for _, v := range c {
+				if v > s.peak {
+					s.closeDrawdown()
+					s.peak, s.trough = v, v
+				} else {
+					s.trough = min(s.trough, v)
+				}
 			}
 		}
 		if s.quantile {
-			s.values = append(s.values, v)
+			s.values = append(s.values, c...)
 		}
 	}
 	for _, i := range kr.thresholds {
 		st := &kr.plan.stats[i]
-		v := kr.sources[st.src].last
+		c := kr.sources[st.src].chunk[:k]
+		th := st.thresh
 		switch st.stat {
 		case configs.StatTimeAbove:
-			if v > st.thresh {
-				kr.count[i]++
+			n := 0
+			for _, v := range c {
+				if v > th {
+					n++
+				}
 			}
+			kr.count[i] += n
 		case configs.StatTimeBelow:
-			if v < st.thresh {
-				kr.count[i]++
+			n := 0
+			for _, v := range c {
+				if v < th {
+					n++
+				}
 			}
+			kr.count[i] += n
 		case configs.StatFirstAbove:
-			if v >= st.thresh && math.IsNaN(kr.first[i]) {
-				kr.first[i] = float64(r.Timestep)
+			if math.IsNaN(kr.first[i]) {
+				for j, v := range c {
+					if v >= th {
+						kr.first[i] = float64(kr.t0 + j)
+						break
+					}
+				}
 			}
 		case configs.StatFirstBelow:
-			if v <= st.thresh && math.IsNaN(kr.first[i]) {
-				kr.first[i] = float64(r.Timestep)
+			if math.IsNaN(kr.first[i]) {
+				for j, v := range c {
+					if v <= th {
+						kr.first[i] = float64(kr.t0 + j)
+						break
+					}
+				}
 			}
 		}
 	}
-	kr.row = nil
+	kr.t0 += k
+	kr.k = 0
 }
 
 // finish takes the statistics of the job's observations into kr.vals.
 func (kr *kpiRun) finish() {
+	kr.fold()
 	for i := range kr.plan.stats {
 		st := &kr.plan.stats[i]
 		s := &kr.sources[st.src]
@@ -379,22 +468,20 @@ func (kr *kpiRun) finish() {
 		case configs.StatStd:
 			v = math.NaN()
 			if s.n > 1 {
-				v = math.Sqrt(s.m2 / float64(s.n-1))
+				n := float64(s.n)
+				v = math.Sqrt(max(0, (s.s2-s.s1*s.s1/n)/(n-1)))
 			}
 		case configs.StatQuantile:
-			if !s.sorted {
-				slices.Sort(s.values)
-				s.sorted = true
-			}
 			v = math.NaN()
-			if len(s.values) > 0 && !math.IsNaN(s.values[0]) {
-				v = stat.Quantile(st.q, stat.LinInterp, s.values, nil)
+			if len(s.values) > 0 && !s.hasNaN() {
+				v = linInterpQuantile(st.q, s.values)
 			}
 		case configs.StatTimeAbove, configs.StatTimeBelow:
 			v = float64(kr.count[i])
 		case configs.StatFirstAbove, configs.StatFirstBelow:
 			v = kr.first[i]
 		case configs.StatMaxDrawdown:
+			s.closeDrawdown()
 			v = s.maxDD
 		}
 		kr.vals[st.kpi] = v
@@ -412,4 +499,88 @@ func (kr *kpiRun) finish() {
 			kr.vals[d.kpi] = x.Float(nil)
 		}
 	}
+}
+
+// hasNaN reports whether a NaN was observed: the sum of the values is NaN
+// when one is (or when both infinities are, which is then checked).
+func (s *kpiSource) hasNaN() bool {
+	if !math.IsNaN(s.sum) {
+		return false
+	}
+	for _, v := range s.values {
+		if v != v {
+			return true
+		}
+	}
+	return false
+}
+
+// closeDrawdown counts the fall from the current peak to the lowest value
+// since.
+func (s *kpiSource) closeDrawdown() {
+	if s.peak > 0 {
+		s.maxDD = max(s.maxDD, (s.peak-s.trough)/s.peak)
+	}
+}
+
+// linInterpQuantile is gonum's stat.Quantile(p, stat.LinInterp, x, nil)
+// of the values x, without sorting them: it needs the order statistics i-1
+// and i only, which selection finds in linear time (a job's series has a
+// value per timestep; sorting it cost more than the run). x is reordered.
+func linInterpQuantile(p float64, x []float64) float64 {
+	fidx := p * float64(len(x))
+	i := max(0, int(math.Ceil(fidx))-1)
+	xi := selectNth(x, i)
+	if i == 0 {
+		return xi
+	}
+	prev := x[0] // the largest of x[:i], all <= x[i] after selection
+	for _, v := range x[1:i] {
+		prev = max(prev, v)
+	}
+	t := float64(i+1) - fidx
+	return t*prev + (1-t)*xi
+}
+
+// selectNth reorders x so that x[k] is the value a sort would put there,
+// with x[:k] <= x[k] <= x[k+1:], and returns it (Hoare's selection with a
+// median-of-three pivot). x holds no NaN.
+func selectNth(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if x[mid] < x[lo] {
+			x[mid], x[lo] = x[lo], x[mid]
+		}
+		if x[hi] < x[lo] {
+			x[hi], x[lo] = x[lo], x[hi]
+		}
+		if x[hi] < x[mid] {
+			x[hi], x[mid] = x[mid], x[hi]
+		}
+		pivot := x[mid]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < pivot {
+				i++
+			}
+			for x[j] > pivot {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
 }
