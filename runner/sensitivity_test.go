@@ -98,4 +98,6 @@ func TestMorrisIshigami(t *testing.T) {
 	}
 }
 
-func sprintf(format string, args ...any) string { return strings.TrimSpace(fmt.Sprintf(format, args...)) + "\n" }
+func sprintf(format string, args ...any) string {
+	return strings.TrimSpace(fmt.Sprintf(format, args...)) + "\n"
+}
