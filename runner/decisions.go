@@ -137,19 +137,48 @@ func (p *Plan) psuu() decide.PSUU {
 	return ps
 }
 
-// decideTable returns the KPI rows as the decide package's table.
+// decideTable returns the KPI rows as the decide package's table. Its
+// parameters are the values swept within a simulation: one that differs
+// only between simulations is a scenario's setting, and the simulation
+// (the scenario) already tells the cases apart.
 func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
 	t := &decide.Table{KPIs: p.KPIs}
-	for _, f := range p.sweptFields() {
-		t.Params = append(t.Params, f.Name)
+	var keep []int
+	for k, f := range p.sweptFields() {
+		if p.sweptWithin(k) {
+			t.Params = append(t.Params, f.Name)
+			keep = append(keep, k)
+		}
 	}
 	for _, s := range p.Sims {
 		t.Sims = append(t.Sims, s.Name)
 	}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, decide.Row{Simulation: r.spec.Simulation, Subset: r.spec.Subset, Run: r.spec.Run, Params: p.sweptValues(r.spec), KPI: r.vals})
+		all := p.sweptValues(r.spec)
+		vals := make([]any, len(keep))
+		for i, k := range keep {
+			vals[i] = all[k]
+		}
+		t.Rows = append(t.Rows, decide.Row{Simulation: r.spec.Simulation, Subset: r.spec.Subset, Run: r.spec.Run, Params: vals, KPI: r.vals})
 	}
 	return t
+}
+
+// sweptWithin reports whether swept value k (in sweptFields order) takes
+// more than one value within some simulation.
+func (p *Plan) sweptWithin(k int) bool {
+	for s, sim := range p.Sims {
+		var first string
+		for sub := range sim.Points {
+			v := fmt.Sprintf("%#v", p.sweptValues(JobSpec{Simulation: s, Subset: sub})[k])
+			if sub == 0 {
+				first = v
+			} else if v != first {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decide draws the decisions from the KPI rows of every job.
