@@ -10,6 +10,7 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/gds/expr"
+	"github.com/statecraft/statecraft/internal/cachepad"
 	"github.com/statecraft/statecraft/internal/names"
 )
 
@@ -210,17 +211,21 @@ func compileKPISource(m *gds.Model, src string, kr *kpiRun) (*expr.Expr, error) 
 // kpiRun is one worker's KPI state for one model: the compiled sources
 // and their accumulators, reset at every job.
 type kpiRun struct {
+	_       cachepad.Pad // written at every timestep: see package cachepad
 	plan    *kpiPlan
 	row     *gds.Row // the observed row, during Observe
 	sources []kpiSource
 	vals    []float64 // the KPIs of the last job, in plan.names order
 	derived []*expr.Expr
 
+	floatSrc   []int     // the sources that are float variables, read by slot
+	otherSrc   []int     // the others
 	k          int       // observations buffered in the sources' chunks
 	t0         int       // the timestep of the first of them
 	thresholds []int     // the statistics with thresholds, by index into plan.stats
 	count      []int     // time_above and time_below counts, by stat index
 	first      []float64 // first_above and first_below timesteps, by stat index
+	_          cachepad.Pad
 }
 
 type kpiSource struct {
@@ -261,6 +266,13 @@ func newKPIRun(kp *kpiPlan, m *gds.Model) (*kpiRun, error) {
 		default:
 			f := x.Float
 			s.read = func() float64 { return f(nil) }
+		}
+	}
+	for i := range kr.sources {
+		if s := &kr.sources[i]; s.read == nil && s.v.Kind == gds.KindFloat {
+			kr.floatSrc = append(kr.floatSrc, i)
+		} else {
+			kr.otherSrc = append(kr.otherSrc, i)
 		}
 	}
 	for i, st := range kp.stats {
@@ -312,26 +324,31 @@ func (kr *kpiRun) reset(T int) {
 // observe takes each source's value in the state at the end of timestep
 // r.Timestep.
 func (kr *kpiRun) observe(r *gds.Row) {
-	kr.row = r
 	k := kr.k
-	for i := range kr.sources {
+	fl := r.Floats()
+	for _, i := range kr.floatSrc { // the common case: a float variable's slot
 		s := &kr.sources[i]
-		var v float64
-		switch {
-		case s.read != nil:
-			v = s.read()
-		case s.v.Kind == gds.KindFloat:
-			v = r.Floats()[s.v.Slot]
-		case s.v.Kind == gds.KindInt:
-			v = float64(r.Ints()[s.v.Slot])
-		case r.Bools()[s.v.Slot]:
-			v = 1
-		default:
-			v = 0
-		}
-		s.chunk[k] = v
+		s.chunk[k] = fl[s.v.Slot]
 	}
-	kr.row = nil
+	if len(kr.otherSrc) > 0 {
+		kr.row = r
+		for _, i := range kr.otherSrc {
+			s := &kr.sources[i]
+			var v float64
+			switch {
+			case s.read != nil:
+				v = s.read()
+			case s.v.Kind == gds.KindInt:
+				v = float64(r.Ints()[s.v.Slot])
+			case r.Bools()[s.v.Slot]:
+				v = 1
+			default:
+				v = 0
+			}
+			s.chunk[k] = v
+		}
+		kr.row = nil
+	}
 	kr.k++
 	if kr.k == kpiChunk {
 		kr.fold()
@@ -360,19 +377,26 @@ func (kr *kpiRun) fold() {
 			}
 			s.sum = sum
 		}
-		if s.kpiSourceSpec.min {
-			mn := s.mn
+		if s.kpiSourceSpec.min || s.kpiSourceSpec.max {
+			// comparisons, not the builtin min and max: their NaN
+			// handling makes a long dependency chain; a NaN is caught
+			// apart and propagates as the builtins would
+			mn, mx, nan := s.mn, s.mx, false
 			for _, v := range c {
-				mn = min(mn, v)
+				if v < mn {
+					mn = v
+				}
+				if v > mx {
+					mx = v
+				}
+				if v != v {
+					nan = true
+				}
 			}
-			s.mn = mn
-		}
-		if s.kpiSourceSpec.max {
-			mx := s.mx
-			for _, v := range c {
-				mx = max(mx, v)
+			if nan {
+				mn, mx = math.NaN(), math.NaN()
 			}
-			s.mx = mx
+			s.mn, s.mx = min(s.mn, mn), max(s.mx, mx)
 		}
 		if s.std {
 			// sums of the values shifted by the first one: no
@@ -389,14 +413,18 @@ func (kr *kpiRun) fold() {
 		if s.drawdown {
 			// the fall from a peak is largest at the lowest value before
 			// the next peak: one division per new peak
+			peak, trough, dd := s.peak, s.trough, s.maxDD
 			for _, v := range c {
-				if v > s.peak {
-					s.closeDrawdown()
-					s.peak, s.trough = v, v
-				} else {
-					s.trough = min(s.trough, v)
+				if v > peak {
+					if peak > 0 {
+						dd = max(dd, (peak-trough)/peak)
+					}
+					peak, trough = v, v
+				} else if v < trough || v != v {
+					trough = v
 				}
 			}
+			s.peak, s.trough, s.maxDD = peak, trough, dd
 		}
 		if s.quantile {
 			s.values = append(s.values, c...)

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ const (
 	targetFinalOnly = 0.15 // s, pp with output.final_only, 2 workers
 	targetScaling   = 1.8  // 2 workers at least this much faster than 1
 	targetGrowth    = 0.20 // peak RSS growth when the runs grow 10x
+	targetKPIs      = 0.10 // added wall time of pp with 10 KPIs (configs/bench/pp_kpis.toml), 2 workers
 )
 
 // sample is one measured run of the CLI.
@@ -221,6 +223,29 @@ func main() {
 			met = mark(rr.wall <= targetFinalOnly)
 		}
 		w("| %s | %d | %.3f | %.3f | %.0f | %s | %s |\n", m.name, rr.rows, rr.wall, rr.cpu, rr.rss, human(float64(m.T*m.N*m.K)/rr.wall), met)
+	}
+
+	if slices.ContainsFunc(sel, func(m model) bool { return m.name == "pp" }) {
+		w("\n## KPIs while running: pp with 10 KPIs against pp, 2 workers, every substep written (target <= +%.0f%%)\n\n", targetKPIs*100)
+		w("The two configs alternate (pp, pp_kpis, pp, ...); the cost is the ratio of the medians, pairwise the\n")
+		w("median of the ratios of adjacent runs. Met when both are within the target.\n\n")
+		var base, with []sample
+		for i := 0; i < r.reps; i++ {
+			a, err := r.once("pp_base", "configs/bench/pp.toml", 2)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			b, err := r.once("pp_kpis", "configs/bench/pp_kpis.toml", 2)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			base, with = append(base, a), append(with, b)
+		}
+		a, b := medianOf(base), medianOf(with)
+		cost, pw := b.wall/a.wall-1, pairwise(with, base)-1
+		w("| config | wall s | cpu s | peak RSS MB | cost | pairwise | met |\n|---|---|---|---|---|---|---|\n")
+		w("| pp | %.3f | %.3f | %.0f | | | |\n", a.wall, a.cpu, a.rss)
+		w("| pp_kpis | %.3f | %.3f | %.0f | %+.1f%% | %+.1f%% | %s |\n", b.wall, b.cpu, b.rss, 100*cost, 100*pw, mark(max(cost, pw) <= targetKPIs))
 	}
 
 	w("\n## Peak RSS when the runs grow 10x, 2 workers (target growth <= %.0f%%)\n\n", targetGrowth*100)
