@@ -36,6 +36,7 @@ interop: build ## write datasets with the CLI and read them with DuckDB and Pola
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --out $(INTEROP)/all_kinds
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --set output.agents=list --out $(INTEROP)/all_kinds_list
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
+	$(BIN) run prsm --quiet --set runs=2 --set timesteps=96 --out $(INTEROP)/prsm_kpis
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*

@@ -34,6 +34,8 @@ const INDEX_COLUMNS = ['simulation', 'subset', 'run', 'timestep', 'substep'];
 // An agent table's index columns: the substep row's ids and the record's
 // position in that row.
 const AGENT_INDEX_COLUMNS = [...INDEX_COLUMNS, 'agent'];
+// The KPI table's: one row per job.
+const KPI_INDEX_COLUMNS = ['simulation', 'subset', 'run'];
 const SCALARS = ['int32', 'int64', 'float64', 'bool', 'string'];
 const NUMERIC = new Set(['int32', 'int64', 'float64']);
 
@@ -295,8 +297,11 @@ function loadDataset(dir, rep) {
   const tables = [];
   const mt = manifest.tables ?? {};
   if (typeof mt !== 'object' || Array.isArray(mt)) rep.abort(`manifest "tables" must be an object, got ${JSON.stringify(mt)}`);
-  for (const name of Object.keys(mt).sort()) {
-    const t = mt[name];
+  // The KPI table (with [kpis]) is read as the agent tables are, on its
+  // own ids: one row per job.
+  const all = Object.keys(mt).sort().map((name) => [name, mt[name], AGENT_INDEX_COLUMNS]);
+  if (manifest.kpis) all.push(['_kpis', manifest.kpis, KPI_INDEX_COLUMNS]);
+  for (const [name, t, index] of all) {
     const what = `manifest table "${name}"`;
     if (!t || typeof t.dir !== 'string' || t.dir === '' || t.dir.includes('..') || path.isAbsolute(t.dir)) {
       rep.abort(`${what}: "dir" must be a directory relative to the dataset, got ${JSON.stringify(t?.dir)}`);
@@ -304,7 +309,7 @@ function loadDataset(dir, rep) {
     checkRows(t.rows, what);
     const tcols = parseColumns(t.columns, rep, what);
     const tnames = tcols.map((c) => c.name);
-    AGENT_INDEX_COLUMNS.forEach((ic, k) => {
+    index.forEach((ic, k) => {
       if (tnames[k] !== ic) rep.abort(`${what}: column ${k} must be "${ic}" (columns: ${tnames.join(', ')})`);
     });
     const tdir = path.join(dir, t.dir);
@@ -317,7 +322,7 @@ function loadDataset(dir, rep) {
     const sum = (t.files ?? []).reduce((n, f) => n + f.rows, 0);
     if (sum !== t.rows) rep.abort(`${what}: rows ${t.rows}, but its files' rows add up to ${sum}`);
     if (tparts.length === 0) rep.abort(`${what}: no *.parquet part files in ${tdir}`);
-    tables.push({ label: `${dir} [table ${name}]`, dir: tdir, rows: t.rows, columns: tcols, parts: tparts, index: AGENT_INDEX_COLUMNS, model: manifest.model });
+    tables.push({ label: `${dir} [table ${name}]`, dir: tdir, rows: t.rows, columns: tcols, parts: tparts, index, model: manifest.model });
   }
   return { main, tables };
 }
@@ -441,7 +446,7 @@ async function checkDuckDB(con, t) {
   // Sanity: cadCAD index columns are present, non-null, timesteps non-negative.
   const q = (c) => sqlIdent(c);
   const san = await run(
-    `SELECT min(${q('timestep')}) AS tmin, max(${q('timestep')}) AS tmax,
+    `SELECT ${index.includes('timestep') ? `min(${q('timestep')}) AS tmin, max(${q('timestep')}) AS tmax` : '0 AS tmin, 0 AS tmax'},
             count(DISTINCT (${q('simulation')}, ${q('subset')}, ${q('run')})) AS runs,
             count(*) FILTER (WHERE ${index.map((c) => `${q(c)} IS NULL`).join(' OR ')}) AS null_index
      FROM read_parquet(${list})`,
@@ -546,6 +551,7 @@ function checkPolars(t, duck) {
 async function checkJoinDuckDB(con, main, t) {
   const rep = reporter('duckdb', t.label);
   const list = (ps) => `[${ps.map(sqlStr).join(', ')}]`;
+  if (t.index === KPI_INDEX_COLUMNS) return checkKPIsDuckDB(con, main, t, rep, list);
   const ids = INDEX_COLUMNS.map(sqlIdent).join(', ');
   let r;
   try {
@@ -567,10 +573,46 @@ async function checkJoinDuckDB(con, main, t) {
   if (failures === before) console.log(`duckdb ok: ${t.label}: all ${joined} agent rows join the substep table, agents numbered 0..n-1`);
 }
 
+// checkKPIsDuckDB: the KPI table has one row per run of the substep table.
+async function checkKPIsDuckDB(con, main, t, rep, list) {
+  const ids = KPI_INDEX_COLUMNS.map(sqlIdent).join(', ');
+  let r;
+  try {
+    r = await con.runAndReadAll(
+      `SELECT (SELECT count(DISTINCT (${ids})) FROM read_parquet(${list(main.parts)})) AS runs,
+              (SELECT count(DISTINCT (${ids})) FROM read_parquet(${list(t.parts)})) AS kpi_runs,
+              (SELECT count(*) FROM read_parquet(${list(t.parts)}) k ANTI JOIN (SELECT DISTINCT ${ids} FROM read_parquet(${list(main.parts)})) s USING (${ids})) AS unmatched`);
+  } catch (e) {
+    return rep.fail(`join with the substep table failed: ${e.message.split('\n')[0]}`);
+  }
+  const o = r.getRowObjects()[0];
+  const runs = num(o.runs); const kruns = num(o.kpi_runs); const unmatched = num(o.unmatched);
+  const before = failures;
+  if (unmatched !== 0) rep.fail(`KPI rows without a run in the substep table: expected 0, actual ${unmatched}`);
+  if (kruns !== runs || kruns !== t.rows) rep.fail(`KPI rows: expected one per run (${runs} runs), actual ${t.rows} rows for ${kruns} distinct runs`);
+  if (failures === before) console.log(`duckdb ok: ${t.label}: one KPI row for each of the ${runs} runs`);
+}
+
 // checkJoinPolars: the inner join of the agent rows with the substep
 // table's ids keeps every agent row once; an anti join keeps none.
 function checkJoinPolars(mainDf, df, t) {
   const rep = reporter('polars', t.label);
+  if (t.index === KPI_INDEX_COLUMNS) {
+    let runs; let unmatched; let rows;
+    try {
+      const ids = mainDf.select(...KPI_INDEX_COLUMNS).unique();
+      runs = ids.height;
+      rows = df.select(...KPI_INDEX_COLUMNS).unique().height;
+      unmatched = df.join(ids, { on: KPI_INDEX_COLUMNS, how: 'anti' }).height;
+    } catch (e) {
+      return rep.fail(`join with the substep table failed: ${String(e.message ?? e).split('\n')[0]}`);
+    }
+    const before = failures;
+    if (unmatched !== 0) rep.fail(`anti join with the substep table's runs: expected 0 KPI rows without a run, actual ${unmatched}`);
+    if (rows !== runs || rows !== t.rows) rep.fail(`KPI rows: expected one per run (${runs} runs), actual ${t.rows} rows for ${rows} distinct runs`);
+    if (failures === before) console.log(`polars ok: ${t.label}: one KPI row for each of the ${runs} runs`);
+    return;
+  }
   let joined; let unmatched;
   try {
     const ids = mainDf.select(...INDEX_COLUMNS);
