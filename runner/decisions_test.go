@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -446,4 +447,49 @@ func sameRows(a, b [][]any) bool {
 		}
 	}
 	return true
+}
+
+// TestEmbeddedConfigsPlan: every embedded config, the decision layer's
+// examples among them, resolves its models and expands into jobs.
+func TestEmbeddedConfigsPlan(t *testing.T) {
+	for _, n := range configs.Embedded() {
+		x, err := configs.LoadEmbedded(n)
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if _, err := runner.NewPlan(x, nil); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+}
+
+// TestPRSMPSUU: the embedded PSUU example ranks its 9 controllable
+// choices over the 4 stress scenarios, and chooses a point on its Pareto
+// front.
+func TestPRSMPSUU(t *testing.T) {
+	x, err := configs.LoadEmbedded("prsm_psuu", "runs=3", "timesteps=240")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := runner.Run(context.Background(), p, runner.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Decisions.Ranking
+	if len(r.Choices) != 9 || len(r.Choices[0].Cases) != 4 || r.Chosen != 0 {
+		t.Fatalf("ranking: %d choices, %d cases, chosen %d", len(r.Choices), len(r.Choices[0].Cases), r.Chosen)
+	}
+	if !slices.Contains(r.Pareto, r.Chosen) {
+		t.Errorf("the chosen choice %d is not on the Pareto front %v", r.Chosen, r.Pareto)
+	}
+	for i := 1; i < len(r.Choices); i++ { // ranked by the first objective, best first
+		if r.Choices[i].Scores[0] > r.Choices[i-1].Scores[0] {
+			t.Errorf("choice %d scores %v above choice %d's %v", i, r.Choices[i].Scores, i-1, r.Choices[i-1].Scores)
+		}
+	}
 }
