@@ -109,6 +109,20 @@ type Observer interface {
 	Observe(r *Row)
 }
 
+// SlotObserver is an Observer that names float variables the engine
+// copies for it, which spares a call per timestep: at the end of every
+// timestep (and for the initial state) the engine stores variable
+// slots[i] (VarInfo.Slot) at the next position of bufs[i], and calls
+// ObserveFull with the number stored when the buffers are full and when
+// the run ends. Observe is not called then. ObservedFloats is called at
+// the start of every Run; nil slots fall back to Observe. The buffers
+// have one length.
+type SlotObserver interface {
+	Observer
+	ObservedFloats() (slots []int, bufs [][]float64)
+	ObserveFull(n int)
+}
+
 // Row is a recorded state: its ids and the value of every variable.
 type Row struct {
 	Simulation, Subset, Run int
@@ -534,6 +548,22 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	r := &e.row
 	S := len(m.psubs)
 	obs, _ := rec.(Observer)
+	so, _ := rec.(SlotObserver)
+	var slots []int
+	var bufs [][]float64
+	if so != nil {
+		if slots, bufs = so.ObservedFloats(); slots != nil {
+			obs = nil
+		}
+	}
+	nobs, fullAt := 0, 0
+	if slots != nil {
+		fullAt = len(bufs[0])
+		for i, s := range slots {
+			bufs[i][0] = e.f[s]
+		}
+		nobs = 1
+	}
 	if obs != nil {
 		r.Timestep, r.Substep = 0, 0
 		obs.Observe(r)
@@ -603,9 +633,20 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			if other {
 				e.commitOthers(ps)
 			}
-			if obs != nil && k == S-1 {
-				r.Timestep, r.Substep = t, k+1
-				obs.Observe(r)
+			if k == S-1 {
+				if slots != nil {
+					if nobs == fullAt {
+						so.ObserveFull(nobs)
+						nobs = 0
+					}
+					for i, s := range slots {
+						bufs[i][nobs] = e.f[s]
+					}
+					nobs++
+				} else if obs != nil {
+					r.Timestep, r.Substep = t, k+1
+					obs.Observe(r)
+				}
 			}
 			if recordT && (allSubsteps || k == S-1) {
 				r.Timestep, r.Substep = t, k+1
@@ -618,6 +659,9 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 		if len(m.lagged) > 0 {
 			e.pushLags(t)
 		}
+	}
+	if slots != nil {
+		so.ObserveFull(nobs)
 	}
 	return nil
 }

@@ -218,7 +218,9 @@ type kpiRun struct {
 	vals    []float64 // the KPIs of the last job, in plan.names order
 	derived []*expr.Expr
 
-	floatSrc   []int     // the sources that are float variables, read by slot
+	floatSrc   []int // the sources that are float variables, read by slot
+	slots      []int // their slots and chunks, for gds.SlotObserver
+	bufs       [][]float64
 	otherSrc   []int     // the others
 	k          int       // observations buffered in the sources' chunks
 	t0         int       // the timestep of the first of them
@@ -353,6 +355,28 @@ func (kr *kpiRun) observe(r *gds.Row) {
 	if kr.k == kpiChunk {
 		kr.fold()
 	}
+}
+
+// observedFloats returns the slots and chunks the engine copies the
+// sources into (gds.SlotObserver) when every source is a float
+// variable, else nil.
+func (kr *kpiRun) observedFloats() ([]int, [][]float64) {
+	if len(kr.otherSrc) > 0 {
+		return nil, nil
+	}
+	if kr.slots == nil {
+		for _, i := range kr.floatSrc {
+			kr.slots = append(kr.slots, kr.sources[i].v.Slot)
+			kr.bufs = append(kr.bufs, kr.sources[i].chunk)
+		}
+	}
+	return kr.slots, kr.bufs
+}
+
+// observeFull folds the n observations the engine copied.
+func (kr *kpiRun) observeFull(n int) {
+	kr.k = n
+	kr.fold()
 }
 
 // fold updates the accumulators with the buffered observations, of

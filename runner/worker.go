@@ -98,6 +98,12 @@ type kpiRecorder struct {
 // Observe feeds the state at the end of a timestep to the KPIs.
 func (k *kpiRecorder) Observe(r *gds.Row) { k.kr.observe(r) }
 
+// ObservedFloats lets the engine copy the KPIs' float variables itself.
+func (k *kpiRecorder) ObservedFloats() ([]int, [][]float64) { return k.kr.observedFloats() }
+
+// ObserveFull folds the observations the engine copied.
+func (k *kpiRecorder) ObserveFull(n int) { k.kr.observeFull(n) }
+
 // recorder returns the Recorder of a job of model m: the worker, or with
 // KPIs a kpiRecorder of m reset for the job.
 func (wk *worker) recorder(m *gds.Model) (gds.Recorder, *kpiRun, error) {
