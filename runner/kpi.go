@@ -394,45 +394,42 @@ func (kr *kpiRun) fold() {
 		}
 		s.n += k
 		s.last = c[k-1]
-		if s.kpiSourceSpec.sum || s.quantile {
-			sum := s.sum
-			for _, v := range c {
-				sum += v
-			}
-			s.sum = sum
+		// Four partial sums and extrema at a time: one running value
+		// would make each step wait for the last (the chunks are fixed
+		// from timestep 0, so the order of additions is too).
+		sum := math.NaN()
+		if s.kpiSourceSpec.sum || s.quantile || s.std || s.kpiSourceSpec.min || s.kpiSourceSpec.max {
+			sum = sum4(c)
+			s.sum += sum
 		}
 		if s.kpiSourceSpec.min || s.kpiSourceSpec.max {
-			// comparisons, not the builtin min and max: their NaN
-			// handling makes a long dependency chain; a NaN is caught
-			// apart and propagates as the builtins would
-			mn, mx, nan := s.mn, s.mx, false
-			for _, v := range c {
-				if v < mn {
-					mn = v
-				}
-				if v > mx {
-					mx = v
-				}
-				if v != v {
-					nan = true
-				}
-			}
-			if nan {
+			// comparisons, not the builtin min and max, whose NaN
+			// handling is slower; a NaN (the sum tells) propagates as
+			// with the builtins
+			mn, mx := extrema4(c)
+			if math.IsNaN(sum) && hasNaN(c) {
 				mn, mx = math.NaN(), math.NaN()
 			}
 			s.mn, s.mx = min(s.mn, mn), max(s.mx, mx)
 		}
 		if s.std {
-			// sums of the values shifted by the first one: no
-			// cancellation while they stay within a few standard
+			// the sum of squares of the values shifted by the first one:
+			// no cancellation while they stay within a few standard
 			// deviations of it
-			s1, s2, sh := s.s1, s.s2, s.shift
-			for _, v := range c {
-				d := v - sh
-				s1 += d
-				s2 += d * d
+			sh := s.shift
+			var a, b float64
+			i := 0
+			for ; i+1 < len(c); i += 2 {
+				d0, d1 := c[i]-sh, c[i+1]-sh
+				a += d0 * d0
+				b += d1 * d1
 			}
-			s.s1, s.s2 = s1, s2
+			if i < len(c) {
+				d := c[i] - sh
+				a += d * d
+			}
+			s.s1 += sum - float64(len(c))*sh
+			s.s2 += a + b
 		}
 		if s.drawdown {
 			// the fall from a peak is largest at the lowest value before
@@ -553,6 +550,57 @@ func (kr *kpiRun) finish() {
 	}
 }
 
+// sum4 adds the values in four interleaved partial sums.
+func sum4(c []float64) float64 {
+	var a, b, d, e float64
+	i := 0
+	for ; i+3 < len(c); i += 4 {
+		a += c[i]
+		b += c[i+1]
+		d += c[i+2]
+		e += c[i+3]
+	}
+	for ; i < len(c); i++ {
+		a += c[i]
+	}
+	return (a + b) + (d + e)
+}
+
+// extrema4 returns the smallest and largest values, ignoring NaN.
+func extrema4(c []float64) (mn, mx float64) {
+	mn0, mn1, mx0, mx1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	i := 0
+	for ; i+1 < len(c); i += 2 {
+		v, w := c[i], c[i+1]
+		if v < mn0 {
+			mn0 = v
+		}
+		if w < mn1 {
+			mn1 = w
+		}
+		if v > mx0 {
+			mx0 = v
+		}
+		if w > mx1 {
+			mx1 = w
+		}
+	}
+	if i < len(c) {
+		mn0, mx0 = min(mn0, c[i]), max(mx0, c[i])
+	}
+	return min(mn0, mn1), max(mx0, mx1)
+}
+
+// hasNaN reports whether a chunk holds a NaN.
+func hasNaN(c []float64) bool {
+	for _, v := range c {
+		if v != v {
+			return true
+		}
+	}
+	return false
+}
+
 // hasNaN reports whether a NaN was observed: the sum of the values is NaN
 // when one is (or when both infinities are, which is then checked).
 func (s *kpiSource) hasNaN() bool {
@@ -588,7 +636,9 @@ func linInterpQuantile(p float64, x []float64) float64 {
 	}
 	prev := x[0] // the largest of x[:i], all <= x[i] after selection
 	for _, v := range x[1:i] {
-		prev = max(prev, v)
+		if v > prev {
+			prev = v
+		}
 	}
 	t := float64(i+1) - fidx
 	return t*prev + (1-t)*xi
