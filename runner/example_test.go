@@ -50,3 +50,53 @@ alpha = [1.0, 1.1]
 	// swept: alpha
 	// rows written: 66 failed jobs: 0
 }
+
+// KPIs are computed while the runs happen; criteria over them give pass
+// rates with 95% Wilson intervals for every sweep point, in
+// Result.Decisions (and _decision.json).
+func ExampleDecisions() {
+	x, err := configs.Parse("pp.toml", []byte(`
+model = "predator_prey"
+timesteps = 200
+runs = 10
+seed = 1
+[params]
+alpha = [0.9, 1.3]
+[output]
+final_only = true
+[kpis]
+mean_prey = { of = "prey", stat = "mean" }
+[[criteria]]
+name = "prey_survive"
+expr = "mean_prey >= 1.7"
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan, err := runner.NewPlan(x, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "statecraft-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	res, err := runner.Run(context.Background(), plan, runner.Options{Dir: dir})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, pt := range res.Decisions.Summary.Points {
+		r := pt.Criteria[0]
+		fmt.Printf("alpha %v: %s passed in %d of %d runs, 95%% interval [%.2f, %.2f]\n", pt.Params["alpha"], r.Name, r.Passed, r.Runs, r.Lo, r.Hi)
+	}
+	fmt.Println("KPI table rows:", res.KPIs.Rows)
+	// Output:
+	// alpha 0.9: prey_survive passed in 0 of 10 runs, 95% interval [0.00, 0.28]
+	// alpha 1.3: prey_survive passed in 8 of 10 runs, 95% interval [0.49, 0.94]
+	// KPI table rows: 20
+}
