@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/statecraft/statecraft/internal/names"
 	"github.com/statecraft/statecraft/internal/tomlerr"
 )
 
@@ -110,8 +111,12 @@ type Objective struct {
 	Stat ObjectiveStat `toml:"stat"`
 	// Q is the quantile of stat = "quantile".
 	Q *float64 `toml:"q"`
-	// Across combines the cases: worst (default), mean or best.
+	// Across combines the cases: worst (default), mean, best, or
+	// weighted (a weighted mean over the scenarios, by Weights).
 	Across Across `toml:"across"`
+	// Weights are the scenarios' weights (probabilities, say) by name,
+	// for across = "weighted".
+	Weights map[string]float64 `toml:"weights"`
 	// Sense is max or min (default max for a pass rate; required for a KPI).
 	Sense Sense `toml:"sense"`
 }
@@ -147,12 +152,13 @@ type Across uint8
 
 // The ways to combine cases.
 const (
-	AcrossWorst Across = iota + 1 // the worst case (robust choice)
-	AcrossMean                    // the mean over cases
-	AcrossBest                    // the best case
+	AcrossWorst    Across = iota + 1 // the worst case (robust choice)
+	AcrossMean                       // the mean over cases
+	AcrossBest                       // the best case
+	AcrossWeighted                   // a weighted mean over the scenarios
 )
 
-var acrossNames = []string{AcrossWorst: "worst", AcrossMean: "mean", AcrossBest: "best"}
+var acrossNames = []string{AcrossWorst: "worst", AcrossMean: "mean", AcrossBest: "best", AcrossWeighted: "weighted"}
 
 // String returns the combination as configs write it.
 func (a Across) String() string { return choiceName(acrossNames, uint8(a)) }
@@ -160,7 +166,7 @@ func (a Across) String() string { return choiceName(acrossNames, uint8(a)) }
 // MarshalText writes the combination as configs write it.
 func (a Across) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
-// UnmarshalText decodes worst, mean or best.
+// UnmarshalText decodes worst, mean, best or weighted.
 func (a *Across) UnmarshalText(b []byte) error { return parseChoice(acrossNames, b, (*uint8)(a)) }
 
 // UnmarshalTOML rejects values that are not strings, then decodes the text.
@@ -459,6 +465,18 @@ func (x *Experiment) validateDecisions() error {
 				return e(key+".criterion", "no criterion %q in [[criteria]] (or \"all\")", o.Criterion)
 			case o.KPI == "" && len(x.Criteria) == 0 && len(x.Report.Criteria) == 0:
 				return e(key, "a pass-rate objective needs [[criteria]]")
+			case o.Across == AcrossWeighted && len(o.Weights) == 0:
+				return e(key+".weights", "across = \"weighted\" needs weights, by scenario name")
+			case o.Across != AcrossWeighted && len(o.Weights) > 0:
+				return e(key+".weights", "weights go with across = \"weighted\"")
+			}
+			for name, w := range o.Weights {
+				if !slices.ContainsFunc(x.Scenarios, func(sc Scenario) bool { return sc.Name == name }) {
+					return e(key+".weights", "no scenario %q%s", name, names.Suggest(name, scenarioNames(x)))
+				}
+				if !(w >= 0) || math.IsInf(w, 0) {
+					return e(key+".weights", "the weight of %q must be finite and >= 0, got %v", name, w)
+				}
 			}
 			if o.KPI == "" && o.Criterion == "" {
 				o.Criterion = "all"
@@ -553,4 +571,12 @@ func (x *Experiment) reportCriteria() {
 		}
 		x.Criteria = append(x.Criteria, Criterion{Name: name, Expr: name + " == 1"})
 	}
+}
+
+func scenarioNames(x *Experiment) []string {
+	var out []string
+	for _, sc := range x.Scenarios {
+		out = append(out, sc.Name)
+	}
+	return out
 }

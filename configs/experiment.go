@@ -354,7 +354,7 @@ var schema = map[string][]string{
 	"kpis":               nil,
 	"criteria":           {"name", "expr"},
 	"psuu":               {"controllable", "objectives"},
-	"psuu.objectives":    {"name", "criterion", "kpi", "stat", "q", "across", "sense"},
+	"psuu.objectives":    {"name", "criterion", "kpi", "stat", "q", "across", "sense", "weights"},
 	"sensitivity":        {"method", "samples", "levels", "bootstrap", "kpis", "bounds"},
 	"optimize":           {"kpi", "sense", "method", "max_evals", "bounds"},
 	"sweep.bounds":       nil,

@@ -125,7 +125,7 @@ func toDecideCriteria(cs []configs.Criterion) []decide.Criterion {
 func (p *Plan) psuu() decide.PSUU {
 	ps := decide.PSUU{Controllable: p.Config.PSUU.Controllable}
 	for _, o := range p.Config.PSUU.Objectives {
-		d := decide.Objective{Name: o.Name, Criterion: o.Criterion, KPI: o.KPI, Across: o.Across.String(), Maximize: o.Sense == configs.Maximize}
+		d := decide.Objective{Name: o.Name, Criterion: o.Criterion, KPI: o.KPI, Across: o.Across.String(), Maximize: o.Sense == configs.Maximize, Weights: o.Weights}
 		if o.KPI != "" {
 			d.Stat = o.Stat.String()
 			if o.Q != nil {

@@ -270,6 +270,8 @@ func TestKPIErrors(t *testing.T) {
 		{"psuu kpi sense", "[params]\nctrl = [0.1, 0.2]\n[kpis]\nk = { of = \"y\" }\n[psuu]\ncontrollable = [\"ctrl\"]\n[[psuu.objectives]]\nkpi = \"k\"\n", `say whether "k" is better high`},
 		{"optimize unknown kpi", "[kpis]\nk = { of = \"y\" }\n[optimize]\nkpi = \"kk\"\nsense = \"max\"\nbounds = { a = [0, 1] }\n", `key "optimize.kpi": no KPI "kk" in [kpis]`},
 		{"optimize with sweep", "[params]\nctrl = [0.1, 0.2]\n[kpis]\nk = { of = \"y\" }\n[optimize]\nkpi = \"k\"\nsense = \"max\"\nbounds = { a = [0, 1] }\n", `the sweep has 2 points`},
+		{"weights unknown scenario", "[params]\nctrl = [0.1, 0.2]\n[kpis]\nk = { of = \"y\" }\n[[scenarios]]\nname = \"calm\"\n[psuu]\ncontrollable = [\"ctrl\"]\n[[psuu.objectives]]\nkpi = \"k\"\nsense = \"max\"\nacross = \"weighted\"\nweights = { clam = 1.0 }\n", `no scenario "clam" (did you mean "calm"?)`},
+		{"weights without weighted", "[params]\nctrl = [0.1, 0.2]\n[kpis]\nk = { of = \"y\" }\n[psuu]\ncontrollable = [\"ctrl\"]\n[[psuu.objectives]]\nkpi = \"k\"\nsense = \"max\"\nweights = { a = 1.0 }\n", `weights go with across = "weighted"`},
 		{"init list empty", "[initial_state]\ny = []\n", `key "initial_state.y": an empty list sweeps nothing`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -491,5 +493,41 @@ func TestPRSMPSUU(t *testing.T) {
 		if r.Choices[i].Scores[0] > r.Choices[i-1].Scores[0] {
 			t.Errorf("choice %d scores %v above choice %d's %v", i, r.Choices[i].Scores, i-1, r.Choices[i-1].Scores)
 		}
+	}
+}
+
+// TestPSUUWeighted: a KPI objective weighted over the scenarios scores
+// each choice by the weighted mean of its scenarios' means.
+func TestPSUUWeighted(t *testing.T) {
+	registerDecideModel(t)
+	_, res := runConfig(t, `
+model = "test_decide"
+timesteps = 2
+runs = 200
+seed = 8
+[params]
+ctrl = [0.5, 0.9]
+[output]
+final_only = true
+[kpis]
+y = { of = "y" }
+[[scenarios]]
+name = "calm"
+[[scenarios]]
+name = "storm"
+params = { shock = 0.5 }
+[psuu]
+controllable = ["ctrl"]
+[[psuu.objectives]]
+kpi = "y"
+sense = "max"
+across = "weighted"
+weights = { calm = 0.9, storm = 0.1 }
+`, runner.Options{})
+	r := res.Decisions.Ranking
+	best := r.Choices[r.Chosen]
+	// E[y] = ctrl*(1-shock): 0.9*ctrl + 0.1*0.5*ctrl = 0.95*ctrl
+	if best.Params["ctrl"] != 0.9 || math.Abs(best.Scores[0]-0.95*0.9) > 0.02 {
+		t.Errorf("chosen %v with score %v, want ctrl 0.9 scoring about %v", best.Params, best.Scores, 0.95*0.9)
 	}
 }
