@@ -301,7 +301,11 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "  simulation %d (%s): model %s (hash %s), %d subsets × %d runs\n", s.Index, name, s.Model.Name(), s.Model.Hash(), len(s.Points), x.Runs)
 	}
-	fmt.Fprintf(stdout, "  jobs: %d, rows per job: %d, rows: %d\n", plan.Jobs(), plan.RowsPerRun, plan.Rows())
+	rows := strconv.FormatInt(plan.Rows(), 10)
+	if plan.Rows() < 0 {
+		rows = "more than an int64 counts"
+	}
+	fmt.Fprintf(stdout, "  jobs: %d, rows per job: %d, rows: %s\n", plan.Jobs(), plan.RowsPerRun, rows)
 	var cols []string
 	for _, f := range plan.Schema(nil).Fields() {
 		cols = append(cols, f.Name+" "+runner.TypeName(f.Type))

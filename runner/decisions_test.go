@@ -531,3 +531,36 @@ weights = { calm = 0.9, storm = 0.1 }
 		t.Errorf("chosen %v with score %v, want ctrl 0.9 scoring about %v", best.Params, best.Scores, 0.95*0.9)
 	}
 }
+
+// TestPlanCounts: jobs are numbered lazily, and counts that cannot be
+// numbered are errors at the key, not out-of-memory crashes.
+func TestPlanCounts(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"runs=1000000000", `key "runs": 3 sweep points x 1000000000 runs is more jobs than a run can number`},
+		{"runs=4611686018427387904", `is more jobs than a run can number`},
+		{"timesteps=9223372036854775807", `key "timesteps": 9223372036854775807 timesteps x 1 PSUBs is more rows per run than can be counted`},
+	} {
+		x, err := configs.LoadEmbedded("predator_prey", c.set)
+		if err == nil {
+			_, err = runner.NewPlan(x, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.set, err, c.want)
+		}
+	}
+	x, err := configs.LoadEmbedded("predator_prey", "runs=700000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := p.ShardJobs(2, 7)
+	if p.Jobs() != 2100000000 || jobs.Len() != 300000000 || jobs.At(1) != 9 || jobs.At(jobs.Len()-1) != 2099999995 {
+		t.Errorf("jobs %d, shard 2 of 7: %d jobs, second %d, last %d", p.Jobs(), jobs.Len(), jobs.At(1), jobs.At(jobs.Len()-1))
+	}
+	if spec := p.Job(jobs.At(jobs.Len() - 1)); spec.Simulation != 0 || spec.Subset != 2 || spec.Run != 699999996 {
+		t.Errorf("last job of shard 2: %+v", spec)
+	}
+}

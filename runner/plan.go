@@ -3,6 +3,7 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -67,8 +68,14 @@ type JobSpec struct {
 // Jobs returns the number of jobs.
 func (p *Plan) Jobs() int { return p.jobs }
 
-// Rows returns the number of rows the whole experiment writes.
-func (p *Plan) Rows() int64 { return int64(p.jobs) * int64(p.RowsPerRun) }
+// Rows returns the number of rows the whole experiment writes, or -1 if
+// it exceeds what an int64 counts.
+func (p *Plan) Rows() int64 {
+	if p.RowsPerRun > 0 && int64(p.jobs) > math.MaxInt64/int64(p.RowsPerRun) {
+		return -1
+	}
+	return int64(p.jobs) * int64(p.RowsPerRun)
+}
 
 // Job returns the ids of job i: jobs are numbered by simulation, then
 // subset, then run.
@@ -179,7 +186,11 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 			return nil, err
 		}
 		p.simStart = append(p.simStart, p.jobs)
-		p.jobs += len(sim.Points) * x.Runs
+		n, ok := mulAdd(len(sim.Points), x.Runs, p.jobs)
+		if !ok {
+			return nil, x.ErrorAt("runs", "%d sweep points x %d runs is more jobs than a run can number (%d at most)", len(sim.Points), x.Runs, maxJobs)
+		}
+		p.jobs = n
 		p.Sims = append(p.Sims, sim)
 	}
 
@@ -219,10 +230,25 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 		return nil, err
 	}
 	p.RowsPerRun = rowsPerRun(x.Timesteps, m0.PSUBs(), p.Schedule)
+	if p.RowsPerRun < 0 {
+		return nil, x.ErrorAt("timesteps", "%d timesteps x %d PSUBs is more rows per run than can be counted", x.Timesteps, m0.PSUBs())
+	}
 	return p, nil
 }
 
-// rowsPerRun counts the rows a job records.
+// maxJobs is the most jobs a plan holds: job ids are int32 columns.
+const maxJobs = math.MaxInt32
+
+// mulAdd returns a*b + c if it is at most maxJobs.
+func mulAdd(a, b, c int) (int, bool) {
+	if a < 0 || b < 0 || (a > 0 && b > (maxJobs-c)/a) {
+		return 0, false
+	}
+	return a*b + c, true
+}
+
+// rowsPerRun counts the rows a job records, or returns -1 if an int
+// cannot count them.
 func rowsPerRun(T, S int, s gds.Schedule) int {
 	if s.FinalOnly {
 		return 1
@@ -231,6 +257,9 @@ func rowsPerRun(T, S int, s gds.Schedule) int {
 	per := S
 	if s.DropSubsteps {
 		per = 1
+	}
+	if per > 0 && T/every > (math.MaxInt-1)/per {
+		return -1 // too many to count
 	}
 	return 1 + (T/every)*per
 }
@@ -343,17 +372,28 @@ func varyingInits(sims []Sim) []gds.VarInfo {
 	return out
 }
 
-// ShardJobs returns the indices of the jobs of shard i of n.
-func (p *Plan) ShardJobs(i, n int) []int {
+// ShardJobs returns the jobs of shard i of n, computed as they are asked
+// for: job k of the shard is job i + k*n of the plan, so a plan of a
+// billion jobs needs no list of them.
+func (p *Plan) ShardJobs(i, n int) ShardJobs {
 	if n <= 1 {
 		n, i = 1, 0
 	}
-	var out []int
-	for j := i; j < p.jobs; j += n {
-		out = append(out, j)
+	count := 0
+	if i < p.jobs {
+		count = (p.jobs-i-1)/n + 1
 	}
-	return out
+	return ShardJobs{first: i, step: n, count: count}
 }
+
+// ShardJobs are the jobs of one shard.
+type ShardJobs struct{ first, step, count int }
+
+// Len returns the number of jobs.
+func (s ShardJobs) Len() int { return s.count }
+
+// At returns the plan's index of the shard's job k, 0 <= k < Len().
+func (s ShardJobs) At(k int) int { return s.first + k*s.step }
 
 // paramValues returns every parameter of a job, for error reports.
 func (p *Plan) paramValues(spec JobSpec) map[string]any {

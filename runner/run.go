@@ -92,11 +92,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		}
 	}
 	jobs := p.ShardJobs(shard, shards)
-	workers = max(1, min(workers, len(jobs)))
+	workers = max(1, min(workers, jobs.Len()))
 	meta := datasetMeta(p)
 	schema := p.Schema(meta)
 	agentSchemas := p.AgentSchemas(meta)
-	res := &Result{Dir: dir, Jobs: len(jobs)}
+	res := &Result{Dir: dir, Jobs: jobs.Len()}
 
 	var (
 		next     atomic.Int64
@@ -105,7 +105,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		mu       sync.Mutex
 		kpiRows  []kpiRow
 	)
-	stopProgress := startProgress(opt, len(jobs), &jobsDone, &rows, start)
+	stopProgress := startProgress(opt, jobs.Len(), &jobsDone, &rows, start)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
@@ -124,10 +124,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		g.Go(func() error {
 			for {
 				k := int(next.Add(1)) - 1
-				if k >= len(jobs) || gctx.Err() != nil {
+				if k >= jobs.Len() || gctx.Err() != nil {
 					return wk.finish()
 				}
-				spec := p.Job(jobs[k])
+				spec := p.Job(jobs.At(k))
 				n, anomalies, jobErr, err := wk.run(gctx, spec)
 				if err != nil {
 					return err // I/O failure or cancellation: stop everything
@@ -232,7 +232,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return nil, err
 	}
 	if len(res.Failed) > 0 {
-		return res, &JobsFailedError{Failed: res.Failed, Jobs: len(jobs)}
+		return res, &JobsFailedError{Failed: res.Failed, Jobs: jobs.Len()}
 	}
 	return res, nil
 }
