@@ -564,3 +564,28 @@ func TestPlanCounts(t *testing.T) {
 		t.Errorf("last job of shard 2: %+v", spec)
 	}
 }
+
+// TestNaNParameterInManifest: a job failing on a NaN parameter is listed
+// in the manifest (its NaN written as text), not lost with the manifest.
+func TestNaNParameterInManifest(t *testing.T) {
+	x, err := configs.Parse("nan.toml", []byte("model = \"predator_prey\"\ntimesteps = 10\n[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"b\"\nparams = { beta = nan }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir})
+	if err == nil || res == nil {
+		t.Fatalf("err = %v, want the failed job", err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "_manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"beta": "NaN"`) || !strings.Contains(string(data), `"complete": false`) {
+		t.Errorf("manifest:\n%s", data)
+	}
+}

@@ -395,12 +395,36 @@ func (s ShardJobs) Len() int { return s.count }
 // At returns the plan's index of the shard's job k, 0 <= k < Len().
 func (s ShardJobs) At(k int) int { return s.first + k*s.step }
 
-// paramValues returns every parameter of a job, for error reports.
+// paramValues returns every parameter of a job, for error reports and
+// the manifest: NaN and ±Inf, which JSON numbers cannot hold, as the
+// strings "NaN", "+Inf" and "-Inf".
 func (p *Plan) paramValues(spec JobSpec) map[string]any {
 	sim := p.Sims[spec.Simulation]
 	out := map[string]any{}
 	for _, pi := range sim.Model.Params() {
-		out[pi.Name], _ = sim.Points[spec.Subset].Get(pi.Name)
+		v, _ := sim.Points[spec.Subset].Get(pi.Name)
+		out[pi.Name] = jsonValue(v)
 	}
 	return out
+}
+
+// jsonValue returns v with its non-finite floats as text.
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Sprint(x)
+		}
+	case []float64:
+		for _, f := range x {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				out := make([]any, len(x))
+				for i, f := range x {
+					out[i] = jsonValue(f)
+				}
+				return out
+			}
+		}
+	}
+	return v
 }
