@@ -202,17 +202,26 @@ func (p *Plan) decide(rows []kpiRow) (*Decisions, error) {
 	return d, nil
 }
 
+// encode returns the decisions as JSON and as text tables.
+func (d *Decisions) encode() (jsonData, text []byte, err error) {
+	jsonData, err = json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, nil, fmt.Errorf("decisions: %w", err)
+	}
+	var b bytes.Buffer
+	if err := d.WriteText(&b); err != nil {
+		return nil, nil, fmt.Errorf("decisions: %w", err)
+	}
+	return append(jsonData, '\n'), b.Bytes(), nil
+}
+
 // writeDecisions writes the decisions into the dataset directory.
 func writeDecisions(ds *dataset.Shard, d *Decisions) error {
-	data, err := json.MarshalIndent(d, "", "  ")
+	jsonData, text, err := d.encode()
 	if err != nil {
-		return fmt.Errorf("decisions: %w", err)
+		return err
 	}
-	var text bytes.Buffer
-	if err := d.WriteText(&text); err != nil {
-		return fmt.Errorf("decisions: %w", err)
-	}
-	return ds.WriteDecisions(append(data, '\n'), text.Bytes())
+	return ds.WriteDecisions(jsonData, text)
 }
 
 // sweptNames lists the columns of the swept values, for messages.

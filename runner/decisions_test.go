@@ -423,7 +423,7 @@ bounds = { a = [-2.0, 2.0], b = [-2.0, 2.0] }
 	for _, r := range k.Rows {
 		sum += r[k.Col("z")].(float64)
 	}
-	if got := sum / float64(len(k.Rows)); math.Abs(got-o.Value) > 1e-12 {
+	if got := sum / float64(len(k.Rows)); math.Abs(got-float64(o.Value)) > 1e-12 {
 		t.Errorf("mean z at the optimum %v, optimum %v", got, o.Value)
 	}
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -36,7 +37,7 @@ type Optimum struct {
 	Sense    string             `json:"sense"`
 	Method   string             `json:"method"`
 	Params   map[string]float64 `json:"params"` // the best point
-	Value    float64            `json:"value"`  // the objective there
+	Value    jsonFloat          `json:"value"`  // the objective there (null if NaN)
 	Evals    int                `json:"evaluations"`
 	Status   string             `json:"status"`
 	Trace    []optimize.Eval    `json:"-"`
@@ -100,7 +101,7 @@ func (p *Plan) optimizeRun(ctx context.Context, workers int) (*Optimum, error) {
 	for i, n := range res.names {
 		res.Params[n] = r.X[i]
 	}
-	res.Value, res.Evals, res.Status, res.Trace = r.F, len(r.Evals), r.Status, r.Evals
+	res.Value, res.Evals, res.Status, res.Trace = jsonFloat(r.F), len(r.Evals), r.Status, r.Evals
 	for _, e := range r.Evals {
 		res.kpiMeans = append(res.kpiMeans, means[fmt.Sprint(e.X)])
 	}
@@ -210,7 +211,7 @@ func (o *Optimum) WriteText(w io.Writer) {
 	if o.Sense == "min" {
 		verb = "minimised"
 	}
-	fmt.Fprintf(w, "optimisation (%s, %d evaluations, %s): mean %s %s = %.6g at", o.Method, o.Evals, o.Status, o.KPI, verb, o.Value)
+	fmt.Fprintf(w, "optimisation (%s, %d evaluations, %s): mean %s %s = %.6g at", o.Method, o.Evals, o.Status, o.KPI, verb, float64(o.Value))
 	for _, n := range o.names {
 		fmt.Fprintf(w, " %s=%.6g", n, o.Params[n])
 	}
@@ -268,4 +269,24 @@ func writeTrace(ds *dataset.Shard, p *Plan, o *Optimum) (*dataset.TableInfo, err
 		return nil, fmt.Errorf("optimisation trace %s: %w", path, err)
 	}
 	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: columnsOf(schema), Files: []dataset.FileInfo{info}}, nil
+}
+
+// jsonFloat is a float that JSON writes as null when it is NaN or ±Inf.
+type jsonFloat float64
+
+// MarshalJSON writes the number, or null.
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// UnmarshalJSON reads a number, or null as NaN.
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = jsonFloat(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(f))
 }

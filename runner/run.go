@@ -213,17 +213,26 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		}
 		all = append(all[:len(all):len(all)], res.Trace.Files...)
 	}
+	// The decisions are drawn and encoded before anything is committed:
+	// their failure leaves only temporary files, as any failure before.
+	var decisionJSON, decisionText []byte
+	if len(p.KPIs) > 0 && shards == 1 { // a shard's decisions would be partial: merge draws them
+		if res.Decisions, err = p.decide(kpiRows); err == nil {
+			res.Decisions.Optimum = optimum
+			decisionJSON, decisionText, err = res.Decisions.encode()
+		}
+		if err != nil {
+			ds.RemoveTemps()
+			return nil, err
+		}
+	}
 	if err := ds.Commit(all); err != nil {
 		ds.RemoveTemps()
 		return nil, err
 	}
 	res.Elapsed = time.Since(start)
-	if len(p.KPIs) > 0 && shards == 1 { // a shard's decisions would be partial: merge draws them
-		if res.Decisions, err = p.decide(kpiRows); err != nil {
-			return nil, err
-		}
-		res.Decisions.Optimum = optimum
-		if err := writeDecisions(ds, res.Decisions); err != nil {
+	if res.Decisions != nil {
+		if err := ds.WriteDecisions(decisionJSON, decisionText); err != nil {
 			return nil, err
 		}
 		_, res.DecisionText = ds.DecisionPaths()
