@@ -3,9 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/statecraft/statecraft/blocks"
+	"github.com/statecraft/statecraft/internal/names"
 )
 
 // cmdBlocks lists the registered library blocks that model files can use,
@@ -18,7 +20,18 @@ func cmdBlocks(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	want := map[string]bool{}
+	var families []string
+	for _, name := range blocks.Names() {
+		fam, _, _ := strings.Cut(name, ".")
+		if !slices.Contains(families, fam) {
+			families = append(families, fam)
+		}
+	}
 	for _, f := range pos {
+		if !slices.Contains(families, f) {
+			fmt.Fprintf(stderr, "statecraft blocks: no block family %q%s; families: %s\n", f, names.Suggest(f, families), strings.Join(families, ", "))
+			return ExitUsage
+		}
 		want[f] = true
 	}
 	family := ""

@@ -91,6 +91,10 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case "configs":
 		return cmdConfigs(rest, stdout, stderr)
 	case "version", "--version", "-version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "statecraft version: takes no arguments, got %q\n", strings.Join(args[1:], " "))
+			return ExitUsage
+		}
 		fmt.Fprintf(stdout, "statecraft %s\n", version.String())
 		return ExitOK
 	case "help", "-h", "--help", "-help":
@@ -338,8 +342,13 @@ func validateModel(t target, stdout, stderr io.Writer) int {
 
 func cmdModels(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("models", "models", stderr)
-	if _, code, ok := parseArgs(fs, args); !ok {
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
 		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "statecraft models: takes no arguments, got %q\n", strings.Join(pos, " "))
+		return ExitUsage
 	}
 	for _, e := range models.Entries() {
 		fmt.Fprintf(stdout, "%-16s %s\n", e.Name, e.Doc)
@@ -392,8 +401,13 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 
 func cmdConfigs(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("configs", "configs", stderr)
-	if _, code, ok := parseArgs(fs, args); !ok {
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
 		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "statecraft configs: takes no arguments, got %q\n", strings.Join(pos, " "))
+		return ExitUsage
 	}
 	for _, n := range configs.Embedded() {
 		fmt.Fprintln(stdout, n)

@@ -51,6 +51,11 @@ func TestExitCodesAndMessages(t *testing.T) {
 	}{
 		{nil, cli.ExitUsage, "Usage:"},
 		{[]string{"frobnicate"}, cli.ExitUsage, `unknown command "frobnicate"`},
+		{[]string{"blocks", "amn"}, cli.ExitUsage, `no block family "amn" (did you mean "amm"?)`},
+		{[]string{"models", "extra"}, cli.ExitUsage, `statecraft models: takes no arguments, got "extra"`},
+		{[]string{"configs", "extra"}, cli.ExitUsage, `statecraft configs: takes no arguments, got "extra"`},
+		{[]string{"version", "extra"}, cli.ExitUsage, `statecraft version: takes no arguments, got "extra"`},
+		{[]string{"validate", "predator_prey", "--set", "runs=4611686018427387904"}, cli.ExitUsage, `key "runs": 3 sweep points x 4611686018427387904 runs is more jobs than a run can number`},
 		{[]string{"run"}, cli.ExitUsage, "want one CONFIG or NAME, got 0"},
 		{[]string{"run", filepath.Join(dir, "missing.toml")}, cli.ExitUsage, "missing.toml: no such file"},
 		{[]string{"run", "no_such_config"}, cli.ExitUsage, `"no_such_config" is not a file, an embedded config or a registered model`},
