@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
@@ -227,6 +228,7 @@ type kpiRun struct {
 	thresholds []int     // the statistics with thresholds, by index into plan.stats
 	count      []int     // time_above and time_below counts, by stat index
 	first      []float64 // first_above and first_below timesteps, by stat index
+	scratch    quantileScratch
 	_          cachepad.Pad
 }
 
@@ -523,7 +525,7 @@ func (kr *kpiRun) finish() {
 		case configs.StatQuantile:
 			v = math.NaN()
 			if len(s.values) > 0 && !s.hasNaN() {
-				v = linInterpQuantile(st.q, s.values)
+				v = linInterpQuantile(st.q, s.values, &kr.scratch)
 			}
 		case configs.StatTimeAbove, configs.StatTimeBelow:
 			v = float64(kr.count[i])
@@ -566,7 +568,8 @@ func sum4(c []float64) float64 {
 	return (a + b) + (d + e)
 }
 
-// extrema4 returns the smallest and largest values, ignoring NaN.
+// extrema4 returns the smallest and largest values, ignoring NaN, two
+// values at a time.
 func extrema4(c []float64) (mn, mx float64) {
 	mn0, mn1, mx0, mx1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	i := 0
@@ -585,7 +588,7 @@ func extrema4(c []float64) (mn, mx float64) {
 			mx1 = w
 		}
 	}
-	if i < len(c) {
+	if i < len(c) && c[i] == c[i] {
 		mn0, mx0 = min(mn0, c[i]), max(mx0, c[i])
 	}
 	return min(mn0, mn1), max(mx0, mx1)
@@ -625,23 +628,95 @@ func (s *kpiSource) closeDrawdown() {
 
 // linInterpQuantile is gonum's stat.Quantile(p, stat.LinInterp, x, nil)
 // of the values x, without sorting them: it needs the order statistics i-1
-// and i only, which selection finds in linear time (a job's series has a
-// value per timestep; sorting it cost more than the run). x is reordered.
-func linInterpQuantile(p float64, x []float64) float64 {
+// and i only (a job's series has a value per timestep; sorting it cost
+// more than the run). x is reordered.
+func linInterpQuantile(p float64, x []float64, scratch *quantileScratch) float64 {
 	fidx := p * float64(len(x))
 	i := max(0, int(math.Ceil(fidx))-1)
-	xi := selectNth(x, i)
 	if i == 0 {
-		return xi
+		return orderStats(x, 0, 0, scratch)[1]
 	}
-	prev := x[0] // the largest of x[:i], all <= x[i] after selection
-	for _, v := range x[1:i] {
-		if v > prev {
-			prev = v
+	st := orderStats(x, i-1, i, scratch)
+	t := float64(i+1) - fidx
+	return t*st[0] + (1-t)*st[1]
+}
+
+// orderStatsFallbacks counts the selections of a whole series, for tests.
+var orderStatsFallbacks atomic.Int64
+
+// quantileScratch is the memory orderStats reuses from job to job.
+type quantileScratch struct{ sample, band []float64 }
+
+// orderStats returns the order statistics a and b = a or a+1 of x (the
+// values a sort would put at those positions), in linear time: a sample
+// of x brackets them in a narrow band of values, one pass counts the
+// values below the band and gathers those in it, and the band alone is
+// sorted. If the sample misjudged, x is selected whole (selectNth). The
+// result is exact either way. x is reordered; it holds no NaN.
+func orderStats(x []float64, a, b int, scratch *quantileScratch) [2]float64 {
+	n := len(x)
+	if n < 4096 {
+		lo := selectNth(x, a)
+		if b == a {
+			return [2]float64{lo, lo}
+		}
+		next := x[a+1]
+		for _, v := range x[a+2:] {
+			if v < next {
+				next = v
+			}
+		}
+		return [2]float64{lo, next}
+	}
+	// A sample of m values evenly spaced through x, and the sample
+	// ranks around the target's, with a margin of a few standard
+	// deviations of the rank's estimate.
+	m := int(math.Sqrt(float64(n))) * 8
+	sample := scratch.sample[:0]
+	for k := 0; k < m; k++ {
+		sample = append(sample, x[k*n/m])
+	}
+	slices.Sort(sample)
+	scratch.sample = sample
+	q := float64(a) / float64(n)
+	r := q * float64(m)
+	// the sample rank of the target's value is binomial-like: its
+	// standard deviation is about sqrt(m q (1-q))
+	margin := 4*math.Sqrt(float64(m)*q*(1-q)) + 4
+	loR, hiR := int(r-margin), int(r+margin)+1
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if loR > 0 {
+		lo = sample[loR]
+	}
+	if hiR < m {
+		hi = sample[hiR]
+	}
+	below := 0
+	band := scratch.band[:0]
+	for _, v := range x {
+		if v < lo {
+			below++
+		} else if v <= hi {
+			band = append(band, v)
 		}
 	}
-	t := float64(i+1) - fidx
-	return t*prev + (1-t)*xi
+	scratch.band = band
+	if below <= a && b < below+len(band) {
+		slices.Sort(band)
+		return [2]float64{band[a-below], band[b-below]}
+	}
+	orderStatsFallbacks.Add(1)
+	lo = selectNth(x, a)
+	if b == a {
+		return [2]float64{lo, lo}
+	}
+	next := x[a+1]
+	for _, v := range x[a+2:] {
+		if v < next {
+			next = v
+		}
+	}
+	return [2]float64{lo, next}
 }
 
 // selectNth reorders x so that x[k] is the value a sort would put there,
