@@ -94,10 +94,11 @@ func allKonst(ns ...*node) bool {
 
 // compiler compiles one expression.
 type compiler struct {
-	env  *Env
-	src  string
-	fset *token.FileSet
-	used map[string]bool
+	env   *Env
+	src   string
+	fset  *token.FileSet
+	used  map[string]bool
+	runes []int32 // the rune index of every byte offset of src, once a column is asked for
 }
 
 // Compile parses src (Go expression syntax), type-checks it against env
@@ -149,7 +150,20 @@ func (c *compiler) errAt(col int, format string, args ...any) *Error {
 // colOfOffset returns the 1-based column, in characters, of a byte offset.
 func (c *compiler) colOfOffset(off int) int {
 	off = max(0, min(off, len(c.src)))
-	return utf8.RuneCountInString(c.src[:off]) + 1
+	if c.runes == nil { // built once: a count per node was quadratic in the expression's size
+		c.runes = make([]int32, 0, len(c.src)+1)
+		n := int32(0)
+		for i := 0; i < len(c.src); {
+			_, size := utf8.DecodeRuneInString(c.src[i:])
+			for range size {
+				c.runes = append(c.runes, n)
+			}
+			i += size
+			n++
+		}
+		c.runes = append(c.runes, n)
+	}
+	return int(c.runes[off]) + 1
 }
 
 func (c *compiler) col(p token.Pos) int {
