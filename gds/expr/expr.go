@@ -180,9 +180,28 @@ type EvalError struct {
 	Msg string
 }
 
-// Error returns `expression "src": col N: message`.
+// Error returns `expression "src": col N: message`; a source longer than
+// 80 characters is shown as the 60 around column N, with "...".
 func (e *EvalError) Error() string {
-	return "expression " + strconv.Quote(e.Src) + ": col " + strconv.Itoa(e.Col) + ": " + e.Msg
+	return "expression " + strconv.Quote(excerpt(e.Src, e.Col)) + ": col " + strconv.Itoa(e.Col) + ": " + e.Msg
+}
+
+// excerpt returns src, or when it is long the 60 runes around column col.
+func excerpt(src string, col int) string {
+	r := []rune(src)
+	if len(r) <= 80 {
+		return src
+	}
+	lo := max(0, min(col-1-30, len(r)-60))
+	hi := min(len(r), lo+60)
+	out := string(r[lo:hi])
+	if lo > 0 {
+		out = "..." + out
+	}
+	if hi < len(r) {
+		out += "..."
+	}
+	return out
 }
 
 // site is where a run-time check of a node can fail.
