@@ -42,7 +42,7 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 			return gds.Block{}, l.errAt(key+".args."+k, "", "block %q has no argument %q%s", use, k, names.Suggest(k, known))
 		}
 	}
-	env := l.env()
+	env := l.sharedEnv()
 	var declared []gds.SignalHandle
 	for _, a := range def.Args {
 		akey := key + ".args." + a.Name

@@ -12,6 +12,7 @@ import (
 
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/expr"
 	"github.com/statecraft/statecraft/internal/tomlerr"
 )
 
@@ -84,6 +85,9 @@ type loader struct {
 	// accs holds, for every declared name, how expressions read it;
 	// filled at declaration so that building an environment is one loop.
 	accs map[string]accessor
+	// envCache is env() when accs had envNames names (sharedEnv).
+	envCache *expr.Env
+	envNames int
 }
 
 // build declares the variables, parameters and signals in file order,

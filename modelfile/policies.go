@@ -44,6 +44,17 @@ func (l *loader) env() *expr.Env {
 	return env
 }
 
+// sharedEnv returns env() for expressions that declare no names of their
+// own (updates, block arguments), built again only when a name has been
+// declared since: one per expression made loading quadratic in the
+// number of variables.
+func (l *loader) sharedEnv() *expr.Env {
+	if l.envCache == nil || l.envNames != len(l.accs) {
+		l.envCache, l.envNames = l.env(), len(l.accs)
+	}
+	return l.envCache
+}
+
 func (l *loader) compile(env *expr.Env, key, src string) (*expr.Expr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, l.errAt(key, "", "empty expression")
@@ -275,7 +286,7 @@ func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 			return gds.Block{}, err
 		}
 	} else {
-		x, err := l.compile(l.env(), key, src)
+		x, err := l.compile(l.sharedEnv(), key, src)
 		if err != nil {
 			return gds.Block{}, err
 		}
