@@ -24,6 +24,23 @@ type Builder struct {
 	nsslots [KindCustom + 1]int // slot counters per kind (signals)
 	lagCnt  [KindVec + 1]int    // lag ring counters per kind
 	scratch int                 // per-engine scratch vectors
+	// declared holds the names of vars, params and signals by what they
+	// are ("var", "param", "signal"): a scan per declaration was
+	// quadratic in the model's size.
+	declared map[[2]string]bool
+}
+
+// declare records a name of a kind of thing, reporting whether it was new.
+func (b *Builder) declare(what, name string) bool {
+	if b.declared == nil {
+		b.declared = map[[2]string]bool{}
+	}
+	k := [2]string{what, name}
+	if b.declared[k] {
+		return false
+	}
+	b.declared[k] = true
+	return true
 }
 
 type varDef struct {
@@ -109,10 +126,8 @@ func (b *Builder) addVar(name string, kind Kind, init any, opts []VarOption) *va
 	} else if reserved[name] {
 		b.errorf("state variable %q: the name is reserved for the dataset's id columns", name)
 	}
-	for _, o := range b.vars {
-		if o.name == name {
-			b.errorf("state variable %q declared twice", name)
-		}
+	if !b.declare("var", name) {
+		b.errorf("state variable %q declared twice", name)
 	}
 	if v.lags < 0 {
 		b.errorf("state variable %q: lags must be >= 0, got %d", name, v.lags)
@@ -182,10 +197,8 @@ func (b *Builder) addParam(name string, kind Kind, def any, doc []string) pref {
 	} else if reserved[name] {
 		b.errorf("parameter %q: the name is reserved for the dataset's id columns", name)
 	}
-	for _, o := range b.params {
-		if o.name == name {
-			b.errorf("parameter %q declared twice", name)
-		}
+	if !b.declare("param", name) {
+		b.errorf("parameter %q declared twice", name)
 	}
 	p := paramDef{name: name, kind: kind, def: def, slot: int32(b.npslots[kind]), doc: strings.Join(doc, " ")}
 	b.npslots[kind]++
@@ -269,10 +282,8 @@ func (b *Builder) addSignal(name string, kind Kind, rule Rule, custom customSign
 	if err := checkIdent(name); err != nil {
 		b.errorf("signal: %v", err)
 	}
-	for _, o := range b.signals {
-		if o.name == name {
-			b.errorf("signal %q declared twice", name)
-		}
+	if !b.declare("signal", name) {
+		b.errorf("signal %q declared twice", name)
 	}
 	switch {
 	case rule > Custom:
