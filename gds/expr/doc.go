@@ -109,6 +109,11 @@
 //	poisson(lambda)      int (lambda must be finite and >= 0)
 //	bernoulli(p)         bool, true with probability p
 //
+// Their arguments are checked: sigma finite and >= 0, a <= b finite, a
+// rate finite and > 0, p in [0, 1], lambda finite and >= 0. Constant
+// arguments are checked at compile time (a compile error), the others at
+// every draw (a run-time error naming the value).
+//
 // # Constants, scratch space and errors
 //
 // Subexpressions made only of literals and constants are computed once at

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -85,15 +86,38 @@ func buildUniform(c *compiler, col int, name string, args []*node) (*node, error
 	n := &node{typ: gds.KindFloat, col: col}
 	if allKonst(args...) {
 		lo, hi := args[0].fconst(), args[1].fconst()
+		if msg := uniformArgs(lo, hi); msg != "" {
+			return nil, c.errAt(col, "%s", msg)
+		}
 		n.f = func(c *gds.Ctx) float64 { return uniformDraw(c.Rand, lo, hi) }
 		return n, nil
 	}
-	a, b := args[0].flt(), args[1].flt()
+	a, b, s := args[0].flt(), args[1].flt(), c.site(col)
 	n.f = func(c *gds.Ctx) float64 {
 		lo := a(c)
-		return uniformDraw(c.Rand, lo, b(c))
+		hi := b(c)
+		if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			panic(s.fail("%s", uniformArgs(lo, hi)))
+		}
+		return uniformDraw(c.Rand, lo, hi)
 	}
 	return n, nil
+}
+
+// uniformArgs says what is wrong with uniform(lo, hi), or "".
+func uniformArgs(lo, hi float64) string {
+	if lo <= hi && !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+		return ""
+	}
+	return fmt.Sprintf("uniform(a, b) needs finite a <= b, got a = %v, b = %v", lo, hi)
+}
+
+// sigmaArg says what is wrong with the sigma of normal or lognormal, or "".
+func sigmaArg(name string, sigma float64) string {
+	if sigma >= 0 && !math.IsInf(sigma, 1) {
+		return ""
+	}
+	return fmt.Sprintf("%s(mu, sigma) needs a finite sigma >= 0, got %v", name, sigma)
 }
 
 func buildNormal(c *compiler, col int, name string, args []*node) (*node, error) {
@@ -107,6 +131,9 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 	n := &node{typ: gds.KindFloat, col: col}
 	if allKonst(args...) {
 		mu, sigma := args[0].fconst(), args[1].fconst()
+		if msg := sigmaArg(name, sigma); msg != "" {
+			return nil, c.errAt(col, "%s", msg)
+		}
 		if name == "normal" {
 			n.f = func(c *gds.Ctx) float64 { return normalDraw(c.Rand, mu, sigma) }
 		} else {
@@ -114,10 +141,14 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 		}
 		return n, nil
 	}
-	a, b := args[0].flt(), args[1].flt()
+	a, b, s := args[0].flt(), args[1].flt(), c.site(col)
 	n.f = func(c *gds.Ctx) float64 {
 		mu := a(c)
-		return draw(c.Rand, mu, b(c))
+		sigma := b(c)
+		if !(sigma >= 0) || math.IsInf(sigma, 1) {
+			panic(s.fail("%s", sigmaArg(name, sigma)))
+		}
+		return draw(c.Rand, mu, sigma)
 	}
 	return n, nil
 }
@@ -126,9 +157,17 @@ func buildExponential(c *compiler, col int, name string, args []*node) (*node, e
 	if err := c.wantNums(col, name, args); err != nil {
 		return nil, err
 	}
-	a := args[0].flt()
+	if allKonst(args...) {
+		if rate := args[0].fconst(); !(rate > 0) || math.IsInf(rate, 1) {
+			return nil, c.errAt(col, "exponential(rate) needs a finite rate > 0, got %v", rate)
+		}
+	}
+	a, s := args[0].flt(), c.site(col)
 	return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 		rate := a(c)
+		if !(rate > 0) || math.IsInf(rate, 1) {
+			panic(s.fail("exponential(rate) needs a finite rate > 0, got %v", rate))
+		}
 		return c.Rand.ExpFloat64() / rate
 	}}, nil
 }
@@ -136,6 +175,11 @@ func buildExponential(c *compiler, col int, name string, args []*node) (*node, e
 func buildPoisson(c *compiler, col int, name string, args []*node) (*node, error) {
 	if err := c.wantNums(col, name, args); err != nil {
 		return nil, err
+	}
+	if allKonst(args...) {
+		if l := args[0].fconst(); !(l >= 0) || math.IsInf(l, 1) {
+			return nil, c.errAt(col, "poisson: lambda must be a finite number >= 0, got %v", l)
+		}
 	}
 	a, s := args[0].flt(), c.site(col)
 	return &node{typ: gds.KindInt, col: col, i: func(c *gds.Ctx) int64 { return poissonDraw(s, c.Rand, a(c)) }}, nil
@@ -145,9 +189,17 @@ func buildBernoulli(c *compiler, col int, name string, args []*node) (*node, err
 	if err := c.wantNums(col, name, args); err != nil {
 		return nil, err
 	}
-	a := args[0].flt()
+	if allKonst(args...) {
+		if p := args[0].fconst(); !(p >= 0 && p <= 1) {
+			return nil, c.errAt(col, "bernoulli(p) needs p in [0, 1], got %v", p)
+		}
+	}
+	a, s := args[0].flt(), c.site(col)
 	return &node{typ: gds.KindBool, col: col, b: func(c *gds.Ctx) bool {
 		p := a(c)
+		if !(p >= 0 && p <= 1) {
+			panic(s.fail("bernoulli(p) needs p in [0, 1], got %v", p))
+		}
 		return c.Rand.Float64() < p
 	}}, nil
 }

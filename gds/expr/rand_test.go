@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -257,5 +258,55 @@ func TestRandomDeterminism(t *testing.T) {
 	}
 	if len(a) != 200 || slices.ContainsFunc(a, math.IsNaN) {
 		t.Errorf("values: %v", a)
+	}
+}
+
+// TestDrawArguments: bad distribution arguments are compile errors when
+// constant, and run-time errors naming the value when they are not.
+func TestDrawArguments(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"normal(0, -1)", "col 1: normal(mu, sigma) needs a finite sigma >= 0, got -1"},
+		{"lognormal(0, inf)", "lognormal(mu, sigma) needs a finite sigma >= 0, got +Inf"},
+		{"uniform(1, 0)", "uniform(a, b) needs finite a <= b, got a = 1, b = 0"},
+		{"uniform(0, inf)", "uniform(a, b) needs finite a <= b"},
+		{"exponential(0)", "exponential(rate) needs a finite rate > 0, got 0"},
+		{"bernoulli(1.5)", "bernoulli(p) needs p in [0, 1], got 1.5"},
+		{"poisson(-2)", "poisson: lambda must be a finite number >= 0, got -2"},
+	} {
+		_, err := expr.Compile(c.src, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", c.src, err, c.want)
+		}
+	}
+	// Not constant: checked at every draw.
+	var s float64
+	env := expr.NewEnv(nil)
+	env.Float("s", func(*gds.Ctx) float64 { return s })
+	for _, c := range []struct{ src, want string }{
+		{"normal(0, s)", `expression "normal(0, s)": col 1: normal(mu, sigma) needs a finite sigma >= 0, got -1`},
+		{"uniform(1, s)", `uniform(a, b) needs finite a <= b, got a = 1, b = -1`},
+		{"exponential(s)", `exponential(rate) needs a finite rate > 0, got -1`},
+		{"bernoulli(s)", `bernoulli(p) needs p in [0, 1], got -1`},
+	} {
+		x, err := expr.Compile(c.src, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = -1
+		func() {
+			defer func() {
+				r := recover()
+				e, ok := r.(*expr.EvalError)
+				if !ok || !strings.Contains(e.Error(), c.want) {
+					t.Errorf("%s: panic %v, want an EvalError %q", c.src, r, c.want)
+				}
+			}()
+			c := &gds.Ctx{Rand: rand.New(rand.NewPCG(1, 2))}
+			if x.Kind == gds.KindBool {
+				x.Bool(c)
+			} else {
+				x.Float(c)
+			}
+		}()
 	}
 }
