@@ -391,3 +391,18 @@ func TestHash(t *testing.T) {
 		t.Errorf("a change of formula or doc changed the hash; the hash is documented as structural")
 	}
 }
+
+// TestTimestepNameReserved: a variable or parameter named t would hide
+// the timestep in expressions.
+func TestTimestepNameReserved(t *testing.T) {
+	b := gds.NewBuilder("m")
+	x := b.Float("t", 0)
+	b.ParamFloat("t", 1)
+	b.PSUB("p", x.Update(func(c *gds.Ctx) float64 { return 0 }))
+	_, err := b.Build()
+	for _, want := range []string{`state variable "t": the name is the timestep's in expressions`, `parameter "t": the name is the timestep's in expressions`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	}
+}

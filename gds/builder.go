@@ -101,6 +101,10 @@ func Lags(k int) VarOption { return func(v *varDef) { v.lags = k } }
 func Doc(text string) VarOption { return func(v *varDef) { v.doc = text } }
 
 // reserved are the identifier columns of every dataset.
+// timestepName is the timestep's name in expressions (gds/expr's t): a
+// variable or parameter of that name would hide it.
+const timestepName = "t"
+
 var reserved = map[string]bool{"simulation": true, "subset": true, "run": true, "timestep": true, "substep": true}
 
 func checkIdent(name string) error {
@@ -125,6 +129,8 @@ func (b *Builder) addVar(name string, kind Kind, init any, opts []VarOption) *va
 		b.errorf("state variable: %v", err)
 	} else if reserved[name] {
 		b.errorf("state variable %q: the name is reserved for the dataset's id columns", name)
+	} else if name == timestepName {
+		b.errorf("state variable %q: the name is the timestep's in expressions; choose another", name)
 	}
 	if !b.declare("var", name) {
 		b.errorf("state variable %q declared twice", name)
@@ -196,6 +202,8 @@ func (b *Builder) addParam(name string, kind Kind, def any, doc []string) pref {
 		b.errorf("parameter: %v", err)
 	} else if reserved[name] {
 		b.errorf("parameter %q: the name is reserved for the dataset's id columns", name)
+	} else if name == timestepName {
+		b.errorf("parameter %q: the name is the timestep's in expressions; choose another", name)
 	}
 	if !b.declare("param", name) {
 		b.errorf("parameter %q declared twice", name)
