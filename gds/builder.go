@@ -3,6 +3,7 @@ package gds
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 )
@@ -242,6 +243,9 @@ func (b *Builder) ParamBounds(name string, min, max *float64) {
 
 // inBounds checks a converted value against the parameter's bounds.
 func (p *paramDef) inBounds(v any) error {
+	if err := finite(v); err != nil {
+		return err
+	}
 	var x float64
 	switch t := v.(type) {
 	case float64:
@@ -256,6 +260,25 @@ func (p *paramDef) inBounds(v any) error {
 	}
 	if p.max != nil && x > *p.max {
 		return fmt.Errorf("%v is above the maximum %v", v, *p.max)
+	}
+	return nil
+}
+
+// finite rejects NaN and ±Inf in a float or a vector value: a run cannot
+// use them as parameters or initial values, and they would reach the
+// dataset unnoticed with on_nan = "ignore".
+func finite(v any) error {
+	switch t := v.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return fmt.Errorf("%v is not a finite number", t)
+		}
+	case []float64:
+		for i, x := range t {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("element %d is %v, not a finite number", i, x)
+			}
+		}
 	}
 	return nil
 }

@@ -141,8 +141,8 @@ func (s *State) Set(name string, val any) error {
 		var err error
 		if v.kind == KindAgents {
 			cv, err = convertAgents(val, v.agents)
-		} else {
-			cv, err = Convert(val, v.kind)
+		} else if cv, err = Convert(val, v.kind); err == nil {
+			err = finite(cv)
 		}
 		if err != nil {
 			return fmt.Errorf("initial state %q: %w", name, err)

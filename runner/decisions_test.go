@@ -565,27 +565,21 @@ func TestPlanCounts(t *testing.T) {
 	}
 }
 
-// TestNaNParameterInManifest: a job failing on a NaN parameter is listed
-// in the manifest (its NaN written as text), not lost with the manifest.
-func TestNaNParameterInManifest(t *testing.T) {
-	x, err := configs.Parse("nan.toml", []byte("model = \"predator_prey\"\ntimesteps = 10\n[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"b\"\nparams = { beta = nan }\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := runner.NewPlan(x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir})
-	if err == nil || res == nil {
-		t.Fatalf("err = %v, want the failed job", err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "_manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(data), `"beta": "NaN"`) || !strings.Contains(string(data), `"complete": false`) {
-		t.Errorf("manifest:\n%s", data)
+// TestNonFiniteValuesRefused: NaN and ±Inf parameters and initial values
+// are config errors at their key (they used to run, and with on_nan =
+// "ignore" write NaN rows with exit 0).
+func TestNonFiniteValuesRefused(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"[[scenarios]]\nname = \"a\"\n[[scenarios]]\nname = \"b\"\nparams = { beta = nan }\n", `key "scenarios.1.params.beta": parameter "beta": NaN is not a finite number`},
+		{"[params]\nalpha = [1.0, inf]\n", `key "params.alpha": parameter "alpha": +Inf is not a finite number`},
+		{"on_nan = \"ignore\"\n[initial_state]\nprey = -inf\n", `key "initial_state.prey": initial state "prey": -Inf is not a finite number`},
+	} {
+		x, err := configs.Parse("nan.toml", []byte("model = \"predator_prey\"\ntimesteps = 10\n"+c.text))
+		if err == nil {
+			_, err = runner.NewPlan(x, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("err = %v, want %q", err, c.want)
+		}
 	}
 }

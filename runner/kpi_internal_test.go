@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -45,5 +46,18 @@ func TestLinInterpQuantile(t *testing.T) {
 	// constants at the ends, where a band of equal values may not hold it
 	if n := orderStatsFallbacks.Load() - fallbacks; n > 12 {
 		t.Errorf("%d large-series quantiles fell back to selecting the whole series", n)
+	}
+}
+
+// TestJSONValue: non-finite values, which JSON numbers cannot hold, are
+// written as text in the manifest's parameters.
+func TestJSONValue(t *testing.T) {
+	for _, c := range []struct{ in, want any }{
+		{1.5, 1.5}, {math.NaN(), "NaN"}, {math.Inf(-1), "-Inf"}, {int64(3), int64(3)},
+		{[]float64{1, 2}, []float64{1, 2}}, {[]float64{1, math.Inf(1)}, []any{1.0, "+Inf"}},
+	} {
+		if got := jsonValue(c.in); fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", c.want) {
+			t.Errorf("jsonValue(%v) = %#v, want %#v", c.in, got, c.want)
+		}
 	}
 }
