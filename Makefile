@@ -1,6 +1,9 @@
 # Statecraft — build, run, test.
 GO        ?= go
 BIN       := bin/statecraft
+# The version make build stamps into the binary: git describe, when this is a git checkout.
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS   := $(if $(VERSION),-ldflags "-X github.com/statecraft/statecraft/internal/version.Version=$(VERSION)")
 INTEROP   := out/interop
 PKGS      := ./...
 
@@ -12,7 +15,7 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## build bin/statecraft
-	$(GO) build -o $(BIN) ./cmd/statecraft
+	$(GO) build $(LDFLAGS) -o $(BIN) ./cmd/statecraft
 
 run: build ## run the embedded predator-prey experiment into ./out/predator_prey
 	$(BIN) run predator_prey --out out/predator_prey --overwrite
