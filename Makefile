@@ -53,6 +53,7 @@ fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
 	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./modelfile
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
+	$(GO) test -run XXX -fuzz '^FuzzDim$$' -fuzztime 10s ./decide/sample
 
 lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
