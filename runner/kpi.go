@@ -396,20 +396,62 @@ func (kr *kpiRun) fold() {
 		}
 		s.n += k
 		s.last = c[k-1]
-		// Four partial sums and extrema at a time: one running value
-		// would make each step wait for the last (the chunks are fixed
-		// from timestep 0, so the order of additions is too).
-		sum := math.NaN()
-		if s.kpiSourceSpec.sum || s.quantile || s.std || s.kpiSourceSpec.min || s.kpiSourceSpec.max {
-			sum = sum4(c)
-			s.sum += sum
+		// One pass over the chunk for every statistic the source needs:
+		// each value is loaded once, and the flags' branches are the
+		// same for the whole chunk.
+		needSum := s.kpiSourceSpec.sum || s.quantile || s.std || s.kpiSourceSpec.min || s.kpiSourceSpec.max
+		needExt := s.kpiSourceSpec.min || s.kpiSourceSpec.max
+		sum0, sum1 := 0.0, 0.0
+		mn, mx := math.Inf(1), math.Inf(-1)
+		sh, sq0, sq1 := s.shift, 0.0, 0.0
+		peak, trough, dd := s.peak, s.trough, s.maxDD
+		n2 := len(c) &^ 1
+		for i := 0; i < n2; i += 2 {
+			v, w := c[i], c[i+1]
+			if needSum {
+				sum0 += v
+				sum1 += w
+			}
+			if needExt {
+				if v < mn {
+					mn = v
+				}
+				if v > mx {
+					mx = v
+				}
+				if w < mn {
+					mn = w
+				}
+				if w > mx {
+					mx = w
+				}
+			}
+			if s.std {
+				d, e := v-sh, w-sh
+				sq0 += d * d
+				sq1 += e * e
+			}
 		}
-		if s.kpiSourceSpec.min || s.kpiSourceSpec.max {
-			// comparisons, not the builtin min and max, whose NaN
-			// handling is slower; a NaN (the sum tells) propagates as
-			// with the builtins
-			mn, mx := extrema4(c)
-			if math.IsNaN(sum) && hasNaN(c) {
+		if n2 < len(c) {
+			v := c[n2]
+			sum0 += v
+			if v < mn {
+				mn = v
+			}
+			if v > mx {
+				mx = v
+			}
+			d := v - sh
+			sq0 += d * d
+		}
+		sum := sum0 + sum1
+		if needSum {
+			s.sum += sum
+		} else {
+			sum = math.NaN()
+		}
+		if needExt {
+			if math.IsNaN(sum) && hasNaN(c) { // a NaN propagates, as with the builtin min and max
 				mn, mx = math.NaN(), math.NaN()
 			}
 			s.mn, s.mx = min(s.mn, mn), max(s.mx, mx)
@@ -418,25 +460,12 @@ func (kr *kpiRun) fold() {
 			// the sum of squares of the values shifted by the first one:
 			// no cancellation while they stay within a few standard
 			// deviations of it
-			sh := s.shift
-			var a, b float64
-			i := 0
-			for ; i+1 < len(c); i += 2 {
-				d0, d1 := c[i]-sh, c[i+1]-sh
-				a += d0 * d0
-				b += d1 * d1
-			}
-			if i < len(c) {
-				d := c[i] - sh
-				a += d * d
-			}
 			s.s1 += sum - float64(len(c))*sh
-			s.s2 += a + b
+			s.s2 += sq0 + sq1
 		}
 		if s.drawdown {
 			// the fall from a peak is largest at the lowest value before
 			// the next peak: one division per new peak
-			peak, trough, dd := s.peak, s.trough, s.maxDD
 			for _, v := range c {
 				if v > peak {
 					if peak > 0 {
