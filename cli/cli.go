@@ -315,6 +315,25 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		cols = append(cols, f.Name+" "+runner.TypeName(f.Type))
 	}
 	fmt.Fprintf(stdout, "  columns: %s\n", strings.Join(cols, ", "))
+	if len(plan.KPIs) > 0 {
+		fmt.Fprintf(stdout, "  kpis: %s (the KPI table, one row per job)\n", strings.Join(plan.KPIs, ", "))
+	}
+	if len(x.Criteria) > 0 {
+		var cs []string
+		for _, c := range x.Criteria {
+			cs = append(cs, c.Name+": "+c.Expr)
+		}
+		fmt.Fprintf(stdout, "  criteria: %s\n", strings.Join(cs, "; "))
+	}
+	if x.PSUU != nil {
+		fmt.Fprintf(stdout, "  psuu: choices of %s, ranked across the other swept values and the scenarios\n", strings.Join(x.PSUU.Controllable, ", "))
+	}
+	if s := x.Sensitivity; s != nil {
+		fmt.Fprintf(stdout, "  sensitivity: %s, %d samples over %d parameters\n", s.Method, s.Samples, len(s.Bounds))
+	}
+	if o := x.Optimize; o != nil {
+		fmt.Fprintf(stdout, "  optimize: %s mean %s by %s, at most %d evaluations of %d jobs each\n", o.Sense, o.KPI, o.Method, o.MaxEvals, plan.Jobs())
+	}
 	for _, s := range plan.Sims {
 		for _, w := range s.Model.Warnings() {
 			fmt.Fprintf(stderr, "warning: model %s: %s\n", s.Model.Name(), w)

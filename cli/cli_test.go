@@ -96,6 +96,12 @@ func TestValidateModelsVersion(t *testing.T) {
 			t.Errorf("validate output lacks %q:\n%s", want, out)
 		}
 	}
+	code, out, errs = run("validate", "prsm_psuu")
+	for _, want := range []string{"kpis: gini, quality, price_cv", "criteria: gini_ok: gini <= 0.7;", "psuu: choices of min_quality, controller_gain"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("validate prsm_psuu: exit %d, output lacks %q:\n%s%s", code, want, out, errs)
+		}
+	}
 	code, out, _ = run("models")
 	if code != 0 || !strings.Contains(out, "predator_prey") {
 		t.Errorf("models: exit %d\n%s", code, out)
