@@ -167,18 +167,10 @@ func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
 // sweptWithin reports whether swept value k (in sweptFields order) takes
 // more than one value within some simulation.
 func (p *Plan) sweptWithin(k int) bool {
-	for s, sim := range p.Sims {
-		var first string
-		for sub := range sim.Points {
-			v := fmt.Sprintf("%#v", p.sweptValues(JobSpec{Simulation: s, Subset: sub})[k])
-			if sub == 0 {
-				first = v
-			} else if v != first {
-				return true
-			}
-		}
+	if k < len(p.ParamCols) {
+		return varies(p.Sims, true, paramOf(p.ParamCols[k].Name))
 	}
-	return false
+	return varies(p.Sims, true, initOf(p.InitCols[k-len(p.ParamCols)].Name))
 }
 
 // decide draws the decisions from the KPI rows of every job.

@@ -323,22 +323,7 @@ func sameVars(a, b *gds.Model) error {
 func varyingParams(sims []Sim) []gds.ParamInfo {
 	var out []gds.ParamInfo
 	for _, pi := range sims[0].Model.Params() {
-		var first any
-		varies, seen := false, false
-		for _, s := range sims {
-			if _, ok := s.Model.Param(pi.Name); !ok {
-				continue
-			}
-			for _, pt := range s.Points {
-				v, _ := pt.Get(pi.Name)
-				if !seen {
-					first, seen = v, true
-				} else if !reflect.DeepEqual(first, v) {
-					varies = true
-				}
-			}
-		}
-		if varies {
+		if varies(sims, false, paramOf(pi.Name)) {
 			out = append(out, pi)
 		}
 	}
@@ -350,26 +335,47 @@ func varyingParams(sims []Sim) []gds.ParamInfo {
 func varyingInits(sims []Sim) []gds.VarInfo {
 	var out []gds.VarInfo
 	for _, vi := range sims[0].Model.Vars() {
-		if vi.Kind == gds.KindAgents {
-			continue
-		}
-		var first any
-		varies, seen := false, false
-		for _, s := range sims {
-			for _, st := range s.Inits {
-				v, _ := st.Get(vi.Name)
-				if !seen {
-					first, seen = v, true
-				} else if !reflect.DeepEqual(first, v) {
-					varies = true
-				}
-			}
-		}
-		if varies {
+		if vi.Kind != gds.KindAgents && varies(sims, false, initOf(vi.Name)) {
 			out = append(out, vi)
 		}
 	}
 	return out
+}
+
+// paramOf reads a parameter of a simulation's sweep point k; ok is false
+// if the simulation's model lacks it.
+func paramOf(name string) func(s *Sim, k int) (any, bool) {
+	return func(s *Sim, k int) (any, bool) { return s.Points[k].Get(name) }
+}
+
+// initOf reads an initial value of a simulation's sweep point k.
+func initOf(name string) func(s *Sim, k int) (any, bool) {
+	return func(s *Sim, k int) (any, bool) { return s.Inits[k].Get(name) }
+}
+
+// varies reports whether get takes more than one value over the sweep
+// points of sims (within: of one simulation).
+func varies(sims []Sim, within bool, get func(s *Sim, k int) (any, bool)) bool {
+	var first any
+	seen := false
+	for i := range sims {
+		s := &sims[i]
+		if within {
+			seen = false
+		}
+		for k := range s.Points {
+			v, ok := get(s, k)
+			if !ok {
+				break
+			}
+			if !seen {
+				first, seen = v, true
+			} else if !reflect.DeepEqual(first, v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ShardJobs returns the jobs of shard i of n, computed as they are asked
