@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
 
@@ -49,17 +50,6 @@ func (p *Plan) sweptValues(spec JobSpec) []any {
 // the KPI table under its temporary name (committed with the part files).
 func writeKPITable(ds *dataset.Shard, p *Plan, rows []kpiRow, schema *arrow.Schema) (dataset.FileInfo, error) {
 	sort.Slice(rows, func(i, j int) bool { return rows[i].spec.Index < rows[j].spec.Index })
-	info := dataset.FileInfo{Name: ds.KPIFile(), Rows: int64(len(rows))}
-	path := ds.TempPath(info.Name)
-	f, err := os.Create(path)
-	if err != nil {
-		return info, fmt.Errorf("KPI table: %w", err)
-	}
-	w, err := openParquet(f, schema, writerOptions{compression: p.Config.Output.Compression})
-	if err != nil {
-		f.Close()
-		return info, fmt.Errorf("KPI table %s: %w", path, err)
-	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	nSwept := len(p.ParamCols) + len(p.InitCols)
@@ -76,17 +66,36 @@ func writeKPITable(ds *dataset.Shard, p *Plan, rows []kpiRow, schema *arrow.Sche
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	err = w.Write(rec)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+	info := dataset.FileInfo{Name: ds.KPIFile(), Rows: rec.NumRows()}
+	if err := writeTempTable(ds, info.Name, rec, p.Config.Output.Compression); err != nil {
+		return info, fmt.Errorf("KPI table: %w", err)
+	}
+	return info, nil
+}
+
+// writeTempTable writes one record as the Parquet file name of the
+// dataset (a FileInfo's Name), under its temporary name: a secondary
+// table's file small enough for one record (the KPI table, a trace).
+func writeTempTable(ds *dataset.Shard, name string, rec arrow.Record, c configs.Compression) error {
+	path := ds.TempPath(name)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w, err := openParquet(f, rec.Schema(), writerOptions{compression: c})
+	if err == nil {
+		err = w.Write(rec)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return info, fmt.Errorf("KPI table %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return info, nil
+	return nil
 }
 
 // appendSwept appends a parameter or initial value to its column's builder.

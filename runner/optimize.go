@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -250,23 +249,8 @@ func writeTrace(ds *dataset.Shard, p *Plan, o *Optimum) (*dataset.TableInfo, err
 	rec := b.NewRecord()
 	defer rec.Release()
 	info := dataset.FileInfo{Name: ds.TraceFile(), Rows: rec.NumRows()}
-	path := ds.TempPath(info.Name)
-	f, err := os.Create(path)
-	if err != nil {
+	if err := writeTempTable(ds, info.Name, rec, p.Config.Output.Compression); err != nil {
 		return nil, fmt.Errorf("optimisation trace: %w", err)
-	}
-	w, err := openParquet(f, schema, writerOptions{compression: p.Config.Output.Compression})
-	if err == nil {
-		err = w.Write(rec)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, fmt.Errorf("optimisation trace %s: %w", path, err)
 	}
 	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: columnsOf(schema), Files: []dataset.FileInfo{info}}, nil
 }
