@@ -685,17 +685,7 @@ type quantileScratch struct{ sample, band []float64 }
 func orderStats(x []float64, a, b int, scratch *quantileScratch) [2]float64 {
 	n := len(x)
 	if n < 4096 {
-		lo := selectNth(x, a)
-		if b == a {
-			return [2]float64{lo, lo}
-		}
-		next := x[a+1]
-		for _, v := range x[a+2:] {
-			if v < next {
-				next = v
-			}
-		}
-		return [2]float64{lo, next}
+		return selectTwo(x, a, b)
 	}
 	// A sample of m values evenly spaced through x, and the sample
 	// ranks around the target's, with a margin of a few standard
@@ -735,7 +725,13 @@ func orderStats(x []float64, a, b int, scratch *quantileScratch) [2]float64 {
 		return [2]float64{band[a-below], band[b-below]}
 	}
 	orderStatsFallbacks.Add(1)
-	lo = selectNth(x, a)
+	return selectTwo(x, a, b)
+}
+
+// selectTwo returns the order statistics a and b = a or a+1 of the whole
+// of x: selection puts a in place, and a+1 is the smallest after it.
+func selectTwo(x []float64, a, b int) [2]float64 {
+	lo := selectNth(x, a)
 	if b == a {
 		return [2]float64{lo, lo}
 	}
