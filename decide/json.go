@@ -10,13 +10,15 @@ import (
 
 // JSON: encoding/json refuses NaN and infinities, which statistics of
 // no values, pass rates of no runs and missing cases produce. The types
-// holding floats encode them through jf, which writes null for a value
+// holding floats encode them through Float, which writes null for a value
 // that is not finite and reads null back as NaN.
 
-// jf is a float64 that encodes NaN and ±Inf as null.
-type jf float64
+// Float is a float64 that JSON encodes as a number, or as null when it
+// is NaN or ±Inf (which encoding/json refuses); null decodes as NaN.
+type Float float64
 
-func (f jf) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes the number, or null.
+func (f Float) MarshalJSON() ([]byte, error) {
 	v := float64(f)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
@@ -24,31 +26,32 @@ func (f jf) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-func (f *jf) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads a number, or null as NaN.
+func (f *Float) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) {
-		*f = jf(math.NaN())
+		*f = Float(math.NaN())
 		return nil
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		return fmt.Errorf("decide: %s is not a number or null", b)
 	}
-	*f = jf(v)
+	*f = Float(v)
 	return nil
 }
 
-func toJF(v []float64) []jf {
+func toFloats(v []float64) []Float {
 	if v == nil {
 		return nil
 	}
-	out := make([]jf, len(v))
+	out := make([]Float, len(v))
 	for i, x := range v {
-		out[i] = jf(x)
+		out[i] = Float(x)
 	}
 	return out
 }
 
-func fromJF(v []jf) []float64 {
+func fromFloats(v []Float) []float64 {
 	if v == nil {
 		return nil
 	}
@@ -70,9 +73,9 @@ func jsonParams(m map[string]any) map[string]any {
 	for k, v := range m {
 		switch x := v.(type) {
 		case float64:
-			out[k] = jf(x)
+			out[k] = Float(x)
 		case []float64:
-			out[k] = toJF(x)
+			out[k] = toFloats(x)
 		default:
 			out[k] = v
 		}
@@ -84,15 +87,15 @@ type rateJSON struct {
 	Name   string `json:"name"`
 	Passed int    `json:"passed"`
 	Runs   int    `json:"runs"`
-	Rate   jf     `json:"rate"`
-	Lo     jf     `json:"lo"`
-	Hi     jf     `json:"hi"`
+	Rate   Float  `json:"rate"`
+	Lo     Float  `json:"lo"`
+	Hi     Float  `json:"hi"`
 }
 
 // MarshalJSON encodes the rate as {"name", "passed", "runs", "rate",
 // "lo", "hi"}, with null for a rate of no runs.
 func (r Rate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(rateJSON{r.Name, r.Passed, r.Runs, jf(r.Rate), jf(r.Lo), jf(r.Hi)})
+	return json.Marshal(rateJSON{r.Name, r.Passed, r.Runs, Float(r.Rate), Float(r.Lo), Float(r.Hi)})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -106,22 +109,22 @@ func (r *Rate) UnmarshalJSON(b []byte) error {
 }
 
 type statsJSON struct {
-	N    int `json:"n"`
-	NaN  int `json:"nan"`
-	Mean jf  `json:"mean"`
-	Std  jf  `json:"std"`
-	Min  jf  `json:"min"`
-	P5   jf  `json:"p5"`
-	P50  jf  `json:"p50"`
-	P95  jf  `json:"p95"`
-	Max  jf  `json:"max"`
+	N    int   `json:"n"`
+	NaN  int   `json:"nan"`
+	Mean Float `json:"mean"`
+	Std  Float `json:"std"`
+	Min  Float `json:"min"`
+	P5   Float `json:"p5"`
+	P50  Float `json:"p50"`
+	P95  Float `json:"p95"`
+	Max  Float `json:"max"`
 }
 
 // MarshalJSON encodes the statistics as {"n", "nan", "mean", "std",
 // "min", "p5", "p50", "p95", "max"}, with null for those that are NaN or
 // infinite.
 func (s Stats) MarshalJSON() ([]byte, error) {
-	return json.Marshal(statsJSON{s.N, s.NaN, jf(s.Mean), jf(s.Std), jf(s.Min), jf(s.P5), jf(s.P50), jf(s.P95), jf(s.Max)})
+	return json.Marshal(statsJSON{s.N, s.NaN, Float(s.Mean), Float(s.Std), Float(s.Min), Float(s.P5), Float(s.P50), Float(s.P95), Float(s.Max)})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -158,13 +161,13 @@ type caseJSON struct {
 	Subset     int            `json:"subset"`
 	Uncertain  map[string]any `json:"uncertain"`
 	Runs       int            `json:"runs"`
-	Values     []jf           `json:"values"`
+	Values     []Float        `json:"values"`
 }
 
 // MarshalJSON encodes the case as {"simulation", "scenario", "subset",
 // "uncertain", "runs", "values"}, with null for undefined values.
 func (c Case) MarshalJSON() ([]byte, error) {
-	return json.Marshal(caseJSON{c.Simulation, c.Scenario, c.Subset, jsonParams(c.Uncertain), c.Runs, toJF(c.Values)})
+	return json.Marshal(caseJSON{c.Simulation, c.Scenario, c.Subset, jsonParams(c.Uncertain), c.Runs, toFloats(c.Values)})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -173,20 +176,20 @@ func (c *Case) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
 	}
-	*c = Case{x.Simulation, x.Scenario, x.Subset, x.Uncertain, x.Runs, fromJF(x.Values)}
+	*c = Case{x.Simulation, x.Scenario, x.Subset, x.Uncertain, x.Runs, fromFloats(x.Values)}
 	return nil
 }
 
 type choiceJSON struct {
 	Params map[string]any `json:"params"`
 	Cases  []Case         `json:"cases"`
-	Scores []jf           `json:"scores"`
+	Scores []Float        `json:"scores"`
 }
 
 // MarshalJSON encodes the choice as {"params", "cases", "scores"}, with
 // null for undefined scores.
 func (c Choice) MarshalJSON() ([]byte, error) {
-	return json.Marshal(choiceJSON{jsonParams(c.Params), c.Cases, toJF(c.Scores)})
+	return json.Marshal(choiceJSON{jsonParams(c.Params), c.Cases, toFloats(c.Scores)})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -195,7 +198,7 @@ func (c *Choice) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
 	}
-	*c = Choice{x.Params, x.Cases, fromJF(x.Scores)}
+	*c = Choice{x.Params, x.Cases, fromFloats(x.Scores)}
 	return nil
 }
 
@@ -204,15 +207,15 @@ type pairedJSON struct {
 	Best      int    `json:"best"`
 	Other     int    `json:"other"`
 	Pairs     int    `json:"pairs"`
-	MeanDiff  jf     `json:"mean_diff"`
-	Lo        jf     `json:"lo"`
-	Hi        jf     `json:"hi"`
+	MeanDiff  Float  `json:"mean_diff"`
+	Lo        Float  `json:"lo"`
+	Hi        Float  `json:"hi"`
 }
 
 // MarshalJSON encodes the difference as {"objective", "best", "other",
 // "pairs", "mean_diff", "lo", "hi"}, with null for undefined values.
 func (p Paired) MarshalJSON() ([]byte, error) {
-	return json.Marshal(pairedJSON{p.Objective, p.Best, p.Other, p.Pairs, jf(p.MeanDiff), jf(p.Lo), jf(p.Hi)})
+	return json.Marshal(pairedJSON{p.Objective, p.Best, p.Other, p.Pairs, Float(p.MeanDiff), Float(p.Lo), Float(p.Hi)})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/decide"
 	"github.com/statecraft/statecraft/decide/optimize"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/runner/dataset"
@@ -36,7 +36,7 @@ type Optimum struct {
 	Sense    string             `json:"sense"`
 	Method   string             `json:"method"`
 	Params   map[string]float64 `json:"params"` // the best point
-	Value    jsonFloat          `json:"value"`  // the objective there (null if NaN)
+	Value    decide.Float       `json:"value"`  // the objective there (null if NaN)
 	Evals    int                `json:"evaluations"`
 	Status   string             `json:"status"`
 	Trace    []optimize.Eval    `json:"-"`
@@ -100,7 +100,7 @@ func (p *Plan) optimizeRun(ctx context.Context, workers int) (*Optimum, error) {
 	for i, n := range res.names {
 		res.Params[n] = r.X[i]
 	}
-	res.Value, res.Evals, res.Status, res.Trace = jsonFloat(r.F), len(r.Evals), r.Status, r.Evals
+	res.Value, res.Evals, res.Status, res.Trace = decide.Float(r.F), len(r.Evals), r.Status, r.Evals
 	for _, e := range r.Evals {
 		res.kpiMeans = append(res.kpiMeans, means[fmt.Sprint(e.X)])
 	}
@@ -253,24 +253,4 @@ func writeTrace(ds *dataset.Shard, p *Plan, o *Optimum) (*dataset.TableInfo, err
 		return nil, fmt.Errorf("optimisation trace: %w", err)
 	}
 	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: columnsOf(schema), Files: []dataset.FileInfo{info}}, nil
-}
-
-// jsonFloat is a float that JSON writes as null when it is NaN or ±Inf.
-type jsonFloat float64
-
-// MarshalJSON writes the number, or null.
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(f))
-}
-
-// UnmarshalJSON reads a number, or null as NaN.
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = jsonFloat(math.NaN())
-		return nil
-	}
-	return json.Unmarshal(b, (*float64)(f))
 }

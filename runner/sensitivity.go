@@ -1,14 +1,13 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
+	"text/tabwriter"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/decide"
 	"github.com/statecraft/statecraft/decide/sample"
 	"github.com/statecraft/statecraft/decide/sensitivity"
 )
@@ -19,65 +18,38 @@ import (
 // subset, run Monte Carlo runs times as usual; the output analysed is
 // each KPI's mean over a point's runs, per simulation.
 
-// SensitivityResult holds the indices of one KPI in one simulation: per
-// parameter, Morris' mu, mu* (with its 95% bootstrap interval) and sigma,
-// or the first-order and total Sobol indices with theirs.
+// SensitivityResult holds the indices of one KPI in one simulation, per
+// parameter: Morris' or Sobol's, by the method.
 type SensitivityResult struct {
-	Simulation int                `json:"simulation"`
-	Scenario   string             `json:"scenario,omitempty"`
-	KPI        string             `json:"kpi"`
-	Method     string             `json:"method"`
-	Indices    []SensitivityIndex `json:"indices"`
+	Simulation int           `json:"simulation"`
+	Scenario   string        `json:"scenario,omitempty"`
+	KPI        string        `json:"kpi"`
+	Method     string        `json:"method"`
+	Morris     []MorrisIndex `json:"morris,omitempty"`
+	Sobol      []SobolIndex  `json:"sobol,omitempty"`
 }
 
-// SensitivityIndex is one parameter's indices (the method's fields only).
-type SensitivityIndex struct {
-	Param string `json:"param"`
-	// Morris
-	Mu, MuStar, MuStarLo, MuStarHi, Sigma float64
-	// Sobol
-	S1, S1Lo, S1Hi, ST, STLo, STHi float64
-	morris                         bool
+// MorrisIndex is one parameter's elementary effects: mu, mu* with its 95%
+// bootstrap interval, and sigma.
+type MorrisIndex struct {
+	Param    string       `json:"param"`
+	Mu       decide.Float `json:"mu"`
+	MuStar   decide.Float `json:"mu_star"`
+	MuStarLo decide.Float `json:"mu_star_lo"`
+	MuStarHi decide.Float `json:"mu_star_hi"`
+	Sigma    decide.Float `json:"sigma"`
 }
 
-// MarshalJSON writes the method's fields, NaN as null.
-func (s SensitivityIndex) MarshalJSON() ([]byte, error) {
-	f := func(v float64) any {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-		return v
-	}
-	if s.morris {
-		return json.Marshal(map[string]any{"param": s.Param, "mu": f(s.Mu), "mu_star": f(s.MuStar), "mu_star_lo": f(s.MuStarLo), "mu_star_hi": f(s.MuStarHi), "sigma": f(s.Sigma)})
-	}
-	return json.Marshal(map[string]any{"param": s.Param, "s1": f(s.S1), "s1_lo": f(s.S1Lo), "s1_hi": f(s.S1Hi), "st": f(s.ST), "st_lo": f(s.STLo), "st_hi": f(s.STHi)})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes (null as NaN).
-func (s *SensitivityIndex) UnmarshalJSON(b []byte) error {
-	var p struct {
-		Param string `json:"param"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	raw := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	get := func(k string) float64 {
-		var v *float64
-		if r, ok := raw[k]; ok && json.Unmarshal(r, &v) == nil && v != nil {
-			return *v
-		}
-		return math.NaN()
-	}
-	s.Param = p.Param
-	_, s.morris = raw["mu_star"]
-	s.Mu, s.MuStar, s.MuStarLo, s.MuStarHi, s.Sigma = get("mu"), get("mu_star"), get("mu_star_lo"), get("mu_star_hi"), get("sigma")
-	s.S1, s.S1Lo, s.S1Hi, s.ST, s.STLo, s.STHi = get("s1"), get("s1_lo"), get("s1_hi"), get("st"), get("st_lo"), get("st_hi")
-	return nil
+// SobolIndex is one parameter's first-order and total indices with their
+// 95% bootstrap intervals.
+type SobolIndex struct {
+	Param string       `json:"param"`
+	S1    decide.Float `json:"s1"`
+	S1Lo  decide.Float `json:"s1_lo"`
+	S1Hi  decide.Float `json:"s1_hi"`
+	ST    decide.Float `json:"st"`
+	STLo  decide.Float `json:"st_lo"`
+	STHi  decide.Float `json:"st_hi"`
 }
 
 // sensitivityDesign returns the unit-cube points of the analysis' design
@@ -165,7 +137,8 @@ func (p *Plan) sensitivity(rows []kpiRow) ([]SensitivityResult, error) {
 					return nil, fmt.Errorf("KPI %s: %w", name, err)
 				}
 				for d, ix := range idx {
-					res.Indices = append(res.Indices, SensitivityIndex{Param: dims[d].Name, Mu: ix.Mu, MuStar: ix.MuStar, MuStarLo: ix.MuStarLo, MuStarHi: ix.MuStarHi, Sigma: ix.Sigma, morris: true})
+					res.Morris = append(res.Morris, MorrisIndex{Param: dims[d].Name, Mu: decide.Float(ix.Mu), MuStar: decide.Float(ix.MuStar),
+						MuStarLo: decide.Float(ix.MuStarLo), MuStarHi: decide.Float(ix.MuStarHi), Sigma: decide.Float(ix.Sigma)})
 				}
 			} else {
 				idx, err := sobol.Analyze(y, s.Bootstrap, bootSeed)
@@ -173,7 +146,8 @@ func (p *Plan) sensitivity(rows []kpiRow) ([]SensitivityResult, error) {
 					return nil, fmt.Errorf("KPI %s: %w", name, err)
 				}
 				for d, ix := range idx {
-					res.Indices = append(res.Indices, SensitivityIndex{Param: dims[d].Name, S1: ix.S1, S1Lo: ix.S1Lo, S1Hi: ix.S1Hi, ST: ix.ST, STLo: ix.STLo, STHi: ix.STHi})
+					res.Sobol = append(res.Sobol, SobolIndex{Param: dims[d].Name, S1: decide.Float(ix.S1), S1Lo: decide.Float(ix.S1Lo), S1Hi: decide.Float(ix.S1Hi),
+						ST: decide.Float(ix.ST), STLo: decide.Float(ix.STLo), STHi: decide.Float(ix.STHi)})
 				}
 			}
 			out = append(out, res)
@@ -194,7 +168,8 @@ func indexOf(list []string, s string) int {
 // writeSensitivity writes the indices as text tables, one per KPI and
 // simulation.
 func writeSensitivity(w io.Writer, rs []SensitivityResult) {
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	g := func(v decide.Float) string { return strconv.FormatFloat(float64(v), 'g', 4, 64) }
+	interval := func(lo, hi decide.Float) string { return "[" + g(lo) + ", " + g(hi) + "]" }
 	for i, r := range rs {
 		if i > 0 {
 			io.WriteString(w, "\n")
@@ -203,32 +178,20 @@ func writeSensitivity(w io.Writer, rs []SensitivityResult) {
 		if r.Scenario != "" {
 			where = ", scenario " + r.Scenario
 		}
-		rows := [][]string{}
-		if r.Method == configs.Morris.String() {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		if len(r.Morris) > 0 {
 			fmt.Fprintf(w, "Morris elementary effects of %s%s (mean over runs; mu* with its 95%% bootstrap interval)\n", r.KPI, where)
-			rows = append(rows, []string{"param", "mu*", "interval", "mu", "sigma"})
-			for _, ix := range r.Indices {
-				rows = append(rows, []string{ix.Param, g(ix.MuStar), "[" + g(ix.MuStarLo) + ", " + g(ix.MuStarHi) + "]", g(ix.Mu), g(ix.Sigma)})
+			fmt.Fprintln(tw, "param\tmu*\tinterval\tmu\tsigma")
+			for _, ix := range r.Morris {
+				fmt.Fprintln(tw, ix.Param+"\t"+g(ix.MuStar)+"\t"+interval(ix.MuStarLo, ix.MuStarHi)+"\t"+g(ix.Mu)+"\t"+g(ix.Sigma))
 			}
 		} else {
 			fmt.Fprintf(w, "Sobol indices of %s%s (mean over runs; 95%% bootstrap intervals)\n", r.KPI, where)
-			rows = append(rows, []string{"param", "S1", "interval", "ST", "interval"})
-			for _, ix := range r.Indices {
-				rows = append(rows, []string{ix.Param, g(ix.S1), "[" + g(ix.S1Lo) + ", " + g(ix.S1Hi) + "]", g(ix.ST), "[" + g(ix.STLo) + ", " + g(ix.STHi) + "]"})
+			fmt.Fprintln(tw, "param\tS1\tinterval\tST\tinterval")
+			for _, ix := range r.Sobol {
+				fmt.Fprintln(tw, ix.Param+"\t"+g(ix.S1)+"\t"+interval(ix.S1Lo, ix.S1Hi)+"\t"+g(ix.ST)+"\t"+interval(ix.STLo, ix.STHi))
 			}
 		}
-		widths := make([]int, len(rows[0]))
-		for _, row := range rows {
-			for c, cell := range row {
-				widths[c] = max(widths[c], len(cell))
-			}
-		}
-		for _, row := range rows {
-			cells := make([]string, len(row))
-			for c, cell := range row {
-				cells[c] = cell + strings.Repeat(" ", widths[c]-len(cell))
-			}
-			fmt.Fprintln(w, strings.TrimRight(strings.Join(cells, "  "), " "))
-		}
+		tw.Flush()
 	}
 }

@@ -59,23 +59,24 @@ func TestSobolIshigami(t *testing.T) {
 	}
 	s1, st := sensitivity.IshigamiIndices(7, 0.1)
 	rs := res.Decisions.Sensitivity
-	if len(rs) != 1 || len(rs[0].Indices) != 3 {
+	if len(rs) != 1 || len(rs[0].Sobol) != 3 {
 		t.Fatalf("sensitivity %+v", rs)
 	}
 	inside := 0
-	for i, ix := range rs[0].Indices {
-		if math.Abs(ix.S1-s1[i]) > 0.05 || math.Abs(ix.ST-st[i]) > 0.05 {
-			t.Errorf("%s: S1 %.3f ST %.3f, analytic %.3f %.3f", ix.Param, ix.S1, ix.ST, s1[i], st[i])
+	for i, ix := range rs[0].Sobol {
+		S1, ST := float64(ix.S1), float64(ix.ST)
+		if math.Abs(S1-s1[i]) > 0.05 || math.Abs(ST-st[i]) > 0.05 {
+			t.Errorf("%s: S1 %.3f ST %.3f, analytic %.3f %.3f", ix.Param, S1, ST, s1[i], st[i])
 		}
-		if ix.S1Lo <= s1[i] && s1[i] <= ix.S1Hi {
+		if float64(ix.S1Lo) <= s1[i] && s1[i] <= float64(ix.S1Hi) {
 			inside++
 		}
-		if ix.STLo <= st[i] && st[i] <= ix.STHi {
+		if float64(ix.STLo) <= st[i] && st[i] <= float64(ix.STHi) {
 			inside++
 		}
 	}
 	if inside < 5 {
-		t.Errorf("%d of 6 intervals hold the analytic index: %+v", inside, rs[0].Indices)
+		t.Errorf("%d of 6 intervals hold the analytic index: %+v", inside, rs[0].Sobol)
 	}
 }
 
@@ -85,11 +86,11 @@ func TestSobolIshigami(t *testing.T) {
 func TestMorrisIshigami(t *testing.T) {
 	registerIshigami(t)
 	_, res := runConfig(t, sprintf(ishigamiConfig, "morris", 200), runner.Options{Workers: 2})
-	ix := res.Decisions.Sensitivity[0].Indices
-	if math.Abs(ix[1].MuStar-7.875) > 1e-9 {
+	ix := res.Decisions.Sensitivity[0].Morris
+	if math.Abs(float64(ix[1].MuStar)-7.875) > 1e-9 {
 		t.Errorf("x2 mu* %v, want 7.875", ix[1].MuStar)
 	}
-	if !(ix[2].Sigma > ix[2].MuStar) || math.Abs(ix[2].Mu) > ix[2].MuStar/2 || ix[2].MuStar >= ix[0].MuStar {
+	if !(ix[2].Sigma > ix[2].MuStar) || math.Abs(float64(ix[2].Mu)) > float64(ix[2].MuStar)/2 || ix[2].MuStar >= ix[0].MuStar {
 		t.Errorf("x3: %+v (x1 %+v)", ix[2], ix[0])
 	}
 	text, err := os.ReadFile(res.DecisionText)
