@@ -20,9 +20,6 @@ const topChoices = 10
 func (s *Summary) WriteTable(w io.Writer) error {
 	sc := newScenarioLabels(s.Sims, pointSims(s.Points))
 	params := s.Params
-	if sc.show {
-		params = s.sweptWithin()
-	}
 	head := func() ([]string, []bool) {
 		h, right := []string{}, []bool{}
 		if sc.show {
@@ -477,27 +474,6 @@ func formatNum(v float64) string {
 }
 
 func percent(c float64) string { return strconv.FormatFloat(100*c, 'g', -1, 64) + "%" }
-
-// sweptWithin returns the parameters that vary between the sweep points
-// of one simulation: the others are a scenario's own settings, which its
-// name already shows.
-func (s *Summary) sweptWithin() []string {
-	var out []string
-	for _, name := range s.Params {
-		first := map[int]string{}
-		for i := range s.Points {
-			p := &s.Points[i]
-			v := formatValue(p.Params[name])
-			if f, ok := first[p.Simulation]; !ok {
-				first[p.Simulation] = v
-			} else if f != v {
-				out = append(out, name)
-				break
-			}
-		}
-	}
-	return out
-}
 
 // formatCell writes a swept value in a text table: numbers with 6
 // significant digits.

@@ -16,16 +16,16 @@ func TestSummaryWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `pass rates over each sweep point's runs, with 95% Wilson intervals
-scenario   fee  runs  gini_ok        q_ok           all
-base      0.01     5  60% [23-88]    60% [23-88]    20% [4-62]
-base      0.02     4  25% [5-70]     0% [0-49]      0% [0-49]
-crash     0.01     3  100% [44-100]  100% [44-100]  100% [44-100]
+scenario   fee  mode  runs  gini_ok        q_ok           all
+base      0.01  a        5  60% [23-88]    60% [23-88]    20% [4-62]
+base      0.02  a        4  25% [5-70]     0% [0-49]      0% [0-49]
+crash     0.01  b        3  100% [44-100]  100% [44-100]  100% [44-100]
 
 KPI means over each sweep point's runs (n: runs with a value, when some gave NaN)
-scenario   fee  runs        gini  quality
-base      0.01     5  0.45 (n=4)        3
-base      0.02     4      0.7375        -
-crash     0.01     3         0.2       20
+scenario   fee  mode  runs        gini  quality
+base      0.01  a        5  0.45 (n=4)        3
+base      0.02  a        4      0.7375        -
+crash     0.01  b        3         0.2       20
 `
 	if got := b.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
@@ -33,8 +33,6 @@ crash     0.01     3         0.2       20
 
 	// No criteria: only the KPI block. One unnamed simulation: no
 	// scenario column; several: a sim column.
-	// With scenarios, a value that does not vary within a scenario is the
-	// scenario's own setting: its name shows it.
 	for _, tc := range []struct {
 		sims []string
 		rows []Row
@@ -45,14 +43,14 @@ fee  runs  k
 1.5     1  2
 `},
 		{nil, []Row{{0, 0, 1, []any{1.5}, []float64{2}}, {1, 0, 1, []any{1.5}, []float64{3}}}, `KPI means over each sweep point's runs (n: runs with a value, when some gave NaN)
-sim  runs  k
-0       1  2
-1       1  3
+sim  fee  runs  k
+0    1.5     1  2
+1    1.5     1  3
 `},
 		{[]string{"up", ""}, []Row{{0, 0, 1, []any{1.5}, []float64{2}}, {1, 0, 1, []any{1.5}, []float64{3}}}, `KPI means over each sweep point's runs (n: runs with a value, when some gave NaN)
-scenario  runs  k
-up           1  2
-sim 1        1  3
+scenario  fee  runs  k
+up        1.5     1  2
+sim 1     1.5     1  3
 `},
 	} {
 		s, err := Summarize(&Table{KPIs: []string{"k"}, Params: []string{"fee"}, Sims: tc.sims, Rows: tc.rows}, nil, 0)
