@@ -400,9 +400,6 @@ func (x *Experiment) validateDecisions() error {
 		if k.Expr != "" {
 			continue
 		}
-		if k.Stat == 0 {
-			k.Stat = StatFinal
-		}
 		switch {
 		case k.Stat == StatQuantile && k.Q == nil:
 			return e(key+".q", "stat = \"quantile\" needs q, in [0, 1]")
@@ -417,7 +414,6 @@ func (x *Experiment) validateDecisions() error {
 		case !k.Stat.NeedsThreshold() && k.Threshold != nil:
 			return e(key+".threshold", "threshold goes with the time_* and first_* statistics (stat is %q)", k.Stat)
 		}
-		x.KPIs[name] = k
 	}
 	seen := map[string]bool{}
 	for i, c := range x.Criteria {
@@ -477,9 +473,6 @@ func (x *Experiment) validateDecisions() error {
 				if !(w >= 0) || math.IsInf(w, 0) {
 					return e(key+".weights", "the weight of %q must be finite and >= 0, got %v", name, w)
 				}
-			}
-			if o.KPI == "" && o.Criterion == "" {
-				o.Criterion = "all"
 			}
 		}
 		if len(p.Objectives) == 0 && len(x.Criteria) == 0 && len(x.Report.Criteria) == 0 {

@@ -46,7 +46,7 @@ const (
 //	output.row_group_rows  16384
 //	output.agents          table
 //	kpis.*.stat            final
-//	psuu.objectives.*      across worst; stat mean (a KPI's); sense max (a pass rate's)
+//	psuu.objectives.*      across worst; stat mean (a KPI's); sense max and criterion all (a pass rate's)
 //	sensitivity.samples    256 (sobol) or 16 (morris)
 //	sensitivity.levels     4 (morris)
 //	sensitivity.bootstrap  1000
@@ -86,6 +86,12 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	if x.Output.Agents == 0 {
 		x.Output.Agents = AgentsTable
 	}
+	for name, k := range x.KPIs {
+		if k.Stat == 0 && k.Expr == "" {
+			k.Stat = StatFinal
+			x.KPIs[name] = k
+		}
+	}
 	for _, o := range psuuObjectives(x.PSUU) {
 		if o.Across == 0 {
 			o.Across = AcrossWorst
@@ -95,6 +101,9 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 		}
 		if o.Sense == 0 && o.KPI == "" {
 			o.Sense = Maximize
+		}
+		if o.KPI == "" && o.Criterion == "" {
+			o.Criterion = "all"
 		}
 	}
 	if s := x.Sensitivity; s != nil {
