@@ -432,6 +432,9 @@ func (x *Experiment) validateDecisions() error {
 		}
 		seen[c.Name] = true
 	}
+	for _, name := range x.Report.Criteria { // criteria too, once loaded (reportCriteria)
+		seen[name] = true
+	}
 	if len(x.Report.Criteria) > 0 && len(x.Criteria) > 0 {
 		return e("report.criteria", "give criteria in [[criteria]] (conditions over KPIs) or report.criteria (boolean variables), not both")
 	}
