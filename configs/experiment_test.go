@@ -206,3 +206,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestReportCriteriaInPSUU: report.criteria are criteria a PSUU objective
+// can name, as [[criteria]] are.
+func TestReportCriteriaInPSUU(t *testing.T) {
+	x, err := configs.Parse("rc.toml", []byte("model = \"m\"\ntimesteps = 3\n[params]\na = [1, 2]\n[report]\ncriteria = [\"ok\"]\n[psuu]\ncontrollable = [\"a\"]\n[[psuu.objectives]]\ncriterion = \"ok\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Criteria) != 1 || x.Criteria[0].Expr != "ok == 1" || x.KPIs["ok"].Stat != configs.StatFinal {
+		t.Errorf("criteria %+v, KPIs %+v", x.Criteria, x.KPIs)
+	}
+	if _, err := configs.Parse("rc.toml", []byte("model = \"m\"\ntimesteps = 3\n[params]\na = [1, 2]\n[report]\ncriteria = [\"ok\"]\n[psuu]\ncontrollable = [\"a\"]\n[[psuu.objectives]]\ncriterion = \"nope\"\n")); err == nil || !strings.Contains(err.Error(), `no criterion "nope"`) {
+		t.Errorf("unknown criterion: err = %v", err)
+	}
+}
