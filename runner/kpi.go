@@ -581,48 +581,6 @@ func (kr *kpiRun) finish() {
 	}
 }
 
-// sum4 adds the values in four interleaved partial sums.
-func sum4(c []float64) float64 {
-	var a, b, d, e float64
-	i := 0
-	for ; i+3 < len(c); i += 4 {
-		a += c[i]
-		b += c[i+1]
-		d += c[i+2]
-		e += c[i+3]
-	}
-	for ; i < len(c); i++ {
-		a += c[i]
-	}
-	return (a + b) + (d + e)
-}
-
-// extrema4 returns the smallest and largest values, ignoring NaN, two
-// values at a time.
-func extrema4(c []float64) (mn, mx float64) {
-	mn0, mn1, mx0, mx1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	i := 0
-	for ; i+1 < len(c); i += 2 {
-		v, w := c[i], c[i+1]
-		if v < mn0 {
-			mn0 = v
-		}
-		if w < mn1 {
-			mn1 = w
-		}
-		if v > mx0 {
-			mx0 = v
-		}
-		if w > mx1 {
-			mx1 = w
-		}
-	}
-	if i < len(c) && c[i] == c[i] {
-		mn0, mx0 = min(mn0, c[i]), max(mx0, c[i])
-	}
-	return min(mn0, mn1), max(mx0, mx1)
-}
-
 // hasNaN reports whether a chunk holds a NaN.
 func hasNaN(c []float64) bool {
 	for _, v := range c {
