@@ -24,6 +24,7 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/internal/version"
 	"github.com/statecraft/statecraft/models"
+	"github.com/statecraft/statecraft/report"
 	"github.com/statecraft/statecraft/runner"
 	"github.com/statecraft/statecraft/runner/dataset"
 
@@ -48,6 +49,8 @@ Usage:
                                        and structural warnings
   statecraft merge DIR                 after all shards of a sharded run finished:
                                        check them, write the combined _manifest.json
+  statecraft report DIR                write DIR/_report.html, the dataset's HTML report
+                                       (run and merge write it too, unless report.html = false)
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
   statecraft blocks [FAMILY ...]       list the library blocks model files can use
@@ -84,6 +87,8 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return cmdDescribe(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "report":
+		return cmdReport(rest, stdout, stderr)
 	case "models":
 		return cmdModels(rest, stdout, stderr)
 	case "blocks":
@@ -236,13 +241,30 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		if res != nil {
 			fmt.Fprintf(stderr, "statecraft run: the dataset in %s is incomplete: see %s\n", res.Dir, res.Manifest)
+			if x.Report.HTML && opt.Shards <= 1 {
+				if path, err := report.Write(res.Dir, report.Options{}); err != nil {
+					fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+				} else {
+					fmt.Fprintf(stderr, "statecraft run: the report, with the failed jobs: %s\n", path)
+				}
+			}
 		}
 		return ExitFailure
+	}
+	var reportPath string
+	if x.Report.HTML && opt.Shards <= 1 {
+		if reportPath, err = report.Write(res.Dir, report.Options{}); err != nil {
+			fmt.Fprintf(stderr, "statecraft run: the dataset is complete, but its report failed: %v\n", err)
+			return ExitFailure
+		}
 	}
 	if !*quiet {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
 		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %s (%s rows/s); manifest %s\n",
 			res.Rows, res.Jobs, res.Dir, elapsed(res.Elapsed), human(rate), res.Manifest)
+		if reportPath != "" {
+			fmt.Fprintf(stdout, "report: %s\n", reportPath)
+		}
 		printTables(stdout, res.Dir, res.Tables)
 		if res.Decisions != nil {
 			fmt.Fprintf(stdout, "\ndecisions (%s):\n", res.DecisionText)
@@ -411,9 +433,39 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "\ndecisions (%s):\n", text)
 		printDecisions(stdout, d)
 	}
+	if x, xerr := configs.Parse(m.Config.Source, []byte(m.Config.Text)); xerr == nil && x.Report.HTML {
+		path, rerr := report.Write(pos[0], report.Options{})
+		if rerr != nil {
+			fmt.Fprintf(stderr, "statecraft merge: %v\n", rerr)
+			return ExitFailure
+		}
+		fmt.Fprintf(stdout, "report: %s\n", path)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft merge: %v\n", err)
 		return ExitFailure
+	}
+	return ExitOK
+}
+
+func cmdReport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("report", "report DIR [--quiet]", stderr)
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "statecraft report: want one dataset directory, got %d arguments\n", len(pos))
+		return ExitUsage
+	}
+	path, err := report.Write(pos[0], report.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft report: %v\n", err)
+		return ExitFailure
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "report: %s\n", path)
 	}
 	return ExitOK
 }

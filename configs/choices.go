@@ -144,3 +144,30 @@ func unmarshalChoice(v any, dst interface{ UnmarshalText([]byte) error }) error 
 	}
 	return dst.UnmarshalText([]byte(s))
 }
+
+// VectorStat is the statistic that charts a vector variable over time in
+// the report: one number per row.
+type VectorStat uint8
+
+// The vector statistics.
+const (
+	VectorMean VectorStat = iota + 1 // the mean of the elements (the default)
+	VectorSum                        // their sum
+	VectorMin                        // the smallest
+	VectorMax                        // the largest
+	VectorLen                        // the number of elements
+)
+
+var vectorStatNames = []string{VectorMean: "mean", VectorSum: "sum", VectorMin: "min", VectorMax: "max", VectorLen: "len"}
+
+// String returns the statistic as configs write it.
+func (v VectorStat) String() string { return choiceName(vectorStatNames, uint8(v)) }
+
+// MarshalText writes the statistic as configs write it.
+func (v VectorStat) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// UnmarshalText decodes mean, sum, min, max or len.
+func (v *VectorStat) UnmarshalText(b []byte) error { return parseChoice(vectorStatNames, b, (*uint8)(v)) }
+
+// UnmarshalTOML rejects values that are not strings, then decodes the text.
+func (v *VectorStat) UnmarshalTOML(a any) error { return unmarshalChoice(a, v) }

@@ -45,6 +45,9 @@ const (
 //	output.every           1
 //	output.row_group_rows  16384
 //	output.agents          table
+//	report.html            true
+//	report.vector_stat     mean
+//	report.points          1000
 //	kpis.*.stat            final
 //	psuu.objectives.*      across worst; stat mean (a KPI's); sense max and criterion all (a pass rate's)
 //	sensitivity.samples    256 (sobol) or 16 (morris)
@@ -85,6 +88,15 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	}
 	if x.Output.Agents == 0 {
 		x.Output.Agents = AgentsTable
+	}
+	if !md.IsDefined("report", "html") {
+		x.Report.HTML = true
+	}
+	if x.Report.VectorStat == 0 {
+		x.Report.VectorStat = VectorMean
+	}
+	if x.Report.Points == 0 {
+		x.Report.Points = DefaultReportPoints
 	}
 	for name, k := range x.KPIs {
 		if k.Stat == 0 && k.Expr == "" {

@@ -130,14 +130,49 @@ type Output struct {
 	Agents AgentLayout `toml:"agents"`
 }
 
-// Report configures the pass-rate report.
+// Report configures what the run reports besides the dataset: the
+// pass-rate criteria of boolean variables, and the HTML report
+// (_report.html) with its charts.
 type Report struct {
 	// Criteria are boolean state variables judged on the final state of
 	// each run: the run passes a criterion if the variable is true at the
-	// end. The runner prints, per simulation, the share of runs passing
-	// each criterion and all of them, and writes _report.json and _report.md.
+	// end. They become criteria of the decision layer (_decision.json).
 	Criteria []string `toml:"criteria"`
+	// HTML writes the dataset's HTML report, _report.html, at the end of
+	// the run (default true; a sharded run writes it at merge).
+	HTML bool `toml:"html"`
+	// Variables are the recorded variables charted over time (default:
+	// every recorded numeric variable, in the model's order).
+	Variables []string `toml:"variables"`
+	// Log lists variables charted on a logarithmic axis.
+	Log []string `toml:"log"`
+	// VectorStat is the statistic that charts a vector variable over time
+	// (default mean).
+	VectorStat VectorStat `toml:"vector_stat"`
+	// Points is the most time points a chart shows (default 1000): longer
+	// runs are shown every k-th timestep.
+	Points int `toml:"points"`
+	// Histograms are the agent-table fields, as "variable.field", whose
+	// distribution at the end of the runs is shown (default: every
+	// numeric field of every agent table).
+	Histograms []string `toml:"histograms"`
+	// Lorenz are agent-table fields ("variable.field") shown as Lorenz
+	// curves at the end of the runs, beside their Gini coefficient.
+	Lorenz []string `toml:"lorenz"`
+	// Scatter are pairs of fields of one agent table shown against each
+	// other at the end of the runs.
+	Scatter []Scatter `toml:"scatter"`
 }
+
+// Scatter is a scatter chart of two fields of one agent table, each
+// written "variable.field".
+type Scatter struct {
+	X string `toml:"x"`
+	Y string `toml:"y"`
+}
+
+// DefaultReportPoints is the most time points a report chart shows.
+const DefaultReportPoints = 1000
 
 // Error is a config problem at a place in a file: File is the config
 // file, "embedded:NAME" or "--set". Model files report the same type
@@ -283,6 +318,9 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
+	if md.IsDefined("report", "points") && x.Report.Points < 2 {
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"report", "points"}), Key: "report.points", Msg: fmt.Sprintf("must be >= 2, got %d", x.Report.Points)}
+	}
 	return &x, md, nil
 }
 
@@ -302,6 +340,9 @@ func (x *Experiment) validate() error {
 	}
 	if x.Output.FinalOnly && (x.Output.DropSubsteps || x.Output.Every > 1) {
 		return e("output.final_only", "final_only records one row per run; drop it or drop_substeps/every")
+	}
+	if err := x.validateReport(); err != nil {
+		return err
 	}
 	names := map[string]bool{}
 	for i, s := range x.Scenarios {
@@ -349,7 +390,8 @@ func (x *Experiment) ErrorAt(key, format string, args ...any) error {
 // schema lists the keys of each table, for unknown-key hints.
 var schema = map[string][]string{
 	"":                   {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report", "kpis", "criteria", "psuu", "sensitivity", "optimize"},
-	"report":             {"criteria"},
+	"report":             {"criteria", "html", "variables", "log", "vector_stat", "points", "histograms", "lorenz", "scatter"},
+	"report.scatter":     {"x", "y"},
 	"sweep":              {"mode", "points", "samples", "bounds"},
 	"kpis":               nil,
 	"criteria":           {"name", "expr"},
@@ -463,5 +505,45 @@ func setIn(node map[string]any, path []string, v any, key string) error {
 		node = next
 	}
 	node[path[len(path)-1]] = v
+	return nil
+}
+
+// validateReport checks the form of the report's field names
+// ("variable.field"); whether they exist is checked against the model
+// when the run is planned.
+func (x *Experiment) validateReport() error {
+	e := func(key, format string, args ...any) error {
+		return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	check := func(key, f string) error {
+		v, field, ok := strings.Cut(f, ".")
+		if !ok || v == "" || field == "" || strings.Contains(field, ".") {
+			return e(key, "%q is not an agent-table field: write it variable.field, like agents.balance", f)
+		}
+		return nil
+	}
+	for _, f := range x.Report.Histograms {
+		if err := check("report.histograms", f); err != nil {
+			return err
+		}
+	}
+	for _, f := range x.Report.Lorenz {
+		if err := check("report.lorenz", f); err != nil {
+			return err
+		}
+	}
+	for i, sc := range x.Report.Scatter {
+		if sc.X == "" || sc.Y == "" {
+			return e("report.scatter", "scatter %d needs both x and y", i+1)
+		}
+		for _, f := range []string{sc.X, sc.Y} {
+			if err := check("report.scatter", f); err != nil {
+				return err
+			}
+		}
+		if a, b := strings.SplitN(sc.X, ".", 2)[0], strings.SplitN(sc.Y, ".", 2)[0]; a != b {
+			return e("report.scatter", "scatter %d: x (%s) and y (%s) must be fields of the same agent variable", i+1, sc.X, sc.Y)
+		}
+	}
 	return nil
 }

@@ -26,14 +26,9 @@ func Merge(dir string, r ModelResolver) (*dataset.Manifest, *Decisions, error) {
 		return m, nil, err
 	}
 	mergeErr := err
-	x, err := configs.Parse(m.Config.Source, []byte(m.Config.Text))
+	p, err := ManifestPlan(m, r)
 	if err != nil {
-		return m, nil, fmt.Errorf("merge %s: the manifest's config: %w", dir, err)
-	}
-	x.Embedded = strings.HasPrefix(m.Config.Source, "embedded:")
-	p, err := NewPlan(x, r)
-	if err != nil {
-		return m, nil, fmt.Errorf("merge %s: the manifest's config: %w", dir, err)
+		return m, nil, fmt.Errorf("merge %s: %w", dir, err)
 	}
 	ds := &dataset.Shard{Dir: dir}
 	var rows []kpiRow
@@ -52,6 +47,23 @@ func Merge(dir string, r ModelResolver) (*dataset.Manifest, *Decisions, error) {
 		return m, nil, fmt.Errorf("merge %s: %w", dir, err)
 	}
 	return m, d, mergeErr
+}
+
+// ManifestPlan plans again the experiment a dataset's manifest records
+// (its config, after overrides), with the models r resolves (nil:
+// models.DefaultResolver): what the dataset's columns, sweep points and
+// KPIs are.
+func ManifestPlan(m *dataset.Manifest, r ModelResolver) (*Plan, error) {
+	x, err := configs.Parse(m.Config.Source, []byte(m.Config.Text))
+	if err != nil {
+		return nil, fmt.Errorf("the manifest's config: %w", err)
+	}
+	x.Embedded = strings.HasPrefix(m.Config.Source, "embedded:")
+	p, err := NewPlan(x, r)
+	if err != nil {
+		return nil, fmt.Errorf("the manifest's config: %w", err)
+	}
+	return p, nil
 }
 
 // readKPIFile reads a file of the KPI table written for plan p.

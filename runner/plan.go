@@ -229,6 +229,9 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 	if err := p.planDecisions(); err != nil {
 		return nil, err
 	}
+	if err := p.planReport(); err != nil {
+		return nil, err
+	}
 	p.RowsPerRun = rowsPerRun(x.Timesteps, m0.PSUBs(), p.Schedule)
 	if p.RowsPerRun < 0 {
 		return nil, x.ErrorAt("timesteps", "%d timesteps x %d PSUBs is more rows per run than can be counted", x.Timesteps, m0.PSUBs())

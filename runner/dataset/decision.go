@@ -27,3 +27,12 @@ func (s *Shard) WriteDecisions(jsonData, text []byte) error {
 	}
 	return nil
 }
+
+// WriteReport stores the dataset's HTML report in dir (ReportName), under
+// a temporary name renamed when complete, and returns its path.
+func WriteReport(dir string, html []byte) (string, error) {
+	if err := writeAtomic(dir, ReportName, html); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	return filepath.Join(dir, ReportName), nil
+}

@@ -24,6 +24,8 @@ const (
 	// TraceTable is the name of an optimisation's trace table, of one row
 	// per evaluation, in TableDir(TraceTable).
 	TraceTable = metaMark + "optimize"
+	// ReportName is the dataset's HTML report, in the dataset directory.
+	ReportName = metaMark + reportStem + ".html"
 
 	metaMark     = "_" // starts the name of every file that is not data
 	tempMark     = "." // starts a temporary name, tempExt ends it
@@ -140,6 +142,9 @@ func isTemp(name string) bool {
 // one (without). Only these count as Statecraft's: --overwrite must never
 // delete a user's report.pdf or manifest-notes.json.
 var (
+	// The HTML report exists only in the current layout: a user's
+	// report.html is not Statecraft's.
+	htmlRe = regexp.MustCompile(`^` + regexp.QuoteMeta(ReportName) + `$`)
 	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4}-(?:\d{3}-\d{4}\.[a-z]+|probe)$`)
 	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
 		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + decisionStem + `\.(?:json|txt))$`)
@@ -169,7 +174,9 @@ func isFinished(name string) bool { return name == ManifestName || name == oldMa
 // ours reports whether a file name, in the dataset directory, is one
 // Statecraft writes there: a part file, a manifest or a report (final or
 // temporary, in the current or the old layout).
-func ours(name string) bool { return isPart(name) || metaRe.MatchString(untemp(name)) }
+func ours(name string) bool {
+	return isPart(name) || metaRe.MatchString(untemp(name)) || htmlRe.MatchString(untemp(name))
+}
 
 // mine reports whether a file Statecraft writes belongs to this run: with
 // shards, whether this shard wrote it.

@@ -1,0 +1,172 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+)
+
+// seriesVar is a variable charted over time.
+type seriesVar struct {
+	name string
+	bool bool // charted as the share of runs in which it is true
+	vec  bool // a vector, charted by the report's vector statistic
+}
+
+// chartedVars returns the variables charted over time: report.variables,
+// or every recorded numeric variable, in the substep table's order.
+func (s *source) chartedVars() []seriesVar {
+	swept := map[string]bool{}
+	if s.plan != nil {
+		for _, p := range s.plan.ParamCols {
+			swept[p.Name] = true
+		}
+		for _, v := range s.plan.InitCols {
+			swept["init_"+v.Name] = true
+		}
+	}
+	ids := map[string]bool{colSimulation: true, colSubset: true, colRun: true, colTimestep: true, colSubstep: true}
+	var all []seriesVar
+	for _, c := range s.man.Columns {
+		if ids[c.Name] || swept[c.Name] {
+			continue
+		}
+		switch c.Type {
+		case "float64", "int64", "int32":
+			all = append(all, seriesVar{name: c.Name})
+		case "bool":
+			all = append(all, seriesVar{name: c.Name, bool: true})
+		case "list<float64>":
+			all = append(all, seriesVar{name: c.Name, vec: true})
+		}
+	}
+	if s.x == nil || len(s.x.Report.Variables) == 0 {
+		return all
+	}
+	var out []seriesVar
+	for _, v := range all {
+		if slices.Contains(s.x.Report.Variables, v.name) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// bandSections reads the substep table once and charts each variable over
+// time: per scenario, the median across runs with the 50% and 90% bands,
+// each sweep point a small multiple.
+func (s *source) bandSections() ([]*section, error) {
+	vars := s.chartedVars()
+	if len(vars) == 0 || s.x == nil || len(s.man.Files) == 0 {
+		return nil, nil
+	}
+	if s.x.Output.FinalOnly {
+		s.note("The dataset records only the final row of each run (output.final_only): no charts over time; see the KPIs.")
+		return nil, nil
+	}
+	pn := newPanels(s.subsets(), s.opt.MaxPanels)
+	bins := newTimeBins(s.x.Timesteps, s.x.Output.Every, s.x.Report.Points)
+	runs := s.runsPerPoint()
+	keep := max(1, min(runs, s.opt.Budget/max(1, pn.groups*bins.n*len(vars))))
+	if keep < runs {
+		s.note("The charts over time show the first %d of the %d runs of each sweep point, to stay within the report's memory budget; the KPIs and decisions use every run.", keep, runs)
+	}
+	for i, n := range s.subsets() {
+		if n > pn.shown {
+			s.note("%s has %d sweep points; the charts show the first %d (the KPI table and the decisions have all).", s.simName(i), n, pn.shown)
+		}
+	}
+	set := newBandSet(pn, bins, names(vars), keep)
+	cols := append([]string{colSimulation, colSubset, colRun, colTimestep, colSubstep}, names(vars)...)
+	for _, f := range s.files(s.man.Files) {
+		if err := scanFile(f, cols, s.x.Report.VectorStat, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	logVars := map[string]bool{}
+	for _, v := range s.x.Report.Log {
+		logVars[v] = true
+	}
+	sec := &section{ID: "time", Title: "Over time", Legend: s.legend()}
+	sec.Intro = fmt.Sprintf("The median across Monte Carlo runs (line), the 50%% band (25–75%%, darker) and the 90%% band (5–95%%, lighter) of each variable at the end of every %s.", strideText(bins.stride))
+	multi := pn.shown > 1
+	var secs []*section
+	if multi {
+		sec.Intro += " Each sweep point is a panel."
+	}
+	secs = append(secs, sec)
+	for v, sv := range vars {
+		ylabel, title := sv.name, sv.name
+		if sv.bool {
+			ylabel = "share of runs true"
+		}
+		if sv.vec {
+			ylabel = s.x.Report.VectorStat.String() + " of " + sv.name
+			title = sv.name + " (" + s.x.Report.VectorStat.String() + ")"
+		}
+		log := logVars[sv.name]
+		if !multi {
+			series := s.seriesOf(set, pn, 0, v, sv)
+			svg, err := bandChart("", ylabel, series, log, chartW, chartH)
+			if err != nil {
+				return nil, fmt.Errorf("chart %s: %w", sv.name, err)
+			}
+			sec.Charts = append(sec.Charts, chart{Title: title, SVG: svg})
+			continue
+		}
+		vs := &section{ID: "time-" + sv.name, Title: title + " over time", Small: true}
+		for k := 0; k < pn.shown; k++ {
+			series := s.seriesOf(set, pn, k, v, sv)
+			if len(series) == 0 {
+				continue
+			}
+			svg, err := bandChart("", ylabel, series, log, smallW, smallH)
+			if err != nil {
+				return nil, fmt.Errorf("chart %s: %w", sv.name, err)
+			}
+			vs.Charts = append(vs.Charts, chart{Title: s.subsetLabel(0, k), SVG: svg})
+		}
+		secs = append(secs, vs)
+	}
+	return secs, nil
+}
+
+// seriesOf returns the series of variable v at sweep point k, one per
+// simulation that has the point.
+func (s *source) seriesOf(set *bandSet, pn panels, k, v int, sv seriesVar) []bandSeries {
+	var out []bandSeries
+	for sim := range pn.subsets {
+		if k >= len(pn.subsets[sim]) || pn.subsets[sim][k] < 0 {
+			continue
+		}
+		b := set.band(pn.subsets[sim][k], v)
+		if len(b.t) == 0 {
+			continue
+		}
+		out = append(out, bandSeries{colour: sim, band: b, line: sv.bool})
+	}
+	return out
+}
+
+// legend is one colour per simulation.
+func (s *source) legend() []legendItem {
+	var out []legendItem
+	for _, sim := range s.man.Sims {
+		out = append(out, legendItem{cssColour(sim.Index), s.simName(sim.Index)})
+	}
+	return out
+}
+
+func names(vars []seriesVar) []string {
+	out := make([]string, len(vars))
+	for i, v := range vars {
+		out[i] = v.name
+	}
+	return out
+}
+
+func strideText(stride int) string {
+	if stride == 1 {
+		return "timestep"
+	}
+	return fmt.Sprintf("%d-th timestep (the time axis is downsampled)", stride)
+}
