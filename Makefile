@@ -7,7 +7,7 @@ LDFLAGS   := $(if $(VERSION),-ldflags "-X github.com/statecraft/statecraft/inter
 INTEROP   := out/interop
 PKGS      := ./...
 
-.PHONY: all help build run test vet unit interop bench fuzz lint clean
+.PHONY: all help build run test vet unit interop browser bench fuzz lint clean
 
 all: build
 
@@ -21,7 +21,7 @@ run: build ## run the embedded predator-prey experiment into ./out/predator_prey
 	$(BIN) run predator_prey --out out/predator_prey --overwrite
 	@echo "dataset: out/predator_prey (open it with DuckDB: SELECT * FROM 'out/predator_prey/*.parquet')"
 
-test: vet unit interop ## vet, race-enabled unit tests, and the DuckDB/Polars interop check
+test: vet unit interop browser ## vet, race-enabled unit tests, the DuckDB/Polars interop check, the reports in Chromium
 
 vet: ## formatting and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -43,6 +43,18 @@ interop: build ## write datasets with the CLI and read them with DuckDB and Pola
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*
+
+# The browser check runs shipped configs (each run writes _report.html)
+# and opens every report in headless Chromium: no console error, no
+# request leaving the file, every chart drawn; screenshots in out/browser/shots.
+BROWSER   := out/browser
+browser: build ## open the reports of shipped configs in headless Chromium (needs Node.js, npm and chromium)
+	cd tests/interop && { [ -d node_modules/puppeteer-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+	rm -rf $(BROWSER) && mkdir -p $(BROWSER)
+	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize; do \
+		$(BIN) run $$c --quiet --out $(BROWSER)/$$c || exit 1; done
+	$(BIN) run conformance/ab_pp --quiet --set output.format=csv --out $(BROWSER)/ab_pp_csv
+	node tests/interop/report.mjs $(BROWSER)/shots $(BROWSER)/*/
 
 bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks end to end
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)

@@ -167,7 +167,9 @@ func (v VectorStat) String() string { return choiceName(vectorStatNames, uint8(v
 func (v VectorStat) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
 // UnmarshalText decodes mean, sum, min, max or len.
-func (v *VectorStat) UnmarshalText(b []byte) error { return parseChoice(vectorStatNames, b, (*uint8)(v)) }
+func (v *VectorStat) UnmarshalText(b []byte) error {
+	return parseChoice(vectorStatNames, b, (*uint8)(v))
+}
 
 // UnmarshalTOML rejects values that are not strings, then decodes the text.
 func (v *VectorStat) UnmarshalTOML(a any) error { return unmarshalChoice(a, v) }
