@@ -60,6 +60,8 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 	$(GO) build -o $(BIN) ./cmd/statecraft
 	$(GO) run ./tests/bench -bin $(BIN) -reps 5 -md out/bench/results.md
+	$(BIN) run configs/bench/pp.toml --quiet --overwrite --set report.html=false --out out/bench/pp_report
+	/usr/bin/time -f "report of configs/bench/pp.toml (4,000,040 rows): %e s, %M KB peak (target: 2 s)" $(BIN) report out/bench/pp_report --quiet
 
 fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs

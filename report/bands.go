@@ -63,9 +63,8 @@ type timeBins struct {
 // with a stride that is a multiple of every (the recorded timesteps).
 func newTimeBins(T, every, points int) timeBins {
 	every = max(every, 1)
-	recorded := T/every + 1
-	stride := every * ((recorded + points - 1) / points)
-	stride = max(stride, every)
+	steps := T / every // intervals between recorded timesteps
+	stride := every * max(1, (steps+points-1)/points)
 	n := T/stride + 1
 	if T%stride != 0 {
 		n++
@@ -154,6 +153,7 @@ func (b *bandSet) add(batch *scanBatch) {
 }
 
 // band is one variable of one group over time: at each shown timestep,
+// (stat.Empirical: each quantile is the value of one of the runs)
 // the quantiles across runs (5, 25, 50, 75, 95%) and the mean.
 type band struct {
 	t                      []float64
@@ -182,11 +182,11 @@ func (b *bandSet) band(g, v int) band {
 		slices.Sort(buf)
 		out.runs = max(out.runs, len(buf))
 		out.t = append(out.t, float64(b.bins.timestep(bin)))
-		out.p5 = append(out.p5, stat.Quantile(0.05, stat.LinInterp, buf, nil))
-		out.p25 = append(out.p25, stat.Quantile(0.25, stat.LinInterp, buf, nil))
-		out.p50 = append(out.p50, stat.Quantile(0.5, stat.LinInterp, buf, nil))
-		out.p75 = append(out.p75, stat.Quantile(0.75, stat.LinInterp, buf, nil))
-		out.p95 = append(out.p95, stat.Quantile(0.95, stat.LinInterp, buf, nil))
+		out.p5 = append(out.p5, stat.Quantile(0.05, stat.Empirical, buf, nil))
+		out.p25 = append(out.p25, stat.Quantile(0.25, stat.Empirical, buf, nil))
+		out.p50 = append(out.p50, stat.Quantile(0.5, stat.Empirical, buf, nil))
+		out.p75 = append(out.p75, stat.Quantile(0.75, stat.Empirical, buf, nil))
+		out.p95 = append(out.p95, stat.Quantile(0.95, stat.Empirical, buf, nil))
 		out.mean = append(out.mean, stat.Mean(buf, nil))
 	}
 	return out

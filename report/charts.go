@@ -300,8 +300,7 @@ type interval struct {
 func intervalChart(title, ylabel string, categories []string, points []interval, bars bool, w, h vg.Length) (template.HTML, error) {
 	p := newPlot(title, "", ylabel)
 	p.NominalX(categories...)
-	p.X.Tick.Label.Rotation = 0
-	if len(categories) > 4 {
+	if len(categories) > 3 {
 		p.X.Tick.Label.Rotation = math.Pi / 6
 		p.X.Tick.Label.XAlign = draw.XRight
 	}
@@ -362,7 +361,7 @@ type boxSeries struct {
 func boxChart(title, ylabel string, categories []string, boxes []boxSeries, w, h vg.Length) (template.HTML, error) {
 	p := newPlot(title, "", ylabel)
 	p.NominalX(categories...)
-	if len(categories) > 4 {
+	if len(categories) > 2 {
 		p.X.Tick.Label.Rotation = math.Pi / 6
 		p.X.Tick.Label.XAlign = draw.XRight
 	}

@@ -88,7 +88,7 @@ func (s *source) decisionSection() (*section, error) {
 		}
 		sec.Legend = append(sec.Legend, legendItem{cssColour(j), s.pointLabel(p)})
 	}
-	svg, err := intervalChart("", "pass rate", cats, ivs, false, chartW*1.4, chartH)
+	svg, err := intervalChart("", "pass rate", cats, ivs, false, chartW, chartH)
 	if err != nil {
 		return nil, fmt.Errorf("pass-rate chart: %w", err)
 	}

@@ -1,0 +1,40 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/report"
+	"github.com/statecraft/statecraft/runner"
+)
+
+// Write the HTML report of a dataset: here one just run, as statecraft
+// run does at its end.
+func ExampleWrite() {
+	x, err := configs.LoadEmbedded("predator_prey", "timesteps=50", "runs=3", "report.html=false")
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "report-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir}); err != nil {
+		log.Fatal(err)
+	}
+	path, err := report.Write(dir, report.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(filepath.Base(path))
+	// Output: _report.html
+}
