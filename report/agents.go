@@ -118,9 +118,9 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 	if s.man.Rows > 0 {
 		perRow = math.Max(1, float64(af.info.Rows)/float64(s.man.Rows))
 	}
-	keep := max(1, min(runs, int(float64(s.opt.Budget)/(perRow*float64(len(af.fields))*float64(max(1, pn.groups))))))
+	keep := max(1, min(runs, s.opt.MaxRuns, int(float64(s.opt.Budget)/(perRow*float64(len(af.fields))*float64(max(1, pn.groups))))))
 	if keep < runs {
-		s.note("The charts of agent table %s show the agents of the first %d of the %d runs of each sweep point, to stay within the report's memory budget.", af.table, keep, runs)
+		s.note("The charts of agent table %s show the agents of the first %d of the %d runs of each sweep point, to bound the report's memory.", af.table, keep, runs)
 	}
 	jobs := map[int]*agentJob{}
 	cols := append([]string{colSimulation, colSubset, colRun, colTimestep, colSubstep}, af.fields...)

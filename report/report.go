@@ -33,11 +33,15 @@ type Options struct {
 	// (default 4 Mi, 32 MiB): with more runs than fit, the charts show
 	// the first runs of each sweep point, and say so.
 	Budget int
+	// MaxRuns is the most runs of a sweep point the charts over time and
+	// of agents draw (default 200): bands of 200 runs are as good as any.
+	MaxRuns int
 }
 
 const (
 	defaultMaxPanels = 12
 	defaultBudget    = 4 << 20
+	defaultMaxRuns   = 200
 )
 
 // Write writes the HTML report of the finished dataset in dir to
@@ -59,6 +63,9 @@ func Render(w io.Writer, dir string, opt Options) error {
 	}
 	if opt.Budget <= 0 {
 		opt.Budget = defaultBudget
+	}
+	if opt.MaxRuns <= 0 {
+		opt.MaxRuns = defaultMaxRuns
 	}
 	ds, err := open(dir, opt)
 	if err != nil {

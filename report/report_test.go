@@ -71,7 +71,7 @@ func runKnown(t *testing.T, extra string, workers int) string {
 func TestBandsAreQuantilesAcrossRuns(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		dir := runKnown(t, "[report]\npoints = 100\n", workers)
-		src, err := open(dir, Options{MaxPanels: defaultMaxPanels, Budget: defaultBudget})
+		src, err := open(dir, Options{MaxPanels: defaultMaxPanels, Budget: defaultBudget, MaxRuns: defaultMaxRuns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +134,7 @@ func TestTimeBins(t *testing.T) {
 func TestBudgetKeepsFirstRunsAndSaysSo(t *testing.T) {
 	dir := runKnown(t, "", 2)
 	var buf strings.Builder
-	if err := Render(&buf, dir, Options{Budget: 2 * 1001 * 2}); err != nil {
+	if err := Render(&buf, dir, Options{Budget: 2 * 1001 * 2}); err != nil { // 2 runs of x and flag at 1001 positions
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "show the first 2 of the 5 runs") {

@@ -66,9 +66,9 @@ func (s *source) bandSections() ([]*section, error) {
 	pn := newPanels(s.subsets(), s.opt.MaxPanels)
 	bins := newTimeBins(s.x.Timesteps, s.x.Output.Every, s.x.Report.Points)
 	runs := s.runsPerPoint()
-	keep := max(1, min(runs, s.opt.Budget/max(1, pn.groups*bins.n*len(vars))))
+	keep := max(1, min(runs, s.opt.MaxRuns, s.opt.Budget/max(1, pn.groups*bins.n*len(vars))))
 	if keep < runs {
-		s.note("The charts over time show the first %d of the %d runs of each sweep point, to stay within the report's memory budget; the KPIs and decisions use every run.", keep, runs)
+		s.note("The charts over time show the first %d of the %d runs of each sweep point, to bound the report's memory; the KPIs and decisions use every run.", keep, runs)
 	}
 	for i, n := range s.subsets() {
 		if n > pn.shown {
