@@ -118,7 +118,7 @@ func bandChart(title, ylabel string, series []bandSeries, log bool, w, h vg.Leng
 	p := newPlot(title, "timestep", ylabel)
 	if log {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: 3}
 	}
 	for _, s := range series {
 		b := s.band

@@ -87,7 +87,7 @@ func (s *source) bandSections() ([]*section, error) {
 		logVars[v] = true
 	}
 	sec := &section{ID: "time", Title: "Over time", Legend: s.legend()}
-	sec.Intro = fmt.Sprintf("The median across Monte Carlo runs (line), the 50%% band (25–75%%, darker) and the 90%% band (5–95%%, lighter) of each variable at the end of every %s.", strideText(bins.stride))
+	sec.Intro = fmt.Sprintf("The median across Monte Carlo runs (line), the 50%% band (25–75%%, darker) and the 90%% band (5–95%%, lighter) of each variable at the end of %s.", strideText(bins.stride))
 	multi := pn.shown > 1
 	var secs []*section
 	if multi {
@@ -166,7 +166,7 @@ func names(vars []seriesVar) []string {
 
 func strideText(stride int) string {
 	if stride == 1 {
-		return "timestep"
+		return "every timestep"
 	}
-	return fmt.Sprintf("%d-th timestep (the time axis is downsampled)", stride)
+	return fmt.Sprintf("every %d timesteps and the last (the time axis is downsampled)", stride)
 }
