@@ -32,17 +32,22 @@ unit: ## race-enabled unit tests of every package
 
 # The interop check writes datasets with the CLI (every column type, A/B,
 # sweeps, lists, agents as a table and as a list<struct> column) and reads
-# them with DuckDB and Polars from npm.
-interop: build ## write datasets with the CLI and read them with DuckDB and Polars (needs Node.js and npm)
+# them with DuckDB and Polars from npm. Then notebook.mjs runs the DuckDB
+# queries of examples/analysis.ipynb on prsm_agents (PRSM with every
+# variable written, so it has its agent table, which prsm's own
+# output.variables leaves out) and checks the paths the notebook reads.
+interop: build ## write datasets with the CLI, read them with DuckDB and Polars, check the notebook's queries (needs Node.js and npm)
 	cd tests/interop && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(INTEROP) && mkdir -p $(INTEROP)
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --out $(INTEROP)/all_kinds
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --set output.agents=list --out $(INTEROP)/all_kinds_list
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
 	$(BIN) run prsm --quiet --set runs=2 --set timesteps=96 --out $(INTEROP)/prsm_kpis
+	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=[]' --out $(INTEROP)/prsm_agents
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*
+	node tests/interop/notebook.mjs examples/analysis.ipynb $(INTEROP)/prsm_agents
 
 # The browser check runs shipped configs (each run writes _report.html)
 # and opens every report in headless Chromium: no console error, no
