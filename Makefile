@@ -34,8 +34,8 @@ unit: ## race-enabled unit tests of every package
 # sweeps, lists, agents as a table and as a list<struct> column) and reads
 # them with DuckDB and Polars from npm. Then notebook.mjs runs the DuckDB
 # queries of examples/analysis.ipynb on prsm_agents (PRSM with every
-# variable written, so it has its agent table, which prsm's own
-# output.variables leaves out) and checks the paths the notebook reads.
+# variable written: its agent table and more) and checks the paths the
+# notebook reads.
 interop: build ## write datasets with the CLI, read them with DuckDB and Polars, check the notebook's queries (needs Node.js and npm)
 	cd tests/interop && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(INTEROP) && mkdir -p $(INTEROP)
