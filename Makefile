@@ -59,6 +59,8 @@ browser: build ## open the reports of shipped configs in headless Chromium (need
 	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize; do \
 		$(BIN) run $$c --quiet --out $(BROWSER)/$$c || exit 1; done
 	$(BIN) run conformance/ab_pp --quiet --set output.format=csv --out $(BROWSER)/ab_pp_csv
+	$(BIN) run conformance/vector --quiet --set output.format=arrow --out $(BROWSER)/vector_arrow
+	$(BIN) run bench/abm --quiet --set timesteps=300 --set runs=3 --out $(BROWSER)/abm
 	node tests/interop/report.mjs $(BROWSER)/shots $(BROWSER)/*/
 
 bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks end to end
