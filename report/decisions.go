@@ -28,6 +28,11 @@ func (s *source) decisionSection() (*section, error) {
 		return nil, nil
 	}
 	sum := s.dec.Summary
+	if len(s.dec.Sensitivity) > 0 && len(sum.Points) > maxTableRows && len(sum.Criteria) == 0 {
+		// A sensitivity design's points are samples, not choices: their
+		// indices below are the answer.
+		return nil, nil
+	}
 	sec := &section{ID: "decisions", Title: "Decisions"}
 	conf := fmt.Sprintf("%.0f%%", 100*sum.Confidence)
 	if len(sum.Criteria) > 0 {

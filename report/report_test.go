@@ -196,6 +196,8 @@ func TestShippedConfigs(t *testing.T) {
 		{"prsm", []string{"runs=3", "timesteps=96"}, []string{"decisions", "kpis", "time", "agents-agents", "model"}},
 		{"datadao", []string{"timesteps=200", "runs=2"}, []string{"time", "model"}},
 		{"predator_prey_sensitivity", []string{"sensitivity.samples=4"}, []string{"sensitivity", "kpis"}},
+		{"predator_prey_optimize", []string{"optimize.max_evals=6"}, []string{"optimize", "decisions"}},
+		{"prsm_psuu", []string{"runs=2", "timesteps=48"}, []string{"psuu", "decisions"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			x, err := configs.LoadEmbedded(c.name, c.sets...)
