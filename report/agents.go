@@ -89,10 +89,9 @@ func (s *source) chartedAgentFields() []agentFields {
 
 // agentJob holds one job's agents at the latest (timestep, substep) read.
 type agentJob struct {
-	sim       int
-	t, sub    int
-	values    [][]float64 // by field
-	finalized bool
+	sim    int
+	t, sub int
+	values [][]float64 // by field
 }
 
 // agentSections charts each agent table at the end of the runs: the

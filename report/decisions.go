@@ -288,7 +288,7 @@ func (s *source) psuuSection() (*section, error) {
 		}
 		svg, err := paretoChart("", r.Objectives[0].Name, r.Objectives[1].Name, x, y, front, r.Chosen, chartW, chartH)
 		if err != nil {
-			return nil, fmt.Errorf("Pareto chart: %w", err)
+			return nil, fmt.Errorf("the Pareto chart: %w", err)
 		}
 		sec.Charts = append(sec.Charts, chart{Title: "Pareto front", Caption: "Every choice's scores on the first two objectives; the Pareto front in red, the chosen choice ringed.", SVG: svg})
 	}
@@ -339,7 +339,7 @@ func (s *source) sensitivitySection() (*section, error) {
 			}
 			svg, err := intervalChart("", "μ* of "+r.KPI, cats, ivs, true, chartW, chartH)
 			if err != nil {
-				return nil, fmt.Errorf("Morris chart: %w", err)
+				return nil, fmt.Errorf("the Morris chart: %w", err)
 			}
 			sec.Charts = append(sec.Charts, chart{Title: "Morris μ* · " + title, SVG: svg})
 			sec.Tables = append(sec.Tables, t)
@@ -355,7 +355,7 @@ func (s *source) sensitivitySection() (*section, error) {
 			}
 			svg, err := intervalChart("", "index of "+r.KPI, cats, ivs, true, chartW, chartH)
 			if err != nil {
-				return nil, fmt.Errorf("Sobol chart: %w", err)
+				return nil, fmt.Errorf("the Sobol chart: %w", err)
 			}
 			sec.Charts = append(sec.Charts, chart{Title: "Sobol indices · " + title, SVG: svg})
 		}

@@ -64,9 +64,7 @@ func diagramOf(m *gds.Model, scenarios string) diagramModel {
 		dp := diagramPSUB{Label: "PSUB " + itoa(i+1) + ": " + ps.Name}
 		for _, b := range ps.Blocks {
 			reads := append(append([]string{}, b.Reads...), b.Params...)
-			for _, l := range b.Lags {
-				reads = append(reads, l)
-			}
+			reads = append(reads, b.Lags...)
 			db := diagramBlock{Name: b.Name, Reads: strings.Join(dedupe(reads), ", ")}
 			if b.Policy {
 				db.Signals = strings.Join(b.SignalsOut, ", ")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/runner"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
@@ -246,11 +247,10 @@ func (s *source) page() (*page, error) {
 	pg.Sections = sections
 	if s.plan != nil {
 		pg.Diagrams = diagrams(s.plan)
-		for _, sim := range s.plan.Sims {
-			for _, w := range sim.Model.Warnings() {
-				s.alerts = append(s.alerts, alert{Level: "warn", Text: "Model " + sim.Model.Name() + ": " + w})
+		for _, d := range uniqueModels(s.plan) {
+			for _, w := range d.Warnings() {
+				s.alerts = append(s.alerts, alert{Level: "warn", Text: "Model " + d.Name() + ": " + w})
 			}
-			break
 		}
 	}
 	pg.Alerts = s.alerts
@@ -457,3 +457,14 @@ func formatNum(x float64) string {
 var pageHTML string
 
 var pageTemplate = template.Must(template.New("report").Parse(pageHTML))
+
+// uniqueModels returns the plan's models, each once, in simulation order.
+func uniqueModels(p *runner.Plan) []*gds.Model {
+	var out []*gds.Model
+	for _, sim := range p.Sims {
+		if !slices.Contains(out, sim.Model) {
+			out = append(out, sim.Model)
+		}
+	}
+	return out
+}
