@@ -76,6 +76,12 @@ type Experiment struct {
 	// Text is the config's text after --set overrides, stored in the
 	// dataset's metadata.
 	Text string `toml:"-"`
+
+	// fileText is the config file's own text and setKeys the keys --set
+	// gave, when there were overrides: an error found after loading names
+	// the file's line, or --set for a key the overrides gave.
+	fileText string
+	setKeys  []string
 }
 
 // Sweep configures the parameter sweep.
@@ -210,6 +216,11 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 		if x, md, text, err = overlay(source, tree, sets); err != nil {
 			return nil, err
 		}
+		x.fileText = string(data)
+		for _, s := range sets {
+			k, _, _ := strings.Cut(s, "=")
+			x.setKeys = append(x.setKeys, strings.TrimSpace(k))
+		}
 	}
 	return finish(x, md, source, text)
 }
@@ -327,7 +338,7 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 // validate checks what decoding cannot: relations between keys.
 func (x *Experiment) validate() error {
 	e := func(key, format string, args ...any) error {
-		return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+		return x.ErrorAt(key, format, args...)
 	}
 	if x.Model == "" {
 		return e("model", "must name a model")
@@ -384,7 +395,18 @@ func nameOf(source string) string {
 // ErrorAt returns an *Error located at key in the config's text, for
 // problems found after loading (unknown parameters, type mismatches).
 func (x *Experiment) ErrorAt(key, format string, args ...any) error {
-	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	k := toml.Key(strings.Split(key, "."))
+	if x.fileText == "" {
+		return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), k), Key: key, Msg: msg}
+	}
+	// With overrides, Text is re-encoded: its lines are not the file's.
+	for _, s := range x.setKeys {
+		if s == key || strings.HasPrefix(s, key+".") || strings.HasPrefix(key, s+".") {
+			return &Error{File: "--set", Key: key, Msg: msg}
+		}
+	}
+	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.fileText), k), Key: key, Msg: msg}
 }
 
 // schema lists the keys of each table, for unknown-key hints.
@@ -513,7 +535,7 @@ func setIn(node map[string]any, path []string, v any, key string) error {
 // when the run is planned.
 func (x *Experiment) validateReport() error {
 	e := func(key, format string, args ...any) error {
-		return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.Text), toml.Key(strings.Split(key, "."))), Key: key, Msg: fmt.Sprintf(format, args...)}
+		return x.ErrorAt(key, format, args...)
 	}
 	check := func(key, f string) error {
 		v, field, ok := strings.Cut(f, ".")

@@ -221,3 +221,29 @@ func TestReportCriteriaInPSUU(t *testing.T) {
 		t.Errorf("unknown criterion: err = %v", err)
 	}
 }
+
+// An error found after loading names the line of the config file even
+// with --set overrides (whose re-encoded text has other lines), and names
+// --set for a key an override gave.
+func TestErrorAtLinesWithOverrides(t *testing.T) {
+	text := "model = \"m\"\ntimesteps = 5\n\n# a comment\n[params]\nalpha = [1.0, 2.0]\n\n[sweep]\nmode = \"zip\"\n"
+	for _, c := range []struct {
+		sets []string
+		key  string
+		want string
+	}{
+		{nil, "sweep.mode", "exp.toml:9:"},
+		{[]string{"runs=3"}, "sweep.mode", "exp.toml:9:"},
+		{[]string{"runs=3"}, "params.alpha", "exp.toml:6:"},
+		{[]string{"params.alpha=[1.0]"}, "params.alpha", "--set: key \"params.alpha\""},
+		{[]string{"params={alpha=[1.0]}"}, "params.alpha", "--set: key \"params.alpha\""},
+	} {
+		x, err := configs.Parse("exp.toml", []byte(text), c.sets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.ErrorAt(c.key, "bad"); !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("sets %v: ErrorAt(%s) = %q, want it to start %q", c.sets, c.key, err, c.want)
+		}
+	}
+}
