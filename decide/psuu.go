@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -577,7 +578,7 @@ func checkObjective(t *Table, c *CompiledCriteria, o Objective, sims map[int]boo
 	}
 	ob.weight = map[int]float64{}
 	total := 0.0
-	for s := range sims {
+	for _, s := range slices.Sorted(maps.Keys(sims)) { // in order: the first unnamed is reported
 		name := t.scenario(s)
 		if name == "" {
 			return ob, fmt.Errorf("across = %q weighs named scenarios, and simulation %d has no name", AcrossWeighted, s)
@@ -592,7 +593,7 @@ func checkObjective(t *Table, c *CompiledCriteria, o Objective, sims map[int]boo
 		ob.weight[s] = w
 		total += w
 	}
-	for name := range o.Weights {
+	for _, name := range slices.Sorted(maps.Keys(o.Weights)) {
 		if !slices.Contains(scen, name) {
 			return ob, fmt.Errorf("weights: %q is not a scenario%s", name, names.Suggest(name, scen))
 		}
