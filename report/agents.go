@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/blocks/metric"
+	"github.com/statecraft/statecraft/runner"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
 
-// The agent columns that identify rather than measure: left out of the
-// default histograms.
-var agentIDFields = map[string]bool{"agent": true, "id": true}
+// idField is the agent field that, by convention, names an agent: like
+// the id columns, it is left out of the default histograms.
+const idField = "id"
 
 // agentFields are the fields of one agent table the report charts.
 type agentFields struct {
@@ -66,7 +67,7 @@ func (s *source) chartedAgentFields() []agentFields {
 		}
 		if !configured || (s.x != nil && len(s.x.Report.Histograms) == 0) {
 			for _, f := range order {
-				if !agentIDFields[f] && f != colSimulation && f != colSubset && f != colRun && f != colTimestep && f != colSubstep {
+				if f != idField && !slices.Contains(runner.AgentIDColumns(), f) {
 					af.histograms = append(af.histograms, f)
 				}
 			}
@@ -122,7 +123,7 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 		s.note("The charts of agent table %s show the agents of the first %d of the %d runs of each sweep point, to bound the report's memory.", af.table, keep, runs)
 	}
 	jobs := map[int]*agentJob{}
-	cols := append([]string{colSimulation, colSubset, colRun, colTimestep, colSubstep}, af.fields...)
+	cols := append(runner.IDColumns(), af.fields...)
 	for _, f := range s.files(af.info.Files) {
 		err := scanFile(f, cols, 0, func(b *scanBatch) error {
 			for i := 0; i < b.rows; i++ {

@@ -7,16 +7,6 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// The columns every row of the substep table and of an agent table
-// begins with.
-const (
-	colSimulation = "simulation"
-	colSubset     = "subset"
-	colRun        = "run"
-	colTimestep   = "timestep"
-	colSubstep    = "substep"
-)
-
 // panels chooses the sweep points charted: the first maxPanels subsets of
 // each simulation, each a panel of the small multiples. group numbers the
 // (simulation, subset) pairs charted, in order; -1 leaves one out.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/decide"
+	"github.com/statecraft/statecraft/runner"
 )
 
 // maxTableRows is the most rows a decision table shows; the full tables
@@ -135,7 +136,7 @@ func (s *source) kpiSection() (*section, error) {
 	for k := range vals {
 		vals[k] = make([][]float64, groups)
 	}
-	cols := append([]string{colSimulation, colSubset}, kpis...)
+	cols := append(runner.IDColumns()[:2], kpis...) // simulation, subset
 	for _, f := range s.files(m.KPIs.Files) {
 		err := scanFile(f, cols, 0, func(b *scanBatch) error {
 			for i := 0; i < b.rows; i++ {
@@ -194,11 +195,7 @@ func (s *source) kpiSection() (*section, error) {
 	for k, name := range kpis {
 		var boxes []boxSeries
 		for g := range groups {
-			c := g
-			if !perPoint {
-				c = g
-			}
-			boxes = append(boxes, boxSeries{colour: c, values: vals[k][g]})
+			boxes = append(boxes, boxSeries{colour: g, values: vals[k][g]})
 		}
 		svg, err := boxChart("", name, cats, boxes, smallW, smallH)
 		if err != nil {

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"slices"
+
+	"github.com/statecraft/statecraft/runner"
 )
 
 // seriesVar is a variable charted over time.
@@ -21,13 +23,13 @@ func (s *source) chartedVars() []seriesVar {
 			swept[p.Name] = true
 		}
 		for _, v := range s.plan.InitCols {
-			swept["init_"+v.Name] = true
+			swept[runner.InitColumn(v.Name)] = true
 		}
 	}
-	ids := map[string]bool{colSimulation: true, colSubset: true, colRun: true, colTimestep: true, colSubstep: true}
+	ids := runner.IDColumns()
 	var all []seriesVar
 	for _, c := range s.man.Columns {
-		if ids[c.Name] || swept[c.Name] {
+		if slices.Contains(ids, c.Name) || swept[c.Name] {
 			continue
 		}
 		switch c.Type {
@@ -76,7 +78,7 @@ func (s *source) bandSections() ([]*section, error) {
 		}
 	}
 	set := newBandSet(pn, bins, names(vars), keep)
-	cols := append([]string{colSimulation, colSubset, colRun, colTimestep, colSubstep}, names(vars)...)
+	cols := append(runner.IDColumns(), names(vars)...)
 	for _, f := range s.files(s.man.Files) {
 		if err := scanFile(f, cols, s.x.Report.VectorStat, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
 			return nil, err

@@ -213,9 +213,9 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 	}
 	for _, v := range p.AgentTables() {
 		for _, f := range v.Fields {
-			if slices.Contains(agentIDColumns(), f.Name) {
+			if slices.Contains(AgentIDColumns(), f.Name) {
 				return nil, x.ErrorAt("output.agents", "agent variable %q has a field named %q, which its table (output.agents = \"table\") has as an id column (%s); rename the field, or set output.agents = \"list\"",
-					v.Name, f.Name, strings.Join(agentIDColumns(), ", "))
+					v.Name, f.Name, strings.Join(AgentIDColumns(), ", "))
 			}
 		}
 	}

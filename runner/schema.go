@@ -17,11 +17,18 @@ func agentIDFields() []arrow.Field {
 	return append(idFields(), arrow.Field{Name: "agent", Type: arrow.PrimitiveTypes.Int32})
 }
 
-// agentIDColumns are the names of agentIDFields.
-func agentIDColumns() []string {
-	var out []string
-	for _, f := range agentIDFields() {
-		out = append(out, f.Name)
+// AgentIDColumns are the names of the columns that start every agent
+// table: IDColumns, then agent.
+func AgentIDColumns() []string { return fieldNames(agentIDFields()) }
+
+// IDColumns are the names of the five id columns that start every table
+// of a dataset: simulation, subset, run, timestep, substep.
+func IDColumns() []string { return fieldNames(idFields()) }
+
+func fieldNames(fields []arrow.Field) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.Name
 	}
 	return out
 }
