@@ -289,3 +289,24 @@ func TestConfigKeysCheckedAgainstTheModel(t *testing.T) {
 		}
 	}
 }
+
+func TestVectorStat(t *testing.T) {
+	v := []float64{3, -1, 4, 2}
+	for _, c := range []struct {
+		stat configs.VectorStat
+		v    []float64
+		want float64
+	}{
+		{configs.VectorMean, v, 2}, {configs.VectorSum, v, 8}, {configs.VectorMin, v, -1}, {configs.VectorMax, v, 4}, {configs.VectorLen, v, 4},
+		{configs.VectorLen, nil, 0},
+	} {
+		if got := vectorStat(c.v, c.stat); got != c.want {
+			t.Errorf("%s of %v = %v, want %v", c.stat, c.v, got, c.want)
+		}
+	}
+	for _, s := range []configs.VectorStat{configs.VectorMean, configs.VectorSum, configs.VectorMin, configs.VectorMax} {
+		if got := vectorStat(nil, s); !math.IsNaN(got) {
+			t.Errorf("%s of an empty vector = %v, want NaN", s, got)
+		}
+	}
+}

@@ -19,6 +19,9 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/statecraft/statecraft/configs"
 )
 
@@ -182,38 +185,22 @@ func accessor(arr arrow.Array, vec configs.VectorStat) (func(int) float64, error
 
 // vectorStat reduces a vector to the chosen statistic (NaN for an empty
 // vector, but its length).
-func vectorStat(v []float64, stat configs.VectorStat) float64 {
-	if stat == configs.VectorLen {
+func vectorStat(v []float64, vs configs.VectorStat) float64 {
+	if vs == configs.VectorLen {
 		return float64(len(v))
 	}
 	if len(v) == 0 {
 		return math.NaN()
 	}
-	switch stat {
+	switch vs {
 	case configs.VectorSum:
-		s := 0.0
-		for _, x := range v {
-			s += x
-		}
-		return s
+		return floats.Sum(v)
 	case configs.VectorMin:
-		m := v[0]
-		for _, x := range v[1:] {
-			m = math.Min(m, x)
-		}
-		return m
+		return floats.Min(v)
 	case configs.VectorMax:
-		m := v[0]
-		for _, x := range v[1:] {
-			m = math.Max(m, x)
-		}
-		return m
+		return floats.Max(v)
 	}
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
+	return stat.Mean(v, nil)
 }
 
 // scanCSV reads a CSV part file (a header, then rows; lists as JSON
