@@ -227,6 +227,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		bar = &progressLine{w: stderr}
 		opt.Progress = bar.update
 	}
+	// A whole dataset gets its report, complete or not (the failed jobs
+	// lead it); a shard's waits for statecraft merge.
+	writeReport := func(dir string) (string, error) {
+		if !x.Report.HTML || opt.Shards > 1 {
+			return "", nil
+		}
+		return report.Write(dir, report.Options{})
+	}
 	res, err := runner.Run(ctx, plan, opt)
 	bar.clear()
 	if err != nil {
@@ -241,22 +249,18 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		if res != nil {
 			fmt.Fprintf(stderr, "statecraft run: the dataset in %s is incomplete: see %s\n", res.Dir, res.Manifest)
-			if x.Report.HTML && opt.Shards <= 1 {
-				if path, err := report.Write(res.Dir, report.Options{}); err != nil {
-					fmt.Fprintf(stderr, "statecraft run: %v\n", err)
-				} else {
-					fmt.Fprintf(stderr, "statecraft run: the report, with the failed jobs: %s\n", path)
-				}
+			if path, err := writeReport(res.Dir); err != nil {
+				fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+			} else if path != "" {
+				fmt.Fprintf(stderr, "statecraft run: the report, with the failed jobs: %s\n", path)
 			}
 		}
 		return ExitFailure
 	}
-	var reportPath string
-	if x.Report.HTML && opt.Shards <= 1 {
-		if reportPath, err = report.Write(res.Dir, report.Options{}); err != nil {
-			fmt.Fprintf(stderr, "statecraft run: the dataset is complete, but its report failed: %v\n", err)
-			return ExitFailure
-		}
+	reportPath, err := writeReport(res.Dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "statecraft run: the dataset is complete, but its report failed: %v\n", err)
+		return ExitFailure
 	}
 	if !*quiet {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
