@@ -57,12 +57,19 @@ func runKnown(t *testing.T, extra string, workers int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runPlan(t, x, workers, strings.Contains(extra, "fail_run"))
+}
+
+// runPlan runs the experiment into a new directory and returns it; a
+// failed job is an error unless failures are expected.
+func runPlan(t *testing.T, x *configs.Experiment, workers int, failures bool) string {
+	t.Helper()
 	p, err := runner.NewPlan(x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: workers}); err != nil && !strings.Contains(extra, "fail_run") {
+	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: workers}); err != nil && !failures {
 		t.Fatal(err)
 	}
 	return dir
@@ -204,14 +211,7 @@ func TestShippedConfigs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := runner.NewPlan(x, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir}); err != nil {
-				t.Fatal(err)
-			}
+			dir := runPlan(t, x, 0, false)
 			path, err := Write(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
