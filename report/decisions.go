@@ -231,7 +231,7 @@ func (s *source) psuuSection() (*section, error) {
 		objs = append(objs, objectiveText(o))
 	}
 	sec.Intro = fmt.Sprintf("The choices of %s ranked across the uncertain cases (%s) by %s.",
-		strings.Join(r.Controllable, ", "), orDash(strings.Join(r.Uncertain, ", ")), strings.Join(objs, ", then "))
+		strings.Join(r.Controllable, ", "), orNone(strings.Join(r.Uncertain, ", ")), strings.Join(objs, ", then "))
 	front := map[int]bool{}
 	for _, i := range r.Pareto {
 		front[i] = true
@@ -303,7 +303,7 @@ func objectiveText(o decide.Objective) string {
 	return fmt.Sprintf("the %s of %s %s (%s)", o.Across, o.Stat, o.KPI, sense)
 }
 
-func orDash(s string) string {
+func orNone(s string) string {
 	if s == "" {
 		return "none"
 	}
