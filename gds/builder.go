@@ -53,6 +53,7 @@ type varDef struct {
 	doc    string
 	init   any         // float64, int64, bool, string, []float64, or agents init
 	agents *agentsType // KindAgents only
+	graph  *graphType  // KindGraph only
 }
 
 type paramDef struct {

@@ -265,6 +265,8 @@ type Engine struct {
 	vecs       []vecBuf
 	agents     []agentCell
 	agentTypes []*agentsType
+	graphs     []graphCell
+	graphVar   []int32 // by graph slot, the variable's id
 	scratch    [][]float64
 	sig        signals
 
@@ -326,12 +328,18 @@ func (m *Model) NewEngine() *Engine {
 	e.vecs = cachepad.Slice[vecBuf](m.shape[KindVec])
 	e.agents = cachepad.Slice[agentCell](m.shape[KindAgents])
 	e.agentTypes = make([]*agentsType, m.shape[KindAgents])
+	e.graphs = cachepad.Slice[graphCell](m.shape[KindGraph])
+	e.graphVar = make([]int32, m.shape[KindGraph])
 	e.scratch = make([][]float64, m.b.scratch)
 	e.flagged = cachepad.Slice[bool](len(m.vars))
-	for _, v := range m.b.vars {
+	for id, v := range m.b.vars {
 		if v.kind == KindAgents {
 			e.agents[v.slot] = v.agents.newCell()
 			e.agentTypes[v.slot] = v.agents
+		}
+		if v.kind == KindGraph {
+			e.graphs[v.slot] = v.graph.newCell()
+			e.graphVar[v.slot] = int32(id)
 		}
 		if v.lags > 0 {
 			switch v.kind {
@@ -378,7 +386,7 @@ func (m *Model) NewEngine() *Engine {
 	e.stF, e.stI, e.stB, e.stS = cachepad.Slice[float64](maxF), cachepad.Slice[int64](maxI), cachepad.Slice[bool](maxB), cachepad.Slice[string](maxS)
 	e.psOther = make([]bool, len(m.psubs))
 	for k, p := range m.psubs {
-		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU) > 0
+		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU)+len(p.gU) > 0
 	}
 	e.ctx = Ctx{Rand: rand.New(&e.pcg), Src: &e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
 	e.row.e = e
@@ -439,6 +447,8 @@ func (e *Engine) reset(job *Job) {
 			vb.cur, vb.staged = 0, false
 		case KindAgents:
 			e.agents[v.slot].init(val)
+		case KindGraph:
+			e.graphs[v.slot].init(val)
 		}
 	}
 	e.ctx.p = p
@@ -666,7 +676,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	return nil
 }
 
-// stageOthers runs the int, bool, string, vector and agent updates of a
+// stageOthers runs the int, bool, string, vector, agent and graph updates of a
 // PSUB, staging their results.
 func (e *Engine) stageOthers(ps *psubPlan, c *Ctx) {
 	for j, u := range ps.iU {
@@ -690,9 +700,13 @@ func (e *Engine) stageOthers(ps *psubPlan, c *Ctx) {
 		e.block = u.name.ref()
 		u.fn(c)
 	}
+	for _, u := range ps.gU {
+		e.block = u.name.ref()
+		u.fn(c)
+	}
 }
 
-// commitOthers makes the staged int, bool, string, vector and agent values
+// commitOthers makes the staged int, bool, string, vector, agent and graph values
 // of a PSUB current.
 func (e *Engine) commitOthers(ps *psubPlan) {
 	for j, u := range ps.iU {
@@ -712,6 +726,9 @@ func (e *Engine) commitOthers(ps *psubPlan) {
 	}
 	for _, u := range ps.aU {
 		e.agents[u.slot].flip()
+	}
+	for _, u := range ps.gU {
+		e.graphs[u.slot].flip()
 	}
 }
 

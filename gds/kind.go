@@ -11,6 +11,7 @@ const (
 	KindString                 // string
 	KindVec                    // []float64 of any length
 	KindAgents                 // a slice of a user struct (agent records)
+	KindGraph                  // a directed graph with node and edge records
 	KindList                   // a list of emitted values (append signals)
 	KindCustom                 // a user type with a custom reducer (signals)
 )
@@ -22,6 +23,7 @@ var kindNames = [...]string{
 	KindString: "string",
 	KindVec:    "vector",
 	KindAgents: "agents",
+	KindGraph:  "graph",
 	KindList:   "list",
 	KindCustom: "custom",
 }
@@ -38,7 +40,7 @@ func (k Kind) String() string {
 // ValueKinds returns the kinds of plain values, in order: float, int,
 // bool, string and vector. They are the kinds that configs and model files
 // write, that expressions compute and that Convert converts to; agents,
-// list and custom values are built in Go.
+// graphs, list and custom values are built in Go.
 func ValueKinds() []Kind { return []Kind{KindFloat, KindInt, KindBool, KindString, KindVec} }
 
 // ParseKind returns the value kind with the given name ("float", "int",

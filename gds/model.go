@@ -35,7 +35,9 @@ type VarInfo struct {
 	Slot   int         // index into the row's storage of the kind
 	Lags   int         // timesteps of history kept
 	Doc    string      // description, if any
-	Fields []FieldInfo // agent record fields (KindAgents)
+	Fields []FieldInfo // agent record fields (KindAgents), node record fields (KindGraph)
+	// EdgeFields are the edge record fields of a graph (KindGraph).
+	EdgeFields []FieldInfo
 }
 
 // FieldInfo describes a field of an agent record.
@@ -90,6 +92,7 @@ type psubPlan struct {
 	sU       []updS
 	vU       []updV
 	aU       []updA
+	gU       []updA
 }
 
 // blockMeta identifies a block for tracing and errors.
@@ -236,6 +239,9 @@ func (b *Builder) Build() (*Model, error) {
 		if v.agents != nil {
 			vi.Fields = v.agents.fields
 		}
+		if v.graph != nil && v.graph.nodes != nil && v.graph.edges != nil {
+			vi.Fields, vi.EdgeFields = v.graph.nodes.fields, v.graph.edges.fields
+		}
 		m.vars = append(m.vars, vi)
 		if v.lags > 0 {
 			m.lagged = append(m.lagged, int32(i))
@@ -329,6 +335,9 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 			case KindAgents:
 				nilFn = bl.fnA == nil
 				p.aU = append(p.aU, updA{slot: v.slot, name: meta, fn: bl.fnA})
+			case KindGraph:
+				nilFn = bl.fnA == nil
+				p.gU = append(p.gU, updA{slot: v.slot, name: meta, fn: bl.fnA})
 			}
 			if nilFn {
 				errs = append(errs, fmt.Errorf("%s: nil update function", where(bl)))
@@ -349,6 +358,14 @@ func (m *Model) digest() string {
 		if v.agents != nil {
 			for _, f := range v.agents.fields {
 				fmt.Fprintf(h, "  field %s %s\n", f.Name, f.Kind)
+			}
+		}
+		if v.graph != nil && v.graph.nodes != nil && v.graph.edges != nil {
+			for _, f := range v.graph.nodes.fields {
+				fmt.Fprintf(h, "  node field %s %s\n", f.Name, f.Kind)
+			}
+			for _, f := range v.graph.edges.fields {
+				fmt.Fprintf(h, "  edge field %s %s\n", f.Name, f.Kind)
 			}
 		}
 	}

@@ -139,6 +139,9 @@ func (s *State) Set(name string, val any) error {
 		}
 		var cv any
 		var err error
+		if v.kind == KindGraph {
+			return fmt.Errorf("initial state %q: a graph variable's initial value is the model's (gds.GraphOf); configs cannot set it", name)
+		}
 		if v.kind == KindAgents {
 			cv, err = convertAgents(val, v.agents)
 		} else if cv, err = Convert(val, v.kind); err == nil {
