@@ -134,6 +134,10 @@ type Output struct {
 	// substep, in the subdirectory named after the variable; or list, a
 	// list<struct> column of the substep table.
 	Agents AgentLayout `toml:"agents"`
+	// GraphEvery writes graph variables' node and edge tables at timestep
+	// 0, at every GraphEvery-th timestep and at the last (0, the default:
+	// at timestep 0 and the last only). It must be a multiple of Every.
+	GraphEvery int `toml:"graph_every"`
 }
 
 // Report configures what the run reports besides the dataset: the
@@ -326,6 +330,9 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("output", "every") && x.Output.Every <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
 	}
+	if x.Output.GraphEvery < 0 {
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "graph_every"}), Key: "output.graph_every", Msg: fmt.Sprintf("must be >= 0, got %d", x.Output.GraphEvery)}
+	}
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
@@ -351,6 +358,9 @@ func (x *Experiment) validate() error {
 	}
 	if x.Output.FinalOnly && (x.Output.DropSubsteps || x.Output.Every > 1) {
 		return e("output.final_only", "final_only records one row per run; drop it or drop_substeps/every")
+	}
+	if g, k := x.Output.GraphEvery, x.Output.Every; g > 0 && k > 1 && g%k != 0 {
+		return e("output.graph_every", "graphs are written at recorded timesteps: %d is not a multiple of output.every (%d)", g, k)
 	}
 	if err := x.validateReport(); err != nil {
 		return err
@@ -424,7 +434,7 @@ var schema = map[string][]string{
 	"sweep.bounds":       nil,
 	"sensitivity.bounds": nil,
 	"optimize.bounds":    nil,
-	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents"},
+	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "graph_every"},
 	"scenarios":          {"name", "model", "params", "initial_state"},
 	"sweep.points":       nil,
 	"initial_state":      nil,

@@ -31,6 +31,9 @@ func (s *source) chartedAgentFields() []agentFields {
 	var out []agentFields
 	for _, name := range sortedTables(s.man) {
 		t := s.man.Tables[name]
+		if t.Kind != "" && t.Kind != dataset.TableAgents {
+			continue // a graph's node or edge table
+		}
 		numeric := map[string]bool{}
 		var order []string
 		for _, c := range t.Columns {

@@ -50,8 +50,13 @@ type batch struct {
 	v      []*vecCol
 	a      []*agentCol   // every agent variable, whatever its layout
 	cols   []column      // the substep table's, in schema order, after the id columns
-	state  []column      // every state variable's column, agent tables' included
-	tables []*agentTable // the agent variables written as tables of their own
+	state  []column      // every state variable's column, agent and graph tables' included
+	tables []table       // the secondary tables: agent tables, then graph tables
+	graphs []*graphTable // the graph tables, also in tables
+
+	// graph rows: timestep 0 and the last substep of every graphEvery-th
+	// timestep and of the last one
+	lastSubstep, lastTimestep, graphEvery int
 
 	maxRows   int  // rows a batch holds before a flush (reserve), 0 if not reserved
 	sizeAtRow bool // the next row sizes the vector and agent columns (sizeLists)
@@ -61,19 +66,115 @@ type batch struct {
 	_     cachepad.Pad
 }
 
+// table is a secondary table of the dataset: records that belong to
+// substep rows (zero or more per row), written beside the substep table
+// in part files of their own.
+type table interface {
+	tableSchema() *arrow.Schema
+	records() *agentCol // the records' fields and their offsets per substep row
+	// lead returns the columns between the five ids and the fields, for
+	// records [start, stop) of the rows [lo, ...): the agent's position in
+	// its row, or a graph's node ids.
+	lead(ids *recordIDs, start, stop int) []arrow.Array
+	ids() *recordIDs
+}
+
+// recordIDs are the id columns of a chunk of a secondary table's records,
+// buffers reused from flush to flush.
+type recordIDs struct {
+	sim, sub, run, sst, agent []int32 // ids of the current chunk's records
+	ts                        []int64
+	iota                      []int32 // 0, 1, 2, ...: a row's agent column is a prefix of it
+}
+
 // agentTable is an agent variable written as a table of its own. The
 // batch keeps its records as for a list<struct> column (col: the fields'
 // values, offsets per substep row), so a row appends no more than in the
 // list layout; a flush expands the ids of each record's substep row into
-// the id columns, a chunk of records at a time, in buffers that are reused
-// from flush to flush.
+// the id columns, a chunk of records at a time.
 type agentTable struct {
 	col    *agentCol
 	schema *arrow.Schema
+	idBuf  recordIDs
+}
 
-	sim, sub, run, sst, agent []int32 // ids of the current chunk's records
-	ts                        []int64
-	iota                      []int32 // 0, 1, 2, ...: a row's agent column is a prefix of it
+func (t *agentTable) tableSchema() *arrow.Schema { return t.schema }
+func (t *agentTable) records() *agentCol         { return t.col }
+func (t *agentTable) ids() *recordIDs            { return &t.idBuf }
+func (t *agentTable) lead(ids *recordIDs, _, _ int) []arrow.Array {
+	return []arrow.Array{int32Array(ids.agent)}
+}
+
+// graphTable is the node or edge table of a graph variable. A row that
+// is a graph row (batch.graphRow) appends the graph's alive nodes, or its
+// edges: their ids into lead (node; from and to), the edges' weights, and
+// the records' fields into col; other rows append nothing.
+type graphTable struct {
+	slot   int
+	edges  bool
+	col    *agentCol
+	schema *arrow.Schema
+	idBuf  recordIDs
+	a, b   []int32   // node, or from and to
+	w      []float64 // edges: weight
+}
+
+func (t *graphTable) tableSchema() *arrow.Schema { return t.schema }
+func (t *graphTable) records() *agentCol         { return t.col }
+func (t *graphTable) ids() *recordIDs            { return &t.idBuf }
+func (t *graphTable) lead(_ *recordIDs, start, stop int) []arrow.Array {
+	if t.edges {
+		return []arrow.Array{int32Array(t.a[start:stop]), int32Array(t.b[start:stop]), float64Array(t.w[start:stop])}
+	}
+	return []arrow.Array{int32Array(t.a[start:stop])}
+}
+
+// record appends the graph's records to a graph row, nothing to another.
+func (t *graphTable) record(r *gds.Row, graphRow bool) {
+	c := t.col
+	if graphRow {
+		if t.edges {
+			t.a, t.b, t.w = r.AppendGraphEdges(t.a, t.b, t.w, t.slot)
+		} else {
+			t.a = r.AppendGraphNodes(t.a, t.slot)
+		}
+		for k, f := range c.fields {
+			switch f.Kind {
+			case gds.KindFloat:
+				c.f[k] = r.AppendGraphFloats(c.f[k], t.slot, t.edges, k)
+			case gds.KindInt:
+				c.i[k] = r.AppendGraphInts(c.i[k], t.slot, t.edges, k)
+			case gds.KindBool:
+				c.b[k] = r.AppendGraphBools(c.b[k], t.slot, t.edges, k)
+			case gds.KindString:
+				c.s[k] = r.AppendGraphStrings(c.s[k], t.slot, t.edges, k)
+			}
+		}
+	}
+	c.offsets = append(c.offsets, int32(len(t.a)))
+}
+
+func (t *graphTable) truncate(n int) {
+	end := t.col.offsets[n]
+	t.col.truncate(n)
+	t.a = t.a[:end]
+	if t.edges {
+		t.b, t.w = t.b[:end], t.w[:end]
+	}
+}
+
+// array is not called: a graph table is not a column of the substep table.
+func (t *graphTable) array(memory.Allocator, int, int) arrow.Array {
+	panic("runner: graph table as a column")
+}
+
+// graphRow reports whether row r holds the graph tables' records.
+func (b *batch) graphRow(r *gds.Row) bool {
+	t := r.Timestep
+	if t == 0 {
+		return true
+	}
+	return r.Substep == b.lastSubstep && (t == b.lastTimestep || b.graphEvery > 0 && t%b.graphEvery == 0)
 }
 
 // segment is a job's run of rows in the batch, from start to the next
@@ -84,10 +185,13 @@ type segment struct {
 }
 
 // newBatch returns an empty batch for the plan's substep table (schema)
-// and agent tables (agentSchemas, in the order of p.AgentTables).
-func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batch {
+// and secondary tables (tableSchemas: the agent tables in the order of
+// p.AgentTables, then the graph tables in the order of p.GraphTables).
+func newBatch(p *Plan, schema *arrow.Schema, tableSchemas []*arrow.Schema) *batch {
 	b := &batch{plan: p, schema: schema}
+	b.lastSubstep, b.lastTimestep, b.graphEvery = p.Sims[0].Model.PSUBs(), p.Config.Timesteps, p.Config.Output.GraphEvery
 	tables := p.AgentsTable()
+	graphSchemas := tableSchemas[len(p.AgentTables()):]
 	for _, pi := range p.ParamCols {
 		pc := &paramCol{info: pi}
 		pc.v.offsets = []int32{0}
@@ -125,10 +229,23 @@ func newBatch(p *Plan, schema *arrow.Schema, agentSchemas []*arrow.Schema) *batc
 			c.b, c.s = cachepad.Slice[[]bool](len(v.Fields)), cachepad.Slice[[]string](len(v.Fields))
 			b.a, col = append(b.a, c), c
 			if tables {
-				b.tables = append(b.tables, &agentTable{col: c, schema: agentSchemas[len(b.tables)]})
+				b.tables = append(b.tables, &agentTable{col: c, schema: tableSchemas[len(b.tables)]})
 				b.state = append(b.state, c)
 				continue // not a column of the substep table
 			}
+		case gds.KindGraph:
+			for _, edges := range []bool{false, true} {
+				fields := v.Fields
+				if edges {
+					fields = v.EdgeFields
+				}
+				c := &agentCol{slot: v.Slot, fields: fields, offsets: []int32{0}}
+				c.f, c.i = make([][]float64, len(fields)), make([][]int64, len(fields))
+				c.b, c.s = make([][]bool, len(fields)), make([][]string, len(fields))
+				t := &graphTable{slot: v.Slot, edges: edges, col: c, schema: graphSchemas[len(b.graphs)]}
+				b.graphs, b.tables, b.state = append(b.graphs, t), append(b.tables, t), append(b.state, t)
+			}
+			continue // not a column of the substep table
 		}
 		b.cols, b.state = append(b.cols, col), append(b.state, col)
 	}
@@ -223,7 +340,8 @@ func (b *batch) free() {
 		c.offsets = nil
 	}
 	for _, t := range b.tables {
-		t.sim, t.sub, t.run, t.ts, t.sst, t.agent = nil, nil, nil, nil, nil, nil
+		ids := t.ids()
+		ids.sim, ids.sub, ids.run, ids.ts, ids.sst, ids.agent = nil, nil, nil, nil, nil, nil
 	}
 	b.arena.Free()
 }
@@ -240,6 +358,9 @@ func (b *batch) cells() int {
 	}
 	for _, c := range b.a {
 		n += int(c.offsets[len(c.offsets)-1]) * len(c.fields)
+	}
+	for _, t := range b.graphs {
+		n += int(t.col.offsets[len(t.col.offsets)-1]) * (len(t.col.fields) + 3)
 	}
 	return n
 }
@@ -312,6 +433,12 @@ func (b *batch) Record(r *gds.Row) error {
 			}
 		}
 		c.offsets = append(c.offsets, c.offsets[len(c.offsets)-1]+int32(r.AgentCount(c.slot)))
+	}
+	if len(b.graphs) > 0 {
+		g := b.graphRow(r)
+		for _, t := range b.graphs {
+			t.record(r, g)
+		}
 	}
 	b.n++
 	return nil
@@ -396,25 +523,26 @@ func (b *batch) record(mem memory.Allocator, lo, hi int) arrow.Record {
 	return rec
 }
 
-// writeAgents writes the records of agent table t that belong to the
+// writeTable writes the records of secondary table t that belong to the
 // substep rows [lo, hi), in order, as Arrow records of at most chunk rows
 // each (chunk > 0). Field columns share the batch's memory and id columns
-// t's buffers: write must be done with a record when it returns.
-func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk int, write func(arrow.Record) error) error {
+// the table's buffers: write must be done with a record when it returns.
+func (b *batch) writeTable(t table, mem memory.Allocator, lo, hi, chunk int, write func(arrow.Record) error) error {
 	if hi > b.filled {
 		b.fill(hi)
 	}
-	c := t.col
-	if cap(t.sim) < chunk { // room for a chunk's ids, for the whole run
+	c := t.records()
+	ids := t.ids()
+	if cap(ids.sim) < chunk { // room for a chunk's ids, for the whole run
 		a := &b.arena
-		t.sim, t.sub, t.run = offheap.Grow(a, t.sim, chunk), offheap.Grow(a, t.sub, chunk), offheap.Grow(a, t.run, chunk)
-		t.ts, t.sst, t.agent = offheap.Grow(a, t.ts, chunk), offheap.Grow(a, t.sst, chunk), offheap.Grow(a, t.agent, chunk)
+		ids.sim, ids.sub, ids.run = offheap.Grow(a, ids.sim, chunk), offheap.Grow(a, ids.sub, chunk), offheap.Grow(a, ids.run, chunk)
+		ids.ts, ids.sst, ids.agent = offheap.Grow(a, ids.ts, chunk), offheap.Grow(a, ids.sst, chunk), offheap.Grow(a, ids.agent, chunk)
 	}
 	end := int(c.offsets[hi])
 	r := lo
 	for start := int(c.offsets[lo]); start < end; {
 		stop := min(start+chunk, end)
-		t.sim, t.sub, t.run, t.ts, t.sst, t.agent = t.sim[:0], t.sub[:0], t.run[:0], t.ts[:0], t.sst[:0], t.agent[:0]
+		ids.sim, ids.sub, ids.run, ids.ts, ids.sst, ids.agent = ids.sim[:0], ids.sub[:0], ids.run[:0], ids.ts[:0], ids.sst[:0], ids.agent[:0]
 		for pos := start; pos < stop; {
 			for int(c.offsets[r+1]) <= pos {
 				r++ // rows without records, or whose records are written
@@ -422,19 +550,20 @@ func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk i
 			first := int(c.offsets[r])
 			from, to := pos-first, min(int(c.offsets[r+1]), stop)-first
 			n := to - from
-			t.sim = repeat(t.sim, b.sim[r], n)
-			t.sub = repeat(t.sub, b.sub[r], n)
-			t.run = repeat(t.run, b.run[r], n)
-			t.ts = repeat(t.ts, b.ts[r], n)
-			t.sst = repeat(t.sst, b.sst[r], n)
-			for len(t.iota) < to {
-				t.iota = append(t.iota, int32(len(t.iota)))
+			ids.sim = repeat(ids.sim, b.sim[r], n)
+			ids.sub = repeat(ids.sub, b.sub[r], n)
+			ids.run = repeat(ids.run, b.run[r], n)
+			ids.ts = repeat(ids.ts, b.ts[r], n)
+			ids.sst = repeat(ids.sst, b.sst[r], n)
+			for len(ids.iota) < to {
+				ids.iota = append(ids.iota, int32(len(ids.iota)))
 			}
-			t.agent = append(t.agent, t.iota[from:to]...)
+			ids.agent = append(ids.agent, ids.iota[from:to]...)
 			pos += n
 		}
-		arrs := make([]arrow.Array, 0, 6+len(c.fields))
-		arrs = append(arrs, int32Array(t.sim), int32Array(t.sub), int32Array(t.run), int64Array(t.ts), int32Array(t.sst), int32Array(t.agent))
+		arrs := make([]arrow.Array, 0, 8+len(c.fields))
+		arrs = append(arrs, int32Array(ids.sim), int32Array(ids.sub), int32Array(ids.run), int64Array(ids.ts), int32Array(ids.sst))
+		arrs = append(arrs, t.lead(ids, start, stop)...)
 		for k, f := range c.fields {
 			switch f.Kind {
 			case gds.KindFloat:
@@ -447,7 +576,7 @@ func (b *batch) writeAgents(t *agentTable, mem memory.Allocator, lo, hi, chunk i
 				arrs = append(arrs, stringArray(mem, c.s[k][start:stop]))
 			}
 		}
-		rec := array.NewRecord(t.schema, arrs, int64(stop-start))
+		rec := array.NewRecord(t.tableSchema(), arrs, int64(stop-start))
 		for _, a := range arrs {
 			a.Release()
 		}

@@ -69,7 +69,7 @@ func TestAgentTableAllocs(t *testing.T) {
 			var counts []float64
 			for _, rows := range []int{64, 4} {
 				counts = append(counts, testing.AllocsPerRun(3, func() {
-					if err := b.writeAgents(b.tables[0], memory.DefaultAllocator, 0, rows, 1<<16, nop); err != nil {
+					if err := b.writeTable(b.tables[0], memory.DefaultAllocator, 0, rows, 1<<16, nop); err != nil {
 						t.Fatal(err)
 					}
 				}))

@@ -37,7 +37,7 @@ func (wk *worker) newPart() (*part, error) {
 	for k := range pt.files {
 		table, schema := "", wk.schema
 		if k > 0 {
-			table, schema = wk.ds.Tables[k-1], wk.batch.tables[k-1].schema
+			table, schema = wk.ds.Tables[k-1], wk.batch.tables[k-1].tableSchema()
 		}
 		pf := &pt.files[k]
 		pf.tmp = wk.ds.TempPath(dataset.FileName(table, name))
@@ -73,7 +73,7 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
 	main.groups++
 	for k, t := range b.tables {
 		pf := &pt.files[1+k]
-		err := b.writeAgents(t, mem, lo, hi, chunk, func(r arrow.Record) error {
+		err := b.writeTable(t, mem, lo, hi, chunk, func(r arrow.Record) error {
 			if err := pf.w.Write(r); err != nil {
 				return fmt.Errorf("output %s: %w", pf.tmp, err)
 			}

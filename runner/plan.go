@@ -219,6 +219,18 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 			}
 		}
 	}
+	for _, t := range p.GraphTables() {
+		rec, what := t.Var.Fields, "node"
+		if t.Edges {
+			rec, what = t.Var.EdgeFields, "edge"
+		}
+		for _, f := range rec {
+			if slices.Contains(GraphIDColumns(t.Edges), f.Name) {
+				return nil, x.ErrorAt("output.variables", "graph variable %q has a %s field named %q, which its %s table has as an id column (%s); rename the field",
+					t.Var.Name, what, f.Name, t.Name(), strings.Join(GraphIDColumns(t.Edges), ", "))
+			}
+		}
+	}
 	p.ParamCols = varyingParams(p.Sims)
 	p.InitCols = varyingInits(p.Sims)
 	for _, v := range p.InitCols {

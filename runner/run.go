@@ -72,6 +72,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	for _, v := range p.AgentTables() {
 		ds.Tables = append(ds.Tables, v.Name)
 	}
+	for _, t := range p.GraphTables() {
+		ds.Tables = append(ds.Tables, t.Name())
+	}
 	release, err := ds.Lock()
 	if err != nil {
 		return nil, &OutputDirError{Err: err}
@@ -95,7 +98,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	workers = max(1, min(workers, jobs.Len()))
 	meta := datasetMeta(p)
 	schema := p.Schema(meta)
-	agentSchemas := p.AgentSchemas(meta)
+	tableSchemas := p.TableSchemas(meta)
 	res := &Result{Dir: dir, Jobs: jobs.Len()}
 
 	var (
@@ -114,7 +117,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
 			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows, parquet: parquetWriters{}},
 			engines: map[*gds.Model]*gds.Engine{}}
-		wk.batch = newBatch(p, schema, agentSchemas)
+		wk.batch = newBatch(p, schema, tableSchemas)
 		// A batch flushes at row_group_rows rows or maxBatchCells values;
 		// flat rows reach the first, and no run writes more rows than the
 		// plan has.
@@ -173,7 +176,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	dataset.SortFiles(res.Files)
 	all := res.Files
 	for k, name := range ds.Tables {
-		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Columns: columnsOf(agentSchemas[k]), Files: []dataset.FileInfo{}}
+		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Kind: p.tableKind(k), Columns: columnsOf(tableSchemas[k]), Files: []dataset.FileInfo{}}
 		for _, wk := range ws {
 			t.Files = append(t.Files, wk.tableFiles[k]...)
 		}

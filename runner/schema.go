@@ -8,6 +8,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // agentIDFields are the columns that start every agent table: the five
@@ -74,7 +75,7 @@ func (p *Plan) Schema(meta map[string]string) *arrow.Schema {
 	fields = append(fields, p.sweptFields()...)
 	table := p.AgentsTable()
 	for _, v := range p.Vars {
-		if table && v.Kind == gds.KindAgents {
+		if table && v.Kind == gds.KindAgents || v.Kind == gds.KindGraph {
 			continue
 		}
 		fields = append(fields, arrow.Field{Name: v.Name, Type: arrowType(v.Kind, v.Fields)})
@@ -114,6 +115,88 @@ func (p *Plan) AgentSchemas(meta map[string]string) []*arrow.Schema {
 		out = append(out, p.AgentSchema(v, meta))
 	}
 	return out
+}
+
+// TableSchemas returns the schemas of the secondary tables, in the
+// order of the dataset's tables: the agent tables (AgentTables), then the
+// graph tables (GraphTables).
+func (p *Plan) TableSchemas(meta map[string]string) []*arrow.Schema {
+	out := p.AgentSchemas(meta)
+	for _, t := range p.GraphTables() {
+		out = append(out, p.GraphSchema(t, meta))
+	}
+	return out
+}
+
+// tableKind is the manifest's kind of secondary table k (TableSchemas).
+func (p *Plan) tableKind(k int) string {
+	if n := len(p.AgentTables()); k >= n {
+		if p.GraphTables()[k-n].Edges {
+			return dataset.TableGraphEdges
+		}
+		return dataset.TableGraphNodes
+	}
+	return dataset.TableAgents
+}
+
+// GraphTable is one of the two tables of a written graph variable: its
+// nodes or its edges.
+type GraphTable struct {
+	Var   gds.VarInfo
+	Edges bool // the edge table (else the node table)
+}
+
+// Name is the table's name, the directory dataset.TableDir(Name): the
+// variable's name with .nodes or .edges (no variable's name has a dot).
+func (t GraphTable) Name() string {
+	if t.Edges {
+		return t.Var.Name + ".edges"
+	}
+	return t.Var.Name + ".nodes"
+}
+
+// GraphTables returns the node and edge tables of the written graph
+// variables, in declaration order, each variable's nodes first.
+func (p *Plan) GraphTables() []GraphTable {
+	var out []GraphTable
+	for _, v := range p.Vars {
+		if v.Kind == gds.KindGraph {
+			out = append(out, GraphTable{Var: v}, GraphTable{Var: v, Edges: true})
+		}
+	}
+	return out
+}
+
+// graphLeadFields are the columns of a graph table after the five ids:
+// node (int32) for nodes; from, to (int32) and weight (float64) for edges.
+func graphLeadFields(edges bool) []arrow.Field {
+	if edges {
+		return []arrow.Field{{Name: "from", Type: arrow.PrimitiveTypes.Int32}, {Name: "to", Type: arrow.PrimitiveTypes.Int32},
+			{Name: "weight", Type: arrow.PrimitiveTypes.Float64}}
+	}
+	return []arrow.Field{{Name: "node", Type: arrow.PrimitiveTypes.Int32}}
+}
+
+// GraphIDColumns are the names of the columns that start a graph's node
+// table (edges false) or edge table: IDColumns, then node, or from, to
+// and weight.
+func GraphIDColumns(edges bool) []string {
+	return fieldNames(append(idFields(), graphLeadFields(edges)...))
+}
+
+// GraphSchema returns the Arrow schema of graph table t: the five id
+// columns of the substep row, the lead columns (GraphIDColumns), then one
+// column per node or edge record field.
+func (p *Plan) GraphSchema(t GraphTable, meta map[string]string) *arrow.Schema {
+	fields := append(idFields(), graphLeadFields(t.Edges)...)
+	rec := t.Var.Fields
+	if t.Edges {
+		rec = t.Var.EdgeFields
+	}
+	for _, f := range rec {
+		fields = append(fields, arrow.Field{Name: f.Name, Type: arrowType(f.Kind, nil)})
+	}
+	return arrow.NewSchema(fields, arrowMeta(meta))
 }
 
 func arrowMeta(meta map[string]string) *arrow.Metadata {

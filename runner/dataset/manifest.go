@@ -81,15 +81,25 @@ type FileInfo struct {
 	Rows int64  `json:"rows"`
 }
 
-// TableInfo describes an agent table: the records of one agent variable,
-// one row per agent per recorded substep, in the directory TableDir of the
-// variable's name. Its part files have the names of the substep table's.
+// TableInfo describes a secondary table: an agent table (the records of
+// one agent variable, one row per agent per recorded substep, in the
+// directory TableDir of the variable's name), or a graph variable's node
+// or edge table (TableDir of the variable's name with .nodes or .edges).
+// Its part files have the names of the substep table's.
 type TableInfo struct {
-	Dir     string     `json:"dir"` // relative to the dataset directory, with forward slashes
+	Dir     string     `json:"dir"`            // relative to the dataset directory, with forward slashes
+	Kind    string     `json:"kind,omitempty"` // TableAgents (also when empty), TableGraphNodes or TableGraphEdges
 	Rows    int64      `json:"rows"`
 	Columns []Column   `json:"columns"`
 	Files   []FileInfo `json:"files"`
 }
+
+// The kinds of secondary tables (TableInfo.Kind).
+const (
+	TableAgents     = "agents"
+	TableGraphNodes = "graph_nodes"
+	TableGraphEdges = "graph_edges"
+)
 
 // JobFailure is a job that did not finish; its rows are not in the dataset.
 type JobFailure struct {
