@@ -36,6 +36,13 @@ type Binding struct {
 	TargetInt   gds.Int
 	TargetBool  gds.Bool
 	TargetVec   gds.Vec
+
+	// Graphs holds the graph variables bound to graph arguments, and
+	// TargetGraph the graph an update block writes: gds.Graph[N, E]
+	// handles of a registered GraphType, read with GraphArg and
+	// TargetGraph.
+	Graphs      map[string]any
+	TargetGraph any
 }
 
 // Float returns the accessor of float input name (an int input is

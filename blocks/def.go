@@ -12,7 +12,8 @@ import (
 type Arg struct {
 	// Name is the key the model file binds in args = { ... }.
 	Name string
-	// Kind is a value kind (gds.ValueKinds).
+	// Kind is a value kind (gds.ValueKinds), or gds.KindGraph for an
+	// argument bound to a graph variable of the model (by its name).
 	Kind gds.Kind
 	// Output marks a policy's output: the argument is bound to a signal of
 	// the model, of the same kind, that the block emits.
@@ -32,7 +33,8 @@ type Def struct {
 	Doc string
 	// Policy blocks emit their outputs; update blocks write their target.
 	Policy bool
-	// Target is the kind of variable an update block writes.
+	// Target is the kind of variable an update block writes: a value
+	// kind, or gds.KindGraph.
 	Target gds.Kind
 	// Args are the block's inputs and, for policies, outputs.
 	Args []Arg
@@ -61,7 +63,7 @@ func (d Def) check() error {
 	if d.New == nil {
 		return fmt.Errorf("blocks: %q has no New function", d.Name)
 	}
-	if !d.Policy && !slices.Contains(gds.ValueKinds(), d.Target) {
+	if !d.Policy && !slices.Contains(gds.ValueKinds(), d.Target) && d.Target != gds.KindGraph {
 		return fmt.Errorf("blocks: update block %q needs a Target type", d.Name)
 	}
 	seen := map[string]bool{}
@@ -70,8 +72,11 @@ func (d Def) check() error {
 			return fmt.Errorf("blocks: %q: argument %q is empty or declared twice", d.Name, a.Name)
 		}
 		seen[a.Name] = true
-		if !slices.Contains(gds.ValueKinds(), a.Kind) {
+		if !slices.Contains(gds.ValueKinds(), a.Kind) && a.Kind != gds.KindGraph {
 			return fmt.Errorf("blocks: %q: argument %q has no type", d.Name, a.Name)
+		}
+		if a.Kind == gds.KindGraph && (a.Output || a.Default != "") {
+			return fmt.Errorf("blocks: %q: graph argument %q names a graph variable: it is no output and has no default", d.Name, a.Name)
 		}
 		if a.Output && !d.Policy {
 			return fmt.Errorf("blocks: %q: update blocks have no outputs (argument %q)", d.Name, a.Name)

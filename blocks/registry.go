@@ -9,8 +9,9 @@ import (
 // Registry maps block names to definitions. Its methods are safe for
 // concurrent use; the zero Registry is empty and ready to use.
 type Registry struct {
-	mu   sync.RWMutex
-	defs map[string]Def
+	mu     sync.RWMutex
+	defs   map[string]Def
+	graphs map[string]GraphType
 }
 
 // NewRegistry returns an empty registry.

@@ -9,6 +9,17 @@ import (
 	"github.com/statecraft/statecraft/internal/names"
 )
 
+// graphNames lists the model's graph variables.
+func (l *loader) graphNames() []string {
+	var out []string
+	for _, n := range l.varList {
+		if l.vars[n].t == gds.KindGraph {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // library binds a registered block's arguments and builds it. target is
 // nil for policies.
 func (l *loader) library(key, name, use string, args map[string]any, target *varH) (gds.Block, error) {
@@ -25,13 +36,14 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 	bind := &blocks.Binding{Name: name, Builder: l.b,
 		Floats: map[string]blocks.Input{}, Ints: map[string]blocks.IntInput{},
 		Bools: map[string]blocks.BoolInput{}, Strings: map[string]blocks.StringInput{},
-		Vecs:         map[string]blocks.VecInput{},
+		Vecs: map[string]blocks.VecInput{}, Graphs: map[string]any{},
 		FloatSignals: map[string]gds.FloatSignal{}, IntSignals: map[string]gds.IntSignal{}, VecSignals: map[string]gds.VecSignal{}}
 	if target != nil {
 		if target.t != def.Target {
 			return gds.Block{}, l.errAt(key+".use", "", "block %q writes a %s variable; %q is %s", use, def.Target, name, target.t)
 		}
 		bind.TargetFloat, bind.TargetInt, bind.TargetBool, bind.TargetVec = target.f, target.i, target.b, target.v
+		bind.TargetGraph = target.g
 	}
 	var known []string
 	for _, a := range def.Args {
@@ -70,6 +82,15 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 				bind.VecSignals[a.Name] = s.v
 				declared = append(declared, s.v)
 			}
+			continue
+		}
+		if a.Kind == gds.KindGraph {
+			gn, ok := raw.(string)
+			h, isVar := l.vars[gn]
+			if !given || !ok || !isVar || h.t != gds.KindGraph {
+				return gds.Block{}, l.errAt(akey, "", "block %q: argument %q must name a graph variable of the model%s", use, a.Name, names.Suggest(gn, l.graphNames()))
+			}
+			bind.Graphs[a.Name] = h.g
 			continue
 		}
 		var src string

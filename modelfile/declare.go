@@ -30,6 +30,7 @@ type varH struct {
 	b gds.Bool
 	s gds.String
 	v gds.Vec
+	g any // a gds.Graph[N, E] of a registered blocks.GraphType
 }
 
 type paramH struct {
@@ -111,6 +112,9 @@ func (l *loader) spec(key string, raw any, valueKey string, allowed []string) (t
 }
 
 func (l *loader) declareVar(n, key string, raw any) error {
+	if tab, ok := raw.(map[string]any); ok && tab["type"] == gds.KindGraph.String() {
+		return l.declareGraph(n, key, tab)
+	}
 	t, val, tab, err := l.spec(key, raw, "initial", []string{"type", "initial", "lags", "doc"})
 	if err != nil {
 		return err
@@ -156,6 +160,38 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	}
 	l.accs[n] = a
 	l.vars[n] = h
+	l.varList = append(l.varList, n)
+	return nil
+}
+
+// declareGraph declares a graph variable of a registered graph type:
+// { type = "graph", records = "family.name", doc = "..." }. It starts
+// empty; blocks build and change it. Expressions cannot read it.
+func (l *loader) declareGraph(n, key string, tab map[string]any) error {
+	allowed := []string{"type", "records", "doc"}
+	for k := range tab {
+		if !slices.Contains(allowed, k) {
+			hint := names.Suggest(k, allowed)
+			if k == "initial" {
+				hint = " (a graph starts empty; a block such as network.topology builds it)"
+			}
+			return l.errAt(key+"."+k, "", "unknown key%s", hint)
+		}
+	}
+	types := l.reg.GraphTypeNames()
+	rec, ok := tab["records"].(string)
+	if !ok {
+		return l.errAt(key, "", "a graph variable needs records = \"family.name\", its node and edge records (one of %s)", strings.Join(types, ", "))
+	}
+	gt, ok := l.reg.LookupGraphType(rec)
+	if !ok {
+		return l.errAt(key+".records", "", "unknown graph records %q; want one of %s%s", rec, strings.Join(types, ", "), names.Suggest(rec, types))
+	}
+	var opts []gds.VarOption
+	if d, ok := tab["doc"].(string); ok {
+		opts = append(opts, gds.Doc(d))
+	}
+	l.vars[n] = varH{t: gds.KindGraph, g: gt.Declare(l.b, n, opts...)}
 	l.varList = append(l.varList, n)
 	return nil
 }

@@ -424,7 +424,8 @@ func oneLine(s string) string {
 }
 
 // formatValue writes a declared value as a config would: numbers in
-// shortest form, strings quoted, vectors as [a, b], agents by count.
+// shortest form, strings quoted, vectors as [a, b], agents and graphs by
+// count.
 func formatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -444,8 +445,14 @@ func formatValue(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice {
 		return plural(rv.Len(), "record", "records")
+	}
+	if rv.Kind() == reflect.Struct {
+		if n, e := rv.FieldByName("Nodes"), rv.FieldByName("Edges"); n.Kind() == reflect.Slice && e.Kind() == reflect.Slice {
+			return plural(n.Len(), "node", "nodes") + ", " + plural(e.Len(), "edge", "edges") // a gds.GraphData
+		}
 	}
 	return oneLine(fmt.Sprint(v))
 }
