@@ -64,8 +64,10 @@ func GraphOf[N, E any](b *Builder, name string, init GraphData[N, E], opts ...Va
 		b.errorf("state variable %q: initial graph: %v", name, err)
 		init = GraphData[N, E]{}
 	}
-	v := b.addVar(name, KindGraph, init.clone(), opts)
-	v.graph = &graphType{nodes: nt, edges: et, newCell: func() graphCell { return &graphBuf[N, E]{name: name} }}
+	init = init.clone()
+	v := b.addVar(name, KindGraph, init, opts)
+	tmpl := init.side()
+	v.graph = &graphType{nodes: nt, edges: et, newCell: func() graphCell { return &graphBuf[N, E]{name: name, init_: tmpl} }}
 	return Graph[N, E]{b.ref(v)}
 }
 
@@ -77,6 +79,24 @@ type graphType struct {
 
 func (d GraphData[N, E]) clone() GraphData[N, E] {
 	return GraphData[N, E]{Nodes: slices.Clone(d.Nodes), Edges: slices.Clone(d.Edges)}
+}
+
+// side returns the graph as a buffer: every job's initial value.
+func (d GraphData[N, E]) side() *graphSide[N, E] {
+	s := &graphSide[N, E]{nodes: d.Nodes, alive: make([]bool, len(d.Nodes)),
+		out: make([][]Edge[E], len(d.Nodes)), in: make([][]int, len(d.Nodes)), order: len(d.Nodes), size: len(d.Edges)}
+	for i := range s.alive {
+		s.alive[i] = true
+	}
+	for _, e := range d.Edges {
+		s.out[e.From] = append(s.out[e.From], Edge[E]{To: e.To, Weight: e.Weight, Attr: e.Attr})
+		s.in[e.To] = append(s.in[e.To], e.From)
+	}
+	for i := range s.out {
+		slices.SortFunc(s.out[i], func(a, b Edge[E]) int { return a.To - b.To })
+		slices.Sort(s.in[i])
+	}
+	return s
 }
 
 // check reports an edge that names a missing node, a self-loop or a
@@ -149,7 +169,9 @@ func (v GraphView[N, E]) Size() int { return v.s.size }
 func (v GraphView[N, E]) Alive(id int) bool { return id >= 0 && id < len(v.s.alive) && v.s.alive[id] }
 
 // Node returns node id's record.
-func (v GraphView[N, E]) Node(id int) N { return v.s.nodes[v.g.check(v.s, id)] }
+func (v GraphView[N, E]) Node(id int) N {
+	return v.s.nodes[id]
+}
 
 // Nodes returns every node's record, by id, removed nodes included (see
 // Alive). Read it, never write it.
@@ -157,11 +179,15 @@ func (v GraphView[N, E]) Nodes() []N { return v.s.nodes }
 
 // Out returns node id's outgoing edges, sorted by target. Read it, never
 // write it.
-func (v GraphView[N, E]) Out(id int) []Edge[E] { return v.s.out[v.g.check(v.s, id)] }
+func (v GraphView[N, E]) Out(id int) []Edge[E] {
+	return v.s.out[id]
+}
 
 // In returns the nodes with an edge to node id, sorted. Read it, never
 // write it.
-func (v GraphView[N, E]) In(id int) []int { return v.s.in[v.g.check(v.s, id)] }
+func (v GraphView[N, E]) In(id int) []int {
+	return v.s.in[id]
+}
 
 // Edge returns the edge from u to v, if there is one.
 func (v GraphView[N, E]) Edge(u, w int) (Edge[E], bool) {
@@ -185,12 +211,9 @@ func findEdge[E any](out []Edge[E], to int) (int, bool) {
 	return slices.BinarySearchFunc(out, to, func(e Edge[E], to int) int { return e.To - to })
 }
 
-// check returns id if it names a node of s, and panics otherwise.
-func (g *graphBuf[N, E]) check(s *graphSide[N, E], id int) int {
-	if id < 0 || id >= len(s.nodes) {
-		panic(fmt.Errorf("graph %q: node %d does not exist (nodes are 0..%d)", g.name, id, len(s.nodes)-1))
-	}
-	return id
+// noNode panics: id names none of graph name's n nodes.
+func noNode(name string, id, n int) {
+	panic(fmt.Errorf("graph %q: node %d does not exist (nodes are 0..%d)", name, id, n-1))
 }
 
 // GraphTx is a transaction on a graph's next value, what a graph update
@@ -207,9 +230,23 @@ func (t *GraphTx[N, E]) SetNode(id int, n N) { *t.NodeRef(id) = n }
 // NodeRef returns node id's record in the next value, to change in
 // place. The pointer is valid until the update returns.
 func (t *GraphTx[N, E]) NodeRef(id int) *N {
-	t.g.alive(t.s, id)
-	t.g.dirty.mark(id, markNode)
+	g := t.g
+	if !t.s.alive[id] {
+		g.alive(t.s, id)
+	}
+	if !g.dirtyNodes.all {
+		g.dirtyNodes.add(id)
+	}
 	return &t.s.nodes[id]
+}
+
+// WriteNodes returns every node's record in the next value, by id, to
+// change in place: the fastest way to change most of the nodes (it
+// counts them all as changed). Records of removed nodes are not written
+// to output. The slice is valid until the update returns or adds a node.
+func (t *GraphTx[N, E]) WriteNodes() []N {
+	t.g.dirtyNodes.setAll()
+	return t.s.nodes
 }
 
 // AddNode adds a node with record n and returns its id, Len() before the
@@ -222,7 +259,8 @@ func (t *GraphTx[N, E]) AddNode(n N) int {
 	s.out = extend(s.out)
 	s.in = extend(s.in)
 	s.order++
-	t.g.dirty.mark(id, markNode|markAdj)
+	t.g.dirtyNodes.mark(id)
+	t.g.dirtyAdj.mark(id)
 	return id
 }
 
@@ -243,19 +281,20 @@ func (t *GraphTx[N, E]) RemoveNode(id int) {
 	g.alive(s, id)
 	for _, e := range s.out[id] {
 		s.in[e.To] = removeSorted(s.in[e.To], id)
-		g.dirty.mark(e.To, markAdj)
+		g.dirtyAdj.mark(e.To)
 	}
 	for _, u := range s.in[id] {
 		if i, ok := findEdge(s.out[u], id); ok {
 			s.out[u] = slices.Delete(s.out[u], i, i+1)
 		}
-		g.dirty.mark(u, markAdj)
+		g.dirtyAdj.mark(u)
 	}
 	s.size -= len(s.out[id]) + len(s.in[id])
 	s.out[id], s.in[id] = s.out[id][:0], s.in[id][:0]
 	s.alive[id] = false
 	s.order--
-	g.dirty.mark(id, markNode|markAdj)
+	g.dirtyNodes.mark(id)
+	g.dirtyAdj.mark(id)
 }
 
 // SetEdge adds the edge from u to w, or replaces its weight and record.
@@ -270,14 +309,14 @@ func (t *GraphTx[N, E]) SetEdge(u, w int, weight float64, attr E) {
 	i, ok := findEdge(s.out[u], w)
 	if ok {
 		s.out[u][i] = e
-		g.dirty.mark(u, markAdj)
+		g.dirtyAdj.mark(u)
 		return
 	}
 	s.out[u] = slices.Insert(s.out[u], i, e)
 	s.in[w] = insertSorted(s.in[w], u)
 	s.size++
-	g.dirty.mark(u, markAdj)
-	g.dirty.mark(w, markAdj)
+	g.dirtyAdj.mark(u)
+	g.dirtyAdj.mark(w)
 }
 
 // EdgeRef returns the edge from u to w in the next value, to change its
@@ -292,7 +331,7 @@ func (t *GraphTx[N, E]) EdgeRef(u, w int) *Edge[E] {
 	if !ok {
 		return nil
 	}
-	t.g.dirty.mark(u, markAdj)
+	t.g.dirtyAdj.mark(u)
 	return &t.s.out[u][i]
 }
 
@@ -310,8 +349,8 @@ func (t *GraphTx[N, E]) RemoveEdge(u, w int) bool {
 	s.out[u] = slices.Delete(s.out[u], i, i+1)
 	s.in[w] = removeSorted(s.in[w], u)
 	s.size--
-	g.dirty.mark(u, markAdj)
-	g.dirty.mark(w, markAdj)
+	g.dirtyAdj.mark(u)
+	g.dirtyAdj.mark(w)
 	return true
 }
 
@@ -320,7 +359,8 @@ func (t *GraphTx[N, E]) Clear() {
 	s := t.s
 	s.nodes, s.alive, s.out, s.in = s.nodes[:0], s.alive[:0], s.out[:0], s.in[:0]
 	s.order, s.size = 0, 0
-	t.g.dirty.setAll()
+	t.g.dirtyNodes.setAll()
+	t.g.dirtyAdj.setAll()
 }
 
 func insertSorted(s []int, v int) []int {
@@ -338,39 +378,52 @@ func removeSorted(s []int, v int) []int {
 	return s
 }
 
-// alive panics unless node id exists and is alive in s.
+// alive panics unless node id exists and is alive in s. It is kept out
+// of line: NodeRef, which calls it when the node is not alive, inlines.
+//
+//go:noinline
 func (g *graphBuf[N, E]) alive(s *graphSide[N, E], id int) {
-	g.check(s, id)
+	if uint(id) >= uint(len(s.nodes)) {
+		noNode(g.name, id, len(s.nodes))
+	}
 	if !s.alive[id] {
 		panic(fmt.Errorf("graph %q: node %d was removed", g.name, id))
 	}
 }
 
-// What changed at a node: its record (and liveness), or its adjacency
-// lists (and the records of its outgoing edges).
-const (
-	markNode uint8 = 1 << iota
-	markAdj
-)
-
-// changes is a set of nodes and what changed at each.
+// changes is a set of node ids: the nodes whose records, or whose
+// adjacency lists (and out-edges' records), a transaction changed. Past a
+// quarter of the nodes it gives up listing them and means all, which a
+// bulk copy serves faster than a list.
 type changes struct {
-	bits []uint8 // by node id
-	ids  []int32 // the ids with nonzero bits, in the order first marked
-	all  bool    // everything (a Clear, or a new job)
+	seen  []bool  // by node id
+	ids   []int32 // the ids in the set, in the order first marked
+	limit int     // beyond this many ids, all
+	all   bool    // every node (also after a Clear, or for a new job)
 }
 
-func (c *changes) mark(id int, what uint8) {
-	if c.all {
+func (c *changes) mark(id int) {
+	if !c.all {
+		c.add(id)
+	}
+}
+
+// add is kept out of line so that mark inlines.
+//
+//go:noinline
+func (c *changes) add(id int) {
+	if id >= len(c.seen) {
+		c.seen = append(c.seen, make([]bool, id+1-len(c.seen))...)
+	}
+	if c.seen[id] {
 		return
 	}
-	if id >= len(c.bits) {
-		c.bits = append(c.bits, make([]uint8, id+1-len(c.bits))...)
+	if len(c.ids) >= c.limit {
+		c.setAll()
+		return
 	}
-	if c.bits[id] == 0 {
-		c.ids = append(c.ids, int32(id))
-	}
-	c.bits[id] |= what
+	c.seen[id] = true
+	c.ids = append(c.ids, int32(id))
 }
 
 func (c *changes) setAll() {
@@ -380,7 +433,7 @@ func (c *changes) setAll() {
 
 func (c *changes) reset() {
 	for _, id := range c.ids {
-		c.bits[id] = 0
+		c.seen[id] = false
 	}
 	c.ids = c.ids[:0]
 	c.all = false
@@ -389,17 +442,21 @@ func (c *changes) reset() {
 // graphBuf is the per-engine double buffer of a graph variable.
 type graphBuf[N, E any] struct {
 	name  string
+	init_ *graphSide[N, E] // the declared initial value, shared by every engine: read only
 	side  [2]graphSide[N, E]
 	cur   int
 	tx    GraphTx[N, E]
-	open_ bool    // the spare was synced in this PSUB (the update ran)
-	stale changes // where the spare differs from the current value
-	dirty changes // what the open transaction changed in the spare
+	open_ bool // the spare was synced in this PSUB (the update ran)
+	// where the spare differs from the current value: the records and the
+	// adjacency lists the last commit changed
+	staleNodes, staleAdj changes
+	// what the open transaction changed in the spare
+	dirtyNodes, dirtyAdj changes
 }
 
 // graphCell is what the engine and the recorders see of a graph buffer.
 type graphCell interface {
-	init(data any)
+	init(declared any) // the declared GraphData; the buffer keeps it prepared
 	flip()
 	layout() graphLayout
 	nodesRaw() (unsafe.Pointer, []bool)
@@ -407,26 +464,21 @@ type graphCell interface {
 	counts() (order, size int)
 }
 
-func (g *graphBuf[N, E]) init(data any) {
-	d := data.(GraphData[N, E])
-	s := &g.side[0]
-	s.nodes = append(s.nodes[:0], d.Nodes...)
-	s.alive = s.alive[:0]
-	s.out, s.in = s.out[:0], s.in[:0]
-	for range d.Nodes {
-		s.alive = append(s.alive, true)
-		s.out = extend(s.out)
-		s.in = extend(s.in)
+func (g *graphBuf[N, E]) init(any) {
+	s, t := &g.side[0], g.init_
+	s.nodes = append(s.nodes[:0], t.nodes...)
+	s.alive = append(s.alive[:0], t.alive...)
+	s.out, s.in = resize(s.out, len(t.out)), resize(s.in, len(t.in))
+	for i := range t.out {
+		s.out[i] = append(s.out[i][:0], t.out[i]...)
+		s.in[i] = append(s.in[i][:0], t.in[i]...)
 	}
-	for _, e := range d.Edges {
-		i, _ := findEdge(s.out[e.From], e.To)
-		s.out[e.From] = slices.Insert(s.out[e.From], i, Edge[E]{To: e.To, Weight: e.Weight, Attr: e.Attr})
-		s.in[e.To] = insertSorted(s.in[e.To], e.From)
-	}
-	s.order, s.size = len(d.Nodes), len(d.Edges)
+	s.order, s.size = t.order, t.size
 	g.cur, g.open_ = 0, false
-	g.dirty.reset()
-	g.stale.setAll()
+	g.dirtyNodes.reset()
+	g.dirtyAdj.reset()
+	g.staleNodes.setAll()
+	g.staleAdj.setAll()
 }
 
 // open makes the spare equal to the current value, copying what the last
@@ -437,32 +489,34 @@ func (g *graphBuf[N, E]) open() *GraphTx[N, E] {
 	}
 	cur, sp := &g.side[g.cur], &g.side[1-g.cur]
 	n := len(cur.nodes)
-	if g.stale.all {
+	// The spare lacks at most the nodes the last commit added, and those
+	// are stale: a resize and the stale entries make it equal.
+	if g.staleNodes.all {
 		sp.nodes = append(sp.nodes[:0], cur.nodes...)
 		sp.alive = append(sp.alive[:0], cur.alive...)
-		sp.out, sp.in = resize(sp.out, n), resize(sp.in, n)
+	} else {
+		sp.nodes, sp.alive = resize(sp.nodes, n), resize(sp.alive, n)
+		for _, id := range g.staleNodes.ids {
+			sp.nodes[id], sp.alive[id] = cur.nodes[id], cur.alive[id]
+		}
+	}
+	sp.out, sp.in = resize(sp.out, n), resize(sp.in, n)
+	if g.staleAdj.all {
 		for id := range n {
 			sp.out[id] = append(sp.out[id][:0], cur.out[id]...)
 			sp.in[id] = append(sp.in[id][:0], cur.in[id]...)
 		}
 	} else {
-		// The spare lacks at most the nodes the last commit added, and
-		// those are stale: a resize and the stale entries make it equal.
-		sp.nodes, sp.alive = resize(sp.nodes, n), resize(sp.alive, n)
-		sp.out, sp.in = resize(sp.out, n), resize(sp.in, n)
-		for _, id := range g.stale.ids {
-			bits := g.stale.bits[id]
-			if bits&markNode != 0 {
-				sp.nodes[id], sp.alive[id] = cur.nodes[id], cur.alive[id]
-			}
-			if bits&markAdj != 0 {
-				sp.out[id] = append(sp.out[id][:0], cur.out[id]...)
-				sp.in[id] = append(sp.in[id][:0], cur.in[id]...)
-			}
+		for _, id := range g.staleAdj.ids {
+			sp.out[id] = append(sp.out[id][:0], cur.out[id]...)
+			sp.in[id] = append(sp.in[id][:0], cur.in[id]...)
 		}
 	}
 	sp.order, sp.size = cur.order, cur.size
-	g.stale.reset()
+	g.staleNodes.reset()
+	g.staleAdj.reset()
+	limit := max(64, n/4)
+	g.dirtyNodes.limit, g.dirtyAdj.limit = limit, limit
 	g.open_ = true
 	g.tx = GraphTx[N, E]{GraphView[N, E]{g: g, s: sp}}
 	return &g.tx
@@ -484,7 +538,9 @@ func (g *graphBuf[N, E]) flip() {
 	}
 	g.cur = 1 - g.cur
 	g.open_ = false
-	g.stale, g.dirty = g.dirty, g.stale // stale was reset by open
+	// stale was reset by open
+	g.staleNodes, g.dirtyNodes = g.dirtyNodes, g.staleNodes
+	g.staleAdj, g.dirtyAdj = g.dirtyAdj, g.staleAdj
 	g.tx = GraphTx[N, E]{}
 }
 
