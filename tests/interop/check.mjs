@@ -34,6 +34,11 @@ const INDEX_COLUMNS = ['simulation', 'subset', 'run', 'timestep', 'substep'];
 // An agent table's index columns: the substep row's ids and the record's
 // position in that row.
 const AGENT_INDEX_COLUMNS = [...INDEX_COLUMNS, 'agent'];
+// A graph variable's node and edge tables' (manifest kind graph_nodes and
+// graph_edges): the substep row's ids, then the node id, or the edge's
+// endpoints and weight.
+const GRAPH_NODE_INDEX_COLUMNS = [...INDEX_COLUMNS, 'node'];
+const GRAPH_EDGE_INDEX_COLUMNS = [...INDEX_COLUMNS, 'from', 'to', 'weight'];
 // The KPI table's: one row per job.
 const KPI_INDEX_COLUMNS = ['simulation', 'subset', 'run'];
 const SCALARS = ['int32', 'int64', 'float64', 'bool', 'string'];
@@ -299,7 +304,8 @@ function loadDataset(dir, rep) {
   if (typeof mt !== 'object' || Array.isArray(mt)) rep.abort(`manifest "tables" must be an object, got ${JSON.stringify(mt)}`);
   // The KPI table (with [kpis]) is read as the agent tables are, on its
   // own ids: one row per job.
-  const all = Object.keys(mt).sort().map((name) => [name, mt[name], AGENT_INDEX_COLUMNS]);
+  const indexOf = (t) => ({ graph_nodes: GRAPH_NODE_INDEX_COLUMNS, graph_edges: GRAPH_EDGE_INDEX_COLUMNS })[t?.kind] ?? AGENT_INDEX_COLUMNS;
+  const all = Object.keys(mt).sort().map((name) => [name, mt[name], indexOf(mt[name])]);
   if (manifest.kpis) all.push(['_kpis', manifest.kpis, KPI_INDEX_COLUMNS]);
   for (const [name, t, index] of all) {
     const what = `manifest table "${name}"`;
@@ -322,7 +328,14 @@ function loadDataset(dir, rep) {
     const sum = (t.files ?? []).reduce((n, f) => n + f.rows, 0);
     if (sum !== t.rows) rep.abort(`${what}: rows ${t.rows}, but its files' rows add up to ${sum}`);
     if (tparts.length === 0) rep.abort(`${what}: no *.parquet part files in ${tdir}`);
-    tables.push({ label: `${dir} [table ${name}]`, dir: tdir, rows: t.rows, columns: tcols, parts: tparts, index, model: manifest.model });
+    tables.push({ label: `${dir} [table ${name}]`, name, dir: tdir, rows: t.rows, columns: tcols, parts: tparts, index, model: manifest.model });
+  }
+  // An edge table's endpoints are checked against its node table.
+  for (const t of tables) {
+    if (t.index === GRAPH_EDGE_INDEX_COLUMNS) {
+      t.nodes = tables.find((n) => n.name === t.name.replace(/\.edges$/, '.nodes'));
+      if (!t.nodes) rep.abort(`manifest table "${t.name}": no node table ${t.name.replace(/\.edges$/, '.nodes')} beside it`);
+    }
   }
   return { main, tables };
 }
@@ -552,6 +565,7 @@ async function checkJoinDuckDB(con, main, t) {
   const rep = reporter('duckdb', t.label);
   const list = (ps) => `[${ps.map(sqlStr).join(', ')}]`;
   if (t.index === KPI_INDEX_COLUMNS) return checkKPIsDuckDB(con, main, t, rep, list);
+  if (t.index === GRAPH_NODE_INDEX_COLUMNS || t.index === GRAPH_EDGE_INDEX_COLUMNS) return checkGraphDuckDB(con, main, t, rep, list);
   const ids = INDEX_COLUMNS.map(sqlIdent).join(', ');
   let r;
   try {
@@ -571,6 +585,37 @@ async function checkJoinDuckDB(con, main, t) {
   if (joined !== t.rows) rep.fail(`join with the substep table: expected ${t.rows} joined rows (one substep row per agent row), actual ${joined}`);
   if (bad !== 0) rep.fail(`agent: expected positions 0..n-1 in every substep row, actual ${bad} substep rows otherwise`);
   if (failures === before) console.log(`duckdb ok: ${t.label}: all ${joined} agent rows join the substep table, agents numbered 0..n-1`);
+}
+
+// checkGraphDuckDB: every row of a graph's node or edge table joins a
+// substep row; a node appears once per snapshot, an edge (from, to) once,
+// and an edge's endpoints are nodes of the same snapshot.
+async function checkGraphDuckDB(con, main, t, rep, list) {
+  const ids = INDEX_COLUMNS.map(sqlIdent).join(', ');
+  const edges = t.index === GRAPH_EDGE_INDEX_COLUMNS;
+  const key = edges ? `${ids}, "from", "to"` : `${ids}, node`;
+  let r;
+  try {
+    const ends = edges
+      ? `(SELECT count(*) FROM read_parquet(${list(t.parts)}) e ANTI JOIN read_parquet(${list(t.nodes.parts)}) n
+            ON ${INDEX_COLUMNS.map((c) => `e.${sqlIdent(c)} = n.${sqlIdent(c)}`).join(' AND ')} AND (e."from" = n.node))
+        + (SELECT count(*) FROM read_parquet(${list(t.parts)}) e ANTI JOIN read_parquet(${list(t.nodes.parts)}) n
+            ON ${INDEX_COLUMNS.map((c) => `e.${sqlIdent(c)} = n.${sqlIdent(c)}`).join(' AND ')} AND (e."to" = n.node))`
+      : '0';
+    r = await con.runAndReadAll(
+      `SELECT (SELECT count(*) FROM read_parquet(${list(t.parts)}) a SEMI JOIN read_parquet(${list(main.parts)}) s USING (${ids})) AS joined,
+              (SELECT count(*) FROM (SELECT ${key}, count(*) AS n FROM read_parquet(${list(t.parts)}) GROUP BY ALL) WHERE n > 1) AS repeated,
+              ${ends} AS dangling`);
+  } catch (e) {
+    return rep.fail(`graph table check failed: ${e.message.split('\n')[0]}`);
+  }
+  const o = r.getRowObjects()[0];
+  const joined = num(o.joined); const repeated = num(o.repeated); const dangling = num(o.dangling);
+  const before = failures;
+  if (joined !== t.rows) rep.fail(`join with the substep table: expected all ${t.rows} rows to have a substep row, actual ${joined}`);
+  if (repeated !== 0) rep.fail(`expected each ${edges ? 'edge (from, to)' : 'node'} once per snapshot, actual ${repeated} repeated`);
+  if (dangling !== 0) rep.fail(`edges: expected both endpoints in the node table's snapshot, actual ${dangling} missing`);
+  if (failures === before) console.log(`duckdb ok: ${t.label}: all ${t.rows} ${edges ? 'edge' : 'node'} rows join the substep table, each once per snapshot${edges ? ', endpoints in the node table' : ''}`);
 }
 
 // checkKPIsDuckDB: the KPI table has one row per run of the substep table.
@@ -615,7 +660,8 @@ function checkJoinPolars(mainDf, df, t) {
   }
   let joined; let unmatched;
   try {
-    const ids = mainDf.select(...INDEX_COLUMNS);
+    // a graph table has many rows per substep row: join on the distinct ids
+    const ids = mainDf.select(...INDEX_COLUMNS).unique();
     joined = df.join(ids, { on: INDEX_COLUMNS, how: 'inner' }).height;
     unmatched = df.join(ids, { on: INDEX_COLUMNS, how: 'anti' }).height;
   } catch (e) {
@@ -624,7 +670,7 @@ function checkJoinPolars(mainDf, df, t) {
   const before = failures;
   if (unmatched !== 0) rep.fail(`anti join with the substep table: expected 0 agent rows without a substep row, actual ${unmatched}`);
   if (joined !== t.rows) rep.fail(`inner join with the substep table: expected ${t.rows} rows, actual ${joined}`);
-  if (failures === before) console.log(`polars ok: ${t.label}: all ${joined} agent rows join the substep table`);
+  if (failures === before) console.log(`polars ok: ${t.label}: all ${joined} rows join the substep table`);
 }
 
 // ----------------------------------------------------------------- main --

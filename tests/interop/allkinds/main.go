@@ -22,6 +22,18 @@ type Wallet struct {
 	Kind   string
 }
 
+// Site is a graph node record; Road an edge record.
+type Site struct {
+	Stock float64
+	Open  bool
+	Name  string
+}
+
+// Road is a graph edge record.
+type Road struct {
+	Trips int64
+}
+
 func build() (*gds.Model, error) {
 	b := gds.NewBuilder("all_kinds")
 	price := b.Float("price", 1)
@@ -30,6 +42,10 @@ func build() (*gds.Model, error) {
 	regime := b.String("regime", "calm")
 	hist := b.Vec("hist", []float64{1, 1, 1})
 	wallets := gds.AgentsOf(b, "wallets", []Wallet{{Cash: 100, Kind: "a"}, {Cash: 50, Kind: "b"}, {Cash: 10, Kind: "c"}})
+	sites := gds.GraphOf(b, "sites", gds.GraphData[Site, Road]{
+		Nodes: []Site{{Stock: 5, Open: true, Name: "a"}, {Stock: 3, Name: "b"}, {Stock: 1, Name: "c"}},
+		Edges: []gds.EdgeData[Road]{{From: 0, To: 1, Weight: 1}, {From: 1, To: 2, Weight: 2}},
+	})
 	vol := b.ParamFloat("vol", 0.02)
 	move := b.FloatSignal("move", gds.Sum)
 	b.PSUB("market",
@@ -56,6 +72,29 @@ func build() (*gds.Model, error) {
 			w.Trades++
 			w.Active = true
 			return dst
+		}),
+		sites.Update(func(c *gds.Ctx, tx *gds.GraphTx[Site, Road]) {
+			// a new site every 10 timesteps, linked both ways to a random
+			// one; the oldest alive site closes at timestep 25
+			if c.T%10 == 0 {
+				to := c.Rand.IntN(tx.Len())
+				id := tx.AddNode(Site{Stock: price.Get(c), Open: true, Name: "new"})
+				if tx.Alive(to) {
+					tx.SetEdge(id, to, c.Rand.Float64(), Road{})
+					tx.SetEdge(to, id, c.Rand.Float64(), Road{})
+				}
+			}
+			if c.T == 25 {
+				tx.RemoveNode(0)
+			}
+			for id := range tx.Len() {
+				if tx.Alive(id) {
+					tx.NodeRef(id).Stock += price.Get(c) - 1
+				}
+			}
+			for _, e := range tx.Out(c.T % tx.Len()) {
+				tx.EdgeRef(c.T%tx.Len(), e.To).Attr.Trips++
+			}
 		}),
 	)
 	return b.Build()
