@@ -228,39 +228,42 @@ func contains(s []int, x int) bool {
 	return false
 }
 
-// TestGossipFanoutUniform: a fanout-1 push from the hub of a star picks
-// each usable leaf about equally often.
+// TestGossipFanoutUniform: a push from the hub of a star with fanout k
+// picks each of its 4 leaves with probability k/4.
 func TestGossipFanoutUniform(t *testing.T) {
 	var edges [][2]int
 	for i := 1; i <= 4; i++ {
 		edges = append(edges, [2]int{0, i})
 	}
-	counts := make([]int, 5)
 	const trials = 4000
-	b := gds.NewBuilder("fanout")
-	g := gds.GraphOf(b, "net", gds.GraphData[peer, link]{})
-	b.PSUB("topology", network.Generate(g, func(c *gds.Ctx, tx *gds.GraphTx[peer, link]) error {
-		return network.FromEdges(tx, 5, edges, true, func(id int) peer { return peer{Up: true, Informed: id == 0} }, nil)
-	}))
-	b.PSUB("round", network.PeerGossip(1, nil).Update(g))
-	probe(b, g, func(c *gds.Ctx, v gds.GraphView[peer, link]) {
-		if c.T == 1 {
-			for id := 1; id <= 4; id++ {
-				if v.Node(id).Informed {
-					counts[id]++
+	for _, fanout := range []int{1, 2, 3} {
+		counts := make([]int, 5)
+		b := gds.NewBuilder("fanout")
+		g := gds.GraphOf(b, "net", gds.GraphData[peer, link]{})
+		b.PSUB("topology", network.Generate(g, func(c *gds.Ctx, tx *gds.GraphTx[peer, link]) error {
+			return network.FromEdges(tx, 5, edges, true, func(id int) peer { return peer{Up: true, Informed: id == 0} }, nil)
+		}))
+		b.PSUB("round", network.PeerGossip(fanout, nil).Update(g))
+		probe(b, g, func(c *gds.Ctx, v gds.GraphView[peer, link]) {
+			if c.T == 1 {
+				for id := 1; id <= 4; id++ {
+					if v.Node(id).Informed {
+						counts[id]++
+					}
 				}
 			}
+		})
+		m := build(t, b)
+		clear(counts)
+		for seed := uint64(1); seed <= trials; seed++ {
+			run(t, m, 1, seed, nil)
 		}
-	})
-	m := build(t, b)
-	clear(counts)
-	for seed := uint64(1); seed <= trials; seed++ {
-		run(t, m, 1, seed, nil)
-	}
-	for id := 1; id <= 4; id++ {
-		// Binomial(4000, 1/4): sd ≈ 27.
-		if math.Abs(float64(counts[id])-trials/4) > 5*27 {
-			t.Errorf("leaf %d chosen %d times of %d, want about %d", id, counts[id], trials, trials/4)
+		p := float64(fanout) / 4
+		sd := math.Sqrt(trials * p * (1 - p))
+		for id := 1; id <= 4; id++ {
+			if math.Abs(float64(counts[id])-trials*p) > 5*sd {
+				t.Errorf("fanout %d: leaf %d chosen %d times of %d, want about %.0f", fanout, id, counts[id], trials, trials*p)
+			}
 		}
 	}
 }

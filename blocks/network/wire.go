@@ -1,14 +1,12 @@
 package network
 
-import (
-	"github.com/statecraft/statecraft/gds"
-)
+import "github.com/statecraft/statecraft/gds"
 
 // Wire is a message layer in a model: a population of messages in flight
 // and cumulative traffic counters, all state variables, with the blocks
 // that move messages in a PSUB. A protocol's policy (made with Policy)
 // reads the messages delivered at the timestep (Deliveries) and sends
-// (Open, Send, Close); the Wire's updates (Updates, in the same PSUB)
+// (Open, then the Outbox's Send and Close); the Wire's updates (Updates, in the same PSUB)
 // then take the due messages out of the population, add the sent ones,
 // and count. A Wire carries one protocol: its Deliver takes every due
 // message, whatever its Kind.
@@ -25,10 +23,10 @@ type Wire struct {
 	// NAME_delivered and NAME_dropped.
 	Sent, Lost, Throttled, Unroutable, Delivered, Dropped gds.Int
 	// Bandwidth caps the messages per directed edge that one Outbox of
-	// the Wire sends (0: no cap).
+	// the Wire sends (0: no cap). Open reads it: do not change it while
+	// jobs run.
 	Bandwidth int
 
-	name    string
 	accept  func(c *gds.Ctx, m Message) bool
 	out     gds.List[Message]
 	traffic gds.Signal[Traffic]
@@ -41,7 +39,7 @@ type Wire struct {
 // typically its receiver is alive and up and not cut off from its sender,
 // as Receiver checks.
 func NewWire(b *gds.Builder, name string, bandwidth int, accept func(c *gds.Ctx, m Message) bool) *Wire {
-	w := &Wire{
+	return &Wire{
 		Msgs:       gds.AgentsOf[Message](b, name, nil, gds.Doc("messages in flight")),
 		Sent:       b.Int(name+"_sent", 0, gds.Doc("messages sent, cumulative")),
 		Lost:       b.Int(name+"_lost", 0, gds.Doc("messages lost on their link, cumulative")),
@@ -50,13 +48,11 @@ func NewWire(b *gds.Builder, name string, bandwidth int, accept func(c *gds.Ctx,
 		Delivered:  b.Int(name+"_delivered", 0, gds.Doc("messages delivered, cumulative")),
 		Dropped:    b.Int(name+"_dropped", 0, gds.Doc("due messages the receiver could not take, cumulative")),
 		Bandwidth:  bandwidth,
-		name:       name,
 		accept:     accept,
 		out:        gds.ListOf[Message](b, name+"_out"),
 		traffic:    gds.SignalOf(b, name+"_traffic", addTraffic),
 		counts:     b.Scratch(),
 	}
-	return w
 }
 
 // Receiver returns the accept func of a Wire whose receivers are the
