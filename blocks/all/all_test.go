@@ -48,6 +48,7 @@ func Example() {
 	// curve
 	// demurrage
 	// metric
+	// network
 	// process
 	// supply
 }
