@@ -243,11 +243,14 @@ func newBatch(p *Plan, schema *arrow.Schema, tableSchemas []*arrow.Schema) *batc
 				c.f, c.i = make([][]float64, len(fields)), make([][]int64, len(fields))
 				c.b, c.s = make([][]bool, len(fields)), make([][]string, len(fields))
 				t := &graphTable{slot: v.Slot, edges: edges, col: c, schema: graphSchemas[len(b.graphs)]}
-				b.graphs, b.tables, b.state = append(b.graphs, t), append(b.tables, t), append(b.state, t)
+				b.graphs, b.state = append(b.graphs, t), append(b.state, t)
 			}
 			continue // not a column of the substep table
 		}
 		b.cols, b.state = append(b.cols, col), append(b.state, col)
+	}
+	for _, t := range b.graphs { // the graph tables follow the agent tables, as the schemas do
+		b.tables = append(b.tables, t)
 	}
 	return b
 }

@@ -41,6 +41,9 @@ func registerGraphModel(t testing.TB) {
 			g := gds.GraphOf(b, "net", gds.GraphData[Host, Wire]{Nodes: []Host{{Load: 1, Up: true}, {Load: 2}},
 				Edges: []gds.EdgeData[Wire]{{From: 0, To: 1, Weight: 1}}})
 			edges := b.Int("edges", 1)
+			// an agent table declared after the graph: the secondary
+			// tables' order (agents, then graphs) is not declaration order
+			log := gds.AgentsOf(b, "log", []Wire{{Hops: 1}})
 			grow := b.ParamInt("grow", 2)
 			failSubset := b.ParamInt("fail_subset", -1)
 			failAt := b.ParamInt("fail_at", 0)
@@ -70,6 +73,9 @@ func registerGraphModel(t testing.TB) {
 					}
 				}),
 				edges.Update(func(c *gds.Ctx) int64 { return int64(g.Get(c).Size()) }),
+				log.Update(func(c *gds.Ctx, dst []Wire) []Wire {
+					return append(append(dst, log.Get(c)...), Wire{Hops: int64(g.Get(c).Order())})
+				}),
 			)
 			return b.Build()
 		}})
@@ -161,6 +167,9 @@ func TestGraphTables(t *testing.T) {
 			}
 			wantNodes, wantEdges := expectGraph(t, p)
 			ds := readSorted(t, tc.opt.Dir)
+			if tab := ds.Tables["log"]; tab == nil || len(tab.Rows) == 0 {
+				t.Fatalf("no agent table log (tables %v)", ds.Tables)
+			}
 			if slices.Contains(ds.Columns, "net") || !slices.Contains(ds.Columns, "edges") {
 				t.Fatalf("substep columns %v: want edges and no graph column", ds.Columns)
 			}

@@ -31,6 +31,10 @@ type Message struct {
 	// Sig is the protocol's signature or tag (a signer, a round); this
 	// package does not check it.
 	Sig int64
+	// Signature holds a protocol's signature bytes (an ed25519
+	// signature), if it signs; this package does not check it. It is not
+	// a column of the message table.
+	Signature string `gds:"-"`
 }
 
 // seqBits is how many low bits of a Message ID number it within its
