@@ -209,7 +209,7 @@ func New() (*gds.Model, error) {
 	m.connections = b.Int("connections", 0, doc("handshakes completed: edges u→v with u and v peers, both up"))
 	m.upNodes = b.Int("up_nodes", 0, doc("nodes running"))
 	m.discovered = b.Float("discovered", 0, doc("share of honest running nodes with all the peers they can have"))
-	m.deliveryRate = b.Float("delivery_rate", 1, doc("messages delivered / messages sent, so far"))
+	m.deliveryRate = b.Float("delivery_rate", 1, doc("of the messages sent so far and no longer in flight, the share delivered"))
 	m.reputation = b.Float("reputation", 0, doc("mean reputation of the nodes"))
 	m.proposals = b.Int("proposals", 0, doc("proposals whose voting time is over"))
 	m.committed = b.Int("committed", 0, doc("of those, proposals a quorum of honest replicas committed"))
@@ -719,14 +719,11 @@ func (m *model) measures() []gds.Block {
 			return s
 		}
 	}
-	// the last proposal whose voting time is over, at tick t: height h
-	// ends when h+1 is proposed (or the run ends a full interval later)
+	// the proposal whose voting time ends at tick t: height h's ends
+	// at the tick before h+1 is proposed (the run's last proposal is not
+	// judged if the run ends before its time is over)
 	closing := func(c *gds.Ctx) int64 {
-		t, first, every := int64(c.T), m.at(c, m.p.firstProposal.Get(c)), m.ticks(c, m.p.proposalEvery.Get(c))
-		if t <= first || (t-first)%every != 0 {
-			return 0
-		}
-		return (t - first) / every
+		return max(m.proposing(c, int64(c.T)+1)-1, 0)
 	}
 	outcome := func(c *gds.Ctx, h int64) (committed, violation bool) {
 		nodes := m.net.Get(c).Nodes()
@@ -775,11 +772,13 @@ func (m *model) measures() []gds.Block {
 			return float64(m.sFull.Get(c)) / float64(m.sHonest.Get(c))
 		}),
 		m.deliveryRate.Update(func(c *gds.Ctx) float64 {
-			sent := m.wire.Sent.Get(c)
-			if sent == 0 {
+			w := m.wire
+			ok := w.Delivered.Get(c)
+			done := ok + w.Lost.Get(c) + w.Dropped.Get(c) + w.Unroutable.Get(c) + w.Throttled.Get(c)
+			if done == 0 {
 				return 1
 			}
-			return float64(m.wire.Delivered.Get(c)) / float64(sent)
+			return float64(ok) / float64(done)
 		}),
 		m.reputation.Update(func(c *gds.Ctx) float64 {
 			nodes := m.net.Get(c).Nodes()
