@@ -277,6 +277,22 @@ func TestAgentTableCommands(t *testing.T) {
 	}
 }
 
+// TestGossipGraphTables: the embedded gossip experiment, whose model
+// file uses the network family's graph blocks, writes its graph as node
+// and edge tables every output.graph_every (25) timesteps: 6 sweep
+// points × 2 non-empty snapshots × 200 peers (800 directed links).
+func TestGossipGraphTables(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gossip")
+	code, out, errs := run("run", "gossip", "--set", "timesteps=50", "--set", "runs=1", "--out", dir)
+	for _, want := range []string{"wrote 306 rows of 6 jobs",
+		"graph node table net.nodes: 2400 rows (one per alive node per graph snapshot) in " + filepath.Join(dir, "_tables", "net.nodes"),
+		"graph edge table net.edges: 9600 rows (one per edge per graph snapshot) in " + filepath.Join(dir, "_tables", "net.edges")} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("exit %d, output lacks %q\n%s%s", code, want, out, errs)
+		}
+	}
+}
+
 // TestConcurrentRunRefused: a run into a directory another run holds
 // exits 2 at once, naming the directory, and touches nothing of it.
 func TestConcurrentRunRefused(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	_ "github.com/statecraft/statecraft/blocks/all" // the families, for the embedded models that use blocks (gossip)
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/internal/readback"

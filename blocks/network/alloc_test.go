@@ -2,10 +2,12 @@ package network_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/blocks/network"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
 )
 
 // TestNoAllocs: after a warm-up job, a job of a model that fails and
@@ -60,5 +62,31 @@ func noAllocs(t *testing.T, m *gds.Model) {
 	})
 	if allocs != 0 {
 		t.Fatalf("%s: a 200-step job allocated %v times after warm-up; want 0", m.Name(), allocs)
+	}
+}
+
+// TestRegisteredNoAllocsPerStep: the registered blocks of a model file
+// allocate nothing per substep after warm-up, the scheduled outage of
+// network.failures included: a job of 200 timesteps allocates what one of
+// 20 does (network.topology's generator, at timestep 1).
+func TestRegisteredNoAllocsPerStep(t *testing.T) {
+	src := strings.Replace(netFile(`shape = '"random_regular"', n = 100`, `rate = 0.05, recovery = 3, node = 2, down_at = 5, up_at = 9`, `fanout = 2`),
+		`components = { use = "network.components", args = { graph = "net" } }`, "", 1) // gonum's components allocate
+	c := modelfile.Compiler{Blocks: netRegistry(t, nil)}
+	m, err := c.Parse("net.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.NewEngine()
+	allocs := func(steps int) float64 {
+		job := &gds.Job{Run: 1, Timesteps: steps, Seed: [2]uint64{1, 2}}
+		return testing.AllocsPerRun(3, func() {
+			if err := e.Run(context.Background(), job, discard{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if short, long := allocs(20), allocs(200); long != short {
+		t.Fatalf("a 20-step job allocated %v times, a 200-step job %v; want the same", short, long)
 	}
 }

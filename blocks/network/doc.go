@@ -103,10 +103,16 @@
 //
 // # Registered blocks
 //
-// Model files do not declare graph variables yet, so the family
-// registers only what needs none: "network.availability"
+// Model files declare a graph of Peer nodes and Link edges as net = {
+// type = "graph", records = "network.peers" } (PeersType) and use the
+// registered blocks on it: "network.topology" (Generate with a named
+// shape), "network.failures" (Fail with a rate, a recovery and one
+// scheduled outage), "network.gossip" (a PeerGossip Round per timestep,
+// from a source), the summaries "network.alive", "network.up",
+// "network.edges", "network.components", "network.mean_degree" and
+// "network.coverage", and the estimates "network.availability"
 // (Availability) and "network.expected_coverage" (ExpectedCoverage); see
-// docs/blocks.md.
+// docs/blocks.md and models/gossip.toml.
 //
 // # Simplifications
 //
