@@ -148,11 +148,11 @@ type model struct {
 
 // params are the model's parameters; seconds become ticks in ticks().
 type params struct {
-	nNodes, maxPeers, bootstrap, committee, pexShare, byzantine, failNode gds.IntParam
-	tick, start, baseLatency, latencyPerPeer, loss                        gds.FloatParam
-	pexEvery, heartbeat, peerTimeout, proposalEvery, firstProposal        gds.FloatParam
-	fileEvery, firstFile, failAt, failFor, partitionAt, partitionFor      gds.FloatParam
-	partitionShare, forgeRate                                             gds.FloatParam
+	nNodes, minPeers, maxPeers, bootstrap, committee, pexShare, byzantine, failNode gds.IntParam
+	tick, start, baseLatency, latencyPerPeer, loss                                  gds.FloatParam
+	pexEvery, heartbeat, peerTimeout, proposalEvery, firstProposal                  gds.FloatParam
+	fileEvery, firstFile, failAt, failFor, partitionAt, partitionFor                gds.FloatParam
+	partitionShare, forgeRate, helloTimeout                                         gds.FloatParam
 }
 
 func f64(x float64) *float64 { return &x }
@@ -169,8 +169,11 @@ func New() (*gds.Model, error) {
 	p.tick = b.ParamFloat("tick", 0.1, "seconds per timestep")
 	b.ParamBounds("tick", f64(1e-6), nil)
 	p.start = b.ParamFloat("start", 1, "seconds before discovery starts (seed: start_network waits 1 s)")
-	p.maxPeers = b.ParamInt("max_peers", 8, "peers a node keeps at most (the demo's full mesh up to 9 nodes)")
+	p.minPeers = b.ParamInt("min_peers", 4, "peers a node looks for (all the others in a smaller network: the demo's full mesh)")
+	b.ParamBounds("min_peers", f64(1), nil)
+	p.maxPeers = b.ParamInt("max_peers", 8, "peers a node accepts at most")
 	b.ParamBounds("max_peers", f64(1), nil)
+	p.helloTimeout = b.ParamFloat("hello_timeout", 2, "seconds a node waits for the ack of its hello")
 	p.bootstrap = b.ParamInt("bootstrap", 1, "bootstrap nodes, ids 0..bootstrap-1, that every node says hello to")
 	b.ParamBounds("bootstrap", f64(1), nil)
 	p.pexEvery = b.ParamFloat("pex_every", 2, "seconds between a short-of-peers node's peer exchanges")
@@ -338,8 +341,11 @@ func (m *model) receive(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 		switch msg.Kind {
 		case KindHello:
 			if e := tx.EdgeRef(r, s); e != nil {
+				if !e.Attr.Established {
+					tx.NodeRef(r).Peers++ // it was saying hello to s too
+				}
 				e.Attr.NeedAck, e.Attr.Established, e.Attr.LastSeen = true, true, t
-			} else if tx.Node(r).Peers < maxPeers {
+			} else if int64(len(tx.Out(r))) < maxPeers {
 				tx.SetEdge(r, s, 1, Peering{Established: true, LastSeen: t, NeedAck: true})
 				tx.NodeRef(r).Peers++
 			} else {
@@ -351,7 +357,7 @@ func (m *model) receive(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 					e.Attr.Established, e.Attr.LastSeen = true, t
 					tx.NodeRef(r).Peers++
 				}
-			} else if tx.Node(r).Peers < maxPeers {
+			} else if int64(len(tx.Out(r))) < maxPeers {
 				tx.SetEdge(r, s, 1, Peering{Established: true, LastSeen: t})
 				tx.NodeRef(r).Peers++
 			}
@@ -360,7 +366,7 @@ func (m *model) receive(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 				e.Attr.NeedPeers = true
 			}
 		case KindPeers:
-			if w := int(msg.Payload); w != r && tx.Alive(w) && !tx.HasEdge(r, w) && int64(len(tx.Out(r))) < maxPeers {
+			if w := int(msg.Payload); w != r && tx.Alive(w) && !tx.HasEdge(r, w) && int64(len(tx.Out(r))) < maxPeers && tx.Node(r).Peers < m.target(c, cur.Len()) {
 				tx.SetEdge(r, w, 1, Peering{NeedHello: true})
 			}
 		case KindPropose, KindPrepare, KindCommit:
@@ -376,13 +382,20 @@ func (m *model) receive(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 			}
 		}
 	})
-	// peers not heard from for peer_timeout are dropped
-	timeout := m.ticks(c, m.p.peerTimeout.Get(c))
+	// peers not heard from for peer_timeout are dropped, and hellos
+	// not answered in hello_timeout forgotten
+	timeout, helloTimeout := m.ticks(c, m.p.peerTimeout.Get(c)), m.ticks(c, m.p.helloTimeout.Get(c))
 	for u := range cur.Len() {
 		if !cur.Node(u).Up {
 			continue // a node that is down keeps its peers, and its clock stops
 		}
 		for _, e := range cur.Out(u) {
+			if a := e.Attr; !a.Established && !a.NeedHello && !a.NeedPeers && t-a.LastSeen > helloTimeout {
+				if ed := tx.EdgeRef(u, e.To); ed != nil && !ed.Attr.Established {
+					tx.RemoveEdge(u, e.To)
+				}
+				continue
+			}
 			if e.Attr.Established && t-e.Attr.LastSeen > timeout {
 				if ed := tx.EdgeRef(u, e.To); ed != nil && t-ed.Attr.LastSeen > timeout {
 					tx.RemoveEdge(u, e.To)
@@ -449,9 +462,9 @@ func (m *model) send(c *gds.Ctx) {
 		o.Send(msg)
 	}
 	n := len(nodes)
-	maxPeers := p.maxPeers.Get(c)
 	boot := min(int(p.bootstrap.Get(c)), n)
 	pexEvery, hb := m.ticks(c, p.pexEvery.Get(c)), m.ticks(c, p.heartbeat.Get(c))
+	target := m.target(c, n)
 	size, _ := m.committee(c, n)
 	for u := range n {
 		nu := &nodes[u]
@@ -459,7 +472,7 @@ func (m *model) send(c *gds.Ctx) {
 			continue
 		}
 		// handshakes, exchanges, heartbeats along u's edges
-		short := nu.Peers < min(maxPeers, int64(n-1))
+		short := nu.Peers < target
 		for _, e := range v.Out(u) {
 			a := e.Attr
 			switch {
@@ -475,15 +488,18 @@ func (m *model) send(c *gds.Ctx) {
 				out(network.Message{From: u, To: e.To, Kind: KindHeartbeat})
 			}
 		}
-		// discovery: hello to the bootstrap nodes at the start; a node
-		// short of peers asks one for more every pex_every
-		if t == startT || nu.Restarted || (short && (t-startT+int64(u))%pexEvery == 0) {
+		// discovery: hello to the bootstrap nodes (at the start, after a
+		// restart, and when a node has no peers); a node short of peers
+		// asks one of them for more every pex_every
+		if m.bootstrapping(c, nu, t, startT, u) {
 			for b := range boot {
 				if b != u && !v.HasEdge(u, b) {
 					out(network.Message{From: u, To: b, Kind: KindHello})
 				}
 			}
-			if peers := v.Out(u); short && len(peers) > 0 {
+		}
+		if short && t > startT && (t-startT+int64(u))%pexEvery == 0 {
+			if peers := v.Out(u); len(peers) > 0 {
 				if e := peers[c.Rand.IntN(len(peers))]; e.Attr.Established {
 					out(network.Message{From: u, To: e.To, Kind: KindPexReq})
 				}
@@ -513,9 +529,19 @@ func (m *model) send(c *gds.Ctx) {
 	}
 }
 
-// sharePeers sends to peer `to` up to pex_share of u's established peers.
+// sharePeers sends to node `to` up to pex_share of u's established
+// peers; a bootstrap node, whose address book holds every node that
+// said hello to it, shares random nodes of the network.
 func (m *model) sharePeers(c *gds.Ctx, v gds.GraphView[Node, Peering], u, to int, out func(network.Message)) {
 	k := int(m.p.pexShare.Get(c))
+	if u < int(m.p.bootstrap.Get(c)) {
+		for range k {
+			if w := c.Rand.IntN(v.Len()); w != to && w != u {
+				out(network.Message{From: u, To: to, Kind: KindPeers, Payload: int64(w)})
+			}
+		}
+		return
+	}
 	peers := v.Out(u)
 	if len(peers) == 0 {
 		return
@@ -602,13 +628,23 @@ func (m *model) sent(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 					continue
 				}
 				if !a.Established {
-					// a referral answered, or a hello sent: the ack, if
-					// it comes, makes the peering
-					tx.RemoveEdge(u, e.To)
+					if a.NeedHello { // a hello sent: wait for the ack
+						ed := tx.EdgeRef(u, e.To)
+						ed.Attr.NeedHello, ed.Attr.LastSeen = false, t
+					} else {
+						tx.RemoveEdge(u, e.To) // a referral answered
+					}
 					continue
 				}
 				ed := tx.EdgeRef(u, e.To)
 				ed.Attr.NeedAck, ed.Attr.NeedPeers, ed.Attr.NeedHello = false, false, false
+			}
+		}
+		if nu.Up && m.bootstrapping(c, &nu, t, m.at(c, m.p.start.Get(c)), u) {
+			for b := range min(int(m.p.bootstrap.Get(c)), cur.Len()) {
+				if b != u && !cur.HasEdge(u, b) && tx.Alive(b) {
+					tx.SetEdge(u, b, 1, Peering{LastSeen: t}) // the hello sent: wait for the ack
+				}
 			}
 		}
 		if nu.Restarted {
@@ -632,6 +668,19 @@ func (m *model) sent(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 			n.Up, n.Restarted = true, true
 		}
 	}
+}
+
+// target is the number of peers a node looks for in a network of n.
+func (m *model) target(c *gds.Ctx, n int) int64 { return min(m.p.minPeers.Get(c), int64(n-1)) }
+
+// bootstrapping reports whether node u says hello to the bootstrap nodes
+// at tick t: at the start, after a restart, and every pex_every while it
+// has no peers.
+func (m *model) bootstrapping(c *gds.Ctx, n *Node, t, start int64, u int) bool {
+	if t < start {
+		return false
+	}
+	return t == start || n.Restarted || n.Peers == 0 && (t-start+int64(u))%m.ticks(c, m.p.pexEvery.Get(c)) == 0
 }
 
 // ownVotes counts replica u's own votes of the tick: the coordinator's
@@ -670,7 +719,7 @@ func (m *model) measures() []gds.Block {
 	census := gds.Policy("census", func(c *gds.Ctx) {
 		v := m.net.Get(c)
 		nodes := v.Nodes()
-		maxPeers := m.p.maxPeers.Get(c)
+		minPeers := m.p.minPeers.Get(c)
 		var conn, up, full, honest, honestUp int64
 		for u := range nodes {
 			if nodes[u].Up {
@@ -696,7 +745,7 @@ func (m *model) measures() []gds.Block {
 			}
 			if !nu.Byzantine {
 				honest++
-				if peers >= min(maxPeers, honestUp-1) {
+				if peers >= min(minPeers, honestUp-1) {
 					full++
 				}
 			}
