@@ -69,6 +69,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	$(GO) run ./tests/bench -bin $(BIN) -reps 5 -md out/bench/results.md
 	$(BIN) run configs/bench/pp.toml --quiet --overwrite --set report.html=false --out out/bench/pp_report
 	/usr/bin/time -f "report of configs/bench/pp.toml (4,000,040 rows): %e s, %M KB peak (target: 2 s)" $(BIN) report out/bench/pp_report --quiet
+	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 
 fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
