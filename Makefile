@@ -31,7 +31,8 @@ unit: ## race-enabled unit tests of every package
 	$(GO) test -race -count=1 $(PKGS)
 
 # The interop check writes datasets with the CLI (every column type, A/B,
-# sweeps, lists, agents as a table and as a list<struct> column) and reads
+# sweeps, lists, agents as a table and as a list<struct> column, graphs as
+# node and edge tables) and reads
 # them with DuckDB and Polars from npm. Then notebook.mjs runs the DuckDB
 # queries of examples/analysis.ipynb on prsm_agents (PRSM with every
 # variable written: its agent table and more) and checks the paths the
@@ -44,6 +45,8 @@ interop: build ## write datasets with the CLI, read them with DuckDB and Polars,
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
 	$(BIN) run prsm --quiet --set runs=2 --set timesteps=96 --out $(INTEROP)/prsm_kpis
 	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=[]' --out $(INTEROP)/prsm_agents
+	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=[]' --out $(INTEROP)/p2p
+	$(BIN) run p2p --quiet --set runs=1 --set params.n_nodes=200 --set timesteps=300 --out $(INTEROP)/p2p_200
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*
@@ -56,7 +59,7 @@ BROWSER   := out/browser
 browser: build ## open the reports of shipped configs in headless Chromium (needs Node.js, npm and chromium)
 	cd tests/interop && { [ -d node_modules/puppeteer-core ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(BROWSER) && mkdir -p $(BROWSER)
-	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize; do \
+	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize p2p gossip; do \
 		$(BIN) run $$c --quiet --out $(BROWSER)/$$c || exit 1; done
 	$(BIN) run conformance/ab_pp --quiet --set output.format=csv --out $(BROWSER)/ab_pp_csv
 	$(BIN) run conformance/vector --quiet --set output.format=arrow --out $(BROWSER)/vector_arrow

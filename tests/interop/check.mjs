@@ -529,7 +529,7 @@ function checkPolars(t, duck) {
   } catch (e) {
     rep.abort(`concat of ${parts.length} part files failed: ${String(e.message ?? e).split('\n')[0]}`);
   }
-  const rows = df.height;
+  const rows = nrows(df);
   if (rows !== t.rows) {
     rep.fail(`row count: expected ${t.rows} (manifest rows), actual ${rows} (${parts.length} part files)`);
   }
@@ -646,9 +646,9 @@ function checkJoinPolars(mainDf, df, t) {
     let runs; let unmatched; let rows;
     try {
       const ids = mainDf.select(...KPI_INDEX_COLUMNS).unique();
-      runs = ids.height;
-      rows = df.select(...KPI_INDEX_COLUMNS).unique().height;
-      unmatched = df.join(ids, { on: KPI_INDEX_COLUMNS, how: 'anti' }).height;
+      runs = nrows(ids);
+      rows = nrows(df.select(...KPI_INDEX_COLUMNS).unique());
+      unmatched = nrows(df.join(ids, { on: KPI_INDEX_COLUMNS, how: 'anti' }));
     } catch (e) {
       return rep.fail(`join with the substep table failed: ${String(e.message ?? e).split('\n')[0]}`);
     }
@@ -662,8 +662,8 @@ function checkJoinPolars(mainDf, df, t) {
   try {
     // a graph table has many rows per substep row: join on the distinct ids
     const ids = mainDf.select(...INDEX_COLUMNS).unique();
-    joined = df.join(ids, { on: INDEX_COLUMNS, how: 'inner' }).height;
-    unmatched = df.join(ids, { on: INDEX_COLUMNS, how: 'anti' }).height;
+    joined = nrows(df.join(ids, { on: INDEX_COLUMNS, how: 'inner' }));
+    unmatched = nrows(df.join(ids, { on: INDEX_COLUMNS, how: 'anti' }));
   } catch (e) {
     return rep.fail(`join with the substep table failed: ${String(e.message ?? e).split('\n')[0]}`);
   }
@@ -671,6 +671,13 @@ function checkJoinPolars(mainDf, df, t) {
   if (unmatched !== 0) rep.fail(`anti join with the substep table: expected 0 agent rows without a substep row, actual ${unmatched}`);
   if (joined !== t.rows) rep.fail(`inner join with the substep table: expected ${t.rows} rows, actual ${joined}`);
   if (failures === before) console.log(`polars ok: ${t.label}: all ${joined} rows join the substep table`);
+}
+
+// nrows is a DataFrame's row count. nodejs-polars answers df.height with
+// the column of that name when the frame has one (a graph's node table
+// does: a consensus height), so the shape is asked for instead.
+function nrows(df) {
+  return df.shape.height;
 }
 
 // ----------------------------------------------------------------- main --
