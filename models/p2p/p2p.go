@@ -261,13 +261,14 @@ func (m *model) committee(c *gds.Ctx, n int) (size, q int) {
 // partition cuts the highest partition_share of the ids off the rest.
 func (m *model) connected(c *gds.Ctx, u, v int) bool {
 	p := &m.p
-	from := m.at(c, p.partitionAt.Get(c))
+	// every parameter read on every call, so that Build's trace sees them
+	from, length, share := m.at(c, p.partitionAt.Get(c)), m.ticks(c, p.partitionFor.Get(c)), p.partitionShare.Get(c)
 	t := int64(c.T)
-	if from < 0 || t < from || t >= from+m.ticks(c, p.partitionFor.Get(c)) {
+	if from < 0 || t < from || t >= from+length {
 		return true
 	}
 	n := int(p.nNodes.Get(c))
-	cut := n - int(math.Round(p.partitionShare.Get(c)*float64(n)))
+	cut := n - int(math.Round(share*float64(n)))
 	return (u >= cut) == (v >= cut)
 }
 
@@ -436,6 +437,8 @@ func (m *model) send(c *gds.Ctx) {
 	startT := m.at(c, p.start.Get(c))
 	lat, perPeer, loss := p.baseLatency.Get(c), p.latencyPerPeer.Get(c), p.loss.Get(c)
 	tick := p.tick.Get(c)
+	m.connected(c, 0, 0)                                     // reads the partition's parameters (for Build's trace)
+	_, _ = p.pexShare.Get(c), m.ticks(c, p.fileEvery.Get(c)) // read when a node shares peers or a file
 	links := network.RouteFunc(func(from, to int, _ int64) (network.Link, bool) {
 		if !m.connected(c, from, to) || !nodes[from].Up {
 			return network.Link{}, false
@@ -652,9 +655,9 @@ func (m *model) sent(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 		}
 	}
 	// the failing node goes down at fail_at and comes back fail_for later
+	down := m.at(c, m.p.failAt.Get(c))
+	up := down + m.ticks(c, m.p.failFor.Get(c))
 	if f := int(m.p.failNode.Get(c)); f >= 0 && f < cur.Len() {
-		down := m.at(c, m.p.failAt.Get(c))
-		up := down + m.ticks(c, m.p.failFor.Get(c))
 		switch t + 1 {
 		case down:
 			// a crash: the process and what it knew of its peers are gone
