@@ -211,7 +211,7 @@ func New() (*gds.Model, error) {
 
 	m.connections = b.Int("connections", 0, doc("handshakes completed: edges u→v with u and v peers, both up"))
 	m.upNodes = b.Int("up_nodes", 0, doc("nodes running"))
-	m.discovered = b.Float("discovered", 0, doc("share of honest running nodes with all the peers they can have"))
+	m.discovered = b.Float("discovered", 0, doc("share of honest running nodes with min(min_peers, running nodes − 1) peers"))
 	m.deliveryRate = b.Float("delivery_rate", 1, doc("of the messages sent so far and no longer in flight, the share delivered"))
 	m.reputation = b.Float("reputation", 0, doc("mean reputation of the nodes"))
 	m.proposals = b.Int("proposals", 0, doc("proposals whose voting time is over"))
@@ -465,7 +465,6 @@ func (m *model) send(c *gds.Ctx) {
 		o.Send(msg)
 	}
 	n := len(nodes)
-	boot := min(int(p.bootstrap.Get(c)), n)
 	pexEvery, hb := m.ticks(c, p.pexEvery.Get(c)), m.ticks(c, p.heartbeat.Get(c))
 	target := m.target(c, n)
 	size, _ := m.committee(c, n)
@@ -495,11 +494,11 @@ func (m *model) send(c *gds.Ctx) {
 		// restart, and when a node has no peers); a node short of peers
 		// asks one of them for more every pex_every
 		if m.bootstrapping(c, nu, t, startT, u) {
-			for b := range boot {
-				if b != u && !v.HasEdge(u, b) {
-					out(network.Message{From: u, To: b, Kind: KindHello})
+			m.contacts(c, u, n, t, func(w int) {
+				if !v.HasEdge(u, w) {
+					out(network.Message{From: u, To: w, Kind: KindHello})
 				}
-			}
+			})
 		}
 		if short && t > startT && (t-startT+int64(u))%pexEvery == 0 {
 			if peers := v.Out(u); len(peers) > 0 {
@@ -644,11 +643,11 @@ func (m *model) sent(c *gds.Ctx, tx *gds.GraphTx[Node, Peering]) {
 			}
 		}
 		if nu.Up && m.bootstrapping(c, &nu, t, m.at(c, m.p.start.Get(c)), u) {
-			for b := range min(int(m.p.bootstrap.Get(c)), cur.Len()) {
-				if b != u && !cur.HasEdge(u, b) && tx.Alive(b) {
-					tx.SetEdge(u, b, 1, Peering{LastSeen: t}) // the hello sent: wait for the ack
+			m.contacts(c, u, cur.Len(), t, func(w int) {
+				if !cur.HasEdge(u, w) && !tx.HasEdge(u, w) {
+					tx.SetEdge(u, w, 1, Peering{LastSeen: t}) // the hello sent: wait for the ack
 				}
-			}
+			})
 		}
 		if nu.Restarted {
 			tx.NodeRef(u).Restarted = false
@@ -684,6 +683,27 @@ func (m *model) bootstrapping(c *gds.Ctx, n *Node, t, start int64, u int) bool {
 		return false
 	}
 	return t == start || n.Restarted || n.Peers == 0 && (t-start+int64(u))%m.ticks(c, m.p.pexEvery.Get(c)) == 0
+}
+
+// contacts calls fn with the nodes u says hello to when it bootstraps at
+// tick t: the bootstrap nodes; a bootstrap node also calls on pex_share
+// addresses from its book (every node), chosen by (u, t), so that one that
+// restarts finds the network again.
+func (m *model) contacts(c *gds.Ctx, u, n int, t int64, fn func(w int)) {
+	boot := min(int(m.p.bootstrap.Get(c)), n)
+	for b := range boot {
+		if b != u {
+			fn(b)
+		}
+	}
+	if u >= boot || n < 2 {
+		return
+	}
+	for k := range int64(m.p.pexShare.Get(c)) {
+		if w := int((int64(u)*7919 + t*31 + k*104729) % int64(n)); w != u && w >= boot {
+			fn(w)
+		}
+	}
 }
 
 // ownVotes counts replica u's own votes of the tick: the coordinator's
@@ -723,13 +743,10 @@ func (m *model) measures() []gds.Block {
 		v := m.net.Get(c)
 		nodes := v.Nodes()
 		minPeers := m.p.minPeers.Get(c)
-		var conn, up, full, honest, honestUp int64
+		var conn, up, full, honest int64
 		for u := range nodes {
 			if nodes[u].Up {
 				up++
-				if !nodes[u].Byzantine {
-					honestUp++
-				}
 			}
 		}
 		for u := range nodes {
@@ -741,14 +758,12 @@ func (m *model) measures() []gds.Block {
 			for _, e := range v.Out(u) {
 				if e.Attr.Established && nodes[e.To].Up {
 					conn++
-					if !nodes[e.To].Byzantine {
-						peers++
-					}
+					peers++
 				}
 			}
 			if !nu.Byzantine {
 				honest++
-				if peers >= min(minPeers, honestUp-1) {
+				if peers >= min(minPeers, up-1) {
 					full++
 				}
 			}
@@ -885,8 +900,11 @@ func (m *model) measures() []gds.Block {
 		// are back to what they were before it and every honest node has
 		// its peers
 		m.connBefore.Update(func(c *gds.Ctx) int64 {
+			// the disruption starts at the end of tick from-1 (a crash
+			// is applied then), so this tick's census may already see
+			// it: take the connections of the tick before
 			if from, _ := disruption(c); int64(c.T)+1 == from {
-				return m.sConn.Get(c)
+				return m.connections.Get(c)
 			}
 			return m.connBefore.Get(c)
 		}),
