@@ -247,3 +247,52 @@ func TestGraphEveryChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphTablesDeterminism: the graph tables hold the same rows with 1
+// worker, 2 workers, and 2 shards merged.
+func TestGraphTablesDeterminism(t *testing.T) {
+	registerGraphModel(t)
+	runGraph := func(opt runner.Options) string {
+		x, err := configs.Parse("graph.toml", []byte(graphConfig), "output.row_group_rows=5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opt.Dir == "" {
+			opt.Dir = t.TempDir()
+		}
+		if _, err := runner.Run(context.Background(), plan(t, x), opt); err != nil {
+			t.Fatal(err)
+		}
+		return opt.Dir
+	}
+	w1, w2 := runGraph(runner.Options{Workers: 1}), runGraph(runner.Options{Workers: 2})
+	sh := t.TempDir()
+	for i := range 2 {
+		runGraph(runner.Options{Dir: sh, Workers: 2, Shard: i, Shards: 2})
+	}
+	if _, err := dataset.Merge(sh); err != nil {
+		t.Fatal(err)
+	}
+	want := readSorted(t, w1)
+	keys := map[string]int{"net.nodes": 6, "net.edges": 7, "log": 6}
+	for name, k := range keys {
+		want.Tables[name].Sort(k)
+	}
+	for _, dir := range []string{w2, sh} {
+		got := readSorted(t, dir)
+		for name, k := range keys {
+			g := got.Tables[name]
+			if g == nil {
+				t.Fatalf("%s: no table %s", dir, name)
+			}
+			g.Sort(k)
+			if !reflect.DeepEqual(g.Rows, want.Tables[name].Rows) {
+				t.Errorf("%s: table %s differs from 1 worker's (%d vs %d rows)", dir, name, len(g.Rows), len(want.Tables[name].Rows))
+			}
+		}
+	}
+	man := readManifest(t, filepath.Join(sh, dataset.ManifestName))
+	if man.Tables["net.edges"] == nil || man.Tables["net.edges"].Kind != dataset.TableGraphEdges {
+		t.Fatalf("merged manifest tables %v", man.Tables)
+	}
+}

@@ -96,7 +96,7 @@ func Merge(dir string) (*Manifest, error) {
 		if out.Tables == nil {
 			out.Tables = map[string]*TableInfo{}
 		}
-		out.Tables[name] = &TableInfo{Dir: t.Dir, Columns: t.Columns, Files: []FileInfo{}}
+		out.Tables[name] = &TableInfo{Dir: t.Dir, Kind: t.Kind, Columns: t.Columns, Files: []FileInfo{}}
 	}
 	out.Complete = true
 	out.Created = time.Now().UTC().Format(time.RFC3339)
@@ -160,15 +160,15 @@ func Merge(dir string) (*Manifest, error) {
 	return &out, nil
 }
 
-// sameTables reports whether two shards wrote the same agent tables, with
-// the same directories and columns.
+// sameTables reports whether two shards wrote the same secondary tables,
+// of the same kinds, with the same directories and columns.
 func sameTables(a, b map[string]*TableInfo) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for name, t := range a {
 		u, ok := b[name]
-		if !ok || t.Dir != u.Dir || !reflect.DeepEqual(t.Columns, u.Columns) {
+		if !ok || t.Dir != u.Dir || t.Kind != u.Kind || !reflect.DeepEqual(t.Columns, u.Columns) {
 			return false
 		}
 	}
