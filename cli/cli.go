@@ -410,14 +410,7 @@ func printTables(w io.Writer, dir string, tables map[string]*dataset.TableInfo) 
 	slices.Sort(names)
 	for _, n := range names {
 		t := tables[n]
-		what := "agent table %s: %d rows (one per agent per recorded substep) in %s\n"
-		switch t.Kind {
-		case dataset.TableGraphNodes:
-			what = "graph node table %s: %d rows (one per alive node per graph snapshot) in %s\n"
-		case dataset.TableGraphEdges:
-			what = "graph edge table %s: %d rows (one per edge per graph snapshot) in %s\n"
-		}
-		fmt.Fprintf(w, what, n, t.Rows, filepath.Join(dir, filepath.FromSlash(t.Dir)))
+		fmt.Fprintf(w, "%s %s: %d rows (%s) in %s\n", t.What(), n, t.Rows, t.RowsAre(), filepath.Join(dir, filepath.FromSlash(t.Dir)))
 	}
 }
 

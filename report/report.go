@@ -297,14 +297,7 @@ func (s *source) glance() [][2]string {
 	)
 	for _, name := range sortedTables(m) {
 		t := m.Tables[name]
-		what := "agent table "
-		switch t.Kind {
-		case dataset.TableGraphNodes:
-			what = "graph node table "
-		case dataset.TableGraphEdges:
-			what = "graph edge table "
-		}
-		rows = append(rows, [2]string{what + name, fmt.Sprintf("%d rows", t.Rows)})
+		rows = append(rows, [2]string{t.What() + " " + name, fmt.Sprintf("%d rows", t.Rows)})
 	}
 	if m.KPIs != nil {
 		rows = append(rows, [2]string{"KPI table", fmt.Sprintf("%d rows", m.KPIs.Rows)})

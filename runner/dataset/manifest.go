@@ -101,6 +101,29 @@ const (
 	TableGraphEdges = "graph_edges"
 )
 
+// What names the kind of table, as messages say it: "agent table",
+// "graph node table" or "graph edge table".
+func (t *TableInfo) What() string {
+	switch t.Kind {
+	case TableGraphNodes:
+		return "graph node table"
+	case TableGraphEdges:
+		return "graph edge table"
+	}
+	return "agent table"
+}
+
+// RowsAre says what a row of the table is.
+func (t *TableInfo) RowsAre() string {
+	switch t.Kind {
+	case TableGraphNodes:
+		return "one per alive node per graph snapshot"
+	case TableGraphEdges:
+		return "one per edge per graph snapshot"
+	}
+	return "one per agent per recorded substep"
+}
+
 // JobFailure is a job that did not finish; its rows are not in the dataset.
 type JobFailure struct {
 	Simulation int            `json:"simulation"`
