@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"gonum.org/v1/gonum/graph/path"
+	"gonum.org/v1/gonum/graph/simple"
+
 	"github.com/statecraft/statecraft/gds"
 )
 
@@ -172,4 +175,43 @@ func ExampleNaNError() {
 	// Output:
 	// job (simulation 0, subset 0, run 1): timestep 2, substep 2 (PSUB "quote"): update "price" set variable "price" to +Inf
 	// price = +Inf at t=2 in quote
+}
+
+// A graph variable: nodes with a record, weighted edges, changed by an
+// update and read, as a gonum graph, by another.
+func ExampleGraphOf() {
+	type site struct{ Stock float64 }
+	b := gds.NewBuilder("roads")
+	net := gds.GraphOf(b, "net", gds.GraphData[site, struct{}]{
+		Nodes: []site{{Stock: 1}, {Stock: 2}, {Stock: 3}},
+		Edges: []gds.EdgeData[struct{}]{{From: 0, To: 1, Weight: 2}, {From: 1, To: 2, Weight: 2}, {From: 0, To: 2, Weight: 5}},
+	})
+	far := b.Float("far", 0)
+	b.PSUB("shortcut", net.Update(func(c *gds.Ctx, tx *gds.GraphTx[site, struct{}]) {
+		if c.T == 2 {
+			tx.SetEdge(0, 2, 3, struct{}{}) // a cheaper road, seen from the next PSUB on
+		}
+	}))
+	b.PSUB("measure", far.Update(func(c *gds.Ctx) float64 {
+		return path.DijkstraFrom(simple.Node(0), net.Get(c).Gonum()).WeightTo(2)
+	}))
+	m, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec := recorderFunc(func(r *gds.Row) error {
+		if r.Substep == 2 {
+			nodes, edges := r.GraphCounts(0)
+			fmt.Printf("t=%d: %d nodes, %d edges, 0→2 costs %v\n", r.Timestep, nodes, edges, r.Floats()[0])
+		}
+		return nil
+	})
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3}, rec); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// t=1: 3 nodes, 3 edges, 0→2 costs 4
+	// t=2: 3 nodes, 3 edges, 0→2 costs 3
+	// t=3: 3 nodes, 3 edges, 0→2 costs 3
 }
