@@ -358,6 +358,37 @@ func (s *source) subsetLabel(sim, k int) string {
 	return strings.Join(parts, ", ")
 }
 
+// panelLabel names the panel of sweep point k, which shows every
+// simulation's point k: by the swept values they share (a value that
+// differs between the simulations, a scenario's, is their legend).
+func (s *source) panelLabel(k int) string {
+	if s.plan == nil || len(s.plan.ParamCols) == 0 {
+		return fmt.Sprintf("point %d", k)
+	}
+	var parts []string
+	for _, p := range s.plan.ParamCols {
+		var first any
+		same, seen := true, false
+		for _, sim := range s.plan.Sims {
+			if k >= len(sim.Points) {
+				continue
+			}
+			v, _ := sim.Points[k].Get(p.Name)
+			if seen && formatAny(v) != formatAny(first) {
+				same = false
+			}
+			first, seen = v, true
+		}
+		if same && seen {
+			parts = append(parts, p.Name+" = "+formatAny(first))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("point %d", k)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // subsets returns each simulation's number of sweep points.
 func (s *source) subsets() []int {
 	out := make([]int, len(s.man.Sims))

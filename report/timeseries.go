@@ -125,7 +125,7 @@ func (s *source) bandSections() ([]*section, error) {
 			if err != nil {
 				return nil, fmt.Errorf("chart %s: %w", sv.name, err)
 			}
-			vs.Charts = append(vs.Charts, chart{Title: s.subsetLabel(0, k), SVG: svg})
+			vs.Charts = append(vs.Charts, chart{Title: s.panelLabel(k), SVG: svg})
 		}
 		secs = append(secs, vs)
 	}
