@@ -222,7 +222,7 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the Mermaid diagrams i
 // rewrites them).
 func TestDocsDiagrams(t *testing.T) {
 	block := regexp.MustCompile("(?s)```mermaid\n(.*?)```\n")
-	for _, name := range []string{"predator_prey", "robot_marbles", "prsm", "datadao", "p2p"} {
+	for _, name := range []string{"predator_prey", "robot_marbles", "prsm", "datadao", "p2p", "status_storage"} {
 		path := filepath.Join("..", "docs", "models", name+".md")
 		doc, err := os.ReadFile(path)
 		if err != nil {
