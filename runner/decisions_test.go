@@ -497,6 +497,58 @@ func TestPRSMPSUU(t *testing.T) {
 	}
 }
 
+// TestStatusStorageStudies: the Status storage network's three embedded
+// studies rank their choices over their two uncertain cases, and the
+// treasury is, in every sweep point, its starting tokens plus what the
+// incentive took in (taxes and penalties) less what it paid out
+// (subsidies).
+func TestStatusStorageStudies(t *testing.T) {
+	cases := []struct {
+		name    string
+		choices int
+		start   map[string]float64 // by scenario, the starting treasury (0 if absent)
+	}{
+		{"status_storage", 3, nil},
+		{"status_storage_incentives", 12, map[string]float64{"funded_treasury": 1000}},
+		{"status_storage_learner", 12, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x, err := configs.LoadEmbedded(c.name, "runs=2", "timesteps=60", "report.html=false")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := runner.NewPlan(x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := runner.Run(context.Background(), p, runner.Options{Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Decisions.Ranking
+			if len(r.Choices) != c.choices || len(r.Choices[0].Cases) != 2 || !slices.Contains(r.Pareto, r.Chosen) {
+				t.Fatalf("ranking: %d choices (want %d), %d cases (want 2), chosen %d, Pareto front %v",
+					len(r.Choices), c.choices, len(r.Choices[0].Cases), r.Chosen, r.Pareto)
+			}
+			for _, pt := range res.Decisions.Summary.Points {
+				k := pt.KPIs
+				if _, ok := k["taxes"]; !ok {
+					continue // the allocation study has no tax KPIs
+				}
+				want := c.start[pt.Scenario] + k["taxes"].Mean + k["penalties"].Mean - k["subsidies"].Mean
+				if got := k["treasury"].Mean; math.Abs(got-want) > 1e-9*(1+math.Abs(want)) {
+					t.Errorf("%s %v: treasury %v, want starting %v + taxes %v + penalties %v - subsidies %v = %v",
+						pt.Scenario, pt.Params, got, c.start[pt.Scenario], k["taxes"].Mean, k["penalties"].Mean, k["subsidies"].Mean, want)
+				}
+				if k["taxes"].Max <= 0 || k["subsidies"].Max <= 0 {
+					t.Errorf("%s %v: taxes %v, subsidies %v: the incentive never acted", pt.Scenario, pt.Params, k["taxes"], k["subsidies"])
+				}
+			}
+		})
+	}
+}
+
 // TestPSUUWeighted: a KPI objective weighted over the scenarios scores
 // each choice by the weighted mean of its scenarios' means.
 func TestPSUUWeighted(t *testing.T) {

@@ -243,11 +243,21 @@ func New() (*gds.Model, error) {
 	m.settled = gds.SignalOf(b, "settled", func(a, x settlement) settlement { return x })
 	m.tally = b.Scratch()
 
-	b.PSUB("overlay", m.net.Update(m.overlay))
+	b.PSUB("overlay", m.net.Update(m.overlay), m.treasury.Update(m.openTreasury).Named("treasury_open"))
 	b.PSUB("traffic", m.trafficBlocks()...)
 	b.PSUB("settle", m.settleBlocks()...)
 	b.PSUB("measure", m.measures()...)
 	return b.Build()
+}
+
+// openTreasury gives the treasury its starting tokens at block 1, in the
+// PSUB that builds the network and its wallets: from then on Σ wallets +
+// escrow + treasury is the same at every row.
+func (m *model) openTreasury(c *gds.Ctx) float64 {
+	if c.T == 1 {
+		return m.p.startingTreasury.Get(c)
+	}
+	return m.treasury.Get(c)
 }
 
 // bitsFor returns the id width: id_bits, raised until 2^bits >= 4·nodes.
@@ -547,7 +557,6 @@ func (m *model) route(c *gds.Ctx) {
 			f.capacity++
 			continue
 		}
-		t[tWidth*cur+tStored] += size
 		routers := hops
 		if len(routers) == 0 {
 			routers = append(hopsBuf[:0], cur) // stored where it was sent: the storer routed it
@@ -563,13 +572,15 @@ func (m *model) route(c *gds.Ctx) {
 			for _, r := range routers {
 				m.pays.Emit(c, payment{From: s, To: r, Amount: share, Kind: payDirect})
 			}
+			t[tWidth*s+tSpent] += routePay // the rest is paid at the proof
 		} else {
 			m.pays.Emit(c, payment{From: s, Amount: cost, Kind: payLock})
 			for _, r := range routers {
 				m.pays.Emit(c, payment{To: r, Amount: share, Kind: payRoute})
 			}
+			t[tWidth*s+tSpent] += cost
 		}
-		t[tWidth*s+tSpent] += cost
+		t[tWidth*cur+tStored] += size // stored: a sender that defaulted takes no room
 		m.stores.Emit(c, Pending{Sender: s, Storer: cur, File: file, Size: size, Escrow: cost - routePay,
 			Hops: int64(len(hops)), Distance: float64(uint64(nodes[cur].ID)^key) / float64(uint64(1)<<w), DueAt: due})
 	}
@@ -617,9 +628,6 @@ func (m *model) settleBlocks() []gds.Block {
 		}).Named("owed_settle"),
 		m.treasury.Update(func(c *gds.Ctx) float64 {
 			tr := m.treasury.Get(c)
-			if c.T == 1 {
-				tr = m.p.startingTreasury.Get(c)
-			}
 			for _, py := range m.pays.Get(c) {
 				if py.Kind == payTreasury {
 					tr += py.Amount
@@ -666,9 +674,6 @@ func (m *model) settle(c *gds.Ctx) {
 	taxRate, subT, subE := p.tax.Get(c), p.subsidyTreasury.Get(c), p.subsidyEscrow.Get(c)
 	expo, threshold, likely := p.penaltyExponent.Get(c), p.threshold.Get(c), p.proveLikelihood.Get(c)
 	treasury := m.treasury.Get(c)
-	if c.T == 1 {
-		treasury = p.startingTreasury.Get(c)
-	}
 	lv := m.learner.Get(c)
 	s := settlement{real: [3]float64{lv[0], lv[1], lv[2]}}
 	real := &s.real
