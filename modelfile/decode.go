@@ -19,15 +19,29 @@ type modelFile struct {
 	Variables   map[string]any `toml:"variables"`
 	Params      map[string]any `toml:"params"`
 	Signals     map[string]any `toml:"signals"`
+	Tokens      map[string]any `toml:"tokens"`
+	Agents      map[string]any `toml:"agents"`
 	PSUBs       []psubSpec     `toml:"psubs"`
 	Meta        map[string]any `toml:"meta"` // free-form: sources, authors
 }
 
 type psubSpec struct {
-	Name     string         `toml:"name"`
-	Doc      string         `toml:"doc"`
-	Policies []policySpec   `toml:"policies"`
-	Updates  map[string]any `toml:"updates"`
+	Name      string         `toml:"name"`
+	Doc       string         `toml:"doc"`
+	Policies  []policySpec   `toml:"policies"`
+	Transfers []transferSpec `toml:"transfers"`
+	Updates   map[string]any `toml:"updates"`
+}
+
+// transferSpec is a [[psubs.transfers]] entry: see ledger.go.
+type transferSpec struct {
+	Name      string `toml:"name"`
+	Doc       string `toml:"doc"`
+	Token     string `toml:"token"`
+	From      string `toml:"from"`
+	To        any    `toml:"to"` // an agent, "burn", or { agent = share }
+	Amount    string `toml:"amount"`
+	Overdraft string `toml:"overdraft"`
 }
 
 type policySpec struct {
@@ -69,8 +83,9 @@ func decode(source string, data []byte) (*modelFile, map[string][]string, error)
 }
 
 var modelSchema = map[string][]string{
-	"":                {"name", "description", "variables", "params", "signals", "psubs", "meta"},
-	"psubs":           {"name", "doc", "policies", "updates"},
+	"":                {"name", "description", "variables", "params", "signals", "tokens", "agents", "psubs", "meta"},
+	"psubs":           {"name", "doc", "policies", "transfers", "updates"},
+	"psubs.transfers": {"name", "doc", "token", "from", "to", "amount", "overdraft"},
 	"psubs.policies":  {"name", "doc", "let", "emit", "use", "args"},
 	"variables.*":     {"type", "initial", "lags", "doc"},
 	"params.*":        {"type", "default", "min", "max", "doc"},
@@ -86,11 +101,11 @@ func freeForm(k toml.Key) bool {
 		return false
 	}
 	switch k[0] {
-	case "variables", "params", "signals", "meta":
+	case "variables", "params", "signals", "tokens", "agents", "meta":
 		return true
 	case "psubs":
 		for i := 1; i < len(k)-1; i++ {
-			if k[i] == "updates" || k[i] == "args" {
+			if k[i] == "updates" || k[i] == "args" || k[i] == "transfers" && i+1 < len(k)-1 && k[i+1] == "to" {
 				return true
 			}
 		}

@@ -76,6 +76,8 @@ type loader struct {
 	order map[string][]string
 	reg   *blocks.Registry
 	b     *gds.Builder
+	// ledger holds the tokens, agents and wallets (ledger.go).
+	ledger *ledger
 
 	kinds   map[string]string // name -> "variable" | "parameter" | "signal"
 	vars    map[string]varH
@@ -109,8 +111,8 @@ func (l *loader) build() (*gds.Model, error) {
 		l.kinds[n] = kind
 		return nil
 	}
-	if len(f.Variables) == 0 {
-		return nil, &Error{File: l.src, Key: "variables", Msg: "a model needs at least one state variable"}
+	if len(f.Variables) == 0 && len(f.Agents) == 0 {
+		return nil, &Error{File: l.src, Key: "variables", Msg: "a model needs at least one state variable (or an agent with a wallet)"}
 	}
 	sections := []struct {
 		kind, table string
@@ -128,6 +130,14 @@ func (l *loader) build() (*gds.Model, error) {
 				return nil, err
 			}
 			if err := sec.declare(n, key, sec.decls[n]); err != nil {
+				return nil, err
+			}
+		}
+		if sec.table == "variables" { // the agents' wallets and fields follow the variables
+			if err := l.declareTokens(); err != nil {
+				return nil, err
+			}
+			if err := l.declareAgents(claim); err != nil {
 				return nil, err
 			}
 		}

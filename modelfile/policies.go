@@ -84,6 +84,11 @@ func (l *loader) psub(i int, ps psubSpec) error {
 		}
 		bls = append(bls, bl)
 	}
+	tpol, tups, err := l.transfers(pkey, name, ps.Transfers)
+	if err != nil {
+		return err
+	}
+	bls = append(bls, tpol...)
 	for _, target := range l.ordered("psubs.updates", ps.Updates) {
 		bl, err := l.update(pkey+".updates."+target, target, ps.Updates[target])
 		if err != nil {
@@ -91,6 +96,7 @@ func (l *loader) psub(i int, ps psubSpec) error {
 		}
 		bls = append(bls, bl)
 	}
+	bls = append(bls, tups...)
 	if len(bls) == 0 {
 		return l.errAt(pkey, "", "PSUB %q has no policies and no updates", name)
 	}
@@ -248,6 +254,9 @@ func assignable(from, to gds.Kind) bool {
 // update builds an expression update or a library update block.
 func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 	h, ok := l.vars[target]
+	if ok && l.ledger != nil && l.ledger.balanceVar[target] {
+		return gds.Block{}, l.errAt(key, "", "%q is kept by the ledger: balances change only by [[psubs.transfers]], so that no token is created or lost", target)
+	}
 	if !ok {
 		if kind, other := l.kinds[target]; other {
 			return gds.Block{}, l.errAt(key, "", "updates write state variables; %q is a %s", target, kind)

@@ -330,7 +330,7 @@ func (c *compiler) expr1(e ast.Expr) (*node, error) {
 	case *ast.SliceExpr:
 		return nil, c.errAt(c.col(e.Lbrack), "slices (v[i:j]) are not supported")
 	case *ast.SelectorExpr:
-		return nil, c.selector(e)
+		return c.selector(e)
 	case *ast.StarExpr:
 		return nil, c.errAt(c.col(e.Star), "pointer indirection (*x) is not supported")
 	case *ast.TypeAssertExpr:
@@ -486,20 +486,25 @@ func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
 	return n, nil
 }
 
-func (c *compiler) selector(e *ast.SelectorExpr) error {
+// selector reads a dotted name declared as such (Env.Float("a.b", ...));
+// any other a.b is an error that says what to write instead.
+func (c *compiler) selector(e *ast.SelectorExpr) (*node, error) {
 	col := c.col(e.Pos())
 	x, ok := e.X.(*ast.Ident)
 	if !ok {
-		return c.errAt(col, "selectors (a.b) are not supported")
+		return nil, c.errAt(col, "selectors (a.b) are not supported")
 	}
 	sel := strings.ToLower(e.Sel.Name)
+	if b, ok := c.env.vars[x.Name+"."+e.Sel.Name]; ok {
+		return c.leaf(col, x.Name+"."+e.Sel.Name, b) // a dotted name, such as an agent's wallet: router.usd
+	}
 	if _, isFunc := funcs[sel]; isFunc {
-		return c.errAt(col, "%s.%s: selectors (a.b) are not supported; call %s(...) directly", x.Name, e.Sel.Name, sel)
+		return nil, c.errAt(col, "%s.%s: selectors (a.b) are not supported; call %s(...) directly", x.Name, e.Sel.Name, sel)
 	}
 	if slices.Contains(builtinNames, sel) && len(sel) > 1 || sel == "e" {
-		return c.errAt(col, "%s.%s: selectors (a.b) are not supported; write %s", x.Name, e.Sel.Name, sel)
+		return nil, c.errAt(col, "%s.%s: selectors (a.b) are not supported; write %s", x.Name, e.Sel.Name, sel)
 	}
-	return c.errAt(col, "%s.%s: selectors (a.b) are not supported; values have no fields", x.Name, e.Sel.Name)
+	return nil, c.errAt(col, "%s.%s: selectors (a.b) are not supported; values have no fields", x.Name, e.Sel.Name)
 }
 
 func (c *compiler) unary(e *ast.UnaryExpr) (*node, error) {

@@ -73,7 +73,8 @@ func (e *Env) declareLag(name string, lb *lagBinding) {
 	e.lags[name] = lb
 }
 
-// Float declares a float name read with get.
+// Float declares a float name read with get. A name may hold dots, as an
+// agent's wallet does (router.usd): expressions read it as written.
 func (e *Env) Float(name string, get func(*gds.Ctx) float64) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: get})
 }

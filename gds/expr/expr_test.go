@@ -338,6 +338,30 @@ func TestEnvNameShadowsBuiltin(t *testing.T) {
 	}
 }
 
+// TestDottedNames: a name declared with a dot (an agent's wallet,
+// router.usd) is read as a selector; other selectors stay errors.
+func TestDottedNames(t *testing.T) {
+	env := expr.NewEnv(nil)
+	env.Float("router.usd", func(*gds.Ctx) float64 { return 3 })
+	env.Float("usd", func(*gds.Ctx) float64 { return 100 })
+	x, err := expr.Compile("router.usd * 2 + usd", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.Float(&gds.Ctx{}); got != 106 || !slices.Equal(x.Names, []string{"router.usd", "usd"}) {
+		t.Errorf("router.usd * 2 + usd = %v (names %v), want 106", got, x.Names)
+	}
+	for src, want := range map[string]string{
+		"router.eur":    `col 1: router.eur: selectors (a.b) are not supported; values have no fields`,
+		"router.usd(2)": `col 1: usd is a value, not a function`,
+		"dao.usd":       `col 1: dao.usd: selectors (a.b) are not supported`,
+	} {
+		if _, err := expr.Compile(src, env); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", src, err, want)
+		}
+	}
+}
+
 // TestCompileErrors checks every kind of compile error, its column and
 // its message.
 func TestCompileErrors(t *testing.T) {

@@ -68,7 +68,10 @@ func (c *compiler) call(e *ast.CallExpr) (*node, error) {
 	if !ok {
 		switch f := fun.(type) {
 		case *ast.SelectorExpr:
-			return nil, c.selector(f)
+			if _, err := c.selector(f); err != nil {
+				return nil, err
+			}
+			return nil, c.errAt(c.col(f.Pos()), "%s is a value, not a function", f.Sel.Name)
 		case *ast.ArrayType, *ast.StructType, *ast.FuncType, *ast.InterfaceType, *ast.MapType, *ast.ChanType:
 			return nil, c.errAt(c.col(f.Pos()), "types are not supported in expressions")
 		}
