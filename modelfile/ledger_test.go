@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -378,5 +380,29 @@ func TestLedgerErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestDocsLedgerExample: the netlist in docs/models.md loads and keeps
+// its ledger.
+func TestDocsLedgerExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "models.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, `name = "revenue_loop"`)
+	if start < 0 {
+		t.Fatal(`docs/models.md has no model named "revenue_loop"`)
+	}
+	end := strings.Index(text[start:], "```")
+	m, err := modelfile.Parse("docs/models.md", []byte(text[start:start+end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rows(t, m, 10, nil)
+	last := rs[len(rs)-1]
+	if got := last["market_usd"] + last["router_usd"] + last["dao_usd"]; math.Abs(got-last["usd_supply"]) > 1e-9 || last["usd_supply"] != 100+10*10 {
+		t.Errorf("Σ usd %v, supply %v, want 200", got, last["usd_supply"])
 	}
 }
