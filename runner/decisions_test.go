@@ -74,6 +74,25 @@ func runConfig(t *testing.T, text string, opt runner.Options) (*runner.Plan, *ru
 	return p, res
 }
 
+// runEmbedded runs an embedded config, with sets, into a temporary
+// directory.
+func runEmbedded(t *testing.T, name string, sets ...string) *runner.Result {
+	t.Helper()
+	x, err := configs.LoadEmbedded(name, sets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := runner.Run(context.Background(), p, runner.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // kpiTable reads a dataset's KPI table, sorted by job.
 func kpiTable(t *testing.T, dir string) *readback.Dataset {
 	t.Helper()
@@ -471,18 +490,7 @@ func TestEmbeddedConfigsPlan(t *testing.T) {
 // choices over the 4 stress scenarios, and chooses a point on its Pareto
 // front.
 func TestPRSMPSUU(t *testing.T) {
-	x, err := configs.LoadEmbedded("prsm_psuu", "runs=3", "timesteps=240")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := runner.NewPlan(x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := runner.Run(context.Background(), p, runner.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runEmbedded(t, "prsm_psuu", "runs=3", "timesteps=240")
 	r := res.Decisions.Ranking
 	if len(r.Choices) != 9 || len(r.Choices[0].Cases) != 4 || r.Chosen != 0 {
 		t.Fatalf("ranking: %d choices, %d cases, chosen %d", len(r.Choices), len(r.Choices[0].Cases), r.Chosen)
@@ -514,18 +522,7 @@ func TestStatusStorageStudies(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x, err := configs.LoadEmbedded(c.name, "runs=2", "timesteps=60", "report.html=false")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := runner.NewPlan(x, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := runner.Run(context.Background(), p, runner.Options{Dir: t.TempDir()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := runEmbedded(t, c.name, "runs=2", "timesteps=60", "report.html=false")
 			r := res.Decisions.Ranking
 			if len(r.Choices) != c.choices || len(r.Choices[0].Cases) != 2 || !slices.Contains(r.Pareto, r.Chosen) {
 				t.Fatalf("ranking: %d choices (want %d), %d cases (want 2), chosen %d, Pareto front %v",
