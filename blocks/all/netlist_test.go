@@ -3,114 +3,43 @@ package all_test
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/modelfile"
 )
 
-// netlist is a small TokenSPICE-style sustainability loop made of the
-// netlist blocks only: marketplaces grow at a rate set by the month's R&D
-// spending over the month's network revenue (growth.saturating,
-// growth.compound); OCEAN is minted along wsloop's ramp
-// (supply.ramped_halflife_emission); the network's revenue and the DAO's
-// R&D spending (its share of revenue and the day's mint at yesterday's
-// price) are kept in windows and summed by month and year
-// (metric.window, metric.window_sum); the token is priced from 30 times
-// the year's revenue or a speculative valuation growing 10% a year,
+// netlistModel returns the model of docs/blocks.md's "A TokenSPICE
+// netlist": a small sustainability loop made of the netlist blocks only.
+// Marketplaces grow at a rate set by the month's R&D spending over the
+// month's network revenue (growth.saturating, growth.compound); OCEAN is
+// minted along wsloop's ramp (supply.ramped_halflife_emission); the
+// revenue and the DAO's R&D spending (its share of revenue and the day's
+// mint at yesterday's price) are kept in windows and summed by month and
+// year (metric.window, metric.window_sum); the token is priced from 30
+// times the year's revenue or a speculative valuation growing 10% a year,
 // whichever is larger (valuation.*, growth.compound nominal).
-const netlist = `
-name = "netlist"
-
-[variables]
-mkts = 1.0
-sales = 666.0
-growth_rate = 0.0
-minted = 0.0
-mint_today = 0.0
-supply = 690.9e6
-speculation = 150e6
-revenue = 0.0
-rnd = 0.0
-rev_days = { type = "vector", initial = [] }
-rnd_days = { type = "vector", initial = [] }
-rev_month = 0.0
-rev_year = 0.0
-rnd_month = 0.0
-ratio = 0.0
-fundamentals = 0.0
-overall = 0.0
-price = 0.0
-
-[params]
-cap = 719.1e6
-
-[signals]
-mint = "sum"
-
-[[psubs]]
-name = "grow"
-
-  [[psubs.policies]]
-  name = "ocean_51"
-  use = "supply.ramped_halflife_emission"
-  args = { cap = "cap", half_life = 4.0, minted = "minted", amount = "mint" }
-
-  [psubs.updates]
-  mkts = { use = "growth.compound", args = { rate = "growth_rate" } }
-  sales = { use = "growth.compound", args = { rate = "growth_rate" } }
-  speculation = { use = "growth.compound", args = { rate = 0.10, compounding = '"nominal"' } }
-  minted = "minted + mint"
-  mint_today = "mint"
-  supply = { use = "supply.mint_burn", args = { mint = "mint" } }
-
-[[psubs]]
-name = "sales"
-
-  [psubs.updates]
-  revenue = "0.13*mkts*sales"
-
-[[psubs]]
-name = "spend"
-
-  [psubs.updates]
-  rnd = "0.95*revenue + mint_today*price"
-
-[[psubs]]
-name = "history"
-
-  [psubs.updates]
-  rev_days = { use = "metric.window", args = { of = "revenue", n = 365 } }
-  rnd_days = { use = "metric.window", args = { of = "rnd", n = 30 } }
-
-[[psubs]]
-name = "kpis"
-
-  [psubs.updates]
-  rev_month = { use = "metric.window_sum", args = { of = "rev_days", n = 30 } }
-  rev_year = { use = "metric.window_sum", args = { of = "rev_days", n = 365 } }
-  rnd_month = { use = "metric.window_sum", args = { of = "rnd_days", n = 30 } }
-
-[[psubs]]
-name = "ratio"
-
-  [psubs.updates]
-  ratio = "ifelse(rnd_month == 0.0, 0.0, rnd_month/rev_month)"
-  fundamentals = { use = "valuation.price_to_sales", args = { revenue = "rev_year" } }
-
-[[psubs]]
-name = "rate"
-
-  [psubs.updates]
-  growth_rate = { use = "growth.saturating", args = { ratio = "ratio" } }
-  overall = { use = "valuation.overall", args = { fundamentals = "fundamentals", speculation = "speculation" } }
-
-[[psubs]]
-name = "price"
-
-  [psubs.updates]
-  price = { use = "valuation.token_price", args = { valuation = "overall", supply = "supply" } }
-`
+func netlistModel(t *testing.T) *gds.Model {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "blocks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(doc), "\n## A TokenSPICE netlist\n")
+	_, sec, ok2 := strings.Cut(sec, "```toml\n")
+	src, _, ok3 := strings.Cut(sec, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/blocks.md has no netlist snippet")
+	}
+	m, err := modelfile.Parse("netlist.toml", []byte("name = \"netlist\"\n"+src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
 
 // rampedExp is TokenSPICE's RampedExpFunc as its code computes it
 // (agents/MinterAgents.py), transcribed: G1, G2, G3 are evaluated at t.
@@ -137,10 +66,7 @@ func rampedExp(t, h, t0, t1, t2, t3, m1, m2, m3 float64) float64 {
 // daily values and sums of their last 30 or 365 entries, the minter's
 // G(t) − G(t − 1) share of the cap, (1 + g)^(1/365) − 1 per day.
 func TestNetlist(t *testing.T) {
-	m, err := modelfile.Parse("netlist.toml", []byte(netlist))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := netlistModel(t)
 	slot := map[string]int{}
 	for _, v := range m.Vars() {
 		slot[v.Name] = v.Slot
@@ -214,10 +140,7 @@ func TestNetlist(t *testing.T) {
 
 // TestNetlistNoAllocs: once warm, a run of the netlist allocates nothing.
 func TestNetlistNoAllocs(t *testing.T) {
-	m, err := modelfile.Parse("netlist.toml", []byte(netlist))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := netlistModel(t)
 	e := m.NewEngine()
 	job := &gds.Job{Run: 1, Timesteps: 400}
 	rec := recorderFunc(func(*gds.Row) {})

@@ -64,8 +64,9 @@ func checkHalfLife(h float64) error {
 //	                        − M3·f(T2 − T0)         T2 <= t < T3
 //	     = G + (1 − G)·f(t − T3)                    t >= T3
 //
-// where G is the T2..T3 line evaluated at t (not at T3). F is continuous,
-// rises with t and tends to 1; between the breakpoints the pace is M1,
+// where G is the T2..T3 line evaluated at t (not at T3). F is continuous
+// and tends to 1, and never falls when M1 + M2 + M3 <= 1 (CapMint clamps
+// it to [0, 1] in any case); between the breakpoints the pace is M1,
 // M1+M2 and M1+M2+M3 times the half-life curve's. (TokenSPICE's docstring
 // describes another function: pieces of slope M1, M2, M3, with G1, G2, G3
 // the values at the breakpoints; its code evaluates them at t, which is

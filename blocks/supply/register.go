@@ -95,7 +95,7 @@ func init() {
 	amount := blocks.Arg{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount minted"}
 	blocks.MustRegister(blocks.Def{
 		Name:   "supply.halflife_emission",
-		Doc:    "mints toward a cap with a half-life: cap·(F(t/per_year) − F(prev/per_year)), F(y) = 1 − 0.5^(y/half_life) (TokenSPICE ExpFunc)",
+		Doc:    "mints toward a cap with a half-life: cap·(F(t/per_year) − F((t − every)/per_year)), F(y) = 1 − 0.5^(y/half_life), at most cap − minted (TokenSPICE ExpFunc)",
 		Policy: true,
 		Args:   append(append([]blocks.Arg(nil), capArgs...), amount),
 		New: func(b *blocks.Binding) (gds.Block, error) {
