@@ -132,6 +132,7 @@ const BitcoinHalfLives = 34
 // no mint is negative, so the mints add up to Cap at most, up to the
 // rounding of their sum; Left (and CapMintPolicy) clamp to the cap
 // exactly, given the amount minted so far.
+//
 // TokenSPICE's tick t is timestep t here: its tick 0 mints nothing.
 // CapMint is generic over the curve so that a policy building one per
 // step boxes nothing.
