@@ -47,8 +47,10 @@ func Example() {
 	// breaker
 	// curve
 	// demurrage
+	// growth
 	// metric
 	// network
 	// process
 	// supply
+	// valuation
 }

@@ -1,11 +1,12 @@
 // Package metric provides measures of a model's state as update blocks:
 // concentration (the Gini coefficient, the Herfindahl-Hirschman index),
 // quantiles, the participation rate, variance and volatility of a series
-// or of its log returns, token velocity, and a rolling window that keeps
-// a series in a vector variable for them. Each is a Go function and a
-// registered block ("metric.gini", "metric.hhi", "metric.quantile",
-// "metric.participation", "metric.variance", "metric.volatility",
-// "metric.velocity", "metric.window"); see docs/blocks.md.
+// or of its log returns, token velocity, a rolling window that keeps a
+// series in a vector variable for them, and rolling sums over such a
+// window. Each is a Go function and a registered block ("metric.gini",
+// "metric.hhi", "metric.quantile", "metric.participation",
+// "metric.variance", "metric.volatility", "metric.velocity",
+// "metric.window", "metric.window_sum"); see docs/blocks.md.
 package metric
 
 import (

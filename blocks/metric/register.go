@@ -101,4 +101,17 @@ func init() {
 			return WindowUpdate(b.TargetVec, b.Float("of"), b.Int("n")), nil
 		},
 	})
+	blocks.MustRegister(blocks.Def{
+		Name:   "metric.window_sum",
+		Doc:    "rolling sum: the sum of the last n values of a window vector, leaving out the last skip",
+		Target: gds.KindFloat,
+		Args: []blocks.Arg{
+			{Name: "of", Kind: gds.KindVec, Doc: "the window (a metric.window at least n + skip long)"},
+			{Name: "n", Kind: gds.KindInt, Doc: "values summed (>= 1): 30 of daily values, a month"},
+			{Name: "skip", Kind: gds.KindInt, Default: "0", Doc: "most recent values left out (>= 0): n = skip = 30, the month before the last"},
+		},
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			return WindowSumUpdate(b.TargetFloat, b.Vec("of"), b.Int("n"), b.Int("skip")), nil
+		},
+	})
 }

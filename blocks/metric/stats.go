@@ -251,6 +251,22 @@ func checkDdof(block string, d int64) int {
 	return int(d)
 }
 
+// WindowSum returns the sum of the last n values of v but the last skip:
+// v[len(v)−skip−n : len(v)−skip], clipped at the start of v, so a window
+// still filling sums the values it has (0 when none is left). The values
+// are added oldest first, as sum() in expressions adds them: with skip 0
+// and n >= len(v) it is sum(v) to the bit. n < 1 sums nothing; skip < 0
+// is taken as 0.
+func WindowSum(v []float64, n, skip int) float64 {
+	hi := len(v) - max(skip, 0)
+	lo := max(hi-max(n, 0), 0)
+	s := 0.0
+	for i := lo; i < hi; i++ {
+		s += v[i]
+	}
+	return s
+}
+
 // VelocityUpdate returns the update that sets g to Velocity(volume,
 // holdings).
 func VelocityUpdate(g gds.Float, volume, holdings blocks.VecInput) gds.Block {
@@ -271,5 +287,21 @@ func WindowUpdate(w gds.Vec, of blocks.Input, n blocks.IntInput) gds.Block {
 			panic(fmt.Errorf("metric.window: n must be in 1..%d, got %d", math.MaxInt32, k))
 		}
 		return Window(dst, w.Get(c), x, int(k))
+	})
+}
+
+// WindowSumUpdate returns the update that sets g to WindowSum(of, n,
+// skip): a rolling sum when of is a window that metric.window keeps (in an
+// earlier PSUB) at least n + skip long. It panics if n < 1 or skip < 0.
+func WindowSumUpdate(g gds.Float, of blocks.VecInput, n, skip blocks.IntInput) gds.Block {
+	return g.Update(func(c *gds.Ctx) float64 {
+		v, k, s := of(c), n(c), skip(c)
+		if k < 1 || k > math.MaxInt32 {
+			panic(fmt.Errorf("metric.window_sum: n must be in 1..%d, got %d", math.MaxInt32, k))
+		}
+		if s < 0 || s > math.MaxInt32 {
+			panic(fmt.Errorf("metric.window_sum: skip must be in 0..%d, got %d", math.MaxInt32, s))
+		}
+		return WindowSum(v, int(k), int(s))
 	})
 }

@@ -1,6 +1,8 @@
 package supply
 
 import (
+	"math"
+
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
 )
@@ -82,6 +84,52 @@ func init() {
 			}), nil
 		},
 	})
+	capArgs := []blocks.Arg{
+		{Name: "cap", Kind: gds.KindFloat, Doc: "tokens to mint in all"},
+		{Name: "half_life", Kind: gds.KindFloat, Doc: "years in which what is left to mint halves"},
+		{Name: "per_year", Kind: gds.KindFloat, Default: "365.0", Doc: "timesteps per year (365: daily)"},
+		{Name: "every", Kind: gds.KindInt, Default: "1", Doc: "timesteps between mints, from timestep 1"},
+		{Name: "stop", Kind: gds.KindFloat, Default: "34.0", Doc: "half-lives after which everything left is minted at once (TokenSPICE: 34; 0: never)"},
+		{Name: "minted", Kind: gds.KindFloat, Doc: "amount minted so far (the variable adding up the mints): a mint never exceeds cap − minted"},
+	}
+	amount := blocks.Arg{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount minted"}
+	blocks.MustRegister(blocks.Def{
+		Name:   "supply.halflife_emission",
+		Doc:    "mints toward a cap with a half-life: cap·(F(t/per_year) − F((t − every)/per_year)), F(y) = 1 − 0.5^(y/half_life), at most cap − minted (TokenSPICE ExpFunc)",
+		Policy: true,
+		Args:   append(append([]blocks.Arg(nil), capArgs...), amount),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			capIn, h, py, every, stop := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop")
+			return CapMintPolicy(b.Name, b.FloatSignal("amount"), func(c *gds.Ctx) CapMint[HalfLife] {
+				cp, hv, p, e, st := capIn(c), h(c), py(c), every(c), stop(c)
+				return CapMint[HalfLife]{Cap: cp, Curve: HalfLife{H: hv}, PerYear: p, Every: clampInt(e), Stop: float64(st * hv)}
+			}, b.Float("minted")), nil
+		},
+	})
+	blocks.MustRegister(blocks.Def{
+		Name:   "supply.ramped_halflife_emission",
+		Doc:    "mints toward a cap along a half-life curve ramped up at t0..t3 by m1..m3 (TokenSPICE RampedExpFunc, as its code computes it)",
+		Policy: true,
+		Args: append(append([]blocks.Arg(nil), capArgs...),
+			blocks.Arg{Name: "t0", Kind: gds.KindFloat, Default: "0.5", Doc: "year minting starts (TokenSPICE wsloop: 0.5)"},
+			blocks.Arg{Name: "t1", Kind: gds.KindFloat, Default: "1.0", Doc: "year of the first step up (wsloop: 1.0)"},
+			blocks.Arg{Name: "t2", Kind: gds.KindFloat, Default: "1.4", Doc: "year of the second step up (wsloop: 1.4)"},
+			blocks.Arg{Name: "t3", Kind: gds.KindFloat, Default: "3.0", Doc: "year the full curve takes over (wsloop: 3.0)"},
+			blocks.Arg{Name: "m1", Kind: gds.KindFloat, Default: "0.1", Doc: "multiplier from t0 (wsloop: 0.10)"},
+			blocks.Arg{Name: "m2", Kind: gds.KindFloat, Default: "0.25", Doc: "multiplier added at t1 (wsloop: 0.25)"},
+			blocks.Arg{Name: "m3", Kind: gds.KindFloat, Default: "0.5", Doc: "multiplier added at t2 (wsloop: 0.50)"},
+			amount),
+		New: func(b *blocks.Binding) (gds.Block, error) {
+			capIn, h, py, every, stop := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop")
+			t0, t1, t2, t3 := b.Float("t0"), b.Float("t1"), b.Float("t2"), b.Float("t3")
+			m1, m2, m3 := b.Float("m1"), b.Float("m2"), b.Float("m3")
+			return CapMintPolicy(b.Name, b.FloatSignal("amount"), func(c *gds.Ctx) CapMint[RampedHalfLife] {
+				cp, hv, p, e, st := capIn(c), h(c), py(c), every(c), stop(c)
+				r := RampedHalfLife{H: hv, T0: t0(c), T1: t1(c), T2: t2(c), T3: t3(c), M1: m1(c), M2: m2(c), M3: m3(c)}
+				return CapMint[RampedHalfLife]{Cap: cp, Curve: r, PerYear: p, Every: clampInt(e), Stop: float64(st * hv)}
+			}, b.Float("minted")), nil
+		},
+	})
 	blocks.MustRegister(blocks.Def{
 		Name:   "supply.controller",
 		Doc:    "FTNS dynamic supply controller: factor = 1 + clamp(previous + gain·damping·(actual − target)/365, ±max_adjustment)",
@@ -110,4 +158,10 @@ func init() {
 			return ControllerPolicy(b.Name, b.FloatSignal("factor"), k, b.Float("previous"), b.Float("day"), b.Float("actual_rate"), b.Float("volatility")), nil
 		},
 	})
+}
+
+// clampInt converts an int input to int within the int32 range, so that
+// the conversion never wraps around (a negative every stays negative).
+func clampInt(v int64) int {
+	return int(min(max(v, math.MinInt32), math.MaxInt32))
 }

@@ -1,11 +1,14 @@
 // Package supply provides token-supply mechanisms: minting and burning,
 // emission schedules (constant, halving, linear decay, asymptotic decay),
-// vesting schedules (cliff then linear), and the FTNS phase-2 dynamic
-// supply controller (see Controller). Each is a plain Go function or type,
-// usable from Go models, and the ones that fit a model file are registered
-// blocks: "supply.mint_burn", "supply.constant_emission",
-// "supply.halving_emission", "supply.linear_emission", "supply.vesting" and
-// "supply.controller".
+// minting toward a cap along a half-life curve, plain or ramped up (see
+// CapMint; TokenSPICE's minters), vesting schedules (cliff then linear),
+// and the FTNS phase-2 dynamic supply controller (see Controller). Each is
+// a plain Go function or type, usable from Go models, and the ones that
+// fit a model file are registered blocks: "supply.mint_burn",
+// "supply.constant_emission", "supply.halving_emission",
+// "supply.linear_emission", "supply.halflife_emission",
+// "supply.ramped_halflife_emission", "supply.vesting" and
+// "supply.controller"; see docs/blocks.md.
 //
 // Amounts are float64 token units. Every function here keeps supplies and
 // amounts non-negative: a mint of a negative amount mints nothing, a burn

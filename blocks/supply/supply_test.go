@@ -330,6 +330,12 @@ func TestRegisteredBlocks(t *testing.T) {
 			"initial_rate": 0.5, "final_rate": 0.02, "decay": 0.003, "max_adjustment": 0.001, "damping_min": 0.5, "damping_slope": 2, "gain": 0.2},
 			nil, []float64{1.001, 1.001}},
 		{"supply.mint_burn", map[string]float64{"mint": 2, "burn": 5}, nil, []float64{7, 4, 1, 0, 0}},
+		// 100·(F(t) − F(t−1)), F(t) = 1 − 0.5^t
+		{"supply.halflife_emission", map[string]float64{"cap": 100, "half_life": 1, "per_year": 1, "stop": 34, "minted": 0},
+			map[string]int64{"every": 1}, []float64{50, 25, 12.5}},
+		// 1000·(F(t) − F(t−1)), F = 0, 0.05, 0.125, 0.2125, 0.628125 (TestRampedHalfLifeFraction)
+		{"supply.ramped_halflife_emission", map[string]float64{"cap": 1000, "half_life": 1, "per_year": 1, "stop": 34, "minted": 0,
+			"t0": 1, "t1": 2, "t2": 3, "t3": 4, "m1": 0.1, "m2": 0.2, "m3": 0.4}, map[string]int64{"every": 1}, []float64{0, 50, 75, 87.5, 415.625}},
 	} {
 		def, ok := blocks.Lookup(c.name)
 		if !ok {
