@@ -142,6 +142,10 @@ type CapMint[C CapCurve] struct {
 	PerYear float64 // timesteps per year, > 0 (365: daily, as TokenSPICE's netlists)
 	Every   int     // timesteps between mints, >= 1 (TokenSPICE: s_between_mints / time_step)
 	Stop    float64 // the year after which everything left is minted at once; <= 0: never
+	// Delay is how many timesteps the schedule starts late: at timestep t
+	// it mints what Left(t − Delay, ...) gives. 1 reproduces TokenSPICE,
+	// whose tick k is the step from row k to row k+1 (timestep k+1).
+	Delay int
 }
 
 // Check reports parameters outside their ranges, and the curve's.
@@ -154,6 +158,9 @@ func (m CapMint[C]) Check() error {
 	}
 	if m.Every < 1 {
 		return fmt.Errorf("every must be >= 1, got %d", m.Every)
+	}
+	if m.Delay < 0 {
+		return fmt.Errorf("delay must be >= 0, got %d", m.Delay)
 	}
 	if math.IsNaN(m.Stop) {
 		return fmt.Errorf("stop must be a number, got NaN")
@@ -234,8 +241,8 @@ func (m CapMint[C]) Left(t int, minted float64) float64 {
 	return min(m.Amount(t), left)
 }
 
-// CapMintPolicy returns a policy that emits on out m.Left(t, minted) at
-// timestep t (Ctx.T), where minted is the amount minted so far: bind it
+// CapMintPolicy returns a policy that emits on out m.Left(t − m.Delay,
+// minted) at timestep t (Ctx.T), where minted is the amount minted so far: bind it
 // to the variable that adds up the emitted amounts. It panics (a
 // *gds.BlockError in a run) if m's parameters are invalid.
 func CapMintPolicy[C CapCurve](name string, out gds.FloatSignal, m func(c *gds.Ctx) CapMint[C], minted blocks.Input) gds.Block {
@@ -245,6 +252,6 @@ func CapMintPolicy[C CapCurve](name string, out gds.FloatSignal, m func(c *gds.C
 		if err := s.Check(); err != nil {
 			panic(fmt.Errorf("supply: %w", err))
 		}
-		out.Emit(c, s.Left(c.T, done))
+		out.Emit(c, s.Left(c.T-s.Delay, done))
 	})
 }

@@ -360,3 +360,42 @@ func ExampleRampedHalfLife() {
 	// year 10.0: 0.8791
 	// year 50.0: 0.9999
 }
+
+// TestCapMintDelay: a schedule delayed by d timesteps mints at timestep t
+// what the undelayed one mints at t − d, and nothing before timestep d+1.
+func TestCapMintDelay(t *testing.T) {
+	run := func(delay, steps int) []float64 {
+		b := gds.NewBuilder("mint")
+		minted := b.Float("minted", 0)
+		amount := b.FloatSignal("amount", gds.Sum)
+		m := supply.CapMint[supply.RampedHalfLife]{Cap: 719.1e6, PerYear: 365, Every: 1, Stop: 34 * 4, Delay: delay,
+			Curve: supply.RampedHalfLife{H: 4, T0: 0.5, T1: 1, T2: 1.4, T3: 3, M1: 0.1, M2: 0.25, M3: 0.5}}
+		b.PSUB("mint", supply.CapMintPolicy("minter", amount, func(*gds.Ctx) supply.CapMint[supply.RampedHalfLife] { return m }, minted.Get),
+			minted.Update(func(c *gds.Ctx) float64 { return minted.Get(c) + amount.Get(c) }))
+		mod, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []float64
+		if err := mod.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: steps}, recorder(func(r *gds.Row) { out = append(out, r.Floats()[0]) })); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, d := range []int{1, 3} {
+		base, late := run(0, 800), run(d, 800+d)
+		for k := 0; k <= d; k++ {
+			if late[k] != 0 {
+				t.Fatalf("delay %d: minted %v by timestep %d", d, late[k], k)
+			}
+		}
+		for k := range base {
+			if late[k+d] != base[k] {
+				t.Fatalf("delay %d: minted %v by timestep %d, the undelayed schedule %v by %d", d, late[k+d], k+d, base[k], k)
+			}
+		}
+	}
+	if err := (supply.CapMint[supply.HalfLife]{Cap: 1, PerYear: 1, Every: 1, Delay: -1, Curve: supply.HalfLife{H: 1}}).Check(); err == nil || !strings.Contains(err.Error(), "delay must be >= 0") {
+		t.Errorf("negative delay: err = %v", err)
+	}
+}

@@ -91,6 +91,7 @@ func init() {
 		{Name: "every", Kind: gds.KindInt, Default: "1", Doc: "timesteps between mints, from timestep 1"},
 		{Name: "stop", Kind: gds.KindFloat, Default: "34.0", Doc: "half-lives after which everything left is minted at once (TokenSPICE: 34; 0: never)"},
 		{Name: "minted", Kind: gds.KindFloat, Doc: "amount minted so far (the variable adding up the mints): a mint never exceeds cap − minted"},
+		{Name: "delay", Kind: gds.KindInt, Default: "0", Doc: "timesteps the schedule starts late: at timestep t it mints what it would at t − delay (TokenSPICE's tick k is timestep k+1: delay 1)"},
 	}
 	amount := blocks.Arg{Name: "amount", Kind: gds.KindFloat, Output: true, Doc: "the amount minted"}
 	blocks.MustRegister(blocks.Def{
@@ -99,10 +100,10 @@ func init() {
 		Policy: true,
 		Args:   append(append([]blocks.Arg(nil), capArgs...), amount),
 		New: func(b *blocks.Binding) (gds.Block, error) {
-			capIn, h, py, every, stop := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop")
+			capIn, h, py, every, stop, delay := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop"), b.Int("delay")
 			return CapMintPolicy(b.Name, b.FloatSignal("amount"), func(c *gds.Ctx) CapMint[HalfLife] {
 				cp, hv, p, e, st := capIn(c), h(c), py(c), every(c), stop(c)
-				return CapMint[HalfLife]{Cap: cp, Curve: HalfLife{H: hv}, PerYear: p, Every: clampInt(e), Stop: float64(st * hv)}
+				return CapMint[HalfLife]{Cap: cp, Curve: HalfLife{H: hv}, PerYear: p, Every: clampInt(e), Stop: float64(st * hv), Delay: clampInt(delay(c))}
 			}, b.Float("minted")), nil
 		},
 	})
@@ -120,13 +121,13 @@ func init() {
 			blocks.Arg{Name: "m3", Kind: gds.KindFloat, Default: "0.5", Doc: "multiplier added at t2 (wsloop: 0.50)"},
 			amount),
 		New: func(b *blocks.Binding) (gds.Block, error) {
-			capIn, h, py, every, stop := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop")
+			capIn, h, py, every, stop, delay := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop"), b.Int("delay")
 			t0, t1, t2, t3 := b.Float("t0"), b.Float("t1"), b.Float("t2"), b.Float("t3")
 			m1, m2, m3 := b.Float("m1"), b.Float("m2"), b.Float("m3")
 			return CapMintPolicy(b.Name, b.FloatSignal("amount"), func(c *gds.Ctx) CapMint[RampedHalfLife] {
 				cp, hv, p, e, st := capIn(c), h(c), py(c), every(c), stop(c)
 				r := RampedHalfLife{H: hv, T0: t0(c), T1: t1(c), T2: t2(c), T3: t3(c), M1: m1(c), M2: m2(c), M3: m3(c)}
-				return CapMint[RampedHalfLife]{Cap: cp, Curve: r, PerYear: p, Every: clampInt(e), Stop: float64(st * hv)}
+				return CapMint[RampedHalfLife]{Cap: cp, Curve: r, PerYear: p, Every: clampInt(e), Stop: float64(st * hv), Delay: clampInt(delay(c))}
 			}, b.Float("minted")), nil
 		},
 	})
