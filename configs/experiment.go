@@ -305,8 +305,10 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if err != nil {
 		return nil, md, tomlerr.FromDecode(source, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
+	for _, k := range md.Undecoded() {
+		if inStateValue(k) {
+			continue
+		}
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
 	}
 	if !values {
@@ -417,6 +419,15 @@ func (x *Experiment) ErrorAt(key, format string, args ...any) error {
 		}
 	}
 	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.fileText), k), Key: key, Msg: msg}
+}
+
+// inStateValue reports whether k lies inside the value of one initial
+// state variable (initial_state.NAME.KEY, or the same in a scenario): the
+// fields of agent records, a list of tables decoded as any, which the
+// TOML decoder reports as undecoded. gds.State.Set checks them, naming
+// an unknown field.
+func inStateValue(k toml.Key) bool {
+	return len(k) > 2 && k[0] == "initial_state" || len(k) > 3 && k[0] == "scenarios" && k[1] == "initial_state"
 }
 
 // schema lists the keys of each table, for unknown-key hints.

@@ -141,6 +141,52 @@ func TestSet(t *testing.T) {
 	}
 }
 
+// TestAgentInitialStates: an agent variable's initial state is a list of
+// tables keyed by field name, in the file, in a scenario and by --set;
+// the config keeps their keys for gds.State.Set to check, and unknown
+// keys beside them are still errors.
+func TestAgentInitialStates(t *testing.T) {
+	text := "model = \"m\"\ntimesteps = 3\n[initial_state]\nmembers = [{ ddt = 1.0, type = \"degen\" }, { ddt = 2 }]\n" +
+		"[[initial_state.more]]\nddt = 3.0\n[[scenarios]]\nname = \"a\"\ninitial_state = { members = [{ type = \"whale\" }] }\n"
+	// a list of tables is a []any of tables, or a []map[string]any (which
+	// --set's re-encoded text gives): gds.State.Set takes both
+	tables := func(v any) []map[string]any {
+		switch l := v.(type) {
+		case []map[string]any:
+			return l
+		case []any:
+			var out []map[string]any
+			for _, e := range l {
+				out = append(out, e.(map[string]any))
+			}
+			return out
+		}
+		return nil
+	}
+	for _, sets := range [][]string{nil, {"scenarios.0.initial_state.others=[{ddt = 4.0}]"}} {
+		x, err := configs.Parse("agents.toml", []byte(text), sets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := tables(x.InitialState["members"]); len(m) != 2 || m[0]["type"] != "degen" || m[1]["ddt"] != int64(2) {
+			t.Errorf("initial_state.members = %#v", x.InitialState["members"])
+		}
+		if more := tables(x.InitialState["more"]); len(more) != 1 || more[0]["ddt"] != 3.0 {
+			t.Errorf("initial_state.more = %#v", x.InitialState["more"])
+		}
+		sc := x.Scenarios[0].InitialState
+		if a := tables(sc["members"]); len(a) != 1 || a[0]["type"] != "whale" {
+			t.Errorf("scenario members = %#v", sc["members"])
+		}
+		if a := tables(sc["others"]); sets != nil && (len(a) != 1 || a[0]["ddt"] != 4.0) {
+			t.Errorf("scenario others (--set) = %#v", sc["others"])
+		}
+	}
+	if _, err := configs.Parse("agents.toml", []byte(text+"[output]\nformt = \"csv\"\n")); err == nil || !strings.Contains(err.Error(), `key "output.formt": unknown key`) {
+		t.Errorf("unknown key beside agent tables: %v", err)
+	}
+}
+
 func TestLoad(t *testing.T) {
 	_, err := configs.Load(filepath.Join(t.TempDir(), "missing.toml"))
 	if err == nil || !strings.Contains(err.Error(), "missing.toml: no such file") {

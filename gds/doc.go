@@ -26,7 +26,9 @@
 // substep for scalar models. Vectors and agent records are double-buffered:
 // an update writes into a spare buffer that becomes current after the block,
 // so no block can change the state another block reads, and nothing is
-// deep-copied per substep.
+// deep-copied per substep. Agent records have a Go struct type (AgentsOf) or,
+// when a model file declares them at run time, fields given as data and
+// stored by column (Builder.Records).
 //
 // Build checks the structure: duplicate or invalid names, a variable written
 // twice in one PSUB, a signal read by an update that no policy of its PSUB

@@ -155,8 +155,11 @@ func (r *Row) AgentCount(slot int) int {
 	return n
 }
 
-// Agents returns the records of the agent variable with the given slot as
-// a []T (a copy is not made: read it during the call only).
+// Agents returns the records of the agent variable with the given slot:
+// a []T for a variable declared with AgentsOf, a *Columns for one
+// declared with Records. Neither is a copy: the slice, and the Columns'
+// columns, are the engine's current buffers (the Columns' lists are a view
+// of its own). Read them during the call only; Columns.Clone keeps a copy.
 func (r *Row) Agents(slot int) any {
 	return r.e.agentsAny(slot)
 }
@@ -164,6 +167,9 @@ func (r *Row) Agents(slot int) any {
 // AppendAgentFloats appends field f (a float field) of every record of the
 // agent variable slot to dst.
 func (r *Row) AppendAgentFloats(dst []float64, slot, f int) []float64 {
+	if c, ok := r.e.agents[slot].(*columnsCell); ok {
+		return append(dst, c.buf[c.cur].Floats[f]...)
+	}
 	base, n, size, fi := r.e.agentField(slot, f)
 	for k := 0; k < n; k++ {
 		dst = append(dst, *(*float64)(unsafe.Add(base, uintptr(k)*size+fi.offset)))
@@ -173,6 +179,9 @@ func (r *Row) AppendAgentFloats(dst []float64, slot, f int) []float64 {
 
 // AppendAgentInts appends int field f of every record to dst.
 func (r *Row) AppendAgentInts(dst []int64, slot, f int) []int64 {
+	if c, ok := r.e.agents[slot].(*columnsCell); ok {
+		return append(dst, c.buf[c.cur].Ints[f]...)
+	}
 	base, n, size, fi := r.e.agentField(slot, f)
 	isInt := fi.goKind == reflect.Int
 	for k := 0; k < n; k++ {
@@ -188,6 +197,9 @@ func (r *Row) AppendAgentInts(dst []int64, slot, f int) []int64 {
 
 // AppendAgentBools appends bool field f of every record to dst.
 func (r *Row) AppendAgentBools(dst []bool, slot, f int) []bool {
+	if c, ok := r.e.agents[slot].(*columnsCell); ok {
+		return append(dst, c.buf[c.cur].Bools[f]...)
+	}
 	base, n, size, fi := r.e.agentField(slot, f)
 	for k := 0; k < n; k++ {
 		dst = append(dst, *(*bool)(unsafe.Add(base, uintptr(k)*size+fi.offset)))
@@ -197,6 +209,9 @@ func (r *Row) AppendAgentBools(dst []bool, slot, f int) []bool {
 
 // AppendAgentStrings appends string field f of every record to dst.
 func (r *Row) AppendAgentStrings(dst []string, slot, f int) []string {
+	if c, ok := r.e.agents[slot].(*columnsCell); ok {
+		return append(dst, c.buf[c.cur].Strings[f]...)
+	}
 	base, n, size, fi := r.e.agentField(slot, f)
 	for k := 0; k < n; k++ {
 		dst = append(dst, *(*string)(unsafe.Add(base, uintptr(k)*size+fi.offset)))

@@ -135,6 +135,58 @@ func ExampleAgentsOf() {
 	// 2 [8 7] [2 0]
 }
 
+// Records declares agent records whose fields are data, as a model file
+// does, and stores them by column: a block reads a field of every agent
+// as one slice (here to average it), and an update changes a copy of the
+// columns and may add records.
+func ExampleBuilder_Records() {
+	fields := []gds.RecordField{
+		{Name: "ddt", Kind: gds.KindFloat, Doc: "tokens held"},
+		{Name: "type", Kind: gds.KindString},
+	}
+	const ddt, typ = 0, 1 // the fields' indices
+	init := gds.MakeColumns(fields, 2)
+	copy(init.Floats[ddt], []float64{1, 3})
+	copy(init.Strings[typ], []string{"degen", "whale"})
+
+	b := gds.NewBuilder("holders")
+	members := b.Records("members", fields, init)
+	mean := b.Float("mean_ddt", 0)
+	b.PSUB("grow",
+		members.Update(func(c *gds.Ctx, next *gds.Columns) {
+			for i := range next.N {
+				next.Floats[ddt][i] *= 2
+			}
+			next.Resize(next.N + 1) // a newcomer, with zero values
+			next.Strings[typ][next.N-1] = "new"
+		}),
+		mean.Update(func(c *gds.Ctx) float64 { // reads the records before the PSUB
+			s := 0.0
+			for _, x := range members.Floats(c, ddt) {
+				s += x
+			}
+			return s / float64(members.Len(c))
+		}),
+	)
+	m, _ := b.Build()
+	v, _ := m.Var("members")
+	for _, f := range v.Fields {
+		fmt.Printf("%s:%s;", f.Name, f.Kind)
+	}
+	fmt.Println()
+	rec := recFunc(func(r *gds.Row) error {
+		cols := r.Agents(v.Slot).(*gds.Columns) // the columns themselves, valid during Record
+		fmt.Println(r.Timestep, cols.Floats[ddt], cols.Strings[typ], r.Floats()[0])
+		return nil
+	})
+	_ = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 2}, rec)
+	// Output:
+	// ddt:float;type:string;
+	// 0 [1 3] [degen whale] 0
+	// 1 [2 6 0] [degen whale new] 2
+	// 2 [4 12 0 0] [degen whale new new] 2.6666666666666665
+}
+
 // Lag(c, j) reads the value at the end of timestep t-j (the initial value
 // while t-j <= 0), in any PSUB, up to the depth declared with Lags.
 func ExampleFloat_Lag() {

@@ -455,12 +455,15 @@ func (r *reducerCell[T]) reset() {
 
 // ---------------------------------------------------------------- agents
 
-// agentsType describes an agent record type.
+// agentsType describes an agent record type: a Go struct (AgentsOf) or
+// fields declared as data and stored by column (Builder.Records, with
+// byColumn set and no goType).
 type agentsType struct {
-	goType  reflect.Type
-	size    uintptr
-	fields  []FieldInfo
-	newCell func() agentCell
+	goType   reflect.Type
+	size     uintptr
+	fields   []FieldInfo
+	newCell  func() agentCell
+	byColumn bool
 }
 
 // agentCell is the per-engine double buffer of an agent population.

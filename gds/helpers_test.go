@@ -13,8 +13,8 @@ import (
 )
 
 // row is a recorded row, copied out of the engine: its ids and every
-// variable's value by name (float64, int64, bool, string, []float64, or a
-// copy of the agents slice).
+// variable's value by name (float64, int64, bool, string, []float64, a
+// copy of the agents slice, or a gds.Columns copy of a Records variable).
 type row struct {
 	Sim, Subset, Run int
 	T, K             int
@@ -49,6 +49,10 @@ func (r *recorder) Record(x *gds.Row) error {
 		case gds.KindVec:
 			vals[v.Name] = append([]float64{}, x.Vec(v.Slot)...)
 		case gds.KindAgents:
+			if cols, ok := x.Agents(v.Slot).(*gds.Columns); ok {
+				vals[v.Name] = cols.Clone()
+				continue
+			}
 			rv := reflect.ValueOf(x.Agents(v.Slot))
 			cp := reflect.MakeSlice(rv.Type(), rv.Len(), rv.Len())
 			reflect.Copy(cp, rv)

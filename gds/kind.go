@@ -10,7 +10,7 @@ const (
 	KindBool                   // bool
 	KindString                 // string
 	KindVec                    // []float64 of any length
-	KindAgents                 // a slice of a user struct (agent records)
+	KindAgents                 // agent records: a slice of a user struct (AgentsOf) or columns (Records)
 	KindGraph                  // a directed graph with node and edge records
 	KindList                   // a list of emitted values (append signals)
 	KindCustom                 // a user type with a custom reducer (signals)

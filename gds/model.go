@@ -43,7 +43,8 @@ type VarInfo struct {
 // FieldInfo describes a field of an agent record.
 type FieldInfo struct {
 	Name   string
-	Kind   Kind // KindFloat, KindInt, KindBool or KindString
+	Kind   Kind   // KindFloat, KindInt, KindBool or KindString
+	Doc    string // the description of a field declared with Records, if any
 	offset uintptr
 	goKind reflect.Kind // of the Go field
 }

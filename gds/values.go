@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sort"
 
 	"github.com/statecraft/statecraft/internal/names"
 )
@@ -131,7 +132,8 @@ func (s *State) Clone() *State {
 
 // Set overrides the initial value of the named variable from a config value
 // (see Params.Set for the conversions). Agent populations take a slice of
-// the record type, or a list of tables whose keys are field names.
+// the record type (Columns for Records), or a list of tables whose keys
+// are field names.
 func (s *State) Set(name string, val any) error {
 	for id, v := range s.m.b.vars {
 		if v.name != name {
@@ -262,8 +264,12 @@ func Describe(v any) string {
 	return fmt.Sprintf("%v (%T)", v, v)
 }
 
-// convertAgents accepts []T or a list of tables keyed by field name.
+// convertAgents accepts []T or a list of tables keyed by field name (for
+// Records: a Columns, or a list of tables).
 func convertAgents(val any, at *agentsType) (any, error) {
+	if at.byColumn {
+		return convertColumns(val, at)
+	}
 	gt := at.goType
 	rv := reflect.ValueOf(val)
 	if rv.Kind() == reflect.Slice && rv.Type().Elem() == gt {
@@ -271,35 +277,20 @@ func convertAgents(val any, at *agentsType) (any, error) {
 		reflect.Copy(out, rv)
 		return out.Interface(), nil
 	}
-	list, ok := val.([]any)
-	if !ok {
-		if ms, ok2 := val.([]map[string]any); ok2 {
-			for _, m := range ms {
-				list = append(list, m)
-			}
-		} else {
-			return nil, fmt.Errorf("want a list of agent tables, got %s", Describe(val))
-		}
+	tabs, err := agentTables(val)
+	if err != nil {
+		return nil, err
 	}
-	out := reflect.MakeSlice(reflect.SliceOf(gt), len(list), len(list))
-	for i, e := range list {
-		tab, ok := e.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("agent %d: want a table, got %s", i, Describe(e))
-		}
+	out := reflect.MakeSlice(reflect.SliceOf(gt), len(tabs), len(tabs))
+	for i, tab := range tabs {
 		rec := out.Index(i)
-		for key, fv := range tab {
-			fi := -1
-			for j, f := range at.fields {
-				if f.Name == key {
-					fi = j
-				}
-			}
-			if fi < 0 {
-				return nil, fmt.Errorf("agent %d: no field %q", i, key)
+		for _, key := range tableKeys(tab) {
+			fi, err := at.field(i, key)
+			if err != nil {
+				return nil, err
 			}
 			f := at.fields[fi]
-			cv, err := Convert(fv, f.Kind)
+			cv, err := Convert(tab[key], f.Kind)
 			if err != nil {
 				return nil, fmt.Errorf("agent %d, field %q: %w", i, key, err)
 			}
@@ -317,6 +308,50 @@ func convertAgents(val any, at *agentsType) (any, error) {
 		}
 	}
 	return out.Interface(), nil
+}
+
+// agentTables reads a config's list of agent tables: a []any of tables
+// or a []map[string]any.
+func agentTables(val any) ([]map[string]any, error) {
+	switch x := val.(type) {
+	case []map[string]any:
+		return x, nil
+	case []any:
+		out := make([]map[string]any, len(x))
+		for i, e := range x {
+			tab, ok := e.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("agent %d: want a table, got %s", i, Describe(e))
+			}
+			out[i] = tab
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want a list of agent tables, got %s", Describe(val))
+}
+
+// tableKeys returns an agent table's keys in order, so that the first
+// error found is the same at every run.
+func tableKeys(tab map[string]any) []string {
+	keys := make([]string, 0, len(tab))
+	for k := range tab {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// field returns the index of the field named key, or an error naming
+// agent i and the closest field.
+func (at *agentsType) field(i int, key string) (int, error) {
+	known := make([]string, len(at.fields))
+	for j, f := range at.fields {
+		if f.Name == key {
+			return j, nil
+		}
+		known[j] = f.Name
+	}
+	return -1, fmt.Errorf("agent %d: no field %q%s", i, key, names.Suggest(key, known))
 }
 
 func fieldValue(rec reflect.Value, gt reflect.Type, f FieldInfo) reflect.Value {
