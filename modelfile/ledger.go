@@ -29,6 +29,8 @@ import (
 //	to = { router = "0.9", dao = "0.1" }    # an agent, "burn", or shares
 //	amount = "marketplaces.usd"
 //
+// Transfers are state updates: their amounts read the state before the
+// PSUB, the parameters and the PSUB's signals, and are paid in file order.
 // Every balance is a float state variable <agent>_<token>, read in
 // expressions as agent.token (or by its variable name). Only transfers
 // change balances, so the ledger is conserved by construction: for every
@@ -296,7 +298,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 	if lg == nil || len(lg.agents) == 0 {
 		return nil, nil, l.errAt(pkey+".transfers", "", "transfers move tokens between agents: declare [tokens] and [agents.NAME] with wallets")
 	}
-	env := l.env()
+	env := l.sharedEnv()
 	var balances []gds.Float // the PSUB's touched balances, in first-touch order
 	var slotNames []string
 	slotOf := map[string]int{}
@@ -461,19 +463,20 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			}
 		}
 	}
-	sn := "transfers_" + psub
-	if kind, clash := l.kinds[sn]; clash {
-		return nil, nil, l.errAt(pkey+".transfers", "", "the PSUB's transfers are carried by a signal %q, which is already a %s; rename one", sn, kind)
-	}
-	l.kinds[sn] = "signal"
-	sig := l.b.VecSignal(sn, gds.Last)
-	// The policy emits [0, nb): every touched balance after the PSUB's
-	// transfers, paid in order from the balances before it (written as
-	// they are, so a balance paid out in full is exactly 0); [nb, width):
-	// the tokens minted and burned.
+	// Transfers are state updates: they read the state before the PSUB,
+	// the parameters and the PSUB's signals. The first of the PSUB's
+	// ledger updates to run computes every result into the engine's
+	// scratch buffer, which the PSUB's "transfers" policy empties before
+	// the updates run; the others read it. It holds [0, nb): every touched
+	// balance after the PSUB's transfers, paid in order from the balances
+	// before it (written as they are, so a balance paid out in full is
+	// exactly 0); [nb, nb + len(mbList)): the tokens minted and burned.
 	work := l.b.Scratch()
-	fn := func(c *gds.Ctx) {
+	compute := func(c *gds.Ctx) []float64 {
 		p := work.Buf(c)
+		if len(*p) > 0 {
+			return *p
+		}
 		buf := (*p)[:0]
 		for _, b := range balances {
 			buf = append(buf, b.Get(c))
@@ -532,16 +535,17 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 				buf[tr.toSlots[k]] += part
 			}
 		}
-		sig.Emit(c, buf)
+		*p = buf
+		return buf
 	}
-	policy := gds.Policy("transfers", fn).Emits(sig)
+	policy := gds.Policy("transfers", func(c *gds.Ctx) {
+		p := work.Buf(c)
+		*p = (*p)[:0]
+	})
 	var ups []gds.Block
 	for k, b := range balances {
 		ups = append(ups, b.Update(func(c *gds.Ctx) float64 {
-			if v := sig.Get(c); len(v) > k {
-				return v[k]
-			}
-			return b.Get(c)
+			return compute(c)[k]
 		}).Named(slotNames[k]))
 	}
 	supplyDelta := map[string][2]int{} // token -> minted, burned slot (-1: none)
@@ -564,10 +568,10 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		}
 		tl := lg.mintBurn[tk]
 		read := func(c *gds.Ctx, k int) float64 {
-			if v := sig.Get(c); k >= 0 && len(v) > k {
-				return v[k]
+			if k < 0 {
+				return 0
 			}
-			return 0
+			return compute(c)[k]
 		}
 		if d[0] >= 0 {
 			k := d[0]

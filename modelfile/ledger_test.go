@@ -406,3 +406,38 @@ func TestDocsLedgerExample(t *testing.T) {
 		t.Errorf("Σ usd %v, supply %v, want 200", got, last["usd_supply"])
 	}
 }
+
+// TestLedgerSignals: transfers are state updates, so an amount can read
+// what the PSUB's policies emitted (here a library block's output).
+func TestLedgerSignals(t *testing.T) {
+	m, err := modelfile.Parse("mint.toml", []byte(`
+[variables]
+x = 0.0
+[signals]
+mint = "sum"
+[tokens]
+ocean = "OCEAN"
+[agents.dao]
+wallet = { ocean = 0.0 }
+[[psubs]]
+  [[psubs.policies]]
+  name = "minter"
+  use = "supply.halflife_emission"
+  args = { cap = 1000.0, half_life = 1.0, per_year = 1.0, minted = "ocean_minted", amount = "mint" }
+  [[psubs.transfers]]
+  token = "ocean"
+  from = "mint"
+  to = "dao"
+  amount = "mint"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rows(t, m, 3, nil)
+	// half the cap by year 1, three quarters by 2, seven eighths by 3
+	for k, want := range []float64{0, 500, 750, 875} {
+		if rs[k]["dao_ocean"] != want || rs[k]["ocean_minted"] != want || rs[k]["ocean_supply"] != want {
+			t.Errorf("t=%d: dao %v, minted %v, supply %v; want %v", k, rs[k]["dao_ocean"], rs[k]["ocean_minted"], rs[k]["ocean_supply"], want)
+		}
+	}
+}
