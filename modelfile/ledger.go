@@ -464,20 +464,26 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		}
 	}
 	// Transfers are state updates: they read the state before the PSUB,
-	// the parameters and the PSUB's signals. The first of the PSUB's
-	// ledger updates to run computes every result into the engine's
-	// scratch buffer, which the PSUB's "transfers" policy empties before
-	// the updates run; the others read it. It holds [0, nb): every touched
-	// balance after the PSUB's transfers, paid in order from the balances
-	// before it (written as they are, so a balance paid out in full is
-	// exactly 0); [nb, nb + len(mbList)): the tokens minted and burned.
+	// the parameters and the PSUB's signals. The PSUB's first ledger
+	// update computes every result into the engine's scratch buffer, with
+	// the timestep and substep it was computed at; the others, which the
+	// engine runs after it (float updates run in block order), read it.
+	// It holds [stampT, stampSubstep, then [0, nb): every touched balance
+	// after the PSUB's transfers, paid in order from the balances before it
+	// (written as they are, so a balance paid out in full is exactly 0),
+	// then the tokens minted and burned].
 	work := l.b.Scratch()
+	const stamp = 2
+	cached := func(c *gds.Ctx) []float64 {
+		buf := *work.Buf(c)
+		if len(buf) < stamp || buf[0] != float64(c.T) || buf[1] != float64(c.Substep) {
+			panic(fmt.Errorf("modelfile: the transfers of PSUB %q were read before they were computed", psub))
+		}
+		return buf[stamp:]
+	}
 	compute := func(c *gds.Ctx) []float64 {
 		p := work.Buf(c)
-		if len(*p) > 0 {
-			return *p
-		}
-		buf := (*p)[:0]
+		buf := append((*p)[:0], float64(c.T), float64(c.Substep))
 		for _, b := range balances {
 			buf = append(buf, b.Get(c))
 		}
@@ -485,30 +491,33 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			buf = append(buf, 0)
 		}
 		*p = buf
+		r := buf[stamp:]
 		for _, tr := range trs {
 			a := tr.amount.Float(c)
 			if math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
 				panic(fmt.Errorf("transfer %q at timestep %d: amount %v of %s: want a finite number >= 0", tr.name, c.T, a, tr.token))
 			}
 			if tr.fromSlot >= 0 {
-				have := buf[tr.fromSlot]
+				have := r[tr.fromSlot]
+				if math.Abs(a-have) <= 1e-12*have {
+					a = have // an amount within round-off of the balance pays it all: no dust, no overdraft
+				}
 				if a > have {
-					// a rounding error of paying the whole balance is no overdraft
-					if !tr.clamp && a-have > 1e-12*math.Max(1, math.Abs(have)) {
+					if !tr.clamp {
 						panic(fmt.Errorf("transfer %q at timestep %d: agent %q holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, tr.from, have, tr.token, a))
 					}
 					a = have
 				}
-				buf[tr.fromSlot] = have - a
+				r[tr.fromSlot] = have - a
 			} else {
-				buf[tr.mintSlot] += a
+				r[tr.mintSlot] += a
 			}
 			if tr.toSlots[0] == -1 {
-				buf[tr.burnSlot] += a
+				r[tr.burnSlot] += a
 				continue
 			}
 			if len(tr.shares) == 0 {
-				buf[tr.toSlots[0]] += a
+				r[tr.toSlots[0]] += a
 				continue
 			}
 			total := 0.0
@@ -532,21 +541,18 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 					part = min(a*(s.Float(c)/total), left)
 				}
 				left -= part
-				buf[tr.toSlots[k]] += part
+				r[tr.toSlots[k]] += part
 			}
 		}
-		*p = buf
-		return buf
+		return r
 	}
-	policy := gds.Policy("transfers", func(c *gds.Ctx) {
-		p := work.Buf(c)
-		*p = (*p)[:0]
-	})
 	var ups []gds.Block
 	for k, b := range balances {
-		ups = append(ups, b.Update(func(c *gds.Ctx) float64 {
-			return compute(c)[k]
-		}).Named(slotNames[k]))
+		get := cached
+		if k == 0 {
+			get = compute
+		}
+		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return get(c)[k] }).Named(slotNames[k]))
 	}
 	supplyDelta := map[string][2]int{} // token -> minted, burned slot (-1: none)
 	for _, m := range mbList {
@@ -571,7 +577,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			if k < 0 {
 				return 0
 			}
-			return compute(c)[k]
+			return cached(c)[k]
 		}
 		if d[0] >= 0 {
 			k := d[0]
@@ -596,5 +602,5 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			return s + read(c, d[0]) - read(c, d[1])
 		}))
 	}
-	return []gds.Block{policy}, ups, nil
+	return nil, ups, nil
 }

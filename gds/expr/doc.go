@@ -69,6 +69,7 @@
 //
 //	abs(x) sign(x)                    int → int, float → float
 //	sqrt exp log log10 log2           float → float; log(x, base) too
+//	expm1 log1p                       exp(x) − 1, log(1 + x), exact for small x
 //	sin cos tan asin acos atan        float → float
 //	atan2(y, x) pow(x, y)             → float
 //	floor ceil trunc                  → float

@@ -27,6 +27,7 @@ func init() {
 	funcs = map[string]fnSpec{
 		"abs": {1, 1, buildAbs}, "sign": {1, 1, buildSign},
 		"sqrt": {1, 1, buildMath}, "exp": {1, 1, buildMath}, "log": {1, 2, buildLog},
+		"expm1": {1, 1, buildMath}, "log1p": {1, 1, buildMath},
 		"log10": {1, 1, buildMath}, "log2": {1, 1, buildMath},
 		"sin": {1, 1, buildMath}, "cos": {1, 1, buildMath}, "tan": {1, 1, buildMath},
 		"asin": {1, 1, buildMath}, "acos": {1, 1, buildMath}, "atan": {1, 1, buildMath},
@@ -189,6 +190,7 @@ func buildSign(c *compiler, col int, name string, args []*node) (*node, error) {
 // mathFuncs are the float functions called through a function value.
 var mathFuncs = map[string]func(float64) float64{
 	"exp": math.Exp, "log10": math.Log10, "log2": math.Log2,
+	"expm1": math.Expm1, "log1p": math.Log1p,
 	"sin": math.Sin, "cos": math.Cos, "tan": math.Tan,
 	"asin": math.Asin, "acos": math.Acos, "atan": math.Atan,
 }
