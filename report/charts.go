@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -118,7 +119,7 @@ func bandChart(title, ylabel string, series []bandSeries, log bool, w, h vg.Leng
 	p := newPlot(title, "timestep", ylabel)
 	if log {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: 3}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	for _, s := range series {
 		b := s.band
@@ -455,4 +456,36 @@ func paretoChart(title, xlabel, ylabel string, x, y []float64, front map[int]boo
 		p.Add(sc)
 	}
 	return svg(p, w, h)
+}
+
+// logTicks labels a logarithmic axis: the powers of ten, as plot.LogTicks
+// does, and, when the axis spans less than two decades, its 2 and 5
+// times them, or every tick when it spans less than one, so that a series
+// that stays within a decade (a price between 0.2 and 0.5) still has
+// labelled ticks.
+type logTicks struct{}
+
+// Ticks returns the ticks of the axis from lo to hi: one at every
+// m·10^e, m = 1..9, labelled as the type says.
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi > lo) || math.IsInf(hi, 0) {
+		return plot.LogTicks{Prec: 3}.Ticks(lo, hi)
+	}
+	decades := math.Log10(hi / lo)
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		p := math.Pow(10, e)
+		for m := 1.0; m <= 9; m++ {
+			v := m * p
+			if v < lo*(1-1e-12) || v > hi*(1+1e-12) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || decades < 1 || decades < 2 && (m == 2 || m == 5) {
+				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
 }
