@@ -48,6 +48,7 @@ interop: build ## write datasets with the CLI, read them with DuckDB and Polars,
 	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=[]' --out $(INTEROP)/p2p
 	$(BIN) run p2p --quiet --set runs=1 --set params.n_nodes=200 --set timesteps=300 --out $(INTEROP)/p2p_200
 	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=[]' --out $(INTEROP)/status_storage
+	$(BIN) run wsloop --quiet --set timesteps=400 --out $(INTEROP)/wsloop
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*
@@ -60,7 +61,7 @@ BROWSER   := out/browser
 browser: build ## open the reports of shipped configs in headless Chromium (needs Node.js, npm and chromium)
 	cd tests/interop && { [ -d node_modules/puppeteer-core ] || npm ci --no-audit --no-fund --loglevel=error; }
 	rm -rf $(BROWSER) && mkdir -p $(BROWSER)
-	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize p2p gossip status_storage; do \
+	for c in datadao prsm predator_prey prsm_psuu predator_prey_sensitivity predator_prey_optimize p2p gossip status_storage wsloop; do \
 		$(BIN) run $$c --quiet --out $(BROWSER)/$$c || exit 1; done
 	$(BIN) run conformance/ab_pp --quiet --set output.format=csv --out $(BROWSER)/ab_pp_csv
 	$(BIN) run conformance/vector --quiet --set output.format=arrow --out $(BROWSER)/vector_arrow
@@ -74,6 +75,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	$(BIN) run configs/bench/pp.toml --quiet --overwrite --set report.html=false --out out/bench/pp_report
 	/usr/bin/time -f "report of configs/bench/pp.toml (4,000,040 rows): %e s, %M KB peak (target: 2 s)" $(BIN) report out/bench/pp_report --quiet
 	/usr/bin/time -f "status_storage, 1,000 nodes x 300 blocks x 10 runs (configs/bench/status_storage.toml): %e s, %M KB peak" $(BIN) run configs/bench/status_storage.toml --quiet --overwrite --set report.html=false --out out/bench/status_storage
+	/usr/bin/time -f "wsloop, 8 runs x 3,650 days (configs/wsloop.toml): %e s, %M KB peak (target: well under 1 s)" $(BIN) run wsloop --quiet --overwrite --set report.html=false --out out/bench/wsloop
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 
 fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
