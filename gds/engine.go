@@ -36,7 +36,16 @@ type Ctx struct {
 	p  *Params
 	e  *Engine
 	tr *tracer
+
+	pass uint64 // PSUBs computed by the engine, this one included: see Pass
 }
+
+// Pass returns a number unique to the PSUB being computed among all the
+// PSUBs the engine has computed, for all its jobs. Blocks that share work
+// between the updates of one PSUB (one computes, the others read) key
+// their cache with it, so no update reads what another PSUB, timestep or
+// job left there.
+func (c *Ctx) Pass() uint64 { return c.pass }
 
 // NaNMode says what a run does when an update produces NaN or ±Inf.
 type NaNMode uint8
@@ -622,6 +631,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			other := e.psOther[k]
 			e.psub = k
 			c.Substep = k + 1
+			c.pass++
 			e.resetSignals()
 			for _, p := range ps.policies {
 				e.block = p.name.ref()

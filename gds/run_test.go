@@ -3,6 +3,7 @@ package gds_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"runtime"
@@ -585,5 +586,44 @@ func TestConcurrentEngines(t *testing.T) {
 	}
 	if got, _ := st.Get("v"); !vecEq(got.([]float64), []float64{7, 7}) {
 		t.Errorf("shared State changed: %v", got)
+	}
+}
+
+// TestCtxPass: Ctx.Pass differs in every PSUB an engine computes, across
+// timesteps and jobs, and is the same for every block of one PSUB.
+func TestCtxPass(t *testing.T) {
+	b := gds.NewBuilder("pass")
+	x, y := b.Float("x", 0), b.Float("y", 0)
+	seen := map[uint64]bool{}
+	var errs []string
+	for k := range 2 {
+		b.PSUB(fmt.Sprintf("p%d", k), x.Update(func(c *gds.Ctx) float64 {
+			if seen[c.Pass()] {
+				errs = append(errs, fmt.Sprintf("pass %d again at timestep %d substep %d", c.Pass(), c.T, c.Substep))
+			}
+			seen[c.Pass()] = true
+			return float64(c.Pass())
+		}), y.Update(func(c *gds.Ctx) float64 { return float64(c.Pass()) }))
+	}
+	b.PSUB("check", x.Update(func(c *gds.Ctx) float64 {
+		if x.Get(c) != y.Get(c) {
+			errs = append(errs, fmt.Sprintf("two blocks of one PSUB saw passes %v and %v", x.Get(c), y.Get(c)))
+		}
+		return x.Get(c)
+	}))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(seen) // Build traced the model on an engine of its own
+	errs = nil
+	e := m.NewEngine()
+	for run := 1; run <= 3; run++ {
+		if err := e.Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, recorderFunc(func(*gds.Row) error { return nil })); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(errs) > 0 || len(seen) < 6 {
+		t.Fatalf("%d passes seen; %v", len(seen), errs)
 	}
 }

@@ -464,26 +464,21 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		}
 	}
 	// Transfers are state updates: they read the state before the PSUB,
-	// the parameters and the PSUB's signals. The PSUB's first ledger
-	// update computes every result into the engine's scratch buffer, with
-	// the timestep and substep it was computed at; the others, which the
-	// engine runs after it (float updates run in block order), read it.
-	// It holds [stampT, stampSubstep, then [0, nb): every touched balance
-	// after the PSUB's transfers, paid in order from the balances before it
-	// (written as they are, so a balance paid out in full is exactly 0),
-	// then the tokens minted and burned].
+	// the parameters and the PSUB's signals. Whichever of the PSUB's
+	// ledger updates runs first computes every result into the engine's
+	// scratch buffer, stamped with the PSUB's Ctx.Pass; the others read
+	// it. It holds [pass, then [0, nb): every touched balance after the
+	// PSUB's transfers, paid in order from the balances before it (written
+	// as they are, so a balance paid out in full is exactly 0), then the
+	// tokens minted and burned].
 	work := l.b.Scratch()
-	const stamp = 2
-	cached := func(c *gds.Ctx) []float64 {
-		buf := *work.Buf(c)
-		if len(buf) < stamp || buf[0] != float64(c.T) || buf[1] != float64(c.Substep) {
-			panic(fmt.Errorf("modelfile: the transfers of PSUB %q were read before they were computed", psub))
-		}
-		return buf[stamp:]
-	}
+	const stamp = 1
 	compute := func(c *gds.Ctx) []float64 {
 		p := work.Buf(c)
-		buf := append((*p)[:0], float64(c.T), float64(c.Substep))
+		if buf := *p; len(buf) > 0 && buf[0] == float64(c.Pass()) {
+			return buf[stamp:]
+		}
+		buf := append((*p)[:0], float64(c.Pass()))
 		for _, b := range balances {
 			buf = append(buf, b.Get(c))
 		}
@@ -548,11 +543,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 	}
 	var ups []gds.Block
 	for k, b := range balances {
-		get := cached
-		if k == 0 {
-			get = compute
-		}
-		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return get(c)[k] }).Named(slotNames[k]))
+		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return compute(c)[k] }).Named(slotNames[k]))
 	}
 	supplyDelta := map[string][2]int{} // token -> minted, burned slot (-1: none)
 	for _, m := range mbList {
@@ -577,7 +568,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			if k < 0 {
 				return 0
 			}
-			return cached(c)[k]
+			return compute(c)[k]
 		}
 		if d[0] >= 0 {
 			k := d[0]

@@ -39,7 +39,15 @@ type Env struct {
 	b        *gds.Builder
 	vars     map[string]*binding
 	lags     map[string]*lagBinding
+	pops     map[string]*population
 	detached bool
+}
+
+// population is a set of agents over(name, x) evaluates x for.
+type population struct {
+	n     func(*gds.Ctx) int
+	agent *Env
+	at    func(*gds.Ctx, int)
 }
 
 // NewEnv returns an empty Env. b supplies the per-engine scratch vectors
@@ -47,7 +55,17 @@ type Env struct {
 // expressions before b.Build. b may be nil for expressions without vector
 // operations.
 func NewEnv(b *gds.Builder) *Env {
-	return &Env{b: b, vars: map[string]*binding{}, lags: map[string]*lagBinding{}}
+	return &Env{b: b, vars: map[string]*binding{}, lags: map[string]*lagBinding{}, pops: map[string]*population{}}
+}
+
+// Population declares a population of agents: over(name, x) is the vector
+// of x evaluated for each of its n(c) agents in turn, x compiled in agent
+// (the Env of its per-agent expressions, in which the agent's fields are
+// names), after at(c, i) has made agent i the one agent's names read.
+// agent must not declare name as a population itself (an over inside an
+// over of the same population would move the current agent).
+func (e *Env) Population(name string, n func(*gds.Ctx) int, agent *Env, at func(*gds.Ctx, int)) {
+	e.pops[name] = &population{n: n, agent: agent, at: at}
 }
 
 // Detach marks the Env's expressions as evaluated outside a run, over

@@ -38,6 +38,7 @@ func init() {
 		"isnan": {1, 1, buildIsX}, "isinf": {1, 1, buildIsX},
 		"float": {1, 1, buildFloat}, "int": {1, 1, buildInt},
 		"ifelse": {3, 3, buildIfElse},
+		"over":   {2, 2, nil}, // compiled by compiler.over
 		"sum":    {1, 1, buildVecReduce}, "mean": {1, 1, buildVecReduce}, "prod": {1, 1, buildVecReduce},
 		"vmin": {1, 1, buildVecReduce}, "vmax": {1, 1, buildVecReduce}, "gini": {1, 1, buildVecReduce},
 		"len": {1, 1, buildLen}, "dot": {2, 2, buildDot},
@@ -104,6 +105,9 @@ func (c *compiler) call(e *ast.CallExpr) (*node, error) {
 	}
 	if name == "lag" {
 		return c.lag(e)
+	}
+	if name == "over" {
+		return c.over(col, e)
 	}
 	args := make([]*node, n)
 	for i, a := range e.Args {
@@ -672,4 +676,62 @@ func (c *compiler) lag(e *ast.CallExpr) (*node, error) {
 	}
 	c.used[name] = true
 	return n, nil
+}
+
+// over compiles over(pop, x): the vector of x, a number or a bool (1 or
+// 0), evaluated for every agent of the population pop, in order.
+func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
+	id, ok := e.Args[0].(*ast.Ident)
+	if !ok {
+		return nil, c.errAt(col, "over(population, expression): the first argument names a population")
+	}
+	pop, ok := c.env.pops[id.Name]
+	if !ok {
+		var known []string
+		for k := range c.env.pops {
+			known = append(known, k)
+		}
+		slices.Sort(known)
+		if len(known) == 0 {
+			return nil, c.errAt(c.col(id.Pos()), "over: %q is not a population (none is declared here)", id.Name)
+		}
+		return nil, c.errAt(c.col(id.Pos()), "over: %q is not a population%s", id.Name, names.Suggest(id.Name, known))
+	}
+	outer := c.env
+	c.env = pop.agent
+	x, err := c.expr(e.Args[1])
+	c.env = outer
+	if err != nil {
+		return nil, err
+	}
+	var get func(*gds.Ctx) float64
+	switch x.typ {
+	case gds.KindFloat, gds.KindInt:
+		get = x.flt()
+	case gds.KindBool:
+		b := x.b
+		get = func(c *gds.Ctx) float64 {
+			if b(c) {
+				return 1
+			}
+			return 0
+		}
+	default:
+		return nil, c.errAt(col, "over(%s, ...): the expression is %s; want a number or a bool", id.Name, x.typ)
+	}
+	h, err := c.scratch(col)
+	if err != nil {
+		return nil, err
+	}
+	n, at := pop.n, pop.at
+	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
+		p := h.Buf(c)
+		buf := (*p)[:0]
+		for i := range n(c) {
+			at(c, i)
+			buf = append(buf, get(c))
+		}
+		*p = buf
+		return buf
+	}}, nil
 }
