@@ -21,6 +21,7 @@ type modelFile struct {
 	Signals     map[string]any `toml:"signals"`
 	Tokens      map[string]any `toml:"tokens"`
 	Agents      map[string]any `toml:"agents"`
+	Populations map[string]any `toml:"populations"`
 	PSUBs       []psubSpec     `toml:"psubs"`
 	Meta        map[string]any `toml:"meta"` // free-form: sources, authors
 }
@@ -30,6 +31,8 @@ type psubSpec struct {
 	Doc       string         `toml:"doc"`
 	Policies  []policySpec   `toml:"policies"`
 	Transfers []transferSpec `toml:"transfers"`
+	Join      map[string]any `toml:"join"` // population -> its join
+	Each      map[string]any `toml:"each"` // population -> its per-agent updates
 	Updates   map[string]any `toml:"updates"`
 }
 
@@ -83,8 +86,8 @@ func decode(source string, data []byte) (*modelFile, map[string][]string, error)
 }
 
 var modelSchema = map[string][]string{
-	"":                {"name", "description", "variables", "params", "signals", "tokens", "agents", "psubs", "meta"},
-	"psubs":           {"name", "doc", "policies", "transfers", "updates"},
+	"":                {"name", "description", "variables", "params", "signals", "tokens", "agents", "populations", "psubs", "meta"},
+	"psubs":           {"name", "doc", "policies", "transfers", "join", "each", "updates"},
 	"psubs.transfers": {"name", "doc", "token", "from", "to", "amount", "overdraft"},
 	"psubs.policies":  {"name", "doc", "let", "emit", "use", "args"},
 	"variables.*":     {"type", "initial", "lags", "doc"},
@@ -101,11 +104,11 @@ func freeForm(k toml.Key) bool {
 		return false
 	}
 	switch k[0] {
-	case "variables", "params", "signals", "tokens", "agents", "meta":
+	case "variables", "params", "signals", "tokens", "agents", "populations", "meta":
 		return true
 	case "psubs":
 		for i := 1; i < len(k)-1; i++ {
-			if k[i] == "updates" || k[i] == "args" || k[i] == "transfers" && i+1 < len(k)-1 && k[i+1] == "to" {
+			if k[i] == "updates" || k[i] == "args" || k[i] == "join" || k[i] == "each" || k[i] == "transfers" && i+1 < len(k)-1 && k[i+1] == "to" {
 				return true
 			}
 		}

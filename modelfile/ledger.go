@@ -58,6 +58,8 @@ type ledger struct {
 	// mintBurn holds, for the tokens some transfer mints or burns, the
 	// minted, burned and supply variables.
 	mintBurn map[string]*tokenLedger
+	// popHolders are, by token, the populations whose wallets hold it.
+	popHolders map[string][]*popDecl
 }
 
 type tokenLedger struct {
@@ -71,7 +73,7 @@ const (
 
 // declareTokens reads [tokens].
 func (l *loader) declareTokens() error {
-	lg := &ledger{tokenDoc: map[string]string{}, initial: map[string]float64{}, agents: map[string]*agentDecl{}, balanceVar: map[string]bool{}, mintBurn: map[string]*tokenLedger{}}
+	lg := &ledger{tokenDoc: map[string]string{}, initial: map[string]float64{}, agents: map[string]*agentDecl{}, balanceVar: map[string]bool{}, mintBurn: map[string]*tokenLedger{}, popHolders: map[string][]*popDecl{}}
 	l.ledger = lg
 	for _, tk := range l.ordered("tokens", l.f.Tokens) {
 		key := "tokens." + tk
@@ -206,7 +208,7 @@ func (l *loader) declareAgents(claim func(kind, n, key string) error) error {
 		lg.agents[an] = a
 		lg.agentList = append(lg.agentList, an)
 	}
-	return l.declareMintBurn(claim)
+	return nil
 }
 
 // didYouMean is names.Suggest's guess, without its list of known names
@@ -237,12 +239,34 @@ func (l *loader) declareMintBurn(claim func(kind, n, key string) error) error {
 			minted[tr.Token] = minted[tr.Token] || tr.From == mintName
 			burned[tr.Token] = burned[tr.Token] || to == burnName
 		}
+		// a join that sets a wallet balance mints it
+		for pn, raw := range ps.Join {
+			p, jt := l.pops[pn], raw.(map[string]any)
+			if p == nil || jt == nil {
+				continue // reported when the PSUB compiles
+			}
+			sets := []any{jt["set"]}
+			if types, ok := jt["types"].(map[string]any); ok {
+				for _, t := range types {
+					sets = append(sets, t)
+				}
+			}
+			for _, st := range sets {
+				if m, ok := st.(map[string]any); ok {
+					for k := range m {
+						if _, isToken := p.wallet[k]; isToken {
+							minted[k] = true
+						}
+					}
+				}
+			}
+		}
 	}
 	for _, tk := range lg.tokens {
 		if !minted[tk] && !burned[tk] {
 			continue
 		}
-		supply0 := lg.initial[tk]
+		supply0 := lg.initial[tk] // populations start empty
 		word := tokenWord(tk, lg.tokenDoc[tk])
 		tl := &tokenLedger{}
 		for _, v := range []struct {
@@ -273,13 +297,20 @@ func (l *loader) declareMintBurn(claim func(kind, n, key string) error) error {
 	return nil
 }
 
-// transfer is one compiled [[psubs.transfers]] entry.
+// transfer is one compiled [[psubs.transfers]] entry. A payer or payee
+// is an agent (a slot of the PSUB's scalar balances), a population (each
+// agent pays or receives its own amount: a column of the PSUB's
+// population balances), the mint or the burn.
 type transfer struct {
 	name, token string
-	from        string // agent, or "mint"
-	fromSlot    int    // index into the PSUB's balances; -1 for mint
+	from        string
+	fromSlot    int      // the scalar balance paying; -1: mint or a population
+	fromPop     *popDecl // each agent of it pays
+	fromCol     int      // its column of balances
 	payees      []string
-	toSlots     []int        // -1 for burn
+	toSlots     []int        // -1 for burn (or a population)
+	toPop       *popDecl     // each agent of it receives
+	toCol       int          // its column of balances
 	shares      []*expr.Expr // nil for a single payee
 	amount      *expr.Expr
 	clamp       bool
@@ -287,46 +318,100 @@ type transfer struct {
 	burnSlot    int
 }
 
-// transfers compiles a PSUB's transfers into a policy that computes every
-// balance's change from the state before the PSUB, and the updates that
-// apply them.
-func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block, []gds.Block, error) {
-	if len(specs) == 0 {
-		return nil, nil, nil
+// psubLedger is the ledger of one PSUB: its transfers and the joins that
+// mint new agents' balances. Its updates share one computation per pass.
+type psubLedger struct {
+	l        *loader
+	psub     string
+	trs      []*transfer
+	balances []gds.Float // the scalar balances the PSUB touches
+	names    []string
+	mb       []mbSlot
+	joins    []*joinSpec
+	// popCols: population -> token -> column; cols[k] is column k's
+	// population and wallet field, colBufs[k] its per-engine buffer
+	popCols map[string]map[string]int
+	cols    []popCol
+	work    gds.Scratch
+	plans   map[*joinSpec]gds.Scratch
+}
+
+type mbSlot struct {
+	token string
+	burn  bool
+}
+
+type popCol struct {
+	p   *popDecl
+	f   int // the wallet field
+	buf gds.Scratch
+}
+
+// transfers compiles a PSUB's transfers and joins into its ledger and
+// the float updates of the scalar balances and the minted, burned and
+// supply variables. The population updates (popUpdates) read the same
+// ledger.
+func (l *loader) transfers(pkey, psub string, specs []transferSpec, joins []*joinSpec) (*psubLedger, []gds.Block, error) {
+	var mintingJoins []*joinSpec
+	for _, j := range joins {
+		if j != nil && len(j.mints) > 0 {
+			mintingJoins = append(mintingJoins, j)
+		}
+	}
+	if len(specs) == 0 && len(mintingJoins) == 0 {
+		if len(joins) == 0 {
+			return nil, nil, nil
+		}
+		pl := &psubLedger{l: l, psub: psub, plans: map[*joinSpec]gds.Scratch{}}
+		for _, j := range joins {
+			pl.plans[j] = l.b.Scratch()
+		}
+		return pl, nil, nil
 	}
 	lg := l.ledger
-	if lg == nil || len(lg.agents) == 0 {
-		return nil, nil, l.errAt(pkey+".transfers", "", "transfers move tokens between agents: declare [tokens] and [agents.NAME] with wallets")
+	if lg == nil || len(lg.agents) == 0 && len(l.pops) == 0 {
+		return nil, nil, l.errAt(pkey+".transfers", "", "transfers move tokens between agents: declare [tokens] and [agents.NAME] or [populations.NAME] with wallets")
 	}
-	env := l.sharedEnv()
-	var balances []gds.Float // the PSUB's touched balances, in first-touch order
-	var slotNames []string
+	pl := &psubLedger{l: l, psub: psub, popCols: map[string]map[string]int{}, plans: map[*joinSpec]gds.Scratch{}}
 	slotOf := map[string]int{}
 	slot := func(agent, token string) int {
 		vn := lg.agents[agent].wallet[token]
 		if k, ok := slotOf[vn]; ok {
 			return k
 		}
-		slotOf[vn] = len(balances)
-		balances = append(balances, lg.agents[agent].balance[token])
-		slotNames = append(slotNames, vn)
-		return len(balances) - 1
+		slotOf[vn] = len(pl.balances)
+		pl.balances = append(pl.balances, lg.agents[agent].balance[token])
+		pl.names = append(pl.names, vn)
+		return len(pl.balances) - 1
 	}
-	type mb struct {
-		token string
-		burn  bool
+	col := func(p *popDecl, token string) int {
+		m := pl.popCols[p.name]
+		if m == nil {
+			m = map[string]int{}
+			pl.popCols[p.name] = m
+		}
+		if k, ok := m[token]; ok {
+			return k
+		}
+		m[token] = len(pl.cols)
+		pl.cols = append(pl.cols, popCol{p: p, f: p.wallet[token], buf: l.b.Scratch()})
+		return len(pl.cols) - 1
 	}
-	var mbList []mb
-	mbSlot := map[mb]int{}
-	var trs []*transfer
-	checkAgent := func(key, who, token, role string) error {
+	holders := append(append([]string(nil), lg.agentList...), l.popList...)
+	checkHolder := func(key, who, token, role string) error {
+		if p, ok := l.pops[who]; ok {
+			if _, ok := p.wallet[token]; !ok {
+				return l.errAt(key, "", "population %q has no %s wallet; add %s = 0.0 to populations.%s.wallet", who, token, token, who)
+			}
+			return nil
+		}
 		a, ok := lg.agents[who]
 		if !ok {
 			other := burnName
 			if role == "from" {
 				other = mintName
 			}
-			return l.errAt(key, "", "transfer %s unknown agent %q%s (agents: %s, or %q)", role, who, didYouMean(who, lg.agentList), strings.Join(lg.agentList, ", "), other)
+			return l.errAt(key, "", "transfer %s unknown agent %q%s (agents: %s, or %q)", role, who, didYouMean(who, holders), strings.Join(holders, ", "), other)
 		}
 		if _, ok := a.wallet[token]; !ok {
 			held := make([]string, 0, len(a.wallet))
@@ -339,6 +424,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		}
 		return nil
 	}
+	global := l.sharedEnv()
 	for i, sp := range specs {
 		key := fmt.Sprintf("%s.transfers.%d", pkey, i)
 		if sp.Token == "" {
@@ -350,11 +436,12 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		if sp.From == "" {
 			return nil, nil, l.errAt(key, "", "a transfer needs from = \"agent\" (or %q)", mintName)
 		}
-		tr := &transfer{name: sp.Name, token: sp.Token, from: sp.From, fromSlot: -1, mintSlot: -1, burnSlot: -1}
+		tr := &transfer{name: sp.Name, token: sp.Token, from: sp.From, fromSlot: -1, fromCol: -1, toCol: -1, mintSlot: -1, burnSlot: -1}
 		if sp.From != mintName {
-			if err := checkAgent(key+".from", sp.From, sp.Token, "from"); err != nil {
+			if err := checkHolder(key+".from", sp.From, sp.Token, "from"); err != nil {
 				return nil, nil, err
 			}
+			tr.fromPop = l.pops[sp.From]
 		}
 		switch sp.Overdraft {
 		case "", "error":
@@ -366,10 +453,15 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		if tr.clamp && sp.From == mintName {
 			return nil, nil, l.errAt(key+".overdraft", "", "a transfer from %q has no balance to clamp to", mintName)
 		}
+		env := global
 		switch to := sp.To.(type) {
 		case string:
 			tr.payees = []string{to}
+			tr.toPop = l.pops[to]
 		case map[string]any:
+			if tr.fromPop != nil {
+				return nil, nil, l.errAt(key+".to", "", "a population's agents pay one payee each; split in transfers of their own")
+			}
 			for _, p := range l.ordered(key+".to", to) {
 				src, ok := to[p].(string)
 				if !ok {
@@ -378,6 +470,9 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 					} else {
 						return nil, nil, l.errAt(key+".to."+p, "", "a share is a number or an expression string")
 					}
+				}
+				if l.pops[p] != nil {
+					return nil, nil, l.errAt(key+".to."+p, "", "a population receives in a transfer of its own (to = %q, with a per-agent amount)", p)
 				}
 				x, err := l.compile(env, key+".to."+p, src)
 				if err != nil {
@@ -397,29 +492,38 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		default:
 			return nil, nil, l.errAt(key+".to", "", "want an agent's name, %q, or a table of shares { agent = \"share\", ... }", burnName)
 		}
+		if tr.fromPop != nil && tr.toPop != nil {
+			return nil, nil, l.errAt(key, "", "a transfer between two populations is not supported: pay through an agent")
+		}
 		for _, p := range tr.payees {
-			pkey := key + ".to"
+			pk := key + ".to"
 			if len(tr.shares) > 0 {
-				pkey += "." + p
+				pk += "." + p
 			}
 			if p == sp.From {
-				return nil, nil, l.errAt(pkey, "", "agent %q pays itself", p)
+				return nil, nil, l.errAt(pk, "", "agent %q pays itself", p)
 			}
 			if p == burnName {
 				if len(tr.payees) > 1 {
-					return nil, nil, l.errAt(pkey, "", "%q cannot be one of several payees; burn in a transfer of its own", burnName)
+					return nil, nil, l.errAt(pk, "", "%q cannot be one of several payees; burn in a transfer of its own", burnName)
 				}
 				if sp.From == mintName {
-					return nil, nil, l.errAt(pkey, "", "a transfer from %q to %q moves nothing", mintName, burnName)
+					return nil, nil, l.errAt(pk, "", "a transfer from %q to %q moves nothing", mintName, burnName)
 				}
 				continue
 			}
-			if err := checkAgent(pkey, p, sp.Token, "to"); err != nil {
+			if err := checkHolder(pk, p, sp.Token, "to"); err != nil {
 				return nil, nil, err
 			}
 		}
 		if strings.TrimSpace(sp.Amount) == "" {
 			return nil, nil, l.errAt(key, "", "a transfer needs amount = \"expression\"")
+		}
+		// a population's transfer has a per-agent amount
+		if p := tr.fromPop; p != nil {
+			env = l.agentEnv(p)
+		} else if p := tr.toPop; p != nil {
+			env = l.agentEnv(p)
 		}
 		x, err := l.compile(env, key+".amount", sp.Amount)
 		if err != nil {
@@ -432,131 +536,82 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 		if tr.name == "" {
 			tr.name = fmt.Sprintf("%s %s → %s", sp.Token, sp.From, strings.Join(tr.payees, ", "))
 		}
-		trs = append(trs, tr)
+		pl.trs = append(pl.trs, tr)
 	}
 	// slots, in transfer order
-	for _, tr := range trs {
-		if tr.from != mintName {
+	for _, tr := range pl.trs {
+		switch {
+		case tr.fromPop != nil:
+			tr.fromCol = col(tr.fromPop, tr.token)
+		case tr.from != mintName:
 			tr.fromSlot = slot(tr.from, tr.token)
 		}
 		for _, p := range tr.payees {
-			if p == burnName {
+			switch {
+			case p == burnName:
 				tr.toSlots = append(tr.toSlots, -1)
-			} else {
+			case tr.toPop != nil:
+				tr.toCol = col(tr.toPop, tr.token)
+				tr.toSlots = append(tr.toSlots, -1)
+			default:
 				tr.toSlots = append(tr.toSlots, slot(p, tr.token))
 			}
 		}
 	}
-	nb := len(balances)
-	for _, tr := range trs {
-		for _, m := range []mb{{tr.token, false}, {tr.token, true}} {
-			if (m.burn && tr.toSlots[0] == -1) || (!m.burn && tr.fromSlot == -1) {
-				if _, ok := mbSlot[m]; !ok {
-					mbSlot[m] = nb + len(mbList)
-					mbList = append(mbList, m)
-				}
-				if m.burn {
-					tr.burnSlot = mbSlot[m]
-				} else {
-					tr.mintSlot = mbSlot[m]
-				}
-			}
+	nb := len(pl.balances)
+	mbIndex := map[mbSlot]int{}
+	need := func(m mbSlot) int {
+		if k, ok := mbIndex[m]; ok {
+			return k
+		}
+		mbIndex[m] = nb + len(pl.mb)
+		pl.mb = append(pl.mb, m)
+		return mbIndex[m]
+	}
+	for _, tr := range pl.trs {
+		if tr.from == mintName {
+			tr.mintSlot = need(mbSlot{tr.token, false})
+		}
+		if tr.payees[0] == burnName {
+			tr.burnSlot = need(mbSlot{tr.token, true})
 		}
 	}
-	// Transfers are state updates: they read the state before the PSUB,
-	// the parameters and the PSUB's signals. Whichever of the PSUB's
-	// ledger updates runs first computes every result into the engine's
-	// scratch buffer, stamped with the PSUB's Ctx.Pass; the others read
-	// it. It holds [pass, then [0, nb): every touched balance after the
-	// PSUB's transfers, paid in order from the balances before it (written
-	// as they are, so a balance paid out in full is exactly 0), then the
-	// tokens minted and burned].
-	work := l.b.Scratch()
-	const stamp = 1
-	compute := func(c *gds.Ctx) []float64 {
-		p := work.Buf(c)
-		if buf := *p; len(buf) > 0 && buf[0] == float64(c.Pass()) {
-			return buf[stamp:]
+	for _, j := range mintingJoins {
+		pl.joins = append(pl.joins, j)
+		pl.plans[j] = l.b.Scratch()
+		for tk := range j.mints {
+			need(mbSlot{tk, false})
+			col(j.p, tk)
 		}
-		buf := append((*p)[:0], float64(c.Pass()))
-		for _, b := range balances {
-			buf = append(buf, b.Get(c))
-		}
-		for range len(mbList) {
-			buf = append(buf, 0)
-		}
-		*p = buf
-		r := buf[stamp:]
-		for _, tr := range trs {
-			a := tr.amount.Float(c)
-			if math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
-				panic(fmt.Errorf("transfer %q at timestep %d: amount %v of %s: want a finite number >= 0", tr.name, c.T, a, tr.token))
-			}
-			if tr.fromSlot >= 0 {
-				have := r[tr.fromSlot]
-				if math.Abs(a-have) <= 1e-12*have {
-					a = have // an amount within round-off of the balance pays it all: no dust, no overdraft
-				}
-				if a > have {
-					if !tr.clamp {
-						panic(fmt.Errorf("transfer %q at timestep %d: agent %q holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, tr.from, have, tr.token, a))
-					}
-					a = have
-				}
-				r[tr.fromSlot] = have - a
-			} else {
-				r[tr.mintSlot] += a
-			}
-			if tr.toSlots[0] == -1 {
-				r[tr.burnSlot] += a
-				continue
-			}
-			if len(tr.shares) == 0 {
-				r[tr.toSlots[0]] += a
-				continue
-			}
-			total := 0.0
-			for k, s := range tr.shares {
-				w := s.Float(c)
-				if math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
-					panic(fmt.Errorf("transfer %q at timestep %d: the share of %q is %v: want a finite number >= 0", tr.name, c.T, tr.payees[k], w))
-				}
-				total += w
-			}
-			if !(total > 0) {
-				if a == 0 {
-					continue
-				}
-				panic(fmt.Errorf("transfer %q at timestep %d: the shares of %s sum to 0; nobody to pay %v %s to", tr.name, c.T, strings.Join(tr.payees, ", "), a, tr.token))
-			}
-			left := a
-			for k, s := range tr.shares {
-				part := left // the last payee takes what rounding left: nothing is created or lost
-				if k < len(tr.shares)-1 {
-					part = min(a*(s.Float(c)/total), left)
-				}
-				left -= part
-				r[tr.toSlots[k]] += part
-			}
-		}
-		return r
 	}
+	for _, j := range joins {
+		if j != nil && pl.plans[j] == (gds.Scratch{}) {
+			pl.plans[j] = l.b.Scratch()
+		}
+	}
+	pl.work = l.b.Scratch()
 	var ups []gds.Block
-	for k, b := range balances {
-		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return compute(c)[k] }).Named(slotNames[k]))
+	for k, b := range pl.balances {
+		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return pl.compute(c)[k] }).Named(pl.names[k]))
 	}
 	supplyDelta := map[string][2]int{} // token -> minted, burned slot (-1: none)
-	for _, m := range mbList {
+	for _, m := range pl.mb {
 		d, ok := supplyDelta[m.token]
 		if !ok {
 			d = [2]int{-1, -1}
 		}
 		if m.burn {
-			d[1] = mbSlot[m]
+			d[1] = mbIndex[m]
 		} else {
-			d[0] = mbSlot[m]
+			d[0] = mbIndex[m]
 		}
 		supplyDelta[m.token] = d
+	}
+	read := func(c *gds.Ctx, k int) float64 {
+		if k < 0 {
+			return 0
+		}
+		return pl.compute(c)[k]
 	}
 	for _, tk := range lg.tokens {
 		d, ok := supplyDelta[tk]
@@ -564,11 +619,8 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 			continue
 		}
 		tl := lg.mintBurn[tk]
-		read := func(c *gds.Ctx, k int) float64 {
-			if k < 0 {
-				return 0
-			}
-			return compute(c)[k]
+		if tl == nil {
+			return nil, nil, l.errAt(pkey, "", "internal: token %q has no minted and burned variables", tk)
 		}
 		if d[0] >= 0 {
 			k := d[0]
@@ -584,14 +636,219 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec) ([]gds.Block
 				holders = append(holders, h)
 			}
 		}
+		type popHolder struct {
+			h gds.Records
+			f int
+		}
+		var pops []popHolder
+		for _, p := range lg.popHolders[tk] {
+			pops = append(pops, popHolder{p.h, p.wallet[tk]})
+		}
 		// Σ balances before the PSUB + minted − burned: the balances after it
 		ups = append(ups, tl.supply.Update(func(c *gds.Ctx) float64 {
 			s := 0.0
 			for _, h := range holders {
 				s += h.Get(c)
 			}
+			for _, p := range pops {
+				for _, v := range p.h.Floats(c, p.f) {
+					s += v
+				}
+			}
 			return s + read(c, d[0]) - read(c, d[1])
 		}))
 	}
-	return nil, ups, nil
+	return pl, ups, nil
 }
+
+// joinPlan returns join j's decision this pass: how many agents join,
+// their types and the values of their numeric fields, evaluated once per
+// pass (a random draw in a join is drawn once). Layout of the buffer:
+// [pass, n, then n type indexes (or none), then n × len(j.vfields)
+// values].
+func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
+	p := pl.plans[j].Buf(c)
+	if buf := *p; len(buf) > 1 && buf[0] == float64(c.Pass()) {
+		return buf
+	}
+	buf := (*p)[:0]
+	n := int(j.count.Int(c))
+	if n < 0 {
+		panic(fmt.Errorf("population %q: %d agents join at timestep %d; want a count >= 0", j.p.name, n, c.T))
+	}
+	buf = append(buf, float64(c.Pass()), float64(n))
+	types := j.assignTypes(c, n)
+	for _, t := range types {
+		buf = append(buf, float64(t))
+	}
+	for k := range n {
+		t := -1
+		if len(types) > 0 {
+			t = types[k]
+		}
+		for _, v := range j.vfields {
+			x := v.set
+			if t >= 0 && v.byType[t] != nil {
+				x = v.byType[t]
+			}
+			val := v.def
+			if x != nil {
+				val = x.Float(c)
+				if j.p.fields[v.f].kind == gds.KindBool {
+					val = b2f(x.Bool(c))
+				}
+			}
+			buf = append(buf, val)
+		}
+	}
+	*p = buf
+	return buf
+}
+
+// compute returns the PSUB's ledger this pass: the scalar balances
+// after the PSUB, then the minted and burned deltas; col(c, k) is the
+// population column k after it. Whichever update asks first computes it,
+// from the balances before the PSUB; the others read it (keyed by
+// Ctx.Pass).
+func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
+	p := pl.work.Buf(c)
+	const stamp = 1
+	if buf := *p; len(buf) > 0 && buf[0] == float64(c.Pass()) {
+		return buf[stamp:]
+	}
+	buf := append((*p)[:0], float64(c.Pass()))
+	for _, b := range pl.balances {
+		buf = append(buf, b.Get(c))
+	}
+	for range len(pl.mb) {
+		buf = append(buf, 0)
+	}
+	*p = buf
+	r := buf[stamp:]
+	for _, pc := range pl.cols {
+		b := pc.buf.Buf(c)
+		*b = append((*b)[:0], pc.p.h.Floats(c, pc.f)...)
+	}
+	pay := func(tr *transfer, from *float64, a float64, who string) float64 {
+		have := *from
+		if abs(a-have) <= 1e-12*have {
+			a = have // an amount within round-off of the balance pays it all: no dust, no overdraft
+		}
+		if a > have {
+			if !tr.clamp {
+				panic(fmt.Errorf("transfer %q at timestep %d: %s holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, who, have, tr.token, a))
+			}
+			a = have
+		}
+		*from = have - a
+		return a
+	}
+	check := func(tr *transfer, a float64) {
+		if a != a || a > maxFinite || a < 0 {
+			panic(fmt.Errorf("transfer %q at timestep %d: amount %v of %s: want a finite number >= 0", tr.name, c.T, a, tr.token))
+		}
+	}
+	receive := func(tr *transfer, a float64) {
+		switch {
+		case tr.toCol >= 0:
+			panic("internal: receive on a population")
+		case tr.toSlots[0] == -1:
+			r[tr.burnSlot] += a
+		case len(tr.shares) == 0:
+			r[tr.toSlots[0]] += a
+		default:
+			total := 0.0
+			for k, s := range tr.shares {
+				w := s.Float(c)
+				if w != w || w > maxFinite || w < 0 {
+					panic(fmt.Errorf("transfer %q at timestep %d: the share of %q is %v: want a finite number >= 0", tr.name, c.T, tr.payees[k], w))
+				}
+				total += w
+			}
+			if !(total > 0) {
+				if a == 0 {
+					return
+				}
+				panic(fmt.Errorf("transfer %q at timestep %d: the shares of %s sum to 0; nobody to pay %v %s to", tr.name, c.T, strings.Join(tr.payees, ", "), a, tr.token))
+			}
+			left := a
+			for k, s := range tr.shares {
+				part := left // the last payee takes what rounding left: nothing is created or lost
+				if k < len(tr.shares)-1 {
+					part = min(a*(s.Float(c)/total), left)
+				}
+				left -= part
+				r[tr.toSlots[k]] += part
+			}
+		}
+	}
+	for _, tr := range pl.trs {
+		switch {
+		case tr.fromPop != nil: // each agent pays its own amount
+			col := pl.col(c, tr.fromCol)
+			for i := range col {
+				tr.fromPop.at(c, i)
+				a := tr.amount.Float(c)
+				check(tr, a)
+				a = pay(tr, &col[i], a, fmt.Sprintf("agent %d of %q", i+1, tr.fromPop.name))
+				receive(tr, a)
+			}
+		case tr.toPop != nil: // each agent receives its own amount
+			col := pl.col(c, tr.toCol)
+			for i := range col {
+				tr.toPop.at(c, i)
+				a := tr.amount.Float(c)
+				check(tr, a)
+				if tr.fromSlot >= 0 {
+					a = pay(tr, &r[tr.fromSlot], a, fmt.Sprintf("agent %q", tr.from))
+				} else {
+					r[tr.mintSlot] += a
+				}
+				col[i] += a
+			}
+		default:
+			a := tr.amount.Float(c)
+			check(tr, a)
+			if tr.fromSlot >= 0 {
+				a = pay(tr, &r[tr.fromSlot], a, fmt.Sprintf("agent %q", tr.from))
+			} else {
+				r[tr.mintSlot] += a
+			}
+			receive(tr, a)
+		}
+	}
+	// joining agents' balances are minted
+	for _, j := range pl.joins {
+		plan := pl.joinPlan(c, j)
+		n := int(plan[1])
+		vals := plan[2:]
+		if j.field >= 0 {
+			vals = vals[n:]
+		}
+		for tk := range j.mints {
+			f := j.p.wallet[tk]
+			v := slices.IndexFunc(j.vfields, func(v joinField) bool { return v.f == f })
+			k := slices.IndexFunc(pl.mb, func(m mbSlot) bool { return m.token == tk && !m.burn })
+			for a := range n {
+				x := vals[a*len(j.vfields)+v]
+				if x != x || x > maxFinite || x < 0 {
+					panic(fmt.Errorf("population %q at timestep %d: a joining agent's %s balance is %v; want a finite number >= 0", j.p.name, c.T, tk, x))
+				}
+				r[len(pl.balances)+k] += x
+			}
+		}
+	}
+	return r
+}
+
+const maxFinite = 1.7976931348623157e308
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// col returns population column k of this pass (after compute).
+func (pl *psubLedger) col(c *gds.Ctx, k int) []float64 { return *pl.cols[k].buf.Buf(c) }

@@ -374,7 +374,7 @@ func TestLedgerErrors(t *testing.T) {
 		{"balance clashes with a variable", "[variables]\na_usd = 0.0\n[tokens]\nusd = \"d\"\n[agents.a]\nwallet = { usd = 1.0 }\n[[psubs]]\n[psubs.updates]\na_usd = \"1.0\"\n",
 			`key "agents.a.wallet.usd": "a_usd" is already a variable`},
 		{"transfers without agents", "[variables]\nx = 0.0\n[[psubs]]\n[[psubs.transfers]]\ntoken = \"usd\"\nfrom = \"a\"\nto = \"b\"\namount = \"1.0\"\n",
-			`transfers move tokens between agents: declare [tokens] and [agents.NAME] with wallets`},
+			`transfers move tokens between agents: declare [tokens] and [agents.NAME] or [populations.NAME] with wallets`},
 	} {
 		_, err := modelfile.Parse("bad.toml", []byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

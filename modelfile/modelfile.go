@@ -78,6 +78,9 @@ type loader struct {
 	b     *gds.Builder
 	// ledger holds the tokens, agents and wallets (ledger.go).
 	ledger *ledger
+	// pops are the populations (population.go), popList in file order.
+	pops    map[string]*popDecl
+	popList []string
 
 	kinds   map[string]string // name -> "variable" | "parameter" | "signal"
 	vars    map[string]varH
@@ -111,7 +114,7 @@ func (l *loader) build() (*gds.Model, error) {
 		l.kinds[n] = kind
 		return nil
 	}
-	if len(f.Variables) == 0 && len(f.Agents) == 0 {
+	if len(f.Variables) == 0 && len(f.Agents) == 0 && len(f.Populations) == 0 {
 		return nil, &Error{File: l.src, Key: "variables", Msg: "a model needs at least one state variable (or an agent with a wallet)"}
 	}
 	sections := []struct {
@@ -138,6 +141,12 @@ func (l *loader) build() (*gds.Model, error) {
 				return nil, err
 			}
 			if err := l.declareAgents(claim); err != nil {
+				return nil, err
+			}
+			if err := l.declarePopulations(claim); err != nil {
+				return nil, err
+			}
+			if err := l.declareMintBurn(claim); err != nil {
 				return nil, err
 			}
 		}

@@ -18,30 +18,36 @@ import (
 func (l *loader) env() *expr.Env {
 	env := expr.NewEnv(l.b)
 	for n, a := range l.accs {
+		declareAcc(env, n, a)
+	}
+	l.addPopulations(env, l.agentEnvs())
+	return env
+}
+
+// declareAcc declares name in env as a reads it.
+func declareAcc(env *expr.Env, n string, a accessor) {
+	switch a.t {
+	case gds.KindFloat:
+		env.Float(n, a.f)
+	case gds.KindInt:
+		env.Int(n, a.i)
+	case gds.KindBool:
+		env.Bool(n, a.b)
+	case gds.KindString:
+		env.String(n, a.s)
+	case gds.KindVec:
+		env.Vec(n, a.v)
+	}
+	if a.lags > 0 {
 		switch a.t {
 		case gds.KindFloat:
-			env.Float(n, a.f)
+			env.FloatLag(n, a.fl, a.lags)
 		case gds.KindInt:
-			env.Int(n, a.i)
-		case gds.KindBool:
-			env.Bool(n, a.b)
-		case gds.KindString:
-			env.String(n, a.s)
+			env.IntLag(n, a.il, a.lags)
 		case gds.KindVec:
-			env.Vec(n, a.v)
-		}
-		if a.lags > 0 {
-			switch a.t {
-			case gds.KindFloat:
-				env.FloatLag(n, a.fl, a.lags)
-			case gds.KindInt:
-				env.IntLag(n, a.il, a.lags)
-			case gds.KindVec:
-				env.VecLag(n, a.vl, a.lags)
-			}
+			env.VecLag(n, a.vl, a.lags)
 		}
 	}
-	return env
 }
 
 // sharedEnv returns env() for expressions that declare no names of their
@@ -84,11 +90,24 @@ func (l *loader) psub(i int, ps psubSpec) error {
 		}
 		bls = append(bls, bl)
 	}
-	tpol, tups, err := l.transfers(pkey, name, ps.Transfers)
+	joins := map[string]*joinSpec{}
+	var joinList []*joinSpec
+	for _, pn := range l.ordered(pkey+".join", ps.Join) {
+		p, ok := l.pops[pn]
+		if !ok {
+			return l.errAt(pkey+".join."+pn, "", "%q is not a population%s", pn, didYouMean(pn, l.popList))
+		}
+		j, err := l.compileJoin(pkey, p, ps)
+		if err != nil {
+			return err
+		}
+		joins[pn] = j
+		joinList = append(joinList, j)
+	}
+	pl, tups, err := l.transfers(pkey, name, ps.Transfers, joinList)
 	if err != nil {
 		return err
 	}
-	bls = append(bls, tpol...)
 	for _, target := range l.ordered("psubs.updates", ps.Updates) {
 		bl, err := l.update(pkey+".updates."+target, target, ps.Updates[target])
 		if err != nil {
@@ -97,6 +116,11 @@ func (l *loader) psub(i int, ps psubSpec) error {
 		bls = append(bls, bl)
 	}
 	bls = append(bls, tups...)
+	pups, err := l.popUpdates(pkey, ps, pl, joins)
+	if err != nil {
+		return err
+	}
+	bls = append(bls, pups...)
 	if len(bls) == 0 {
 		return l.errAt(pkey, "", "PSUB %q has no policies and no updates", name)
 	}

@@ -99,6 +99,10 @@ type compiler struct {
 	fset  *token.FileSet
 	used  map[string]bool
 	runes []int32 // the rune index of every byte offset of src, once a column is asked for
+	// keywords maps the stand-ins of declared names that are Go keywords
+	// (a field called type) back to the names: prepare writes _ype for
+	// type, of the same length, so that columns stay right.
+	keywords map[string]string
 }
 
 // Compile parses src (Go expression syntax), type-checks it against env
@@ -199,6 +203,14 @@ func (c *compiler) prepare() (string, error) {
 			return "", c.errAt(c.colOfOffset(off), "/* starts a comment, and expressions have none")
 		case tok == token.STRING && strings.HasPrefix(lit, "`"):
 			raw = append(raw, [2]int{off, off + len(lit)})
+		case tok.IsKeyword() && c.declared(tok.String()):
+			kw := tok.String()
+			stand := "_" + kw[1:]
+			if c.keywords == nil {
+				c.keywords = map[string]string{}
+			}
+			c.keywords[stand] = kw
+			text[off] = '_'
 		}
 	}
 	for i, ch := range text {
@@ -216,6 +228,20 @@ func (c *compiler) prepare() (string, error) {
 		}
 	}
 	return string(text), nil
+}
+
+// declared reports whether the Env declares name (as a value, a lagged
+// value or a population), or the Env of a population's agents does.
+func (c *compiler) declared(name string) bool {
+	_, v := c.env.vars[name]
+	_, g := c.env.lags[name]
+	_, p := c.env.pops[name]
+	found := v || g || p
+	for _, pop := range c.env.pops {
+		_, a := pop.agent.vars[name]
+		found = found || a
+	}
+	return found
 }
 
 // pythonisms are words of Python's expression syntax that Go's has not.
@@ -404,6 +430,9 @@ var builtinNames = []string{"t", "substep", "simulation", "subset", "run", "pi",
 func (c *compiler) ident(e *ast.Ident) (*node, error) {
 	col := c.col(e.Pos())
 	name := e.Name
+	if kw, ok := c.keywords[name]; ok {
+		name = kw
+	}
 	switch name {
 	case "true":
 		return constB(col, true), nil
@@ -494,9 +523,13 @@ func (c *compiler) selector(e *ast.SelectorExpr) (*node, error) {
 	if !ok {
 		return nil, c.errAt(col, "selectors (a.b) are not supported")
 	}
-	sel := strings.ToLower(e.Sel.Name)
-	if b, ok := c.env.vars[x.Name+"."+e.Sel.Name]; ok {
-		return c.leaf(col, x.Name+"."+e.Sel.Name, b) // a dotted name, such as an agent's wallet: router.usd
+	field := e.Sel.Name
+	if kw, ok := c.keywords[field]; ok {
+		field = kw
+	}
+	sel := strings.ToLower(field)
+	if b, ok := c.env.vars[x.Name+"."+field]; ok {
+		return c.leaf(col, x.Name+"."+field, b) // a dotted name, such as an agent's wallet: router.usd
 	}
 	if _, isFunc := funcs[sel]; isFunc {
 		return nil, c.errAt(col, "%s.%s: selectors (a.b) are not supported; call %s(...) directly", x.Name, e.Sel.Name, sel)

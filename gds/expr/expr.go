@@ -48,6 +48,7 @@ type population struct {
 	n     func(*gds.Ctx) int
 	agent *Env
 	at    func(*gds.Ctx, int)
+	cur   func(*gds.Ctx) int
 }
 
 // NewEnv returns an empty Env. b supplies the per-engine scratch vectors
@@ -61,11 +62,11 @@ func NewEnv(b *gds.Builder) *Env {
 // Population declares a population of agents: over(name, x) is the vector
 // of x evaluated for each of its n(c) agents in turn, x compiled in agent
 // (the Env of its per-agent expressions, in which the agent's fields are
-// names), after at(c, i) has made agent i the one agent's names read.
-// agent must not declare name as a population itself (an over inside an
-// over of the same population would move the current agent).
-func (e *Env) Population(name string, n func(*gds.Ctx) int, agent *Env, at func(*gds.Ctx, int)) {
-	e.pops[name] = &population{n: n, agent: agent, at: at}
+// names), after at(c, i) has made agent i the one agent's names read;
+// cur(c) is the current agent, which over restores when it is done, so a
+// per-agent expression may aggregate over its own population.
+func (e *Env) Population(name string, n func(*gds.Ctx) int, agent *Env, at func(*gds.Ctx, int), cur func(*gds.Ctx) int) {
+	e.pops[name] = &population{n: n, agent: agent, at: at, cur: cur}
 }
 
 // Detach marks the Env's expressions as evaluated outside a run, over

@@ -723,14 +723,16 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, at := pop.n, pop.at
+	n, at, cur := pop.n, pop.at, pop.cur
 	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		p := h.Buf(c)
 		buf := (*p)[:0]
+		saved := cur(c)
 		for i := range n(c) {
 			at(c, i)
 			buf = append(buf, get(c))
 		}
+		at(c, saved)
 		*p = buf
 		return buf
 	}}, nil
