@@ -729,13 +729,19 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 		b := pc.buf.Buf(c)
 		*b = append((*b)[:0], pc.p.h.Floats(c, pc.f)...)
 	}
-	pay := func(tr *transfer, from *float64, a float64, who string) float64 {
+	// pay takes a from the balance *from, of agent i of pop (nil: the
+	// agent tr.from)
+	pay := func(tr *transfer, from *float64, a float64, pop *popDecl, i int) float64 {
 		have := *from
 		if abs(a-have) <= 1e-12*have {
 			a = have // an amount within round-off of the balance pays it all: no dust, no overdraft
 		}
 		if a > have {
 			if !tr.clamp {
+				who := fmt.Sprintf("agent %q", tr.from)
+				if pop != nil {
+					who = fmt.Sprintf("agent %d of %q", i+1, pop.name)
+				}
 				panic(fmt.Errorf("transfer %q at timestep %d: %s holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, who, have, tr.token, a))
 			}
 			a = have
@@ -790,7 +796,7 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 				tr.fromPop.at(c, i)
 				a := tr.amount.Float(c)
 				check(tr, a)
-				a = pay(tr, &col[i], a, fmt.Sprintf("agent %d of %q", i+1, tr.fromPop.name))
+				a = pay(tr, &col[i], a, tr.fromPop, i)
 				receive(tr, a)
 			}
 		case tr.toPop != nil: // each agent receives its own amount
@@ -800,7 +806,7 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 				a := tr.amount.Float(c)
 				check(tr, a)
 				if tr.fromSlot >= 0 {
-					a = pay(tr, &r[tr.fromSlot], a, fmt.Sprintf("agent %q", tr.from))
+					a = pay(tr, &r[tr.fromSlot], a, nil, 0)
 				} else {
 					r[tr.mintSlot] += a
 				}
@@ -810,7 +816,7 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 			a := tr.amount.Float(c)
 			check(tr, a)
 			if tr.fromSlot >= 0 {
-				a = pay(tr, &r[tr.fromSlot], a, fmt.Sprintf("agent %q", tr.from))
+				a = pay(tr, &r[tr.fromSlot], a, nil, 0)
 			} else {
 				r[tr.mintSlot] += a
 			}

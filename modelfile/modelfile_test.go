@@ -163,6 +163,7 @@ func TestShippedModelFiles(t *testing.T) {
 func FuzzParseModel(f *testing.F) {
 	f.Add([]byte(okModel))
 	f.Add([]byte(ledgerModel))
+	f.Add([]byte(daoModel))
 	f.Add([]byte("[tokens]\nusd = \"d\"\n[agents.a]\nwallet = { usd = 1.0 }\n[agents.b]\nwallet = { usd = 0.0 }\n[[psubs]]\n[[psubs.transfers]]\ntoken = \"usd\"\nfrom = \"a\"\nto = { b = 1, a = \"x\" }\namount = \"a.usd\"\n"))
 	for _, name := range []string{"predator_prey.toml", "robot_marbles.toml", "conformance/amm_det.toml", "conformance/vector.toml"} {
 		if data, err := os.ReadFile(filepath.Join("..", "models", name)); err == nil {

@@ -1,0 +1,308 @@
+package modelfile_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/modelfile"
+)
+
+// daoModel: members join in waves of 10, 40% degens with 100 dDT and 60%
+// casual users with 50; casual users pay the pie 1 dDT a step (or what
+// they hold), degens earn a credit; the pie pays out half of what it
+// holds to the degens, equally.
+const daoModel = `
+name = "dao"
+[variables]
+paid_out = 0.0
+[params]
+wave = 10
+[tokens]
+ddt = "dataDAO token"
+[agents.pie]
+wallet = { ddt = 0.0 }
+[populations.members]
+doc = "the DAO's members"
+fields = { type = "", joined = 0, credits = 0.0 }
+wallet = { ddt = 0.0 }
+
+[[psubs]]
+name = "entry"
+  [psubs.join.members]
+  count = "ifelse((t - 1) % 5 == 0, wave, 0)"
+  set = { joined = "t" }
+  [psubs.join.members.types.degen]
+  share = 0.4
+  ddt = 100.0
+  [psubs.join.members.types.casual]
+  share = 0.6
+  ddt = 50.0
+
+[[psubs]]
+name = "spend"
+  [[psubs.transfers]]
+  token = "ddt"
+  from = "members"
+  to = "pie"
+  amount = "ifelse(type == \"casual\", min(1.0, ddt), 0.0)"
+  [psubs.each.members]
+  credits = "credits + ifelse(type == \"degen\", 1.0, 0.0)"
+
+[[psubs]]
+name = "payout"
+  [[psubs.transfers]]
+  token = "ddt"
+  from = "pie"
+  to = "members"
+  amount = "ifelse(type == \"degen\", pie.ddt * 0.5 / max(sum(over(members, type == \"degen\")), 1.0), 0.0)"
+  [psubs.updates]
+  paid_out = "paid_out + pie.ddt * 0.5"
+`
+
+// member is one agent's record at a row.
+type member struct {
+	id, joined int64
+	typ        string
+	credits    float64
+	ddt        float64
+}
+
+// popRows runs a model and returns, at every row, the float variables and
+// the records of the population pop (fields id, type, joined, credits,
+// ddt by name).
+func popRows(t *testing.T, m *gds.Model, steps int, pop string) ([]map[string]float64, [][]member) {
+	t.Helper()
+	var info gds.VarInfo
+	for _, v := range m.Vars() {
+		if v.Name == pop {
+			info = v
+		}
+	}
+	field := map[string]int{}
+	for k, f := range info.Fields {
+		field[f.Name] = k
+	}
+	var scal []map[string]float64
+	var recs [][]member
+	rec := recFunc(func(r *gds.Row) {
+		row := map[string]float64{}
+		for _, v := range m.Vars() {
+			if v.Kind == gds.KindFloat {
+				row[v.Name] = r.Floats()[v.Slot]
+			}
+		}
+		scal = append(scal, row)
+		ids := r.AppendAgentInts(nil, info.Slot, field["id"])
+		ms := make([]member, len(ids))
+		for k := range ms {
+			ms[k].id = ids[k]
+		}
+		for k, v := range r.AppendAgentInts(nil, info.Slot, field["joined"]) {
+			ms[k].joined = v
+		}
+		for k, v := range r.AppendAgentStrings(nil, info.Slot, field["type"]) {
+			ms[k].typ = v
+		}
+		for k, v := range r.AppendAgentFloats(nil, info.Slot, field["credits"]) {
+			ms[k].credits = v
+		}
+		for k, v := range r.AppendAgentFloats(nil, info.Slot, field["ddt"]) {
+			ms[k].ddt = v
+		}
+		recs = append(recs, ms)
+	})
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: steps}, rec); err != nil {
+		t.Fatal(err)
+	}
+	return scal, recs
+}
+
+// TestPopulation: agents join in waves keeping the types' shares, with
+// their type's balances minted; per-agent updates and transfers act on
+// every agent; the ledger holds: Σ balances = minted at every row.
+func TestPopulation(t *testing.T) {
+	m, err := modelfile.Parse("dao.toml", []byte(daoModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scal, recs := popRows(t, m, 12, "members")
+	// rows: 0, then 3 per timestep
+	at := func(ts, sub int) int { return 3*(ts-1) + sub }
+	// timestep 1, entry: 10 members, 4 degens and 6 casual users
+	first := recs[at(1, 1)]
+	if len(first) != 10 {
+		t.Fatalf("%d members after the first wave, want 10", len(first))
+	}
+	n := map[string]int{}
+	for k, a := range first {
+		n[a.typ]++
+		want := map[string]float64{"degen": 100, "casual": 50}[a.typ]
+		if a.id != int64(k+1) || a.joined != 1 || a.ddt != want || a.credits != 0 {
+			t.Errorf("member %d: %+v, want id %d, joined 1, %v dDT", k, a, k+1, want)
+		}
+	}
+	if n["degen"] != 4 || n["casual"] != 6 {
+		t.Errorf("first wave: %v, want 4 degens and 6 casual users", n)
+	}
+	if got := scal[at(1, 1)]["ddt_minted"]; got != 700 {
+		t.Errorf("minted %v at the first wave, want 4×100 + 6×50 = 700", got)
+	}
+	// spend: each casual user pays 1 (6 in all); degens earn a credit
+	if got := scal[at(1, 2)]["pie_ddt"]; got != 6 {
+		t.Errorf("the pie holds %v after the first spend, want 6", got)
+	}
+	for _, a := range recs[at(1, 2)] {
+		wantDDT, wantCredits := 49.0, 0.0
+		if a.typ == "degen" {
+			wantDDT, wantCredits = 100, 1
+		}
+		if a.ddt != wantDDT || a.credits != wantCredits {
+			t.Errorf("after spend: %+v, want %v dDT, %v credits", a, wantDDT, wantCredits)
+		}
+	}
+	// payout: half of 6 to 4 degens, 0.75 each
+	for _, a := range recs[at(1, 3)] {
+		if a.typ == "degen" && a.ddt != 100.75 {
+			t.Errorf("after payout: degen %+v, want 100.75 dDT", a)
+		}
+	}
+	// timestep 6: the second wave keeps the shares: 8 degens, 12 casual
+	n = map[string]int{}
+	for _, a := range recs[at(6, 1)] {
+		n[a.typ]++
+	}
+	if n["degen"] != 8 || n["casual"] != 12 || recs[at(6, 1)][19].id != 20 || recs[at(6, 1)][19].joined != 6 {
+		t.Errorf("after the second wave: %v, last %+v", n, recs[at(6, 1)][19])
+	}
+	for k := range scal {
+		sum := scal[k]["pie_ddt"]
+		for _, a := range recs[k] {
+			if a.ddt < 0 {
+				t.Fatalf("row %d: member %+v holds less than nothing", k, a)
+			}
+			sum += a.ddt
+		}
+		if math.Abs(sum-scal[k]["ddt_minted"]) > 1e-9 || math.Abs(scal[k]["ddt_supply"]-sum) > 1e-9 {
+			t.Fatalf("row %d: Σ dDT %v, minted %v, supply %v", k, sum, scal[k]["ddt_minted"], scal[k]["ddt_supply"])
+		}
+	}
+}
+
+// TestPopulationAggregates: the model's expressions read every agent's
+// numeric field as a vector (members.ddt) and aggregate any per-agent
+// expression with over.
+func TestPopulationAggregates(t *testing.T) {
+	text := strings.Replace(daoModel, "paid_out = 0.0", `paid_out = 0.0
+total = 0.0
+casuals = 0.0
+gini = 0.0
+mean_id = 0.0`, 1)
+	text += `
+[[psubs]]
+name = "measure"
+  [psubs.updates]
+  total = "sum(members.ddt)"
+  casuals = "sum(over(members, type == \"casual\"))"
+  gini = "gini(members.ddt)"
+  mean_id = "mean(members.id)"
+`
+	m, err := modelfile.Parse("dao.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scal, recs := popRows(t, m, 7, "members")
+	for k := 4; k < len(scal); k += 4 { // the rows after measure
+		var total, casuals, ids float64
+		for _, a := range recs[k-1] { // measure reads the records before it
+			total += a.ddt
+			ids += float64(a.id)
+			if a.typ == "casual" {
+				casuals++
+			}
+		}
+		r := scal[k]
+		if math.Abs(r["total"]-total) > 1e-9 || r["casuals"] != casuals || r["mean_id"] != ids/float64(len(recs[k-1])) || !(r["gini"] > 0 && r["gini"] < 1) {
+			t.Errorf("row %d: total %v (want %v), casuals %v (want %v), mean id %v, gini %v", k, r["total"], total, r["casuals"], casuals, r["mean_id"], r["gini"])
+		}
+	}
+}
+
+// TestPopulationErrors: a bad population is an error at its key.
+func TestPopulationErrors(t *testing.T) {
+	head := "[variables]\nx = 0.0\n[tokens]\nddt = \"d\"\n[agents.pie]\nwallet = { ddt = 0.0 }\n[populations.members]\nfields = { kind = \"\", n = 0 }\nwallet = { ddt = 0.0 }\n[[psubs]]\nname = \"p\"\n"
+	for _, c := range []struct{ name, text, want string }{
+		{"unknown population in join", head + "[psubs.join.memebrs]\ncount = \"1\"\n", `key "psubs.0.join.memebrs": "memebrs" is not a population (did you mean "members"?)`},
+		{"unknown field in each", head + "[psubs.each.members]\nknd = \"\\\"a\\\"\"\n", `population "members" has no field "knd" (did you mean "kind"?)`},
+		{"balance in each", head + "[psubs.each.members]\nddt = \"ddt + 1.0\"\n", `"ddt" is a wallet balance: balances change only by [[psubs.transfers]]`},
+		{"wrong type in each", head + "[psubs.each.members]\nn = \"1.5\"\n", `field "n" is int, the expression is float`},
+		{"float count", head + "[psubs.join.members]\ncount = \"1.5\"\n", `a count is an int, the expression is float`},
+		{"string set", head + "[psubs.join.members]\ncount = \"1\"\nset = { kind = \"\\\"a\\\"\" }\n", `a new agent's string field "kind" is its type (types = ...) or its default`},
+		{"types without a type field", head + "[psubs.join.members]\ncount = \"1\"\n[psubs.join.members.types.a]\nshare = 1.0\n", `the types are written to the string field "type", which population "members" does not have`},
+		{"type without share", head + "[psubs.join.members]\ncount = \"1\"\ntype_field = \"kind\"\n[psubs.join.members.types.a]\nn = 1\n", `type "a" needs share = "expression"`},
+		{"nonzero default balance", "[variables]\nx = 0.0\n[tokens]\nddt = \"d\"\n[populations.members]\nwallet = { ddt = 5.0 }\n[[psubs]]\n[psubs.updates]\nx = \"x\"\n",
+			`key "populations.members.wallet.ddt": a new agent's balance is what joining mints`},
+		{"unknown token", "[variables]\nx = 0.0\n[tokens]\nddt = \"d\"\n[populations.members]\nwallet = { usd = 0.0 }\n[[psubs]]\n[psubs.updates]\nx = \"x\"\n",
+			`population "members" holds "usd", which is not a declared token (tokens: ddt)`},
+		{"field named id", "[variables]\nx = 0.0\n[populations.members]\nfields = { id = 0 }\n[[psubs]]\n[psubs.updates]\nx = \"x\"\n",
+			`field id is every agent's number`},
+		{"vector field", "[variables]\nx = 0.0\n[populations.members]\nfields = { v = [1.0] }\n[[psubs]]\n[psubs.updates]\nx = \"x\"\n",
+			`an agent's field is a float, an int, a bool or a string, not a vector`},
+		{"another population's field, bare", head + "[psubs.each.members]\nn = \"int(pie_ddt) + m\"\n", `unknown name "m"`},
+		{"a field outside the population", head + "[psubs.updates]\nx = \"n\"\n", `unknown name "n"`},
+		{"over an unknown population", head + "[psubs.updates]\nx = \"sum(over(membres, n))\"\n", `over: "membres" is not a population (did you mean "members"?)`},
+		{"over of a string", head + "[psubs.updates]\nx = \"sum(over(members, kind))\"\n", `the expression is string; want a number or a bool`},
+		{"population to population", head + "[[psubs.transfers]]\ntoken = \"ddt\"\nfrom = \"pie\"\nto = \"members\"\namount = \"1.0\"\n[populations.others]\nwallet = { ddt = 0.0 }\n[[psubs]]\nname = \"q\"\n[[psubs.transfers]]\ntoken = \"ddt\"\nfrom = \"members\"\nto = \"others\"\namount = \"1.0\"\n",
+			`a transfer between two populations is not supported`},
+		{"population without the wallet", head + "[[psubs.transfers]]\ntoken = \"ddt\"\nfrom = \"pie\"\nto = \"members\"\namount = \"1.0\"\n[populations.others]\nfields = { a = 0 }\n[[psubs]]\nname = \"q\"\n[[psubs.transfers]]\ntoken = \"ddt\"\nfrom = \"pie\"\nto = \"others\"\namount = \"1.0\"\n",
+			`population "others" has no ddt wallet; add ddt = 0.0 to populations.others.wallet`},
+	} {
+		_, err := modelfile.Parse("bad.toml", []byte(c.text))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestPopulationOverdraft: a member that cannot pay stops the run with an
+// error naming the agent, the token and the timestep.
+func TestPopulationOverdraft(t *testing.T) {
+	text := strings.Replace(daoModel, `amount = "ifelse(type == \"casual\", min(1.0, ddt), 0.0)"`, `amount = "ifelse(type == \"casual\", ifelse(t > 13, 60.0, min(1.0, ddt)), 0.0)"`, 1)
+	m, err := modelfile.Parse("dao.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 20}, recFunc(func(*gds.Row) {}))
+	want := fmt.Sprintf("at timestep %d: agent 1 of %q holds 37 ddt and cannot pay 60", 14, "members")
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v\n want it to contain %q", err, want)
+	}
+}
+
+// TestPopulationNoAllocs: once no agent joins, a step of per-agent
+// updates, transfers and aggregates allocates nothing: a longer run
+// allocates no more than a shorter one.
+func TestPopulationNoAllocs(t *testing.T) {
+	text := strings.Replace(daoModel, `count = "ifelse((t - 1) % 5 == 0, wave, 0)"`, `count = "ifelse(t == 1, 200, 0)"`, 1)
+	text = strings.Replace(text, "paid_out = 0.0", "paid_out = 0.0\ncasuals = 0.0", 1)
+	text += "\n[[psubs]]\nname = \"measure\"\n  [psubs.updates]\n  casuals = \"sum(over(members, type == \\\"casual\\\")) + gini(members.ddt)\"\n"
+	m, err := modelfile.Parse("dao.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.NewEngine()
+	run := func(steps int) float64 {
+		return testing.AllocsPerRun(5, func() {
+			if err := e.Run(context.Background(), &gds.Job{Run: 1, Timesteps: steps}, recFunc(func(*gds.Row) {})); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	short, long := run(20), run(200)
+	if long > short {
+		t.Errorf("%v allocations for 200 steps, %v for 20: a step allocates", long, short)
+	}
+}
