@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -304,5 +306,31 @@ func TestPopulationNoAllocs(t *testing.T) {
 	short, long := run(20), run(200)
 	if long > short {
 		t.Errorf("%v allocations for 200 steps, %v for 20: a step allocates", long, short)
+	}
+}
+
+// TestDocsPopulationExample: the population example of docs/models.md
+// loads and runs.
+func TestDocsPopulationExample(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "models.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	sec := strings.Index(text, "### Populations")
+	start := strings.Index(text[sec:], "```toml\n")
+	if sec < 0 || start < 0 {
+		t.Fatal("docs/models.md has no population example")
+	}
+	body := text[sec+start+len("```toml\n"):]
+	body = body[:strings.Index(body, "```")]
+	m, err := modelfile.Parse("docs/models.md", []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scal, recs := popRows(t, m, 10, "members")
+	last := len(scal) - 1
+	if len(recs[last]) != 20 || scal[last]["ddt_supply"] != 4*100+6*50+4*100+6*50 {
+		t.Errorf("%d members, supply %v; want 20, 1400", len(recs[last]), scal[last]["ddt_supply"])
 	}
 }
