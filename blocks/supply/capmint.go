@@ -76,12 +76,28 @@ type RampedHalfLife struct {
 	H              float64 // half-life in years, > 0
 	T0, T1, T2, T3 float64 // breakpoints in years: 0 <= T0 <= T1 <= T2 <= T3
 	M1, M2, M3     float64 // multipliers: 0 <= M1 <= M2 <= M3
+	// AtBreakpoints computes the function TokenSPICE's docstring
+	// describes: G1, G2, G3 the pieces' values at T1, T2, T3, so the pace
+	// steps to M2 at T1 and M3 at T2 (a ratchet of 10%, 25%, 50%, 100%
+	// with wsloop's multipliers) and the last piece starts from G3:
+	//
+	//	F(t) = M1·a                                t < T1
+	//	     = M2·a − M2·f(T1 − T0) + G1           t < T2
+	//	     = M3·a − M3·f(T2 − T0) + G2           t < T3
+	//	     = (1 − G3)·f(t − T3) + G3              t >= T3
+	//
+	// with G1 = M1·f(T1 − T0), G2 = M2·f(T2 − T0) − M2·f(T1 − T0) + G1,
+	// G3 = M3·f(T3 − T0) − M3·f(T2 − T0) + G2.
+	AtBreakpoints bool
 }
 
 // Fraction returns F(t) above.
 func (r RampedHalfLife) Fraction(t float64) float64 {
 	if t < r.T0 {
 		return 0
+	}
+	if r.AtBreakpoints {
+		return r.docstring(t)
 	}
 	a := halfLife(r.H, t-r.T0)
 	g := float64(r.M1 * a) // TokenSPICE's G1 = g1(t)
@@ -97,6 +113,23 @@ func (r RampedHalfLife) Fraction(t float64) float64 {
 		return g
 	}
 	return float64((1-g)*halfLife(r.H, t-r.T3)) + g
+}
+
+// docstring is Fraction for AtBreakpoints, t >= T0.
+func (r RampedHalfLife) docstring(t float64) float64 {
+	f := func(x float64) float64 { return halfLife(r.H, x) }
+	g1 := float64(r.M1 * f(r.T1-r.T0))
+	g2 := float64(r.M2*f(r.T2-r.T0)) - float64(r.M2*f(r.T1-r.T0)) + g1
+	g3 := float64(r.M3*f(r.T3-r.T0)) - float64(r.M3*f(r.T2-r.T0)) + g2
+	switch {
+	case t < r.T1:
+		return float64(r.M1 * f(t-r.T0))
+	case t < r.T2:
+		return float64(r.M2*f(t-r.T0)) - float64(r.M2*f(r.T1-r.T0)) + g1
+	case t < r.T3:
+		return float64(r.M3*f(t-r.T0)) - float64(r.M3*f(r.T2-r.T0)) + g2
+	}
+	return float64((1-g3)*f(t-r.T3)) + g3
 }
 
 // Check reports parameters outside the ranges above (TokenSPICE asserts

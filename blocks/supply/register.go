@@ -119,14 +119,15 @@ func init() {
 			blocks.Arg{Name: "m1", Kind: gds.KindFloat, Default: "0.1", Doc: "multiplier from t0 (wsloop: 0.10)"},
 			blocks.Arg{Name: "m2", Kind: gds.KindFloat, Default: "0.25", Doc: "multiplier added at t1 (wsloop: 0.25)"},
 			blocks.Arg{Name: "m3", Kind: gds.KindFloat, Default: "0.5", Doc: "multiplier added at t2 (wsloop: 0.50)"},
+			blocks.Arg{Name: "at_breakpoints", Kind: gds.KindBool, Default: "false", Doc: "the docstring's function: the pieces' values taken at the breakpoints, a pace of m1, m2, m3 (false: TokenSPICE's code, whose pace adds up)"},
 			amount),
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			capIn, h, py, every, stop, delay := b.Float("cap"), b.Float("half_life"), b.Float("per_year"), b.Int("every"), b.Float("stop"), b.Int("delay")
 			t0, t1, t2, t3 := b.Float("t0"), b.Float("t1"), b.Float("t2"), b.Float("t3")
-			m1, m2, m3 := b.Float("m1"), b.Float("m2"), b.Float("m3")
+			m1, m2, m3, atb := b.Float("m1"), b.Float("m2"), b.Float("m3"), b.Bool("at_breakpoints")
 			return CapMintPolicy(b.Name, b.FloatSignal("amount"), func(c *gds.Ctx) CapMint[RampedHalfLife] {
 				cp, hv, p, e, st := capIn(c), h(c), py(c), every(c), stop(c)
-				r := RampedHalfLife{H: hv, T0: t0(c), T1: t1(c), T2: t2(c), T3: t3(c), M1: m1(c), M2: m2(c), M3: m3(c)}
+				r := RampedHalfLife{H: hv, T0: t0(c), T1: t1(c), T2: t2(c), T3: t3(c), M1: m1(c), M2: m2(c), M3: m3(c), AtBreakpoints: atb(c)}
 				return CapMint[RampedHalfLife]{Cap: cp, Curve: r, PerYear: p, Every: clampInt(e), Stop: float64(st * hv), Delay: clampInt(delay(c))}
 			}, b.Float("minted")), nil
 		},

@@ -345,7 +345,7 @@ func TestRegisteredBlocks(t *testing.T) {
 		target := b.Float("x", 10)
 		out := b.FloatSignal("out", gds.Last)
 		bind := &blocks.Binding{Name: "blk", Builder: b, Floats: map[string]func(*gds.Ctx) float64{},
-			Ints: map[string]func(*gds.Ctx) int64{}, FloatSignals: map[string]gds.FloatSignal{}, TargetFloat: target}
+			Ints: map[string]func(*gds.Ctx) int64{}, Bools: map[string]blocks.BoolInput{}, FloatSignals: map[string]gds.FloatSignal{}, TargetFloat: target}
 		for _, a := range def.Args {
 			switch {
 			case a.Output:
@@ -359,6 +359,8 @@ func TestRegisteredBlocks(t *testing.T) {
 			case a.Kind == gds.KindInt:
 				v := c.ints[a.Name]
 				bind.Ints[a.Name] = func(*gds.Ctx) int64 { return v }
+			case a.Kind == gds.KindBool:
+				bind.Bools[a.Name] = func(*gds.Ctx) bool { return false }
 			}
 		}
 		blk, err := def.New(bind)

@@ -78,6 +78,7 @@ func TestAgainstReference(t *testing.T) {
 			func(p *wsloopref.Params) { p.PercentConsumeSalesForNetwork, p.PercentSwapSalesForNetwork = 0.1, 0.002 }},
 		{"annual compounding", map[string]any{"speculation_annual_compounding": true}, func(p *wsloopref.Params) { p.SpeculationAnnualCompounding = true }},
 		{"ratio over consume sales", map[string]any{"ratio_over_consume_sales": true}, func(p *wsloopref.Params) { p.RatioOverConsumeSales = true }},
+		{"mint breakpoint constants", map[string]any{"mint_breakpoint_constants": true}, func(p *wsloopref.Params) { p.MintBreakpointConstants = true }},
 	}
 	kpis := []struct{ column, ref string }{
 		{"n_marketplaces", "Num_mkts"},
