@@ -272,6 +272,11 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 		}
 		declareAcc(env, n, a)
 	}
+	if _, shadowed := p.byName["agent"]; !shadowed {
+		// the agent's position, 0-based: the agent column of the agent
+		// table, an index into vectors with one entry per agent
+		env.Int("agent", func(c *gds.Ctx) int64 { return int64(p.index(c)) })
+	}
 	h := p.h
 	for f, fd := range p.fields {
 		f := f

@@ -208,9 +208,9 @@ mean_id = 0.0`, 1)
 name = "measure"
   [psubs.updates]
   total = "sum(members.ddt)"
-  casuals = "sum(over(members, type == \"casual\"))"
+  casuals = "sum(over(members, type == \"casual\" && agent >= 0))"
   gini = "gini(members.ddt)"
-  mean_id = "mean(members.id)"
+  mean_id = "mean(over(members, id - agent))"
 `
 	m, err := modelfile.Parse("dao.toml", []byte(text))
 	if err != nil {
@@ -227,7 +227,8 @@ name = "measure"
 			}
 		}
 		r := scal[k]
-		if math.Abs(r["total"]-total) > 1e-9 || r["casuals"] != casuals || r["mean_id"] != ids/float64(len(recs[k-1])) || !(r["gini"] > 0 && r["gini"] < 1) {
+		// ids are 1, 2, ... in order: id − agent is 1
+		if math.Abs(r["total"]-total) > 1e-9 || r["casuals"] != casuals || r["mean_id"] != 1 || !(r["gini"] > 0 && r["gini"] < 1) || ids == 0 {
 			t.Errorf("row %d: total %v (want %v), casuals %v (want %v), mean id %v, gini %v", k, r["total"], total, r["casuals"], casuals, r["mean_id"], r["gini"])
 		}
 	}
