@@ -1,12 +1,14 @@
 package modelfile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	wallet "github.com/statecraft/statecraft/blocks/ledger"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/gds/expr"
 	"github.com/statecraft/statecraft/internal/names"
@@ -334,6 +336,8 @@ type psubLedger struct {
 	cols    []popCol
 	work    gds.Scratch
 	plans   map[*joinSpec]gds.Scratch
+	// shares and parts are the buffers of a split
+	shares, parts gds.Scratch
 }
 
 type mbSlot struct {
@@ -589,7 +593,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec, joins []*joi
 			pl.plans[j] = l.b.Scratch()
 		}
 	}
-	pl.work = l.b.Scratch()
+	pl.work, pl.shares, pl.parts = l.b.Scratch(), l.b.Scratch(), l.b.Scratch()
 	var ups []gds.Block
 	for k, b := range pl.balances {
 		ups = append(ups, b.Update(func(c *gds.Ctx) float64 { return pl.compute(c)[k] }).Named(pl.names[k]))
@@ -732,22 +736,20 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 	// pay takes a from the balance *from, of agent i of pop (nil: the
 	// agent tr.from)
 	pay := func(tr *transfer, from *float64, a float64, pop *popDecl, i int) float64 {
-		have := *from
-		if abs(a-have) <= 1e-12*have {
-			a = have // an amount within round-off of the balance pays it all: no dust, no overdraft
-		}
-		if a > have {
-			if !tr.clamp {
-				who := fmt.Sprintf("agent %q", tr.from)
-				if pop != nil {
-					who = fmt.Sprintf("agent %d of %q", i+1, pop.name)
-				}
-				panic(fmt.Errorf("transfer %q at timestep %d: %s holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, who, have, tr.token, a))
+		paid, left, err := wallet.Pay(*from, a, tr.clamp)
+		if err != nil {
+			who := fmt.Sprintf("agent %q", tr.from)
+			if pop != nil {
+				who = fmt.Sprintf("agent %d of %q", i+1, pop.name)
 			}
-			a = have
+			var od *wallet.OverdraftError
+			if errors.As(err, &od) {
+				panic(fmt.Errorf("transfer %q at timestep %d: %s holds %v %s and cannot pay %v (overdraft = \"clamp\" pays what it holds)", tr.name, c.T, who, od.Balance, tr.token, od.Amount))
+			}
+			panic(fmt.Errorf("transfer %q at timestep %d: %s: %w", tr.name, c.T, who, err))
 		}
-		*from = have - a
-		return a
+		*from = left
+		return paid
 	}
 	check := func(tr *transfer, a float64) {
 		if a != a || a > maxFinite || a < 0 {
@@ -763,27 +765,18 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 		case len(tr.shares) == 0:
 			r[tr.toSlots[0]] += a
 		default:
-			total := 0.0
-			for k, s := range tr.shares {
-				w := s.Float(c)
-				if w != w || w > maxFinite || w < 0 {
-					panic(fmt.Errorf("transfer %q at timestep %d: the share of %q is %v: want a finite number >= 0", tr.name, c.T, tr.payees[k], w))
-				}
-				total += w
+			sh := pl.shares.Buf(c)
+			*sh = (*sh)[:0]
+			for _, x := range tr.shares {
+				*sh = append(*sh, x.Float(c))
 			}
-			if !(total > 0) {
-				if a == 0 {
-					return
-				}
-				panic(fmt.Errorf("transfer %q at timestep %d: the shares of %s sum to 0; nobody to pay %v %s to", tr.name, c.T, strings.Join(tr.payees, ", "), a, tr.token))
+			pb := pl.parts.Buf(c)
+			parts, err := wallet.Split(a, *sh, *pb)
+			if err != nil {
+				panic(fmt.Errorf("transfer %q at timestep %d: to %s: %w", tr.name, c.T, strings.Join(tr.payees, ", "), err))
 			}
-			left := a
-			for k, s := range tr.shares {
-				part := left // the last payee takes what rounding left: nothing is created or lost
-				if k < len(tr.shares)-1 {
-					part = min(a*(s.Float(c)/total), left)
-				}
-				left -= part
+			*pb = parts
+			for k, part := range parts {
 				r[tr.toSlots[k]] += part
 			}
 		}
@@ -848,13 +841,6 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 }
 
 const maxFinite = 1.7976931348623157e308
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
 
 // col returns population column k of this pass (after compute).
 func (pl *psubLedger) col(c *gds.Ctx, k int) []float64 { return *pl.cols[k].buf.Buf(c) }

@@ -17,6 +17,7 @@ import (
 	_ "github.com/statecraft/statecraft/blocks/curve"
 	_ "github.com/statecraft/statecraft/blocks/demurrage"
 	_ "github.com/statecraft/statecraft/blocks/growth"
+	_ "github.com/statecraft/statecraft/blocks/ledger"
 	_ "github.com/statecraft/statecraft/blocks/metric"
 	_ "github.com/statecraft/statecraft/blocks/network"
 	_ "github.com/statecraft/statecraft/blocks/process"

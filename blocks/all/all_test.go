@@ -48,6 +48,7 @@ func Example() {
 	// curve
 	// demurrage
 	// growth
+	// ledger
 	// metric
 	// network
 	// process

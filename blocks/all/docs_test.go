@@ -17,6 +17,7 @@ var documented = []string{
 	"supply.halflife_emission", "supply.ramped_halflife_emission",
 	"growth.saturating", "growth.step_rate", "growth.compound",
 	"valuation.price_to_sales", "valuation.overall", "valuation.token_price",
+	"ledger.split",
 }
 
 // TestBlocksDocumented: docs/blocks.md has a summary row and a section for
