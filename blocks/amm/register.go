@@ -6,6 +6,7 @@ import (
 )
 
 func init() {
+	registerTrades()
 	reserves := []blocks.Arg{
 		{Name: "x", Kind: gds.KindFloat, Doc: "reserve of the token being priced"},
 		{Name: "y", Kind: gds.KindFloat, Doc: "reserve of the token it is priced in"},
