@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -157,7 +158,7 @@ func keyOrder(md toml.MetaData) map[string][]string {
 func (l *loader) ordered(parent string, m map[string]any) []string {
 	var out []string
 	done := map[string]bool{}
-	for _, k := range l.order[parent] {
+	for _, k := range l.order[unindexed(parent)] {
 		if _, ok := m[k]; ok && !done[k] {
 			out = append(out, k)
 			done[k] = true
@@ -171,6 +172,22 @@ func (l *loader) ordered(parent string, m map[string]any) []string {
 	}
 	sort.Strings(rest)
 	return append(out, rest...)
+}
+
+// unindexed drops the array indexes from a key path ("psubs.0.join.x" is
+// "psubs.join.x"), as the decoder's key order has them. Tables of
+// different elements of an array share their order there; the loader
+// reads the keys of one element at a time, so the union's order is
+// theirs.
+func unindexed(key string) string {
+	parts := strings.Split(key, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if _, err := strconv.Atoi(p); err != nil {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
 }
 
 func orderedS(l *loader, parent string, m map[string]string) []string {

@@ -335,3 +335,38 @@ func TestDocsPopulationExample(t *testing.T) {
 		t.Errorf("%d members, supply %v; want 20, 1400", len(recs[last]), scal[last]["ddt_supply"])
 	}
 }
+
+// TestJoinTypesInFileOrder: a join's types are in the order of the file
+// (the shares' ties go to the first), in any PSUB of the file.
+func TestJoinTypesInFileOrder(t *testing.T) {
+	m, err := modelfile.Parse("order.toml", []byte(`
+[variables]
+x = 0.0
+[populations.members]
+fields = { type = "" }
+[[psubs]]
+name = "first"
+  [psubs.updates]
+  x = "x + 1.0"
+[[psubs]]
+name = "entry"
+  [psubs.join.members]
+  count = "ifelse(t == 1, 4, 0)"
+  [psubs.join.members.types.zeta]
+  share = 0.5
+  [psubs.join.members.types.alpha]
+  share = 0.5
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, recFunc(func(r *gds.Row) {
+		if r.Substep == 2 {
+			types = r.AppendAgentStrings(nil, m.Vars()[1].Slot, 1)
+		}
+	}))
+	if err != nil || strings.Join(types, " ") != "zeta alpha zeta alpha" {
+		t.Errorf("types %v (err %v), want zeta alpha zeta alpha", types, err)
+	}
+}
