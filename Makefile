@@ -75,6 +75,8 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	$(BIN) run configs/bench/pp.toml --quiet --overwrite --set report.html=false --out out/bench/pp_report
 	/usr/bin/time -f "report of configs/bench/pp.toml (4,000,040 rows): %e s, %M KB peak (target: 2 s)" $(BIN) report out/bench/pp_report --quiet
 	/usr/bin/time -f "status_storage, 1,000 nodes x 300 blocks x 10 runs (configs/bench/status_storage.toml): %e s, %M KB peak" $(BIN) run configs/bench/status_storage.toml --quiet --overwrite --set report.html=false --out out/bench/status_storage
+	/usr/bin/time -f "datadao (Go), 4 runs x 2000 steps (configs/datadao.toml): %e s, %M KB peak" $(BIN) run datadao --quiet --overwrite --set report.html=false --out out/bench/datadao
+	/usr/bin/time -f "datadao (model file), 4 runs x 2000 steps (configs/datadao_declarative.toml): %e s, %M KB peak (target: 1.5x the Go model)" $(BIN) run datadao_declarative --quiet --overwrite --set report.html=false --out out/bench/datadao_declarative
 	/usr/bin/time -f "wsloop, 8 runs x 3,650 days (configs/wsloop.toml): %e s, %M KB peak (target: well under 1 s)" $(BIN) run wsloop --quiet --overwrite --set report.html=false --out out/bench/wsloop
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 
