@@ -833,6 +833,8 @@ func (c *compiler) compare(op token.Token, col int, x, y *node) (*node, error) {
 		n.b = cmpConst(op, x.flt(), y.fconst())
 	case numeric(x.typ) && numeric(y.typ):
 		n.b = cmpOrdered(op, x.flt(), y.flt())
+	case x.typ == gds.KindString && y.typ == gds.KindString && eq && rightConst:
+		n.b = cmpConst(op, x.s, y.ks) // type == "casual": the common case of a per-agent test
 	case x.typ == gds.KindString && y.typ == gds.KindString && eq:
 		n.b = cmpOrdered(op, x.s, y.s)
 	case x.typ == gds.KindBool && y.typ == gds.KindBool && eq:
