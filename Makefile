@@ -49,6 +49,9 @@ interop: build ## write datasets with the CLI, read them with DuckDB and Polars,
 	$(BIN) run p2p --quiet --set runs=1 --set params.n_nodes=200 --set timesteps=300 --out $(INTEROP)/p2p_200
 	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=[]' --out $(INTEROP)/status_storage
 	$(BIN) run wsloop --quiet --set timesteps=400 --out $(INTEROP)/wsloop
+	$(BIN) run datadao --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_go
+	$(BIN) run datadao_declarative --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_modelfile
+	node tests/interop/samerows.mjs $(INTEROP)/datadao_go $(INTEROP)/datadao_modelfile
 	for c in pp_det amm_det robot_marbles policy_max lag vector ab_pp; do \
 		$(BIN) run conformance/$$c --quiet --out $(INTEROP)/$$c || exit 1; done
 	node tests/interop/check.mjs $(INTEROP)/*

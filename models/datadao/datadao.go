@@ -18,6 +18,7 @@ import (
 
 	"github.com/statecraft/statecraft/blocks/agent"
 	"github.com/statecraft/statecraft/blocks/amm"
+	"github.com/statecraft/statecraft/blocks/ledger"
 	"github.com/statecraft/statecraft/gds"
 )
 
@@ -156,6 +157,7 @@ func New() (*gds.Model, error) {
 	pool := gds.SignalOf(b, "pool", lastPool)  // the pool after a PSUB's trades
 	toPie := b.FloatSignal("to_pie", gds.Sum)  // dDT into The Pie (> 0) or paid out (< 0)
 	perm := b.Scratch()                        // the order in which members act
+	contrib := b.Scratch()                     // by member: what it pays into or receives from The Pie
 
 	poolOf := func(c *gds.Ctx) amm.Pool {
 		return amm.Pool{X: resD.Get(c), Y: resX.Get(c), Shares: lpSupply.Get(c), Fee: fee.Get(c)}
@@ -171,8 +173,8 @@ func New() (*gds.Model, error) {
 			dst = append(dst, cur...)
 			for _, m := range mv {
 				w := &dst[m.i]
-				w.DDT += m.ddt
-				w.XDAI += m.xdai
+				w.DDT = apply(w.DDT, m.ddt)
+				w.XDAI = apply(w.XDAI, m.xdai)
 				w.LP += m.lp
 				w.Credits += m.credits
 				w.Received += m.received
@@ -285,7 +287,13 @@ func New() (*gds.Model, error) {
 			p := poolOf(c)
 			buy, cSpend, cSell, use := orgBuy.Get(c), casualSpend.Get(c), casualSell.Get(c), powerUse.Get(c)
 			ws := agents.Get(c)
-			into := 0.0
+			// what each member spends on compute, added up in member order
+			// when all have acted (the order of The Pie's ledger)
+			into := contrib.Buf(c)
+			*into = (*into)[:0]
+			for range ws {
+				*into = append(*into, 0)
+			}
 			for _, f := range order(c, perm, len(ws), shuffle.Get(c)) {
 				i := int(f)
 				w := &ws[i]
@@ -310,11 +318,11 @@ func New() (*gds.Model, error) {
 						}
 					}
 					m.xdai, m.spent = -cost, got
-					into += got
+					(*into)[i] = got
 				case Power: // spend the kept Pie dDT on services
 					if s := min(float64(w.Credits*use), w.DDT); s > 0 {
 						m.ddt, m.credits, m.spent = -s, -s, s
-						into += s
+						(*into)[i] = s
 					}
 				case Casual: // spend casual_spend, sell casual_sell
 					s := min(cSpend, w.DDT)
@@ -326,9 +334,10 @@ func New() (*gds.Model, error) {
 							sell = 0 // no pool to sell into: keep it
 						}
 					}
-					if s > 0 || sell > 0 {
-						m.ddt, m.spent = -(s + sell), s
-						into += s
+					if s > 0 || sell > 0 { // the sale is paid first, then the spending
+						moves.Emit(c, move{i: int32(i), ddt: -sell, xdai: m.xdai})
+						m.ddt, m.xdai, m.spent = -s, 0, s
+						(*into)[i] = s
 					}
 				}
 				if m != (move{i: m.i}) {
@@ -336,7 +345,11 @@ func New() (*gds.Model, error) {
 				}
 			}
 			pool.Emit(c, p)
-			toPie.Emit(c, into)
+			total := 0.0
+			for _, v := range *into {
+				total += v
+			}
+			toPie.Emit(c, total)
 		}).Emits(moves, pool, toPie),
 		applyMoves(),
 		pie.Update(func(c *gds.Ctx) float64 { return pie.Get(c) + toPie.Get(c) }),
@@ -370,7 +383,11 @@ func New() (*gds.Model, error) {
 					per[k] = float64(total*out) * (split[k] / weight) / float64(n[k])
 				}
 			}
-			paidOut := 0.0
+			paid := contrib.Buf(c) // by member, added up in member order
+			*paid = (*paid)[:0]
+			for range ws {
+				*paid = append(*paid, 0)
+			}
 			for _, f := range order(c, perm, len(ws), shuffle.Get(c)) {
 				i := int(f)
 				k := ws[i].typ()
@@ -381,11 +398,19 @@ func New() (*gds.Model, error) {
 				m := move{i: int32(i), ddt: a, received: a}
 				if k == Power {
 					m.credits = a
-				} else if q, got, err := p.SwapXForY(a); err == nil {
-					p, m.ddt, m.xdai = q, 0, got
 				}
-				paidOut += a
 				moves.Emit(c, m)
+				if k != Power {
+					if q, got, err := p.SwapXForY(a); err == nil { // sold at once: paid in, then out
+						p = q
+						moves.Emit(c, move{i: int32(i), ddt: -a, xdai: got})
+					}
+				}
+				(*paid)[i] = a
+			}
+			paidOut := 0.0
+			for _, v := range *paid {
+				paidOut += v
 			}
 			pool.Emit(c, p)
 			toPie.Emit(c, -paidOut)
@@ -396,6 +421,20 @@ func New() (*gds.Model, error) {
 	}, poolUpdates()...)...)
 
 	return b.Build()
+}
+
+// apply changes a holding by d: a credit adds it, a debit is paid out of
+// the holding by ledger.Pay (so an amount within round-off of the holding
+// empties it exactly, as the model file's transfers do).
+func apply(holding, d float64) float64 {
+	if d >= 0 {
+		return holding + d
+	}
+	_, left, err := ledger.Pay(holding, -d, false)
+	if err != nil {
+		panic(fmt.Errorf("datadao: a member pays %v: %w", -d, err))
+	}
+	return left
 }
 
 // countJoins returns the update function of the count of type k: its
