@@ -9,9 +9,13 @@
 //
 //	name        the model's name (default: the file's base name)
 //	description one line
-//	[variables] state variables, in column order (at least one)
+//	[variables] state variables, in column order (at least one, unless
+//	            there are agents or populations)
 //	[params]    parameters with defaults
 //	[signals]   signals with their aggregation rule
+//	[tokens]    the tokens agents hold
+//	[agents]    named agents: agents.NAME = { wallet = {...}, fields = {...} }
+//	[populations] populations of agents: fields and a wallet each
 //	[[psubs]]   partial state update blocks, in order (at least one)
 //	[meta]      free-form (sources, authors); not interpreted
 //
@@ -46,6 +50,17 @@
 //	  x = "x + d"
 //	  p = { use = "process.gbm", args = { sigma = "vol" }, name = "..." }
 //
+// A PSUB may also hold [[psubs.transfers]] (token, from, to, amount,
+// overdraft: payments between agents, populations, "mint" and "burn";
+// state updates that read the PSUB's signals), [psubs.join.P] (agents
+// joining population P: count, set, types with shares) and
+// [psubs.each.P] (per-agent updates of P's fields). Only transfers
+// change balances, so every token's Σ balances is its initial balances
+// plus what was minted less what was burned, at every row. Per-agent
+// expressions read the agent's fields by name and its position as agent;
+// the model's expressions read a population's numeric field as the
+// vector P.field and aggregate any per-agent expression with over(P, x).
+//
 // A policy either emits expressions (emit, with optional let) or uses a
 // library block (use = "family.block", args binding its inputs to
 // expressions and its outputs to signals by name). An update is an
@@ -58,7 +73,8 @@
 //
 // use = "family.block" names a block of the Compiler's registry,
 // blocks.Default unless Compiler.Blocks says otherwise. This package links
-// no block family: a program that wants the library imports
+// only the agent and ledger families (joins and payments use their
+// arithmetic): a program that wants the library imports
 // github.com/statecraft/statecraft/blocks/all for its side effects, or
 // the families it needs.
 //
