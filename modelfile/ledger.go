@@ -243,8 +243,9 @@ func (l *loader) declareMintBurn(claim func(kind, n, key string) error) error {
 		}
 		// a join that sets a wallet balance mints it
 		for pn, raw := range ps.Join {
-			p, jt := l.pops[pn], raw.(map[string]any)
-			if p == nil || jt == nil {
+			p := l.pops[pn]
+			jt, ok := raw.(map[string]any)
+			if p == nil || !ok {
 				continue // reported when the PSUB compiles
 			}
 			sets := []any{jt["set"]}
@@ -676,10 +677,14 @@ func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
 		return buf
 	}
 	buf := (*p)[:0]
-	n := int(j.count.Int(c))
-	if n < 0 {
-		panic(fmt.Errorf("population %q: %d agents join at timestep %d; want a count >= 0", j.p.name, n, c.T))
+	n64 := j.count.Int(c)
+	if n64 < 0 {
+		panic(fmt.Errorf("population %q: %d agents join at timestep %d; want a count >= 0", j.p.name, n64, c.T))
 	}
+	if have := int64(j.p.h.Len(c)); n64 > MaxAgents-have {
+		panic(fmt.Errorf("population %q: %d agents join at timestep %d, %d are there: more than %d agents", j.p.name, n64, c.T, have, MaxAgents))
+	}
+	n := int(n64)
 	buf = append(buf, float64(c.Pass()), float64(n))
 	types := j.assignTypes(c, n)
 	for _, t := range types {
@@ -841,6 +846,10 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 }
 
 const maxFinite = 1.7976931348623157e308
+
+// MaxAgents is the most agents a population may hold: a join beyond it
+// fails its job, before it takes the memory.
+const MaxAgents = 50_000_000
 
 // col returns population column k of this pass (after compute).
 func (pl *psubLedger) col(c *gds.Ctx, k int) []float64 { return *pl.cols[k].buf.Buf(c) }

@@ -370,3 +370,22 @@ name = "entry"
 		t.Errorf("types %v (err %v), want zeta alpha zeta alpha", types, err)
 	}
 }
+
+// TestPopulationLimit: a join beyond MaxAgents fails with a clear error
+// instead of taking the memory (here at load, when Build traces the
+// defaults).
+func TestPopulationLimit(t *testing.T) {
+	_, err := modelfile.Parse("big.toml", []byte(`
+[variables]
+x = 0.0
+[populations.members]
+fields = { a = 0.0 }
+[[psubs]]
+  [psubs.join.members]
+  count = "ifelse(t == 2, 100000000000, 1)"
+`))
+	want := fmt.Sprintf(`population "members": 100000000000 agents join at timestep 2, 1 are there: more than %d agents`, modelfile.MaxAgents)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
