@@ -28,6 +28,7 @@ func FuzzCompile(f *testing.F) {
 		"prey ** 2", "a.b", "v[1:2]", "[]int{1}", "func() {}", "x.(int)", "<-c", "&x", "*x", "prey // 2",
 		"prey and flag", "1 if flag else 2", "(prey", "017", "1e400", "'a'", "2i", "v[-1]", "n % 0", "lag(x, 3)",
 		"sum(v...)", "f()(1)", "prey\n+ predator", "`raw\nstring`", "ifelse(true, \"é\", mode)",
+		"over(v, 1)", "over(1, 2)", "over(pop, type == \"a\")", "type == \"a\"", "prey.type", "expm1(log1p(-1e-9))",
 	} {
 		f.Add(s)
 	}
