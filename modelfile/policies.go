@@ -69,11 +69,31 @@ func (l *loader) compile(env *expr.Env, key, src string) (*expr.Expr, error) {
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return nil, l.errAt(key, src, "%s: %s", strconv.Quote(src), err.Error())
+			return nil, l.errAt(key, src, "%s: %s%s", strconv.Quote(src), err.Error(), l.fieldHint(ee.Msg))
 		}
 		return nil, l.errAt(key, src, "%s: %v", strconv.Quote(src), err)
 	}
 	return x, nil
+}
+
+// fieldHint explains an unknown name that is a field of a population: an
+// expression outside that population's per-agent expressions reads it as
+// a vector or aggregates it.
+func (l *loader) fieldHint(msg string) string {
+	name, ok := strings.CutPrefix(msg, `unknown name "`)
+	if !ok {
+		return ""
+	}
+	name, _, _ = strings.Cut(name, `"`)
+	for _, pn := range l.popList {
+		if f, ok := l.pops[pn].byName[name]; ok {
+			if k := l.pops[pn].fields[f].kind; k == gds.KindString {
+				return fmt.Sprintf("; %s is a field of each agent of population %q: read it in its per-agent expressions, or aggregate it with over(%s, ...)", name, pn, pn)
+			}
+			return fmt.Sprintf("; %s is a field of each agent of population %q: read it in its per-agent expressions, as the vector %s.%s, or with over(%s, ...)", name, pn, pn, name, pn)
+		}
+	}
+	return ""
 }
 
 func (l *loader) psub(i int, ps psubSpec) error {
