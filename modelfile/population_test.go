@@ -255,7 +255,7 @@ func TestPopulationErrors(t *testing.T) {
 		{"vector field", "[variables]\nx = 0.0\n[populations.members]\nfields = { v = [1.0] }\n[[psubs]]\n[psubs.updates]\nx = \"x\"\n",
 			`an agent's field is a float, an int, a bool or a string, not a vector`},
 		{"another population's field, bare", head + "[psubs.each.members]\nn = \"int(pie_ddt) + m\"\n", `unknown name "m"`},
-		{"a field outside the population", head + "[psubs.updates]\nx = \"float(n)\"\n", `unknown name "n"; n is a field of each agent of population "members": read it in its per-agent expressions, as the vector members.n, or with over(members, ...)`},
+		{"a field outside the population", head + "[psubs.updates]\nx = \"float(n)\"\n", `unknown name "n" (did you mean "x"?); n is a field of each agent of population "members": read it in its per-agent expressions, as the vector members.n, or with over(members, ...)`},
 		{"another population's field in a per-agent expression", head + "[populations.others]\nfields = { m = 0 }\n[psubs.each.members]\nn = \"m\"\n",
 			`unknown name "m" (did you mean "n"?); m is a field of each agent of population "others"`},
 		{"over an unknown population", head + "[psubs.updates]\nx = \"sum(over(membres, n))\"\n", `over: "membres" is not a population (did you mean "members"?)`},
