@@ -444,6 +444,8 @@ func formatValue(v any) string {
 			parts[i] = strconv.FormatFloat(f, 'g', -1, 64)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
+	case gds.Columns: // records declared at run time (gds.Records)
+		return plural(x.N, "record", "records")
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Slice {

@@ -310,3 +310,20 @@ func TestDiagramWriteError(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+// TestDiagramRecords: a population declared at run time (gds.Records)
+// shows its records by count, as AgentsOf populations do.
+func TestDiagramRecords(t *testing.T) {
+	b := gds.NewBuilder("pop")
+	fields := []gds.RecordField{{Name: "w", Kind: gds.KindFloat}}
+	init := gds.MakeColumns(fields, 3)
+	h := b.Records("members", fields, init, gds.Doc("the members"))
+	b.PSUB("p", h.Update(func(*gds.Ctx, *gds.Columns) {}))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := render(t, diagram.Text, m); !strings.Contains(text, "  members  agents  3 records  the members") {
+		t.Errorf("text:\n%s", text)
+	}
+}
