@@ -23,6 +23,11 @@ type Ctx struct {
 	Subset     int // the sweep point, from 0
 	Run        int // the Monte Carlo run, from 1
 
+	// Agent is the agent a population's per-agent expressions read, set
+	// by whoever evaluates them for each agent in turn (package
+	// modelfile); the engine does not use it.
+	Agent int
+
 	// Rand draws from the job's own stream. Src is the same stream as a
 	// math/rand/v2 Source, for gonum's distuv distributions
 	// (distuv.Normal{Mu: 0, Sigma: 1, Src: c.Src}).

@@ -58,25 +58,13 @@ type popDecl struct {
 	fields    []popField // in record order: id, the fields, the tokens
 	byName    map[string]int
 	wallet    map[string]int // token -> field index
-	cur       gds.Scratch    // [0]: the agent per-agent expressions read
 }
 
-// at makes agent i the one per-agent expressions of p read.
-func (p *popDecl) at(c *gds.Ctx, i int) {
-	b := p.cur.Buf(c)
-	if len(*b) == 0 {
-		*b = append(*b, 0)
-	}
-	(*b)[0] = float64(i)
-}
+// at makes agent i the one per-agent expressions of p read (one agent
+// at a time: an over of another population inside restores it).
+func (p *popDecl) at(c *gds.Ctx, i int) { c.Agent = i }
 
-func (p *popDecl) index(c *gds.Ctx) int {
-	b := *p.cur.Buf(c)
-	if len(b) == 0 {
-		return 0
-	}
-	return int(b[0])
-}
+func (p *popDecl) index(c *gds.Ctx) int { return c.Agent }
 
 // declarePopulations reads [populations.*], after the agents.
 func (l *loader) declarePopulations(claim func(kind, n, key string) error) error {
@@ -187,7 +175,6 @@ func (l *loader) declarePopulations(claim func(kind, n, key string) error) error
 			opts = append(opts, gds.Doc(d))
 		}
 		p.h = l.b.Records(pn, rf, gds.MakeColumns(rf, 0), opts...)
-		p.cur = l.b.Scratch()
 		l.vars[pn] = varH{t: gds.KindAgents}
 		l.varList = append(l.varList, pn)
 		if l.ledger != nil {
