@@ -6,6 +6,7 @@ import (
 
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/gds/expr"
 	"github.com/statecraft/statecraft/internal/names"
 )
 
@@ -93,25 +94,14 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 			bind.Graphs[a.Name] = h.g
 			continue
 		}
-		var src string
-		switch v := raw.(type) {
-		case nil:
+		src, ok := exprSource(raw)
+		switch {
+		case raw == nil:
 			if a.Default == "" {
 				return gds.Block{}, l.errAt(key, "", "block %q needs argument %q (%s: %s)", use, a.Name, a.Kind, a.Doc)
 			}
 			src = a.Default
-		case string:
-			src = v
-		case int64:
-			src = strconv.FormatInt(v, 10)
-		case float64:
-			src = strconv.FormatFloat(v, 'g', -1, 64)
-			if !strings.ContainsAny(src, ".eEn") {
-				src += ".0"
-			}
-		case bool:
-			src = strconv.FormatBool(v)
-		default:
+		case !ok:
 			return gds.Block{}, l.errAt(akey, "", "block %q: argument %q: want an expression string or a number, got %s", use, a.Name, gds.Describe(raw))
 		}
 		x, err := l.compile(env, akey, src)
@@ -143,4 +133,42 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		bl = bl.Named(name).Emits(declared...)
 	}
 	return bl, nil
+}
+
+// exprSource returns the expression text of a TOML value: a string as it
+// is, a number or a bool as its literal (a float keeps a point, so that it
+// stays a float). Other values (tables, lists, nil) have none.
+func exprSource(raw any) (string, bool) {
+	switch v := raw.(type) {
+	case string:
+		return v, true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case float64:
+		src := strconv.FormatFloat(v, 'g', -1, 64)
+		if !strings.ContainsAny(src, ".eEn") {
+			src += ".0"
+		}
+		return src, true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// compileNumber compiles a number-valued entry (a share, an amount): an
+// expression string or a number; what names it in errors ("a share").
+func (l *loader) compileNumber(env *expr.Env, key string, raw any, what string) (*expr.Expr, error) {
+	src, ok := exprSource(raw)
+	if !ok {
+		return nil, l.errAt(key, "", "%s is a number or an expression string", what)
+	}
+	x, err := l.compile(env, key, src)
+	if err != nil {
+		return nil, err
+	}
+	if x.Kind != gds.KindFloat && x.Kind != gds.KindInt {
+		return nil, l.errAt(key, src, "%s: %s is a number, the expression is %s", strconv.Quote(src), what, x.Kind)
+	}
+	return x, nil
 }

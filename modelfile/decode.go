@@ -44,7 +44,7 @@ type transferSpec struct {
 	Token     string `toml:"token"`
 	From      string `toml:"from"`
 	To        any    `toml:"to"` // an agent, "burn", or { agent = share }
-	Amount    string `toml:"amount"`
+	Amount    any    `toml:"amount"` // an expression string or a number
 	Overdraft string `toml:"overdraft"`
 }
 

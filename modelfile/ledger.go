@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	wallet "github.com/statecraft/statecraft/blocks/ledger"
@@ -468,23 +467,12 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec, joins []*joi
 				return nil, nil, l.errAt(key+".to", "", "a population's agents pay one payee each; split in transfers of their own")
 			}
 			for _, p := range l.ordered(key+".to", to) {
-				src, ok := to[p].(string)
-				if !ok {
-					if f, err := gds.Convert(to[p], gds.KindFloat); err == nil {
-						src = strconv.FormatFloat(f.(float64), 'g', -1, 64)
-					} else {
-						return nil, nil, l.errAt(key+".to."+p, "", "a share is a number or an expression string")
-					}
-				}
 				if l.pops[p] != nil {
 					return nil, nil, l.errAt(key+".to."+p, "", "a population receives in a transfer of its own (to = %q, with a per-agent amount)", p)
 				}
-				x, err := l.compile(env, key+".to."+p, src)
+				x, err := l.compileNumber(env, key+".to."+p, to[p], "a share")
 				if err != nil {
 					return nil, nil, err
-				}
-				if x.Kind != gds.KindFloat && x.Kind != gds.KindInt {
-					return nil, nil, l.errAt(key+".to."+p, src, "%s: a share is a number, the expression is %s", strconv.Quote(src), x.Kind)
 				}
 				tr.payees = append(tr.payees, p)
 				tr.shares = append(tr.shares, x)
@@ -521,7 +509,7 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec, joins []*joi
 				return nil, nil, err
 			}
 		}
-		if strings.TrimSpace(sp.Amount) == "" {
+		if sp.Amount == nil || sp.Amount == "" {
 			return nil, nil, l.errAt(key, "", "a transfer needs amount = \"expression\"")
 		}
 		// a population's transfer has a per-agent amount
@@ -530,12 +518,9 @@ func (l *loader) transfers(pkey, psub string, specs []transferSpec, joins []*joi
 		} else if p := tr.toPop; p != nil {
 			env = l.agentEnv(p)
 		}
-		x, err := l.compile(env, key+".amount", sp.Amount)
+		x, err := l.compileNumber(env, key+".amount", sp.Amount, "an amount")
 		if err != nil {
 			return nil, nil, err
-		}
-		if x.Kind != gds.KindFloat && x.Kind != gds.KindInt {
-			return nil, nil, l.errAt(key+".amount", sp.Amount, "%s: an amount is a number, the expression is %s", strconv.Quote(sp.Amount), x.Kind)
 		}
 		tr.amount = x
 		if tr.name == "" {

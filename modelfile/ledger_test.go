@@ -441,3 +441,30 @@ wallet = { ocean = 0.0 }
 		}
 	}
 }
+
+// TestLedgerNumberAmount: an amount or a share may be a number.
+func TestLedgerNumberAmount(t *testing.T) {
+	m, err := modelfile.Parse("n.toml", []byte(`
+[tokens]
+usd = "dollars"
+[agents.a]
+wallet = { usd = 10.0 }
+[agents.b]
+wallet = { usd = 0.0 }
+[agents.c]
+wallet = { usd = 0.0 }
+[[psubs]]
+  [[psubs.transfers]]
+  token = "usd"
+  from = "a"
+  to = { b = 3, c = 1.0 }
+  amount = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rows(t, m, 2, nil)
+	if r := rs[2]; r["a_usd"] != 6 || r["b_usd"] != 3 || r["c_usd"] != 1 {
+		t.Errorf("after two steps: %v", r)
+	}
+}

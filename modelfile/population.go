@@ -449,13 +449,9 @@ func (l *loader) compileJoin(pkey string, p *popDecl, ps psubSpec) (*joinSpec, e
 	}
 	env := l.sharedEnv()
 	j := &joinSpec{p: p, field: -1, mints: map[string]int{}}
-	src, ok := tab["count"].(string)
+	src, ok := exprSource(tab["count"])
 	if !ok {
-		if n, isInt := tab["count"].(int64); isInt {
-			src = strconv.FormatInt(n, 10)
-		} else {
-			return nil, l.errAt(jkey, "", "a join needs count = \"expression\": how many agents join")
-		}
+		return nil, l.errAt(jkey, "", "a join needs count = \"expression\": how many agents join")
 	}
 	x, err := l.compile(env, jkey+".count", src)
 	if err != nil {
@@ -507,16 +503,17 @@ func (l *loader) compileJoin(pkey string, p *popDecl, ps psubSpec) (*joinSpec, e
 			if fd.kind == gds.KindString {
 				return l.errAt(fkey, "", "a new agent's string field %q is its type (types = ...) or its default", fn)
 			}
-			s, ok := tab[fn].(string)
-			if !ok {
-				v, err := gds.Convert(tab[fn], gds.KindFloat)
+			raw := tab[fn]
+			if f, isFloat := raw.(float64); isFloat && fd.kind == gds.KindInt {
+				v, err := gds.Convert(f, gds.KindInt) // an integral float where an int is, as everywhere
 				if err != nil {
-					return l.errAt(fkey, "", "want a number or an expression string")
+					return l.errAt(fkey, "", "%v", err)
 				}
-				s = strconv.FormatFloat(v.(float64), 'g', -1, 64)
-				if fd.kind == gds.KindInt {
-					s = "int(" + s + ")"
-				}
+				raw = v
+			}
+			s, ok := exprSource(raw)
+			if !ok {
+				return l.errAt(fkey, "", "want a number or an expression string")
 			}
 			x, err := l.compile(env, fkey, s)
 			if err != nil {
@@ -567,20 +564,9 @@ func (l *loader) compileJoin(pkey string, p *popDecl, ps psubSpec) (*joinSpec, e
 			if !ok {
 				return nil, l.errAt(tkey, "", "type %q needs share = \"expression\": its share of the population", tn)
 			}
-			ss, ok := share.(string)
-			if !ok {
-				v, err := gds.Convert(share, gds.KindFloat)
-				if err != nil {
-					return nil, l.errAt(tkey+".share", "", "want a number or an expression string")
-				}
-				ss = strconv.FormatFloat(v.(float64), 'g', -1, 64)
-			}
-			sx, err := l.compile(env, tkey+".share", ss)
+			sx, err := l.compileNumber(env, tkey+".share", share, "a share")
 			if err != nil {
 				return nil, err
-			}
-			if sx.Kind != gds.KindFloat && sx.Kind != gds.KindInt {
-				return nil, l.errAt(tkey+".share", ss, "%s: a share is a number, the expression is %s", strconv.Quote(ss), sx.Kind)
 			}
 			j.types = append(j.types, tn)
 			j.shares = append(j.shares, sx)
