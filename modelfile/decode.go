@@ -43,7 +43,7 @@ type transferSpec struct {
 	Doc       string `toml:"doc"`
 	Token     string `toml:"token"`
 	From      string `toml:"from"`
-	To        any    `toml:"to"` // an agent, "burn", or { agent = share }
+	To        any    `toml:"to"`     // an agent, "burn", or { agent = share }
 	Amount    any    `toml:"amount"` // an expression string or a number
 	Overdraft string `toml:"overdraft"`
 }

@@ -448,7 +448,7 @@ func TestLedgerNumberAmount(t *testing.T) {
 [tokens]
 usd = "dollars"
 [agents.a]
-wallet = { usd = 10.0 }
+wallet = { usd = 100.0 }
 [agents.b]
 wallet = { usd = 0.0 }
 [agents.c]
@@ -464,7 +464,7 @@ wallet = { usd = 0.0 }
 		t.Fatal(err)
 	}
 	rs := rows(t, m, 2, nil)
-	if r := rs[2]; r["a_usd"] != 6 || r["b_usd"] != 3 || r["c_usd"] != 1 {
+	if r := rs[2]; r["a_usd"] != 96 || r["b_usd"] != 3 || r["c_usd"] != 1 {
 		t.Errorf("after two steps: %v", r)
 	}
 }
