@@ -35,11 +35,17 @@ type Fills struct {
 // zeros first), and returns the pool after the last trade. A trade the
 // pool refuses (an empty pool, an amount too large or not finite) fills
 // nothing for that order and leaves the pool as it was.
-func Trades(p Pool, o Orders, order []int, f *Fills) Pool {
+func Trades(p Pool, o Orders, order []int, f *Fills) Pool { return trades(p, o, order, f) }
+
+// index is an agent's index as an order holds it: an int, or a float64 in
+// an engine's scratch buffer.
+type index interface{ ~int | ~float64 }
+
+func trades[I index](p Pool, o Orders, order []I, f *Fills) Pool {
 	n := len(order)
 	f.XIn, f.YOut, f.YIn, f.XOut = zeros(f.XIn, n), zeros(f.YOut, n), zeros(f.YIn, n), zeros(f.XOut, n)
 	for _, i := range order {
-		p = fill(p, o, i, f)
+		p = fill(p, o, int(i), f)
 	}
 	return p
 }
@@ -82,12 +88,15 @@ func zeros(v []float64, n int) []float64 {
 // Shuffle writes into order the permutation of 0..n−1 that a Fisher-Yates
 // shuffle draws from r (i from n−1 down to 1, swapped with r.IntN(i+1)),
 // and returns it.
-func Shuffle(r *rand.Rand, n int, order []int) []int {
+func Shuffle(r *rand.Rand, n int, order []int) []int { return shuffle(r, n, order, true) }
+
+// shuffle writes 0..n−1 into order, shuffled from r if mix.
+func shuffle[I index](r *rand.Rand, n int, order []I, mix bool) []I {
 	order = order[:0]
 	for i := range n {
-		order = append(order, i)
+		order = append(order, I(i))
 	}
-	for i := n - 1; i > 0; i-- {
+	for i := n - 1; mix && i > 0; i-- {
 		j := r.IntN(i + 1)
 		order[i], order[j] = order[j], order[i]
 	}
@@ -137,7 +146,7 @@ func registerTrades() {
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			x, y, fee := b.Float("x"), b.Float("y"), b.Float("fee")
 			sell, buy, budget := b.Vec("sell_x"), b.Vec("buy_x"), b.Vec("budget_y")
-			agents, shuffle := b.Int("agents"), b.Bool("shuffle")
+			agents, mix := b.Int("agents"), b.Bool("shuffle")
 			outs := [4]gds.VecSignal{b.VecSignal("x_in"), b.VecSignal("y_out"), b.VecSignal("y_in"), b.VecSignal("x_out")}
 			px, py := b.FloatSignal("pool_x"), b.FloatSignal("pool_y")
 			var bufs [5]gds.Scratch // the four fills, the order (as floats)
@@ -151,19 +160,10 @@ func registerTrades() {
 					panic(fmt.Errorf("amm.trades %q at timestep %d: %d agents", name, c.T, n))
 				}
 				ob := bufs[4].Buf(c)
-				order := (*ob)[:0]
-				for i := range n {
-					order = append(order, float64(i))
-				}
-				if shuffle(c) {
-					for i := n - 1; i > 0; i-- { // as Shuffle, on the engine's buffer
-						j := c.Rand.IntN(i + 1)
-						order[i], order[j] = order[j], order[i]
-					}
-				}
+				order := shuffle(c.Rand, n, *ob, mix(c)) // as Shuffle, on the engine's buffer
 				*ob = order
 				f := Fills{XIn: *bufs[0].Buf(c), YOut: *bufs[1].Buf(c), YIn: *bufs[2].Buf(c), XOut: *bufs[3].Buf(c)}
-				p := tradesInOrder(Pool{X: x(c), Y: y(c), Fee: fee(c)}, Orders{SellX: sell(c), BuyX: buy(c), BudgetY: budget(c)}, order, &f)
+				p := trades(Pool{X: x(c), Y: y(c), Fee: fee(c)}, Orders{SellX: sell(c), BuyX: buy(c), BudgetY: budget(c)}, order, &f)
 				*bufs[0].Buf(c), *bufs[1].Buf(c), *bufs[2].Buf(c), *bufs[3].Buf(c) = f.XIn, f.YOut, f.YIn, f.XOut
 				for k, v := range [4][]float64{f.XIn, f.YOut, f.YIn, f.XOut} {
 					outs[k].Emit(c, v)
@@ -214,15 +214,4 @@ func registerTrades() {
 			}).Emits(odx, ody, omint, px, py, ps), nil
 		},
 	})
-}
-
-// tradesInOrder is Trades with the order as float64 indexes (the engine's
-// scratch buffers hold floats).
-func tradesInOrder(p Pool, o Orders, order []float64, f *Fills) Pool {
-	n := len(order)
-	f.XIn, f.YOut, f.YIn, f.XOut = zeros(f.XIn, n), zeros(f.YOut, n), zeros(f.YIn, n), zeros(f.XOut, n)
-	for _, fi := range order {
-		p = fill(p, o, int(fi), f)
-	}
-	return p
 }
