@@ -742,7 +742,7 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 		return paid
 	}
 	check := func(tr *transfer, a float64) {
-		if a != a || a > maxFinite || a < 0 {
+		if !amountOK(a) {
 			panic(fmt.Errorf("transfer %q at timestep %d: amount %v of %s: want a finite number >= 0", tr.name, c.T, a, tr.token))
 		}
 	}
@@ -820,7 +820,7 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 			k := slices.IndexFunc(pl.mb, func(m mbSlot) bool { return m.token == tk && !m.burn })
 			for a := range n {
 				x := vals[a*len(j.vfields)+v]
-				if x != x || x > maxFinite || x < 0 {
+				if !amountOK(x) {
 					panic(fmt.Errorf("population %q at timestep %d: a joining agent's %s balance is %v; want a finite number >= 0", j.p.name, c.T, tk, x))
 				}
 				r[len(pl.balances)+k] += x
@@ -830,7 +830,9 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 	return r
 }
 
-const maxFinite = 1.7976931348623157e308
+// amountOK reports whether x is an amount a ledger can move: finite and
+// >= 0 (NaN is not).
+func amountOK(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
 
 // MaxAgents is the most agents a population may hold: a join beyond it
 // fails its job, before it takes the memory.
