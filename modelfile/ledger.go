@@ -671,14 +671,12 @@ func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
 	}
 	n := int(n64)
 	buf = append(buf, float64(c.Pass()), float64(n))
-	types := j.assignTypes(c, n)
-	for _, t := range types {
-		buf = append(buf, float64(t))
-	}
+	buf = j.appendTypes(c, n, buf)
+	typed := j.field >= 0
 	for k := range n {
 		t := -1
-		if len(types) > 0 {
-			t = types[k]
+		if typed {
+			t = int(buf[2+k])
 		}
 		for _, v := range j.vfields {
 			x := v.set
@@ -686,11 +684,12 @@ func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
 				x = v.byType[t]
 			}
 			val := v.def
-			if x != nil {
+			switch {
+			case x == nil:
+			case x.Kind == gds.KindBool:
+				val = b2f(x.Bool(c))
+			default:
 				val = x.Float(c)
-				if j.p.fields[v.f].kind == gds.KindBool {
-					val = b2f(x.Bool(c))
-				}
 			}
 			buf = append(buf, val)
 		}

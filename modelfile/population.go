@@ -580,12 +580,13 @@ func (l *loader) compileJoin(pkey string, p *popDecl, ps psubSpec) (*joinSpec, e
 	return j, nil
 }
 
-// assignTypes gives each of n joining agents the type whose share of the
-// population is furthest behind (blocks/agent.Next), counting the agents
-// there are and those given a type before it.
-func (j *joinSpec) assignTypes(c *gds.Ctx, n int) []int {
+// appendTypes appends to buf the type of each of n joining agents: the
+// type whose share of the population is furthest behind
+// (blocks/agent.Next), counting the agents there are and those given a
+// type before it. Without types it appends nothing.
+func (j *joinSpec) appendTypes(c *gds.Ctx, n int, buf []float64) []float64 {
 	if j.field < 0 || n == 0 {
-		return nil
+		return buf
 	}
 	w := make([]float64, len(j.types)) // one per type, in a PSUB where agents join
 	have := make([]int, len(j.types))
@@ -600,13 +601,12 @@ func (j *joinSpec) assignTypes(c *gds.Ctx, n int) []int {
 			have[k]++
 		}
 	}
-	out := make([]int, n)
-	for i := range out {
+	for range n {
 		k := agent.Next(w, have)
 		have[k]++
-		out[i] = k
+		buf = append(buf, float64(k))
 	}
-	return out
+	return buf
 }
 
 // apply appends the agents of a join plan (psubLedger.joinPlan) to next.

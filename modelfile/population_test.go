@@ -391,3 +391,36 @@ fields = { a = 0.0 }
 		t.Fatalf("err = %v, want %q", err, want)
 	}
 }
+
+// TestJoinBoolField: a join sets a bool field from a bool expression,
+// drawn once per agent.
+func TestJoinBoolField(t *testing.T) {
+	m, err := modelfile.Parse("bool.toml", []byte(`
+[variables]
+x = 0.0
+[populations.members]
+fields = { lucky = false, draw = 0.0 }
+[[psubs]]
+  [psubs.join.members]
+  count = "ifelse(t == 1, 200, 0)"
+  set = { lucky = "bernoulli(0.5)" }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lucky []bool
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, recFunc(func(r *gds.Row) {
+		lucky = r.AppendAgentBools(nil, m.Vars()[1].Slot, 1)
+	})); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range lucky {
+		if b {
+			n++
+		}
+	}
+	if len(lucky) != 200 || n < 60 || n > 140 {
+		t.Errorf("%d members, %d lucky; want 200, about half", len(lucky), n)
+	}
+}
