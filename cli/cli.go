@@ -239,7 +239,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	bar.clear()
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "statecraft run: interrupted; no dataset was written")
+			var st *runner.StoppedError
+			if errors.As(err, &st) {
+				fmt.Fprintf(stderr, "statecraft run: interrupted; nothing is visible in %s yet, and %d of %d jobs are kept: rerun the same command to continue\n", st.Dir, st.Kept, st.Jobs)
+			} else {
+				fmt.Fprintln(stderr, "statecraft run: interrupted; no dataset was written")
+			}
 			return ExitInterrupted
 		}
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
@@ -264,6 +269,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*quiet {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
+		if res.Resumed > 0 {
+			fmt.Fprintf(stdout, "continued an interrupted run: %d of %d jobs were finished already\n", res.Resumed, res.Jobs)
+		}
 		fmt.Fprintf(stdout, "wrote %d rows of %d jobs to %s in %s (%s rows/s); manifest %s\n",
 			res.Rows, res.Jobs, res.Dir, elapsed(res.Elapsed), human(rate), res.Manifest)
 		if reportPath != "" {

@@ -120,7 +120,8 @@ func TestValidateModelsVersion(t *testing.T) {
 	}
 }
 
-// TestInterrupted: a cancelled context exits 130 and leaves no dataset.
+// TestInterrupted: a cancelled context exits 130 and leaves nothing a
+// reader sees (the journal, hidden, stays for a rerun).
 func TestInterrupted(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -131,8 +132,13 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, e.String())
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 0 {
-		t.Errorf("left %d files", len(entries))
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left %s", e.Name())
+		}
+	}
+	if !strings.Contains(e.String(), "rerun the same command") {
+		t.Errorf("stderr %q does not say how to continue", e.String())
 	}
 }
 

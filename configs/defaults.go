@@ -15,6 +15,8 @@ const (
 	DefaultEvery = 1
 	// DefaultRowGroupRows is the target number of rows per row group.
 	DefaultRowGroupRows = 16384
+	// DefaultCheckpointSeconds is how often a worker checkpoints.
+	DefaultCheckpointSeconds = 60
 	// DefaultSobolSamples is the number of base points of a Sobol
 	// sensitivity analysis: (parameters + 2) times as many jobs per run.
 	DefaultSobolSamples = 256
@@ -45,6 +47,7 @@ const (
 //	output.every           1
 //	output.row_group_rows  16384
 //	output.agents          table
+//	output.checkpoint_seconds  60
 //	report.html            true
 //	report.vector_stat     mean
 //	report.points          1000
@@ -85,6 +88,9 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	}
 	if x.Output.RowGroupRows == 0 {
 		x.Output.RowGroupRows = DefaultRowGroupRows
+	}
+	if x.Output.CheckpointSeconds == 0 {
+		x.Output.CheckpointSeconds = DefaultCheckpointSeconds
 	}
 	if x.Output.Agents == 0 {
 		x.Output.Agents = AgentsTable

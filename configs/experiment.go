@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -138,6 +139,11 @@ type Output struct {
 	// 0, at every GraphEvery-th timestep and at the last (0, the default:
 	// at timestep 0 and the last only). It must be a multiple of Every.
 	GraphEvery int `toml:"graph_every"`
+	// CheckpointSeconds is how often, at most, a worker seals its part
+	// file and records its finished jobs in the run's journal, so that a
+	// run killed and rerun keeps them (default 60). Smaller values lose
+	// less work to a crash and write more, smaller files.
+	CheckpointSeconds float64 `toml:"checkpoint_seconds"`
 }
 
 // Report configures what the run reports besides the dataset: the
@@ -338,6 +344,9 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
+	if c := x.Output.CheckpointSeconds; md.IsDefined("output", "checkpoint_seconds") && !(c > 0 && c <= math.MaxInt64/1e9) {
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "checkpoint_seconds"}), Key: "output.checkpoint_seconds", Msg: fmt.Sprintf("must be a number of seconds > 0, got %v", c)}
+	}
 	if md.IsDefined("report", "points") && x.Report.Points < 2 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"report", "points"}), Key: "report.points", Msg: fmt.Sprintf("must be >= 2, got %d", x.Report.Points)}
 	}
@@ -445,7 +454,7 @@ var schema = map[string][]string{
 	"sweep.bounds":       nil,
 	"sensitivity.bounds": nil,
 	"optimize.bounds":    nil,
-	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "graph_every"},
+	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "graph_every", "checkpoint_seconds"},
 	"scenarios":          {"name", "model", "params", "initial_state"},
 	"sweep.points":       nil,
 	"initial_state":      nil,

@@ -402,27 +402,44 @@ func TestAgentTablesFailedJob(t *testing.T) {
 	}
 }
 
-// TestAgentTablesCancel: a cancelled run leaves nothing, agent tables'
-// directories included.
+// TestAgentTablesCancel: a cancelled run leaves nothing visible, agent
+// tables' directories included, and its rerun continues to the agent
+// tables of an uninterrupted run.
 func TestAgentTablesCancel(t *testing.T) {
 	registerAgentModel(t)
-	x := parse(t, agentsConfig, "timesteps=100000", "params.grow=0", "output.row_group_rows=500")
+	sets := []string{"timesteps=2000", "params.grow=0", "output.row_group_rows=500", "output.checkpoint_seconds=0.001", "runs=6"}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := runner.Run(ctx, plan(t, x), runner.Options{Dir: dir, Workers: 2, Progress: func(pr runner.Progress) {
-		if pr.Rows > 0 {
+	_, err := runner.Run(ctx, plan(t, parse(t, agentsConfig, sets...)), runner.Options{Dir: dir, Workers: 2, Progress: func(pr runner.Progress) {
+		if pr.JobsDone > 0 {
 			cancel()
 		}
 	}, ProgressEvery: 1})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if path != dir {
-			t.Errorf("left behind: %s", path)
+	assertNothingVisible(t, dir)
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, agentsConfig, sets...)), runner.Options{Dir: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := runner.Run(context.Background(), plan(t, parse(t, agentsConfig, sets...)), runner.Options{Dir: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, g := mustRead(t, want.Dir), mustRead(t, dir)
+	w.Sort(5)
+	g.Sort(5)
+	assertSameRows(t, w, g)
+	for name, wt := range w.Tables {
+		gt := g.Tables[name]
+		if gt == nil {
+			t.Fatalf("table %s missing", name)
 		}
-		return nil
-	})
+		wt.Sort(5)
+		gt.Sort(5)
+		assertSameRows(t, wt, gt)
+	}
+	assertNoTempsAll(t, dir)
 }
 
 // TestAgentTablesOverwrite: a second run needs --overwrite, which replaces

@@ -42,7 +42,7 @@ func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *
 		Seed:     p.Config.Seed, Shard: ds.Index, Shards: ds.Count,
 		Jobs: res.Jobs, TotalJobs: p.Jobs(), Rows: res.Rows, RowsPerRun: p.RowsPerRun,
 		Format: p.Config.Output.Format.String(), Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
-		ElapsedSec: res.Elapsed.Seconds(),
+		ElapsedSec: res.Elapsed.Seconds(), ResumedJobs: res.Resumed,
 	}
 	for _, s := range p.Sims {
 		man.Sims = append(man.Sims, dataset.ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})

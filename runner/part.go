@@ -88,6 +88,18 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
 	return nil
 }
 
+// open reports whether the part's files are still being written.
+func (pt *part) open() bool { return pt.files[0].w != nil }
+
+// sealed returns the part as a checkpoint records it.
+func (pt *part) sealed() dataset.SealedPart {
+	sp := dataset.SealedPart{Name: pt.name, Rows: make([]int64, len(pt.files))}
+	for k := range pt.files {
+		sp.Rows[k] = pt.files[k].rows
+	}
+	return sp
+}
+
 // rows returns the number of substep rows written to the part.
 func (pt *part) rows() int64 { return pt.files[0].rows }
 
@@ -112,7 +124,8 @@ func (pt *part) full() bool {
 	return false
 }
 
-// close closes the part's files (keeping their temporary names).
+// close closes the part's files (keeping their temporary names) and
+// fsyncs them: a closed part survives a crash, for a checkpoint to record.
 func (pt *part) close() error {
 	var first error
 	for k := range pt.files {
@@ -121,6 +134,9 @@ func (pt *part) close() error {
 			continue
 		}
 		err := pf.w.Close()
+		if serr := pf.f.Sync(); err == nil {
+			err = serr
+		}
 		if cerr := pf.f.Close(); err == nil {
 			err = cerr
 		}

@@ -27,8 +27,12 @@ type Result struct {
 	KPIs         *dataset.TableInfo // the KPI table, with [kpis]
 	Trace        *dataset.TableInfo // the optimisation's trace, with [optimize]
 	Elapsed      time.Duration
+	// Resumed is the number of jobs an interrupted run of the same command
+	// had finished, kept rather than run again.
+	Resumed int
 
-	kpiRows []kpiRow
+	kpiRows    []kpiRow
+	tableFiles [][]dataset.FileInfo // by agent table, while running
 }
 
 // JobsFailedError reports that some jobs failed; the others' rows were
@@ -59,6 +63,22 @@ func fmtParams(p map[string]any) string {
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
+
+// StoppedError reports a run that stopped before its dataset was
+// committed (cancelled, or an I/O error): nothing of it is visible, and
+// the jobs the journal holds are kept for a rerun of the same command.
+type StoppedError struct {
+	Err        error
+	Dir        string
+	Kept, Jobs int
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("%v; %d of %d jobs are kept in %s: rerun the same command to continue", e.Err, e.Kept, e.Jobs, e.Dir)
+}
+
+// Unwrap returns the underlying error.
+func (e *StoppedError) Unwrap() error { return e.Err }
 
 // OutputDirError reports an output directory that cannot take the dataset
 // (not empty, holding other files, not writable); nothing was run.

@@ -3,7 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
-	"slices"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -80,34 +80,42 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		return nil, &OutputDirError{Err: err}
 	}
 	defer release()
-	if err := ds.Prepare(opt.Overwrite); err != nil {
+	jobs := p.ShardJobs(shard, shards)
+	journal, resume, err := ds.Start(identityOf(p, ds, jobs.Len()), opt.Overwrite)
+	if err != nil {
 		return nil, &OutputDirError{Err: err}
 	}
+	if resume.Committed {
+		return finishedResult(ds, jobs.Len(), start)
+	}
+	defer journal.Close()
 
 	var optimum *Optimum
 	if x.Optimize != nil {
 		if optimum, err = p.optimizeRun(ctx, workers); err != nil {
-			ds.RemoveTemps()
-			return nil, err
+			return nil, &StoppedError{Err: err, Dir: dir, Kept: resume.Jobs(), Jobs: jobs.Len()}
 		}
 		if p, err = p.atOptimum(optimum); err != nil {
 			return nil, err
 		}
+		jobs = p.ShardJobs(shard, shards)
 	}
-	jobs := p.ShardJobs(shard, shards)
-	workers = max(1, min(workers, jobs.Len()))
 	meta := datasetMeta(p)
 	schema := p.Schema(meta)
 	tableSchemas := p.TableSchemas(meta)
-	res := &Result{Dir: dir, Jobs: jobs.Len()}
+	res := &Result{Dir: dir, Jobs: jobs.Len(), Resumed: resume.Jobs()}
+	var kpiRows []kpiRow
+	done := res.resume(p, ds, resume, &kpiRows)
+	workers = max(1, min(workers, jobs.Len()-len(done)))
 
 	var (
 		next     atomic.Int64
 		jobsDone atomic.Int64
 		rows     atomic.Int64
 		mu       sync.Mutex
-		kpiRows  []kpiRow
 	)
+	jobsDone.Store(int64(len(done)))
+	rows.Store(res.Rows)
 	stopProgress := startProgress(opt, jobs.Len(), &jobsDone, &rows, start)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -116,7 +124,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	for w := range ws {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
 			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows, parquet: parquetWriters{}},
-			engines: map[*gds.Model]*gds.Engine{}}
+			engines: map[*gds.Model]*gds.Engine{}, seq: resume.NextSeq,
+			journal: journal, every: time.Duration(x.Output.CheckpointSeconds * float64(time.Second)), checkpoint: time.Now()}
 		wk.batch = newBatch(p, schema, tableSchemas)
 		// A batch flushes at row_group_rows rows or maxBatchCells values;
 		// flat rows reach the first, and no run writes more rows than the
@@ -130,26 +139,36 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 				if k >= jobs.Len() || gctx.Err() != nil {
 					return wk.finish()
 				}
+				if done[jobs.At(k)] {
+					continue // kept from the interrupted run
+				}
 				spec := p.Job(jobs.At(k))
 				n, anomalies, jobErr, err := wk.run(gctx, spec)
 				if err != nil {
 					return err // I/O failure or cancellation: stop everything
 				}
-				mu.Lock()
-				if jobErr == nil && len(p.KPIs) > 0 {
-					kpiRows = append(kpiRows, kpiRow{spec: spec, vals: slices.Clone(wk.kpiVals)})
-				}
+				dj := dataset.DoneJob{Index: spec.Index}
 				if jobErr != nil {
-					res.Failed = append(res.Failed, dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
-						Params: p.paramValues(spec), Error: jobErr.Error()})
+					dj.Failure = &dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+						Params: p.paramValues(spec), Error: jobErr.Error()}
+				} else if len(p.KPIs) > 0 {
+					dj.KPIs = make([]dataset.Float, len(wk.kpiVals))
+					for i, v := range wk.kpiVals {
+						dj.KPIs[i] = dataset.Float(v)
+					}
 				}
 				for _, a := range anomalies {
-					res.Anomalies = append(res.Anomalies, dataset.JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
+					dj.Anomalies = append(dj.Anomalies, dataset.JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Timestep: a.Timestep, Substep: a.Substep, PSUB: a.PSUB, Block: a.Block, Var: a.Var, Value: a.Value, ValueText: fmt.Sprint(a.Value)})
 				}
+				mu.Lock()
+				res.addJob(p, dj, &kpiRows)
 				mu.Unlock()
 				rows.Add(n)
 				jobsDone.Add(1)
+				if err := wk.finished(dj); err != nil {
+					return err
+				}
 			}
 		})
 	}
@@ -165,20 +184,26 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	stopProgress()
 	if err != nil {
 		for _, wk := range ws {
-			wk.abort()
+			wk.stop(ctx.Err() != nil)
 		}
-		ds.RemoveTemps()
-		return nil, err
+		kept := resume.Jobs()
+		for _, wk := range ws {
+			kept += wk.kept
+		}
+		return nil, &StoppedError{Err: err, Dir: dir, Kept: kept, Jobs: jobs.Len()}
 	}
 	for _, wk := range ws {
 		res.Files = append(res.Files, wk.files...)
+		for k := range ds.Tables {
+			res.tableFiles[k] = append(res.tableFiles[k], wk.tableFiles[k]...)
+		}
 	}
 	dataset.SortFiles(res.Files)
 	all := res.Files
 	for k, name := range ds.Tables {
-		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Kind: p.tableKind(k), Columns: columnsOf(tableSchemas[k]), Files: []dataset.FileInfo{}}
-		for _, wk := range ws {
-			t.Files = append(t.Files, wk.tableFiles[k]...)
+		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Kind: p.tableKind(k), Columns: columnsOf(tableSchemas[k]), Files: res.tableFiles[k]}
+		if t.Files == nil {
+			t.Files = []dataset.FileInfo{}
 		}
 		dataset.SortFiles(t.Files)
 		for _, f := range t.Files {
@@ -193,17 +218,21 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	sort.Slice(res.Failed, func(i, j int) bool {
 		return lessIDs(res.Failed[i].Simulation, res.Failed[i].Subset, res.Failed[i].Run, res.Failed[j].Simulation, res.Failed[j].Subset, res.Failed[j].Run)
 	})
-	sort.Slice(res.Anomalies, func(i, j int) bool {
+	sort.SliceStable(res.Anomalies, func(i, j int) bool {
 		a, b := res.Anomalies[i], res.Anomalies[j]
 		return lessIDs(a.Simulation, a.Subset, a.Run, b.Simulation, b.Subset, b.Run)
 	})
 	res.Rows = rows.Load()
+	// Whatever fails from here leaves the run resumable: every job is in
+	// the journal, and nothing is visible until the commit is decided.
+	stopped := func(err error) (*Result, error) {
+		return nil, &StoppedError{Err: err, Dir: dir, Kept: jobs.Len(), Jobs: jobs.Len()}
+	}
 	if len(p.KPIs) > 0 {
 		kschema := p.KPISchema(meta)
 		f, err := writeKPITable(ds, p, kpiRows, kschema)
 		if err != nil {
-			ds.RemoveTemps()
-			return nil, err
+			return stopped(err)
 		}
 		res.KPIs = &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: f.Rows, Columns: columnsOf(kschema), Files: []dataset.FileInfo{f}}
 		all = append(all[:len(all):len(all)], f)
@@ -211,38 +240,38 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	if optimum != nil {
 		if res.Trace, err = writeTrace(ds, p, optimum); err != nil {
-			ds.RemoveTemps()
-			return nil, err
+			return stopped(err)
 		}
 		all = append(all[:len(all):len(all)], res.Trace.Files...)
 	}
-	// The decisions are drawn and encoded before anything is committed:
-	// their failure leaves only temporary files, as any failure before.
-	var decisionJSON, decisionText []byte
+	var metaFiles []dataset.MetaFile
 	if len(p.KPIs) > 0 && shards == 1 { // a shard's decisions would be partial: merge draws them
+		var decisionJSON, decisionText []byte
 		if res.Decisions, err = p.decide(kpiRows); err == nil {
 			res.Decisions.Optimum = optimum
 			decisionJSON, decisionText, err = res.Decisions.encode()
 		}
 		if err != nil {
-			ds.RemoveTemps()
-			return nil, err
+			return stopped(err)
 		}
-	}
-	if err := ds.Commit(all); err != nil {
-		ds.RemoveTemps()
-		return nil, err
+		jsonPath, textPath := ds.DecisionPaths()
+		metaFiles = append(metaFiles, dataset.MetaFile{Name: filepath.Base(jsonPath), Data: decisionJSON}, dataset.MetaFile{Name: filepath.Base(textPath), Data: decisionText})
+		res.DecisionText = textPath
 	}
 	res.Elapsed = time.Since(start)
-	if res.Decisions != nil {
-		if err := ds.WriteDecisions(decisionJSON, decisionText); err != nil {
-			return nil, err
-		}
-		_, res.DecisionText = ds.DecisionPaths()
+	manifest, err := dataset.EncodeManifest(manifestOf(ds, p, res, schema))
+	if err != nil {
+		return stopped(err)
 	}
-	if res.Manifest, err = ds.WriteManifest(manifestOf(ds, p, res, schema)); err != nil {
-		return nil, err
+	metaFiles = append(metaFiles, dataset.MetaFile{Name: ds.ManifestFile(), Data: manifest})
+	names := make([]string, len(all))
+	for k, f := range all {
+		names[k] = f.Name
 	}
+	if err := ds.Commit(journal, names, metaFiles); err != nil {
+		return stopped(err)
+	}
+	res.Manifest = ds.ManifestPath()
 	if len(res.Failed) > 0 {
 		return res, &JobsFailedError{Failed: res.Failed, Jobs: jobs.Len()}
 	}

@@ -278,30 +278,73 @@ nan_at = 4
 	}
 }
 
-// TestCancel: a cancelled run leaves no part file, no temporary file and no
-// manifest.
+// TestCancel: a cancelled run leaves nothing a reader sees (no part file
+// under its own name, no manifest), and a rerun of it continues: it keeps
+// the jobs the cancelled run checkpointed and ends with the rows of a run
+// never interrupted.
 func TestCancel(t *testing.T) {
-	x := parse(t, `
+	const cfg = `
 model = "predator_prey"
-timesteps = 200000
+timesteps = 20000
 runs = 8
 [output]
 row_group_rows = 1000
-`)
-	p := plan(t, x)
+checkpoint_seconds = 0.001
+`
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := runner.Run(ctx, p, runner.Options{Dir: dir, Workers: 2, Progress: func(pr runner.Progress) {
-		if pr.Rows > 0 {
+	_, err := runner.Run(ctx, plan(t, parse(t, cfg)), runner.Options{Dir: dir, Workers: 2, Progress: func(pr runner.Progress) {
+		if pr.JobsDone > 0 {
 			cancel()
 		}
 	}, ProgressEvery: 1})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	var stopped *runner.StoppedError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &stopped) || stopped.Kept == 0 {
+		t.Fatalf("err = %v, want context.Canceled, with jobs kept", err)
 	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		t.Errorf("left behind: %s", e.Name())
+	assertNothingVisible(t, dir)
+	res, err := runner.Run(context.Background(), plan(t, parse(t, cfg)), runner.Options{Dir: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed != stopped.Kept || res.Jobs != 8 {
+		t.Errorf("rerun: resumed %d of %d jobs, want the %d kept of 8", res.Resumed, res.Jobs, stopped.Kept)
+	}
+	want, err := runner.Run(context.Background(), plan(t, parse(t, cfg)), runner.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameRows(t, readSorted(t, want.Dir), readSorted(t, dir))
+	assertNoTempsAll(t, dir)
+}
+
+// assertNothingVisible fails if dir holds a file a reader would take as
+// data or as a finished dataset: any file whose name does not start with
+// a dot, in dir or its table directories.
+func assertNothingVisible(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			t.Errorf("visible after the run stopped: %s", path)
+		}
+		return nil
+	})
+}
+
+// assertSameRows fails unless two datasets hold the same rows, agent
+// tables included.
+func assertSameRows(t *testing.T, want, got *readback.Dataset) {
+	t.Helper()
+	if !reflect.DeepEqual(want.Columns, got.Columns) {
+		t.Fatalf("columns %v, want %v", got.Columns, want.Columns)
+	}
+	if len(got.Rows) != len(want.Rows) {
+		t.Fatalf("%d rows, want %d", len(got.Rows), len(want.Rows))
+	}
+	for i := range want.Rows {
+		if !reflect.DeepEqual(want.Rows[i], got.Rows[i]) {
+			t.Fatalf("row %d: %v, want %v", i, got.Rows[i], want.Rows[i])
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
@@ -36,6 +37,16 @@ type worker struct {
 	parts      []*part
 	kpiRecs    map[*gds.Model]*kpiRecorder
 	kpiVals    []float64 // the last job's KPIs, valid until the next job
+
+	// The checkpoints: jobs finished since the last one, whose rows are in
+	// the batch, the open main part or parts[journaled:]; the parts before
+	// journaled are recorded in the journal.
+	journal    *dataset.Journal
+	pending    []dataset.DoneJob
+	journaled  int
+	kept       int // jobs recorded in the journal
+	every      time.Duration
+	checkpoint time.Time // the last one
 	_          cachepad.Pad
 }
 
@@ -183,8 +194,23 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	}
 }
 
-// finish writes the remaining rows and closes the worker's files.
-func (wk *worker) finish() error {
+// finished records a job the worker has run (its rows are in the batch
+// or its parts) for the next checkpoint, which it makes when the last is
+// older than the checkpoint interval.
+func (wk *worker) finished(j dataset.DoneJob) error {
+	wk.pending = append(wk.pending, j)
+	if time.Since(wk.checkpoint) < wk.every {
+		return nil
+	}
+	return wk.sync()
+}
+
+// sync makes a checkpoint, between jobs: the finished jobs' rows still in
+// the batch are written to the main part, which is closed (a later job's
+// rows start a new one), and the parts closed since the last checkpoint
+// and the jobs whose rows they hold are recorded in the journal. A part
+// without rows is removed instead.
+func (wk *worker) sync() error {
 	if wk.jobStart > 0 {
 		if wk.main == nil {
 			var err error
@@ -202,24 +228,70 @@ func (wk *worker) finish() error {
 		if err := wk.main.close(); err != nil {
 			return err
 		}
+		wk.main = nil
+	}
+	var c dataset.Checkpoint
+	for _, pt := range wk.parts[wk.journaled:] {
+		switch {
+		case pt.discarded:
+		case pt.rows() == 0:
+			pt.discard()
+		default:
+			c.Parts = append(c.Parts, pt.sealed())
+		}
+	}
+	c.Jobs = wk.pending
+	if wk.journal != nil {
+		if err := wk.journal.Checkpoint(c); err != nil {
+			return err
+		}
+	}
+	wk.kept += len(wk.pending)
+	clear(wk.pending)
+	wk.pending = wk.pending[:0]
+	wk.journaled = len(wk.parts)
+	wk.checkpoint = time.Now()
+	return nil
+}
+
+// finish makes the last checkpoint and lists the worker's files.
+func (wk *worker) finish() error {
+	if err := wk.sync(); err != nil {
+		return err
 	}
 	for _, pt := range wk.parts {
-		switch {
-		case pt.discarded, pt.files[0].w != nil: // discarded, or still open (not in a finished run)
-		case pt.rows() == 0:
-			pt.discard() // opened, never written
-		default:
-			wk.files = append(wk.files, dataset.FileInfo{Name: pt.name, Rows: pt.rows()})
-			for k, table := range wk.ds.Tables {
-				wk.tableFiles[k] = append(wk.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.name), Rows: pt.files[1+k].rows})
-			}
+		if pt.discarded {
+			continue
+		}
+		wk.files = append(wk.files, dataset.FileInfo{Name: pt.name, Rows: pt.rows()})
+		for k, table := range wk.ds.Tables {
+			wk.tableFiles[k] = append(wk.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.name), Rows: pt.files[1+k].rows})
 		}
 	}
 	return nil
 }
 
-func (wk *worker) abort() {
-	for _, pt := range wk.parts {
+// stop ends an interrupted worker's part in the run: when the run was
+// cancelled (salvage), its finished jobs are checkpointed first; then the
+// parts no checkpoint holds are removed. The journal's parts stay, for a
+// rerun to continue from.
+func (wk *worker) stop(salvage bool) {
+	if salvage {
+		// the job that was running is dropped, as a failed one would be
+		wk.batch.truncate(wk.jobStart)
+		if wk.spill != nil {
+			wk.spill.discard()
+			wk.spill = nil
+		}
+		for _, pt := range wk.spilled {
+			pt.discard()
+		}
+		wk.spilled = wk.spilled[:0]
+		if wk.sync() == nil {
+			return
+		}
+	}
+	for _, pt := range wk.parts[wk.journaled:] {
 		pt.discard()
 	}
 }

@@ -145,7 +145,7 @@ var (
 	// The HTML report exists only in the current layout: a user's
 	// report.html is not Statecraft's.
 	htmlRe = regexp.MustCompile(`^` + regexp.QuoteMeta(ReportName) + `$`)
-	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4}-(?:\d{3}-\d{4}\.[a-z]+|probe)$`)
+	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4,}-(?:\d{3,}-\d{4,}\.[a-z]+|probe)$`)
 	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
 		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + decisionStem + `\.(?:json|txt))$`)
 )

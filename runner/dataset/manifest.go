@@ -42,6 +42,9 @@ type Manifest struct {
 	Failed     []JobFailure `json:"failed_jobs"`     // jobs whose rows are missing
 	Anomalies  []JobAnomaly `json:"anomalies"`       // NaN and ±Inf flagged (on_nan = "flag")
 	ElapsedSec float64      `json:"elapsed_seconds"` // the run's wall time (merged: the slowest shard's)
+	// ResumedJobs is the number of jobs an interrupted run had finished
+	// and this one kept (merged: the sum over shards).
+	ResumedJobs int `json:"resumed_jobs,omitempty"`
 }
 
 // ManifestConfig is the resolved experiment config.
@@ -153,24 +156,27 @@ type JobAnomaly struct {
 // writes empty lists, not null, for a manifest without files, failures or
 // anomalies, and returns the manifest's path.
 func (s *Shard) WriteManifest(m *Manifest) (string, error) {
-	man := *m
-	if man.Files == nil {
-		man.Files = []FileInfo{}
-	}
-	if man.Failed == nil {
-		man.Failed = []JobFailure{}
-	}
-	if man.Anomalies == nil {
-		man.Anomalies = []JobAnomaly{}
-	}
-	data, err := json.MarshalIndent(man, "", "  ")
+	data, err := EncodeManifest(m)
 	if err != nil {
-		return "", fmt.Errorf("manifest: %w", err)
+		return "", err
 	}
-	if err := writeAtomic(s.Dir, s.manifestName(), append(data, '\n')); err != nil {
+	if err := writeAtomic(s.Dir, s.manifestName(), data); err != nil {
 		return "", fmt.Errorf("manifest: %w", err)
 	}
 	return s.ManifestPath(), nil
+}
+
+// ReadManifestFile reads a manifest file: a dataset's or a shard's.
+func ReadManifestFile(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", path, err)
+	}
+	return &m, nil
 }
 
 // ReadManifest reads the manifest of the finished dataset in dir:

@@ -40,7 +40,15 @@ func (s *Shard) tableNames() []string {
 // files in it, and the directory once empty if this run does not write
 // that table. In the old layout, a table was a directory of the dataset
 // directory itself: one holding part files only is treated the same way.
-func (s *Shard) Prepare(overwrite bool) error {
+//
+// Temporary files this run would write are removed, overwrite or not:
+// they are never data, only what a run killed before its first
+// checkpoint left.
+func (s *Shard) Prepare(overwrite bool) error { return s.prepare(overwrite, nil) }
+
+// prepare is Prepare, keeping the files (relative to Dir, slash-separated)
+// of keep: a resumed run's journal and sealed part files.
+func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
@@ -48,7 +56,7 @@ func (s *Shard) Prepare(overwrite bool) error {
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
-	var foreign, old, stale []string
+	var foreign, old, stale, temps []string
 	// table checks directory sub (slash-separated, relative to Dir) as a
 	// table's directory named name.
 	table := func(sub, name string) error {
@@ -67,8 +75,12 @@ func (s *Shard) Prepare(overwrite bool) error {
 			return nil
 		}
 		for _, f := range files {
-			if s.mine(f.Name()) {
-				old = append(old, sub+"/"+f.Name())
+			switch name := sub + "/" + f.Name(); {
+			case keep[name]:
+			case isTemp(f.Name()) && s.mine(f.Name()):
+				temps = append(temps, name)
+			case s.mine(f.Name()):
+				old = append(old, name)
 			}
 		}
 		if sub != TableDir(name) || !s.isTable(name) {
@@ -78,8 +90,17 @@ func (s *Shard) Prepare(overwrite bool) error {
 	}
 	for _, e := range entries {
 		switch {
+		case keep[e.Name()]:
 		case isLock(e.Name()):
 			// the locks of this and other runs: see Lock
+		case isJournal(e.Name()) && e.Name() == s.journalName():
+			old = append(old, e.Name()) // not kept: an interrupted run's, overwritten
+		case isJournal(e.Name()) && s.sharded():
+			// another shard's
+		case isJournal(e.Name()):
+			old = append(old, e.Name())
+		case isTemp(e.Name()) && s.mine(e.Name()):
+			temps = append(temps, e.Name())
 		case e.Name() == TablesDir && e.IsDir():
 			tables, err := os.ReadDir(filepath.Join(s.Dir, TablesDir))
 			if err != nil {
@@ -120,7 +141,7 @@ func (s *Shard) Prepare(overwrite bool) error {
 	if len(old) > 0 && !overwrite {
 		return fmt.Errorf("output directory %s is not empty (%s); pass --overwrite to replace its dataset", s.Dir, listNames(old))
 	}
-	for _, n := range old {
+	for _, n := range append(old, temps...) {
 		if err := os.Remove(s.Path(n)); err != nil {
 			return fmt.Errorf("output directory %s: %w", s.Dir, err)
 		}
@@ -149,17 +170,6 @@ func listNames(n []string) string {
 		return strings.Join(n[:3], ", ") + ", and " + strconv.Itoa(len(n)-3) + " more"
 	}
 	return strings.Join(n, ", ")
-}
-
-// Commit renames the run's finished part files from their temporary names
-// (TempPath) to their names.
-func (s *Shard) Commit(files []FileInfo) error {
-	for _, f := range files {
-		if err := os.Rename(s.TempPath(f.Name), s.Path(f.Name)); err != nil {
-			return fmt.Errorf("output: %w", err)
-		}
-	}
-	return nil
 }
 
 // RemoveTemps removes the run's temporary files, in the tables'

@@ -1,0 +1,297 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+)
+
+// The journal of a run: a hidden file in the dataset directory, one JSON
+// object per line, each line written and fsync'd before the run goes on.
+// The first line is the run's Identity; then every checkpoint appends a
+// Checkpoint (part files sealed since the last one, and the jobs whose
+// rows they hold), and the commit appends the list of files it is about
+// to make visible. The journal is what makes a run resumable: a rerun of
+// the same command reads it, keeps the sealed part files and their jobs,
+// and runs only the others. It is removed when the dataset is committed.
+//
+// A line is durable once its newline is on disk; a run killed while
+// appending leaves a last line without one, which readers drop.
+
+// journalStem starts the journal's name; the shard suffix and .jsonl end
+// it: .statecraft-journal.jsonl, .statecraft-journal-shard-0001-of-0004.jsonl.
+const journalStem = tempMark + "statecraft-journal"
+
+// journalName is the name of the run's journal.
+func (s *Shard) journalName() string {
+	if !s.sharded() {
+		return journalStem + ".jsonl"
+	}
+	return journalStem + s.shardSuffix() + ".jsonl"
+}
+
+// JournalPath returns the path of the run's journal.
+func (s *Shard) JournalPath() string { return filepath.Join(s.Dir, s.journalName()) }
+
+// isJournal reports whether a file name is a journal's, of any shard.
+func isJournal(name string) bool { return journalRe.MatchString(name) }
+
+// Identity is what a run must share with an interrupted one to resume it:
+// the same config (after overrides), models, seed, program version, shard
+// and format give the same jobs and the same rows.
+type Identity struct {
+	Version    string `json:"version"`
+	ConfigHash string `json:"config_hash"` // of the config text after overrides
+	ModelHash  string `json:"model_hash"`  // of every simulation's model
+	Seed       int64  `json:"seed"`
+	Shard      int    `json:"shard"`
+	Shards     int    `json:"shards"`
+	Format     string `json:"format"`
+	Jobs       int    `json:"jobs"` // jobs of the shard
+}
+
+// differs returns what differs between the identity of an interrupted
+// run (old) and of this one, as a message names it, or "".
+func (id Identity) differs(old Identity) string {
+	switch {
+	case id.ConfigHash != old.ConfigHash:
+		return "the config (after --set overrides) differs"
+	case id.ModelHash != old.ModelHash:
+		return "the model differs"
+	case id.Seed != old.Seed:
+		return fmt.Sprintf("the seed differs (%d, now %d)", old.Seed, id.Seed)
+	case id.Version != old.Version:
+		return fmt.Sprintf("it was run by statecraft %s, this is %s", old.Version, id.Version)
+	case id.Shard != old.Shard || id.Shards != old.Shards:
+		return fmt.Sprintf("it was shard %d/%d, this is %d/%d", old.Shard, old.Shards, id.Shard, id.Shards)
+	case id.Format != old.Format:
+		return fmt.Sprintf("its format was %s, this is %s", old.Format, id.Format)
+	case id.Jobs != old.Jobs:
+		return fmt.Sprintf("it had %d jobs, this has %d", old.Jobs, id.Jobs)
+	}
+	return ""
+}
+
+// SealedPart is a part file closed, fsync'd and recorded in the journal,
+// still under its temporary name: Name is its name in every table's
+// directory (as PartName gives it) and Rows its rows in each table, the
+// substep table's first, then the Shard's Tables' in order.
+type SealedPart struct {
+	Name string  `json:"name"`
+	Rows []int64 `json:"rows"`
+}
+
+// DoneJob is a finished job in the journal: its index in the plan, its
+// KPIs (exact: as the bits of each float64), and its failure or flagged
+// anomalies, if any. Its rows are in the part files of its checkpoint.
+type DoneJob struct {
+	Index     int          `json:"i"`
+	KPIs      []Float      `json:"k,omitempty"`
+	Failure   *JobFailure  `json:"f,omitempty"`
+	Anomalies []JobAnomaly `json:"a,omitempty"`
+}
+
+// Float is a float64 that JSON holds exactly, NaN and ±Inf included: as
+// the integer of its bits.
+type Float float64
+
+// MarshalJSON writes the float's bits.
+func (f Float) MarshalJSON() ([]byte, error) {
+	return strconv.AppendUint(nil, math.Float64bits(float64(f)), 10), nil
+}
+
+// UnmarshalJSON reads the float's bits.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	u, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("float bits %s: %w", b, err)
+	}
+	*f = Float(math.Float64frombits(u))
+	return nil
+}
+
+// Checkpoint is a journal line: part files sealed and the jobs whose rows
+// they hold, all of them (a job is never split between checkpoints).
+type Checkpoint struct {
+	Parts []SealedPart `json:"parts,omitempty"`
+	Jobs  []DoneJob    `json:"jobs"`
+}
+
+// commitRecord is the journal line of a commit: the files, relative to
+// the dataset directory, that it renames from their temporary names to
+// their own, in order; the last is the manifest.
+type commitRecord struct {
+	Files []string `json:"files"`
+}
+
+// journalLine is one line of the journal: exactly one field is set.
+type journalLine struct {
+	Identity   *Identity     `json:"identity,omitempty"`
+	Checkpoint *Checkpoint   `json:"checkpoint,omitempty"`
+	Commit     *commitRecord `json:"commit,omitempty"`
+}
+
+// Journal is an open journal, appended to by the run's workers.
+type Journal struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// createJournal starts the run's journal with its identity, durably.
+func (s *Shard) createJournal(id Identity) (*Journal, error) {
+	path := s.JournalPath()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	j := &Journal{f: f, path: path}
+	if err := j.append(journalLine{Identity: &id}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := syncDir(s.Dir); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	return j, nil
+}
+
+// openJournal opens an interrupted run's journal to append to it. Its
+// last line, if torn (no newline), is cut off first.
+func openJournal(path string, size int64) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if _, err := f.Seek(size, 0); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	return &Journal{f: f, path: path}, nil
+}
+
+// Checkpoint appends a checkpoint, durably: when it returns nil, the
+// parts and jobs survive any crash. The parts must be fsync'd already.
+func (j *Journal) Checkpoint(c Checkpoint) error {
+	if len(c.Parts) == 0 && len(c.Jobs) == 0 {
+		return nil
+	}
+	return j.append(journalLine{Checkpoint: &c})
+}
+
+func (j *Journal) append(l journalLine) error {
+	data, err := json.Marshal(l)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return fmt.Errorf("journal %s: closed", j.path)
+	}
+	if _, err := j.f.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// Close closes the journal file, which stays on disk.
+func (j *Journal) Close() error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+// journalState is what an interrupted run's journal holds.
+type journalState struct {
+	identity    Identity
+	checkpoints []Checkpoint
+	commit      *commitRecord
+	size        int64 // bytes of whole lines
+}
+
+// readJournal reads a journal. A missing file is (nil, nil); a journal
+// without its identity line (a run killed while starting it) is too.
+func readJournal(path string) (*journalState, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	st := &journalState{}
+	for line := 0; ; line++ {
+		i := bytes.IndexByte(data[st.size:], '\n')
+		if i < 0 {
+			break // the torn end of a killed append, or nothing
+		}
+		text := data[st.size : st.size+int64(i)]
+		var l journalLine
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.UseNumber() // a failure's params stay as written
+		if err := dec.Decode(&l); err != nil {
+			return nil, fmt.Errorf("journal %s:%d: %w", path, line+1, err)
+		}
+		switch {
+		case line == 0 && l.Identity != nil:
+			st.identity = *l.Identity
+		case line == 0:
+			return nil, fmt.Errorf("journal %s:1: not a journal's first line", path)
+		case l.Checkpoint != nil:
+			st.checkpoints = append(st.checkpoints, *l.Checkpoint)
+		case l.Commit != nil:
+			st.commit = l.Commit
+		}
+		st.size += int64(i) + 1
+	}
+	if st.size == 0 {
+		return nil, nil
+	}
+	for k := range st.checkpoints {
+		for a := range st.checkpoints[k].Jobs {
+			for b := range st.checkpoints[k].Jobs[a].Anomalies {
+				an := &st.checkpoints[k].Jobs[a].Anomalies[b]
+				an.Value, _ = strconv.ParseFloat(an.ValueText, 64)
+			}
+		}
+	}
+	return st, nil
+}
+
+// syncDir fsyncs a directory, making the names created, renamed or
+// removed in it durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

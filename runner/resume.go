@@ -1,0 +1,85 @@
+package runner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/statecraft/statecraft/internal/version"
+	"github.com/statecraft/statecraft/runner/dataset"
+)
+
+// identityOf is what a rerun must share with an interrupted run of shard
+// ds of plan p to continue it: the same config text (after overrides),
+// models, seed, version, shard and format make the same jobs write the
+// same rows.
+func identityOf(p *Plan, ds *dataset.Shard, jobs int) dataset.Identity {
+	config := sha256.Sum256([]byte(p.Config.Text))
+	models := sha256.New()
+	for _, s := range p.Sims {
+		fmt.Fprintf(models, "%s %s\n", s.Model.Name(), s.Model.Hash())
+	}
+	return dataset.Identity{
+		Version:    version.String(),
+		ConfigHash: hex.EncodeToString(config[:]),
+		ModelHash:  hex.EncodeToString(models.Sum(nil)),
+		Seed:       p.Config.Seed,
+		Shard:      ds.Index,
+		Shards:     max(ds.Count, 1),
+		Format:     p.Config.Output.Format.String(),
+		Jobs:       jobs,
+	}
+}
+
+// resume fills the result with what an interrupted run left (its part
+// files, failures, anomalies, rows and KPIs) and returns the indices of
+// the jobs it finished.
+func (res *Result) resume(p *Plan, ds *dataset.Shard, r *dataset.Resume, kpiRows *[]kpiRow) map[int]bool {
+	res.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
+	done := map[int]bool{}
+	for _, c := range r.Checkpoints {
+		for _, pt := range c.Parts {
+			res.Files = append(res.Files, dataset.FileInfo{Name: pt.Name, Rows: pt.Rows[0]})
+			res.Rows += pt.Rows[0]
+			for k, table := range ds.Tables {
+				res.tableFiles[k] = append(res.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.Name), Rows: pt.Rows[1+k]})
+			}
+		}
+		for _, j := range c.Jobs {
+			done[j.Index] = true
+			res.addJob(p, j, kpiRows)
+		}
+	}
+	return done
+}
+
+// addJob adds a finished job's failure, anomalies and KPIs to the result.
+func (res *Result) addJob(p *Plan, j dataset.DoneJob, kpiRows *[]kpiRow) {
+	if j.Failure != nil {
+		res.Failed = append(res.Failed, *j.Failure)
+	} else if len(p.KPIs) > 0 {
+		vals := make([]float64, len(j.KPIs))
+		for i, v := range j.KPIs {
+			vals[i] = float64(v)
+		}
+		*kpiRows = append(*kpiRows, kpiRow{spec: p.Job(j.Index), vals: vals})
+	}
+	res.Anomalies = append(res.Anomalies, j.Anomalies...)
+}
+
+// finishedResult is the result of a run whose dataset an interrupted run
+// of the same command had finished, and whose commit was completed on
+// restart: read from its manifest.
+func finishedResult(ds *dataset.Shard, jobs int, start time.Time) (*Result, error) {
+	man, err := dataset.ReadManifestFile(ds.ManifestPath())
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: ds.Dir, Manifest: ds.ManifestPath(), Jobs: man.Jobs, Rows: man.Rows, Files: man.Files, Tables: man.Tables,
+		Failed: man.Failed, Anomalies: man.Anomalies, KPIs: man.KPIs, Trace: man.Optimize, Resumed: man.Jobs, Elapsed: time.Since(start)}
+	if len(res.Failed) > 0 {
+		return res, &JobsFailedError{Failed: res.Failed, Jobs: jobs}
+	}
+	return res, nil
+}
