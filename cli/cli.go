@@ -269,6 +269,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*quiet {
 		rate := float64(res.Rows) / res.Elapsed.Seconds()
+		if res.AlreadyCommitted {
+			fmt.Fprintf(stdout, "the dataset in %s is already complete: an earlier run of this command wrote its %d rows of %d jobs; nothing to run (--overwrite runs it again)\n", res.Dir, res.Rows, res.Jobs)
+			return ExitOK
+		}
 		if res.Resumed > 0 {
 			fmt.Fprintf(stdout, "continued an interrupted run: %d of %d jobs were finished already\n", res.Resumed, res.Jobs)
 		}

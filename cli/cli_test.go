@@ -80,9 +80,13 @@ func TestOutputDirRefused(t *testing.T) {
 	if code, _, errs := run("run", "predator_prey", "--quiet", "--out", dir, "--set", "timesteps=2"); code != 0 {
 		t.Fatal(errs)
 	}
-	code, _, errs := run("run", "predator_prey", "--out", dir, "--set", "timesteps=2")
+	code, out, errs := run("run", "predator_prey", "--out", dir, "--set", "timesteps=2")
+	if code != 0 || !strings.Contains(out, "already complete") {
+		t.Errorf("the same command again: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, _, errs = run("run", "predator_prey", "--out", dir, "--set", "timesteps=3")
 	if code != cli.ExitUsage || !strings.Contains(errs, "pass --overwrite") {
-		t.Errorf("exit %d, stderr %q", code, errs)
+		t.Errorf("another run: exit %d, stderr %q", code, errs)
 	}
 }
 

@@ -442,14 +442,15 @@ func TestAgentTablesCancel(t *testing.T) {
 	assertNoTempsAll(t, dir)
 }
 
-// TestAgentTablesOverwrite: a second run needs --overwrite, which replaces
-// the agent tables' files too; switching to the list layout removes the
-// tables' directories; a foreign file in a table's directory is refused.
+// TestAgentTablesOverwrite: a second run of another experiment needs
+// --overwrite, which replaces the agent tables' files too; switching to
+// the list layout removes the tables' directories; a foreign file in a
+// table's directory is refused.
 func TestAgentTablesOverwrite(t *testing.T) {
 	registerAgentModel(t)
 	dir, _ := runAgents(t, runner.Options{})
 	x := parse(t, agentsConfig)
-	_, err := runner.Run(context.Background(), plan(t, x), runner.Options{Dir: dir})
+	_, err := runner.Run(context.Background(), plan(t, parse(t, agentsConfig, "seed=99")), runner.Options{Dir: dir})
 	if err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("second run: err = %v", err)
 	}

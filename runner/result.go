@@ -30,6 +30,10 @@ type Result struct {
 	// Resumed is the number of jobs an interrupted run of the same command
 	// had finished, kept rather than run again.
 	Resumed int
+	// AlreadyCommitted says that an earlier run of the same command had
+	// committed the dataset already (or begun to, and this run completed
+	// it): nothing was run.
+	AlreadyCommitted bool
 
 	kpiRows    []kpiRow
 	tableFiles [][]dataset.FileInfo // by agent table, while running

@@ -77,7 +77,7 @@ func finishedResult(ds *dataset.Shard, jobs int, start time.Time) (*Result, erro
 		return nil, err
 	}
 	res := &Result{Dir: ds.Dir, Manifest: ds.ManifestPath(), Jobs: man.Jobs, Rows: man.Rows, Files: man.Files, Tables: man.Tables,
-		Failed: man.Failed, Anomalies: man.Anomalies, KPIs: man.KPIs, Trace: man.Optimize, Resumed: man.Jobs, Elapsed: time.Since(start)}
+		Failed: man.Failed, Anomalies: man.Anomalies, KPIs: man.KPIs, Trace: man.Optimize, Resumed: man.Jobs, AlreadyCommitted: true, Elapsed: time.Since(start)}
 	if len(res.Failed) > 0 {
 		return res, &JobsFailedError{Failed: res.Failed, Jobs: jobs}
 	}

@@ -81,7 +81,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	defer release()
 	jobs := p.ShardJobs(shard, shards)
-	journal, resume, err := ds.Start(identityOf(p, ds, jobs.Len()), opt.Overwrite)
+	id := identityOf(p, ds, jobs.Len())
+	journal, resume, err := ds.Start(id, opt.Overwrite)
 	if err != nil {
 		return nil, &OutputDirError{Err: err}
 	}
@@ -259,7 +260,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		res.DecisionText = textPath
 	}
 	res.Elapsed = time.Since(start)
-	manifest, err := dataset.EncodeManifest(manifestOf(ds, p, res, schema))
+	man := manifestOf(ds, p, res, schema)
+	man.Identity = &id
+	manifest, err := dataset.EncodeManifest(man)
 	if err != nil {
 		return stopped(err)
 	}

@@ -431,18 +431,25 @@ func TestAppendFloat(t *testing.T) {
 	}
 }
 
-// TestOutputDir: a non-empty directory is refused unless --overwrite; a
-// directory holding foreign files is refused even then; an unwritable one
-// is reported.
+// TestOutputDir: a rerun of a finished run finds its dataset done; a
+// directory holding another run's dataset is refused unless --overwrite;
+// a directory holding foreign files is refused even then; an unwritable
+// one is reported.
 func TestOutputDir(t *testing.T) {
 	p := plan(t, parse(t, "model = \"predator_prey\"\ntimesteps = 3\n"))
 	dir := t.TempDir()
-	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir}); err != nil {
+	first, err := runner.Run(context.Background(), p, runner.Options{Dir: dir})
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := runner.Run(context.Background(), p, runner.Options{Dir: dir})
+	again, err := runner.Run(context.Background(), p, runner.Options{Dir: dir})
+	if err != nil || again.Resumed != again.Jobs || again.Rows != first.Rows || !reflect.DeepEqual(again.Files, first.Files) {
+		t.Errorf("the same run again: err = %v, resumed %d of %d jobs, %d rows (want %d)", err, again.Resumed, again.Jobs, again.Rows, first.Rows)
+	}
+	other := plan(t, parse(t, "model = \"predator_prey\"\ntimesteps = 4\n"))
+	_, err = runner.Run(context.Background(), other, runner.Options{Dir: dir})
 	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "--overwrite") {
-		t.Errorf("second run into %s: err = %v", dir, err)
+		t.Errorf("another run into %s: err = %v", dir, err)
 	}
 	if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Overwrite: true}); err != nil {
 		t.Errorf("--overwrite: %v", err)

@@ -54,9 +54,11 @@ func (r *Resume) Jobs() int {
 //     except that temporary files the run would write (left by a run
 //     killed before its first checkpoint) are removed without asking.
 //
-// If the completed commit was of this identity and overwrite is not set,
+// If the directory holds the committed dataset of a run of this identity
+// (committed by that run, or completed here) and overwrite is not set,
 // Start returns a Resume with Committed set and no journal: the dataset
-// is the one this run would write.
+// is the one this run would write, and rerunning a finished command is
+// not an error.
 func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return nil, nil, fmt.Errorf("output directory %s: %w", s.Dir, err)
@@ -79,6 +81,11 @@ func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
 			return nil, &Resume{Committed: true}, nil
 		}
 		st = nil
+	}
+	if st == nil && !overwrite {
+		if man, err := ReadManifestFile(s.ManifestPath()); err == nil && man.Identity != nil && id.differs(*man.Identity) == "" {
+			return nil, &Resume{Committed: true}, nil // run and committed already
+		}
 	}
 	res := &Resume{}
 	keep := map[string]bool{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The lock files of a dataset directory. They start with tempMark, so
@@ -16,8 +17,31 @@ const (
 	shardLockStem = tempMark + "statecraft-shard-"
 )
 
-// errLocked is what tryLock returns when another process holds the lock.
+// errLocked is what tryLock returns when another process holds the lock
+// (wrapped in a *heldError, when the holder is known).
 var errLocked = errors.New("locked")
+
+// heldError is errLocked with the holder an exclusive lock's file names.
+type heldError struct{ holder string }
+
+func (e *heldError) Error() string { return "locked by " + e.holder }
+func (e *heldError) Unwrap() error { return errLocked }
+
+// holder describes this process, as a lock file names its holder.
+func holder() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("pid %d on host %s", os.Getpid(), host)
+}
+
+// lockedBy is the error of a lock at path held by another process: with
+// the holder its file names, when an exclusive holder wrote it.
+func lockedBy(path string) error {
+	data, err := os.ReadFile(path)
+	if h := strings.TrimSpace(string(data)); err == nil && strings.HasPrefix(h, "pid ") && len(h) < 300 {
+		return &heldError{holder: h}
+	}
+	return errLocked
+}
 
 // Lock keeps other Statecraft processes out of the run's files until the
 // returned release is called: an unsharded run (and Merge) holds the whole
@@ -47,8 +71,12 @@ func (s *Shard) Lock() (release func(), err error) {
 }
 
 func (s *Shard) lockError(err error, what string) error {
+	var held *heldError
+	if errors.As(err, &held) {
+		return fmt.Errorf("%s is in use by another statecraft run or merge (%s); wait for it to end, or choose another directory", what, held.holder)
+	}
 	if errors.Is(err, errLocked) {
-		return fmt.Errorf("%s is in use by another statecraft run or merge; wait for it to end, or choose another directory", what)
+		return fmt.Errorf("%s is in use by another statecraft run or merge (shards of a sharded run); wait for it to end, or choose another directory", what)
 	}
 	return fmt.Errorf("output directory %s: lock: %w", s.Dir, err)
 }

@@ -29,11 +29,18 @@ func tryLock(path string, exclusive bool) (release func(), err error) {
 		if err := flock(f, how|syscall.LOCK_NB); err != nil {
 			f.Close()
 			if errors.Is(err, syscall.EWOULDBLOCK) {
-				return nil, errLocked
+				return nil, lockedBy(path)
 			}
 			return nil, err
 		}
 		if same(f, path) {
+			// The file says who holds it exclusively, for the message of
+			// a run it keeps out; a shared lock clears what a killed
+			// exclusive holder left.
+			f.Truncate(0)
+			if exclusive {
+				f.WriteAt([]byte(holder()), 0)
+			}
 			return func() {
 				// Alone on the file (an exclusive lock is granted): remove
 				// it while still holding it, then let go.

@@ -45,6 +45,9 @@ type Manifest struct {
 	// ResumedJobs is the number of jobs an interrupted run had finished
 	// and this one kept (merged: the sum over shards).
 	ResumedJobs int `json:"resumed_jobs,omitempty"`
+	// Identity is what a rerun must share with the run that wrote the
+	// manifest to find its work done (a shard's, or an unsharded run's).
+	Identity *Identity `json:"identity,omitempty"`
 }
 
 // ManifestConfig is the resolved experiment config.

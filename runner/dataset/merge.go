@@ -29,8 +29,7 @@ var shardManifestRe = regexp.MustCompile(`^` + metaMark + `?` + manifestStem + `
 // _manifest.json.
 func Merge(dir string) (*Manifest, error) {
 	ds := &Shard{Dir: dir} // the merged dataset, unsharded
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if _, err := os.ReadDir(dir); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	release, err := ds.Lock() // no shard may be running while it merges
@@ -38,6 +37,14 @@ func Merge(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	defer release()
+	interrupted, err := completeShardCommits(dir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
 	var shards []*Manifest
 	n := -1
 	seen := map[int]string{}
@@ -79,14 +86,18 @@ func Merge(dir string) (*Manifest, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge %s: %d of %d shards have not finished (missing: shard %v); run them, then merge", dir, len(missing), n, missing)
+		more := ""
+		if len(interrupted) > 0 {
+			more = fmt.Sprintf("; shard %v were interrupted, and rerunning the same command continues each", interrupted)
+		}
+		return nil, fmt.Errorf("merge %s: %d of %d shards have not finished (missing: shard %v)%s; run them, then merge", dir, len(missing), n, missing, more)
 	}
 	sort.Slice(shards, func(i, j int) bool { return shards[i].Shard < shards[j].Shard })
 
 	first := shards[0]
 	out := *first
 	out.Shard, out.Shards = 0, 1
-	out.Jobs, out.Rows, out.ElapsedSec = 0, 0, 0
+	out.Jobs, out.Rows, out.ElapsedSec, out.ResumedJobs, out.Identity = 0, 0, 0, 0, nil
 	out.Files, out.Failed, out.Anomalies = []FileInfo{}, []JobFailure{}, []JobAnomaly{}
 	out.Tables = nil
 	if first.KPIs != nil {
@@ -136,6 +147,7 @@ func Merge(dir string) (*Manifest, error) {
 		out.Jobs += s.Jobs
 		out.Rows += s.Rows
 		out.ElapsedSec = max(out.ElapsedSec, s.ElapsedSec)
+		out.ResumedJobs += s.ResumedJobs
 		out.Files = append(out.Files, s.Files...)
 		out.Failed = append(out.Failed, s.Failed...)
 		out.Anomalies = append(out.Anomalies, s.Anomalies...)
@@ -183,4 +195,38 @@ func firstKey(m map[int]string) int {
 		}
 	}
 	return k
+}
+
+// journalShardRe takes the shard and count out of a shard journal's name.
+var journalShardRe = regexp.MustCompile(`^` + regexp.QuoteMeta(journalStem) + `-shard-(\d{4})-of-(\d{4})\.jsonl$`)
+
+// completeShardCommits completes the commits that shards killed while
+// committing left in dir, and returns the shards whose journals say they
+// were interrupted before.
+func completeShardCommits(dir string) (interrupted []int, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		m := journalShardRe.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		i, _ := strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[2])
+		s := &Shard{Dir: dir, Index: i, Count: n}
+		st, err := readJournal(s.JournalPath())
+		switch {
+		case err != nil:
+			return nil, err
+		case st != nil && st.commit != nil:
+			if err := s.rollForward(st.commit); err != nil {
+				return nil, err
+			}
+		default:
+			interrupted = append(interrupted, i)
+		}
+	}
+	return interrupted, nil
 }

@@ -1,0 +1,368 @@
+package runner_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/statecraft/statecraft/internal/readback"
+	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
+)
+
+// crashConfig is the experiment the crash tests kill and resume: a sweep
+// with Monte Carlo runs, KPIs and criteria (so the KPI table and the
+// decisions are committed too), checkpointing after every job. %d is the
+// number of timesteps.
+const crashConfig = `
+model = "predator_prey"
+timesteps = %d
+runs = 4
+[params]
+alpha = [1.1, 1.2, 1.3]
+[initial_state]
+prey = 10.0
+predator = 10.0
+[output]
+row_group_rows = 500
+checkpoint_seconds = 0.000001
+[kpis]
+final_prey = { of = "prey" }
+max_predator = { of = "predator", stat = "max" }
+[[criteria]]
+name = "prey_alive"
+expr = "final_prey > 0.5"
+[report]
+html = false
+`
+
+// The environment of the crash helper: the dataset directory, the
+// timesteps, and when to die: after a delay, or at a commit step.
+const (
+	envHelper    = "STATECRAFT_CRASH_HELPER"
+	envDir       = "STATECRAFT_CRASH_DIR"
+	envTimesteps = "STATECRAFT_CRASH_TIMESTEPS"
+	envAfter     = "STATECRAFT_CRASH_AFTER_US"
+	envStep      = "STATECRAFT_CRASH_STEP"
+	envShard     = "STATECRAFT_CRASH_SHARD" // i/n
+	envJobs      = "STATECRAFT_CRASH_JOBS"  // die once this many jobs are done, and envAfter later
+)
+
+// TestCrashHelper is not a test: the crash tests run the test binary as a
+// child process that runs crashConfig into a directory and kills itself
+// with SIGKILL, after a delay or at a step of the commit.
+func TestCrashHelper(t *testing.T) {
+	if os.Getenv(envHelper) != "1" {
+		t.Skip("run by the crash tests")
+	}
+	die := func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+	us, _ := strconv.Atoi(os.Getenv(envAfter))
+	opt := runner.Options{Dir: os.Getenv(envDir), Workers: 2}
+	if jobs, err := strconv.Atoi(os.Getenv(envJobs)); err == nil {
+		once := false
+		opt.ProgressEvery = 100 * time.Microsecond
+		opt.Progress = func(p runner.Progress) {
+			if p.JobsDone >= jobs && !once {
+				once = true
+				time.AfterFunc(time.Duration(us)*time.Microsecond, die)
+			}
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv(envStep)); err == nil {
+		step := 0
+		dataset.CommitHook = func(string) {
+			if step == n {
+				die()
+			}
+			step++
+		}
+	}
+	ts, _ := strconv.Atoi(os.Getenv(envTimesteps))
+	fmt.Sscanf(os.Getenv(envShard), "%d/%d", &opt.Shard, &opt.Shards)
+	_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, ts))), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// helper starts the helper into dir with the extra environment.
+func helper(dir string, timesteps int, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envHelper+"=1", envDir+"="+dir, envTimesteps+"="+strconv.Itoa(timesteps))
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
+}
+
+// crash runs the helper into dir with the extra environment, and reports
+// whether it was killed (rather than finishing).
+func crash(t *testing.T, dir string, timesteps int, env ...string) bool {
+	t.Helper()
+	out, err := helper(dir, timesteps, env...).CombinedOutput()
+	if err == nil {
+		return false
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			return true
+		}
+	}
+	t.Fatalf("crash helper: %v\n%s", err, out)
+	return false
+}
+
+// journalJobs returns the number of jobs the journal in dir holds.
+func journalJobs(t *testing.T, dir string) int {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, ".statecraft-journal.jsonl"))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var l struct {
+			Checkpoint *struct {
+				Jobs []json.RawMessage `json:"jobs"`
+			} `json:"checkpoint"`
+		}
+		if json.Unmarshal(sc.Bytes(), &l) == nil && l.Checkpoint != nil {
+			n += len(l.Checkpoint.Jobs)
+		}
+	}
+	return n
+}
+
+// visible classifies what a reader sees in dir: "nothing" (no part file
+// or manifest under its own name), "complete" (the manifest, and every
+// file it lists), or "partial".
+func visible(t *testing.T, dir string) string {
+	t.Helper()
+	var files []string
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		return "nothing"
+	}
+	man, err := dataset.ReadManifest(dir)
+	if err != nil {
+		return "partial"
+	}
+	listed := map[string]bool{dataset.ManifestName: true, "_decision.json": true, "_decision.txt": true}
+	for _, f := range man.Files {
+		listed[f.Name] = true
+	}
+	for _, f := range man.KPIs.Files {
+		listed[f.Name] = true
+	}
+	if len(files) != len(listed) {
+		return "partial"
+	}
+	for _, f := range files {
+		if !listed[f] {
+			return "partial"
+		}
+	}
+	return "complete"
+}
+
+// decided reports whether the journal in dir records a commit: the
+// renames of its files are all that is left, and the next statecraft
+// command on the directory completes them.
+func decided(dir string) bool {
+	data, _ := os.ReadFile(filepath.Join(dir, ".statecraft-journal.jsonl"))
+	return strings.Contains(string(data), `{"commit":`)
+}
+
+// reference runs crashConfig uninterrupted and returns its substep and
+// KPI tables, sorted.
+func reference(t *testing.T, timesteps int) (rows, kpis *readback.Dataset) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return readSorted(t, dir), kpiTable(t, dir)
+}
+
+// resumeAndCompare reruns crashConfig into dir, checks that it kept every
+// job the journal held and ran only the others, and that the dataset is
+// the uninterrupted run's.
+func resumeAndCompare(t *testing.T, dir string, timesteps int, rows, kpis *readback.Dataset) {
+	t.Helper()
+	kept := journalJobs(t, dir)
+	res, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Workers: 2})
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if res.Resumed != kept && !(kept == 0 && res.Resumed == res.Jobs) {
+		t.Errorf("resume kept %d jobs, the journal held %d", res.Resumed, kept)
+	}
+	assertSameRows(t, rows, readSorted(t, dir))
+	assertSameRows(t, kpis, kpiTable(t, dir))
+	if v := visible(t, dir); v != "complete" {
+		t.Errorf("after the resume, a reader sees %s", v)
+	}
+	assertNoTempsAll(t, dir)
+}
+
+// TestKillAnywhere kills a run with SIGKILL at 20 points spread over its
+// length (once k of its 12 jobs are done, and some time into the next);
+// after each, a reader sees nothing or the complete dataset, and a rerun
+// of the same command keeps the jobs the journal holds, runs only the
+// others, and ends with the dataset of an uninterrupted run.
+func TestKillAnywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills 20 child processes")
+	}
+	const timesteps, jobs = 3000, 12
+	rows, kpis := reference(t, timesteps)
+	midway := 0 // kills that left some jobs, not all, in the journal
+	defer func() {
+		if midway < 10 {
+			t.Errorf("only %d of 20 kills came while jobs were left to run: the test does not test resuming", midway)
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		done, after := i*jobs/20, time.Duration(i%4)*3*time.Millisecond
+		t.Run(fmt.Sprintf("after %d jobs and %v", done, after), func(t *testing.T) {
+			dir := t.TempDir()
+			if crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envJobs, done), fmt.Sprintf("%s=%d", envAfter, after.Microseconds())) {
+				if v := visible(t, dir); v == "partial" && !decided(dir) {
+					t.Errorf("a reader sees part of the dataset, and no commit is recorded")
+				}
+				if n := journalJobs(t, dir); n > 0 && n < jobs {
+					midway++
+				}
+			}
+			resumeAndCompare(t, dir, timesteps, rows, kpis)
+		})
+	}
+}
+
+// TestKillInCommit kills a run at every step of its commit (every file
+// written, the fsyncs, the decision in the journal, every rename, the
+// journal's removal): before the decision, a reader sees nothing; after
+// it, the next run completes the commit without running a job, and the
+// dataset is the uninterrupted run's.
+func TestKillInCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes")
+	}
+	const timesteps = 200
+	rows, kpis := reference(t, timesteps)
+	var steps []string
+	dataset.CommitHook = func(s string) { steps = append(steps, s) }
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: t.TempDir(), Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	dataset.CommitHook = nil
+	decision := -1
+	for k, s := range steps {
+		if s == "decided" {
+			decision = k
+		}
+	}
+	if decision < 0 || len(steps) < 10 {
+		t.Fatalf("commit steps %v: want a decision and at least 10 steps", steps)
+	}
+	for k, s := range steps {
+		t.Run(fmt.Sprintf("%d %s", k, s), func(t *testing.T) {
+			dir := t.TempDir()
+			if !crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envStep, k)) {
+				t.Fatalf("not killed at step %d", k)
+			}
+			v := visible(t, dir)
+			switch {
+			case k < decision && v != "nothing":
+				t.Errorf("killed before the commit was decided: a reader sees %s", v)
+			case k >= decision && !decided(dir) && v != "complete":
+				t.Errorf("killed after the commit was decided: the journal records no commit, and a reader sees %s", v)
+			}
+			resumeAndCompare(t, dir, timesteps, rows, kpis)
+		})
+	}
+}
+
+// TestConcurrentWriters starts a run in another process and, while it
+// runs, a second run into the same directory, then the same shard twice:
+// the second is refused at once, naming the first's pid, and the first's
+// dataset is intact (the rows of a run alone).
+func TestConcurrentWriters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs child processes")
+	}
+	const timesteps = 3000
+	rows, kpis := reference(t, timesteps)
+	for _, tc := range []struct {
+		name  string
+		first string // the other process's shard, "" for a whole run
+		then  func(dir string) error
+	}{
+		{"two runs", "", func(dir string) error {
+			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Overwrite: true})
+			return err
+		}},
+		{"one shard twice", "1/2", func(dir string) error {
+			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Shard: 1, Shards: 2})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd := helper(dir, timesteps, envShard+"="+tc.first)
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// the first run holds the directory once its journal exists
+			journal := filepath.Join(dir, ".statecraft-journal.jsonl")
+			if tc.first != "" {
+				journal = filepath.Join(dir, ".statecraft-journal-shard-0001-of-0002.jsonl")
+			}
+			for start := time.Now(); ; time.Sleep(time.Millisecond) {
+				if _, err := os.Stat(journal); err == nil {
+					break
+				}
+				if time.Since(start) > time.Minute {
+					t.Fatal("the first run did not start")
+				}
+			}
+			err := tc.then(dir)
+			want := fmt.Sprintf("is in use by another statecraft run or merge (pid %d on host ", cmd.Process.Pid)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("second writer: err = %v, want %q", err, want)
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("first run: %v\n%s", err, out.String())
+			}
+			if tc.first != "" {
+				if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Shard: 0, Shards: 2}); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := runner.Merge(dir, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			assertSameRows(t, rows, readSorted(t, dir))
+			assertSameRows(t, kpis, kpiTable(t, dir))
+			assertNoTempsAll(t, dir)
+		})
+	}
+}
