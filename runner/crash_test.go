@@ -366,3 +366,76 @@ func TestConcurrentWriters(t *testing.T) {
 		})
 	}
 }
+
+// TestDiskFull runs into a small tmpfs, of sizes from a thirteenth of the
+// dataset's to more than all of it (page by page near the end), so that the disk fills at every
+// stage (part files, checkpoints, the KPI table, the decisions, the
+// manifest, the commit): the run fails with an error or succeeds, a
+// reader sees nothing or the complete dataset, and once the disk is
+// grown, a rerun of the same command completes the uninterrupted dataset.
+// It needs root, to mount tmpfs.
+func TestDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mounts tmpfs")
+	}
+	const timesteps = 1000
+	ref := t.TempDir()
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: ref, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rows, kpis := readSorted(t, ref), kpiTable(t, ref)
+	var size int64
+	filepath.WalkDir(ref, func(path string, d os.DirEntry, err error) error {
+		if info, err := d.Info(); err == nil && !d.IsDir() {
+			size += (info.Size() + 4095) / 4096 * 4096
+		}
+		return nil
+	})
+	mnt := t.TempDir()
+	mount := func(opts string) error {
+		return exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", mnt).Run()
+	}
+	if err := mount("size=1m"); err != nil {
+		t.Skipf("cannot mount tmpfs (%v): needs root", err)
+	}
+	exec.Command("umount", mnt).Run()
+	// coarse sizes through the run, then page by page through its end
+	var limits []int64
+	for i := 1; i <= 12; i++ {
+		limits = append(limits, size*int64(i)/13)
+	}
+	for l := size - 48<<10; l <= size+16<<10; l += 4 << 10 {
+		limits = append(limits, l)
+	}
+	failed := 0
+	for _, limit := range limits {
+		t.Run(fmt.Sprintf("%d KB", limit/1024), func(t *testing.T) {
+			if err := mount(fmt.Sprintf("size=%d", max(limit, 16384))); err != nil {
+				t.Fatal(err)
+			}
+			defer exec.Command("umount", mnt).Run()
+			dir := filepath.Join(mnt, "out")
+			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Workers: 2})
+			v := visible(t, dir)
+			switch {
+			case err == nil && v != "complete":
+				t.Errorf("the run succeeded, and a reader sees %s", v)
+			case err != nil && v != "nothing":
+				t.Errorf("the run failed (%v), and a reader sees %s", err, v)
+			case err != nil:
+				t.Logf("full: %v", err)
+				failed++
+				if strings.Contains(err.Error(), "panic") {
+					t.Errorf("err = %v", err)
+				}
+			}
+			if err := exec.Command("mount", "-o", "remount,size="+strconv.FormatInt(3*size, 10), mnt).Run(); err != nil {
+				t.Fatal(err)
+			}
+			resumeAndCompare(t, dir, timesteps, rows, kpis)
+		})
+	}
+	if failed < len(limits)/2 {
+		t.Errorf("only %d of %d runs met a full disk", failed, len(limits))
+	}
+}
