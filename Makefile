@@ -7,12 +7,12 @@ LDFLAGS   := $(if $(VERSION),-ldflags "-X github.com/statecraft/statecraft/inter
 INTEROP   := out/interop
 PKGS      := ./...
 
-.PHONY: all help build run test vet unit interop browser bench fuzz lint clean
+.PHONY: all help build run test test-slurm vet unit interop browser bench fuzz lint clean
 
 all: build
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## build bin/statecraft
 	$(GO) build $(LDFLAGS) -o $(BIN) ./cmd/statecraft
@@ -70,6 +70,15 @@ browser: build ## open the reports of shipped configs in headless Chromium (need
 	$(BIN) run conformance/vector --quiet --set output.format=arrow --out $(BROWSER)/vector_arrow
 	$(BIN) run bench/abm --quiet --set timesteps=300 --set runs=3 --out $(BROWSER)/abm
 	node tests/interop/report.mjs $(BROWSER)/shots $(BROWSER)/*/
+
+# The Slurm check (tests/slurm/run.sh) installs Slurm from Debian packages
+# when sbatch is missing, brings up a one-node cluster without systemd,
+# runs a sweep as a 100-task job array plus a dependent merge, then again
+# with one task failing (FAULT=exit or kill) and requeued alone, and
+# compares both datasets with a single-machine run. It needs root, so
+# make test leaves it out; .ci/run runs it after make test.
+test-slurm: build ## a sweep as a 100-task Slurm job array and a merge, then a failed task requeued alone (needs root, Node.js)
+	tests/slurm/run.sh
 
 bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks end to end
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
