@@ -7,7 +7,7 @@ LDFLAGS   := $(if $(VERSION),-ldflags "-X github.com/statecraft/statecraft/inter
 INTEROP   := out/interop
 PKGS      := ./...
 
-.PHONY: all help build run test test-slurm vet unit interop browser bench fuzz lint clean
+.PHONY: all help build run test test-slurm vet unit crash interop browser bench fuzz lint clean
 
 all: build
 
@@ -21,7 +21,7 @@ run: build ## run the embedded predator-prey experiment into ./out/predator_prey
 	$(BIN) run predator_prey --out out/predator_prey --overwrite
 	@echo "dataset: out/predator_prey (open it with DuckDB: SELECT * FROM 'out/predator_prey/*.parquet')"
 
-test: vet unit interop browser ## vet, race-enabled unit tests, the DuckDB/Polars interop check, the reports in Chromium
+test: vet unit crash interop browser ## vet, race-enabled unit tests, the DuckDB/Polars interop check, the reports in Chromium
 
 vet: ## formatting and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -29,6 +29,14 @@ vet: ## formatting and go vet
 
 unit: ## race-enabled unit tests of every package
 	$(GO) test -race -count=1 $(PKGS)
+
+# The crash tests kill runs with SIGKILL at 20 points and at every step of
+# the commit, fill a small tmpfs at every stage (as root), and start two
+# writers into one directory and one shard; each interrupted run is rerun
+# and must end with the dataset of an uninterrupted run. They run child
+# processes, which the race detector adds nothing to: without it.
+crash: ## kill, disk-full and concurrent-writer tests of the write path and resume
+	$(GO) test -count=1 -run 'TestKill|TestDiskFull|TestConcurrentWriters|TestCancel' ./runner/
 
 # The interop check writes datasets with the CLI (every column type, A/B,
 # sweeps, lists, agents as a table and as a list<struct> column, graphs as

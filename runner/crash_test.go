@@ -227,8 +227,8 @@ func resumeAndCompare(t *testing.T, dir string, timesteps int, rows, kpis *readb
 // of the same command keeps the jobs the journal holds, runs only the
 // others, and ends with the dataset of an uninterrupted run.
 func TestKillAnywhere(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills 20 child processes")
+	if testing.Short() || raceDetector {
+		t.Skip("kills 20 child processes (make crash runs it)")
 	}
 	const timesteps, jobs = 3000, 12
 	rows, kpis := reference(t, timesteps)
@@ -261,8 +261,8 @@ func TestKillAnywhere(t *testing.T) {
 // it, the next run completes the commit without running a job, and the
 // dataset is the uninterrupted run's.
 func TestKillInCommit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills child processes")
+	if testing.Short() || raceDetector {
+		t.Skip("kills child processes (make crash runs it)")
 	}
 	const timesteps = 200
 	rows, kpis := reference(t, timesteps)
@@ -304,8 +304,8 @@ func TestKillInCommit(t *testing.T) {
 // the second is refused at once, naming the first's pid, and the first's
 // dataset is intact (the rows of a run alone).
 func TestConcurrentWriters(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs child processes")
+	if testing.Short() || raceDetector {
+		t.Skip("runs child processes (make crash runs it)")
 	}
 	const timesteps = 3000
 	rows, kpis := reference(t, timesteps)
@@ -375,8 +375,8 @@ func TestConcurrentWriters(t *testing.T) {
 // grown, a rerun of the same command completes the uninterrupted dataset.
 // It needs root, to mount tmpfs.
 func TestDiskFull(t *testing.T) {
-	if testing.Short() {
-		t.Skip("mounts tmpfs")
+	if testing.Short() || raceDetector {
+		t.Skip("mounts tmpfs (make crash runs it)")
 	}
 	const timesteps = 1000
 	ref := t.TempDir()

@@ -36,11 +36,10 @@ export SHARDS=${SHARDS:-100}
 # row_group_rows = 100 makes a shard put data on disk as it goes, so the kill
 # leaves some behind.
 export CONFIG=${CONFIG:-predator_prey}
-export SETS=${SETS:-runs=100 timesteps=300000 output.every=1000 output.row_group_rows=100 report.html=false}
-# FAULT=kill is the case resume exists for: switch the default to kill once
-# a rerun of a killed shard continues it (today it refuses the shard's
-# leftover temporary files and asks for --overwrite).
-FAULT=${FAULT:-exit}
+export SETS=${SETS:-runs=100 timesteps=300000 output.every=1000 output.row_group_rows=100 output.checkpoint_seconds=0.005 report.html=false}
+# FAULT=kill is the case resume exists for: the requeued task reruns the
+# same command, which keeps the jobs the killed attempt checkpointed.
+FAULT=${FAULT:-kill}
 FAULT_TASK=${FAULT_TASK:-37}
 export KILL_CPU_MS=${KILL_CPU_MS:-40}
 RETRY=${RETRY:-requeue}
