@@ -178,3 +178,26 @@ func FuzzParseModel(f *testing.F) {
 		}
 	})
 }
+
+// TestExpressionLimits: an expression past the size or nesting limit is
+// an error naming the file, line and key, quoting a short part of it.
+func TestExpressionLimits(t *testing.T) {
+	model := func(update string) []byte {
+		return []byte("name = \"m\"\n[variables]\nx = 1.0\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nx = \"" + update + "\"\n")
+	}
+	deep := strings.Repeat("(", 1001) + "x" + strings.Repeat(")", 1001)
+	for _, c := range []struct{ name, update, want string }{
+		{"10 MiB", strings.Repeat("x + ", 10<<18) + "x", `bad.toml:7: key "psubs.0.updates.x": "x + x + x + `},
+		{"10 MiB says why", strings.Repeat("x + ", 10<<18) + "x", `...": col 1: the expression is 10.0 MiB, more than the 4.0 MiB an expression may have`},
+		{"nested too deep", deep, `bad.toml:7: key "psubs.0.updates.x": "...((((`},
+		{"nested too deep says why", deep, `col 1001: brackets nested more than 1000 deep`},
+	} {
+		_, err := modelfile.Parse("bad.toml", model(c.update))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %.400v\n  want it to contain %q", c.name, err, c.want)
+		}
+		if err != nil && len(err.Error()) > 400 {
+			t.Errorf("%s: the error is %d bytes, want a short one", c.name, len(err.Error()))
+		}
+	}
+}
