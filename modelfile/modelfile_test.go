@@ -201,3 +201,18 @@ func TestExpressionLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorGrowthLimit: a model-file vector that doubles every timestep
+// (fill(2*len(v), ...)) fails its job at the limit, before it takes the
+// memory, naming the update, the timestep, the size and the key to raise.
+func TestVectorGrowthLimit(t *testing.T) {
+	m, err := modelfile.Parse("grow.toml", []byte("name = \"grow\"\n[variables]\nv = { type = \"vector\", initial = [1.0] }\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nv = \"fill(2*len(v), 1.0)\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 100, Limits: gds.Limits{MaxVecLen: 1000}}, nopRec{})
+	want := `timestep 10, substep 1 (PSUB "p"): update "v": a vector of 1024 elements, more than the limit of 1000 (raise it with limits.max_vector_len`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v\n  want %q", err, want)
+	}
+}

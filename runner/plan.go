@@ -101,6 +101,7 @@ func (p *Plan) GDSJob(spec JobSpec) *gds.Job {
 		Seed:      JobSeed(uint64(p.Config.Seed), seed, p.Config.CommonRandomNumbers),
 		Schedule:  p.Schedule,
 		OnNaN:     p.OnNaN,
+		Limits:    gds.Limits{MaxVecLen: p.Config.Limits.MaxVectorLen, MaxAgents: p.Config.Limits.MaxAgents},
 	}
 }
 
