@@ -180,7 +180,7 @@ func parseShard(s string) (int, int, error) {
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", "run CONFIG|NAME [--out DIR] [--workers N] [--shard i/n] [--set key=value ...] [--overwrite] [--quiet]", stderr)
+	fs := newFlagSet("run", "run CONFIG|NAME [--out DIR] [--workers N] [--shard i/n] [--set key=value ...] [--overwrite] [--quiet] [--max-memory SIZE] [--max-output SIZE]", stderr)
 	out := fs.String("out", "", "dataset directory (default: the config's output.dir)")
 	workers := fs.Int("workers", 0, "worker goroutines (default: the config's workers, or all cores)")
 	shard := fs.String("shard", "", "run shard i of n of the jobs, as i/n")
@@ -188,6 +188,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sets, "set", "override a config key with a TOML value, e.g. --set timesteps=80 --set params.alpha=[0.9,1.05] (repeatable)")
 	overwrite := fs.Bool("overwrite", false, "replace the dataset in a non-empty output directory")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	var lim resourceFlags
+	lim.register(fs)
 	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -220,6 +222,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	plan, err := runner.NewPlan(x, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft run: %v\n", err)
+		return ExitUsage
+	}
+	dir := opt.Dir
+	if dir == "" {
+		dir = x.Output.Dir
+	}
+	if err := plan.Estimate(opt.Workers, opt.Shard, opt.Shards).Check(plan, lim.limits(dir)); err != nil {
+		fmt.Fprintf(stderr, "statecraft run: %s: %v\n", x.Source, err)
 		return ExitUsage
 	}
 	var bar *progressLine
@@ -306,9 +316,13 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("validate", "validate CONFIG|NAME [--set key=value ...]", stderr)
+	fs := newFlagSet("validate", "validate CONFIG|NAME [--set key=value ...] [--workers N] [--out DIR] [--max-memory SIZE] [--max-output SIZE]", stderr)
 	var sets setFlags
 	fs.Var(&sets, "set", "override a config key with a TOML value (repeatable)")
+	workers := fs.Int("workers", 0, "estimate for this many workers (default: the config's workers)")
+	out := fs.String("out", "", "estimate the free space of this dataset directory (default: the config's output.dir)")
+	var lim resourceFlags
+	lim.register(fs)
 	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
@@ -348,6 +362,21 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		rows = "more than an int64 counts"
 	}
 	fmt.Fprintf(stdout, "  jobs: %d, rows per job: %d, rows: %s\n", plan.Jobs(), plan.RowsPerRun, rows)
+	est := plan.Estimate(*workers, 0, 1)
+	fmt.Fprintf(stdout, "  estimate: peak memory %s (%s × (batch %s + state %s + writer %s) + %s), output at most %s (%s rows × %s, uncompressed)",
+		runner.Bytes(est.Memory), plural(est.Workers, "worker"), runner.Bytes(est.Batch), runner.Bytes(est.State), runner.Bytes(runner.WriterMemory), runner.Bytes(runner.BaseMemory),
+		runner.Bytes(est.Output), runner.Count(est.Rows), runner.Bytes(est.RowBytes))
+	if est.AgentRows > 0 {
+		fmt.Fprintf(stdout, ", agent rows %s", runner.Count(est.AgentRows))
+	}
+	fmt.Fprintln(stdout)
+	dir := *out
+	if dir == "" {
+		dir = x.Output.Dir
+	}
+	if err := est.Check(plan, lim.limits(dir)); err != nil {
+		fmt.Fprintf(stdout, "  warning: statecraft run would refuse it: %v\n", err)
+	}
 	var cols []string
 	for _, f := range plan.Schema(nil).Fields() {
 		cols = append(cols, f.Name+" "+runner.TypeName(f.Type))

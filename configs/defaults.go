@@ -5,6 +5,8 @@ import (
 	"runtime"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/statecraft/statecraft/gds"
 )
 
 // The defaults of an experiment's numeric keys.
@@ -85,6 +87,12 @@ func (x *Experiment) fillDefaults(source string, md toml.MetaData) {
 	}
 	if x.Output.Every == 0 {
 		x.Output.Every = DefaultEvery
+	}
+	if x.Limits.MaxVectorLen == 0 {
+		x.Limits.MaxVectorLen = gds.DefaultMaxVecLen
+	}
+	if x.Limits.MaxAgents == 0 {
+		x.Limits.MaxAgents = gds.DefaultMaxAgents
 	}
 	if x.Output.RowGroupRows == 0 {
 		x.Output.RowGroupRows = DefaultRowGroupRows

@@ -52,6 +52,8 @@ type Experiment struct {
 	Scenarios []Scenario `toml:"scenarios"`
 	// Output says where and how rows are written.
 	Output Output `toml:"output"`
+	// Limits bound how large a job's vectors and populations may grow.
+	Limits Limits `toml:"limits"`
 	// Report lists pass/fail criteria summarised after the run.
 	Report Report `toml:"report"`
 	// KPIs are per-run aggregates by name, computed while the runs happen
@@ -110,6 +112,18 @@ type Scenario struct {
 	Params map[string]any `toml:"params"`
 	// InitialState overrides the experiment's initial state, key by key.
 	InitialState map[string]any `toml:"initial_state"`
+}
+
+// Limits bound how large a job's values may grow while it runs: a job
+// whose vector or population passes them fails with an error naming the
+// key, instead of exhausting the machine's memory.
+type Limits struct {
+	// MaxVectorLen is the most elements of a vector variable or of a
+	// vector an expression computes (default gds.DefaultMaxVecLen, 2^24).
+	MaxVectorLen int `toml:"max_vector_len"`
+	// MaxAgents is the most agents of a population (default
+	// gds.DefaultMaxAgents, 50,000,000).
+	MaxAgents int `toml:"max_agents"`
 }
 
 // Output configures the dataset.
@@ -341,6 +355,14 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if x.Output.GraphEvery < 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "graph_every"}), Key: "output.graph_every", Msg: fmt.Sprintf("must be >= 0, got %d", x.Output.GraphEvery)}
 	}
+	for _, k := range []struct {
+		key string
+		v   int
+	}{{"max_vector_len", x.Limits.MaxVectorLen}, {"max_agents", x.Limits.MaxAgents}} {
+		if md.IsDefined("limits", k.key) && k.v <= 0 {
+			return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"limits", k.key}), Key: "limits." + k.key, Msg: fmt.Sprintf("must be > 0, got %d", k.v)}
+		}
+	}
 	if md.IsDefined("output", "row_group_rows") && x.Output.RowGroupRows <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "row_group_rows"}), Key: "output.row_group_rows", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.RowGroupRows)}
 	}
@@ -441,7 +463,7 @@ func inStateValue(k toml.Key) bool {
 
 // schema lists the keys of each table, for unknown-key hints.
 var schema = map[string][]string{
-	"":                   {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "report", "kpis", "criteria", "psuu", "sensitivity", "optimize"},
+	"":                   {"description", "model", "timesteps", "runs", "seed", "workers", "common_random_numbers", "on_nan", "params", "sweep", "initial_state", "scenarios", "output", "limits", "report", "kpis", "criteria", "psuu", "sensitivity", "optimize"},
 	"report":             {"criteria", "html", "variables", "log", "vector_stat", "points", "histograms", "lorenz", "scatter"},
 	"report.scatter":     {"x", "y"},
 	"sweep":              {"mode", "points", "samples", "bounds"},
@@ -454,6 +476,7 @@ var schema = map[string][]string{
 	"sweep.bounds":       nil,
 	"sensitivity.bounds": nil,
 	"optimize.bounds":    nil,
+	"limits":             {"max_vector_len", "max_agents"},
 	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "graph_every", "checkpoint_seconds"},
 	"scenarios":          {"name", "model", "params", "initial_state"},
 	"sweep.points":       nil,

@@ -106,6 +106,7 @@ type Job struct {
 	Seed                    [2]uint64
 	Schedule                Schedule
 	OnNaN                   NaNMode
+	Limits                  Limits // how large vectors and populations may grow
 }
 
 // Recorder receives the recorded rows of a run. The Row and the slices it
@@ -266,6 +267,10 @@ func (e *BlockError) Error() string {
 		return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d: panic outside any block: %v",
 			e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.Value)
 	}
+	if le, ok := e.Value.(*LimitError); ok { // not a bug of the block: no "panicked"
+		return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d (PSUB %q): %s: %v",
+			e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.PSUB, e.Block, le)
+	}
 	return fmt.Sprintf("job (simulation %d, subset %d, run %d): timestep %d, substep %d (PSUB %q): %s panicked: %v",
 		e.Simulation, e.Subset, e.Run, e.Timestep, e.Substep, e.PSUB, e.Block, e.Value)
 }
@@ -312,6 +317,7 @@ type Engine struct {
 
 	pcg      rand.PCG // in the engine, padded: it changes at every draw
 	job      *Job
+	lim      Limits // the job's, with defaults
 	defaults *Params
 	tr       *tracer
 
@@ -439,6 +445,7 @@ func (e *Engine) Anomalies() []Anomaly { return e.anomalies }
 // reset loads a job's parameters, initial state, seed and lag history.
 func (e *Engine) reset(job *Job) {
 	e.job = job
+	e.lim = job.Limits.withDefaults()
 	m := e.m
 	e.ctx.Simulation, e.ctx.Subset, e.ctx.Run = job.Simulation, job.Subset, job.Run // first: errors name the job
 	e.ctx.T, e.ctx.Substep = 0, 0
@@ -763,6 +770,9 @@ func (e *Engine) commitOthers(ps *psubPlan) {
 }
 
 func (e *Engine) stageVec(vb *vecBuf, r []float64) {
+	if len(r) > e.lim.MaxVecLen {
+		panic(VecLimitError(len(r), e.lim.MaxVecLen))
+	}
 	cur, spare := vb.buf[vb.cur], vb.buf[1-vb.cur]
 	if len(r) == len(cur) && len(r) > 0 && unsafe.SliceData(r) == unsafe.SliceData(cur) {
 		return // the current value, unchanged

@@ -195,7 +195,11 @@ func (h Agents[T]) Update(fn func(c *Ctx, dst []T) []T) Block {
 	slot := h.slot
 	return Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindAgents, fnA: func(c *Ctx) {
 		a := c.e.agents[slot].(*agentBuf[T])
-		a.stage(fn(c, a.buf[1-a.cur][:0]))
+		r := fn(c, a.buf[1-a.cur][:0])
+		if len(r) > c.e.lim.MaxAgents {
+			panic(AgentLimitError(len(r), c.e.lim.MaxAgents))
+		}
+		a.stage(r)
 	}}
 }
 

@@ -48,6 +48,8 @@ type Columns struct {
 	Ints    [][]int64   // by field: the column of an int field, else nil
 	Bools   [][]bool    // by field: the column of a bool field, else nil
 	Strings [][]string  // by field: the column of a string field, else nil
+
+	max int // in an update: the most records Resize may make (Limits.MaxAgents)
 }
 
 // MakeColumns returns n records of the given fields with zero values. A
@@ -92,10 +94,15 @@ func cloneColumns[T any](in [][]T) [][]T {
 
 // Resize sets N to n and the length of every non-nil column to n: the
 // first min(N, n) records keep their values and new records are zero. A
-// column keeps its capacity, so resizing within it allocates nothing.
+// column keeps its capacity, so resizing within it allocates nothing. In
+// an update, n beyond the job's Limits.MaxAgents fails the job with a
+// *LimitError before the memory is taken.
 func (c *Columns) Resize(n int) {
 	if n < 0 {
 		panic(fmt.Sprintf("gds: Columns.Resize(%d): negative length", n))
+	}
+	if c.max > 0 && n > c.max {
+		panic(AgentLimitError(n, c.max)) // before the memory is taken
 	}
 	resizeColumns(c.Floats, n)
 	resizeColumns(c.Ints, n)
@@ -264,7 +271,12 @@ func (h Records) Update(fn func(c *Ctx, next *Columns)) Block {
 	slot := h.slot
 	bl.fnA = func(c *Ctx) {
 		r := c.e.agents[slot].(*columnsCell)
-		fn(c, r.open())
+		next := r.open()
+		next.max = c.e.lim.MaxAgents
+		fn(c, next)
+		if next.N > next.max {
+			panic(AgentLimitError(next.N, next.max))
+		}
 		r.stage()
 	}
 	return bl

@@ -26,14 +26,23 @@ func newBlockTrace(policy bool) *blockTrace {
 		params: map[string]bool{}, sigIn: map[string]bool{}, out: map[string]bool{}}
 }
 
-func (t *tracer) current() (*blockTrace, string) {
+// traceSite names the block being traced, as "PSUB "name", block ...",
+// formatted only when an error needs it: every read of a traced block
+// passes one, and formatting each made tracing a large expression slow.
+type traceSite struct {
+	psub string
+	b    *blockMeta
+}
+
+func (s traceSite) String() string { return fmt.Sprintf("PSUB %q, %s", s.psub, s.b) }
+
+func (t *tracer) current() (*blockTrace, traceSite) {
 	e := t.e
 	b := e.runningBlock()
 	if b == nil {
-		return nil, ""
+		return nil, traceSite{}
 	}
-	where := fmt.Sprintf("PSUB %q, %s", t.m.psubs[e.psub].name, b)
-	return t.blocks[e.psub][b.idx], where
+	return t.blocks[e.psub][b.idx], traceSite{t.m.psubs[e.psub].name, b}
 }
 
 func (t *tracer) fail(format string, args ...any) {
@@ -83,7 +92,7 @@ func (t *tracer) readParam(r pref, kind Kind) {
 	bt.params[r.Name()] = true
 }
 
-func (t *tracer) signal(r sref, kind Kind, where string) bool {
+func (t *tracer) signal(r sref, kind Kind, where traceSite) bool {
 	if r.b != t.m.b {
 		t.fail("%s: uses signal %q of another model", where, r.Name())
 		return false

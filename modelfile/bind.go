@@ -110,7 +110,7 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		}
 		want := a.Kind
 		if !assignable(x.Kind, want) {
-			return gds.Block{}, l.errAt(akey, src, "block %q: argument %q is %s, %s is %s", use, a.Name, a.Kind, strconv.Quote(src), x.Kind)
+			return gds.Block{}, l.errAt(akey, src, "block %q: argument %q is %s, %s is %s", use, a.Name, a.Kind, quoteExpr(src, 1), x.Kind)
 		}
 		switch want {
 		case gds.KindFloat:
@@ -168,7 +168,7 @@ func (l *loader) compileNumber(env *expr.Env, key string, raw any, what string) 
 		return nil, err
 	}
 	if x.Kind != gds.KindFloat && x.Kind != gds.KindInt {
-		return nil, l.errAt(key, src, "%s: %s is a number, the expression is %s", strconv.Quote(src), what, x.Kind)
+		return nil, l.errAt(key, src, "%s: %s is a number, the expression is %s", quoteExpr(src, 1), what, x.Kind)
 	}
 	return x, nil
 }

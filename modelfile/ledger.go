@@ -666,8 +666,9 @@ func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
 	if n64 < 0 {
 		panic(fmt.Errorf("population %q: %d agents join at timestep %d; want a count >= 0", j.p.name, n64, c.T))
 	}
-	if have := int64(j.p.h.Len(c)); n64 > MaxAgents-have {
-		panic(fmt.Errorf("population %q: %d agents join at timestep %d, %d are there: more than %d agents", j.p.name, n64, c.T, have, MaxAgents))
+	if have, lim := int64(j.p.h.Len(c)), int64(c.Limits().MaxAgents); n64 > lim-have {
+		total := int(min(n64, math.MaxInt64-have) + have) // saturated: 1e19 agents is not a number to print exactly
+		panic(fmt.Errorf("population %q: %d agents join at timestep %d, %d are there: %w", j.p.name, n64, c.T, have, gds.AgentLimitError(total, int(lim))))
 	}
 	n := int(n64)
 	buf = append(buf, float64(c.Pass()), float64(n))
@@ -833,9 +834,10 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 // >= 0 (NaN is not).
 func amountOK(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
 
-// MaxAgents is the most agents a population may hold: a join beyond it
-// fails its job, before it takes the memory.
-const MaxAgents = 50_000_000
+// MaxAgents is the most agents a population may hold by default
+// (gds.DefaultMaxAgents; an experiment's limits.max_agents sets another):
+// a join beyond it fails its job, before it takes the memory.
+const MaxAgents = gds.DefaultMaxAgents
 
 // col returns population column k of this pass (after compute).
 func (pl *psubLedger) col(c *gds.Ctx, k int) []float64 { return *pl.cols[k].buf.Buf(c) }

@@ -178,3 +178,41 @@ func FuzzParseModel(f *testing.F) {
 		}
 	})
 }
+
+// TestExpressionLimits: an expression past the size or nesting limit is
+// an error naming the file, line and key, quoting a short part of it.
+func TestExpressionLimits(t *testing.T) {
+	model := func(update string) []byte {
+		return []byte("name = \"m\"\n[variables]\nx = 1.0\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nx = \"" + update + "\"\n")
+	}
+	deep := strings.Repeat("(", 1001) + "x" + strings.Repeat(")", 1001)
+	for _, c := range []struct{ name, update, want string }{
+		{"10 MiB", strings.Repeat("x + ", 10<<18) + "x", `bad.toml:7: key "psubs.0.updates.x": "x + x + x + `},
+		{"10 MiB says why", strings.Repeat("x + ", 10<<18) + "x", `...": col 1: the expression is 10.0 MiB, more than the 4.0 MiB an expression may have`},
+		{"nested too deep", deep, `bad.toml:7: key "psubs.0.updates.x": "...((((`},
+		{"nested too deep says why", deep, `col 1001: brackets nested more than 1000 deep`},
+	} {
+		_, err := modelfile.Parse("bad.toml", model(c.update))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %.400v\n  want it to contain %q", c.name, err, c.want)
+		}
+		if err != nil && len(err.Error()) > 400 {
+			t.Errorf("%s: the error is %d bytes, want a short one", c.name, len(err.Error()))
+		}
+	}
+}
+
+// TestVectorGrowthLimit: a model-file vector that doubles every timestep
+// (fill(2*len(v), ...)) fails its job at the limit, before it takes the
+// memory, naming the update, the timestep, the size and the key to raise.
+func TestVectorGrowthLimit(t *testing.T) {
+	m, err := modelfile.Parse("grow.toml", []byte("name = \"grow\"\n[variables]\nv = { type = \"vector\", initial = [1.0] }\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nv = \"fill(2*len(v), 1.0)\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 100, Limits: gds.Limits{MaxVecLen: 1000}}, nopRec{})
+	want := `timestep 10, substep 1 (PSUB "p"): update "v": a vector of 1024 elements, more than the limit of 1000 (raise it with limits.max_vector_len`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v\n  want %q", err, want)
+	}
+}

@@ -69,12 +69,16 @@ func (l *loader) compile(env *expr.Env, key, src string) (*expr.Expr, error) {
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return nil, l.errAt(key, src, "%s: %s%s", strconv.Quote(src), err.Error(), l.fieldHint(ee.Msg))
+			return nil, l.errAt(key, src, "%s: %s%s", quoteExpr(src, ee.Col), err.Error(), l.fieldHint(ee.Msg))
 		}
-		return nil, l.errAt(key, src, "%s: %v", strconv.Quote(src), err)
+		return nil, l.errAt(key, src, "%s: %v", quoteExpr(src, 1), err)
 	}
 	return x, nil
 }
+
+// quoteExpr quotes an expression for an error message: all of it, or the
+// part around the 1-based column col when it is long.
+func quoteExpr(src string, col int) string { return strconv.Quote(expr.Excerpt(src, col)) }
 
 // fieldHint explains an unknown name that is a field of a population: an
 // expression outside that population's per-agent expressions reads it as
@@ -348,7 +352,7 @@ func (l *loader) update(key, target string, raw any) (gds.Block, error) {
 			if h.t == gds.KindInt && x.Kind == gds.KindFloat {
 				hint = "; convert with int(...) or round(...)"
 			}
-			return gds.Block{}, l.errAt(key, src, "%s: variable %q is %s, the expression is %s%s", strconv.Quote(src), target, h.t, x.Kind, hint)
+			return gds.Block{}, l.errAt(key, src, "%s: variable %q is %s, the expression is %s%s", quoteExpr(src, 1), target, h.t, x.Kind, hint)
 		}
 		switch h.t {
 		case gds.KindFloat:

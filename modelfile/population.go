@@ -357,7 +357,7 @@ func (l *loader) popUpdate(pkey string, p *popDecl, ps psubSpec, lg *psubLedger,
 				return gds.Block{}, err
 			}
 			if !assignable(x.Kind, fd.kind) {
-				return gds.Block{}, l.errAt(fkey, src, "%s: field %q is %s, the expression is %s", strconv.Quote(src), fn, fd.kind, x.Kind)
+				return gds.Block{}, l.errAt(fkey, src, "%s: field %q is %s, the expression is %s", quoteExpr(src, 1), fn, fd.kind, x.Kind)
 			}
 			each = append(each, fieldUpdate{f, x})
 		}
@@ -458,7 +458,7 @@ func (l *loader) compileJoin(pkey string, p *popDecl, ps psubSpec) (*joinSpec, e
 		return nil, err
 	}
 	if x.Kind != gds.KindInt {
-		return nil, l.errAt(jkey+".count", src, "%s: a count is an int, the expression is %s (convert with int(...))", strconv.Quote(src), x.Kind)
+		return nil, l.errAt(jkey+".count", src, "%s: a count is an int, the expression is %s (convert with int(...))", quoteExpr(src, 1), x.Kind)
 	}
 	j.count = x
 	ntypes := 0

@@ -386,7 +386,7 @@ fields = { a = 0.0 }
   [psubs.join.members]
   count = "ifelse(t == 2, 100000000000, 1)"
 `))
-	want := fmt.Sprintf(`population "members": 100000000000 agents join at timestep 2, 1 are there: more than %d agents`, modelfile.MaxAgents)
+	want := fmt.Sprintf(`population "members": 100000000000 agents join at timestep 2, 1 are there: a population of 100000000001 agents, more than the limit of %d (raise it with limits.max_agents`, modelfile.MaxAgents)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want %q", err, want)
 	}

@@ -585,14 +585,28 @@ weights = { calm = 0.9, storm = 0.1 }
 // TestPlanCounts: jobs are numbered lazily, and counts that cannot be
 // numbered are errors at the key, not out-of-memory crashes.
 func TestPlanCounts(t *testing.T) {
-	for _, c := range []struct{ set, want string }{
-		{"runs=1000000000", `key "runs": 3 sweep points x 1000000000 runs is more jobs than a run can number`},
-		{"runs=4611686018427387904", `is more jobs than a run can number`},
-		{"timesteps=9223372036854775807", `key "timesteps": 9223372036854775807 timesteps x 1 PSUBs is more rows per run than can be counted`},
+	for _, c := range []struct {
+		set  string
+		jobs int   // when it plans
+		rows int64 // when it plans
+		want string
+	}{
+		{"runs=1000000000", 3_000_000_000, 3_003_000_000_000, ""},
+		{"runs=2147483647", 3 * 2147483647, 3 * 2147483647 * 1001, ""},
+		{"runs=2147483648", 0, 0, `key "runs": 3 sweep points x 2147483648 runs: the run and subset columns are int32, so each may count at most 2147483647`},
+		{"runs=4611686018427387904", 0, 0, `the run and subset columns are int32`},
+		{"timesteps=9223372036854775807", 0, 0, `key "timesteps": 9223372036854775807 timesteps x 1 PSUBs is more rows per run than can be counted`},
 	} {
 		x, err := configs.LoadEmbedded("predator_prey", c.set)
+		var p *runner.Plan
 		if err == nil {
-			_, err = runner.NewPlan(x, nil)
+			p, err = runner.NewPlan(x, nil)
+		}
+		if c.want == "" {
+			if err != nil || p.Jobs() != c.jobs || p.Rows() != c.rows {
+				t.Errorf("%s: err = %v, want %d jobs and %d rows", c.set, err, c.jobs, c.rows)
+			}
+			continue
 		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.set, err, c.want)

@@ -185,7 +185,7 @@ func compileKPISource(m *gds.Model, src string, kr *kpiRun) (*expr.Expr, error) 
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) && strings.Contains(err.Error(), "scratch space") {
-			return nil, fmt.Errorf("%q: a KPI reads numbers; reduce a vector with sum, mean, vmin, vmax, len or gini of a variable (vector arithmetic is not available here)", src)
+			return nil, fmt.Errorf("%q: a KPI reads numbers; reduce a vector with sum, mean, vmin, vmax, len or gini of a variable (vector arithmetic is not available here)", expr.Excerpt(src, 1))
 		}
 		if v, ok := m.Var(src); ok && v.Kind == gds.KindAgents {
 			return nil, fmt.Errorf("%q is an agent variable; a KPI reads numbers (agent records are not available to KPIs yet)", src)
@@ -204,7 +204,7 @@ func compileKPISource(m *gds.Model, src string, kr *kpiRun) (*expr.Expr, error) 
 	switch x.Kind {
 	case gds.KindFloat, gds.KindInt, gds.KindBool:
 	default:
-		return nil, fmt.Errorf("%q is a %s; a KPI reads a number (or a bool, as 1 or 0)", src, x.Kind)
+		return nil, fmt.Errorf("%q is a %s; a KPI reads a number (or a bool, as 1 or 0)", expr.Excerpt(src, 1), x.Kind)
 	}
 	return x, nil
 }

@@ -101,6 +101,7 @@ func (p *Plan) GDSJob(spec JobSpec) *gds.Job {
 		Seed:      JobSeed(uint64(p.Config.Seed), seed, p.Config.CommonRandomNumbers),
 		Schedule:  p.Schedule,
 		OnNaN:     p.OnNaN,
+		Limits:    gds.Limits{MaxVecLen: p.Config.Limits.MaxVectorLen, MaxAgents: p.Config.Limits.MaxAgents},
 	}
 }
 
@@ -186,6 +187,9 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 			return nil, err
 		}
 		p.simStart = append(p.simStart, p.jobs)
+		if x.Runs > maxID || len(sim.Points) > maxID {
+			return nil, x.ErrorAt("runs", "%d sweep points x %d runs: the run and subset columns are int32, so each may count at most %d", len(sim.Points), x.Runs, maxID)
+		}
 		n, ok := mulAdd(len(sim.Points), x.Runs, p.jobs)
 		if !ok {
 			return nil, x.ErrorAt("runs", "%d sweep points x %d runs is more jobs than a run can number (%d at most)", len(sim.Points), x.Runs, maxJobs)
@@ -251,8 +255,14 @@ func NewPlan(x *configs.Experiment, r ModelResolver) (*Plan, error) {
 	return p, nil
 }
 
-// maxJobs is the most jobs a plan holds: job ids are int32 columns.
-const maxJobs = math.MaxInt32
+// maxJobs is the most jobs a plan holds. Jobs are numbered as they are
+// handed out (ShardJobs), never listed, so a plan of 2^40 jobs takes no
+// more memory than one of 10.
+const maxJobs = math.MaxInt64
+
+// maxID is the most simulations, subsets and runs: their ids are int32
+// columns.
+const maxID = math.MaxInt32
 
 // mulAdd returns a*b + c if it is at most maxJobs.
 func mulAdd(a, b, c int) (int, bool) {

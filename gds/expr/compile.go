@@ -92,11 +92,27 @@ func allKonst(ns ...*node) bool {
 	return true
 }
 
+// Limits of one expression, checked before it is parsed: a longer or
+// deeper one is a compile error (an *Error) that does not quote it.
+const (
+	// MaxSource is the most bytes an expression may have (4 MiB). A larger
+	// computation belongs in several signals or variables.
+	MaxSource = 4 << 20
+	// MaxNesting is the most brackets (parentheses, calls, indexing) an
+	// expression may nest, one inside the other.
+	MaxNesting = 1000
+	// maxParserNesting is go/parser's own limit on the depth of the syntax
+	// tree, where each operator of a chain such as a + b + c ... and each
+	// unary sign counts one level.
+	maxParserNesting = 100_000
+)
+
 // compiler compiles one expression.
 type compiler struct {
 	env   *Env
 	src   string
 	fset  *token.FileSet
+	file  *token.File // the one file of fset, once parsed
 	used  map[string]bool
 	runes []int32 // the rune index of every byte offset of src, once a column is asked for
 	// keywords maps the stand-ins of declared names that are Go keywords
@@ -114,6 +130,10 @@ func Compile(src string, env *Env) (*Expr, error) {
 		env = NewEnv(nil)
 	}
 	c := &compiler{env: env, src: src, used: map[string]bool{}, fset: token.NewFileSet()}
+	if len(src) > MaxSource {
+		return nil, c.errAt(1, "the expression is %s, more than the %s an expression may have; split it into signals or state variables",
+			byteSize(len(src)), byteSize(MaxSource))
+	}
 	text, err := c.prepare()
 	if err != nil {
 		return nil, err
@@ -122,6 +142,7 @@ func Compile(src string, env *Env) (*Expr, error) {
 	if perr != nil {
 		return nil, c.syntaxError(text, perr)
 	}
+	c.fset.Iterate(func(f *token.File) bool { c.file = f; return false })
 	n, err := c.expr(root)
 	if err != nil {
 		return nil, err
@@ -144,6 +165,17 @@ func Compile(src string, env *Env) (*Expr, error) {
 	}
 	slices.Sort(x.Names)
 	return x, nil
+}
+
+// byteSize writes n bytes as B, KiB or MiB.
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
 }
 
 // errAt returns an *Error at a 1-based column.
@@ -174,6 +206,9 @@ func (c *compiler) col(p token.Pos) int {
 	if !p.IsValid() {
 		return 1
 	}
+	if c.file != nil {
+		return c.colOfOffset(c.file.Offset(p)) // without the line and column Position works out
+	}
 	return c.colOfOffset(c.fset.Position(p).Offset)
 }
 
@@ -189,6 +224,7 @@ func (c *compiler) prepare() (string, error) {
 	s.Init(file, []byte(c.src), func(token.Position, string) {}, scanner.ScanComments)
 	text := []byte(c.src)
 	var raw [][2]int // raw string spans
+	depth := 0       // brackets open
 	for {
 		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
@@ -196,6 +232,12 @@ func (c *compiler) prepare() (string, error) {
 		}
 		off := file.Offset(pos)
 		switch {
+		case tok == token.LPAREN || tok == token.LBRACK || tok == token.LBRACE:
+			if depth++; depth > MaxNesting {
+				return "", c.errAt(c.colOfOffset(off), "brackets nested more than %d deep; split the expression into signals or state variables", MaxNesting)
+			}
+		case tok == token.RPAREN || tok == token.RBRACK || tok == token.RBRACE:
+			depth--
 		case tok == token.COMMENT:
 			if strings.HasPrefix(lit, "//") {
 				return "", c.errAt(c.colOfOffset(off), "// starts a comment, and expressions have none (for floor division write floor(a / b))")
@@ -288,6 +330,9 @@ func (c *compiler) syntaxError(text string, err error) error {
 		}
 		msg = strings.ReplaceAll(msg, "'EOF'", "end of expression")
 		msg = strings.ReplaceAll(msg, "found newline", "found end of expression")
+		if msg == "exceeded max nesting depth" {
+			msg = fmt.Sprintf("more than %d operations nested or chained (each operator of a + b + c ... and each unary sign counts one); split the expression into signals or state variables", maxParserNesting)
+		}
 		return c.errAt(c.colOfOffset(e.Pos.Offset), "syntax error: %s", msg)
 	}
 	return c.errAt(1, "syntax error: %v", err)

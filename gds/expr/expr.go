@@ -203,11 +203,16 @@ type EvalError struct {
 // Error returns `expression "src": col N: message`; a source longer than
 // 80 characters is shown as the 60 around column N, with "...".
 func (e *EvalError) Error() string {
-	return "expression " + strconv.Quote(excerpt(e.Src, e.Col)) + ": col " + strconv.Itoa(e.Col) + ": " + e.Msg
+	return "expression " + strconv.Quote(Excerpt(e.Src, e.Col)) + ": col " + strconv.Itoa(e.Col) + ": " + e.Msg
 }
 
-// excerpt returns src, or when it is long the 60 runes around column col.
-func excerpt(src string, col int) string {
+// Excerpt returns the part of an expression an error message quotes: src
+// itself, or when it is longer than 80 characters the 60 around the
+// 1-based column col, with "..." where it was cut.
+func Excerpt(src string, col int) string {
+	if len(src) <= 80 {
+		return src // no more than 80 bytes: no more than 80 runes
+	}
 	r := []rune(src)
 	if len(r) <= 80 {
 		return src

@@ -21,6 +21,9 @@ func grow(h gds.Scratch, c *gds.Ctx, n int) []float64 {
 	p := h.Buf(c)
 	buf := *p
 	if cap(buf) < n {
+		if max := c.Limits().MaxVecLen; n > max {
+			panic(gds.VecLimitError(n, max)) // before the memory is taken
+		}
 		buf = make([]float64, n)
 	} else {
 		buf = buf[:n]

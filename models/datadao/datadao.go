@@ -146,6 +146,11 @@ func New() (*gds.Model, error) {
 		b.ParamBounds("ddt_"+typeNames[k], &zero, nil)
 		b.ParamBounds("xdai_"+typeNames[k], &zero, nil)
 	}
+	// A population beyond what an engine holds fails before the run, at
+	// the key, rather than in its first PSUB.
+	maxAgents := float64(gds.DefaultMaxAgents)
+	b.ParamBounds("initial_agents", &zero, &maxAgents)
+	b.ParamBounds("agents_per_entry", &zero, &maxAgents)
 	b.ParamBounds("fee", &zero, &maxFee)
 	b.ParamBounds("power_use", &zero, &one)
 	b.ParamBounds("pie_out", &zero, &one)

@@ -1,0 +1,94 @@
+package runner_test
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/runner"
+)
+
+// TestEstimate: rows, output and memory worked out from the plan, with
+// overflow saturating at math.MaxInt64 instead of wrapping.
+func TestEstimate(t *testing.T) {
+	dir := t.TempDir()
+	vecModel := filepath.Join(dir, "vec.toml")
+	init := strings.TrimSuffix(strings.Repeat("1.0, ", 1000), ", ")
+	if err := os.WriteFile(vecModel, []byte("name = \"vec\"\n[variables]\nx = 1.0\nv = { type = \"vector\", initial = ["+init+"], lags = 1 }\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nx = \"x + 1.0\"\nv = \"v*2.0\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pp := "model = \"predator_prey\"\ntimesteps = 1000\nworkers = 2\n[params]\nalpha = [1.0, 1.1, 1.2]\n"
+	for _, c := range []struct {
+		name          string
+		config        string
+		sets          []string
+		shard, shards int
+		want          runner.Estimate // the fields compared: Jobs, Rows, RowBytes, Output, Workers, Batch, State
+	}{
+		{"predator_prey", pp, []string{"runs=8"}, 0, 1,
+			runner.Estimate{Jobs: 24, Rows: 24024, RowBytes: 48, Output: 24024 * 48, Workers: 2, Batch: 16384 * 8 * 8}},
+		{"a shard", pp, []string{"runs=8"}, 1, 5,
+			runner.Estimate{Jobs: 5, Rows: 5005, RowBytes: 48, Output: 5005 * 48, Workers: 2, Batch: 5005 * 8 * 8}},
+		{"one job, fewer workers", pp, []string{"runs=1", "params.alpha=1.0"}, 0, 1,
+			runner.Estimate{Jobs: 1, Rows: 1001, RowBytes: 40, Output: 1001 * 40, Workers: 1, Batch: 1001 * 7 * 8}},
+		{"a billion runs", pp, []string{"runs=1000000000"}, 0, 1,
+			runner.Estimate{Jobs: 3e9, Rows: 3e9 * 1001, RowBytes: 48, Output: 3e9 * 1001 * 48, Workers: 2, Batch: 16384 * 8 * 8}},
+		{"rows past an int64", pp, []string{"runs=2147483647", "timesteps=4000000000000000000"}, 0, 1,
+			runner.Estimate{Jobs: 3 * math.MaxInt32, Rows: math.MaxInt64, RowBytes: 48, Output: math.MaxInt64, Workers: 2, Batch: 16384 * 8 * 8}},
+		{"a vector of 1000", "model = \"" + vecModel + "\"\ntimesteps = 10\nworkers = 2\n", nil, 0, 1,
+			runner.Estimate{Jobs: 1, Rows: 11, RowBytes: 24 + 8 + 4 + 8000, Output: 11 * (24 + 8 + 4 + 8000), Workers: 1, Batch: 11 * 1006 * 8, State: 1000 * 8 * 3}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := plan(t, parse(t, c.config, c.sets...))
+			e := p.Estimate(0, c.shard, c.shards)
+			got := runner.Estimate{Jobs: e.Jobs, Rows: e.Rows, RowBytes: e.RowBytes, Output: e.Output, Workers: e.Workers, Batch: e.Batch, State: e.State}
+			if got != c.want {
+				t.Errorf("estimate %+v\n  want %+v", got, c.want)
+			}
+			if want := runner.BaseMemory + int64(e.Workers)*(e.Batch+e.State+runner.WriterMemory); e.Memory != want {
+				t.Errorf("memory %d, want %d", e.Memory, want)
+			}
+		})
+	}
+}
+
+// TestEstimateCheck: a run whose estimate exceeds a limit is refused with
+// an error naming the key that makes it large and the limit's source.
+func TestEstimateCheck(t *testing.T) {
+	pp := "model = \"predator_prey\"\ntimesteps = 1000\nworkers = 2\n[params]\nalpha = [1.0, 1.1, 1.2]\n"
+	for _, c := range []struct {
+		name   string
+		sets   []string
+		limits runner.ResourceLimits
+		want   string // "": accepted
+	}{
+		{"within", []string{"runs=8"}, runner.ResourceLimits{Memory: 1 << 30, Output: 1 << 30}, ""},
+		{"no limits", []string{"runs=1000000000"}, runner.ResourceLimits{}, ""},
+		{"output over", []string{"runs=1000000000"}, runner.ResourceLimits{Output: 1 << 40, OutputFrom: "--max-output"},
+			`key "runs": the run needs an estimated output of 131.1 TiB, more than 1 TiB (--max-output); 3003000000000 rows × 48 B`},
+		{"output past an int64", []string{"runs=2147483647", "timesteps=4000000000000000000"}, runner.ResourceLimits{Output: 1 << 40, OutputFrom: "--max-output"},
+			`key "runs": the run needs an estimated output of more than 8 EiB, more than 1 TiB (--max-output); more than 9223372036854775806 rows × 48 B`},
+		{"one long run", []string{"runs=1", "params.alpha=1.0", "timesteps=100000000"}, runner.ResourceLimits{Output: 1 << 30, OutputFrom: "90% of the disk"},
+			`key "timesteps": the run needs an estimated output of 3.7 GiB, more than 1 GiB (90% of the disk)`},
+		{"memory over", []string{"runs=8"}, runner.ResourceLimits{Memory: 10 << 20, MemoryFrom: "--max-memory"},
+			`the run needs an estimated memory of 42 MiB, more than 10 MiB (--max-memory); a run takes about 32 MiB whatever its size`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := plan(t, parse(t, pp, c.sets...))
+			err := p.Estimate(0, 0, 1).Check(p, c.limits)
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
+			}
+			var re *runner.ResourceError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v\n  want %q", err, c.want)
+			}
+		})
+	}
+}
