@@ -21,6 +21,12 @@ type accessor struct {
 	fl   func(*gds.Ctx, int) float64
 	il   func(*gds.Ctx, int) int64
 	vl   func(*gds.Ctx, int) []float64
+
+	// A float variable, parameter or signal's handle, which expressions
+	// read without a call (expr.Env.FloatVar and the like).
+	hv gds.Float
+	hp gds.FloatParam
+	hs gds.FloatSignal
 }
 
 type varH struct {
@@ -144,7 +150,7 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	switch t {
 	case gds.KindFloat:
 		h.f = l.b.Float(n, cv.(float64), opts...)
-		a.f, a.fl = h.f.Get, h.f.Lag
+		a.f, a.fl, a.hv = h.f.Get, h.f.Lag, h.f
 	case gds.KindInt:
 		h.i = l.b.Int(n, cv.(int64), opts...)
 		a.i, a.il = h.i.Get, h.i.Lag
@@ -234,7 +240,7 @@ func (l *loader) declareParam(n, key string, raw any) error {
 	switch t {
 	case gds.KindFloat:
 		h.f = l.b.ParamFloat(n, cv.(float64), doc)
-		a.f = h.f.Get
+		a.f, a.hp = h.f.Get, h.f
 	case gds.KindInt:
 		h.i = l.b.ParamInt(n, cv.(int64), doc)
 		a.i = h.i.Get
@@ -292,7 +298,7 @@ func (l *loader) declareSignal(n, key string, raw any) error {
 	switch t {
 	case gds.KindFloat:
 		h.f = l.b.FloatSignal(n, rule)
-		a.f = h.f.Get
+		a.f, a.hs = h.f.Get, h.f
 	case gds.KindInt:
 		h.i = l.b.IntSignal(n, rule)
 		a.i = h.i.Get

@@ -26,9 +26,19 @@ func (l *loader) env() *expr.Env {
 
 // declareAcc declares name in env as a reads it.
 func declareAcc(env *expr.Env, n string, a accessor) {
+	switch {
+	case a.t != gds.KindFloat:
+	case a.hv != (gds.Float{}):
+		env.FloatVar(n, a.hv)
+	case a.hp != (gds.FloatParam{}):
+		env.FloatParam(n, a.hp)
+	case a.hs != (gds.FloatSignal{}):
+		env.FloatSignal(n, a.hs)
+	default:
+		env.Float(n, a.f)
+	}
 	switch a.t {
 	case gds.KindFloat:
-		env.Float(n, a.f)
 	case gds.KindInt:
 		env.Int(n, a.i)
 	case gds.KindBool:

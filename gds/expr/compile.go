@@ -39,6 +39,30 @@ type node struct {
 	// operation on its result can fuse it into one closure (see fuse3).
 	op     token.Token
 	fx, fy func(*gds.Ctx) float64
+
+	leaf leaf // a float name read through its handle (see leafArith)
+}
+
+// shape names the node as leafArith's cases do: V, P or S for a leaf
+// (variable, parameter, signal), K for a constant, E for anything else.
+func (n *node) shape() string {
+	switch {
+	case n.leaf.kind != 0:
+		return string(n.leaf.kind)
+	case n.konst && numeric(n.typ):
+		return "K"
+	}
+	return "E"
+}
+
+// leafParts returns what leafArith's closures read: the leaf's handles,
+// the constant's value and the node's float getter.
+func (n *node) leafParts() (gds.Float, gds.FloatParam, gds.FloatSignal, float64, func(*gds.Ctx) float64) {
+	k := 0.0
+	if n.konst && numeric(n.typ) {
+		k = n.fconst()
+	}
+	return n.leaf.v, n.leaf.p, n.leaf.s, k, n.flt()
 }
 
 func numeric(t gds.Kind) bool { return t == gds.KindFloat || t == gds.KindInt }
@@ -552,7 +576,7 @@ func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
 		}
 		return nil, c.errAt(col, "name %q is declared %d times (as %s)", name, len(ts), strings.Join(ts, ", "))
 	}
-	n := &node{typ: b.typ, col: col, f: b.f, i: b.i, b: b.b, s: b.s, v: b.v}
+	n := &node{typ: b.typ, col: col, f: b.f, i: b.i, b: b.b, s: b.s, v: b.v, leaf: b.leaf}
 	if n.f == nil && n.i == nil && n.b == nil && n.s == nil && n.v == nil {
 		return nil, c.errAt(col, "name %q is declared with a nil accessor", name)
 	}
@@ -694,12 +718,16 @@ func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
 		return c.intArith(op, col, x, y)
 	case numeric(x.typ) && numeric(y.typ):
 		n := &node{typ: gds.KindFloat, col: col, konst: allKonst(x, y), f: floatArith(op, x, y)}
-		if !x.konst && !y.konst && op != token.REM {
-			if x.op != 0 {
-				n.f = fuse3(x.op, op, x.fx, x.fy, y.flt())
-			} else {
-				n.op, n.fx, n.fy = op, x.flt(), y.flt()
-			}
+		switch {
+		case n.konst || op == token.REM:
+		case x.op != 0 && y.leaf.kind != 0:
+			n.f = fuse3Leaf(x.op, op, x.fx, x.fy, y)
+		case x.op != 0 && !y.konst:
+			n.f = fuse3(x.op, op, x.fx, x.fy, y.flt())
+		case x.leaf.kind != 0 || y.leaf.kind != 0:
+			n.f = leafArith(op, x, y)
+		case !x.konst && !y.konst:
+			n.op, n.fx, n.fy = op, x.flt(), y.flt()
 		}
 		return n, nil
 	}

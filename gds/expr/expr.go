@@ -17,6 +17,18 @@ type binding struct {
 	s   func(*gds.Ctx) string
 	v   func(*gds.Ctx) []float64
 	dup []gds.Kind // further declarations of the same name: using it is an error
+
+	leaf leaf // f's handle, when the name is declared by one
+}
+
+// leaf is the handle a float name reads, when it is declared by its
+// handle (Env.FloatVar, FloatParam, FloatSignal): operations read it
+// through the handle's Get, inlined, instead of calling f.
+type leaf struct {
+	kind byte // 0 (none), 'V', 'P' or 'S'
+	v    gds.Float
+	p    gds.FloatParam
+	s    gds.FloatSignal
 }
 
 // lagBinding is a name whose earlier values lag(name, k) reads.
@@ -96,6 +108,24 @@ func (e *Env) declareLag(name string, lb *lagBinding) {
 // agent's wallet does (router.usd): expressions read it as written.
 func (e *Env) Float(name string, get func(*gds.Ctx) float64) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: get})
+}
+
+// FloatVar declares a float name that reads state variable h: as
+// Float(name, h.Get), and operations on it read h without a call.
+func (e *Env) FloatVar(name string, h gds.Float) {
+	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'V', v: h}})
+}
+
+// FloatParam declares a float name that reads parameter h: as
+// Float(name, h.Get), and operations on it read h without a call.
+func (e *Env) FloatParam(name string, h gds.FloatParam) {
+	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'P', p: h}})
+}
+
+// FloatSignal declares a float name that reads signal h (in updates): as
+// Float(name, h.Get), and operations on it read h without a call.
+func (e *Env) FloatSignal(name string, h gds.FloatSignal) {
+	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'S', s: h}})
 }
 
 // Int declares an int name read with get.

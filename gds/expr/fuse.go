@@ -1,5 +1,7 @@
 package expr
 
+//go:generate go run gen_leaf.go
+
 import (
 	"go/token"
 
