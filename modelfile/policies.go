@@ -223,10 +223,6 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 		}
 		lets = append(lets, lt)
 	}
-	type emit struct {
-		x *expr.Expr
-		s sigH
-	}
 	var emits []emit
 	var declared []gds.SignalHandle
 	for _, sn := range orderedS(l, "psubs.policies.emit", p.Emit) {
@@ -251,6 +247,9 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 		case gds.KindVec:
 			declared = append(declared, s.v)
 		}
+	}
+	if fn := floatEmits(lets == nil && nscalar == 0, emits); fn != nil {
+		return gds.Policy(p.Name, fn).Emits(declared...), nil
 	}
 	fn := func(c *gds.Ctx) {
 		if nscalar > 0 {
@@ -293,6 +292,43 @@ func (l *loader) policy(key string, p policySpec) (gds.Block, error) {
 		}
 	}
 	return gds.Policy(p.Name, fn).Emits(declared...), nil
+}
+
+// emit is a policy's emit: its expression and signal.
+type emit struct {
+	x *expr.Expr
+	s sigH
+}
+
+func (e emit) float() (func(*gds.Ctx) float64, gds.FloatSignal, bool) {
+	return e.x.Float, e.s.f, e.s.t == gds.KindFloat
+}
+
+// floatEmits returns the policy of emits that are all floats, without
+// lets (plain): one closure that emits each without a switch, the common
+// shape of a policy (nil for any other).
+func floatEmits(plain bool, emits []emit) func(*gds.Ctx) {
+	if !plain || len(emits) == 0 {
+		return nil
+	}
+	fs := make([]func(*gds.Ctx) float64, len(emits))
+	hs := make([]gds.FloatSignal, len(emits))
+	for k, e := range emits {
+		f, h, ok := e.float()
+		if !ok {
+			return nil
+		}
+		fs[k], hs[k] = f, h
+	}
+	if len(fs) == 1 {
+		f, h := fs[0], hs[0]
+		return func(c *gds.Ctx) { h.Emit(c, f(c)) }
+	}
+	return func(c *gds.Ctx) {
+		for k, f := range fs {
+			hs[k].Emit(c, f(c))
+		}
+	}
 }
 
 func keysOf[V any](m map[string]V) []string {

@@ -209,6 +209,14 @@ func buildMath(c *compiler, col int, name string, args []*node) (*node, error) {
 	switch name {
 	case "sqrt":
 		n.f = func(c *gds.Ctx) float64 { return math.Sqrt(a(c)) }
+		switch l := x.leaf; l.kind { // sqrt(dt): the leaf read inlined
+		case 'V':
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.v.Get(c)) }
+		case 'P':
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.p.Get(c)) }
+		case 'S':
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.s.Get(c)) }
+		}
 	case "floor":
 		n.f = func(c *gds.Ctx) float64 { return math.Floor(a(c)) }
 	case "ceil":
