@@ -44,10 +44,10 @@ interop: build ## write datasets with the CLI, read them with DuckDB and Polars,
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --set output.agents=list --out $(INTEROP)/all_kinds_list
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
 	$(BIN) run prsm --quiet --set runs=2 --set timesteps=96 --out $(INTEROP)/prsm_kpis
-	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=[]' --out $(INTEROP)/prsm_agents
-	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=[]' --out $(INTEROP)/p2p
+	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=["*"]' --out $(INTEROP)/prsm_agents
+	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=["*"]' --out $(INTEROP)/p2p
 	$(BIN) run p2p --quiet --set runs=1 --set params.n_nodes=200 --set timesteps=300 --out $(INTEROP)/p2p_200
-	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=[]' --out $(INTEROP)/status_storage
+	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=["*"]' --out $(INTEROP)/status_storage
 	$(BIN) run wsloop --quiet --set timesteps=400 --out $(INTEROP)/wsloop
 	$(BIN) run datadao --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_go
 	$(BIN) run datadao_declarative --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_modelfile

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,7 +126,9 @@ type Output struct {
 	Every int `toml:"every"`
 	// FinalOnly records only the final state of each run.
 	FinalOnly bool `toml:"final_only"`
-	// Variables lists the state variables to write (default all).
+	// Variables lists the state variables to write; nil (the key left
+	// out, or ["*"], AllVariables alone) writes all. An empty list is an
+	// error.
 	Variables []string `toml:"variables"`
 	// RowGroupRows is the target number of rows per row group (default 16384).
 	RowGroupRows int `toml:"row_group_rows"`
@@ -341,6 +344,18 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("report", "points") && x.Report.Points < 2 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"report", "points"}), Key: "report.points", Msg: fmt.Sprintf("must be >= 2, got %d", x.Report.Points)}
 	}
+	if md.IsDefined("output", "variables") {
+		vs := x.Output.Variables
+		line := tomlerr.KeyLine(data, toml.Key{"output", "variables"})
+		switch {
+		case len(vs) == 0:
+			return nil, md, &Error{File: source, Line: line, Key: "output.variables", Msg: `an empty list writes no variable; to write every variable give ["*"] or leave the key out`}
+		case slices.Contains(vs, AllVariables) && len(vs) > 1:
+			return nil, md, &Error{File: source, Line: line, Key: "output.variables", Msg: fmt.Sprintf(`%q means every variable and stands alone; got %q`, AllVariables, vs)}
+		case vs[0] == AllVariables:
+			x.Output.Variables = nil
+		}
+	}
 	return &x, md, nil
 }
 
@@ -393,6 +408,10 @@ func (x *Experiment) validate() error {
 	}
 	return nil
 }
+
+// AllVariables, alone in output.variables, writes every state variable:
+// the way --set overrides a config's list with all of them.
+const AllVariables = "*"
 
 // Name is the config's name: the file's base name without extension.
 func (x *Experiment) Name() string { return nameOf(x.Source) }
