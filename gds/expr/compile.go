@@ -126,7 +126,7 @@ func Compile(src string, env *Env) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Expr{Src: src, Kind: n.typ}
+	x := &Expr{Src: src, Kind: n.typ, Const: n.konst}
 	switch n.typ {
 	case gds.KindFloat:
 		x.Float = n.f

@@ -619,3 +619,22 @@ func TestRuntimeErrors(t *testing.T) {
 		t.Errorf("EvalError.Error() = %q, want %q", evalErr(err).Error(), want)
 	}
 }
+
+// TestConst: Expr.Const marks folded constants, which evaluate without a
+// Ctx; names, t and random draws are not constants.
+func TestConst(t *testing.T) {
+	env := expr.NewEnv(nil)
+	env.Float("x", func(*gds.Ctx) float64 { return 1 })
+	for src, want := range map[string]bool{"-0.5": true, "2*3 - 1": true, "sqrt(4.0)": true, "x": false, "x + 1.0": false, "t": false, "normal(0, 1)": false} {
+		x, err := expr.Compile(src, env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if x.Const != want {
+			t.Errorf("%s: Const = %v, want %v", src, x.Const, want)
+		}
+		if x.Const && x.Float(nil) != map[string]float64{"-0.5": -0.5, "2*3 - 1": 5, "sqrt(4.0)": 2}[src] {
+			t.Errorf("%s = %v", src, x.Float(nil))
+		}
+	}
+}
