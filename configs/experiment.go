@@ -220,14 +220,16 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 		if _, err := toml.Decode(string(data), &tree); err != nil {
 			return nil, fmt.Errorf("%s: %w", source, err)
 		}
-		if x, md, text, err = overlay(source, tree, sets); err != nil {
-			return nil, err
-		}
-		x.fileText = string(data)
+		var setKeys []string
 		for _, s := range sets {
 			k, _, _ := strings.Cut(s, "=")
-			x.setKeys = append(x.setKeys, strings.TrimSpace(k))
+			setKeys = append(setKeys, strings.TrimSpace(k))
 		}
+		if x, md, text, err = overlay(source, tree, sets); err != nil {
+			return nil, atFile(err, source, data, setKeys)
+		}
+		x.fileText = string(data)
+		x.setKeys = setKeys
 	}
 	return finish(x, md, source, text)
 }
@@ -438,6 +440,22 @@ func (x *Experiment) ErrorAt(key, format string, args ...any) error {
 		}
 	}
 	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.fileText), k), Key: key, Msg: msg}
+}
+
+// atFile locates an error of the overridden config (whose text is
+// re-encoded, its lines not the file's) as ErrorAt does: at --set when
+// an override gave the key, else at the key's line in the file.
+func atFile(err error, source string, data []byte, setKeys []string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Key == "" || e.File == "--set" {
+		return err
+	}
+	for _, s := range setKeys {
+		if s == e.Key || strings.HasPrefix(s, e.Key+".") || strings.HasPrefix(e.Key, s+".") {
+			return &Error{File: "--set", Key: e.Key, Msg: e.Msg}
+		}
+	}
+	return &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key(strings.Split(e.Key, "."))), Key: e.Key, Msg: e.Msg}
 }
 
 // inStateValue reports whether k lies inside the value of one initial

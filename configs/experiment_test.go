@@ -293,3 +293,22 @@ func TestErrorAtLinesWithOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorLineWithSet: with --set overrides a range error of a key the
+// file gives is located at the file's line, and one of an overridden key
+// at --set.
+func TestErrorLineWithSet(t *testing.T) {
+	text := []byte("model = \"m\"\n\ntimesteps = 3\nruns = 0\n")
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"seed=4"}, `x.toml:4: key "runs": must be > 0, got 0`},
+		{[]string{"runs=-2"}, `--set: key "runs": must be > 0, got -2`},
+	} {
+		_, err := configs.Parse("x.toml", text, c.sets...)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("--set %v: err = %v, want %q", c.sets, err, c.want)
+		}
+	}
+}
