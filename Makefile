@@ -83,10 +83,16 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	/usr/bin/time -f "wsloop, 8 runs x 3,650 days (configs/wsloop.toml): %e s, %M KB peak (target: well under 1 s)" $(BIN) run wsloop --quiet --overwrite --set report.html=false --out out/bench/wsloop
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 
-fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
-	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
-	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./modelfile
-	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
+# The fuzz targets of the three loaders: the experiment config, the model
+# file and the expression compiler. Each runs FUZZTIME: by default a
+# million executions (about 3 to 10 minutes each on two cores), or a
+# duration (make fuzz FUZZTIME=2m). A crasher is written to the package's
+# testdata/fuzz/<target>/, where go test replays it as a regression test.
+FUZZTIME  ?= 1000000x
+fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz)
+	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./configs
+	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime $(FUZZTIME) ./modelfile
+	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./gds/expr
 	$(GO) test -run XXX -fuzz '^FuzzDim$$' -fuzztime 10s ./decide/sample
 
 lint: vet ## formatting, vet and staticcheck
