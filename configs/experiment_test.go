@@ -236,6 +236,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("model = 1\ntimesteps = [1]\n[sweep]\npoints = [{}]\n"), "a.b.c=d")
 	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[kpis]\nk = { of = \"x\", stat = \"quantile\", q = 2 }\n"), "kpis.j.expr=k*2")
 	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"lhs\"\nsamples = 4\nbounds = { a = { min = 1, max = 0, log = true } }\n"), "sweep.samples=0")
+	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[output]\nvariables = []\n"), "output.variables=[\"*\",\"x\"]")
+	f.Add([]byte("model = \"m\"\ntimesteps = 3\nruns = 0\n"), "seed=1")
 	for _, n := range configs.Embedded() { // the decision layer's sections among them
 		if x, err := configs.LoadEmbedded(n); err == nil {
 			f.Add([]byte(x.Text), "")

@@ -216,6 +216,7 @@ func FuzzParseModel(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	f.Add([]byte("[variables]\nx = { initial = inf, allow_nonfinite = true }\n[params]\nk = { default = nan, min = 0, max = -1, allow_nonfinite = 1 }\n[[psubs]]\n[psubs.updates]\nx = { use = \"process.gbm\", args = { sigma = -0.1, dt = \"k\" } }\n"))
 	f.Add([]byte("[variables]\nx = [1.0, \"a\"]\n[[psubs]]\n[psubs.updates]\nx = { use = \"metric.gini\", args = { of = 3 } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := modelfile.Parse("fuzz.toml", data)
