@@ -52,10 +52,10 @@ interop: build ## write datasets with the CLI, read them with DuckDB and Polars,
 	$(GO) run ./tests/interop/allkinds run tests/interop/allkinds.toml --quiet --set output.agents=list --out $(INTEROP)/all_kinds_list
 	$(BIN) run predator_prey --quiet --set timesteps=200 --out $(INTEROP)/predator_prey
 	$(BIN) run prsm --quiet --set runs=2 --set timesteps=96 --out $(INTEROP)/prsm_kpis
-	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=[]' --out $(INTEROP)/prsm_agents
-	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=[]' --out $(INTEROP)/p2p
+	$(BIN) run prsm --quiet --set runs=4 --set timesteps=96 --set 'output.variables=["*"]' --out $(INTEROP)/prsm_agents
+	$(BIN) run p2p --quiet --set runs=2 --set 'output.variables=["*"]' --out $(INTEROP)/p2p
 	$(BIN) run p2p --quiet --set runs=1 --set params.n_nodes=200 --set timesteps=300 --out $(INTEROP)/p2p_200
-	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=[]' --out $(INTEROP)/status_storage
+	$(BIN) run status_storage --quiet --set runs=2 --set timesteps=100 --set 'output.variables=["*"]' --out $(INTEROP)/status_storage
 	$(BIN) run wsloop --quiet --set timesteps=400 --out $(INTEROP)/wsloop
 	$(BIN) run datadao --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_go
 	$(BIN) run datadao_declarative --quiet --set timesteps=400 --set report.html=false --out $(INTEROP)/datadao_modelfile
@@ -100,10 +100,16 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	/usr/bin/time -f "wsloop, 8 runs x 3,650 days (configs/wsloop.toml): %e s, %M KB peak (target: well under 1 s)" $(BIN) run wsloop --quiet --overwrite --set report.html=false --out out/bench/wsloop
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 
-fuzz: ## a short run of every fuzz target (seeds in each package's testdata/fuzz)
-	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime 30s ./configs
-	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime 30s ./modelfile
-	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime 30s ./gds/expr
+# The fuzz targets of the three loaders: the experiment config, the model
+# file and the expression compiler. Each runs FUZZTIME: by default a
+# million executions (about 3 to 10 minutes each on two cores), or a
+# duration (make fuzz FUZZTIME=2m). A crasher is written to the package's
+# testdata/fuzz/<target>/, where go test replays it as a regression test.
+FUZZTIME  ?= 1000000x
+fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz)
+	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./configs
+	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime $(FUZZTIME) ./modelfile
+	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./gds/expr
 	$(GO) test -run XXX -fuzz '^FuzzDim$$' -fuzztime 10s ./decide/sample
 
 lint: vet ## formatting, vet and staticcheck

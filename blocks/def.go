@@ -2,6 +2,7 @@ package blocks
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -23,7 +24,40 @@ type Arg struct {
 	Default string
 	// Doc says what the argument is, in a line.
 	Doc string
+	// Check, if set, validates a float argument's value (a volatility's
+	// sign, a rate's range). The model-file compiler calls it once when
+	// the bound expression is a constant, an error at the argument's key,
+	// and at every evaluation otherwise, failing the job with an
+	// *ArgError. AtLeast makes the common one.
+	Check func(v float64) error
 }
+
+// AtLeast returns a Check that wants a finite number >= lo.
+func AtLeast(lo float64) func(float64) error {
+	return func(v float64) error {
+		if v >= lo && !math.IsInf(v, 1) {
+			return nil
+		}
+		return fmt.Errorf("want a finite number >= %v, got %v", lo, v)
+	}
+}
+
+// ArgError is the value an argument's Check fails a run with: the job
+// fails with a *gds.BlockError that unwraps to it.
+type ArgError struct {
+	Block string  // the block's registered name
+	Arg   string  // the argument
+	Value float64 // the value Check refused
+	Err   error   // what Check said
+}
+
+// Error returns `block "family.name": argument "arg": message`.
+func (e *ArgError) Error() string {
+	return fmt.Sprintf("block %q: argument %q: %v", e.Block, e.Arg, e.Err)
+}
+
+// Unwrap returns what Check said.
+func (e *ArgError) Unwrap() error { return e.Err }
 
 // Def defines a block.
 type Def struct {
@@ -74,6 +108,9 @@ func (d Def) check() error {
 		seen[a.Name] = true
 		if !slices.Contains(gds.ValueKinds(), a.Kind) && a.Kind != gds.KindGraph {
 			return fmt.Errorf("blocks: %q: argument %q has no type", d.Name, a.Name)
+		}
+		if a.Check != nil && (a.Kind != gds.KindFloat || a.Output) {
+			return fmt.Errorf("blocks: %q: argument %q: Check applies to float inputs only", d.Name, a.Name)
 		}
 		if a.Kind == gds.KindGraph && (a.Output || a.Default != "") {
 			return fmt.Errorf("blocks: %q: graph argument %q names a graph variable: it is no output and has no default", d.Name, a.Name)

@@ -11,33 +11,41 @@ import (
 )
 
 // cmdBlocks lists the registered library blocks that model files can use,
-// with their arguments, as text or as a markdown reference.
+// with their arguments, as text or as a markdown reference: all of them,
+// or those of the families and the blocks named (an unknown name is an
+// error with the nearest one).
 func cmdBlocks(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("blocks", "blocks [FAMILY ...] [--markdown]", stderr)
+	fs := newFlagSet("blocks", "blocks [FAMILY|FAMILY.NAME ...] [--markdown]", stderr)
 	md := fs.Bool("markdown", false, "print a markdown reference")
 	pos, code, ok := parseArgs(fs, args)
 	if !ok {
 		return code
 	}
-	want := map[string]bool{}
+	want := map[string]bool{} // families and block names asked for
 	var families []string
-	for _, name := range blocks.Names() {
+	all := blocks.Names()
+	for _, name := range all {
 		fam, _, _ := strings.Cut(name, ".")
 		if !slices.Contains(families, fam) {
 			families = append(families, fam)
 		}
 	}
 	for _, f := range pos {
-		if !slices.Contains(families, f) {
+		switch {
+		case slices.Contains(families, f), slices.Contains(all, f):
+			want[f] = true
+		case strings.Contains(f, "."):
+			fmt.Fprintf(stderr, "statecraft blocks: no block %q%s; 'statecraft blocks' lists them\n", f, names.Suggest(f, all))
+			return ExitUsage
+		default:
 			fmt.Fprintf(stderr, "statecraft blocks: no block family %q%s; families: %s\n", f, names.Suggest(f, families), strings.Join(families, ", "))
 			return ExitUsage
 		}
-		want[f] = true
 	}
 	family := ""
-	for _, name := range blocks.Names() {
+	for _, name := range all {
 		fam, _, _ := strings.Cut(name, ".")
-		if len(want) > 0 && !want[fam] {
+		if len(want) > 0 && !want[fam] && !want[name] {
 			continue
 		}
 		d, _ := blocks.Lookup(name)

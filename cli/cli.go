@@ -53,7 +53,7 @@ Usage:
                                        (run and merge write it too, unless report.html = false)
   statecraft describe MODEL|CONFIG     print a model's structure [--format text|mermaid|dot]
   statecraft models                    list the registered models
-  statecraft blocks [FAMILY ...]       list the library blocks model files can use
+  statecraft blocks [FAMILY|BLOCK ...] list the library blocks model files can use
   statecraft configs                   list the embedded experiment configs
   statecraft version                   print the version
 
@@ -103,6 +103,10 @@ func MainContext(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "statecraft %s\n", version.String())
 		return ExitOK
 	case "help", "-h", "--help", "-help":
+		if len(rest) > 0 {
+			fmt.Fprintf(stderr, "statecraft help: takes no arguments, got %q; for a command's flags run 'statecraft COMMAND --help'\n", strings.Join(rest, " "))
+			return ExitUsage
+		}
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	}

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,7 +141,9 @@ type Output struct {
 	Every int `toml:"every"`
 	// FinalOnly records only the final state of each run.
 	FinalOnly bool `toml:"final_only"`
-	// Variables lists the state variables to write (default all).
+	// Variables lists the state variables to write; nil (the key left
+	// out, or ["*"], AllVariables alone) writes all. An empty list is an
+	// error.
 	Variables []string `toml:"variables"`
 	// RowGroupRows is the target number of rows per row group (default 16384).
 	RowGroupRows int `toml:"row_group_rows"`
@@ -237,14 +240,16 @@ func Parse(source string, data []byte, sets ...string) (*Experiment, error) {
 		if _, err := toml.Decode(string(data), &tree); err != nil {
 			return nil, fmt.Errorf("%s: %w", source, err)
 		}
-		if x, md, text, err = overlay(source, tree, sets); err != nil {
-			return nil, err
-		}
-		x.fileText = string(data)
+		var setKeys []string
 		for _, s := range sets {
 			k, _, _ := strings.Cut(s, "=")
-			x.setKeys = append(x.setKeys, strings.TrimSpace(k))
+			setKeys = append(setKeys, strings.TrimSpace(k))
 		}
+		if x, md, text, err = overlay(source, tree, sets); err != nil {
+			return nil, atFile(err, source, data, setKeys)
+		}
+		x.fileText = string(data)
+		x.setKeys = setKeys
 	}
 	return finish(x, md, source, text)
 }
@@ -372,6 +377,18 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("report", "points") && x.Report.Points < 2 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"report", "points"}), Key: "report.points", Msg: fmt.Sprintf("must be >= 2, got %d", x.Report.Points)}
 	}
+	if md.IsDefined("output", "variables") {
+		vs := x.Output.Variables
+		line := tomlerr.KeyLine(data, toml.Key{"output", "variables"})
+		switch {
+		case len(vs) == 0:
+			return nil, md, &Error{File: source, Line: line, Key: "output.variables", Msg: `an empty list writes no variable; to write every variable give ["*"] or leave the key out`}
+		case slices.Contains(vs, AllVariables) && len(vs) > 1:
+			return nil, md, &Error{File: source, Line: line, Key: "output.variables", Msg: fmt.Sprintf(`%q means every variable and stands alone; got %q`, AllVariables, vs)}
+		case vs[0] == AllVariables:
+			x.Output.Variables = nil
+		}
+	}
 	return &x, md, nil
 }
 
@@ -425,6 +442,10 @@ func (x *Experiment) validate() error {
 	return nil
 }
 
+// AllVariables, alone in output.variables, writes every state variable:
+// the way --set overrides a config's list with all of them.
+const AllVariables = "*"
+
 // Name is the config's name: the file's base name without extension.
 func (x *Experiment) Name() string { return nameOf(x.Source) }
 
@@ -450,6 +471,22 @@ func (x *Experiment) ErrorAt(key, format string, args ...any) error {
 		}
 	}
 	return &Error{File: x.Source, Line: tomlerr.KeyLine([]byte(x.fileText), k), Key: key, Msg: msg}
+}
+
+// atFile locates an error of the overridden config (whose text is
+// re-encoded, its lines not the file's) as ErrorAt does: at --set when
+// an override gave the key, else at the key's line in the file.
+func atFile(err error, source string, data []byte, setKeys []string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Key == "" || e.File == "--set" {
+		return err
+	}
+	for _, s := range setKeys {
+		if s == e.Key || strings.HasPrefix(s, e.Key+".") || strings.HasPrefix(e.Key, s+".") {
+			return &Error{File: "--set", Key: e.Key, Msg: e.Msg}
+		}
+	}
+	return &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key(strings.Split(e.Key, "."))), Key: e.Key, Msg: e.Msg}
 }
 
 // inStateValue reports whether k lies inside the value of one initial

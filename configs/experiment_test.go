@@ -236,6 +236,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("model = 1\ntimesteps = [1]\n[sweep]\npoints = [{}]\n"), "a.b.c=d")
 	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[kpis]\nk = { of = \"x\", stat = \"quantile\", q = 2 }\n"), "kpis.j.expr=k*2")
 	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[sweep]\nmode = \"lhs\"\nsamples = 4\nbounds = { a = { min = 1, max = 0, log = true } }\n"), "sweep.samples=0")
+	f.Add([]byte("model = \"m\"\ntimesteps = 3\n[output]\nvariables = []\n"), "output.variables=[\"*\",\"x\"]")
+	f.Add([]byte("model = \"m\"\ntimesteps = 3\nruns = 0\n"), "seed=1")
 	for _, n := range configs.Embedded() { // the decision layer's sections among them
 		if x, err := configs.LoadEmbedded(n); err == nil {
 			f.Add([]byte(x.Text), "")
@@ -290,6 +292,25 @@ func TestErrorAtLinesWithOverrides(t *testing.T) {
 		}
 		if err := x.ErrorAt(c.key, "bad"); !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("sets %v: ErrorAt(%s) = %q, want it to start %q", c.sets, c.key, err, c.want)
+		}
+	}
+}
+
+// TestErrorLineWithSet: with --set overrides a range error of a key the
+// file gives is located at the file's line, and one of an overridden key
+// at --set.
+func TestErrorLineWithSet(t *testing.T) {
+	text := []byte("model = \"m\"\n\ntimesteps = 3\nruns = 0\n")
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"seed=4"}, `x.toml:4: key "runs": must be > 0, got 0`},
+		{[]string{"runs=-2"}, `--set: key "runs": must be > 0, got -2`},
+	} {
+		_, err := configs.Parse("x.toml", text, c.sets...)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("--set %v: err = %v, want %q", c.sets, err, c.want)
 		}
 	}
 }

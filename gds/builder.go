@@ -54,6 +54,8 @@ type varDef struct {
 	init   any         // float64, int64, bool, string, []float64, or agents init
 	agents *agentsType // KindAgents only
 	graph  *graphType  // KindGraph only
+	// nonFinite admits NaN and ±Inf as the initial value (AllowNonFinite).
+	nonFinite bool
 }
 
 type paramDef struct {
@@ -63,6 +65,8 @@ type paramDef struct {
 	def      any
 	doc      string
 	min, max *float64 // bounds of float and int parameters
+	// nonFinite admits NaN and ±Inf as values (ParamAllowNonFinite).
+	nonFinite bool
 }
 
 type signalDef struct {
@@ -101,6 +105,12 @@ func Lags(k int) VarOption { return func(v *varDef) { v.lags = k } }
 // Doc attaches a one-line description to a variable or parameter, shown by
 // diagrams and the model listing.
 func Doc(text string) VarOption { return func(v *varDef) { v.doc = text } }
+
+// AllowNonFinite admits NaN, +Inf and -Inf as a float or vector variable's
+// initial value (its declared one and a config's). Without it they are a
+// Build error and State.Set refuses them. It does not change what the
+// engine's NaN check (on_nan) does with values the updates write.
+func AllowNonFinite() VarOption { return func(v *varDef) { v.nonFinite = true } }
 
 // reserved are the identifier columns of every dataset.
 // timestepName is the timestep's name in expressions (gds/expr's t): a
@@ -242,10 +252,33 @@ func (b *Builder) ParamBounds(name string, min, max *float64) {
 	b.errorf("bounds for parameter %q, which is not declared", name)
 }
 
-// inBounds checks a converted value against the parameter's bounds.
+// ParamAllowNonFinite admits NaN, +Inf and -Inf as values of the named
+// float or vector parameter: its default and the values Params.Set is
+// given. Without it they are a Build error and Params.Set refuses them.
+// Declared bounds still apply to the finite values (NaN is within any).
+func (b *Builder) ParamAllowNonFinite(name string) {
+	for i := range b.params {
+		p := &b.params[i]
+		if p.name != name {
+			continue
+		}
+		if p.kind != KindFloat && p.kind != KindVec {
+			b.errorf("parameter %q: only float and vector parameters can hold NaN or ±Inf, not %s", name, p.kind)
+			return
+		}
+		p.nonFinite = true
+		return
+	}
+	b.errorf("parameter %q, allowed non-finite values, is not declared", name)
+}
+
+// inBounds checks a converted value against the parameter's bounds, and
+// that it is finite unless the parameter allows otherwise.
 func (p *paramDef) inBounds(v any) error {
-	if err := finite(v); err != nil {
-		return err
+	if !p.nonFinite {
+		if err := finite(v); err != nil {
+			return err
+		}
 	}
 	var x float64
 	switch t := v.(type) {

@@ -36,6 +36,9 @@ type VarInfo struct {
 	Lags   int         // timesteps of history kept
 	Doc    string      // description, if any
 	Fields []FieldInfo // agent record fields (KindAgents), node record fields (KindGraph)
+	// AllowNonFinite reports that the initial value may be NaN or ±Inf
+	// (gds.AllowNonFinite).
+	AllowNonFinite bool
 	// EdgeFields are the edge record fields of a graph (KindGraph).
 	EdgeFields []FieldInfo
 }
@@ -56,6 +59,9 @@ type ParamInfo struct {
 	Default  any // float64, int64, bool, string or []float64
 	Doc      string
 	Min, Max *float64 // bounds, if any (float and int parameters)
+	// AllowNonFinite reports that values may be NaN or ±Inf
+	// (Builder.ParamAllowNonFinite).
+	AllowNonFinite bool
 }
 
 // SignalInfo describes a signal.
@@ -236,7 +242,12 @@ func (b *Builder) Build() (*Model, error) {
 	copy(m.pshape[:], b.npslots[:])
 	copy(m.sshape[:], b.nsslots[:])
 	for i, v := range b.vars {
-		vi := VarInfo{Name: v.name, Kind: v.kind, Slot: int(v.slot), Lags: v.lags, Doc: v.doc}
+		vi := VarInfo{Name: v.name, Kind: v.kind, Slot: int(v.slot), Lags: v.lags, Doc: v.doc, AllowNonFinite: v.nonFinite}
+		if !v.nonFinite && (v.kind == KindFloat || v.kind == KindVec) {
+			if err := finite(v.init); err != nil {
+				errs = append(errs, fmt.Errorf("state variable %q: initial value %v (a variable declared with gds.AllowNonFinite may hold it)", v.name, err))
+			}
+		}
 		if v.agents != nil {
 			vi.Fields = v.agents.fields
 		}
@@ -249,7 +260,12 @@ func (b *Builder) Build() (*Model, error) {
 		}
 	}
 	for _, p := range b.params {
-		m.params = append(m.params, ParamInfo{Name: p.name, Kind: p.kind, Default: p.def, Doc: p.doc, Min: p.min, Max: p.max})
+		m.params = append(m.params, ParamInfo{Name: p.name, Kind: p.kind, Default: p.def, Doc: p.doc, Min: p.min, Max: p.max, AllowNonFinite: p.nonFinite})
+		if !p.nonFinite {
+			if err := finite(p.def); err != nil {
+				errs = append(errs, fmt.Errorf("parameter %q: default %v (a parameter declared with ParamAllowNonFinite may hold it)", p.name, err))
+			}
+		}
 		if _, clash := m.Var(p.name); clash {
 			errs = append(errs, fmt.Errorf("parameter %q has the name of a state variable; both would be dataset columns", p.name))
 		}
@@ -356,6 +372,9 @@ func (m *Model) digest() string {
 	fmt.Fprintf(h, "model %s\n", m.name)
 	for _, v := range m.b.vars {
 		fmt.Fprintf(h, "var %s %s lags=%d init=%v\n", v.name, v.kind, v.lags, v.init)
+		if v.nonFinite {
+			fmt.Fprintf(h, "  allow nonfinite\n")
+		}
 		if v.agents != nil {
 			for _, f := range v.agents.fields {
 				fmt.Fprintf(h, "  field %s %s\n", f.Name, f.Kind)
@@ -372,6 +391,9 @@ func (m *Model) digest() string {
 	}
 	for _, p := range m.params {
 		fmt.Fprintf(h, "param %s %s default=%v min=%v max=%v\n", p.Name, p.Kind, p.Default, deref(p.Min), deref(p.Max))
+		if p.AllowNonFinite {
+			fmt.Fprintf(h, "  allow nonfinite\n")
+		}
 	}
 	for _, s := range m.signals {
 		fmt.Fprintf(h, "signal %s %s %s\n", s.Name, s.Kind, s.Rule)

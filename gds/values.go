@@ -146,7 +146,7 @@ func (s *State) Set(name string, val any) error {
 		}
 		if v.kind == KindAgents {
 			cv, err = convertAgents(val, v.agents)
-		} else if cv, err = Convert(val, v.kind); err == nil {
+		} else if cv, err = Convert(val, v.kind); err == nil && !v.nonFinite {
 			err = finite(cv)
 		}
 		if err != nil {

@@ -348,3 +348,48 @@ func TestConvert(t *testing.T) {
 		t.Error("Convert returned the caller's slice, not a copy")
 	}
 }
+
+// TestNonFinite: NaN and ±Inf are refused as defaults, initial values and
+// config values unless the declaration allows them.
+func TestNonFinite(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		build func(b *gds.Builder)
+		want  string
+	}{
+		{"NaN default", func(b *gds.Builder) { b.ParamFloat("k", math.NaN()) }, `parameter "k": default NaN is not a finite number`},
+		{"Inf vector default", func(b *gds.Builder) { b.ParamVec("w", []float64{1, math.Inf(-1)}) }, `parameter "w": default element 1 is -Inf, not a finite number`},
+		{"Inf initial value", func(b *gds.Builder) { b.Float("y", math.Inf(1)) }, `state variable "y": initial value +Inf is not a finite number`},
+		{"allowed on an int", func(b *gds.Builder) { b.ParamInt("n", 1); b.ParamAllowNonFinite("n") }, `parameter "n": only float and vector parameters can hold NaN`},
+		{"allowed, undeclared", func(b *gds.Builder) { b.ParamAllowNonFinite("nope") }, `parameter "nope", allowed non-finite values, is not declared`},
+	} {
+		b := gds.NewBuilder("nf")
+		x := b.Float("x", 1)
+		c.build(b)
+		b.PSUB("p", x.Update(func(c *gds.Ctx) float64 { return x.Get(c) }))
+		_, err := b.Build()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Build error %v, want %q", c.name, err, c.want)
+		}
+	}
+
+	b := gds.NewBuilder("nf")
+	x := b.Float("x", math.Inf(1), gds.AllowNonFinite())
+	b.ParamFloat("k", math.NaN())
+	b.ParamAllowNonFinite("k")
+	y := b.Float("y", 0)
+	b.PSUB("p", x.Update(func(c *gds.Ctx) float64 { return x.Get(c) }), y.Update(func(c *gds.Ctx) float64 { return y.Get(c) }))
+	m := mustBuild(t, b)
+	if err := m.Defaults().Set("k", math.Inf(-1)); err != nil {
+		t.Errorf("allowed param: Set(-Inf) = %v", err)
+	}
+	if err := m.InitialState().Set("x", math.NaN()); err != nil {
+		t.Errorf("allowed variable: Set(NaN) = %v", err)
+	}
+	if err := m.InitialState().Set("y", math.NaN()); err == nil || !strings.Contains(err.Error(), `initial state "y": NaN is not a finite number`) {
+		t.Errorf("variable y: Set(NaN) = %v, want refused", err)
+	}
+	if p, _ := m.Param("k"); !p.AllowNonFinite {
+		t.Errorf("ParamInfo %+v: want AllowNonFinite", p)
+	}
+}

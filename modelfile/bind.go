@@ -114,7 +114,17 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		}
 		switch want {
 		case gds.KindFloat:
-			bind.Floats[a.Name] = x.Float
+			f := x.Float
+			if a.Check != nil {
+				if f, err = checked(use, a, x); err != nil {
+					at := "" // a number's text may appear on an earlier line: find the key
+					if _, isText := raw.(string); isText {
+						at = src
+					}
+					return gds.Block{}, l.errAt(akey, at, "block %q: argument %q: %v", use, a.Name, err)
+				}
+			}
+			bind.Floats[a.Name] = f
 		case gds.KindInt:
 			bind.Ints[a.Name] = x.Int
 		case gds.KindBool:
@@ -133,6 +143,24 @@ func (l *loader) library(key, name, use string, args map[string]any, target *var
 		bl = bl.Named(name).Emits(declared...)
 	}
 	return bl, nil
+}
+
+// checked applies argument a's Check to the float expression x bound to
+// it: now, when x is a constant, or else at every evaluation, where a
+// refused value fails the job with a *blocks.ArgError.
+func checked(use string, a blocks.Arg, x *expr.Expr) (func(*gds.Ctx) float64, error) {
+	f, check := x.Float, a.Check
+	if x.Const {
+		return f, check(f(nil))
+	}
+	name := a.Name
+	return func(c *gds.Ctx) float64 {
+		v := f(c)
+		if err := check(v); err != nil {
+			panic(&blocks.ArgError{Block: use, Arg: name, Value: v, Err: err})
+		}
+		return v
+	}, nil
 }
 
 // exprSource returns the expression text of a TOML value: a string as it

@@ -1,6 +1,8 @@
 package modelfile
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -121,7 +123,7 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	if tab, ok := raw.(map[string]any); ok && tab["type"] == gds.KindGraph.String() {
 		return l.declareGraph(n, key, tab)
 	}
-	t, val, tab, err := l.spec(key, raw, "initial", []string{"type", "initial", "lags", "doc"})
+	t, val, tab, err := l.spec(key, raw, "initial", []string{"type", "initial", "lags", "doc", "allow_nonfinite"})
 	if err != nil {
 		return err
 	}
@@ -141,10 +143,22 @@ func (l *loader) declareVar(n, key string, raw any) error {
 	if d, ok := tab["doc"].(string); ok {
 		opts = append(opts, gds.Doc(d))
 	}
+	nonFinite, err := l.allowNonFinite(key, tab, t)
+	if err != nil {
+		return err
+	}
+	if nonFinite {
+		opts = append(opts, gds.AllowNonFinite())
+	}
 	h := varH{t: t}
 	cv, err := gds.Convert(val, t)
 	if err != nil {
 		return l.errAt(key+".initial", "", "initial value: %v", err)
+	}
+	if !nonFinite {
+		if err := finiteValue(cv); err != nil {
+			return l.errAt(valueKey(key, raw, "initial"), "", "initial value: %v; a variable may hold it with allow_nonfinite = true", err)
+		}
 	}
 	a := accessor{t: t, lags: lags}
 	switch t {
@@ -203,7 +217,7 @@ func (l *loader) declareGraph(n, key string, tab map[string]any) error {
 }
 
 func (l *loader) declareParam(n, key string, raw any) error {
-	t, val, tab, err := l.spec(key, raw, "default", []string{"type", "default", "min", "max", "doc"})
+	t, val, tab, err := l.spec(key, raw, "default", []string{"type", "default", "min", "max", "doc", "allow_nonfinite"})
 	if err != nil {
 		return err
 	}
@@ -215,6 +229,15 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		return l.errAt(key+".default", "", "default: %v", err)
 	}
 	doc, _ := tab["doc"].(string)
+	nonFinite, err := l.allowNonFinite(key, tab, t)
+	if err != nil {
+		return err
+	}
+	if !nonFinite {
+		if err := finiteValue(cv); err != nil {
+			return l.errAt(valueKey(key, raw, "default"), "", "default: %v; a parameter may hold it with allow_nonfinite = true", err)
+		}
+	}
 	var lo, hi *float64
 	for _, bk := range []string{"min", "max"} {
 		bv, ok := tab[bk]
@@ -229,10 +252,24 @@ func (l *loader) declareParam(n, key string, raw any) error {
 			return l.errAt(key+"."+bk, "", "%v", err)
 		}
 		v := x.(float64)
+		if math.IsNaN(v) {
+			return l.errAt(key+"."+bk, "", "want a number, got NaN")
+		}
 		if bk == "min" {
 			lo = &v
 		} else {
 			hi = &v
+		}
+	}
+	if lo != nil && hi != nil && *lo > *hi {
+		return l.errAt(key+".max", "", "max %v is below min %v", *hi, *lo)
+	}
+	if x, ok := number(cv); ok {
+		if lo != nil && x < *lo {
+			return l.errAt(valueKey(key, raw, "default"), "", "default %v is below the minimum %v", cv, *lo)
+		}
+		if hi != nil && x > *hi {
+			return l.errAt(valueKey(key, raw, "default"), "", "default %v is above the maximum %v", cv, *hi)
 		}
 	}
 	h := paramH{t: t}
@@ -255,10 +292,67 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		a.v = h.v.Get
 	}
 	l.accs[n] = a
+	if nonFinite {
+		l.b.ParamAllowNonFinite(n)
+	}
 	if lo != nil || hi != nil {
 		l.b.ParamBounds(n, lo, hi)
 	}
 	l.params[n] = h
+	return nil
+}
+
+// allowNonFinite reads a declaration's allow_nonfinite key: a bool, for
+// float and vector declarations only.
+func (l *loader) allowNonFinite(key string, tab map[string]any, t gds.Kind) (bool, error) {
+	raw, ok := tab["allow_nonfinite"]
+	if !ok {
+		return false, nil
+	}
+	b, ok := raw.(bool)
+	if !ok {
+		return false, l.errAt(key+".allow_nonfinite", "", "want true or false, got %v", gds.Describe(raw))
+	}
+	if b && t != gds.KindFloat && t != gds.KindVec {
+		return false, l.errAt(key+".allow_nonfinite", "", "only float and vector values can be NaN or ±Inf, not %s", t)
+	}
+	return b, nil
+}
+
+// valueKey is the key of a declaration's value: key.field for a table,
+// key itself for a bare value.
+func valueKey(key string, raw any, field string) string {
+	if _, ok := raw.(map[string]any); ok {
+		return key + "." + field
+	}
+	return key
+}
+
+// number gives a float or int value as a float64.
+func number(v any) (float64, bool) {
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case int64:
+		return float64(t), true
+	}
+	return 0, false
+}
+
+// finiteValue rejects NaN and ±Inf in a float or a vector value.
+func finiteValue(v any) error {
+	switch t := v.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return fmt.Errorf("%v is not a finite number", t)
+		}
+	case []float64:
+		for i, x := range t {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("element %d is %v, not a finite number", i, x)
+			}
+		}
+	}
 	return nil
 }
 

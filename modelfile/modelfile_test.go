@@ -2,6 +2,7 @@ package modelfile_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,14 +127,59 @@ func TestModelFileErrors(t *testing.T) {
 		{"block on wrong variable type", base("n = 0", "", "", psub("[psubs.updates]\nn = { use = \"process.gbm\", args = { sigma = 0.1 } }\n")), `block "process.gbm" writes a float variable; "n" is int`},
 		{"update block used as policy", base("x = 1.0", "", "", psub("[[psubs.policies]]\nname = \"a\"\nuse = \"process.gbm\"\n[psubs.updates]\nx = \"x\"\n")), `block "process.gbm" is an update; use it under [psubs.updates]`},
 		{"lag beyond depth", base(`x = { type = "float", initial = 0.0, lags = 1 }`, "", "", psub("[psubs.updates]\nx = \"lag(x, 2)\"\n")), `"lag(x, 2)"`},
-		{"default out of bounds", base("x = 1.0", `k = { default = 2.0, max = 1.0 }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `parameter "k": default 2 is above the maximum 1`},
+		{"default out of bounds", base("x = 1.0", `k = { default = 2.0, max = 1.0 }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `bad.toml:4: key "params.k.default": default 2 is above the maximum 1`},
 		{"let hiding a variable", base("x = 1.0", "", "dx = \"sum\"", psub("[[psubs.policies]]\nname = \"a\"\nlet.x = \"2.0\"\nemit.dx = \"x\"\n[psubs.updates]\nx = \"x + dx\"\n")), `let "x" hides the variable of that name`},
 		{"empty expression", base("x = 1.0", "", "", psub("[psubs.updates]\nx = \"\"\n")), `key "psubs.0.updates.x": empty expression`},
+		{"NaN default", base("x = 1.0", `k = { default = nan }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `bad.toml:4: key "params.k.default": default: NaN is not a finite number; a parameter may hold it with allow_nonfinite = true`},
+		{"Inf default in a vector", base("x = 1.0", `w = { default = [1.0, -inf] }`, "", psub("[psubs.updates]\nx = \"x\"\n")), `key "params.w.default": default: element 1 is -Inf, not a finite number`},
+		{"Inf initial value", base("x = inf", "", "", psub("[psubs.updates]\nx = \"x\"\n")), `bad.toml:2: key "variables.x": initial value: +Inf is not a finite number; a variable may hold it with allow_nonfinite = true`},
+		{"NaN bound", base("x = 1.0", `k = { default = 1.0, min = nan }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `key "params.k.min": want a number, got NaN`},
+		{"min above max", base("x = 1.0", `k = { default = 1.0, min = 2.0, max = 0.0 }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `key "params.k.max": max 0 is below min 2`},
+		{"default below min, positioned", base("x = 1.0", `k = { default = -1, min = 0 }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `bad.toml:4: key "params.k.default": default -1 is below the minimum 0`},
+		{"allow_nonfinite not a bool", base("x = 1.0", `k = { default = 1.0, allow_nonfinite = "yes" }`, "", psub("[psubs.updates]\nx = \"x*k\"\n")), `key "params.k.allow_nonfinite": want true or false`},
+		{"allow_nonfinite on an int", base("n = 0", `k = { default = 1, allow_nonfinite = true }`, "", psub("[psubs.updates]\nn = \"n*k\"\n")), `key "params.k.allow_nonfinite": only float and vector values can be NaN or ±Inf, not int`},
+		{"variable named t", base("t = 1.0", "", "", psub("[psubs.updates]\nt = \"t\"\n")), `"t"`},
+		{"variable named timestep", base("timestep = 1.0", "", "", psub("[psubs.updates]\ntimestep = \"timestep\"\n")), `reserved`},
+		{"parameter named run", base("x = 1.0", "run = 1.0", "", psub("[psubs.updates]\nx = \"x\"\n")), `reserved`},
 	} {
 		_, err := modelfile.Parse("bad.toml", []byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v\n  want it to contain %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestAllowNonFinite: a declaration with allow_nonfinite = true takes NaN
+// and ±Inf, in the model file and from a config (Params.Set, State.Set).
+func TestAllowNonFinite(t *testing.T) {
+	m, err := modelfile.Parse("nf.toml", []byte(`
+[variables]
+x = { initial = inf, allow_nonfinite = true }
+[params]
+k = { default = nan, min = 0.0, allow_nonfinite = true }
+[[psubs]]
+name = "p"
+[psubs.updates]
+x = "x"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := m.Param("k"); !p.AllowNonFinite {
+		t.Errorf("param k: %+v, want AllowNonFinite", p)
+	}
+	if v, _ := m.Var("x"); !v.AllowNonFinite {
+		t.Errorf("var x: %+v, want AllowNonFinite", v)
+	}
+	ps := m.Defaults()
+	if err := ps.Set("k", math.Inf(1)); err != nil {
+		t.Errorf("Set(k, +Inf): %v", err)
+	}
+	if err := ps.Set("k", -1.0); err == nil || !strings.Contains(err.Error(), "below the minimum 0") {
+		t.Errorf("Set(k, -1) = %v, want the bound still applied", err)
+	}
+	if err := m.InitialState().Set("x", math.NaN()); err != nil {
+		t.Errorf("State.Set(x, NaN): %v", err)
 	}
 }
 
@@ -170,6 +216,7 @@ func FuzzParseModel(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	f.Add([]byte("[variables]\nx = { initial = inf, allow_nonfinite = true }\n[params]\nk = { default = nan, min = 0, max = -1, allow_nonfinite = 1 }\n[[psubs]]\n[psubs.updates]\nx = { use = \"process.gbm\", args = { sigma = -0.1, dt = \"k\" } }\n"))
 	f.Add([]byte("[variables]\nx = [1.0, \"a\"]\n[[psubs]]\n[psubs.updates]\nx = { use = \"metric.gini\", args = { of = 3 } }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := modelfile.Parse("fuzz.toml", data)

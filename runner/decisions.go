@@ -96,6 +96,9 @@ func (p *Plan) planDecisions() error {
 		}
 	}
 	if x.Optimize != nil {
+		if _, err := p.optimizeParams(); err != nil {
+			return err
+		}
 		for _, sim := range p.Sims {
 			if len(sim.Points) > 1 {
 				return x.ErrorAt("optimize", "an optimisation chooses the parameters' values; the sweep has %d points (drop the lists in params)", len(sim.Points))
@@ -345,6 +348,12 @@ func designDims(x *configs.Experiment, m *gds.Model, bounds map[string]configs.B
 		d := sample.Dim{Name: pi.Name, Min: b.Min, Max: b.Max, Log: b.Log, Int: b.Int || pi.Kind == gds.KindInt}
 		if err := d.Validate(); err != nil {
 			return nil, x.ErrorAt(key+"."+pi.Name, "%v", err)
+		}
+		if pi.Min != nil && d.Min < *pi.Min {
+			return nil, x.ErrorAt(key+"."+pi.Name, "the range [%v, %v] reaches below the parameter's minimum %v", d.Min, d.Max, *pi.Min)
+		}
+		if pi.Max != nil && d.Max > *pi.Max {
+			return nil, x.ErrorAt(key+"."+pi.Name, "the range [%v, %v] reaches above the parameter's maximum %v", d.Min, d.Max, *pi.Max)
 		}
 		dims = append(dims, d)
 	}

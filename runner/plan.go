@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/statecraft/statecraft/configs"
@@ -329,18 +330,53 @@ func paramNames(m *gds.Model) []string {
 // their rows share one schema.
 func sameVars(a, b *gds.Model) error {
 	av, bv := a.Vars(), b.Vars()
-	for i := 0; i < max(len(av), len(bv)); i++ {
+	find := func(vs []gds.VarInfo, name string) (gds.VarInfo, bool) {
+		for _, v := range vs {
+			if v.Name == name {
+				return v, true
+			}
+		}
+		return gds.VarInfo{}, false
+	}
+	var onlyA, onlyB, differ []string
+	for _, v := range av {
+		w, ok := find(bv, v.Name)
 		switch {
-		case i >= len(av):
-			return fmt.Errorf("model %q has state variable %q that model %q lacks; A/B models must have the same state variables", b.Name(), bv[i].Name, a.Name())
-		case i >= len(bv):
-			return fmt.Errorf("model %q lacks state variable %q of model %q; A/B models must have the same state variables", b.Name(), av[i].Name, a.Name())
-		case av[i].Name != bv[i].Name || av[i].Kind != bv[i].Kind || !reflect.DeepEqual(av[i].Fields, bv[i].Fields):
-			return fmt.Errorf("state variable %d is %s %q in model %q but %s %q in model %q; A/B models must have the same state variables",
-				i+1, av[i].Kind, av[i].Name, a.Name(), bv[i].Kind, bv[i].Name, b.Name())
+		case !ok:
+			onlyA = append(onlyA, strconv.Quote(v.Name))
+		case v.Kind != w.Kind:
+			differ = append(differ, fmt.Sprintf("%q (%s in %q, %s in %q)", v.Name, v.Kind, a.Name(), w.Kind, b.Name()))
+		case !reflect.DeepEqual(v.Fields, w.Fields) || !reflect.DeepEqual(v.EdgeFields, w.EdgeFields):
+			differ = append(differ, fmt.Sprintf("%q (other record fields)", v.Name))
 		}
 	}
-	return nil
+	for _, w := range bv {
+		if _, ok := find(av, w.Name); !ok {
+			onlyB = append(onlyB, strconv.Quote(w.Name))
+		}
+	}
+	var parts []string
+	if len(onlyA) > 0 {
+		parts = append(parts, fmt.Sprintf("only %q has %s", a.Name(), strings.Join(onlyA, ", ")))
+	}
+	if len(onlyB) > 0 {
+		parts = append(parts, fmt.Sprintf("only %q has %s", b.Name(), strings.Join(onlyB, ", ")))
+	}
+	if len(differ) > 0 {
+		parts = append(parts, "of other types: "+strings.Join(differ, ", "))
+	}
+	if len(parts) == 0 {
+		for i := range av {
+			if av[i].Name != bv[i].Name {
+				parts = append(parts, fmt.Sprintf("they are declared in another order (variable %d is %q in %q, %q in %q)", i+1, av[i].Name, a.Name(), bv[i].Name, b.Name()))
+				break
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return fmt.Errorf("models %q and %q differ in their state variables: %s; A/B models must have the same state variables, in the same order", a.Name(), b.Name(), strings.Join(parts, "; "))
 }
 
 // varyingParams returns the parameters whose value is not the same in every

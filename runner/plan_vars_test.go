@@ -7,14 +7,14 @@ import (
 	"github.com/statecraft/statecraft/runner"
 )
 
-// output.variables = [] writes every variable: the way --set overrides a
+// output.variables = ["*"] writes every variable: the way --set overrides a
 // config's list, since an override cannot remove a key.
-func TestEmptyOutputVariablesMeansAll(t *testing.T) {
+func TestStarOutputVariablesMeansAll(t *testing.T) {
 	listed, err := configs.LoadEmbedded("prsm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := configs.LoadEmbedded("prsm", "output.variables=[]")
+	all, err := configs.LoadEmbedded("prsm", `output.variables=["*"]`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestEmptyOutputVariablesMeansAll(t *testing.T) {
 	}
 	model := pa.Sims[0].Model.Vars()
 	if len(pa.Vars) != len(model) {
-		t.Errorf("output.variables = []: %d variables written, want all %d", len(pa.Vars), len(model))
+		t.Errorf("output.variables = [\"*\"]: %d variables written, want all %d", len(pa.Vars), len(model))
 	}
 	if len(pl.Vars) != len(listed.Output.Variables) || len(pl.Vars) >= len(model) {
 		t.Errorf("prsm's list: %d variables written, want its %d (fewer than the model's %d)", len(pl.Vars), len(listed.Output.Variables), len(model))

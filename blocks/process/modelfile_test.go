@@ -2,10 +2,12 @@ package process_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
 	"github.com/statecraft/statecraft/modelfile"
 )
@@ -121,7 +123,10 @@ func TestModelFileErrors(t *testing.T) {
 		{`win_from = [10, 20]`, `win_from = [10, 20.5]`, "bounds must be whole timesteps"},
 		{`shock_size = [-0.3]`, `shock_size = [-1.3]`, "sizes are >= -1"},
 		{`win_vol = [1.0, 3.0]`, `win_vol = [1.0, -3.0]`, "volatility multiplier -3 of window 1 is not >= 0"},
-		{`lambda = 0.5`, `lambda = -0.5`, "lambda·dt must be a finite number >= 0"},
+		{`lambda = 0.5`, `lambda = -0.5`, `bad.toml:35: key "psubs.1.updates.jumpy.args.lambda": block "process.jump": argument "lambda": want a finite number >= 0, got -0.5`},
+		{`theta = 0.5`, `theta = -0.5`, `bad.toml:37: key "psubs.1.updates.level.args.theta": block "process.ou": argument "theta": want a finite number >= 0, got -0.5`},
+		{`jump_sigma = 0.02`, `jump_sigma = -1e-3`, `argument "jump_sigma": want a finite number >= 0, got -0.001`},
+		{`dt = 0.1`, `dt = -0.1`, `argument "dt": want a finite number >= 0, got -0.1`},
 	} {
 		src := strings.Replace(regimeModel, tc.from, tc.to, 1)
 		if src == regimeModel {
@@ -131,6 +136,28 @@ func TestModelFileErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.to, err, tc.want)
 		}
+	}
+}
+
+// TestArgCheckAtRunTime: a sigma bound to a parameter is checked at every
+// evaluation; a negative one fails the job, naming the block, the argument
+// and the value, instead of writing NaN.
+func TestArgCheckAtRunTime(t *testing.T) {
+	m, err := modelfile.Parse("regimes.toml", []byte(regimeModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := m.Defaults()
+	if err := ps.Set("sigma", -0.2); err != nil {
+		t.Fatal(err)
+	}
+	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 5, Params: ps}, recorder(func(*gds.Row) {}))
+	var ae *blocks.ArgError
+	if !errors.As(err, &ae) || ae.Arg != "sigma" || ae.Value != -0.2 {
+		t.Fatalf("err = %v, want a *blocks.ArgError for sigma = -0.2", err)
+	}
+	if want := `argument "sigma": want a finite number >= 0, got -0.2`; !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }
 

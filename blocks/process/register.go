@@ -5,6 +5,10 @@ import (
 	"github.com/statecraft/statecraft/gds"
 )
 
+// nonNegative checks volatilities, rates and time steps: a negative one
+// would make a process draw from no distribution.
+var nonNegative = blocks.AtLeast(0)
+
 func init() {
 	blocks.MustRegister(blocks.Def{
 		Name:   "process.gbm",
@@ -12,8 +16,8 @@ func init() {
 		Target: gds.KindFloat,
 		Args: []blocks.Arg{
 			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "drift per unit time"},
-			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time"},
-			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time", Check: nonNegative},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step", Check: nonNegative},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return GBM(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("dt")), nil
@@ -24,10 +28,10 @@ func init() {
 		Doc:    "Ornstein-Uhlenbeck: x ← x + theta·(mu − x)·dt + sigma·√dt·Z",
 		Target: gds.KindFloat,
 		Args: []blocks.Arg{
-			{Name: "theta", Kind: gds.KindFloat, Doc: "rate of mean reversion"},
+			{Name: "theta", Kind: gds.KindFloat, Doc: "rate of mean reversion", Check: nonNegative},
 			{Name: "mu", Kind: gds.KindFloat, Doc: "long-run mean"},
-			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time"},
-			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "volatility per √time", Check: nonNegative},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step", Check: nonNegative},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return OU(b.TargetFloat, b.Float("theta"), b.Float("mu"), b.Float("sigma"), b.Float("dt")), nil
@@ -39,11 +43,11 @@ func init() {
 		Target: gds.KindFloat,
 		Args: []blocks.Arg{
 			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "expected growth rate per unit time (jumps compensated)"},
-			{Name: "sigma", Kind: gds.KindFloat, Doc: "diffusion volatility per √time"},
-			{Name: "lambda", Kind: gds.KindFloat, Doc: "jumps per unit time (>= 0)"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "diffusion volatility per √time", Check: nonNegative},
+			{Name: "lambda", Kind: gds.KindFloat, Doc: "jumps per unit time (>= 0)", Check: nonNegative},
 			{Name: "jump_mu", Kind: gds.KindFloat, Doc: "mean of a jump's log size"},
-			{Name: "jump_sigma", Kind: gds.KindFloat, Doc: "standard deviation of a jump's log size"},
-			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
+			{Name: "jump_sigma", Kind: gds.KindFloat, Doc: "standard deviation of a jump's log size", Check: nonNegative},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step", Check: nonNegative},
 		},
 		New: func(b *blocks.Binding) (gds.Block, error) {
 			return Jump(b.TargetFloat, b.Float("mu"), b.Float("sigma"), b.Float("lambda"),
@@ -82,8 +86,8 @@ func init() {
 		Target: gds.KindFloat,
 		Args: []blocks.Arg{
 			{Name: "mu", Kind: gds.KindFloat, Default: "0.0", Doc: "base drift per unit time"},
-			{Name: "sigma", Kind: gds.KindFloat, Doc: "base volatility per √time"},
-			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step"},
+			{Name: "sigma", Kind: gds.KindFloat, Doc: "base volatility per √time", Check: nonNegative},
+			{Name: "dt", Kind: gds.KindFloat, Default: "1.0", Doc: "time step", Check: nonNegative},
 			{Name: "from", Kind: gds.KindVec, Doc: "first timestep of each window"},
 			{Name: "to", Kind: gds.KindVec, Doc: "timestep after the last of each window"},
 			{Name: "drift", Kind: gds.KindVec, Default: "zeros(0)", Doc: "drift multiplier of each window (empty: 1)"},

@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -171,7 +172,7 @@ func Compile(src string, env *Env) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Expr{Src: src, Kind: n.typ}
+	x := &Expr{Src: src, Kind: n.typ, Const: n.konst}
 	switch n.typ {
 	case gds.KindFloat:
 		x.Float = n.f
@@ -640,8 +641,14 @@ func (c *compiler) unary(e *ast.UnaryExpr) (*node, error) {
 			a := x.f
 			return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }}, nil
 		case gds.KindInt:
-			a := x.i
-			return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 { return -a(c) }}, nil
+			a, s := x.i, c.site(col)
+			return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
+				v := a(c)
+				if v == math.MinInt64 {
+					panic(s.fail("integer overflow: -(%d) is beyond the int range", v))
+				}
+				return -v
+			}}, nil
 		case gds.KindVec:
 			return c.vecNeg(col, x)
 		}
@@ -744,28 +751,73 @@ func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
 	return nil, c.errAt(col, "cannot compute %s %% %s", x.typ, y.typ)
 }
 
+// intArith compiles int +, -, * and %. The first three are checked: a
+// result beyond int64 fails the evaluation (an *EvalError naming the
+// operation) instead of wrapping around; a constant one fails the compile.
 func (c *compiler) intArith(op token.Token, col int, x, y *node) (*node, error) {
-	a, b := x.i, y.i
+	a, b, s := x.i, y.i, c.site(col)
 	n := &node{typ: gds.KindInt, col: col, konst: allKonst(x, y)}
 	if y.konst && !x.konst && op != token.REM {
 		k := y.ki
 		switch op {
 		case token.ADD:
-			n.i = func(c *gds.Ctx) int64 { return a(c) + k }
+			n.i = func(c *gds.Ctx) int64 {
+				x := a(c)
+				r, ok := add64(x, k)
+				if !ok {
+					overflow(s, x, '+', k)
+				}
+				return r
+			}
 		case token.SUB:
-			n.i = func(c *gds.Ctx) int64 { return a(c) - k }
+			n.i = func(c *gds.Ctx) int64 {
+				x := a(c)
+				r, ok := sub64(x, k)
+				if !ok {
+					overflow(s, x, '-', k)
+				}
+				return r
+			}
 		default:
-			n.i = func(c *gds.Ctx) int64 { return a(c) * k }
+			n.i = func(c *gds.Ctx) int64 {
+				x := a(c)
+				r, ok := mul64(x, k)
+				if !ok {
+					overflow(s, x, '*', k)
+				}
+				return r
+			}
 		}
 		return n, nil
 	}
 	switch op {
 	case token.ADD:
-		n.i = func(c *gds.Ctx) int64 { return a(c) + b(c) }
+		n.i = func(c *gds.Ctx) int64 {
+			x, y := a(c), b(c)
+			r, ok := add64(x, y)
+			if !ok {
+				overflow(s, x, '+', y)
+			}
+			return r
+		}
 	case token.SUB:
-		n.i = func(c *gds.Ctx) int64 { return a(c) - b(c) }
+		n.i = func(c *gds.Ctx) int64 {
+			x, y := a(c), b(c)
+			r, ok := sub64(x, y)
+			if !ok {
+				overflow(s, x, '-', y)
+			}
+			return r
+		}
 	case token.MUL:
-		n.i = func(c *gds.Ctx) int64 { return a(c) * b(c) }
+		n.i = func(c *gds.Ctx) int64 {
+			x, y := a(c), b(c)
+			r, ok := mul64(x, y)
+			if !ok {
+				overflow(s, x, '*', y)
+			}
+			return r
+		}
 	case token.REM:
 		if y.konst {
 			k := y.ki
@@ -785,6 +837,37 @@ func (c *compiler) intArith(op token.Token, col int, x, y *node) (*node, error) 
 		}
 	}
 	return n, nil
+}
+
+// add64 is a + b and whether it fits in int64: it does not when the
+// operands have one sign and the sum the other. add64, sub64 and mul64
+// are small enough to be inlined; their callers call overflow.
+func add64(a, b int64) (int64, bool) {
+	r := a + b
+	return r, (r^a)&(r^b) >= 0
+}
+
+// sub64 is a - b and whether it fits in int64: it does not when the
+// operands have other signs and the difference has b's.
+func sub64(a, b int64) (int64, bool) {
+	r := a - b
+	return r, (a^b)&(a^r) >= 0
+}
+
+// mul64 is a * b and whether it fits in int64: the high word of the
+// 128-bit signed product must be the sign of the low word.
+func mul64(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	h := int64(hi) - (a>>63)&b - (b>>63)&a // the unsigned high word, made signed
+	return int64(lo), h == int64(lo)>>63
+}
+
+// overflow fails an int operation whose result leaves int64. It is
+// never inlined: the checked operations' fast path stays small.
+//
+//go:noinline
+func overflow(s *site, a int64, op byte, b int64) {
+	panic(s.fail("integer overflow: %d %c %d is beyond the int range", a, op, b))
 }
 
 // pyModInt is Python's int %: the result has the sign of the divisor.

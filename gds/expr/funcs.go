@@ -147,10 +147,13 @@ func buildAbs(c *compiler, col int, name string, args []*node) (*node, error) {
 	}
 	x := args[0]
 	if x.typ == gds.KindInt {
-		a := x.i
+		a, s := x.i, c.site(col)
 		return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
 			v := a(c)
 			if v < 0 {
+				if v == math.MinInt64 {
+					panic(s.fail("integer overflow: abs(%d) is beyond the int range", v))
+				}
 				return -v
 			}
 			return v

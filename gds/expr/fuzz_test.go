@@ -29,6 +29,8 @@ func FuzzCompile(f *testing.F) {
 		"prey and flag", "1 if flag else 2", "(prey", "017", "1e400", "'a'", "2i", "v[-1]", "n % 0", "lag(x, 3)",
 		"sum(v...)", "f()(1)", "prey\n+ predator", "`raw\nstring`", "ifelse(true, \"é\", mode)",
 		"over(v, 1)", "over(1, 2)", "over(pop, type == \"a\")", "type == \"a\"", "prey.type", "expm1(log1p(-1e-9))",
+		"9223372036854775807 + 1", "n * 4611686018427387904", "-(n - 9223372036854775807 - 1)", "abs(n * -3037000500)",
+		"normal(0, -1)", "uniform(1, 0)", "lognormal(prey, -prey)",
 	} {
 		f.Add(s)
 	}

@@ -1,7 +1,10 @@
 package expr_test
 
 import (
+	"errors"
 	"math"
+	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
@@ -97,7 +100,44 @@ func TestFloatOpsAllForms(t *testing.T) {
 	}
 }
 
-// TestIntOpsAllForms does the same for int operators.
+// exact is x op y computed exactly: the int64, or errOverflow when the
+// result does not fit.
+func exact(op byte, x, y int64) any {
+	bx, by := big.NewInt(x), big.NewInt(y)
+	var r big.Int
+	switch op {
+	case '+':
+		r.Add(bx, by)
+	case '-':
+		r.Sub(bx, by)
+	default:
+		r.Mul(bx, by)
+	}
+	if !r.IsInt64() {
+		return errOverflow
+	}
+	return r.Int64()
+}
+
+var errOverflow = errors.New("integer overflow")
+
+// evalChecked evaluates x, returning errOverflow if it fails with an
+// integer overflow.
+func evalChecked(x *expr.Expr) (v any) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ee, ok := r.(*expr.EvalError); ok && strings.Contains(ee.Msg, "integer overflow") {
+				v = errOverflow
+				return
+			}
+			panic(r)
+		}
+	}()
+	return evaluate(x, nil)
+}
+
+// TestIntOpsAllForms does the same for int operators; +, - and * fail
+// when the exact result leaves int64 instead of wrapping around.
 func TestIntOpsAllForms(t *testing.T) {
 	var a, b int64
 	env := expr.NewEnv(nil)
@@ -105,9 +145,9 @@ func TestIntOpsAllForms(t *testing.T) {
 	env.Int("b", func(*gds.Ctx) int64 { return b })
 	vals := []int64{-7, -1, 1, 3, 10, math.MaxInt64, math.MinInt64}
 	ref := map[string]func(x, y int64) any{
-		"+": func(x, y int64) any { return x + y },
-		"-": func(x, y int64) any { return x - y },
-		"*": func(x, y int64) any { return x * y },
+		"+": func(x, y int64) any { return exact('+', x, y) },
+		"-": func(x, y int64) any { return exact('-', x, y) },
+		"*": func(x, y int64) any { return exact('*', x, y) },
 		"/": func(x, y int64) any { return float64(x) / float64(y) },
 		"%": func(x, y int64) any {
 			m := x % y
@@ -142,7 +182,7 @@ func TestIntOpsAllForms(t *testing.T) {
 							want = f(a, b)
 						}
 					}
-					if got := evaluate(x, nil); !same(got, want) {
+					if got := evalChecked(x); got != want && !same(got, want) {
 						t.Errorf("%s with a=%d b=%d: %v, want %v", src, a, b, got, want)
 					}
 				}

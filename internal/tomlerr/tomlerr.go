@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -156,6 +157,54 @@ func KeyLine(data []byte, k toml.Key) int {
 		if len(clean) > 1 && key == clean[len(clean)-2] && strings.Contains(line[eq:], clean[len(clean)-1]) {
 			return i + 1
 		}
+		// a key nested deeper in inline tables, as a block's arguments
+		// (x = { use = "...", args = { sigma = 0.1 } }): the line's key is
+		// the piece after the header, and every later piece is a key
+		// inside its value
+		if rest, ok := inlinePath(clean, header); ok && len(rest) > 1 && key == rest[0] && keysIn(line[eq:], rest[1:]) {
+			return i + 1
+		}
 	}
 	return first
+}
+
+// inlinePath returns the pieces of key k after the table header, if k is
+// under it.
+func inlinePath(k []string, header string) ([]string, bool) {
+	if header == "" {
+		return k, true
+	}
+	h := strings.Split(header, ".")
+	if len(h) >= len(k) || !slices.Equal(h, k[:len(h)]) {
+		return nil, false
+	}
+	return k[len(h):], true
+}
+
+// keysIn reports whether every piece appears in text as a key: followed,
+// after spaces, by "=".
+func keysIn(text string, pieces []string) bool {
+	for _, p := range pieces {
+		found := false
+		for j := strings.Index(text, p); j >= 0; {
+			after := strings.TrimLeft(text[j+len(p):], " \t")
+			before := byte(' ')
+			if j > 0 {
+				before = text[j-1]
+			}
+			if strings.HasPrefix(after, "=") && (before == ' ' || before == '{' || before == ',' || before == '\t') {
+				found = true
+				break
+			}
+			k := strings.Index(text[j+1:], p)
+			if k < 0 {
+				break
+			}
+			j += 1 + k
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

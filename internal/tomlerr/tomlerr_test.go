@@ -43,7 +43,7 @@ func TestFromDecode(t *testing.T) {
 }
 
 func TestKeyLine(t *testing.T) {
-	data := []byte("a = 1\n[t]\nb = 2\nc = { d = 3 }\n[[list]]\ne = 4\n")
+	data := []byte("a = 1\n[t]\nb = 2\nc = { d = 3 }\n[[list]]\ne = 4\n[u]\nx = { use = \"g\", args = { mu = 0.5 } }\ny = { use = \"g\", args = { sigma = -0.5, mu = 1.0 } }\n")
 	for _, c := range []struct {
 		key  toml.Key
 		line int
@@ -54,6 +54,9 @@ func TestKeyLine(t *testing.T) {
 		{toml.Key{"t", "c", "d"}, 4},
 		{toml.Key{"list", "0", "e"}, 6},
 		{toml.Key{"nowhere"}, 0},
+		{toml.Key{"u", "y", "args", "mu"}, 9},
+		{toml.Key{"u", "x", "args", "mu"}, 8},
+		{toml.Key{"u", "y", "args", "sigma"}, 9},
 	} {
 		if got := KeyLine(data, c.key); got != c.line {
 			t.Errorf("KeyLine(%v) = %d, want %d", c.key, got, c.line)
