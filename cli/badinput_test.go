@@ -91,7 +91,7 @@ func badCases() []badCase {
 		exp("timesteps of wrong type", "model = \"m.toml\"\ntimesteps = \"ten\"\n", "bad.toml:2", "timesteps"),
 		exp("timesteps beyond counting", "model = \"m.toml\"\ntimesteps = 9223372036854775807\n", `bad.toml:2: key "timesteps": 9223372036854775807 timesteps x 2 PSUBs is more rows per run than can be counted`),
 		exp("zero runs", cfg("runs = 0\n"), `bad.toml:3: key "runs": must be > 0, got 0`),
-		exp("runs beyond numbering", cfg("runs = 4611686018427387904\n[params]\nrate = [0.1, 0.2, 0.3]\n"), `key "runs": 3 sweep points x 4611686018427387904 runs is more jobs than a run can number`),
+		exp("runs beyond numbering", cfg("runs = 4611686018427387904\n[params]\nrate = [0.1, 0.2, 0.3]\n"), `key "runs": 3 sweep points x 4611686018427387904 runs: the run and subset columns are int32, so each may count at most 2147483647`),
 		exp("zero workers", cfg("workers = 0\n"), `bad.toml:3: key "workers": must be > 0, got 0`),
 		exp("unknown model", "model = \"nosuch_model\"\ntimesteps = 3\n", `"nosuch_model"`),
 		exp("missing model file", "model = \"missing.toml\"\ntimesteps = 3\n", "missing.toml"),
