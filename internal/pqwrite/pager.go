@@ -201,7 +201,6 @@ func (p *pager) Close(hasDict, fallback bool) error {
 	return nil
 }
 
-
 // Thrift compact protocol: the page header of the Parquet format
 // (parquet.thrift), as Arrow's generated code writes it.
 const (
