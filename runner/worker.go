@@ -56,11 +56,13 @@ func (wk *worker) Record(r *gds.Row) error {
 	b := wk.batch
 	b.Record(r)
 	wk.jobRows++
-	if b.n < wk.opts.rowGroupRows && b.cells() < maxBatchCells {
+	if b.n < wk.opts.batchRows && b.cells() < maxBatchCells {
 		return nil
 	}
-	// The batch is full (in rows, or in values for rows that hold lists): completed jobs' rows go to the shared part file,
-	// the current job's rows to its own part file, which a failure can
+	// The batch is full (in rows, or in values for rows that hold
+	// lists). Completed jobs' rows go to the shared part file, and the
+	// current job's rows move to the front of the batch; a job that fills
+	// the batch alone goes to a part file of its own, which a failure can
 	// discard whole.
 	if wk.jobStart > 0 {
 		if wk.main == nil {
@@ -69,7 +71,7 @@ func (wk *worker) Record(r *gds.Row) error {
 				return err
 			}
 		}
-		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 		if wk.main.full() { // completed jobs' rows: the part is final
@@ -78,6 +80,9 @@ func (wk *worker) Record(r *gds.Row) error {
 			}
 			wk.main = nil
 		}
+		b.drop(wk.jobStart)
+		wk.jobStart = 0
+		return nil
 	}
 	if wk.spill == nil {
 		var err error
@@ -85,7 +90,7 @@ func (wk *worker) Record(r *gds.Row) error {
 			return err
 		}
 	}
-	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n, wk.opts.rowGroupRows); err != nil {
+	if err := wk.spill.write(b, wk.mem, 0, b.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 		return err
 	}
 	if wk.spill.full() { // the job's next rows go to a new part; a failure discards both
@@ -95,7 +100,6 @@ func (wk *worker) Record(r *gds.Row) error {
 		wk.spilled, wk.spill = append(wk.spilled, wk.spill), nil
 	}
 	b.truncate(0)
-	wk.jobStart = 0
 	return nil
 }
 
@@ -160,7 +164,7 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	switch {
 	case runErr == nil:
 		if wk.spill != nil {
-			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.rowGroupRows); err != nil {
+			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 				return 0, nil, nil, err
 			}
 			wk.batch.truncate(0)
@@ -218,7 +222,7 @@ func (wk *worker) sync() error {
 				return err
 			}
 		}
-		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 		wk.batch.truncate(0)

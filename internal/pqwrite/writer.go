@@ -648,6 +648,10 @@ func (w *Writer) Close() error {
 	return w.err
 }
 
+// Size returns the bytes written to the file so far: the row groups
+// ended, not the pages of the open one.
+func (w *Writer) Size() int64 { return w.sink.pos }
+
 // tellWriter counts the bytes written, which the page writers record as
 // page offsets.
 type tellWriter struct {
