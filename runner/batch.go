@@ -58,6 +58,7 @@ type batch struct {
 	// timestep and of the last one
 	lastSubstep, lastTimestep, graphEvery int
 
+	lists     bool // the batch has vector, agent or graph columns, whose values batch.cells counts
 	maxRows   int  // rows a batch holds before a flush (reserve), 0 if not reserved
 	sizeAtRow bool // the next row sizes the vector and agent columns (sizeLists)
 	// arena holds the reserved columns of plain values, outside the Go
@@ -261,6 +262,7 @@ func newBatch(p *Plan, schema *arrow.Schema, tableSchemas []*arrow.Schema) *batc
 	for _, t := range b.graphs { // the graph tables follow the agent tables, as the schemas do
 		b.tables = append(b.tables, t)
 	}
+	b.lists = len(b.v)+len(b.a)+len(b.graphs) > 0
 	return b
 }
 

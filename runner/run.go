@@ -133,6 +133,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 			engines: map[*gds.Model]*gds.Engine{}, seq: resume.NextSeq,
 			journal: journal, every: time.Duration(x.Output.CheckpointSeconds * float64(time.Second)), checkpoint: time.Now()}
 		wk.batch = newBatch(p, schema, tableSchemas)
+		perRow := 5 + len(wk.batch.cols) // values of a flat row (batch.cells)
+		wk.flushRows = min(wk.opts.batchRows, (maxBatchCells+perRow-1)/perRow)
 		// A batch flushes at batchRows rows or maxBatchCells values;
 		// flat rows reach the first, and no run writes more rows than the
 		// plan has.

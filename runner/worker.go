@@ -25,6 +25,10 @@ type worker struct {
 	opts    writerOptions
 	engines map[*gds.Model]*gds.Engine
 	batch   *batch
+	// flushRows is the rows at which the batch flushes: batchRows, or
+	// fewer when that many flat rows would exceed maxBatchCells (rows with
+	// lists are counted by batch.cells as they come).
+	flushRows int
 
 	main       *part   // the worker's shared part, for completed jobs
 	spill      *part   // the current job's own part, once it outgrows the batch
@@ -56,7 +60,7 @@ func (wk *worker) Record(r *gds.Row) error {
 	b := wk.batch
 	b.Record(r)
 	wk.jobRows++
-	if b.n < wk.opts.batchRows && b.cells() < maxBatchCells {
+	if b.n < wk.flushRows && (!b.lists || b.cells() < maxBatchCells) {
 		return nil
 	}
 	// The batch is full (in rows, or in values for rows that hold

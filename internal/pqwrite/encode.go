@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -180,84 +181,102 @@ const (
 )
 
 // appendDelta appends vals (len > 0) DELTA_BINARY_PACKED. Differences
-// wrap around at the type's width, as the format asks; width is 32 or 64.
+// wrap around at the type's width, as the format asks. One pass per block
+// computes the differences, their minimum and each miniblock's maximum;
+// a second packs them less the minimum, unless they are all equal (a
+// counter's blocks: 5 bytes per 128 values).
 func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint64) []byte {
 	b = appendVarint(b, deltaBlock)
 	b = appendVarint(b, deltaBlock/deltaMiniblock)
 	b = appendVarint(b, uint64(len(vals)))
 	b = appendVarint(b, zigzag64(int64(vals[0])))
-	d := scratch
-	for lo := 1; lo < len(vals); lo += deltaBlock {
-		hi := min(lo+deltaBlock, len(vals))
-		n := hi - lo
-		minD := vals[lo] - vals[lo-1] // T arithmetic: wraps at the type's width
-		allSame := true
-		for i := lo; i < hi; i++ {
-			x := vals[i] - vals[i-1]
-			allSame = allSame && x == minD
-			minD = min(minD, x)
+	var d [deltaBlock]T
+	for from := 1; from < len(vals); from += deltaBlock {
+		n := min(deltaBlock, len(vals)-from)
+		prev := vals[from-1 : from-1+n]
+		cur := vals[from : from+n]
+		minD, maxD := cur[0]-prev[0], cur[0]-prev[0] // T arithmetic: wraps at the type's width
+		var miniMax [4]T
+		miniblocks := (n + deltaMiniblock - 1) / deltaMiniblock
+		for m := 0; m < miniblocks; m++ {
+			lo, hi := m*deltaMiniblock, min((m+1)*deltaMiniblock, n)
+			mx := cur[lo] - prev[lo]
+			for i := lo; i < hi; i++ {
+				x := cur[i] - prev[i]
+				d[i] = x
+				minD, mx = min(minD, x), max(mx, x)
+			}
+			miniMax[m] = mx
+			maxD = max(maxD, mx)
 		}
 		b = appendVarint(b, zigzag64(int64(minD)))
-		if allSame {
+		if minD == maxD {
 			b = append(b, 0, 0, 0, 0) // every miniblock of width 0
 			continue
 		}
-		for i := lo; i < hi; i++ {
-			x := vals[i] - vals[i-1] - minD
-			if unsafe.Sizeof(x) == 4 {
-				d[i-lo] = uint64(uint32(x))
-			} else {
-				d[i-lo] = uint64(x)
-			}
+		u := scratch
+		for i := 0; i < n; i++ {
+			u[i] = unsignedOf(d[i] - minD)
 		}
-		clear(d[n:]) // the last miniblock is padded
-		miniblocks := (n + deltaMiniblock - 1) / deltaMiniblock
+		clear(u[n:]) // the last miniblock is padded
 		var widths [4]int
 		for m := range widths {
 			if m < miniblocks {
-				var or uint64
-				for _, x := range d[m*deltaMiniblock : (m+1)*deltaMiniblock] {
-					or |= x
-				}
-				widths[m] = bits.Len64(or)
+				widths[m] = bits.Len64(unsignedOf(miniMax[m] - minD))
 			}
 			b = append(b, byte(widths[m]))
 		}
 		for m := 0; m < miniblocks; m++ {
-			b = appendPacked(b, d[m*deltaMiniblock:(m+1)*deltaMiniblock], widths[m])
+			b = appendPacked(b, u[m*deltaMiniblock:(m+1)*deltaMiniblock], widths[m])
 		}
 	}
 	return b
 }
 
+// unsignedOf returns a difference as the unsigned number of its type's
+// width: an int32's 32 bits, not sign-extended.
+func unsignedOf[T int32 | int64](x T) uint64 {
+	if unsafe.Sizeof(x) == 4 {
+		return uint64(uint32(x))
+	}
+	return uint64(x)
+}
+
 // appendPacked appends the values bit-packed at width bits each, least
-// significant bit first (len(vals) a multiple of 8).
+// significant bit first: len(vals)*width/8 bytes (len(vals) a multiple of
+// 8, every value below 1<<width). The bits are gathered 64 at a time.
 func appendPacked(b []byte, vals []uint64, width int) []byte {
 	if width == 0 {
 		return b
 	}
+	n := len(vals) * width / 8
+	b = slices.Grow(b, n+8)
+	dst := b[len(b) : len(b)+n+8]
+	pos := 0
+	if width <= 8 { // 8 values in width bytes, gathered in one word
+		for g := 0; g+8 <= len(vals); g += 8 {
+			v := vals[g : g+8 : g+8]
+			acc := v[0] | v[1]<<width | v[2]<<(2*width) | v[3]<<(3*width) |
+				v[4]<<(4*width) | v[5]<<(5*width) | v[6]<<(6*width) | v[7]<<(7*width)
+			binary.LittleEndian.PutUint64(dst[pos:], acc) // width bytes are the group's; the next group overwrites the rest
+			pos += width
+		}
+		return b[:len(b)+n]
+	}
 	var acc uint64
-	var nb int
-	if width <= 56 {
-		for _, v := range vals {
-			acc |= v << nb
-			nb += width
-			for nb >= 8 {
-				b = append(b, byte(acc))
-				acc >>= 8
-				nb -= 8
-			}
-		}
-		return b
-	}
-	for _, v := range vals { // bit by bit: widths of 57-64 bits
-		for k := 0; k < width; k++ {
-			acc |= (v >> k & 1) << nb
-			if nb++; nb == 8 {
-				b = append(b, byte(acc))
-				acc, nb = 0, 0
-			}
+	nb := 0
+	for _, v := range vals {
+		acc |= v << nb // nb < 64
+		nb += width
+		if nb >= 64 {
+			binary.LittleEndian.PutUint64(dst[pos:], acc)
+			pos += 8
+			nb -= 64
+			acc = v >> (width - nb) // the bits that did not fit; 0 when none (a shift by 64)
 		}
 	}
-	return b
+	if nb > 0 {
+		binary.LittleEndian.PutUint64(dst[pos:], acc)
+	}
+	return b[:len(b)+n]
 }

@@ -154,6 +154,15 @@ func (p *pager) WriteDictionaryPage(*file.DictionaryPage) (int64, error) {
 	return 0, errors.New("parquet: dictionary pages are not written")
 }
 
+// reserve gives a buffered pager room for n bytes of pages, so that the
+// pages of a row group's chunk do not grow their buffer by doubling (the
+// buffer is reused for the file's next chunks of the column).
+func (p *pager) reserve(n int) {
+	if p.buffered && cap(p.pending) < n {
+		p.pending = make([]byte, 0, n)
+	}
+}
+
 // setDict sets the chunk's dictionary page: n PLAIN values, uncompressed
 // (the chunk is raw). A buffered pager writes it before the data pages.
 func (p *pager) setDict(values []byte, n int) {

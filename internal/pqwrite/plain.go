@@ -96,6 +96,12 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 		return err
 	}
 	size := int(w.props.DataPageSize())
+	if !ch.started && lf.enc == Plain && w.opts.RowGroupRows > 0 {
+		if width := fixedWidth(lf.typ); width > 0 { // a row group's values, and a header per page
+			n := int(max(w.opts.RowGroupRows, int64(col.Len()))) * width
+			pg.reserve(n + n/size*64 + 64)
+		}
+	}
 	switch lf.enc {
 	case Dictionary:
 		return w.dictPages(ch, col, st.stats, page)
@@ -276,6 +282,18 @@ func deltaInts[T int32 | int64](w *Writer, vals []T, stats bool, page pageFunc) 
 	return nil
 }
 
+// fixedWidth returns the bytes of a PLAIN value of a fixed-width type, 0
+// for the others.
+func fixedWidth(t arrow.Type) int {
+	switch t {
+	case arrow.INT32:
+		return 4
+	case arrow.INT64, arrow.FLOAT64:
+		return 8
+	}
+	return 0
+}
+
 type pageFunc func(raw []byte, values int, min, max []byte) error
 
 // fixedPages writes the values of a fixed-width column in pages of about
@@ -348,15 +366,48 @@ func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
 	if i == len(p) {
 		return nil, nil
 	}
+	// Four lanes: the comparisons of one value do not wait for the
+	// previous value's.
 	mn, mx := p[i], p[i]
-	for _, v := range p[i+1:] {
-		if v < mn {
-			mn = v
+	m0, m1, m2, m3 := mn, mn, mn, mn
+	x0, x1, x2, x3 := mn, mn, mn, mn
+	q := p[i+1:]
+	for len(q) >= 4 {
+		if q[0] < m0 {
+			m0 = q[0]
 		}
-		if v > mx {
-			mx = v
+		if q[0] > x0 {
+			x0 = q[0]
+		}
+		if q[1] < m1 {
+			m1 = q[1]
+		}
+		if q[1] > x1 {
+			x1 = q[1]
+		}
+		if q[2] < m2 {
+			m2 = q[2]
+		}
+		if q[2] > x2 {
+			x2 = q[2]
+		}
+		if q[3] < m3 {
+			m3 = q[3]
+		}
+		if q[3] > x3 {
+			x3 = q[3]
+		}
+		q = q[4:]
+	}
+	for _, v := range q {
+		if v < m0 {
+			m0 = v
+		}
+		if v > x0 {
+			x0 = v
 		}
 	}
+	mn, mx = min(m0, m1, m2, m3), max(x0, x1, x2, x3) // no NaN among them
 	if mn == 0 {
 		mn = math.Copysign(0, -1)
 	}
