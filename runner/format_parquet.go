@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bufio"
+	"errors"
+	"io"
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -22,6 +24,7 @@ type parquetWriters map[*arrow.Schema][]*parquetWriter
 type parquetWriter struct {
 	fw     *pqwrite.Writer
 	bw     *bufio.Writer
+	f      *os.File
 	schema *arrow.Schema
 	reuse  parquetWriters
 }
@@ -74,6 +77,7 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		w := free[len(free)-1]
 		o.parquet[schema] = free[:len(free)-1]
 		w.bw.Reset(f)
+		w.f = f
 		if err := w.fw.Reset(w.bw); err != nil {
 			return nil, err
 		}
@@ -84,7 +88,7 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 	if err != nil {
 		return nil, err
 	}
-	return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
+	return &parquetWriter{fw: fw, bw: bw, f: f, schema: schema, reuse: o.parquet}, nil
 }
 
 // encodings returns the encodings of a table's id columns: a dictionary
@@ -127,6 +131,33 @@ func (w *parquetWriter) Write(rec arrow.Record) error { return w.fw.Write(rec) }
 
 // Size returns the bytes of the file's row groups written so far.
 func (w *parquetWriter) Size() int64 { return w.fw.Size() }
+
+// mark ends the open row group and returns the point after it, its bytes
+// on disk (not in the output buffer), for rollback.
+func (w *parquetWriter) mark() (any, error) {
+	m, err := w.fw.Mark()
+	if err == nil {
+		err = w.bw.Flush()
+	}
+	return m, err
+}
+
+// rollback drops what was written after a mark: the file is truncated to
+// it and the writer goes on from there.
+func (w *parquetWriter) rollback(m any) error {
+	pm, ok := m.(pqwrite.Mark)
+	if !ok {
+		return errors.New("parquet: rollback to a mark of another writer")
+	}
+	w.bw.Reset(w.f) // what is buffered follows the mark
+	if err := w.f.Truncate(pm.Offset()); err != nil {
+		return err
+	}
+	if _, err := w.f.Seek(pm.Offset(), io.SeekStart); err != nil {
+		return err
+	}
+	return w.fw.Rollback(pm)
+}
 func (w *parquetWriter) Close() error {
 	if w.bw == nil {
 		return nil
@@ -138,6 +169,7 @@ func (w *parquetWriter) Close() error {
 	if err == nil && w.reuse != nil {
 		w.bw.Reset(nil) // keeps no reference to the file
 		w.reuse[w.schema] = append(w.reuse[w.schema], &parquetWriter{fw: w.fw, bw: w.bw, schema: w.schema, reuse: w.reuse})
+		w.f = nil
 	}
 	w.fw, w.bw = nil, nil // this handle is done; the writer may serve another file
 	return err

@@ -128,6 +128,61 @@ const (
 	maxPartRowGroups = 256
 )
 
+// rollbacker is a partWriter that can drop what it wrote after a mark (a
+// row group boundary): Parquet's.
+type rollbacker interface {
+	mark() (any, error)
+	rollback(m any) error
+}
+
+// partMark is a part's files' state at a mark.
+type partMark struct {
+	marks  []any
+	rows   []int64
+	groups []int
+}
+
+// canRollback reports whether every file of the part can be rolled back.
+func (pt *part) canRollback() bool {
+	for k := range pt.files {
+		if _, ok := pt.files[k].w.(rollbacker); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mark ends the part's files' open row groups and returns their state,
+// for rollback.
+func (pt *part) mark() (partMark, error) {
+	m := partMark{marks: make([]any, len(pt.files)), rows: make([]int64, len(pt.files)), groups: make([]int, len(pt.files))}
+	for k := range pt.files {
+		pf := &pt.files[k]
+		mk, err := pf.w.(rollbacker).mark()
+		if err != nil {
+			return m, fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
+		if pf.open > 0 {
+			pf.groups++
+			pf.open = 0
+		}
+		m.marks[k], m.rows[k], m.groups[k] = mk, pf.rows, pf.groups
+	}
+	return m, nil
+}
+
+// rollback drops the rows written to the part since m: a failed job's.
+func (pt *part) rollback(m partMark) error {
+	for k := range pt.files {
+		pf := &pt.files[k]
+		if err := pf.w.(rollbacker).rollback(m.marks[k]); err != nil {
+			return fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
+		pf.rows, pf.groups, pf.open = m.rows[k], m.groups[k], 0
+	}
+	return nil
+}
+
 // sizer is a partWriter that knows the bytes it has written.
 type sizer interface{ Size() int64 }
 

@@ -273,3 +273,81 @@ func TestDeltaPacking(t *testing.T) {
 		}
 	}
 }
+
+// TestRollback writes records, marks, writes more, rolls back to the mark
+// (truncating the file there) and writes again: Arrow's reader returns the
+// rows before the mark and after the rollback, nothing of what was rolled
+// back, whether the row groups rolled back were ended or still open.
+func TestRollback(t *testing.T) {
+	sch := encodedSchema()
+	full := encodedRecord(sch, 0, 6000)
+	defer full.Release()
+	for _, tc := range []struct {
+		name      string
+		groupRows int64
+		v2        bool
+		twice     bool // roll back twice, to two marks
+	}{
+		{"a row group per record", 0, false, false},
+		{"row groups of 2500 rows", 2500, false, false},
+		{"row groups of 2500 rows, version 2 pages", 2500, true, false},
+		{"rolled back twice", 2500, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy, PageSize: 4 << 10, Stats: true, PageV2: tc.v2,
+				StoreSchema: true, RowGroupRows: tc.groupRows, Encodings: testEncodings, Adaptive: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			write := func(lo, hi int) {
+				r := full.NewSlice(int64(lo), int64(hi))
+				defer r.Release()
+				if err := w.Write(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rollback := func(m Mark) {
+				buf.Truncate(int(m.Offset()))
+				if err := w.Rollback(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(0, 1000)
+			m, err := w.Mark()
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(1000, 4000) // rolled back: rows 1000-4000 are not kept
+			write(1000, 1700)
+			rollback(m)
+			write(1000, 3000)
+			if tc.twice {
+				m2, err := w.Mark()
+				if err != nil {
+					t.Fatal(err)
+				}
+				write(3000, 3100)
+				rollback(m2)
+			}
+			write(3000, 6000)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			tbl, rdr := readAll(t, buf.Bytes())
+			defer tbl.Release()
+			if tbl.NumRows() != 6000 {
+				t.Fatalf("rows = %d; want 6000", tbl.NumRows())
+			}
+			got := array.NewTableReader(tbl, 6000)
+			defer got.Release()
+			got.Next()
+			for i := range sch.Fields() {
+				if g, w := got.Record().Column(i).String(), full.Column(i).String(); g != w {
+					t.Errorf("column %s read back differs from the rows written and kept", sch.Field(i).Name)
+				}
+			}
+			checkChunks(t, rdr, full, compress.Codecs.Snappy)
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -78,6 +79,9 @@ type Writer struct {
 	groups int16
 	closed bool
 	err    error
+	// dropped are the row groups a Rollback removed: the footer leaves
+	// them out.
+	dropped []int16
 
 	// the open row group, when rg is not nil
 	rg      *metadata.RowGroupMetaDataBuilder
@@ -604,7 +608,7 @@ func (w *Writer) writeFooter(fm *metadata.FileMetaData) (int64, error) {
 func (w *Writer) Reset(dst io.Writer) error {
 	w.sink.w, w.sink.pos = dst, 0
 	w.meta = metadata.NewFileMetadataBuilder(w.pqs, w.props, w.kv)
-	w.groups, w.closed, w.err, w.rg = 0, false, nil, nil
+	w.groups, w.closed, w.err, w.rg, w.dropped = 0, false, nil, nil, w.dropped[:0]
 	for ci := range w.chunks {
 		w.chunks[ci].cm, w.chunks[ci].cw = nil, nil
 	}
@@ -635,6 +639,20 @@ func (w *Writer) Close() error {
 		w.err = fmt.Errorf("parquet footer: %w", err)
 		return w.err
 	}
+	if len(w.dropped) > 0 { // the row groups rolled back
+		md := fm.FileMetaData
+		kept := md.RowGroups[:0]
+		md.NumRows = 0
+		for i, g := range md.RowGroups {
+			if !slices.Contains(w.dropped, int16(i)) {
+				o := int16(len(kept))
+				g.Ordinal = &o
+				md.NumRows += g.NumRows
+				kept = append(kept, g)
+			}
+		}
+		md.RowGroups = kept
+	}
 	n, err := w.writeFooter(fm)
 	if err == nil {
 		err = binary.Write(w.sink, binary.LittleEndian, uint32(n))
@@ -646,6 +664,60 @@ func (w *Writer) Close() error {
 		w.err = fmt.Errorf("parquet footer: %w", err)
 	}
 	return w.err
+}
+
+// Mark is a point of a file that Rollback returns to: a row group
+// boundary.
+type Mark struct {
+	groups int16 // row groups appended before it
+	offset int64 // bytes written before it
+}
+
+// Offset returns the bytes of the file before the mark: the file is to be
+// truncated to it on a Rollback.
+func (m Mark) Offset() int64 { return m.offset }
+
+// Mark ends the open row group, if any, and returns the point after it.
+func (w *Writer) Mark() (Mark, error) {
+	if w.err != nil {
+		return Mark{}, w.err
+	}
+	if w.rg != nil {
+		if err := w.endGroup(); err != nil {
+			w.err = err
+			return Mark{}, err
+		}
+	}
+	return Mark{groups: w.groups, offset: w.sink.pos}, nil
+}
+
+// Rollback drops what was written after m: the row groups ended since
+// (the footer leaves them out) and the open one. The caller truncates the
+// file to m.Offset() and writes what follows from there: the Writer
+// continues at that offset.
+func (w *Writer) Rollback(m Mark) error {
+	if w.closed {
+		return errors.New("parquet writer: rollback after close")
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if m.groups > w.groups || m.offset > w.sink.pos {
+		return errors.New("parquet writer: rollback to a mark of another file")
+	}
+	for g := m.groups; g < w.groups; g++ {
+		if !slices.Contains(w.dropped, g) {
+			w.dropped = append(w.dropped, g)
+		}
+	}
+	if w.rg != nil { // the open row group's pages are in memory: forget them
+		w.rg = nil
+		for ci := range w.chunks {
+			w.chunks[ci].cm, w.chunks[ci].cw = nil, nil
+		}
+	}
+	w.sink.pos = m.offset
+	return nil
 }
 
 // Size returns the bytes written to the file so far: the row groups
