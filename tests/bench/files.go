@@ -106,19 +106,21 @@ func encodingSection(w func(string, ...any), mark func(bool) string, r *cli, sel
 	w("Dictionary pages for the ids and swept columns, DELTA_BINARY_PACKED for timestep and substep, float\n")
 	w("chunks uncompressed when snappy does not pay; bytes are the Parquet part files, against the build\n")
 	w("before (2fefe9b).\n\n")
-	w("| model | wall s | target | met | cpu s | files MB | before MB | no larger | met |\n|---|---|---|---|---|---|---|---|---|\n")
+	w("| model | wall s | target | met | cpu s | files MB | before MB | no larger | met | part files (before: 40) |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, m := range sel {
 		t, ok := targetEncodings[m.name]
 		if !ok {
 			continue
 		}
 		rr := res(m.name)
-		mb, err := parquetBytes(filepath.Join(r.dir, m.name+"-w2"))
+		dir := filepath.Join(r.dir, m.name+"-w2")
+		mb, err := parquetBytes(dir)
 		if err != nil {
 			fatalf("%v", err)
 		}
-		w("| %s | %.3f | <= %.2f s | %s | %.3f | %.1f | %.1f | %+.0f%% | %s |\n", m.name, rr.wall, t, mark(rr.wall <= t), rr.cpu,
-			float64(mb)/1e6, float64(beforeBytes[m.name])/1e6, 100*(float64(mb)/float64(beforeBytes[m.name])-1), mark(mb <= beforeBytes[m.name]))
+		parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
+		w("| %s | %.3f | <= %.2f s | %s | %.3f | %.1f | %.1f | %+.0f%% | %s | %d |\n", m.name, rr.wall, t, mark(rr.wall <= t), rr.cpu,
+			float64(mb)/1e6, float64(beforeBytes[m.name])/1e6, 100*(float64(mb)/float64(beforeBytes[m.name])-1), mark(mb <= beforeBytes[m.name]), len(parts))
 	}
 }
 
