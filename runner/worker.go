@@ -68,9 +68,10 @@ func (wk *worker) Record(r *gds.Row) error {
 	}
 	// The batch is full (in rows, or in values for rows that hold
 	// lists). Completed jobs' rows go to the shared part file, and the
-	// current job's rows move to the front of the batch; a job that fills
-	// the batch alone goes to a part file of its own, which a failure can
-	// discard whole.
+	// current job's rows move to the front of the batch. A job that fills
+	// the batch alone goes to the shared part after a mark, which a
+	// failure rolls the part back to (wk.share), or else to a part file of
+	// its own, which a failure discards whole.
 	if wk.jobStart > 0 {
 		if wk.main == nil {
 			var err error
