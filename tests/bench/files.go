@@ -30,7 +30,7 @@ const (
 	beforeGridFiles  = 622   // the build before (2fefe9b), 2 workers
 	beforeGridMB     = 0.30  // MB per file on average
 	beforeGroupRows  = 5495  // rows per row group on average
-	beforeGridWall   = 1.37  // s, one run beside this build's 0.70 s on the same host
+	beforeGridWall   = 1.99  // s, ab.sh median of 7 beside this build's 0.90 s (docs/performance.md)
 	beforeDuckFull   = 0.094 // s, tests/interop/scan.mjs, median of 5
 	beforeDuckFilter = 0.054 // s
 )
