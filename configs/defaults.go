@@ -15,8 +15,10 @@ const (
 	DefaultRuns = 1
 	// DefaultEvery records every timestep.
 	DefaultEvery = 1
-	// DefaultRowGroupRows is the target number of rows per row group.
-	DefaultRowGroupRows = 16384
+	// DefaultRowGroupRows is the least number of rows per row group
+	// (fewer when a part file ends first); a worker's batch holds at most
+	// 16384 of them.
+	DefaultRowGroupRows = 65536
 	// DefaultCheckpointSeconds is how often a worker checkpoints.
 	DefaultCheckpointSeconds = 60
 	// DefaultSobolSamples is the number of base points of a Sobol
@@ -47,7 +49,7 @@ const (
 //	output.format          parquet
 //	output.compression     snappy
 //	output.every           1
-//	output.row_group_rows  16384
+//	output.row_group_rows  65536
 //	output.agents          table
 //	output.checkpoint_seconds  60
 //	report.html            true

@@ -145,7 +145,9 @@ type Output struct {
 	// out, or ["*"], AllVariables alone) writes all. An empty list is an
 	// error.
 	Variables []string `toml:"variables"`
-	// RowGroupRows is the target number of rows per row group (default 16384).
+	// RowGroupRows is the least number of rows per Parquet row group
+	// (default 65536), unless the part file ends first; a worker's batch
+	// holds at most 16384 rows, and a row group is built from several.
 	RowGroupRows int `toml:"row_group_rows"`
 	// Agents is the layout of agent-record variables: table (default), a
 	// table of its own per variable with one row per agent per recorded

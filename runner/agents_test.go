@@ -277,13 +277,14 @@ func assertNoTempsAll(t *testing.T, dir string) {
 // TestAgentTables: with output.agents = "table" (the default) every agent
 // variable gets a table of its own whose records and ids are exactly the
 // list layout's, for every schedule and batch size (row groups of 7 rows
-// spill every job and split records of a row across flushes), in Parquet
-// and Arrow.
+// spill every job and split records of a row across flushes; of 40 rows,
+// a batch holds a job and part of the next, which moves to the batch's
+// front), in Parquet and Arrow.
 func TestAgentTables(t *testing.T) {
 	registerAgentModel(t)
 	for _, format := range []string{"parquet", "arrow"} {
 		for _, sched := range []string{"", "output.final_only=true", "output.every=2", "output.drop_substeps=true"} {
-			for _, rg := range []int{7, 100000} {
+			for _, rg := range []int{7, 40, 100000} {
 				name := fmt.Sprintf("%s/%s/rows=%d", format, sched, rg)
 				t.Run(name, func(t *testing.T) {
 					sets := []string{"output.format=" + format, fmt.Sprintf("output.row_group_rows=%d", rg)}

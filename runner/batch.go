@@ -58,6 +58,7 @@ type batch struct {
 	// timestep and of the last one
 	lastSubstep, lastTimestep, graphEvery int
 
+	lists     bool // the batch has vector, agent or graph columns, whose values batch.cells counts
 	maxRows   int  // rows a batch holds before a flush (reserve), 0 if not reserved
 	sizeAtRow bool // the next row sizes the vector and agent columns (sizeLists)
 	// arena holds the reserved columns of plain values, outside the Go
@@ -163,6 +164,15 @@ func (t *graphTable) truncate(n int) {
 	}
 }
 
+func (t *graphTable) drop(k int) {
+	base := int(t.col.offsets[k])
+	t.col.drop(k)
+	t.a = dropFront(t.a, base)
+	if t.edges {
+		t.b, t.w = dropFront(t.b, base), dropFront(t.w, base)
+	}
+}
+
 // array is not called: a graph table is not a column of the substep table.
 func (t *graphTable) array(memory.Allocator, int, int) arrow.Array {
 	panic("runner: graph table as a column")
@@ -252,6 +262,7 @@ func newBatch(p *Plan, schema *arrow.Schema, tableSchemas []*arrow.Schema) *batc
 	for _, t := range b.graphs { // the graph tables follow the agent tables, as the schemas do
 		b.tables = append(b.tables, t)
 	}
+	b.lists = len(b.v)+len(b.a)+len(b.graphs) > 0
 	return b
 }
 
@@ -505,6 +516,45 @@ func (b *batch) truncate(n int) {
 		c.truncate(n)
 	}
 	b.n = n
+}
+
+// drop removes the first k rows (completed jobs' rows, once written): the
+// rows after them move to the front, so that a job that has not ended
+// when the batch fills stays in the batch rather than going to a part
+// file of its own. Only the rows of the current job are moved: at most
+// one job's, which is smaller than the batch.
+func (b *batch) drop(k int) {
+	if k <= 0 {
+		return
+	}
+	if k >= b.n {
+		b.truncate(0)
+		return
+	}
+	// The constant columns are filled again from the segments.
+	b.sim, b.sub, b.run = b.sim[:0], b.sub[:0], b.run[:0]
+	for _, pc := range b.params {
+		pc.truncate(0)
+	}
+	b.filled = 0
+	first := 0 // the first segment that has rows from k on
+	for first+1 < len(b.segs) && b.segs[first+1].start <= k {
+		first++
+	}
+	np := len(b.params)
+	nseg := copy(b.segs, b.segs[first:])
+	b.segs = b.segs[:nseg]
+	for i := range b.segs {
+		b.segs[i].start = max(b.segs[i].start-k, 0)
+	}
+	npar := copy(b.segPar, b.segPar[first*np:])
+	clear(b.segPar[npar:])
+	b.segPar = b.segPar[:npar]
+	b.ts, b.sst = dropFront(b.ts, k), dropFront(b.sst, k)
+	for _, c := range b.state {
+		c.drop(k)
+	}
+	b.n -= k
 }
 
 // record builds an Arrow record of rows [lo, hi). Numeric columns share

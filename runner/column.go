@@ -11,6 +11,8 @@ import (
 
 type column interface {
 	truncate(n int)
+	// drop removes the first k rows: the rest move to the front.
+	drop(k int)
 	array(mem memory.Allocator, lo, hi int) arrow.Array
 }
 
@@ -134,6 +136,53 @@ func (c *agentCol) truncate(n int) {
 		}
 	}
 	c.offsets = c.offsets[:n+1]
+}
+
+// dropFront removes the first k values of s, moving the rest to the front
+// of its memory (the batch's columns keep their reserved room).
+func dropFront[T any](s []T, k int) []T {
+	n := copy(s, s[k:])
+	clear(s[n:len(s)]) // drops references to strings
+	return s[:n]
+}
+
+// dropOffsets removes the first k rows of an offsets column (len rows+1)
+// and returns it with the number of values those rows held.
+func dropOffsets(offs []int32, k int) ([]int32, int) {
+	base := offs[k]
+	n := copy(offs, offs[k:])
+	offs = offs[:n]
+	for i := range offs {
+		offs[i] -= base
+	}
+	return offs, int(base)
+}
+
+func (pc *paramCol) drop(k int) { pc.col().drop(k) }
+func (c *floatCol) drop(k int)  { c.vals = dropFront(c.vals, k) }
+func (c *intCol) drop(k int)    { c.vals = dropFront(c.vals, k) }
+func (c *boolCol) drop(k int)   { c.vals = dropFront(c.vals, k) }
+func (c *stringCol) drop(k int) { c.vals = dropFront(c.vals, k) }
+func (c *vecCol) drop(k int) {
+	var base int
+	c.offsets, base = dropOffsets(c.offsets, k)
+	c.vals = dropFront(c.vals, base)
+}
+func (c *agentCol) drop(k int) {
+	var base int
+	c.offsets, base = dropOffsets(c.offsets, k)
+	for f := range c.fields {
+		switch c.fields[f].Kind {
+		case gds.KindFloat:
+			c.f[f] = dropFront(c.f[f], base)
+		case gds.KindInt:
+			c.i[f] = dropFront(c.i[f], base)
+		case gds.KindBool:
+			c.b[f] = dropFront(c.b[f], base)
+		case gds.KindString:
+			c.s[f] = dropFront(c.s[f], base)
+		}
+	}
 }
 
 func (c *floatCol) array(_ memory.Allocator, lo, hi int) arrow.Array {

@@ -21,10 +21,15 @@
 //
 // Memory is bounded by workers × batch size. A job that fails (a panic in a
 // block, a NaN) loses its rows, never another job's: rows of the job in
-// progress stay in the batch until the job ends, and a job that outgrows
-// the batch spills into part files of its own that a failure deletes. A
-// part file is closed after maxPartRowGroups row groups, since a Parquet
-// writer holds the metadata of its row groups until it closes the file.
+// progress stay in the batch until the job ends (when the batch fills, the
+// completed jobs' rows are written and the job's move to its front); a job
+// that fills the batch alone writes to the worker's shared part after a
+// mark that a failure rolls the part back to (maxSharedJobRows), or, when
+// longer or with agent or graph tables, spills into part files of its own
+// that a failure deletes. A Parquet row group is built from several batches
+// (output.row_group_rows, 65536 rows). A part file is closed at
+// maxPartBytes or maxPartRowGroups row groups, since a Parquet writer
+// holds the metadata of its row groups until it closes the file.
 package runner
 
 // For readers of the code: the files follow the flow. plan.go (jobs,

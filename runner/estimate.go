@@ -120,9 +120,9 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 	e.AgentRows = mulSat(e.Rows, agentsPerRow)
 	e.Output = addSat(mulSat(e.Rows, perRow), mulSat(e.Rows, agentRowBytes))
 
-	// A batch flushes at row_group_rows rows or maxBatchCells values, and
+	// A batch flushes at batchRows rows or maxBatchCells values, and
 	// holds at least one row.
-	rows := min(int64(p.Config.Output.RowGroupRows), max(e.Rows, 1))
+	rows := min(int64(batchRows(p.Config.Output.RowGroupRows)), max(e.Rows, 1))
 	batchCells := max(cells, min(mulSat(rows, cells), maxBatchCells))
 	e.Batch = mulSat(batchCells, 8)
 	e.State = state

@@ -20,10 +20,25 @@ type fileFormat struct {
 }
 
 type writerOptions struct {
-	compression  configs.Compression
-	rowGroupRows int
-	parquet      parquetWriters // the worker's closed Parquet writers; nil: none kept
+	compression configs.Compression
+	// rowGroupRows is the least number of rows of a Parquet row group
+	// (output.row_group_rows), batchRows the rows of a worker's batch:
+	// a row group is built from several batches.
+	rowGroupRows, batchRows int
+	swept                   map[string]bool // the swept columns, constant over a job
+	parquet                 parquetWriters  // the worker's closed Parquet writers; nil: none kept
 }
+
+// maxBatchRows bounds a worker's batch in rows. A batch of amm rows (72
+// bytes each) does not fit the 2 MiB L2 cache at 65536 rows; at 16384 the
+// values are still cached when the writer reads them back. Row groups are
+// larger (output.row_group_rows): the Parquet writer keeps a row group's
+// column chunks open over several batches.
+const maxBatchRows = 16384
+
+// batchRows returns the rows of a worker's batch for row groups of
+// rowGroupRows rows.
+func batchRows(rowGroupRows int) int { return min(rowGroupRows, maxBatchRows) }
 
 var formats = map[configs.Format]fileFormat{
 	configs.Parquet: {ext: ".parquet", open: openParquet},

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bufio"
+	"errors"
+	"io"
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -22,6 +24,7 @@ type parquetWriters map[*arrow.Schema][]*parquetWriter
 type parquetWriter struct {
 	fw     *pqwrite.Writer
 	bw     *bufio.Writer
+	f      *os.File
 	schema *arrow.Schema
 	reuse  parquetWriters
 }
@@ -56,6 +59,13 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		// Polars, pyarrow and Spark read them. Flat schemas have no
 		// levels and keep version 1 pages, the most widely read.
 		PageV2: nested(schema),
+		// Row groups of several batches: the column chunks' pages wait
+		// in memory, compressed, until the row group has its rows.
+		RowGroupRows: int64(o.rowGroupRows),
+		Encodings:    encodings(schema, o.swept),
+		// Noisy floats do not compress: their chunks are written
+		// uncompressed when the first page shows it.
+		Adaptive: true,
 	}
 	switch o.compression {
 	case configs.Zstd:
@@ -67,6 +77,7 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		w := free[len(free)-1]
 		o.parquet[schema] = free[:len(free)-1]
 		w.bw.Reset(f)
+		w.f = f
 		if err := w.fw.Reset(w.bw); err != nil {
 			return nil, err
 		}
@@ -77,7 +88,33 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 	if err != nil {
 		return nil, err
 	}
-	return &parquetWriter{fw: fw, bw: bw, schema: schema, reuse: o.parquet}, nil
+	return &parquetWriter{fw: fw, bw: bw, f: f, schema: schema, reuse: o.parquet}, nil
+}
+
+// encodings returns the encodings of a table's id columns: a dictionary
+// (one value, RLE-encoded indices) for the columns constant over a job
+// (simulation, subset, run and the swept columns), DELTA_BINARY_PACKED
+// for the counters (timestep, substep). Snappy compressed a constant
+// column at ~7 GB/s and a timestep column to half its size; the
+// dictionary pages of a job are a few bytes, found at memory speed
+// (internal/pqwrite runEnd), and a timestep column's deltas are 5 bytes
+// per 128 values.
+func encodings(schema *arrow.Schema, swept map[string]bool) map[string]pqwrite.Encoding {
+	enc := map[string]pqwrite.Encoding{}
+	for _, f := range schema.Fields() {
+		switch {
+		case f.Name == "simulation" || f.Name == "subset" || f.Name == "run":
+			enc[f.Name] = pqwrite.Dictionary
+		case f.Name == "timestep" || f.Name == "substep":
+			enc[f.Name] = pqwrite.Delta
+		case swept[f.Name]:
+			switch f.Type.ID() {
+			case arrow.INT32, arrow.INT64, arrow.FLOAT64, arrow.STRING:
+				enc[f.Name] = pqwrite.Dictionary
+			}
+		}
+	}
+	return enc
 }
 
 // nested reports whether a schema has list (vector or agents) columns.
@@ -91,6 +128,36 @@ func nested(schema *arrow.Schema) bool {
 }
 
 func (w *parquetWriter) Write(rec arrow.Record) error { return w.fw.Write(rec) }
+
+// Size returns the bytes of the file's row groups written so far.
+func (w *parquetWriter) Size() int64 { return w.fw.Size() }
+
+// mark ends the open row group and returns the point after it, its bytes
+// on disk (not in the output buffer), for rollback.
+func (w *parquetWriter) mark() (any, error) {
+	m, err := w.fw.Mark()
+	if err == nil {
+		err = w.bw.Flush()
+	}
+	return m, err
+}
+
+// rollback drops what was written after a mark: the file is truncated to
+// it and the writer goes on from there.
+func (w *parquetWriter) rollback(m any) error {
+	pm, ok := m.(pqwrite.Mark)
+	if !ok {
+		return errors.New("parquet: rollback to a mark of another writer")
+	}
+	w.bw.Reset(w.f) // what is buffered follows the mark
+	if err := w.f.Truncate(pm.Offset()); err != nil {
+		return err
+	}
+	if _, err := w.f.Seek(pm.Offset(), io.SeekStart); err != nil {
+		return err
+	}
+	return w.fw.Rollback(pm)
+}
 func (w *parquetWriter) Close() error {
 	if w.bw == nil {
 		return nil
@@ -102,6 +169,7 @@ func (w *parquetWriter) Close() error {
 	if err == nil && w.reuse != nil {
 		w.bw.Reset(nil) // keeps no reference to the file
 		w.reuse[w.schema] = append(w.reuse[w.schema], &parquetWriter{fw: w.fw, bw: w.bw, schema: w.schema, reuse: w.reuse})
+		w.f = nil
 	}
 	w.fw, w.bw = nil, nil // this handle is done; the writer may serve another file
 	return err

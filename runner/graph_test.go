@@ -147,6 +147,7 @@ func TestGraphTables(t *testing.T) {
 	}{
 		{"1 worker", nil, runner.Options{Workers: 1}},
 		{"3 workers, small row groups", []string{"output.row_group_rows=7"}, runner.Options{Workers: 3}},
+		{"batches of several jobs", []string{"output.row_group_rows=40"}, runner.Options{Workers: 2}},
 		{"a failing job", []string{"params.fail_subset=1", "params.fail_at=6"}, runner.Options{Workers: 2}},
 		{"drop_substeps", []string{"output.drop_substeps=true"}, runner.Options{Workers: 2}},
 	} {

@@ -27,7 +27,8 @@ type partFile struct {
 	f      *os.File
 	w      partWriter
 	rows   int64
-	groups int // records written: row groups, in Parquet
+	groups int // row groups ended (Parquet), records written (Arrow, CSV)
+	open   int // rows of the row group being built (Parquet)
 }
 
 func (wk *worker) newPart() (*part, error) {
@@ -59,7 +60,7 @@ func (wk *worker) newPart() (*part, error) {
 // write writes the batch's rows [lo, hi) to the substep table's file and
 // their agent records to the agent tables' files, in records of at most
 // chunk agent rows.
-func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
+func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk, groupRows int) error {
 	if hi <= lo {
 		return nil
 	}
@@ -69,16 +70,14 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
 	if err := main.w.Write(rec); err != nil {
 		return fmt.Errorf("output %s: %w", main.tmp, err)
 	}
-	main.rows += int64(hi - lo)
-	main.groups++
+	main.wrote(hi-lo, groupRows)
 	for k, t := range b.tables {
 		pf := &pt.files[1+k]
 		err := b.writeTable(t, mem, lo, hi, chunk, func(r arrow.Record) error {
 			if err := pf.w.Write(r); err != nil {
 				return fmt.Errorf("output %s: %w", pf.tmp, err)
 			}
-			pf.rows += r.NumRows()
-			pf.groups++
+			pf.wrote(int(r.NumRows()), groupRows)
 			return nil
 		})
 		if err != nil {
@@ -86,6 +85,17 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk int) error {
 		}
 	}
 	return nil
+}
+
+// wrote counts n rows written as one record to a file whose row groups
+// end once they have groupRows rows, as the Parquet writer ends them.
+func (pf *partFile) wrote(n, groupRows int) {
+	pf.rows += int64(n)
+	pf.open += n
+	if pf.open >= groupRows {
+		pf.groups++
+		pf.open = 0
+	}
 }
 
 // open reports whether the part's files are still being written.
@@ -103,21 +113,88 @@ func (pt *part) sealed() dataset.SealedPart {
 // rows returns the number of substep rows written to the part.
 func (pt *part) rows() int64 { return pt.files[0].rows }
 
-// maxPartRowGroups is the number of row groups after which a part file is
-// closed and the next rows go to a new one. A Parquet writer keeps the
-// metadata of every row group (~1 KB per column chunk, statistics
-// included) in memory until it writes the footer, so a part file that a
-// worker kept open for a whole run grew the process with the number of
-// runs: abm's agent table (16384 records per row group), 51 MB peak RSS
-// with 10 runs, 100 MB with 100. At 64 row groups an open file holds
-// about 0.6 MB of metadata for a 9-column table.
-const maxPartRowGroups = 64
+// A part file is closed, and the next rows go to a new one, once it has
+// maxPartBytes bytes or maxPartRowGroups row groups. Files of at least
+// 64 MB are what Spark, Trino and object stores read best (a dataset of
+// many small files is slow to list and open), and a Parquet writer keeps
+// the metadata of every row group (~1 KB per column chunk, statistics
+// included) in memory until it writes the footer: at 256 row groups of a
+// 9-column table, about 2 MB per open file. (With a row group per 16384-row
+// batch and no byte bound, 64 row groups kept peak RSS flat: abm's agent
+// table, 51 MB with 10 runs and 100 MB with 100 when a part stayed open for
+// the whole run.)
+const (
+	maxPartBytes     = 128 << 20
+	maxPartRowGroups = 256
+)
 
-// full reports whether one of the part's files has maxPartRowGroups row
-// groups.
+// rollbacker is a partWriter that can drop what it wrote after a mark (a
+// row group boundary): Parquet's.
+type rollbacker interface {
+	mark() (any, error)
+	rollback(m any) error
+}
+
+// partMark is a part's files' state at a mark.
+type partMark struct {
+	marks  []any
+	rows   []int64
+	groups []int
+}
+
+// canRollback reports whether every file of the part can be rolled back.
+func (pt *part) canRollback() bool {
+	for k := range pt.files {
+		if _, ok := pt.files[k].w.(rollbacker); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mark ends the part's files' open row groups and returns their state,
+// for rollback.
+func (pt *part) mark() (partMark, error) {
+	m := partMark{marks: make([]any, len(pt.files)), rows: make([]int64, len(pt.files)), groups: make([]int, len(pt.files))}
+	for k := range pt.files {
+		pf := &pt.files[k]
+		mk, err := pf.w.(rollbacker).mark()
+		if err != nil {
+			return m, fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
+		if pf.open > 0 {
+			pf.groups++
+			pf.open = 0
+		}
+		m.marks[k], m.rows[k], m.groups[k] = mk, pf.rows, pf.groups
+	}
+	return m, nil
+}
+
+// rollback drops the rows written to the part since m: a failed job's.
+func (pt *part) rollback(m partMark) error {
+	for k := range pt.files {
+		pf := &pt.files[k]
+		if err := pf.w.(rollbacker).rollback(m.marks[k]); err != nil {
+			return fmt.Errorf("output %s: %w", pf.tmp, err)
+		}
+		pf.rows, pf.groups, pf.open = m.rows[k], m.groups[k], 0
+	}
+	return nil
+}
+
+// sizer is a partWriter that knows the bytes it has written.
+type sizer interface{ Size() int64 }
+
+// full reports whether one of the part's files has maxPartBytes bytes or
+// maxPartRowGroups row groups.
 func (pt *part) full() bool {
 	for k := range pt.files {
-		if pt.files[k].groups >= maxPartRowGroups {
+		pf := &pt.files[k]
+		if pf.groups >= maxPartRowGroups {
+			return true
+		}
+		if s, ok := pf.w.(sizer); ok && s.Size() >= maxPartBytes {
 			return true
 		}
 	}

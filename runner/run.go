@@ -122,16 +122,23 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	ws := make([]*worker, workers)
+	swept := map[string]bool{}
+	for _, f := range p.sweptFields() {
+		swept[f.Name] = true
+	}
 	for w := range ws {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
-			opts:    writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows, parquet: parquetWriters{}},
+			opts: writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows,
+				batchRows: batchRows(x.Output.RowGroupRows), swept: swept, parquet: parquetWriters{}},
 			engines: map[*gds.Model]*gds.Engine{}, seq: resume.NextSeq,
 			journal: journal, every: time.Duration(x.Output.CheckpointSeconds * float64(time.Second)), checkpoint: time.Now()}
 		wk.batch = newBatch(p, schema, tableSchemas)
-		// A batch flushes at row_group_rows rows or maxBatchCells values;
+		perRow := 5 + len(wk.batch.cols) // values of a flat row (batch.cells)
+		wk.flushRows = min(wk.opts.batchRows, (maxBatchCells+perRow-1)/perRow)
+		// A batch flushes at batchRows rows or maxBatchCells values;
 		// flat rows reach the first, and no run writes more rows than the
 		// plan has.
-		wk.batch.reserve(int(min(int64(x.Output.RowGroupRows), int64(maxBatchCells/(5+len(wk.batch.cols))+1), p.Rows())))
+		wk.batch.reserve(int(min(int64(batchRows(x.Output.RowGroupRows)), int64(maxBatchCells/(5+len(wk.batch.cols))+1), p.Rows())))
 		wk.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
 		ws[w] = wk
 		g.Go(func() error {

@@ -561,20 +561,20 @@ func parseB(b *testing.B, text string) *configs.Experiment {
 }
 
 // TestPartFilesRotate makes every flush a row group (row_group_rows = 2),
-// so that part files reach the row-group limit many times over, both the
-// parts of completed jobs and the parts of jobs in progress: no file has
-// more than 64 row groups, every job's rows are kept once, and a job that
+// so that part files reach the row-group limit (maxPartRowGroups = 256)
+// many times over, both the parts of completed jobs and the parts of jobs
+// in progress: no file has more than 256 row groups, every job's rows are kept once, and a job that
 // fails after its rows filled several parts loses them all.
 func TestPartFilesRotate(t *testing.T) {
 	registerTestModels(t)
 	const cfg = `
 model = "test_faulty"
-timesteps = 200
+timesteps = 600
 runs = 3
 [params]
 rate = [0.01, 0.02]
 fail_subset = 1
-fail_at = 190
+fail_at = 590
 [output]
 row_group_rows = %d
 `
@@ -583,8 +583,8 @@ row_group_rows = %d
 		t.Fatal("the failing jobs did not fail")
 	}
 	want := readSorted(t, ref)
-	if len(want.Rows) != 3*401 {
-		t.Fatalf("reference: %d rows, want %d", len(want.Rows), 3*401)
+	if len(want.Rows) != 3*1201 {
+		t.Fatalf("reference: %d rows, want %d", len(want.Rows), 3*1201)
 	}
 	p := plan(t, parse(t, fmt.Sprintf(cfg, 2)))
 	for _, workers := range []int{1, 2} {
@@ -597,19 +597,89 @@ row_group_rows = %d
 		if got := readSorted(t, dir); !reflect.DeepEqual(got.Rows, want.Rows) {
 			t.Errorf("workers %d: %d rows differ from the run without rotation (%d rows)", workers, len(got.Rows), len(want.Rows))
 		}
-		if len(res.Files) < 3*401/2/64 {
-			t.Errorf("workers %d: %d part files; want at least %d", workers, len(res.Files), 3*401/2/64)
+		if len(res.Files) < 3*1201/2/256 {
+			t.Errorf("workers %d: %d part files; want at least %d", workers, len(res.Files), 3*1201/2/256)
 		}
 		for _, f := range res.Files {
 			pf, err := file.OpenParquetFile(filepath.Join(dir, f.Name), false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := pf.NumRowGroups(); n > 64 {
-				t.Errorf("%s has %d row groups; want at most 64", f.Name, n)
+			if n := pf.NumRowGroups(); n > 256 {
+				t.Errorf("%s has %d row groups; want at most 256", f.Name, n)
 			}
 			pf.Close()
 		}
 		assertNoTemps(t, dir)
+	}
+}
+
+// TestSmallJobsShareParts runs jobs smaller than a batch (201 rows, batches
+// of 250; 18,090 rows in all): a job that has not ended when the batch fills moves to the
+// batch's front instead of going to a part file of its own, so each worker
+// writes one part file, whose row groups (of several batches) have at
+// least row_group_rows rows but the last; a failing job's rows are
+// dropped all the same.
+func TestSmallJobsShareParts(t *testing.T) {
+	registerTestModels(t)
+	const cfg = `
+model = "test_faulty"
+timesteps = %d
+runs = 30
+[params]
+rate = [0.01, 0.02, 0.03]
+fail_subset = %d
+fail_at = %d
+[output]
+row_group_rows = %d
+`
+	for _, tc := range []struct {
+		name      string
+		timesteps int // jobs of 2 x timesteps + 1 rows; a failing job fails at timesteps - 10
+		failing   int // the subset that fails, -1 for none
+		groupRows int
+		workers   int
+	}{
+		{"1 worker, batches of 250", 100, -1, 250, 1},
+		{"2 workers, batches of 250", 100, -1, 250, 2},
+		{"1 worker, row groups of 20000 from batches of 16384", 100, -1, 20000, 1},
+		{"a failing subset, 1 worker", 100, 1, 250, 1},
+		{"a failing subset, 2 workers", 100, 1, 250, 2},
+		// jobs of 1201 rows, longer than a batch: their rows go to the
+		// shared part too, which a failure rolls back to the job's start
+		// (row groups then end where a long job starts)
+		{"jobs longer than the batch", 600, -1, 1000, 2},
+		{"jobs longer than the batch, a failing subset", 600, 1, 1000, 1},
+		{"jobs longer than the batch, a failing subset, 2 workers", 600, 1, 1000, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := t.TempDir()
+			runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(cfg, tc.timesteps, tc.failing, tc.timesteps-10, 1000000))), runner.Options{Dir: ref, Workers: 1})
+			want := readSorted(t, ref)
+			dir := t.TempDir()
+			res, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(cfg, tc.timesteps, tc.failing, tc.timesteps-10, tc.groupRows))), runner.Options{Dir: dir, Workers: tc.workers})
+			if tc.failing < 0 && err != nil {
+				t.Fatal(err)
+			}
+			if got := readSorted(t, dir); !reflect.DeepEqual(got.Rows, want.Rows) {
+				t.Errorf("%d rows differ from the run in one batch (%d rows)", len(got.Rows), len(want.Rows))
+			}
+			if len(res.Files) == 0 || len(res.Files) > tc.workers {
+				t.Errorf("%d part files; want one per worker at most (%d workers)", len(res.Files), tc.workers)
+			}
+			for _, f := range res.Files {
+				pf, err := file.OpenParquetFile(filepath.Join(dir, f.Name), false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for g := 0; g < pf.NumRowGroups()-1 && tc.timesteps == 100; g++ {
+					if n := pf.MetaData().RowGroup(g).NumRows(); n < int64(tc.groupRows) {
+						t.Errorf("%s: row group %d has %d rows; want at least %d", f.Name, g, n, tc.groupRows)
+					}
+				}
+				pf.Close()
+			}
+			assertNoTemps(t, dir)
+		})
 	}
 }

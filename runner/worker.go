@@ -25,8 +25,15 @@ type worker struct {
 	opts    writerOptions
 	engines map[*gds.Model]*gds.Engine
 	batch   *batch
+	// flushRows is the rows at which the batch flushes: batchRows, or
+	// fewer when that many flat rows would exceed maxBatchCells (rows with
+	// lists are counted by batch.cells as they come).
+	flushRows int
 
-	main       *part   // the worker's shared part, for completed jobs
+	main       *part // the worker's shared part, for completed jobs
+	share      bool  // the current job may fill the batch into main (maxSharedJobRows)
+	marked     bool  // the current job's rows are in main after jobMark
+	jobMark    partMark
 	spill      *part   // the current job's own part, once it outgrows the batch
 	spilled    []*part // the current job's full parts, closed (see maxPartRowGroups)
 	jobStart   int     // rows of the batch before it belong to completed jobs
@@ -56,12 +63,15 @@ func (wk *worker) Record(r *gds.Row) error {
 	b := wk.batch
 	b.Record(r)
 	wk.jobRows++
-	if b.n < wk.opts.rowGroupRows && b.cells() < maxBatchCells {
+	if b.n < wk.flushRows && (!b.lists || b.cells() < maxBatchCells) {
 		return nil
 	}
-	// The batch is full (in rows, or in values for rows that hold lists): completed jobs' rows go to the shared part file,
-	// the current job's rows to its own part file, which a failure can
-	// discard whole.
+	// The batch is full (in rows, or in values for rows that hold
+	// lists). Completed jobs' rows go to the shared part file, and the
+	// current job's rows move to the front of the batch. A job that fills
+	// the batch alone goes to the shared part after a mark, which a
+	// failure rolls the part back to (wk.share), or else to a part file of
+	// its own, which a failure discards whole.
 	if wk.jobStart > 0 {
 		if wk.main == nil {
 			var err error
@@ -69,7 +79,7 @@ func (wk *worker) Record(r *gds.Row) error {
 				return err
 			}
 		}
-		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+		if err := wk.main.write(b, wk.mem, 0, wk.jobStart, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 		if wk.main.full() { // completed jobs' rows: the part is final
@@ -78,6 +88,34 @@ func (wk *worker) Record(r *gds.Row) error {
 			}
 			wk.main = nil
 		}
+		b.drop(wk.jobStart)
+		wk.jobStart = 0
+		return nil
+	}
+	if wk.share {
+		// The job fills the batch alone: its rows go to the shared part
+		// too, after a mark that a failure rolls the part back to.
+		if wk.main == nil {
+			var err error
+			if wk.main, err = wk.newPart(); err != nil {
+				return err
+			}
+		}
+		if !wk.marked && wk.main.canRollback() {
+			var err error
+			if wk.jobMark, err = wk.main.mark(); err != nil {
+				return err
+			}
+			wk.marked = true
+		}
+		if wk.marked {
+			if err := wk.main.write(b, wk.mem, 0, b.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
+				return err
+			}
+			b.truncate(0)
+			return nil
+		}
+		wk.share = false // the format cannot roll back: the job spills
 	}
 	if wk.spill == nil {
 		var err error
@@ -85,7 +123,7 @@ func (wk *worker) Record(r *gds.Row) error {
 			return err
 		}
 	}
-	if err := wk.spill.write(b, wk.mem, wk.jobStart, b.n, wk.opts.rowGroupRows); err != nil {
+	if err := wk.spill.write(b, wk.mem, 0, b.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 		return err
 	}
 	if wk.spill.full() { // the job's next rows go to a new part; a failure discards both
@@ -95,7 +133,6 @@ func (wk *worker) Record(r *gds.Row) error {
 		wk.spilled, wk.spill = append(wk.spilled, wk.spill), nil
 	}
 	b.truncate(0)
-	wk.jobStart = 0
 	return nil
 }
 
@@ -150,6 +187,8 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	job := wk.plan.GDSJob(spec)
 	wk.batch.setJob(job.Params, job.Init)
 	wk.jobRows = 0
+	wk.share = len(wk.ds.Tables) == 0 && wk.plan.RowsPerRun <= maxSharedJobRows &&
+		wk.plan.RowsPerRun/wk.opts.rowGroupRows <= maxSharedJobGroups
 	rec, kr, err := wk.recorder(sim.Model)
 	if err != nil {
 		return 0, nil, nil, err
@@ -160,7 +199,7 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	switch {
 	case runErr == nil:
 		if wk.spill != nil {
-			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.rowGroupRows); err != nil {
+			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 				return 0, nil, nil, err
 			}
 			wk.batch.truncate(0)
@@ -171,6 +210,7 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 		}
 		clear(wk.spilled)
 		wk.spilled = wk.spilled[:0]
+		wk.marked = false
 		wk.jobStart = wk.batch.n
 		if kr != nil {
 			kr.finish()
@@ -178,6 +218,9 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 		}
 		return wk.jobRows, e.Anomalies(), nil, nil
 	case errors.As(runErr, &be), errors.As(runErr, &ne):
+		if err := wk.dropShared(); err != nil {
+			return 0, nil, nil, err
+		}
 		wk.batch.truncate(wk.jobStart)
 		if wk.spill != nil {
 			wk.spill.discard()
@@ -192,6 +235,28 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	default:
 		return 0, nil, nil, runErr
 	}
+}
+
+// maxSharedJobRows and maxSharedJobGroups bound the rows, and the row
+// groups, of a job whose rows may go to the worker's shared part while it
+// runs (a failure rolls the part back to the job's start): a part is
+// closed between jobs only, so it can outgrow maxPartBytes and
+// maxPartRowGroups by one such job. Longer jobs, and jobs of runs with
+// agent or graph tables (whose records per row are not bounded), write
+// part files of their own once they fill the batch.
+const (
+	maxSharedJobRows   = 1 << 22
+	maxSharedJobGroups = 64
+)
+
+// dropShared rolls the shared part back to the current job's start, if
+// the job wrote rows to it.
+func (wk *worker) dropShared() error {
+	if !wk.marked {
+		return nil
+	}
+	wk.marked = false
+	return wk.main.rollback(wk.jobMark)
 }
 
 // finished records a job the worker has run (its rows are in the batch
@@ -218,7 +283,7 @@ func (wk *worker) sync() error {
 				return err
 			}
 		}
-		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.rowGroupRows); err != nil {
+		if err := wk.main.write(wk.batch, wk.mem, 0, wk.jobStart, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 			return err
 		}
 		wk.batch.truncate(0)
@@ -276,7 +341,7 @@ func (wk *worker) finish() error {
 // parts no checkpoint holds are removed. The journal's parts stay, for a
 // rerun to continue from.
 func (wk *worker) stop(salvage bool) {
-	if salvage {
+	if salvage && wk.dropShared() == nil {
 		// the job that was running is dropped, as a failed one would be
 		wk.batch.truncate(wk.jobStart)
 		if wk.spill != nil {

@@ -42,12 +42,22 @@ func ppRecord() arrow.Record {
 }
 
 // BenchmarkWrite compares this writer with pqarrow on the same row groups
-// (snappy, 32 KiB pages, statistics): go test -bench Write -benchmem.
+// (snappy, 32 KiB pages, statistics), PLAIN and with the runner's
+// encodings: go test -bench Write -benchmem.
 func BenchmarkWrite(b *testing.B) {
 	rec := ppRecord()
 	defer rec.Release()
 	b.Run("pqwrite", func(b *testing.B) {
 		w, err := NewWriter(io.Discard, rec.Schema(), Options{Compression: compress.Codecs.Snappy, PageSize: 32 << 10, Stats: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		writeRowGroups(b, w, rec)
+	})
+	b.Run("pqwrite-encoded", func(b *testing.B) { // the runner's options
+		w, err := NewWriter(io.Discard, rec.Schema(), Options{Compression: compress.Codecs.Snappy, PageSize: 32 << 10, Stats: true,
+			RowGroupRows: 65536, Adaptive: true, Encodings: map[string]Encoding{
+				"simulation": Dictionary, "subset": Dictionary, "run": Dictionary, "timestep": Delta, "substep": Delta}})
 		if err != nil {
 			b.Fatal(err)
 		}

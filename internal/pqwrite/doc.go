@@ -1,6 +1,6 @@
 // Package pqwrite writes Arrow record batches to a Parquet file, one row
-// group per batch, through Arrow Go's exported Parquet API (parquet/file,
-// metadata, schema).
+// group per batch or row groups of several (Options.RowGroupRows), through
+// Arrow Go's exported Parquet API (parquet/file, metadata, schema).
 //
 // It exists for speed. The Arrow-to-Parquet writer of Arrow Go v15
 // (pqarrow) compresses pages through codecs that allocate on every data
@@ -18,6 +18,19 @@
 //     a reused buffer with the codecs' shared encoders and encodes page
 //     headers itself;
 //   - the footer is Arrow's metadata, serialized through a reused buffer.
+//
+// Beyond what pqarrow writes, and so no longer byte for byte the same
+// (the tests then read the files back with Arrow's reader instead):
+//
+//   - Options.Encodings writes chosen flat columns RLE_DICTIONARY (a
+//     dictionary page, then runs of indices) or DELTA_BINARY_PACKED,
+//     uncompressed (encode.go);
+//   - Options.Adaptive writes a PLAIN column chunk uncompressed when its
+//     first page does not compress (the codec is per column chunk);
+//   - Options.RowGroupRows keeps the column chunks open over several
+//     records, their pages in memory until the row group ends;
+//   - Mark and Rollback let a caller drop what it wrote after a row group
+//     boundary (a failed job's rows).
 //
 // A Writer can be Reset onto a new file to reuse all of that.
 //

@@ -40,8 +40,15 @@ type pager struct {
 	kind  compress.Compression
 	level int
 	sink  *tellWriter
-	buf   []byte // compressed pages
-	hdr   []byte // the page header being written
+	bufs  *pageBufs // shared by the file's pagers
+
+	// buffered pagers keep the chunk's pages in pending until Close, so
+	// that a column chunk can grow over several record batches while the
+	// other columns' chunks grow too (a row group of several batches).
+	buffered bool
+	pending  []byte // the chunk's data pages, headers included
+	dict     []byte // the chunk's dictionary page, header included, written first
+	raw      bool   // the chunk is written uncompressed whatever the file's codec
 
 	// the column chunk being written
 	cm           *metadata.ColumnChunkMetaDataBuilder
@@ -53,6 +60,14 @@ type pager struct {
 	encodings    map[parquet.Encoding]int32
 }
 
+// pageBufs are the buffers the pagers of a file share: a page is
+// compressed and its header encoded, then copied or written, before the
+// next page is.
+type pageBufs struct {
+	comp []byte // compressed pages
+	hdr  []byte // the page header being written
+}
+
 // libraryPages makes the pager write pages and close chunks with the
 // library's page writer, for the tests that check both write the same
 // bytes.
@@ -62,6 +77,7 @@ var libraryPages = false
 func (p *pager) begin(cm *metadata.ColumnChunkMetaDataBuilder, rg, col int16) error {
 	p.cm = cm
 	p.values, p.firstPage, p.pages, p.compressed, p.uncompressed = 0, 0, 0, 0, 0
+	p.pending, p.dict, p.raw = p.pending[:0], p.dict[:0], false
 	if p.encodings == nil {
 		p.encodings = map[parquet.Encoding]int32{}
 	}
@@ -72,17 +88,22 @@ func (p *pager) begin(cm *metadata.ColumnChunkMetaDataBuilder, rg, col int16) er
 	return nil
 }
 
-// HasCompressor reports whether pages are compressed.
-func (p *pager) HasCompressor() bool { return p.codec != nil }
+// HasCompressor reports whether the chunk's pages are compressed.
+func (p *pager) HasCompressor() bool { return p.codec != nil && !p.raw }
+
+// setRaw makes the chunk's pages uncompressed (codec UNCOMPRESSED in its
+// metadata: Parquet's codec is per column chunk). It is called before the
+// chunk's first page.
+func (p *pager) setRaw() { p.raw = true }
 
 // Compress compresses src into the pager's buffer; the column writer's
 // scratch buffer is not used.
 func (p *pager) Compress(_ *bytes.Buffer, src []byte) []byte {
 	n := int(p.codec.CompressBound(int64(len(src))))
-	if cap(p.buf) < n {
-		p.buf = make([]byte, n+n/4)
+	if cap(p.bufs.comp) < n {
+		p.bufs.comp = make([]byte, n+n/4)
 	}
-	return p.codec.Encode(p.buf[:n], src)
+	return p.codec.Encode(p.bufs.comp[:n], src)
 }
 
 // WriteDataPage writes a data page (version 1 or 2) whose data is
@@ -92,7 +113,7 @@ func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
 		return p.PageWriter.WriteDataPage(page)
 	}
 	data := page.Data()
-	h := p.hdr[:0]
+	h := p.bufs.hdr[:0]
 	switch pg := page.(type) {
 	case *file.DataPageV1:
 		h = appendPageHeaderV1(h, pg, int32(len(data)))
@@ -101,17 +122,23 @@ func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
 	default:
 		return 0, errors.New("parquet: unexpected page type")
 	}
-	p.hdr = h
-	if p.pages == 0 {
-		p.firstPage = p.sink.Tell()
-	}
-	if _, err := p.sink.Write(h); err != nil {
-		return 0, err
-	}
-	n, err := p.sink.Write(data)
-	written := int64(len(h) + n)
-	if err != nil {
-		return written, err
+	p.bufs.hdr = h
+	var written int64
+	if p.buffered {
+		p.pending = append(append(p.pending, h...), data...)
+		written = int64(len(h) + len(data))
+	} else {
+		if p.pages == 0 {
+			p.firstPage = p.sink.Tell()
+		}
+		if _, err := p.sink.Write(h); err != nil {
+			return 0, err
+		}
+		n, err := p.sink.Write(data)
+		written = int64(len(h) + n)
+		if err != nil {
+			return written, err
+		}
 	}
 	p.uncompressed += int64(page.UncompressedSize()) + int64(len(h))
 	p.compressed += written
@@ -121,12 +148,30 @@ func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
 	return written, nil
 }
 
-// WriteDictionaryPage fails: the Writer writes no dictionaries.
+// WriteDictionaryPage fails: Arrow's column writers, the only callers,
+// are not given dictionaries (the direct path writes its own, setDict).
 func (p *pager) WriteDictionaryPage(*file.DictionaryPage) (int64, error) {
 	return 0, errors.New("parquet: dictionary pages are not written")
 }
 
-// Close finishes the column chunk's metadata.
+// reserve gives a buffered pager room for n bytes of pages, so that the
+// pages of a row group's chunk do not grow their buffer by doubling (the
+// buffer is reused for the file's next chunks of the column).
+func (p *pager) reserve(n int) {
+	if p.buffered && cap(p.pending) < n {
+		p.pending = make([]byte, 0, n)
+	}
+}
+
+// setDict sets the chunk's dictionary page: n PLAIN values, uncompressed
+// (the chunk is raw). A buffered pager writes it before the data pages.
+func (p *pager) setDict(values []byte, n int) {
+	h := appendDictPageHeader(p.dict[:0], int32(n), int32(len(values)))
+	p.dict = append(h, values...)
+}
+
+// Close finishes the column chunk: a buffered pager writes its pages,
+// then the chunk's metadata is completed.
 func (p *pager) Close(hasDict, fallback bool) error {
 	if libraryPages {
 		return p.PageWriter.Close(hasDict, fallback)
@@ -139,7 +184,30 @@ func (p *pager) Close(hasDict, fallback bool) error {
 		UncompressedSize: p.uncompressed,
 	}
 	stats := metadata.EncodingStats{DataEncodingStats: p.encodings}
-	return p.cm.Finish(info, hasDict, fallback, stats, nil)
+	if p.buffered {
+		base := p.sink.Tell()
+		if len(p.dict) > 0 {
+			if _, err := p.sink.Write(p.dict); err != nil {
+				return err
+			}
+			info.DictPageOffset = base
+			info.CompressedSize += int64(len(p.dict))
+			info.UncompressedSize += int64(len(p.dict))
+			stats.DictEncodingStats = map[parquet.Encoding]int32{parquet.Encodings.Plain: 1}
+			hasDict = true
+		}
+		info.DataPageOffset = p.sink.Tell()
+		if _, err := p.sink.Write(p.pending); err != nil {
+			return err
+		}
+	}
+	if err := p.cm.Finish(info, hasDict, fallback, stats, nil); err != nil {
+		return err
+	}
+	if p.raw {
+		p.cm.Contents().MetaData.Codec = 0 // CompressionCodec_UNCOMPRESSED
+	}
+	return nil
 }
 
 // Thrift compact protocol: the page header of the Parquet format
@@ -153,8 +221,22 @@ const (
 	ctStruct = 12
 
 	pageTypeData   = 0 // PageType.DATA_PAGE
+	pageTypeDict   = 2 // PageType.DICTIONARY_PAGE
 	pageTypeDataV2 = 3 // PageType.DATA_PAGE_V2
 )
+
+// appendDictPageHeader writes the header of an uncompressed dictionary
+// page of n PLAIN values in size bytes.
+func appendDictPageHeader(b []byte, n, size int32) []byte {
+	b = appendPageSizes(b, pageTypeDict, size, size)
+	b = appendField(b, 3, 7, ctStruct) // dictionary_page_header
+	b = appendField(b, 0, 1, ctI32)
+	b = appendVarint(b, zigzag32(n))
+	b = appendField(b, 1, 2, ctI32)
+	b = appendVarint(b, zigzag32(int32(parquet.Encodings.Plain)))
+	b = append(b, 0) // end of dictionary_page_header
+	return append(b, 0)
+}
 
 func appendPageHeaderV1(b []byte, pg *file.DataPageV1, compressed int32) []byte {
 	b = appendPageSizes(b, pageTypeData, pg.UncompressedSize(), compressed)

@@ -72,7 +72,7 @@ func TestPageHeadersSameAsLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink}
+		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink, bufs: &pageBufs{}, buffered: !library}
 		if err := p.begin(cm, 0, 0); err != nil {
 			t.Fatal(err)
 		}

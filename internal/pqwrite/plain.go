@@ -36,22 +36,39 @@ import (
 var littleEndian = func() bool { x := uint16(1); return *(*byte)(unsafe.Pointer(&x)) == 1 }()
 
 // direct reports whether a leaf is written by the direct path: a flat
-// column that is required (no levels) in a file of version 1 pages.
+// column that is required (no levels), in a file of version 1 pages, or
+// of version 2 pages with an encoding other than PLAIN or with adaptive
+// compression (a flat PLAIN column of a version 2 file without it goes
+// through Arrow's column writer, as pqarrow writes it).
 func (w *Writer) direct(lf *leaf) bool {
 	return !lf.list && lf.descr.MaxDefinitionLevel() == 0 && lf.descr.MaxRepetitionLevel() == 0 &&
-		w.props.DataPageVersion() == parquet.DataPageV1
+		(w.props.DataPageVersion() == parquet.DataPageV1 || lf.enc != Plain || w.opts.Adaptive)
 }
 
-// writeDirect writes a flat required column's pages through pager and
-// closes the column chunk; it returns the bytes written.
-func (w *Writer) writeDirect(pg *pager, cm *metadata.ColumnChunkMetaDataBuilder, lf *leaf, col arrow.Array) (int64, error) {
+// writeDirect appends a flat required column's pages to its chunk.
+func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 	if col.NullN() > 0 {
-		return 0, fmt.Errorf("null values are not supported")
+		return fmt.Errorf("null values are not supported")
 	}
-	n := col.Len()
-	st := chunkStats{stats: w.props.StatisticsEnabledFor(lf.descr.Path())}
-	var written int64
+	pg := ch.pg
+	st := &ch.st
+	enc := parquet.Encodings.Plain
+	switch lf.enc {
+	case Dictionary:
+		enc = parquet.Encodings.RLEDict
+	case Delta:
+		enc = parquet.Encodings.DeltaBinaryPacked
+	}
 	page := func(raw []byte, values int, min, max []byte) error {
+		if !ch.started {
+			ch.started = true
+			if w.opts.Adaptive && pg.HasCompressor() && lf.enc == Plain {
+				// compressing the first page tells whether it pays
+				if c := pg.Compress(nil, raw); len(c)*16 > len(raw)*15 {
+					pg.setRaw()
+				}
+			}
+		}
 		data := raw
 		if pg.HasCompressor() {
 			data = pg.Compress(nil, raw)
@@ -64,39 +81,217 @@ func (w *Writer) writeDirect(pg *pager, cm *metadata.ColumnChunkMetaDataBuilder,
 			w.pageBuf = memory.NewBufferBytes(nil)
 		}
 		w.pageBuf.Reset(data) // a Buffer without an allocator: Release frees nothing
-		dp := file.NewDataPageV1WithStats(w.pageBuf, int32(values), parquet.Encodings.Plain,
-			parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(raw)), ps)
+		var dp file.DataPage
+		if w.props.DataPageVersion() == parquet.DataPageV1 {
+			dp = file.NewDataPageV1WithStats(w.pageBuf, int32(values), enc,
+				parquet.Encodings.RLE, parquet.Encodings.RLE, int32(len(raw)), ps)
+		} else {
+			dp = file.NewDataPageV2WithStats(w.pageBuf, int32(values), 0, int32(values), enc,
+				0, 0, int32(len(raw)), pg.HasCompressor(), ps)
+		}
 		k, err := pg.WriteDataPage(dp)
 		dp.Release()
 		w.pageBuf.Reset(nil) // the data may be the caller's memory (uncompressed pages)
-		written += k
+		ch.written += k
 		return err
 	}
 	size := int(w.props.DataPageSize())
-	var err error
-	switch lf.typ {
-	case arrow.FLOAT64:
-		err = fixedPages(w, col.(*array.Float64).Float64Values(), size, st.stats, page, minMaxFloat64)
-	case arrow.INT64:
-		err = fixedPages(w, col.(*array.Int64).Int64Values(), size, st.stats, page, minMaxInt[int64])
-	case arrow.INT32:
-		err = fixedPages(w, col.(*array.Int32).Int32Values(), size, st.stats, page, minMaxInt[int32])
-	case arrow.BOOL:
-		err = w.boolPages(col.(*array.Boolean), size, st.stats, page)
-	case arrow.STRING:
-		err = w.stringPages(col.(*array.String), size, st.stats, page)
-	default:
-		err = fmt.Errorf("type %s is not supported", col.DataType())
-	}
-	if err != nil {
-		return written, err
-	}
-	if st.stats && n > 0 {
-		if cs := st.chunk(lf.descr, int(w.props.MaxStatsSizeFor(lf.descr.Path()))); cs.IsSet() {
-			cm.SetStats(cs)
+	if !ch.started && lf.enc == Plain && w.opts.RowGroupRows > 0 {
+		if width := fixedWidth(lf.typ); width > 0 { // a row group's values, and a header per page
+			n := int(max(w.opts.RowGroupRows, int64(col.Len()))) * width
+			pg.reserve(n + n/size*64 + 64)
 		}
 	}
-	return written, pg.Close(false, false)
+	switch lf.enc {
+	case Dictionary:
+		return w.dictPages(ch, col, st.stats, page)
+	case Delta:
+		return w.deltaPages(col, st.stats, page)
+	}
+	switch lf.typ {
+	case arrow.FLOAT64:
+		return fixedPages(w, col.(*array.Float64).Float64Values(), size, st.stats, page, minMaxFloat64)
+	case arrow.INT64:
+		return fixedPages(w, col.(*array.Int64).Int64Values(), size, st.stats, page, minMaxInt[int64])
+	case arrow.INT32:
+		return fixedPages(w, col.(*array.Int32).Int32Values(), size, st.stats, page, minMaxInt[int32])
+	case arrow.BOOL:
+		return w.boolPages(col.(*array.Boolean), size, st.stats, page)
+	case arrow.STRING:
+		return w.stringPages(col.(*array.String), size, st.stats, page)
+	}
+	return fmt.Errorf("type %s is not supported", col.DataType())
+}
+
+// closeDirect finishes a direct leaf's chunk: its statistics, its
+// dictionary page, its metadata.
+func (w *Writer) closeDirect(ch *chunk, lf *leaf) error {
+	if st := &ch.st; st.stats && ch.started {
+		if cs := st.chunk(lf.descr, int(w.props.MaxStatsSizeFor(lf.descr.Path()))); cs.IsSet() {
+			ch.cm.SetStats(cs)
+		}
+	}
+	if lf.enc == Dictionary {
+		ch.pg.setDict(ch.dict.plain, ch.dict.n)
+	}
+	if err := ch.pg.Close(false, false); err != nil {
+		return err
+	}
+	ch.written += int64(len(ch.pg.dict))
+	return nil
+}
+
+// dictPages writes a column as pages of dictionary indices (a bit width,
+// then RLE runs), adding its values to the chunk's dictionary.
+func (w *Writer) dictPages(ch *chunk, col arrow.Array, stats bool, page pageFunc) error {
+	switch a := col.(type) {
+	case *array.Int32:
+		return dictFixed(w, ch, a.Int32Values(), stats, page, minMaxInt[int32])
+	case *array.Int64:
+		return dictFixed(w, ch, a.Int64Values(), stats, page, minMaxInt[int64])
+	case *array.Float64:
+		return dictFixed(w, ch, a.Float64Values(), stats, page, minMaxFloat64)
+	case *array.String:
+		return w.dictStrings(ch, a, stats, page)
+	}
+	return fmt.Errorf("type %s cannot be dictionary-encoded", col.DataType())
+}
+
+// dictFixed writes the dictionary pages of a fixed-width column. Runs are
+// found on the values' bits, so -0 and +0, and NaNs, are told apart as
+// the dictionary tells them.
+func dictFixed[T int32 | int64 | float64](w *Writer, ch *chunk, vals []T, stats bool, page pageFunc, minMax func([]T, *[16]byte) (lo, hi []byte)) error {
+	width := int(unsafe.Sizeof(vals[:1][0]))
+	var mm [16]byte
+	for lo := 0; lo < len(vals); lo += maxEncodedPage {
+		p := vals[lo:min(lo+maxEncodedPage, len(vals))]
+		rp := runsOf[T](w)
+		runs := (*rp)[:0]
+		idx := w.runIdx[:0]
+		lens := w.runLens[:0]
+		for i := 0; i < len(p); {
+			var j int
+			if width == 4 {
+				j = runEnd(unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(p))), len(p)), i, &w.pat32)
+			} else {
+				j = runEnd(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(p))), len(p)), i, &w.pat64)
+			}
+			runs = append(runs, p[i])
+			idx = append(idx, ch.dict.index(keyOf(p[i]), width))
+			lens = append(lens, int32(j-i))
+			i = j
+		}
+		*rp, w.runIdx, w.runLens = runs, idx, lens
+		bw := bitWidth(ch.dict.n)
+		raw := append(w.scratch[:0], byte(bw))
+		for k := range idx {
+			raw = appendRLERun(raw, int(lens[k]), idx[k], bw)
+		}
+		w.scratch = raw
+		var min, max []byte
+		if stats {
+			min, max = minMax(runs, &mm)
+		}
+		if err := page(raw, len(p), min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runsOf returns the Writer's buffer of run values of type T.
+func runsOf[T int32 | int64 | float64](w *Writer) *[]T {
+	var p any
+	var zero T
+	switch any(zero).(type) {
+	case int32:
+		p = &w.runs32
+	case int64:
+		p = &w.runs64
+	default:
+		p = &w.runsF64
+	}
+	return p.(*[]T)
+}
+
+// dictStrings writes the dictionary pages of a string column.
+func (w *Writer) dictStrings(ch *chunk, a *array.String, stats bool, page pageFunc) error {
+	for lo := 0; lo < a.Len(); lo += maxEncodedPage {
+		hi := min(lo+maxEncodedPage, a.Len())
+		idx, lens := w.runIdx[:0], w.runLens[:0]
+		var mn, mx string
+		for i := lo; i < hi; {
+			s := a.Value(i)
+			j := i + 1
+			for j < hi && a.Value(j) == s {
+				j++
+			}
+			if i == lo || s < mn {
+				mn = s
+			}
+			if i == lo || s > mx {
+				mx = s
+			}
+			idx = append(idx, ch.dict.indexString(s))
+			lens = append(lens, int32(j-i))
+			i = j
+		}
+		w.runIdx, w.runLens = idx, lens
+		bw := bitWidth(ch.dict.n)
+		raw := append(w.scratch[:0], byte(bw))
+		for k := range idx {
+			raw = appendRLERun(raw, int(lens[k]), idx[k], bw)
+		}
+		w.scratch = raw
+		var min, max []byte
+		if stats {
+			min, max = []byte(mn), []byte(mx)
+		}
+		if err := page(raw, hi-lo, min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deltaPages writes an integer column DELTA_BINARY_PACKED.
+func (w *Writer) deltaPages(col arrow.Array, stats bool, page pageFunc) error {
+	switch a := col.(type) {
+	case *array.Int32:
+		return deltaInts(w, a.Int32Values(), stats, page)
+	case *array.Int64:
+		return deltaInts(w, a.Int64Values(), stats, page)
+	}
+	return fmt.Errorf("type %s cannot be delta-encoded", col.DataType())
+}
+
+func deltaInts[T int32 | int64](w *Writer, vals []T, stats bool, page pageFunc) error {
+	var mm [16]byte
+	for lo := 0; lo < len(vals); lo += maxEncodedPage {
+		p := vals[lo:min(lo+maxEncodedPage, len(vals))]
+		raw := appendDelta(w.scratch[:0], p, &w.deltas)
+		w.scratch = raw
+		var min, max []byte
+		if stats {
+			min, max = minMaxInt(p, &mm)
+		}
+		if err := page(raw, len(p), min, max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fixedWidth returns the bytes of a PLAIN value of a fixed-width type, 0
+// for the others.
+func fixedWidth(t arrow.Type) int {
+	switch t {
+	case arrow.INT32:
+		return 4
+	case arrow.INT64, arrow.FLOAT64:
+		return 8
+	}
+	return 0
 }
 
 type pageFunc func(raw []byte, values int, min, max []byte) error
@@ -171,15 +366,48 @@ func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
 	if i == len(p) {
 		return nil, nil
 	}
+	// Four lanes: the comparisons of one value do not wait for the
+	// previous value's.
 	mn, mx := p[i], p[i]
-	for _, v := range p[i+1:] {
-		if v < mn {
-			mn = v
+	m0, m1, m2, m3 := mn, mn, mn, mn
+	x0, x1, x2, x3 := mn, mn, mn, mn
+	q := p[i+1:]
+	for len(q) >= 4 {
+		if q[0] < m0 {
+			m0 = q[0]
 		}
-		if v > mx {
-			mx = v
+		if q[0] > x0 {
+			x0 = q[0]
+		}
+		if q[1] < m1 {
+			m1 = q[1]
+		}
+		if q[1] > x1 {
+			x1 = q[1]
+		}
+		if q[2] < m2 {
+			m2 = q[2]
+		}
+		if q[2] > x2 {
+			x2 = q[2]
+		}
+		if q[3] < m3 {
+			m3 = q[3]
+		}
+		if q[3] > x3 {
+			x3 = q[3]
+		}
+		q = q[4:]
+	}
+	for _, v := range q {
+		if v < m0 {
+			m0 = v
+		}
+		if v > x0 {
+			x0 = v
 		}
 	}
+	mn, mx = min(m0, m1, m2, m3), max(x0, x1, x2, x3) // no NaN among them
 	if mn == 0 {
 		mn = math.Copysign(0, -1)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -40,6 +41,19 @@ type Options struct {
 	// Allocator allocates the column writers' buffers; nil for the Go
 	// allocator.
 	Allocator memory.Allocator
+	// RowGroupRows is the least number of rows of a row group: records
+	// are appended to the open row group until it has this many rows
+	// (the column chunks' pages wait in memory, compressed), and Close
+	// ends the last one. 0 writes one row group per record.
+	RowGroupRows int64
+	// Encodings names the encoding of flat required top-level columns,
+	// by name; the others are PLAIN. Dictionary and Delta chunks are
+	// written uncompressed: their pages are runs and bit widths already.
+	Encodings map[string]Encoding
+	// Adaptive writes a PLAIN column chunk uncompressed when compressing
+	// its first page saves less than 1/16 of it (noisy floats, which
+	// snappy cannot shorten).
+	Adaptive bool
 }
 
 var magic = []byte("PAR1")
@@ -58,11 +72,21 @@ type Writer struct {
 	pqs    *schema.Schema
 	kv     metadata.KeyValueMetadata
 	leaves []leaf
+	chunks []chunk        // by leaf: the open row group's column chunks
 	codec  compress.Codec // nil when uncompressed
-	pager  *pager
+	bufs   pageBufs
+	opts   Options
 	groups int16
 	closed bool
 	err    error
+	// dropped are the row groups a Rollback removed: the footer leaves
+	// them out.
+	dropped []int16
+
+	// the open row group, when rg is not nil
+	rg      *metadata.RowGroupMetaDataBuilder
+	rgRows  int64
+	ordinal int16
 
 	// reusable buffers
 	def, rep   []int16
@@ -72,6 +96,15 @@ type Writer struct {
 	footerProt thrift.TProtocol
 	bools      []bool
 	bytes      []parquet.ByteArray
+	// the encoders' (encode.go)
+	runs32  []int32 // a page's runs: their values (runsOf)
+	runs64  []int64
+	runsF64 []float64
+	runIdx  []int32  // their dictionary indices
+	runLens []int32  // their lengths
+	pat32   []uint32 // a run's value, repeated (runEnd)
+	pat64   []uint64
+	deltas  [deltaBlock]uint64
 }
 
 // leaf is one Parquet column: a top-level field, or a field of the struct
@@ -85,6 +118,19 @@ type leaf struct {
 	// definition level of an empty list (the optional ancestors above the
 	// repeated node), and of a present value (the column's maximum).
 	emptyDef, valueDef int16
+	enc                Encoding // of a direct leaf
+}
+
+// chunk is a leaf's column chunk in the open row group.
+type chunk struct {
+	pg      *pager
+	cm      *metadata.ColumnChunkMetaDataBuilder
+	cw      file.ColumnChunkWriter    // a list leaf's column writer
+	cwProps *parquet.WriterProperties // its properties (propsFor)
+	st      chunkStats                // a direct leaf's min and max
+	written int64                     // a direct leaf's page bytes
+	started bool                      // a direct leaf has written a page (the codec is decided)
+	dict    dictionary                // a Dictionary leaf's
 }
 
 // NewWriter writes the file header to w and returns a Writer for records of
@@ -104,6 +150,11 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 	if o.Allocator != nil {
 		props = append(props, parquet.WithAllocator(o.Allocator))
 	}
+	for name, e := range o.Encodings {
+		if e == Delta { // the column chunks' metadata names the encoding
+			props = append(props, parquet.WithEncodingFor(name, parquet.Encodings.DeltaBinaryPacked))
+		}
+	}
 	wp := parquet.NewWriterProperties(props...)
 	pqs, err := parquetSchema(sch, wp)
 	if err != nil {
@@ -111,6 +162,9 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 	}
 	leaves, err := leavesOf(sch, pqs)
 	if err != nil {
+		return nil, err
+	}
+	if err := setEncodings(sch, leaves, o, wp); err != nil {
 		return nil, err
 	}
 	kv := metadata.NewKeyValueMetadata()
@@ -140,6 +194,8 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 		pqs:    pqs,
 		kv:     kv,
 		leaves: leaves,
+		chunks: make([]chunk, len(leaves)),
+		opts:   o,
 	}
 	if o.Compression != compress.Codecs.Uncompressed {
 		if wr.codec, err = compress.GetCodec(o.Compression); err != nil {
@@ -225,45 +281,162 @@ func (w *Writer) Write(rec arrow.Record) error {
 	return nil
 }
 
+// writeGroup appends the record to the open row group (starting one if
+// none is open), and ends the row group when it has RowGroupRows rows.
+// With RowGroupRows 0 each leaf's chunk is finished before the next one
+// starts, as Arrow's writers do.
 func (w *Writer) writeGroup(rec arrow.Record, n int) error {
-	rg := w.meta.AppendRowGroup()
-	ordinal := w.groups
+	if w.rg != nil && w.propsChange(rec) {
+		if err := w.endGroup(); err != nil {
+			return err
+		}
+	}
+	if w.rg == nil {
+		if err := w.beginGroup(); err != nil {
+			return err
+		}
+	}
+	single := w.opts.RowGroupRows <= 0
+	for ci := range w.leaves {
+		lf, ch := &w.leaves[ci], &w.chunks[ci]
+		if err := w.appendChunk(ch, lf, rec.Column(lf.field)); err != nil {
+			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		if single {
+			if err := w.finishChunk(ch, lf); err != nil {
+				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+			}
+		}
+	}
+	w.rgRows += int64(n)
+	if single || w.rgRows >= w.opts.RowGroupRows {
+		return w.endGroup()
+	}
+	return nil
+}
+
+// beginGroup starts a row group: a column chunk per leaf.
+func (w *Writer) beginGroup() error {
+	w.rg = w.meta.AppendRowGroup()
+	w.ordinal, w.rgRows = w.groups, 0
 	w.groups++
+	for ci := range w.leaves {
+		lf, ch := &w.leaves[ci], &w.chunks[ci]
+		ch.cm = w.rg.NextColumnChunk()
+		if ch.pg == nil {
+			pw, err := file.NewPageWriter(w.sink, w.props.Compression(), w.props.CompressionLevel(), ch.cm, w.ordinal, int16(ci), w.props.Allocator(), false, nil, nil)
+			if err != nil {
+				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+			}
+			ch.pg = &pager{PageWriter: pw, codec: w.codec, kind: w.props.Compression(), level: w.props.CompressionLevel(),
+				sink: w.sink, bufs: &w.bufs, buffered: !libraryPages}
+		}
+		if err := ch.pg.begin(ch.cm, w.ordinal, int16(ci)); err != nil {
+			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
+		}
+		ch.cw, ch.cwProps = nil, nil
+		ch.st = chunkStats{stats: w.props.StatisticsEnabledFor(lf.descr.Path()), min: ch.st.min[:0], max: ch.st.max[:0]}
+		ch.written, ch.started = 0, false
+		if lf.enc == Dictionary {
+			ch.dict.reset()
+		}
+		if lf.enc != Plain {
+			ch.pg.setRaw()
+		}
+	}
+	return nil
+}
+
+// propsChange reports whether a list leaf of the record needs other
+// column writer properties than its open chunk's (see propsFor): its
+// chunk, and so the row group, must end first.
+func (w *Writer) propsChange(rec arrow.Record) bool {
+	for ci := range w.leaves {
+		lf, ch := &w.leaves[ci], &w.chunks[ci]
+		if ch.cw != nil && w.propsFor(lf, rec.Column(lf.field)) != ch.cwProps {
+			return true
+		}
+	}
+	return false
+}
+
+// appendChunk appends a leaf's values of a record to its column chunk.
+func (w *Writer) appendChunk(ch *chunk, lf *leaf, col arrow.Array) error {
+	if w.direct(lf) {
+		return w.writeDirect(ch, lf, col)
+	}
+	if ch.cw == nil {
+		ch.cwProps = w.propsFor(lf, col)
+		ch.cw = file.NewColumnChunkWriter(ch.cm, ch.pg, ch.cwProps)
+	}
+	return w.writeLeaf(ch.cw, lf, col)
+}
+
+// finishChunk closes a leaf's column chunk: its pages are written (a
+// buffered pager's), its statistics and metadata set.
+func (w *Writer) finishChunk(ch *chunk, lf *leaf) error {
+	if ch.cm == nil {
+		return nil // finished already
+	}
+	defer func() { ch.cm = nil }()
+	if !w.direct(lf) {
+		if ch.cw == nil { // no record reached the chunk: cannot happen, rows > 0
+			return errors.New("parquet: empty column chunk")
+		}
+		err := ch.cw.Close()
+		ch.written = ch.cw.TotalBytesWritten()
+		ch.cw = nil
+		return err
+	}
+	return w.closeDirect(ch, lf)
+}
+
+// endGroup finishes the open row group's chunks and its metadata.
+func (w *Writer) endGroup() error {
 	var written int64
 	for ci := range w.leaves {
-		lf := &w.leaves[ci]
-		cm := rg.NextColumnChunk()
-		if w.pager == nil {
-			pw, err := file.NewPageWriter(w.sink, w.props.Compression(), w.props.CompressionLevel(), cm, ordinal, int16(ci), w.props.Allocator(), false, nil, nil)
-			if err != nil {
-				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
-			}
-			w.pager = &pager{PageWriter: pw, codec: w.codec, kind: w.props.Compression(), level: w.props.CompressionLevel(), sink: w.sink}
-		}
-		if err := w.pager.begin(cm, ordinal, int16(ci)); err != nil {
+		lf, ch := &w.leaves[ci], &w.chunks[ci]
+		if err := w.finishChunk(ch, lf); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 		}
-		if w.direct(lf) {
-			k, err := w.writeDirect(w.pager, cm, lf, rec.Column(lf.field))
-			if err != nil {
-				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
-			}
-			written += k
-			continue
-		}
-		cw := file.NewColumnChunkWriter(cm, w.pager, w.propsFor(lf, rec.Column(lf.field)))
-		if err := w.writeLeaf(cw, lf, rec.Column(lf.field)); err != nil {
-			cw.Close()
-			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
-		}
-		if err := cw.Close(); err != nil {
-			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
-		}
-		written += cw.TotalBytesWritten()
+		written += ch.written
 	}
-	rg.SetNumRows(n)
-	if err := rg.Finish(written, ordinal); err != nil {
-		return fmt.Errorf("parquet row group %d: %w", ordinal, err)
+	w.rg.SetNumRows(int(w.rgRows))
+	err := w.rg.Finish(written, w.ordinal)
+	w.rg = nil
+	if err != nil {
+		return fmt.Errorf("parquet row group %d: %w", w.ordinal, err)
+	}
+	return nil
+}
+
+// setEncodings sets the leaves' encodings from the options, checking
+// that each names a flat required column of a type the encoding takes.
+func setEncodings(sch *arrow.Schema, leaves []leaf, o Options, wp *parquet.WriterProperties) error {
+	for name, e := range o.Encodings {
+		idx := sch.FieldIndices(name)
+		if len(idx) == 0 {
+			return fmt.Errorf("parquet encoding %s: no column %q", e, name)
+		}
+		for i := range leaves {
+			lf := &leaves[i]
+			if lf.field != idx[0] || e == Plain {
+				continue
+			}
+			ok := !lf.list && lf.descr.MaxDefinitionLevel() == 0
+			switch e {
+			case Dictionary:
+				ok = ok && (lf.typ == arrow.INT32 || lf.typ == arrow.INT64 || lf.typ == arrow.FLOAT64 || lf.typ == arrow.STRING)
+			case Delta:
+				ok = ok && (lf.typ == arrow.INT32 || lf.typ == arrow.INT64)
+			default:
+				ok = false
+			}
+			if !ok {
+				return fmt.Errorf("parquet encoding %s: column %q (%s) cannot have it", e, name, sch.Field(idx[0]).Type)
+			}
+			lf.enc = e
+		}
 	}
 	return nil
 }
@@ -435,7 +608,10 @@ func (w *Writer) writeFooter(fm *metadata.FileMetaData) (int64, error) {
 func (w *Writer) Reset(dst io.Writer) error {
 	w.sink.w, w.sink.pos = dst, 0
 	w.meta = metadata.NewFileMetadataBuilder(w.pqs, w.props, w.kv)
-	w.groups, w.closed, w.err = 0, false, nil
+	w.groups, w.closed, w.err, w.rg, w.dropped = 0, false, nil, nil, w.dropped[:0]
+	for ci := range w.chunks {
+		w.chunks[ci].cm, w.chunks[ci].cw = nil, nil
+	}
 	if _, err := w.sink.Write(magic); err != nil {
 		w.err = err
 		return err
@@ -452,10 +628,30 @@ func (w *Writer) Close() error {
 	if w.err != nil {
 		return w.err
 	}
+	if w.rg != nil {
+		if err := w.endGroup(); err != nil {
+			w.err = err
+			return err
+		}
+	}
 	fm, err := w.meta.Finish()
 	if err != nil {
 		w.err = fmt.Errorf("parquet footer: %w", err)
 		return w.err
+	}
+	if len(w.dropped) > 0 { // the row groups rolled back
+		md := fm.FileMetaData
+		kept := md.RowGroups[:0]
+		md.NumRows = 0
+		for i, g := range md.RowGroups {
+			if !slices.Contains(w.dropped, int16(i)) {
+				o := int16(len(kept))
+				g.Ordinal = &o
+				md.NumRows += g.NumRows
+				kept = append(kept, g)
+			}
+		}
+		md.RowGroups = kept
 	}
 	n, err := w.writeFooter(fm)
 	if err == nil {
@@ -469,6 +665,64 @@ func (w *Writer) Close() error {
 	}
 	return w.err
 }
+
+// Mark is a point of a file that Rollback returns to: a row group
+// boundary.
+type Mark struct {
+	groups int16 // row groups appended before it
+	offset int64 // bytes written before it
+}
+
+// Offset returns the bytes of the file before the mark: the file is to be
+// truncated to it on a Rollback.
+func (m Mark) Offset() int64 { return m.offset }
+
+// Mark ends the open row group, if any, and returns the point after it.
+func (w *Writer) Mark() (Mark, error) {
+	if w.err != nil {
+		return Mark{}, w.err
+	}
+	if w.rg != nil {
+		if err := w.endGroup(); err != nil {
+			w.err = err
+			return Mark{}, err
+		}
+	}
+	return Mark{groups: w.groups, offset: w.sink.pos}, nil
+}
+
+// Rollback drops what was written after m: the row groups ended since
+// (the footer leaves them out) and the open one. The caller truncates the
+// file to m.Offset() and writes what follows from there: the Writer
+// continues at that offset.
+func (w *Writer) Rollback(m Mark) error {
+	if w.closed {
+		return errors.New("parquet writer: rollback after close")
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if m.groups > w.groups || m.offset > w.sink.pos {
+		return errors.New("parquet writer: rollback to a mark of another file")
+	}
+	for g := m.groups; g < w.groups; g++ {
+		if !slices.Contains(w.dropped, g) {
+			w.dropped = append(w.dropped, g)
+		}
+	}
+	if w.rg != nil { // the open row group's pages are in memory: forget them
+		w.rg = nil
+		for ci := range w.chunks {
+			w.chunks[ci].cm, w.chunks[ci].cw = nil, nil
+		}
+	}
+	w.sink.pos = m.offset
+	return nil
+}
+
+// Size returns the bytes written to the file so far: the row groups
+// ended, not the pages of the open one.
+func (w *Writer) Size() int64 { return w.sink.pos }
 
 // tellWriter counts the bytes written, which the page writers record as
 // page offsets.

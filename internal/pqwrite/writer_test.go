@@ -389,6 +389,9 @@ func TestAllocs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := w.Write(rec); err != nil { // the chunks' page buffers grow to their size
+			t.Fatal(err)
+		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		for i := 0; i < 10; i++ {
@@ -602,6 +605,11 @@ func TestMinMaxFloat64(t *testing.T) {
 		{in: []float64{-3, math.Copysign(0, -1)}, min: -3, max: 0},
 		{in: []float64{-inf, inf, nan}, min: -inf, max: inf},
 		{in: []float64{7}, min: 7, max: 7},
+		// longer than the four lanes, NaNs in each
+		{in: []float64{nan, 1, 2, nan, 3, -4, nan, 0.5, 9, nan, nan, 2, 8}, min: -4, max: 9},
+		{in: []float64{1, nan, nan, nan, nan, nan, nan, nan, nan, nan}, min: 1, max: 1},
+		{in: []float64{5, 4, 3, 2, 1, 0, -1, -2, -3, math.Copysign(0, -1), 0}, min: -3, max: 5},
+		{in: []float64{-1, -2, -3, -4, -5, math.Copysign(0, -1), -6, -7}, min: -7, max: 0},
 	}
 	for _, tt := range tests {
 		var buf [16]byte

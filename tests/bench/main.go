@@ -200,6 +200,11 @@ func main() {
 		}
 	}
 
+	encodingSection(w, mark, r, sel, func(name string) result { return res[key{name, 2}] })
+	if slices.ContainsFunc(sel, func(m model) bool { return m.name == "pp" }) {
+		filesSection(w, mark, r)
+	}
+
 	w("\n## Scaling: 2 workers against 1 (target >= %.1fx)\n\n", targetScaling)
 	w("The runs alternate (1, 2, 1, 2, ... workers); speedup is the ratio of the medians, pairwise the median of\n")
 	w("the ratios of adjacent runs (less sensitive to the machine's drift). Met when both reach the target.\n\n")
@@ -387,7 +392,10 @@ var (
 // once runs the CLI on a config and measures it.
 func (r *cli) once(name, config string, workers int, extra ...string) (sample, error) {
 	out := filepath.Join(r.dir, fmt.Sprintf("%s-w%d", name, workers))
-	args := append([]string{"run", config, "--quiet", "--overwrite", "--workers", strconv.Itoa(workers), "--out", out}, extra...)
+	// Without the HTML report (report.html, on by default): the peers'
+	// figures are the run and its DataFrame; make bench times the report
+	// on its own.
+	args := append([]string{"run", config, "--quiet", "--overwrite", "--workers", strconv.Itoa(workers), "--out", out, "--set", "report.html=false"}, extra...)
 	// Start from the same state every time: no dataset to remove, and no
 	// dirty pages of earlier runs for the kernel to write back meanwhile
 	// (after ~100 MB of dirty data, writes are throttled to the disk's
