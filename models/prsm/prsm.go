@@ -26,8 +26,9 @@ import (
 // Name is the model's registered name.
 const Name = "prsm"
 
-// Fields of the per-agent record the activity policy emits (a flat vector,
-// fieldsPerAgent numbers per agent).
+// Fields of the per-agent record the activity policy emits for each agent
+// it changed (a flat vector of records of recFields numbers: the agent's
+// index, then fieldsPerAgent fields).
 const (
 	fBalance    = iota // the agent's balance after its own actions
 	fCredit            // FTNS received from others this step
@@ -43,6 +44,7 @@ const (
 	fLastReward        // and reward
 	fLastMult          // and multiplier
 	fieldsPerAgent
+	recFields = 1 + fieldsPerAgent
 )
 
 // model holds the handles of the model's variables, parameters and
@@ -88,6 +90,10 @@ type model struct {
 
 	// per-engine scratch
 	work, plan, tmpA, tmpB gds.Scratch
+	// the activity policy's: which agents it changed (pos), and what it
+	// keeps for a day (day: the day and the population's size;
+	// active, models, datas: indices of agents), see act
+	pos, day_, active, models, datas gds.Scratch
 
 	regimeNames [16]string
 }
@@ -286,6 +292,7 @@ func (m *model) declare(b *gds.Builder) {
 	m.mParticipation = b.FloatSignal("m_participation", gds.Last)
 
 	m.work, m.plan, m.tmpA, m.tmpB = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.pos, m.day_, m.active, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
 
 	for mask := range m.regimeNames {
 		name := ""
@@ -549,15 +556,11 @@ func (m *model) breakerPSUB(b *gds.Builder) {
 func (m *model) activityPSUB(b *gds.Builder) {
 	b.PSUB("activity",
 		gds.Policy("agents_act", m.act),
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
-			cur := m.agents.Get(c)
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
+			_ = m.agents.Get(c)
 			w := m.deltas.Get(c)
-			if len(w) != len(cur)*fieldsPerAgent {
-				return cur
-			}
-			dst = append(dst, cur...)
-			for i := range dst {
-				a, d := &dst[i], w[i*fieldsPerAgent:(i+1)*fieldsPerAgent]
+			for r := 0; r+recFields <= len(w); r += recFields {
+				a, d := tx.At(int(w[r])), w[r+1:r+recFields]
 				a.Balance = d[fBalance] + d[fCredit]
 				a.VolumeToday += d[fVolume]
 				a.Value30, a.Quality30, a.Tier = d[fValue30], d[fQuality30], int64(d[fTier])
@@ -567,7 +570,6 @@ func (m *model) activityPSUB(b *gds.Builder) {
 				a.Earned += d[fEarned]
 				a.LastValue, a.LastReward, a.LastMultiplier = d[fLastValue], d[fLastReward], d[fLastMult]
 			}
-			return dst
 		}),
 		m.pool.Update(func(c *gds.Ctx) float64 { return m.pool.Get(c) + m.poolFlow.Get(c) }),
 		m.exchange.Update(func(c *gds.Ctx) float64 { return m.exchange.Get(c) + m.exchangeFlow.Get(c) }),
