@@ -28,12 +28,13 @@ func (m *model) controller(c *gds.Ctx) supply.Controller {
 	return k
 }
 
-// velocity returns an agent's monthly velocity at the end of day: its
+// velocity returns an agent's monthly velocity at the end of a day: its
 // 30-day volume, today's included, as a daily average over the days the
-// exponentially weighted sum covers, times 30, over its balance.
-func velocity(a *Agent, day int) float64 {
+// exponentially weighted sum covers (window, window30 of the day), times
+// 30, over its balance.
+func velocity(a *Agent, window float64) float64 {
 	vol := float64(a.Volume30*decay30) + a.VolumeToday
-	return demurrage.Velocity(vol, a.Balance, window30(float64(day)))
+	return demurrage.Velocity(vol, a.Balance, window)
 }
 
 // dailyPSUB runs the daily cycle of the FTNS integration API at the last
@@ -52,9 +53,10 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 		buf := m.tmpA.Buf(c)
 		fees := (*buf)[:0]
 		total := 0.0
+		window := window30(float64(k.day))
 		for i := range agents {
 			a := &agents[i]
-			f := s.Fee(a.Balance, velocity(a, k.day), demurrage.Status(a.Tier), a.AgeDays, 1)
+			f := s.Fee(a.Balance, velocity(a, window), demurrage.Status(a.Tier), a.AgeDays, 1)
 			fees = append(fees, f)
 			total += f
 		}
