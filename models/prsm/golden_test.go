@@ -16,8 +16,8 @@ import (
 // TestGoldenRows pins every value the model computes: a hash of every
 // substep's variables (floats, ints, bools, strings, vectors) and every
 // agent record, for each scenario of configs/prsm.toml at 200 agents over
-// its 30 days, for a crash that halts transactions, and the model's
-// structural hash. A change that speeds the
+// its 30 days, for a crash that halts transactions, for 600 agents over 4
+// days, and the model's structural hash. A change that speeds the
 // model up must leave them bit for bit as they are; the hashes were
 // recorded with the model as first written (commit 1be27d0).
 func TestGoldenRows(t *testing.T) {
@@ -38,14 +38,19 @@ func TestGoldenRows(t *testing.T) {
 		"economic_shock":    "26c27ade8c8e30b73e1e1a4eced63319",
 		"data_oversupply":   "b31ae0a12199851457906e9164fcc679",
 		"crash":             "c4438042ac1119486c185c0c35e75a62",
+		"600 agents":        "41e15c4b8117bbe9012ab8eeaf51e886",
 	}
-	names = append(names, "crash")
-	ps = append(ps, map[string]any{"crash_step": 100})
+	names = append(names, "crash", "600 agents")
+	ps = append(ps, map[string]any{"crash_step": 100}, map[string]any{"flood_window": []any{2.0, 3.0}})
 	for i, name := range names {
-		kv := merge(ps[i], map[string]any{"n_agents": 200})
+		n, days := 200, 30
+		if name == "600 agents" { // enough for metric.Gini's radix sort
+			n, days = 600, 4
+		}
+		kv := merge(ps[i], map[string]any{"n_agents": n})
 		h := sha256.New()
 		var rows int
-		err := run(t, m, params(t, m, kv), 30*day, uint64(100+i), func(v view) {
+		err := run(t, m, params(t, m, kv), days*day, uint64(100+i), func(v view) {
 			hashRow(h, m, v)
 			rows++
 		})
