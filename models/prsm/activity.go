@@ -18,8 +18,11 @@ const (
 
 // act is the activity policy: every agent active today may contribute,
 // query, validate or sell during the step, unless transactions are
-// halted. It emits, per agent, a record of what changed (agent_deltas), and
-// the step's aggregate flows.
+// halted. It emits a record of what changed for each agent it changed
+// (agent_deltas), and the step's aggregate flows. Only the agents active
+// today are visited, and only those that change get a record: the cost of
+// a step follows the agents that act, and the update (an Edit) copies
+// only the records that change.
 //
 // Pass 1 draws what each agent attempts: Poisson counts of contributions
 // and queries with the type's daily rate spread over the day's steps, a
@@ -62,9 +65,9 @@ func (m *model) act(c *gds.Ctx) {
 	}
 	s.pos = *pb
 	wb := m.work.Buf(c)
-	s.w = (*wb)[:0]
+	s.w = append((*wb)[:0], 0) // the number of records, set at the end
 	defer func() {
-		for r := 0; r < len(s.w); r += recFields {
+		for r := 1; r < 1+s.nrec*recFields; r += recFields { // even after a panic
 			s.pos[int(s.w[r])] = 0
 		}
 		*wb = s.w
@@ -92,6 +95,7 @@ func (m *model) act(c *gds.Ctx) {
 	perStep := k.stepDays * s.throttle
 	active := m.daily(c, k, agents)
 	s.models, s.datas = *m.models.Buf(c), *m.datas.Buf(c)
+	validators := *m.validators.Buf(c)
 
 	// Pass 1: what each active agent attempts, in index order; validators'
 	// capacity. The agents that will do something are the doers, with
@@ -157,18 +161,24 @@ func (m *model) act(c *gds.Ctx) {
 		s.carryOut(int(plan[r]), plan[r+1:r+planRec])
 	}
 
-	// Validators on duty share the review rewards.
+	// Validators on duty share the review rewards: those with a record
+	// get theirs in it, the others are listed after the records, with the
+	// reward (the layout of agent_deltas is in prsm.go).
+	s.w[0] = float64(s.nrec)
 	if onDuty > 0 && s.reviewed > 0 {
 		each := min(float64(s.reviewed)*s.valReward, s.pool) / float64(onDuty)
-		for _, x := range active {
-			if i := int(x); agents[i].Kind == Validator {
-				d := s.rec(i)
+		s.w = append(s.w, each)
+		for _, x := range validators {
+			if o := int(s.pos[int(x)]); o > 0 {
+				d := s.w[o : o+fieldsPerAgent]
 				d[fCredit] += each
 				d[fVolume] += each
 				d[fEarned] += each
-				s.pool -= each
-				s.volume += each
+			} else {
+				s.w = append(s.w, x)
 			}
+			s.pool -= each
+			s.volume += each
 		}
 	}
 	emit()
@@ -193,8 +203,9 @@ type step struct {
 	submitted, accepted, rejected        int64
 	reviewed                             int64
 
-	w   []float64 // records of recFields numbers: the agent's index, its fields
-	pos []float64 // by agent: 1 + its record's offset in w, or 0
+	w    []float64 // the agent_deltas vector being built (its layout: prsm.go)
+	nrec int       // the records in w
+	pos  []float64 // by agent: 1 + its record's offset in w, or 0
 }
 
 // rec returns agent i's record, created as "nothing changed" on first use.
@@ -207,6 +218,7 @@ func (s *step) rec(i int) []float64 {
 	s.w = append(s.w, float64(i), a.Balance, 0, 0, a.Value30, a.Quality30, float64(a.Tier), 0, 0, 0, 0,
 		a.LastValue, a.LastReward, a.LastMultiplier)
 	s.pos[i] = float64(o + 1)
+	s.nrec++
 	return s.w[o+1 : o+recFields]
 }
 
@@ -334,8 +346,9 @@ func (s *step) contribute(i int, bal, q, value float64) float64 {
 }
 
 // daily returns the indices of the agents active today, in order, and
-// keeps in scratch the indices of the model creators and the data
-// contributors (the recipients of query fees). They are found at the
+// keeps in scratch the indices of the validators among them (on duty
+// today), and of all model creators and data contributors (the recipients
+// of query fees). They are found at the
 // day's first step, after the population PSUB has drawn who is active
 // today, and kept for the rest of the day: nothing else changes an
 // agent's kind or its activity draw. A day's list is also rebuilt when
@@ -346,11 +359,15 @@ func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active []float64) {
 	if !k.firstOf && len(meta) == 2 && meta[0] == float64(k.day) && meta[1] == float64(len(agents)) {
 		return *ab
 	}
-	act, ma, da := (*ab)[:0], (*mb)[:0], (*dab)[:0]
+	vb := m.validators.Buf(c)
+	act, va, ma, da := (*ab)[:0], (*vb)[:0], (*mb)[:0], (*dab)[:0]
 	for i := range agents {
 		a := &agents[i]
 		if a.ActiveToday {
 			act = append(act, float64(i))
+			if a.Kind == Validator {
+				va = append(va, float64(i))
+			}
 		}
 		switch a.Kind {
 		case ModelCreator:
@@ -359,7 +376,7 @@ func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active []float64) {
 			da = append(da, float64(i))
 		}
 	}
-	*ab, *mb, *dab = act, ma, da
+	*ab, *vb, *mb, *dab = act, va, ma, da
 	*db = append(meta[:0], float64(k.day), float64(len(agents)))
 	return act
 }

@@ -26,9 +26,13 @@ import (
 // Name is the model's registered name.
 const Name = "prsm"
 
-// Fields of the per-agent record the activity policy emits for each agent
-// it changed (a flat vector of records of recFields numbers: the agent's
-// index, then fieldsPerAgent fields).
+// The activity policy's agent_deltas vector: the number of
+// records R; R records of recFields numbers, one per agent the step
+// changed (its index, then the fields below); then, if validators were
+// rewarded, the reward and the indices of the validators on duty that
+// have no record (those with one have it in their record).
+//
+// Fields of a record:
 const (
 	fBalance    = iota // the agent's balance after its own actions
 	fCredit            // FTNS received from others this step
@@ -92,8 +96,8 @@ type model struct {
 	work, plan, tmpA, tmpB gds.Scratch
 	// the activity policy's: which agents it changed (pos), and what it
 	// keeps for a day (day: the day and the population's size;
-	// active, models, datas: indices of agents), see act
-	pos, day_, active, models, datas gds.Scratch
+	// active, validators, models, datas: indices of agents), see act
+	pos, day_, active, validators, models, datas gds.Scratch
 
 	regimeNames [16]string
 }
@@ -292,7 +296,7 @@ func (m *model) declare(b *gds.Builder) {
 	m.mParticipation = b.FloatSignal("m_participation", gds.Last)
 
 	m.work, m.plan, m.tmpA, m.tmpB = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
-	m.pos, m.day_, m.active, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.pos, m.day_, m.active, m.validators, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
 
 	for mask := range m.regimeNames {
 		name := ""
@@ -559,7 +563,11 @@ func (m *model) activityPSUB(b *gds.Builder) {
 		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
 			_ = m.agents.Get(c)
 			w := m.deltas.Get(c)
-			for r := 0; r+recFields <= len(w); r += recFields {
+			if len(w) == 0 {
+				return
+			}
+			end := 1 + int(w[0])*recFields
+			for r := 1; r < end; r += recFields {
 				a, d := tx.At(int(w[r])), w[r+1:r+recFields]
 				a.Balance = d[fBalance] + d[fCredit]
 				a.VolumeToday += d[fVolume]
@@ -569,6 +577,18 @@ func (m *model) activityPSUB(b *gds.Builder) {
 				a.Accepted += int64(d[fAccepted])
 				a.Earned += d[fEarned]
 				a.LastValue, a.LastReward, a.LastMultiplier = d[fLastValue], d[fLastReward], d[fLastMult]
+			}
+			if end < len(w) {
+				// Rewarded validators without a record: as if their
+				// record held the reward in its credit, volume and
+				// earnings, and nothing else.
+				each := w[end]
+				for _, x := range w[end+1:] {
+					a := tx.At(int(x))
+					a.Balance += 0 + each
+					a.VolumeToday += 0 + each
+					a.Earned += 0 + each
+				}
 			}
 		}),
 		m.pool.Update(func(c *gds.Ctx) float64 { return m.pool.Get(c) + m.poolFlow.Get(c) }),
