@@ -1,6 +1,7 @@
 package prsm
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/statecraft/statecraft/gds"
@@ -113,10 +114,8 @@ func (m *model) act(c *gds.Ctx) {
 	expFlood := math.Exp(-flood)
 	rng := c.Rand
 	for _, x := range active {
-		i := int(x)
-		a := &agents[i]
+		i, kind := int(x)>>kindBits, int64(x)&(1<<kindBits-1)
 		var uploads, floods, queries, sell float64
-		kind := a.Kind
 		rate, expRate := rates[kind], expRates[kind]
 		switch kind {
 		case DataContributor, Freeloader:
@@ -146,8 +145,8 @@ func (m *model) act(c *gds.Ctx) {
 			sell = 1
 		}
 		planned += uploads + floods
-		if uploads > 0 || floods > 0 || queries > 0 || sell > 0 || (kind == Validator && !a.ActedToday) {
-			plan = append(plan, x, uploads, floods, queries, sell)
+		if uploads > 0 || floods > 0 || queries > 0 || sell > 0 || (kind == Validator && !agents[i].ActedToday) {
+			plan = append(plan, float64(i), uploads, floods, queries, sell)
 		}
 	}
 	*plb = plan
@@ -345,7 +344,12 @@ func (s *step) contribute(i int, bal, q, value float64) float64 {
 	return bal
 }
 
-// daily returns the indices of the agents active today, in order, and
+// kindBits is the bits of an agent's kind in the entries of daily's
+// list of active agents: index<<kindBits | kind.
+const kindBits = 3
+
+// daily returns the agents active today, in index order, each as its
+// index<<kindBits | its kind, and
 // keeps in scratch the indices of the validators among them (on duty
 // today), and of all model creators and data contributors (the recipients
 // of query fees). They are found at the
@@ -364,7 +368,10 @@ func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active []float64) {
 	for i := range agents {
 		a := &agents[i]
 		if a.ActiveToday {
-			act = append(act, float64(i))
+			if uint64(a.Kind) >= NumKinds {
+				panic(fmt.Sprintf("agent %d (id %d) has kind %d; kinds are 0..%d", i, a.ID, a.Kind, NumKinds-1))
+			}
+			act = append(act, float64(i<<kindBits|int(a.Kind)))
 			if a.Kind == Validator {
 				va = append(va, float64(i))
 			}
