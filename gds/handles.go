@@ -190,7 +190,8 @@ func (h Agents[T]) Get(c *Ctx) []T {
 // records and changes some: dst = append(dst, h.Get(c)...). Any other
 // slice it returns (one it allocated, a part of the current records) is
 // copied into the spare buffer. Returning the current slice leaves the
-// records unchanged.
+// records unchanged. To change a few records of a large population, Edit
+// copies only what changes.
 func (h Agents[T]) Update(fn func(c *Ctx, dst []T) []T) Block {
 	slot := h.slot
 	return Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindAgents, fnA: func(c *Ctx) {
