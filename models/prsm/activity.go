@@ -3,6 +3,7 @@ package prsm
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/statecraft/statecraft/gds"
 )
@@ -94,7 +95,7 @@ func (m *model) act(c *gds.Ctx) {
 		s.throttle = limitFactor
 	}
 	perStep := k.stepDays * s.throttle
-	active := m.daily(c, k, agents)
+	active, runs := m.daily(c, k, agents)
 	s.models, s.datas = *m.models.Buf(c), *m.datas.Buf(c)
 	validators := *m.validators.Buf(c)
 
@@ -111,42 +112,27 @@ func (m *model) act(c *gds.Ctx) {
 		expRates[kind] = math.Exp(-rates[kind])
 	}
 	flood := floodRate * perStep
+	if reg&regFlood == 0 {
+		flood = 0 // no flood uploads, and no draws for them
+	}
 	expFlood := math.Exp(-flood)
 	rng := c.Rand
-	for _, x := range active {
-		i, kind := int(x)>>kindBits, int64(x)&(1<<kindBits-1)
-		var uploads, floods, queries, sell float64
+	for r := 0; r+2 < len(runs); r += 3 { // runs of agents of one kind, in order
+		kind, seg := int(runs[r]), active[int(runs[r+1]):int(runs[r+2])]
 		rate, expRate := rates[kind], expRates[kind]
 		switch kind {
 		case DataContributor, Freeloader:
-			uploads = float64(poisson(rng, rate, expRate))
-			if reg&regFlood != 0 {
-				floods = float64(poisson(rng, flood, expFlood))
-			}
+			plan, planned = planUploaders(rng, plan, planned, seg, rate, expRate, flood, expFlood, perStep)
 		case ModelCreator:
-			want := poisson(rng, rate, expRate)
-			got := want
-			if reg&regShortage != 0 { // each model needs compute
-				got = 0
-				for j := 0; j < want; j++ {
-					if rng.Float64() < shortageCap {
-						got++
-					}
-				}
-			}
-			uploads = float64(got)
+			plan, planned = planModelCreators(rng, plan, planned, seg, rate, expRate, shortageCap, reg&regShortage != 0, perStep)
 		case QueryUser:
-			queries = float64(poisson(rng, rate, expRate))
+			plan = planQueryUsers(rng, plan, seg, rate, expRate)
 		case Validator:
-			capacity += rate
-			onDuty++
-		}
-		if kind != QueryUser && rng.Float64() < perStep {
-			sell = 1
-		}
-		planned += uploads + floods
-		if uploads > 0 || floods > 0 || queries > 0 || sell > 0 || (kind == Validator && !agents[i].ActedToday) {
-			plan = append(plan, float64(i), uploads, floods, queries, sell)
+			for range seg {
+				capacity += rate
+			}
+			onDuty += len(seg)
+			plan = planValidators(rng, plan, agents, seg, perStep)
 		}
 	}
 	*plb = plan
@@ -181,6 +167,85 @@ func (m *model) act(c *gds.Ctx) {
 		}
 	}
 	emit()
+}
+
+// The plans of pass 1, one function per kind so that each loop keeps its
+// few variables in registers. Each appends to plan the doers of seg (the
+// indices of active agents of the kind, in order) with what they attempt,
+// drawing in the order of the agents and, for each, in the order of its
+// actions; planned counts the contributions to review.
+
+// planUploaders plans data contributors' and freeloaders' uploads, the
+// flood's low-quality uploads (flood is 0 outside the flood) and sales.
+func planUploaders(rng *rand.Rand, plan []float64, planned float64, seg []float64, rate, expRate, flood, expFlood, perStep float64) ([]float64, float64) {
+	for _, x := range seg {
+		uploads := float64(poisson(rng, rate, expRate))
+		floods := 0.0
+		if flood > 0 {
+			floods = float64(poisson(rng, flood, expFlood))
+		}
+		sell := 0.0
+		if rng.Float64() < perStep {
+			sell = 1
+		}
+		planned += uploads + floods
+		if uploads > 0 || floods > 0 || sell > 0 {
+			plan = append(plan, x, uploads, floods, 0, sell)
+		}
+	}
+	return plan, planned
+}
+
+// planModelCreators plans model creators' models (in a shortage, each
+// model gets compute with probability shortageCap) and sales.
+func planModelCreators(rng *rand.Rand, plan []float64, planned float64, seg []float64, rate, expRate, shortageCap float64, shortage bool, perStep float64) ([]float64, float64) {
+	for _, x := range seg {
+		want := poisson(rng, rate, expRate)
+		got := want
+		if shortage {
+			got = 0
+			for j := 0; j < want; j++ {
+				if rng.Float64() < shortageCap {
+					got++
+				}
+			}
+		}
+		uploads := float64(got)
+		sell := 0.0
+		if rng.Float64() < perStep {
+			sell = 1
+		}
+		planned += uploads + 0
+		if uploads > 0 || sell > 0 {
+			plan = append(plan, x, uploads, 0, 0, sell)
+		}
+	}
+	return plan, planned
+}
+
+// planQueryUsers plans query users' queries.
+func planQueryUsers(rng *rand.Rand, plan []float64, seg []float64, rate, expRate float64) []float64 {
+	for _, x := range seg {
+		if queries := float64(poisson(rng, rate, expRate)); queries > 0 {
+			plan = append(plan, x, 0, 0, queries, 0)
+		}
+	}
+	return plan
+}
+
+// planValidators plans validators' sales; a validator that has not acted
+// today is a doer for being on duty.
+func planValidators(rng *rand.Rand, plan []float64, agents []Agent, seg []float64, perStep float64) []float64 {
+	for _, x := range seg {
+		sell := 0.0
+		if rng.Float64() < perStep {
+			sell = 1
+		}
+		if sell > 0 || !agents[int(x)].ActedToday {
+			plan = append(plan, x, 0, 0, 0, sell)
+		}
+	}
+	return plan
 }
 
 // step is one step of the activity policy: its parameters, the flows and
@@ -344,12 +409,9 @@ func (s *step) contribute(i int, bal, q, value float64) float64 {
 	return bal
 }
 
-// kindBits is the bits of an agent's kind in the entries of daily's
-// list of active agents: index<<kindBits | kind.
-const kindBits = 3
-
-// daily returns the agents active today, in index order, each as its
-// index<<kindBits | its kind, and
+// daily returns the indices of the agents active today, in order, and
+// the runs of agents of one kind in that list (kind, start, end: three
+// numbers a run), and
 // keeps in scratch the indices of the validators among them (on duty
 // today), and of all model creators and data contributors (the recipients
 // of query fees). They are found at the
@@ -357,21 +419,25 @@ const kindBits = 3
 // today, and kept for the rest of the day: nothing else changes an
 // agent's kind or its activity draw. A day's list is also rebuilt when
 // the population's size is not the one it was built for.
-func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active []float64) {
-	db, ab, mb, dab := m.day_.Buf(c), m.active.Buf(c), m.models.Buf(c), m.datas.Buf(c)
+func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active, runs []float64) {
+	db, ab, rb, mb, dab := m.day_.Buf(c), m.active.Buf(c), m.runs.Buf(c), m.models.Buf(c), m.datas.Buf(c)
 	meta := *db
 	if !k.firstOf && len(meta) == 2 && meta[0] == float64(k.day) && meta[1] == float64(len(agents)) {
-		return *ab
+		return *ab, *rb
 	}
 	vb := m.validators.Buf(c)
-	act, va, ma, da := (*ab)[:0], (*vb)[:0], (*mb)[:0], (*dab)[:0]
+	act, rs, va, ma, da := (*ab)[:0], (*rb)[:0], (*vb)[:0], (*mb)[:0], (*dab)[:0]
 	for i := range agents {
 		a := &agents[i]
 		if a.ActiveToday {
 			if uint64(a.Kind) >= NumKinds {
 				panic(fmt.Sprintf("agent %d (id %d) has kind %d; kinds are 0..%d", i, a.ID, a.Kind, NumKinds-1))
 			}
-			act = append(act, float64(i<<kindBits|int(a.Kind)))
+			if n := len(rs); n == 0 || rs[n-3] != float64(a.Kind) {
+				rs = append(rs, float64(a.Kind), float64(len(act)), float64(len(act)))
+			}
+			act = append(act, float64(i))
+			rs[len(rs)-1] = float64(len(act))
 			if a.Kind == Validator {
 				va = append(va, float64(i))
 			}
@@ -383,9 +449,9 @@ func (m *model) daily(c *gds.Ctx, k clock, agents []Agent) (active []float64) {
 			da = append(da, float64(i))
 		}
 	}
-	*ab, *vb, *mb, *dab = act, va, ma, da
+	*ab, *rb, *vb, *mb, *dab = act, rs, va, ma, da
 	*db = append(meta[:0], float64(k.day), float64(len(agents)))
-	return act
+	return act, rs
 }
 
 // grow returns v resized to n, reusing its storage.

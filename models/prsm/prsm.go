@@ -96,8 +96,9 @@ type model struct {
 	work, plan, tmpA, tmpB gds.Scratch
 	// the activity policy's: which agents it changed (pos), and what it
 	// keeps for a day (day: the day and the population's size;
-	// active, validators, models, datas: indices of agents), see act
-	pos, day_, active, validators, models, datas gds.Scratch
+	// active, validators, models, datas: indices of agents; runs: of
+	// kinds among the active), see act
+	pos, day_, active, runs, validators, models, datas gds.Scratch
 
 	regimeNames [16]string
 }
@@ -296,7 +297,8 @@ func (m *model) declare(b *gds.Builder) {
 	m.mParticipation = b.FloatSignal("m_participation", gds.Last)
 
 	m.work, m.plan, m.tmpA, m.tmpB = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
-	m.pos, m.day_, m.active, m.validators, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.pos, m.day_, m.active, m.runs = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.validators, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch()
 
 	for mask := range m.regimeNames {
 		name := ""
