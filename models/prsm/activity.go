@@ -116,7 +116,7 @@ func (m *model) act(c *gds.Ctx) {
 		flood = 0 // no flood uploads, and no draws for them
 	}
 	expFlood := math.Exp(-flood)
-	rng := c.Rand
+	rng := c.PCG
 	for r := 0; r+2 < len(runs); r += 3 { // runs of agents of one kind, in order
 		kind, seg := int(runs[r]), active[int(runs[r+1]):int(runs[r+2])]
 		rate, expRate := rates[kind], expRates[kind]
@@ -177,7 +177,7 @@ func (m *model) act(c *gds.Ctx) {
 
 // planUploaders plans data contributors' and freeloaders' uploads, the
 // flood's low-quality uploads (flood is 0 outside the flood) and sales.
-func planUploaders(rng *rand.Rand, plan []float64, planned float64, seg []float64, rate, expRate, flood, expFlood, perStep float64) ([]float64, float64) {
+func planUploaders(rng *rand.PCG, plan []float64, planned float64, seg []float64, rate, expRate, flood, expFlood, perStep float64) ([]float64, float64) {
 	for _, x := range seg {
 		uploads := float64(poisson(rng, rate, expRate))
 		floods := 0.0
@@ -185,7 +185,7 @@ func planUploaders(rng *rand.Rand, plan []float64, planned float64, seg []float6
 			floods = float64(poisson(rng, flood, expFlood))
 		}
 		sell := 0.0
-		if rng.Float64() < perStep {
+		if float64(rng.Uint64()&mask53)*unit53 < perStep {
 			sell = 1
 		}
 		planned += uploads + floods
@@ -198,21 +198,21 @@ func planUploaders(rng *rand.Rand, plan []float64, planned float64, seg []float6
 
 // planModelCreators plans model creators' models (in a shortage, each
 // model gets compute with probability shortageCap) and sales.
-func planModelCreators(rng *rand.Rand, plan []float64, planned float64, seg []float64, rate, expRate, shortageCap float64, shortage bool, perStep float64) ([]float64, float64) {
+func planModelCreators(rng *rand.PCG, plan []float64, planned float64, seg []float64, rate, expRate, shortageCap float64, shortage bool, perStep float64) ([]float64, float64) {
 	for _, x := range seg {
 		want := poisson(rng, rate, expRate)
 		got := want
 		if shortage {
 			got = 0
 			for j := 0; j < want; j++ {
-				if rng.Float64() < shortageCap {
+				if float64(rng.Uint64()&mask53)*unit53 < shortageCap {
 					got++
 				}
 			}
 		}
 		uploads := float64(got)
 		sell := 0.0
-		if rng.Float64() < perStep {
+		if float64(rng.Uint64()&mask53)*unit53 < perStep {
 			sell = 1
 		}
 		planned += uploads + 0
@@ -224,7 +224,7 @@ func planModelCreators(rng *rand.Rand, plan []float64, planned float64, seg []fl
 }
 
 // planQueryUsers plans query users' queries.
-func planQueryUsers(rng *rand.Rand, plan []float64, seg []float64, rate, expRate float64) []float64 {
+func planQueryUsers(rng *rand.PCG, plan []float64, seg []float64, rate, expRate float64) []float64 {
 	for _, x := range seg {
 		if queries := float64(poisson(rng, rate, expRate)); queries > 0 {
 			plan = append(plan, x, 0, 0, queries, 0)
@@ -235,10 +235,10 @@ func planQueryUsers(rng *rand.Rand, plan []float64, seg []float64, rate, expRate
 
 // planValidators plans validators' sales; a validator that has not acted
 // today is a doer for being on duty.
-func planValidators(rng *rand.Rand, plan []float64, agents []Agent, seg []float64, perStep float64) []float64 {
+func planValidators(rng *rand.PCG, plan []float64, agents []Agent, seg []float64, perStep float64) []float64 {
 	for _, x := range seg {
 		sell := 0.0
-		if rng.Float64() < perStep {
+		if float64(rng.Uint64()&mask53)*unit53 < perStep {
 			sell = 1
 		}
 		if sell > 0 || !agents[int(x)].ActedToday {
@@ -384,7 +384,7 @@ func (s *step) contribute(i int, bal, q, value float64) float64 {
 	d := s.rec(i)
 	s.submitted++
 	d[fSubmitted]++
-	if s.c.Rand.Float64() < s.reviewProb {
+	if float64(s.c.PCG.Uint64()&mask53)*unit53 < s.reviewProb {
 		s.reviewed++
 		if q < s.minQuality {
 			s.rejected++

@@ -222,17 +222,26 @@ func window30(d float64) float64 {
 // poisson draws a Poisson count of mean lambda, given expNeg = e^−lambda
 // (Knuth's method; lambda is small here: events per step). Means above 30
 // use a normal approximation, never negative.
-func poisson(rng *rand.Rand, lambda, expNeg float64) int {
+func poisson(rng *rand.PCG, lambda, expNeg float64) int {
 	if !(lambda > 0) {
 		return 0
 	}
 	if lambda > 30 {
-		return max(int(math.Round(lambda+float64(math.Sqrt(lambda)*rng.NormFloat64()))), 0)
+		return max(int(math.Round(lambda+float64(math.Sqrt(lambda)*rand.New(rng).NormFloat64()))), 0)
 	}
-	k, p := 0, rng.Float64()
+	k, p := 0, float64(rng.Uint64()&mask53)*unit53
 	for p > expNeg {
 		k++
-		p *= rng.Float64()
+		p *= float64(rng.Uint64()&mask53) * unit53
 	}
 	return k
 }
+
+// A draw u of a PCG gives the number rand.Rand.Float64 would,
+// float64(u<<11>>11) / (1<<53), as float64(u&mask53) * unit53: written
+// out where a loop draws, so that the PCG's step inlines there (a helper
+// function would not: Go's inlining budget is 80, the helper costs 85).
+const (
+	mask53 = 1<<53 - 1
+	unit53 = 0x1p-53
+)

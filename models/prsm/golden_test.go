@@ -18,7 +18,8 @@ import (
 // substep's variables (floats, ints, bools, strings, vectors) and every
 // agent record, for each scenario of configs/prsm.toml at 200 agents over
 // its 30 days, for a crash that halts transactions, for 600 agents over 4
-// days, and the model's structural hash. A change that speeds the
+// days, for daily steps through a heavy flood, and the model's structural
+// hash. A change that speeds the
 // model up must leave them bit for bit as they are; the hashes were
 // recorded with the model as first written (commit 1be27d0).
 func TestGoldenRows(t *testing.T) {
@@ -40,18 +41,24 @@ func TestGoldenRows(t *testing.T) {
 		"data_oversupply":   "b31ae0a12199851457906e9164fcc679",
 		"crash":             "c4438042ac1119486c185c0c35e75a62",
 		"600 agents":        "41e15c4b8117bbe9012ab8eeaf51e886",
+		"daily steps":       "032d92f997255140d1b300d32bfc193f",
 	}
-	names = append(names, "crash", "600 agents")
-	ps = append(ps, map[string]any{"crash_step": 100}, map[string]any{"flood_window": []any{2.0, 3.0}})
+	names = append(names, "crash", "600 agents", "daily steps")
+	ps = append(ps, map[string]any{"crash_step": 100}, map[string]any{"flood_window": []any{2.0, 3.0}},
+		// a flood of 45 uploads a day: Poisson means above 30 draw normals
+		map[string]any{"steps_per_day": 1, "flood_window": []any{2.0, 20.0}, "flood_intensity": 45.0})
 	for i, name := range names {
-		n, days := 200, 30
-		if name == "600 agents" { // enough for metric.Gini's radix sort
-			n, days = 600, 4
+		n, steps := 200, 30*day
+		switch name {
+		case "600 agents": // enough for metric.Gini's radix sort
+			n, steps = 600, 4*day
+		case "daily steps": // 30 days of one step
+			steps = 30
 		}
 		kv := merge(ps[i], map[string]any{"n_agents": n})
 		h := sha256.New()
 		var rows int
-		err := run(t, m, params(t, m, kv), days*day, uint64(100+i), func(v view) {
+		err := run(t, m, params(t, m, kv), steps, uint64(100+i), func(v view) {
 			hashRow(h, m, v)
 			rows++
 		})
