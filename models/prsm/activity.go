@@ -47,7 +47,7 @@ func (m *model) act(c *gds.Ctx) {
 	halted, limited := m.halted.Get(c), m.limited.Get(c)
 	pool0, exch0 := m.pool.Get(c), m.exchange.Get(c)
 	reg := m.regimes(c, k.day)
-	s := step{m: m, c: c, agents: agents, pool: pool0, exch: exch0, price: price, reg: reg}
+	s := step{c: c, agents: agents, pool: pool0, exch: exch0, price: price, reg: reg}
 	copy(s.ti.values[:], p.tierValues.Get(c))
 	copy(s.ti.qualities[:], p.tierQualities.Get(c))
 	copy(s.ti.multipliers[:], p.tierMultipliers.Get(c))
@@ -251,7 +251,6 @@ func planValidators(rng *rand.PCG, plan []float64, agents []Agent, seg []float64
 // step is one step of the activity policy: its parameters, the flows and
 // counts so far, and the records of the agents it changed.
 type step struct {
-	m      *model
 	c      *gds.Ctx
 	agents []Agent
 	reg    int
@@ -279,6 +278,7 @@ func (s *step) rec(i int) []float64 {
 	}
 	a := &s.agents[i]
 	o := len(s.w)
+	// the index, then the fields in the order of fBalance … fLastMult
 	s.w = append(s.w, float64(i), a.Balance, 0, 0, a.Value30, a.Quality30, float64(a.Tier), 0, 0, 0, 0,
 		a.LastValue, a.LastReward, a.LastMultiplier)
 	s.pos[i] = float64(o + 1)
