@@ -19,9 +19,10 @@ package gds
 type AgentsTx[T any] struct {
 	a    *agentBuf[T]
 	recs []T
+	max  int // Limits.MaxAgents
 }
 
-// Len returns the number of records; an edit cannot change it.
+// Len returns the number of records.
 func (tx *AgentsTx[T]) Len() int { return len(tx.recs) }
 
 // At returns record i of the copy, to read and change, and marks it
@@ -35,12 +36,24 @@ func (tx *AgentsTx[T]) At(i int) *T {
 // Get returns record i of the copy without marking it changed.
 func (tx *AgentsTx[T]) Get(i int) T { return tx.recs[i] }
 
+// Append adds record r after the others. Beyond the job's
+// Limits.MaxAgents it fails the job with a *LimitError.
+func (tx *AgentsTx[T]) Append(r T) {
+	if n := len(tx.recs) + 1; n > tx.max {
+		panic(AgentLimitError(n, tx.max))
+	}
+	tx.recs = append(tx.recs, r)
+	tx.a.buf[1-tx.a.cur] = tx.recs
+	tx.a.dirty.mark(len(tx.recs) - 1)
+}
+
 // Edit returns the block that changes some of the records in place: fn
 // receives a transaction on a copy of the records before the block and
 // changes records through tx.At. The records it does not touch keep their
 // values, and an edit that touches none leaves the variable unchanged.
 // Blocks that read the records in this PSUB see none of its changes, as
-// with Update. Use Update to add or remove records.
+// with Update. An edit can add records (tx.Append); Update also removes
+// them.
 func (h Agents[T]) Edit(fn func(c *Ctx, tx *AgentsTx[T])) Block {
 	bl := Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindAgents}
 	if fn == nil {
@@ -51,7 +64,9 @@ func (h Agents[T]) Edit(fn func(c *Ctx, tx *AgentsTx[T])) Block {
 		if c.tr != nil {
 			c.tr.readVar(h.ref, KindAgents)
 		}
-		fn(c, c.e.agents[slot].(*agentBuf[T]).open())
+		tx := c.e.agents[slot].(*agentBuf[T]).open()
+		tx.max = c.e.lim.MaxAgents
+		fn(c, tx)
 	}
 	return bl
 }

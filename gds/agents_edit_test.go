@@ -98,6 +98,20 @@ var (
 			return append(slices.Clone(a), editRec{ID: int64(len(a) + 1), Wealth: float64(t)})
 		},
 	}
+	editAppend = editOp{
+		name: "edit append",
+		block: func(pop gds.Agents[editRec]) []gds.Block {
+			return []gds.Block{pop.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[editRec]) {
+				tx.Append(editRec{ID: int64(tx.Len() + 1), Wealth: float64(c.T)})
+				tx.At(0).Wealth++
+			})}
+		},
+		ref: func(t int, a []editRec) []editRec {
+			a = append(slices.Clone(a), editRec{ID: int64(len(a) + 1), Wealth: float64(t)})
+			a[0].Wealth++
+			return a
+		},
+	}
 	nothing = editOp{
 		name:  "nothing",
 		block: func(gds.Agents[editRec]) []gds.Block { return nil },
@@ -121,6 +135,8 @@ func TestAgentsEdit(t *testing.T) {
 		{"edits and updates", 100, []editOp{editSome(5), updateAll, editSome(7), nothing}},
 		{"an update that writes its buffer and keeps the records", 60, []editOp{editSome(5), updateScribble, editSome(2)}},
 		{"the population grows", 30, []editOp{updateGrow, editSome(6), editSome(1)}},
+		{"edits append", 10, []editOp{editAppend, editSome(3), nothing, editAppend}},
+		{"an edit appends to no records", 0, []editOp{editAppend, editSome(1)}},
 		{"edits between no changes", 20, []editOp{nothing, editSome(2), nothing}},
 		{"one record", 1, []editOp{editSome(1), editSome(1)}},
 	} {

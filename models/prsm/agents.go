@@ -140,10 +140,10 @@ func uniform(rng *rand.Rand, r [2]float64) float64 {
 	return r[0] + float64((r[1]-r[0])*rng.Float64())
 }
 
-// population appends n agents to dst: the types in blocks by Counts, each
+// population adds n agents (add appends one): the types in blocks by Counts, each
 // with the initial balance, an activity and skill drawn from its type's
 // ranges and an account age uniform in [0, maxAge) days.
-func population(dst []Agent, rng *rand.Rand, n int, shares []float64, balance, maxAge float64) []Agent {
+func population(add func(Agent), rng *rand.Rand, n int, shares []float64, balance, maxAge float64) {
 	counts := Counts(n, shares)
 	id := int64(0)
 	for k, cnt := range counts {
@@ -154,10 +154,9 @@ func population(dst []Agent, rng *rand.Rand, n int, shares []float64, balance, m
 			a.Activity = uniform(rng, bh.activity)
 			a.Skill = uniform(rng, bh.skill)
 			a.AgeDays = math.Floor(float64(maxAge * rng.Float64()))
-			dst = append(dst, a)
+			add(a)
 		}
 	}
-	return dst
 }
 
 // tiers are the FTNS contributor tier requirements: the recent value and

@@ -140,7 +140,7 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 		return n, mean, m2
 	}
 	b.PSUB("daily", demurragePolicy, controllerPolicy, participationPolicy,
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
 			k := m.clock(c)
 			cur := m.agents.Get(c)
 			fees := m.fees.Get(c)
@@ -148,11 +148,10 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 			copy(ti.values[:], p.tierValues.Get(c))
 			copy(ti.qualities[:], p.tierQualities.Get(c))
 			if !k.lastOf || len(fees) != len(cur) {
-				return cur
+				return
 			}
-			dst = append(dst, cur...)
-			for i := range dst {
-				a := &dst[i]
+			for i := range tx.Len() {
+				a := tx.At(i)
 				a.Balance -= min(fees[i], a.Balance)
 				a.Fees += fees[i]
 				a.Volume30 = float64(a.Volume30*decay30) + a.VolumeToday
@@ -160,7 +159,6 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 				a.Tier = ti.tierOf(a.Value30, a.Quality30)
 				a.AgeDays++
 			}
-			return dst
 		}),
 		atDayEnd(m.demurrageCollected, func(c *gds.Ctx) float64 { return m.demurrageCollected.Get(c) + m.feesTotal.Get(c) }),
 		atDayEnd(m.pool, func(c *gds.Ctx) float64 { return m.pool.Get(c) + m.ctlMint.Get(c) - m.ctlBurn.Get(c) }),

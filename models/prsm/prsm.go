@@ -425,7 +425,7 @@ func (m *model) populationPSUB(b *gds.Builder) {
 		return bal + float64(n*p.poolPerAgent.Get(c)) + float64(n*p.exchPerAgent.Get(c))
 	}
 	b.PSUB("population",
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
 			k := m.clock(c)
 			cur := m.agents.Get(c)
 			n, shares := int(p.nAgents.Get(c)), p.typeShares.Get(c)
@@ -433,14 +433,12 @@ func (m *model) populationPSUB(b *gds.Builder) {
 			bearDemand := p.bearDemand.Get(c)
 			reg := m.regimes(c, k.day)
 			if c.T == 1 && len(cur) == 0 {
-				dst = population(dst, c.Rand, n, shares, bal, maxAge)
-			} else if k.firstOf {
-				dst = append(dst, cur...)
-			} else {
-				return cur
+				population(tx.Append, c.Rand, n, shares, bal, maxAge)
+			} else if !k.firstOf {
+				return
 			}
-			for i := range dst {
-				a := &dst[i]
+			for i := range tx.Len() {
+				a := tx.At(i)
 				act := a.Activity
 				if reg&regBear != 0 && (a.Kind == QueryUser || a.Kind == ModelCreator) {
 					act *= bearDemand
@@ -449,7 +447,6 @@ func (m *model) populationPSUB(b *gds.Builder) {
 				a.ActedToday = false
 				a.VolumeToday = 0
 			}
-			return dst
 		}),
 		genesisOnly(m.pool, func(c *gds.Ctx, n, _ float64) float64 { return n * p.poolPerAgent.Get(c) }),
 		genesisOnly(m.exchange, func(c *gds.Ctx, n, _ float64) float64 { return n * p.exchPerAgent.Get(c) }),
