@@ -88,6 +88,13 @@ browser: build ## open the reports of shipped configs in headless Chromium (need
 test-slurm: build ## a sweep as a 100-task Slurm job array and a merge, then a failed task requeued alone (needs root, Node.js)
 	tests/slurm/run.sh
 
+# prsm at 10,000 agents (issue 18): the embedded experiment with its
+# aggregate columns, the agent table left out (written every hour it is
+# 288 M rows, 21 GB) and with it the report's agent charts.
+PRSM_10K  := --set params.n_agents=10000 --set report.html=false \
+	--set 'report.histograms=[]' --set 'report.lorenz=[]' --set 'report.scatter=[]' \
+	--set 'output.variables=["day","regime","price","supply","pool","exchange","minted","burned","demurrage","volume","submissions","accepted","rejected","halted","limited","crash_triggers","spike_triggers","target_rate","actual_rate","volatility","damping","adjustment","daily_participation","gini","avg_quality","price_cv","participation","gini_ok","quality_ok","price_ok","participation_ok"]'
+
 bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks end to end
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 	$(GO) build -o $(BIN) ./cmd/statecraft
@@ -103,6 +110,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	/usr/bin/time -f "datadao (model file), 4 runs x 2000 steps (configs/datadao_declarative.toml): %e s, %M KB peak (target: 1.5x the Go model)" $(BIN) run datadao_declarative --quiet --overwrite --set report.html=false --out out/bench/datadao_declarative
 	/usr/bin/time -f "wsloop, 8 runs x 3,650 days (configs/wsloop.toml): %e s, %M KB peak (target: well under 1 s)" $(BIN) run wsloop --quiet --overwrite --set report.html=false --out out/bench/wsloop
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
+	/usr/bin/time -f "prsm, 10,000 agents x 720 hours x 40 jobs, agent table not written (statecraft run prsm with the Makefile's PRSM_10K): %e s, %M KB peak (target: 5 s, memory as before: 72 MB)" $(BIN) run prsm --quiet --overwrite --workers 2 $(PRSM_10K) --out out/bench/prsm10k
 
 # The fuzz targets of the three loaders: the experiment config, the model
 # file and the expression compiler. Each runs FUZZTIME: by default a

@@ -172,9 +172,10 @@ func TestBuildErrors(t *testing.T) {
 		{"nil functions and zero blocks", "m", func(b *gds.Builder) {
 			x := b.Float("x", 0)
 			v := b.Vec("v", nil)
-			b.PSUB("p", gds.Policy("nothing", nil), x.Update(nil), v.Update(nil), gds.Block{})
+			a := gds.AgentsOf[struct{ N int }](b, "a", nil)
+			b.PSUB("p", gds.Policy("nothing", nil), x.Update(nil), v.Update(nil), a.Edit(nil), gds.Block{})
 		}, []string{`PSUB "p", policy "nothing": nil policy function`, `PSUB "p", update "x": nil update function`,
-			`PSUB "p", update "v": nil update function`, `PSUB "p": a zero Block`}},
+			`PSUB "p", update "v": nil update function`, `PSUB "p", update "a": nil update function`, `PSUB "p": a zero Block`}},
 		{"panic while tracing", "m", func(b *gds.Builder) {
 			x := b.Float("x", 0)
 			b.PSUB("p", gds.Policy("boom", func(*gds.Ctx) { panic("no config") }), x.Update(one))

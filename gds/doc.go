@@ -26,7 +26,9 @@
 // substep for scalar models. Vectors and agent records are double-buffered:
 // an update writes into a spare buffer that becomes current after the block,
 // so no block can change the state another block reads, and nothing is
-// deep-copied per substep. Agent records have a Go struct type (AgentsOf) or,
+// deep-copied per substep; Agents.Edit changes some records in place in
+// the spare, which the engine keeps current by copying only what the last
+// edit changed. Agent records have a Go struct type (AgentsOf) or,
 // when a model file declares them at run time, fields given as data and
 // stored by column (Builder.Records).
 //

@@ -33,6 +33,11 @@ type Ctx struct {
 	// (distuv.Normal{Mu: 0, Sigma: 1, Src: c.Src}).
 	Rand *rand.Rand
 	Src  rand.Source
+	// PCG is the same stream as the generator itself, for draws in a hot
+	// loop: its Uint64 inlines where Rand's calls go through an
+	// interface. float64(c.PCG.Uint64()&(1<<53-1)) * 0x1p-53 is the
+	// number c.Rand.Float64 would draw.
+	PCG *rand.PCG
 
 	f  []float64
 	i  []int64
@@ -423,7 +428,7 @@ func (m *Model) NewEngine() *Engine {
 	for k, p := range m.psubs {
 		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU)+len(p.gU) > 0
 	}
-	e.ctx = Ctx{Rand: rand.New(&e.pcg), Src: &e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
+	e.ctx = Ctx{Rand: rand.New(&e.pcg), Src: &e.pcg, PCG: &e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
 	e.row.e = e
 	e.defaults = m.Defaults()
 	return e

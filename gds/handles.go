@@ -190,12 +190,13 @@ func (h Agents[T]) Get(c *Ctx) []T {
 // records and changes some: dst = append(dst, h.Get(c)...). Any other
 // slice it returns (one it allocated, a part of the current records) is
 // copied into the spare buffer. Returning the current slice leaves the
-// records unchanged.
+// records unchanged. To change a few records of a large population, Edit
+// copies only what changes.
 func (h Agents[T]) Update(fn func(c *Ctx, dst []T) []T) Block {
 	slot := h.slot
 	return Block{kind: blockUpdate, name: h.Name(), target: h.ref, vkind: KindAgents, fnA: func(c *Ctx) {
 		a := c.e.agents[slot].(*agentBuf[T])
-		r := fn(c, a.buf[1-a.cur][:0])
+		r := fn(c, a.dst())
 		if len(r) > c.e.lim.MaxAgents {
 			panic(AgentLimitError(len(r), c.e.lim.MaxAgents))
 		}
@@ -478,16 +479,42 @@ type agentCell interface {
 	records() any
 }
 
+// agentBuf is the per-engine double buffer of an AgentsOf population.
 type agentBuf[T any] struct {
 	buf    [2][]T
 	cur    int
 	staged bool
+	// stale is where the spare buffer differs from the current records:
+	// the records the last commit of an Edit changed, or all of them.
+	stale changes
+	// dirty is what the open Edit changed in the spare buffer.
+	dirty changes
+	tx    AgentsTx[T]
+	open_ bool // an Edit synced the spare buffer in this PSUB
+	// alt is the buffer an Update fills while stale is not all (see dst).
+	alt []T
 }
 
 func (a *agentBuf[T]) init(records any) {
 	a.buf[0] = append(a.buf[0][:0], records.([]T)...)
 	a.buf[1] = a.buf[1][:0]
-	a.cur, a.staged = 0, false
+	a.cur, a.staged, a.open_ = 0, false, false
+	a.stale.setAll()
+	a.dirty.reset()
+}
+
+// dst returns the buffer an Update's function fills: the spare buffer,
+// or a third one while the spare is nearly equal to the current records
+// (an Edit keeps it so), since an update that returns the current records
+// unchanged may still have written its buffer.
+func (a *agentBuf[T]) dst() []T {
+	if a.stale.all {
+		return a.buf[1-a.cur][:0]
+	}
+	if n := len(a.buf[a.cur]); cap(a.alt) < n {
+		a.alt = make([]T, 0, max(n, cap(a.buf[1-a.cur])))
+	}
+	return a.alt[:0]
 }
 
 // stage makes r the next value, to become current when the PSUB ends.
@@ -496,14 +523,28 @@ func (a *agentBuf[T]) stage(r []T) {
 	if len(r) > 0 && len(cur) > 0 && unsafe.SliceData(r) == unsafe.SliceData(cur) && len(r) == len(cur) {
 		return // the current records, unchanged
 	}
-	if cap(r) == 0 || cap(spare) == 0 || unsafe.SliceData(r) != unsafe.SliceData(spare) {
+	switch {
+	case cap(r) > 0 && cap(a.alt) > 0 && unsafe.SliceData(r) == unsafe.SliceData(a.alt):
+		a.alt = spare[:0] // the third buffer becomes the spare
+	case cap(r) == 0 || cap(spare) == 0 || unsafe.SliceData(r) != unsafe.SliceData(spare):
 		r = append(spare[:0], r...) // not the spare buffer: copy (see stageVec)
 	}
 	a.buf[1-a.cur] = r
 	a.staged = true
+	a.stale.setAll() // the records that become the spare differ everywhere
 }
 
 func (a *agentBuf[T]) flip() {
+	if a.open_ {
+		a.open_ = false
+		a.tx = AgentsTx[T]{}
+		if a.dirty.all || len(a.dirty.ids) > 0 {
+			a.staged = true
+		}
+		// The old current records become the spare buffer, stale where
+		// the edit wrote (open reset stale).
+		a.stale, a.dirty = a.dirty, a.stale
+	}
 	if a.staged {
 		a.cur = 1 - a.cur
 		a.staged = false

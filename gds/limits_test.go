@@ -27,6 +27,14 @@ func TestGrowthLimits(t *testing.T) {
 				return append(append(dst, a.Get(c)...), a.Get(c)...)
 			}))
 		},
+		"edit": func(b *gds.Builder) {
+			a := gds.AgentsOf(b, "crowd", []pair{{1, 1}})
+			b.PSUB("grow", a.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[pair]) {
+				for i := range tx.Len() {
+					tx.Append(tx.Get(i))
+				}
+			}))
+		},
 		"records": func(b *gds.Builder) {
 			fields := []gds.RecordField{{Name: "cash", Kind: gds.KindFloat}}
 			init := gds.MakeColumns(fields, 1)
@@ -44,6 +52,8 @@ func TestGrowthLimits(t *testing.T) {
 		{"vector", gds.Limits{MaxVecLen: 1024}, 0, ""},
 		{"vector", gds.Limits{}, 0, ""}, // the default: 2^24
 		{"agents", gds.Limits{MaxAgents: 100}, 7, `update "crowd": a population of 128 agents, more than the limit of 100 (raise it with limits.max_agents`},
+		{"edit", gds.Limits{MaxAgents: 100}, 7, `update "crowd": a population of 101 agents, more than the limit of 100`},
+		{"edit", gds.Limits{MaxAgents: 1 << 10}, 0, ""},
 		{"records", gds.Limits{MaxAgents: 100}, 7, `update "members": a population of 128 agents, more than the limit of 100`},
 		{"records", gds.Limits{MaxAgents: 1 << 10}, 0, ""},
 	} {

@@ -10,8 +10,6 @@
 package metric
 
 import (
-	"slices"
-
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
 )
@@ -21,8 +19,7 @@ import (
 // needed, returned for reuse) and computes, left to right,
 // G = 2·Σ i·v₍ᵢ₎ / (n·Σ v) − (n+1)/n, and 0 when the total is 0.
 func Gini(v, buf []float64) (float64, []float64) {
-	buf = append(buf[:0], v...)
-	slices.Sort(buf)
+	buf = sortFloats(append(buf[:0], v...))
 	n := len(buf)
 	total := 0.0
 	for _, x := range buf {

@@ -140,10 +140,10 @@ func uniform(rng *rand.Rand, r [2]float64) float64 {
 	return r[0] + float64((r[1]-r[0])*rng.Float64())
 }
 
-// population appends n agents to dst: the types in blocks by Counts, each
+// population adds n agents (add appends one): the types in blocks by Counts, each
 // with the initial balance, an activity and skill drawn from its type's
 // ranges and an account age uniform in [0, maxAge) days.
-func population(dst []Agent, rng *rand.Rand, n int, shares []float64, balance, maxAge float64) []Agent {
+func population(add func(Agent), rng *rand.Rand, n int, shares []float64, balance, maxAge float64) {
 	counts := Counts(n, shares)
 	id := int64(0)
 	for k, cnt := range counts {
@@ -154,10 +154,9 @@ func population(dst []Agent, rng *rand.Rand, n int, shares []float64, balance, m
 			a.Activity = uniform(rng, bh.activity)
 			a.Skill = uniform(rng, bh.skill)
 			a.AgeDays = math.Floor(float64(maxAge * rng.Float64()))
-			dst = append(dst, a)
+			add(a)
 		}
 	}
-	return dst
 }
 
 // tiers are the FTNS contributor tier requirements: the recent value and
@@ -222,17 +221,26 @@ func window30(d float64) float64 {
 // poisson draws a Poisson count of mean lambda, given expNeg = e^−lambda
 // (Knuth's method; lambda is small here: events per step). Means above 30
 // use a normal approximation, never negative.
-func poisson(rng *rand.Rand, lambda, expNeg float64) int {
+func poisson(rng *rand.PCG, lambda, expNeg float64) int {
 	if !(lambda > 0) {
 		return 0
 	}
 	if lambda > 30 {
-		return max(int(math.Round(lambda+float64(math.Sqrt(lambda)*rng.NormFloat64()))), 0)
+		return max(int(math.Round(lambda+float64(math.Sqrt(lambda)*rand.New(rng).NormFloat64()))), 0)
 	}
-	k, p := 0, rng.Float64()
+	k, p := 0, float64(rng.Uint64()&mask53)*unit53
 	for p > expNeg {
 		k++
-		p *= rng.Float64()
+		p *= float64(rng.Uint64()&mask53) * unit53
 	}
 	return k
 }
+
+// A draw u of a PCG gives the number rand.Rand.Float64 would,
+// float64(u<<11>>11) / (1<<53), as float64(u&mask53) * unit53: written
+// out where a loop draws, so that the PCG's step inlines there (a helper
+// function would not: Go's inlining budget is 80, the helper costs 85).
+const (
+	mask53 = 1<<53 - 1
+	unit53 = 0x1p-53
+)

@@ -28,12 +28,13 @@ func (m *model) controller(c *gds.Ctx) supply.Controller {
 	return k
 }
 
-// velocity returns an agent's monthly velocity at the end of day: its
+// velocity returns an agent's monthly velocity at the end of a day: its
 // 30-day volume, today's included, as a daily average over the days the
-// exponentially weighted sum covers, times 30, over its balance.
-func velocity(a *Agent, day int) float64 {
+// exponentially weighted sum covers (window, window30 of the day), times
+// 30, over its balance.
+func velocity(a *Agent, window float64) float64 {
 	vol := float64(a.Volume30*decay30) + a.VolumeToday
-	return demurrage.Velocity(vol, a.Balance, window30(float64(day)))
+	return demurrage.Velocity(vol, a.Balance, window)
 }
 
 // dailyPSUB runs the daily cycle of the FTNS integration API at the last
@@ -52,9 +53,10 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 		buf := m.tmpA.Buf(c)
 		fees := (*buf)[:0]
 		total := 0.0
+		window := window30(float64(k.day))
 		for i := range agents {
 			a := &agents[i]
-			f := s.Fee(a.Balance, velocity(a, k.day), demurrage.Status(a.Tier), a.AgeDays, 1)
+			f := s.Fee(a.Balance, velocity(a, window), demurrage.Status(a.Tier), a.AgeDays, 1)
 			fees = append(fees, f)
 			total += f
 		}
@@ -138,7 +140,7 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 		return n, mean, m2
 	}
 	b.PSUB("daily", demurragePolicy, controllerPolicy, participationPolicy,
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
 			k := m.clock(c)
 			cur := m.agents.Get(c)
 			fees := m.fees.Get(c)
@@ -146,11 +148,10 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 			copy(ti.values[:], p.tierValues.Get(c))
 			copy(ti.qualities[:], p.tierQualities.Get(c))
 			if !k.lastOf || len(fees) != len(cur) {
-				return cur
+				return
 			}
-			dst = append(dst, cur...)
-			for i := range dst {
-				a := &dst[i]
+			for i := range tx.Len() {
+				a := tx.At(i)
 				a.Balance -= min(fees[i], a.Balance)
 				a.Fees += fees[i]
 				a.Volume30 = float64(a.Volume30*decay30) + a.VolumeToday
@@ -158,7 +159,6 @@ func (m *model) dailyPSUB(b *gds.Builder) {
 				a.Tier = ti.tierOf(a.Value30, a.Quality30)
 				a.AgeDays++
 			}
-			return dst
 		}),
 		atDayEnd(m.demurrageCollected, func(c *gds.Ctx) float64 { return m.demurrageCollected.Get(c) + m.feesTotal.Get(c) }),
 		atDayEnd(m.pool, func(c *gds.Ctx) float64 { return m.pool.Get(c) + m.ctlMint.Get(c) - m.ctlBurn.Get(c) }),

@@ -26,8 +26,13 @@ import (
 // Name is the model's registered name.
 const Name = "prsm"
 
-// Fields of the per-agent record the activity policy emits (a flat vector,
-// fieldsPerAgent numbers per agent).
+// The activity policy's agent_deltas vector: the number of
+// records R; R records of recFields numbers, one per agent the step
+// changed (its index, then the fields below); then, if validators were
+// rewarded, the reward and the indices of the validators on duty that
+// have no record (those with one have it in their record).
+//
+// Fields of a record:
 const (
 	fBalance    = iota // the agent's balance after its own actions
 	fCredit            // FTNS received from others this step
@@ -43,6 +48,7 @@ const (
 	fLastReward        // and reward
 	fLastMult          // and multiplier
 	fieldsPerAgent
+	recFields = 1 + fieldsPerAgent
 )
 
 // model holds the handles of the model's variables, parameters and
@@ -88,6 +94,11 @@ type model struct {
 
 	// per-engine scratch
 	work, plan, tmpA, tmpB gds.Scratch
+	// the activity policy's: which agents it changed (pos), and what it
+	// keeps for a day (day: the day and the population's size;
+	// active, validators, models, datas: indices of agents; runs: of
+	// kinds among the active), see act
+	pos, day_, active, runs, validators, models, datas gds.Scratch
 
 	regimeNames [16]string
 }
@@ -286,6 +297,8 @@ func (m *model) declare(b *gds.Builder) {
 	m.mParticipation = b.FloatSignal("m_participation", gds.Last)
 
 	m.work, m.plan, m.tmpA, m.tmpB = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.pos, m.day_, m.active, m.runs = b.Scratch(), b.Scratch(), b.Scratch(), b.Scratch()
+	m.validators, m.models, m.datas = b.Scratch(), b.Scratch(), b.Scratch()
 
 	for mask := range m.regimeNames {
 		name := ""
@@ -412,7 +425,7 @@ func (m *model) populationPSUB(b *gds.Builder) {
 		return bal + float64(n*p.poolPerAgent.Get(c)) + float64(n*p.exchPerAgent.Get(c))
 	}
 	b.PSUB("population",
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
 			k := m.clock(c)
 			cur := m.agents.Get(c)
 			n, shares := int(p.nAgents.Get(c)), p.typeShares.Get(c)
@@ -420,14 +433,12 @@ func (m *model) populationPSUB(b *gds.Builder) {
 			bearDemand := p.bearDemand.Get(c)
 			reg := m.regimes(c, k.day)
 			if c.T == 1 && len(cur) == 0 {
-				dst = population(dst, c.Rand, n, shares, bal, maxAge)
-			} else if k.firstOf {
-				dst = append(dst, cur...)
-			} else {
-				return cur
+				population(tx.Append, c.Rand, n, shares, bal, maxAge)
+			} else if !k.firstOf {
+				return
 			}
-			for i := range dst {
-				a := &dst[i]
+			for i := range tx.Len() {
+				a := tx.At(i)
 				act := a.Activity
 				if reg&regBear != 0 && (a.Kind == QueryUser || a.Kind == ModelCreator) {
 					act *= bearDemand
@@ -436,7 +447,6 @@ func (m *model) populationPSUB(b *gds.Builder) {
 				a.ActedToday = false
 				a.VolumeToday = 0
 			}
-			return dst
 		}),
 		genesisOnly(m.pool, func(c *gds.Ctx, n, _ float64) float64 { return n * p.poolPerAgent.Get(c) }),
 		genesisOnly(m.exchange, func(c *gds.Ctx, n, _ float64) float64 { return n * p.exchPerAgent.Get(c) }),
@@ -549,15 +559,15 @@ func (m *model) breakerPSUB(b *gds.Builder) {
 func (m *model) activityPSUB(b *gds.Builder) {
 	b.PSUB("activity",
 		gds.Policy("agents_act", m.act),
-		m.agents.Update(func(c *gds.Ctx, dst []Agent) []Agent {
-			cur := m.agents.Get(c)
+		m.agents.Edit(func(c *gds.Ctx, tx *gds.AgentsTx[Agent]) {
+			_ = m.agents.Get(c)
 			w := m.deltas.Get(c)
-			if len(w) != len(cur)*fieldsPerAgent {
-				return cur
+			if len(w) == 0 {
+				return
 			}
-			dst = append(dst, cur...)
-			for i := range dst {
-				a, d := &dst[i], w[i*fieldsPerAgent:(i+1)*fieldsPerAgent]
+			end := 1 + int(w[0])*recFields
+			for r := 1; r < end; r += recFields {
+				a, d := tx.At(int(w[r])), w[r+1:r+recFields]
 				a.Balance = d[fBalance] + d[fCredit]
 				a.VolumeToday += d[fVolume]
 				a.Value30, a.Quality30, a.Tier = d[fValue30], d[fQuality30], int64(d[fTier])
@@ -567,7 +577,18 @@ func (m *model) activityPSUB(b *gds.Builder) {
 				a.Earned += d[fEarned]
 				a.LastValue, a.LastReward, a.LastMultiplier = d[fLastValue], d[fLastReward], d[fLastMult]
 			}
-			return dst
+			if end < len(w) {
+				// Rewarded validators without a record: as if their
+				// record held the reward in its credit, volume and
+				// earnings, and nothing else.
+				each := w[end]
+				for _, x := range w[end+1:] {
+					a := tx.At(int(x))
+					a.Balance += 0 + each
+					a.VolumeToday += 0 + each
+					a.Earned += 0 + each
+				}
+			}
 		}),
 		m.pool.Update(func(c *gds.Ctx) float64 { return m.pool.Get(c) + m.poolFlow.Get(c) }),
 		m.exchange.Update(func(c *gds.Ctx) float64 { return m.exchange.Get(c) + m.exchangeFlow.Get(c) }),
