@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ const (
 	envAfter     = "STATECRAFT_CRASH_AFTER_US"
 	envStep      = "STATECRAFT_CRASH_STEP"
 	envShard     = "STATECRAFT_CRASH_SHARD" // i/n
-	envJobs      = "STATECRAFT_CRASH_JOBS"  // die once this many jobs are done, and envAfter later
+	envJobs      = "STATECRAFT_CRASH_JOBS"  // die once the journal holds this many jobs, and envAfter later
 )
 
 // TestCrashHelper is not a test: the crash tests run the test binary as a
@@ -68,12 +69,22 @@ func TestCrashHelper(t *testing.T) {
 	us, _ := strconv.Atoi(os.Getenv(envAfter))
 	opt := runner.Options{Dir: os.Getenv(envDir), Workers: 2}
 	if jobs, err := strconv.Atoi(os.Getenv(envJobs)); err == nil {
-		once := false
-		opt.ProgressEvery = 100 * time.Microsecond
-		opt.Progress = func(p runner.Progress) {
-			if p.JobsDone >= jobs && !once {
+		var mu sync.Mutex
+		done, once := 0, false
+		kill := func() {
+			if !once {
 				once = true
 				time.AfterFunc(time.Duration(us)*time.Microsecond, die)
+			}
+		}
+		if jobs == 0 {
+			kill()
+		}
+		dataset.CheckpointHook = func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if done += n; done >= jobs {
+				kill()
 			}
 		}
 	}
@@ -222,7 +233,8 @@ func resumeAndCompare(t *testing.T, dir string, timesteps int, rows, kpis *readb
 }
 
 // TestKillAnywhere kills a run with SIGKILL at 20 points spread over its
-// length (once k of its 12 jobs are done, and some time into the next);
+// length (once the journal holds k of its 12 jobs, and some time into the
+// next);
 // after each, a reader sees nothing or the complete dataset, and a rerun
 // of the same command keeps the jobs the journal holds, runs only the
 // others, and ends with the dataset of an uninterrupted run.
@@ -230,7 +242,7 @@ func TestKillAnywhere(t *testing.T) {
 	if testing.Short() || raceDetector {
 		t.Skip("kills 20 child processes (make crash runs it)")
 	}
-	const timesteps, jobs = 3000, 12
+	const timesteps, jobs = 20000, 12
 	rows, kpis := reference(t, timesteps)
 	midway := 0 // kills that left some jobs, not all, in the journal
 	defer func() {
@@ -239,7 +251,7 @@ func TestKillAnywhere(t *testing.T) {
 		}
 	}()
 	for i := 0; i < 20; i++ {
-		done, after := i*jobs/20, time.Duration(i%4)*3*time.Millisecond
+		done, after := i*jobs/20, time.Duration(i%4)*time.Millisecond
 		t.Run(fmt.Sprintf("after %d jobs and %v", done, after), func(t *testing.T) {
 			dir := t.TempDir()
 			if crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envJobs, done), fmt.Sprintf("%s=%d", envAfter, after.Microseconds())) {
@@ -307,7 +319,7 @@ func TestConcurrentWriters(t *testing.T) {
 	if testing.Short() || raceDetector {
 		t.Skip("runs child processes (make crash runs it)")
 	}
-	const timesteps = 3000
+	const timesteps = 20000
 	rows, kpis := reference(t, timesteps)
 	for _, tc := range []struct {
 		name  string
