@@ -276,7 +276,7 @@ func (b *Builder) ParamAllowNonFinite(name string) {
 // that it is finite unless the parameter allows otherwise.
 func (p *paramDef) inBounds(v any) error {
 	if !p.nonFinite {
-		if err := finite(v); err != nil {
+		if err := Finite(v); err != nil {
 			return err
 		}
 	}
@@ -298,10 +298,11 @@ func (p *paramDef) inBounds(v any) error {
 	return nil
 }
 
-// finite rejects NaN and ±Inf in a float or a vector value: a run cannot
-// use them as parameters or initial values, and they would reach the
-// dataset unnoticed with on_nan = "ignore".
-func finite(v any) error {
+// Finite rejects NaN and ±Inf in a float or a vector value (a Convert
+// result; other kinds pass): a run cannot use them as parameters or
+// initial values, and they would reach the dataset unnoticed with
+// on_nan = "ignore". Loaders call it to report the value at its line.
+func Finite(v any) error {
 	switch t := v.(type) {
 	case float64:
 		if math.IsNaN(t) || math.IsInf(t, 0) {

@@ -244,7 +244,7 @@ func (b *Builder) Build() (*Model, error) {
 	for i, v := range b.vars {
 		vi := VarInfo{Name: v.name, Kind: v.kind, Slot: int(v.slot), Lags: v.lags, Doc: v.doc, AllowNonFinite: v.nonFinite}
 		if !v.nonFinite && (v.kind == KindFloat || v.kind == KindVec) {
-			if err := finite(v.init); err != nil {
+			if err := Finite(v.init); err != nil {
 				errs = append(errs, fmt.Errorf("state variable %q: initial value %v (a variable declared with gds.AllowNonFinite may hold it)", v.name, err))
 			}
 		}
@@ -262,7 +262,7 @@ func (b *Builder) Build() (*Model, error) {
 	for _, p := range b.params {
 		m.params = append(m.params, ParamInfo{Name: p.name, Kind: p.kind, Default: p.def, Doc: p.doc, Min: p.min, Max: p.max, AllowNonFinite: p.nonFinite})
 		if !p.nonFinite {
-			if err := finite(p.def); err != nil {
+			if err := Finite(p.def); err != nil {
 				errs = append(errs, fmt.Errorf("parameter %q: default %v (a parameter declared with ParamAllowNonFinite may hold it)", p.name, err))
 			}
 		}

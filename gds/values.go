@@ -147,7 +147,7 @@ func (s *State) Set(name string, val any) error {
 		if v.kind == KindAgents {
 			cv, err = convertAgents(val, v.agents)
 		} else if cv, err = Convert(val, v.kind); err == nil && !v.nonFinite {
-			err = finite(cv)
+			err = Finite(cv)
 		}
 		if err != nil {
 			return fmt.Errorf("initial state %q: %w", name, err)

@@ -1,7 +1,6 @@
 package modelfile
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -156,7 +155,7 @@ func (l *loader) declareVar(n, key string, raw any) error {
 		return l.errAt(key+".initial", "", "initial value: %v", err)
 	}
 	if !nonFinite {
-		if err := finiteValue(cv); err != nil {
+		if err := gds.Finite(cv); err != nil {
 			return l.errAt(valueKey(key, raw, "initial"), "", "initial value: %v; a variable may hold it with allow_nonfinite = true", err)
 		}
 	}
@@ -234,7 +233,7 @@ func (l *loader) declareParam(n, key string, raw any) error {
 		return err
 	}
 	if !nonFinite {
-		if err := finiteValue(cv); err != nil {
+		if err := gds.Finite(cv); err != nil {
 			return l.errAt(valueKey(key, raw, "default"), "", "default: %v; a parameter may hold it with allow_nonfinite = true", err)
 		}
 	}
@@ -337,23 +336,6 @@ func number(v any) (float64, bool) {
 		return float64(t), true
 	}
 	return 0, false
-}
-
-// finiteValue rejects NaN and ±Inf in a float or a vector value.
-func finiteValue(v any) error {
-	switch t := v.(type) {
-	case float64:
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return fmt.Errorf("%v is not a finite number", t)
-		}
-	case []float64:
-		for i, x := range t {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return fmt.Errorf("element %d is %v, not a finite number", i, x)
-			}
-		}
-	}
-	return nil
 }
 
 func (l *loader) declareSignal(n, key string, raw any) error {
