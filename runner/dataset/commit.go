@@ -7,14 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 )
 
 // journalRe matches the names of journals: the unsharded run's and every
-// shard's.
-var journalRe = regexp.MustCompile(`^` + regexp.QuoteMeta(journalStem) + `(?:-shard-\d{4}-of-\d{4})?\.jsonl$`)
+// shard's, whose index and count it captures.
+var journalRe = regexp.MustCompile(`^` + regexp.QuoteMeta(journalStem) + `(?:-shard-(\d{4})-of-(\d{4}))?\.jsonl$`)
 
 // Resume is what a run continues from: the checkpoints of an interrupted
 // run of the same Identity, whose part files are kept (still under their
@@ -101,11 +101,10 @@ func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
 				}
 				for _, table := range slices.Concat([]string{""}, s.Tables) {
 					name := FileName(table, pt.Name)
-					tmp := s.TempPath(name)
-					if _, err := os.Stat(tmp); err != nil {
+					if _, err := os.Stat(s.TempPath(name)); err != nil {
 						return nil, nil, fmt.Errorf("output directory %s: journal %s lists part %s, but its file is gone (%w); pass --overwrite to start over", s.Dir, s.journalName(), name, err)
 					}
-					keep[filepath.ToSlash(mustRel(s.Dir, tmp))] = true
+					keep[tempFileName(name)] = true
 				}
 				res.NextSeq = max(res.NextSeq, partSeq(pt.Name)+1)
 			}
@@ -127,30 +126,16 @@ func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
 	return j, res, nil
 }
 
-// mustRel is filepath.Rel of a path known to be under base.
-func mustRel(base, p string) string {
-	r, err := filepath.Rel(base, p)
-	if err != nil {
-		return p
-	}
-	return r
-}
-
-// partSeq returns the sequence number of a part name (PartName's seq).
-var partSeqRe = regexp.MustCompile(`-(\d+)\.[a-z]+$`)
+// partSeq returns the sequence number of a part name (PartName's seq), or
+// 0 for a name that has none.
+var partSeqRe = regexp.MustCompile(`-(\d{1,9})\.[a-z]+$`)
 
 func partSeq(name string) int {
 	m := partSeqRe.FindStringSubmatch(name)
 	if m == nil {
 		return 0
 	}
-	n := 0
-	for _, c := range m[1] {
-		n = n*10 + int(c-'0')
-		if n > 1<<40 {
-			return 0
-		}
-	}
+	n, _ := strconv.Atoi(m[1])
 	return n
 }
 

@@ -123,9 +123,13 @@ func (s *Shard) Path(name string) string { return filepath.Join(s.Dir, filepath.
 // TempPath returns the temporary path of the dataset file name (a
 // FileInfo's Name): .BASE.tmp in the same directory, renamed to name by
 // Commit.
-func (s *Shard) TempPath(name string) string {
+func (s *Shard) TempPath(name string) string { return s.Path(tempFileName(name)) }
+
+// tempFileName is the temporary name of the dataset file name, relative
+// to the dataset directory like name.
+func tempFileName(name string) string {
 	dir, base := path.Split(name)
-	return filepath.Join(s.Dir, filepath.FromSlash(dir), tempName(base))
+	return dir + tempName(base)
 }
 
 // tempName is the temporary name of a file.

@@ -197,9 +197,6 @@ func firstKey(m map[int]string) int {
 	return k
 }
 
-// journalShardRe takes the shard and count out of a shard journal's name.
-var journalShardRe = regexp.MustCompile(`^` + regexp.QuoteMeta(journalStem) + `-shard-(\d{4})-of-(\d{4})\.jsonl$`)
-
 // completeShardCommits completes the commits that shards killed while
 // committing left in dir, and returns the shards whose journals say they
 // were interrupted before.
@@ -209,8 +206,8 @@ func completeShardCommits(dir string) (interrupted []int, err error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		m := journalShardRe.FindStringSubmatch(e.Name())
-		if m == nil {
+		m := journalRe.FindStringSubmatch(e.Name())
+		if m == nil || m[1] == "" {
 			continue
 		}
 		i, _ := strconv.Atoi(m[1])

@@ -93,12 +93,10 @@ func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 		case keep[e.Name()]:
 		case isLock(e.Name()):
 			// the locks of this and other runs: see Lock
-		case isJournal(e.Name()) && e.Name() == s.journalName():
-			old = append(old, e.Name()) // not kept: an interrupted run's, overwritten
-		case isJournal(e.Name()) && s.sharded():
+		case isJournal(e.Name()) && s.sharded() && e.Name() != s.journalName():
 			// another shard's
 		case isJournal(e.Name()):
-			old = append(old, e.Name())
+			old = append(old, e.Name()) // an interrupted run's, not kept: overwritten
 		case isTemp(e.Name()) && s.mine(e.Name()):
 			temps = append(temps, e.Name())
 		case e.Name() == TablesDir && e.IsDir():
