@@ -3,7 +3,6 @@ package runner
 import (
 	"bufio"
 	"errors"
-	"io"
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -24,7 +23,7 @@ type parquetWriters map[*arrow.Schema][]*parquetWriter
 type parquetWriter struct {
 	fw     *pqwrite.Writer
 	bw     *bufio.Writer
-	f      *os.File
+	f      *writeback
 	schema *arrow.Schema
 	reuse  parquetWriters
 }
@@ -76,19 +75,20 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 	if free := o.parquet[schema]; len(free) > 0 {
 		w := free[len(free)-1]
 		o.parquet[schema] = free[:len(free)-1]
-		w.bw.Reset(f)
-		w.f = f
+		w.f = &writeback{f: f}
+		w.bw.Reset(w.f)
 		if err := w.fw.Reset(w.bw); err != nil {
 			return nil, err
 		}
 		return w, nil
 	}
-	bw := bufio.NewWriterSize(f, partBufferSize)
+	wb := &writeback{f: f}
+	bw := bufio.NewWriterSize(wb, partBufferSize)
 	fw, err := pqwrite.NewWriter(bw, schema, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &parquetWriter{fw: fw, bw: bw, f: f, schema: schema, reuse: o.parquet}, nil
+	return &parquetWriter{fw: fw, bw: bw, f: wb, schema: schema, reuse: o.parquet}, nil
 }
 
 // encodings returns the encodings of a table's id columns: a dictionary
@@ -150,10 +150,7 @@ func (w *parquetWriter) rollback(m any) error {
 		return errors.New("parquet: rollback to a mark of another writer")
 	}
 	w.bw.Reset(w.f) // what is buffered follows the mark
-	if err := w.f.Truncate(pm.Offset()); err != nil {
-		return err
-	}
-	if _, err := w.f.Seek(pm.Offset(), io.SeekStart); err != nil {
+	if err := w.f.truncate(pm.Offset()); err != nil {
 		return err
 	}
 	return w.fw.Rollback(pm)
