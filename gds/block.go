@@ -14,6 +14,7 @@ type Block struct {
 	name   string
 	policy func(*Ctx)
 	emits  []sref // declared by Emits, added to the traced ones
+	trace  func(*Ctx)
 
 	target ref // updates: the variable written
 	vkind  Kind
@@ -46,6 +47,18 @@ func (b Block) Emits(signals ...SignalHandle) Block {
 	for _, s := range signals {
 		b.emits = append(b.emits, s.signalRef())
 	}
+	return b
+}
+
+// Traces returns the block with a function that reports the reads the
+// block makes without the tracer (GetUntraced) by reading the same names
+// with Get. Build calls it before the block at each substep it traces,
+// so that the model's Structure lists those reads; runs never call it.
+// Code generated from expressions uses it: its leaves read untraced, which
+// saves a check and a call per read, and the compiled expression knows
+// every name it reads.
+func (b Block) Traces(fn func(c *Ctx)) Block {
+	b.trace = fn
 	return b
 }
 

@@ -57,6 +57,13 @@ type Ctx struct {
 // job left there.
 func (c *Ctx) Pass() uint64 { return c.pass }
 
+// Tracing reports whether Build is tracing the model to find what each
+// block reads. A computation that several blocks share, done by whichever
+// runs first and cached (keyed by Pass), reports the reads it makes
+// untraced (GetUntraced) when it computes, so that they are the reads of
+// the block that computed it.
+func (c *Ctx) Tracing() bool { return c.tr != nil }
+
 // NaNMode says what a run does when an update produces NaN or ±Inf.
 type NaNMode uint8
 

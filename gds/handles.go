@@ -65,6 +65,13 @@ func (h Float) Get(c *Ctx) float64 {
 	return c.f[h.slot]
 }
 
+// GetUntraced returns the variable's value like Get, without telling the
+// tracer that Build runs to find what each block reads. It is for code
+// generated from expressions, whose block reports its reads itself
+// (Block.Traces); a block that reads with it and does not report the read
+// is missing it from the model's Structure.
+func (h Float) GetUntraced(c *Ctx) float64 { return c.f[h.slot] }
+
 // Lag returns the variable's value at the end of timestep t-k (k >= 1), or
 // its initial value when t-k < 0. k may not exceed the variable's Lags.
 func (h Float) Lag(c *Ctx, k int) float64 {
@@ -217,6 +224,10 @@ func (h FloatParam) Get(c *Ctx) float64 {
 	return c.p.f[h.slot]
 }
 
+// GetUntraced returns the parameter's value like Get, without telling
+// Build's tracer: see Float.GetUntraced.
+func (h FloatParam) GetUntraced(c *Ctx) float64 { return c.p.f[h.slot] }
+
 // IntParam is a handle to an int64 parameter.
 type IntParam struct{ pref }
 
@@ -304,6 +315,10 @@ func (h FloatSignal) Get(c *Ctx) float64 {
 	}
 	return c.e.sig.f[h.slot]
 }
+
+// GetUntraced returns the signal's value like Get, without telling
+// Build's tracer: see Float.GetUntraced.
+func (h FloatSignal) GetUntraced(c *Ctx) float64 { return c.e.sig.f[h.slot] }
 
 // IntSignal is a handle to an int64 signal.
 type IntSignal struct{ sref }

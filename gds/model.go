@@ -106,7 +106,8 @@ type psubPlan struct {
 type blockMeta struct {
 	name   string
 	policy bool
-	idx    int // position in the PSUB's declaration
+	idx    int        // position in the PSUB's declaration
+	trace  func(*Ctx) // Block.Traces: run before the block when tracing
 }
 
 // ref is the block's number in the engine's "running block" field:
@@ -295,7 +296,7 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 	writer := map[int32]string{}
 	names := map[string]bool{}
 	for idx, bl := range ps.blocks {
-		meta := &blockMeta{name: bl.name, policy: bl.kind == blockPolicy, idx: idx}
+		meta := &blockMeta{name: bl.name, policy: bl.kind == blockPolicy, idx: idx, trace: bl.trace}
 		p.blocks = append(p.blocks, meta)
 		where := func(Block) string { return fmt.Sprintf("PSUB %q, %s", ps.name, meta) }
 		if bl.kind == blockPolicy {

@@ -323,6 +323,7 @@ type transfer struct {
 // psubLedger is the ledger of one PSUB: its transfers and the joins that
 // mint new agents' balances. Its updates share one computation per pass.
 type psubLedger struct {
+	trace    func(*gds.Ctx) // traces the transfers' expressions (expr.TraceAll)
 	l        *loader
 	psub     string
 	trs      []*transfer
@@ -661,6 +662,9 @@ func (pl *psubLedger) joinPlan(c *gds.Ctx, j *joinSpec) []float64 {
 	if buf := *p; len(buf) > 1 && buf[0] == float64(c.Pass()) {
 		return buf
 	}
+	if c.Tracing() {
+		j.trace(c)
+	}
 	buf := (*p)[:0]
 	n64 := j.count.Int(c)
 	if n64 < 0 {
@@ -709,6 +713,9 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 	const stamp = 1
 	if buf := *p; len(buf) > 0 && buf[0] == float64(c.Pass()) {
 		return buf[stamp:]
+	}
+	if c.Tracing() {
+		pl.trace(c) // the block that computes the transfers reads what they read
 	}
 	buf := append((*p)[:0], float64(c.Pass()))
 	for _, b := range pl.balances {

@@ -70,12 +70,13 @@ func (c Compiler) Parse(source string, data []byte) (*gds.Model, error) {
 // loader compiles one model file: it declares the file's names on a
 // builder, compiles its policies and updates, and builds the model.
 type loader struct {
-	src   string
-	data  []byte
-	f     *modelFile
-	order map[string][]string
-	reg   *blocks.Registry
-	b     *gds.Builder
+	compiled []*expr.Expr // every expression compiled, in order: what a block traces (psub)
+	src      string
+	data     []byte
+	f        *modelFile
+	order    map[string][]string
+	reg      *blocks.Registry
+	b        *gds.Builder
 	// ledger holds the tokens, agents and wallets (ledger.go).
 	ledger *ledger
 	// pops are the populations (population.go), popList in file order.

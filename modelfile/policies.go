@@ -83,7 +83,22 @@ func (l *loader) compile(env *expr.Env, key, src string) (*expr.Expr, error) {
 		}
 		return nil, l.errAt(key, src, "%s: %v", quoteExpr(src, 1), err)
 	}
+	l.compiled = append(l.compiled, x)
 	return x, nil
+}
+
+// since returns the expressions compiled after the mark len(l.compiled).
+func (l *loader) since(mark int) []*expr.Expr { return slices.Clone(l.compiled[mark:]) }
+
+// traced returns bl tracing xs: the expressions it evaluates read their
+// leaves untraced (expr.Expr.Trace), so the block reports them for the
+// model's Structure.
+func traced(bl gds.Block, xs ...[]*expr.Expr) gds.Block {
+	all := slices.Concat(xs...)
+	if len(all) == 0 {
+		return bl
+	}
+	return bl.Traces(expr.TraceAll(all...))
 }
 
 // quoteExpr quotes an expression for an error message: all of it, or the
@@ -118,12 +133,14 @@ func (l *loader) psub(i int, ps psubSpec) error {
 	}
 	var bls []gds.Block
 	for j, pol := range ps.Policies {
+		mark := len(l.compiled)
 		bl, err := l.policy(fmt.Sprintf("%s.policies.%d", pkey, j), pol)
 		if err != nil {
 			return err
 		}
-		bls = append(bls, bl)
+		bls = append(bls, traced(bl, l.since(mark)))
 	}
+
 	joins := map[string]*joinSpec{}
 	var joinList []*joinSpec
 	for _, pn := range l.ordered(pkey+".join", ps.Join) {
@@ -131,23 +148,30 @@ func (l *loader) psub(i int, ps psubSpec) error {
 		if !ok {
 			return l.errAt(pkey+".join."+pn, "", "%q is not a population%s", pn, didYouMean(pn, l.popList))
 		}
+		mark := len(l.compiled)
 		j, err := l.compileJoin(pkey, p, ps)
 		if err != nil {
 			return err
 		}
+		j.trace = expr.TraceAll(l.since(mark)...)
 		joins[pn] = j
 		joinList = append(joinList, j)
 	}
+	mark := len(l.compiled)
 	pl, tups, err := l.transfers(pkey, name, ps.Transfers, joinList)
 	if err != nil {
 		return err
 	}
+	if pl != nil {
+		pl.trace = expr.TraceAll(l.since(mark)...)
+	}
 	for _, target := range l.ordered("psubs.updates", ps.Updates) {
+		mark := len(l.compiled)
 		bl, err := l.update(pkey+".updates."+target, target, ps.Updates[target])
 		if err != nil {
 			return err
 		}
-		bls = append(bls, bl)
+		bls = append(bls, traced(bl, l.since(mark)))
 	}
 	bls = append(bls, tups...)
 	pups, err := l.popUpdates(pkey, ps, pl, joins)

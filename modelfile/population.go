@@ -304,11 +304,12 @@ func (l *loader) popUpdates(pkey string, ps psubSpec, lg *psubLedger, joins map[
 		}
 		delete(touched, pn)
 		p := l.pops[pn]
+		mark := len(l.compiled)
 		bl, err := l.popUpdate(pkey, p, ps, lg, joins[pn])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, bl)
+		out = append(out, traced(bl, l.since(mark)))
 	}
 	for pn := range touched { // not a population
 		sect := "each"
@@ -410,6 +411,7 @@ func fieldNames(p *popDecl) []string {
 
 // joinSpec is a compiled [psubs.join.P].
 type joinSpec struct {
+	trace  func(*gds.Ctx) // traces the join's expressions (expr.TraceAll)
 	p      *popDecl
 	count  *expr.Expr
 	field  int // the string field of the types, -1 without types

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -139,7 +140,8 @@ type compiler struct {
 	fset  *token.FileSet
 	file  *token.File // the one file of fset, once parsed
 	used  map[string]bool
-	runes []int32 // the rune index of every byte offset of src, once a column is asked for
+	reads map[leaf]bool // the leaves: read untraced where inlined (Expr.Trace)
+	runes []int32       // the rune index of every byte offset of src, once a column is asked for
 	// keywords maps the stand-ins of declared names that are Go keywords
 	// (a field called type) back to the names: prepare writes _ype for
 	// type, of the same length, so that columns stay right.
@@ -154,7 +156,7 @@ func Compile(src string, env *Env) (*Expr, error) {
 	if env == nil {
 		env = NewEnv(nil)
 	}
-	c := &compiler{env: env, src: src, used: map[string]bool{}, fset: token.NewFileSet()}
+	c := &compiler{env: env, src: src, used: map[string]bool{}, reads: map[leaf]bool{}, fset: token.NewFileSet()}
 	if len(src) > MaxSource {
 		return nil, c.errAt(1, "the expression is %s, more than the %s an expression may have; split it into signals or state variables",
 			byteSize(len(src)), byteSize(MaxSource))
@@ -189,6 +191,10 @@ func Compile(src string, env *Env) (*Expr, error) {
 		x.Names = append(x.Names, name)
 	}
 	slices.Sort(x.Names)
+	for l := range c.reads {
+		x.leaves = append(x.leaves, l)
+	}
+	slices.SortFunc(x.leaves, func(a, b leaf) int { return cmp.Compare(a.name(), b.name()) })
 	return x, nil
 }
 
@@ -582,6 +588,9 @@ func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
 		return nil, c.errAt(col, "name %q is declared with a nil accessor", name)
 	}
 	c.used[name] = true
+	if b.leaf.kind != 0 {
+		c.reads[b.leaf] = true
+	}
 	return n, nil
 }
 

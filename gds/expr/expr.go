@@ -31,6 +31,17 @@ type leaf struct {
 	s    gds.FloatSignal
 }
 
+// name is the leaf's declared name.
+func (l leaf) name() string {
+	switch l.kind {
+	case 'V':
+		return l.v.Name()
+	case 'P':
+		return l.p.Name()
+	}
+	return l.s.Name()
+}
+
 // lagBinding is a name whose earlier values lag(name, k) reads.
 type lagBinding struct {
 	typ   gds.Kind
@@ -111,19 +122,25 @@ func (e *Env) Float(name string, get func(*gds.Ctx) float64) {
 }
 
 // FloatVar declares a float name that reads state variable h: as
-// Float(name, h.Get), and operations on it read h without a call.
+// Float(name, h.Get), and operations on it read h without a call and
+// without the tracer of gds.Builder.Build (h.GetUntraced). A block that
+// evaluates such an expression reports its reads with
+// Block.Traces(x.Trace) (or TraceAll), or the model's Structure misses
+// them.
 func (e *Env) FloatVar(name string, h gds.Float) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'V', v: h}})
 }
 
 // FloatParam declares a float name that reads parameter h: as
-// Float(name, h.Get), and operations on it read h without a call.
+// Float(name, h.Get), and operations on it read h without a call and
+// untraced, as FloatVar's.
 func (e *Env) FloatParam(name string, h gds.FloatParam) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'P', p: h}})
 }
 
 // FloatSignal declares a float name that reads signal h (in updates): as
-// Float(name, h.Get), and operations on it read h without a call.
+// Float(name, h.Get), and operations on it read h without a call and
+// untraced, as FloatVar's.
 func (e *Env) FloatSignal(name string, h gds.FloatSignal) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'S', s: h}})
 }
@@ -210,6 +227,43 @@ type Expr struct {
 	// compiled (it reads no name, no t and draws nothing): its evaluation
 	// functions may be called with a nil *gds.Ctx.
 	Const bool
+
+	leaves []leaf // the state variables, parameters and signals read through handles
+}
+
+// Trace reports to the tracer of gds.Builder.Build the state variables,
+// parameters and signals the expression reads through their handles.
+// Those reads are inlined into its closures without the tracer's check
+// (gds.Float.GetUntraced): a block that evaluates compiled expressions
+// traces them with gds.Block.Traces, so that the model's Structure lists
+// what they read.
+func (x *Expr) Trace(c *gds.Ctx) {
+	for _, l := range x.leaves {
+		switch l.kind {
+		case 'V':
+			l.v.Get(c)
+		case 'P':
+			l.p.Get(c)
+		case 'S':
+			l.s.Get(c)
+		}
+	}
+}
+
+// TraceAll returns a function that traces every expression of xs (nil
+// ones are skipped): the function of a block's gds.Block.Traces.
+func TraceAll(xs ...*Expr) func(*gds.Ctx) {
+	var live []*Expr
+	for _, x := range xs {
+		if x != nil && len(x.leaves) > 0 {
+			live = append(live, x)
+		}
+	}
+	return func(c *gds.Ctx) {
+		for _, x := range live {
+			x.Trace(c)
+		}
+	}
 }
 
 // Error locates a problem in an expression. Col is the 1-based column in

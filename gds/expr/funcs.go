@@ -214,11 +214,11 @@ func buildMath(c *compiler, col int, name string, args []*node) (*node, error) {
 		n.f = func(c *gds.Ctx) float64 { return math.Sqrt(a(c)) }
 		switch l := x.leaf; l.kind { // sqrt(dt): the leaf read inlined
 		case 'V':
-			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.v.Get(c)) }
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.v.GetUntraced(c)) }
 		case 'P':
-			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.p.Get(c)) }
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.p.GetUntraced(c)) }
 		case 'S':
-			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.s.Get(c)) }
+			n.f = func(c *gds.Ctx) float64 { return math.Sqrt(l.s.GetUntraced(c)) }
 		}
 	case "floor":
 		n.f = func(c *gds.Ctx) float64 { return math.Floor(a(c)) }

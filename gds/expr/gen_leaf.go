@@ -17,7 +17,7 @@ type shape struct {
 }
 
 var (
-	leaves = []shape{{"V", "Xv.Get(c)"}, {"P", "Xp.Get(c)"}, {"S", "Xs.Get(c)"}}
+	leaves = []shape{{"V", "Xv.GetUntraced(c)"}, {"P", "Xp.GetUntraced(c)"}, {"S", "Xs.GetUntraced(c)"}}
 	others = []shape{{"K", "Xk"}, {"E", "Xf(c)"}}
 	ops    = []struct{ tok, sym string }{{"ADD", "+"}, {"SUB", "-"}, {"MUL", "*"}, {"QUO", "/"}}
 )

@@ -21,233 +21,233 @@ func leafArith(op token.Token, x, y *node) func(*gds.Ctx) float64 {
 	case "VV":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) + yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) + yv.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) - yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) - yv.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) * yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) * yv.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) / yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) / yv.GetUntraced(c)) }
 		}
 	case "VP":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) + yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) + yp.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) - yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) - yp.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) * yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) * yp.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) / yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) / yp.GetUntraced(c)) }
 		}
 	case "VS":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) + ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) + ys.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) - ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) - ys.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) * ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) * ys.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) / ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) / ys.GetUntraced(c)) }
 		}
 	case "VK":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) + yk) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) + yk) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) - yk) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) - yk) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) * yk) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) * yk) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) / yk) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) / yk) }
 		}
 	case "VE":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) + yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) + yf(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) - yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) - yf(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) * yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) * yf(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xv.Get(c) / yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xv.GetUntraced(c) / yf(c)) }
 		}
 	case "PV":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) + yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) + yv.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) - yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) - yv.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) * yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) * yv.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) / yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) / yv.GetUntraced(c)) }
 		}
 	case "PP":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) + yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) + yp.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) - yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) - yp.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) * yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) * yp.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) / yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) / yp.GetUntraced(c)) }
 		}
 	case "PS":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) + ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) + ys.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) - ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) - ys.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) * ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) * ys.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) / ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) / ys.GetUntraced(c)) }
 		}
 	case "PK":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) + yk) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) + yk) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) - yk) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) - yk) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) * yk) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) * yk) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) / yk) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) / yk) }
 		}
 	case "PE":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) + yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) + yf(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) - yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) - yf(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) * yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) * yf(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xp.Get(c) / yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xp.GetUntraced(c) / yf(c)) }
 		}
 	case "SV":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) + yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) + yv.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) - yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) - yv.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) * yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) * yv.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) / yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) / yv.GetUntraced(c)) }
 		}
 	case "SP":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) + yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) + yp.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) - yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) - yp.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) * yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) * yp.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) / yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) / yp.GetUntraced(c)) }
 		}
 	case "SS":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) + ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) + ys.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) - ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) - ys.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) * ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) * ys.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) / ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) / ys.GetUntraced(c)) }
 		}
 	case "SK":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) + yk) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) + yk) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) - yk) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) - yk) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) * yk) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) * yk) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) / yk) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) / yk) }
 		}
 	case "SE":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) + yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) + yf(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) - yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) - yf(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) * yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) * yf(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xs.Get(c) / yf(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xs.GetUntraced(c) / yf(c)) }
 		}
 	case "KV":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xk + yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk + yv.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xk - yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk - yv.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xk * yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk * yv.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xk / yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk / yv.GetUntraced(c)) }
 		}
 	case "KP":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xk + yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk + yp.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xk - yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk - yp.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xk * yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk * yp.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xk / yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk / yp.GetUntraced(c)) }
 		}
 	case "KS":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xk + ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk + ys.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xk - ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk - ys.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xk * ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk * ys.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xk / ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xk / ys.GetUntraced(c)) }
 		}
 	case "EV":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) + yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) + yv.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) - yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) - yv.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) * yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) * yv.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) / yv.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) / yv.GetUntraced(c)) }
 		}
 	case "EP":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) + yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) + yp.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) - yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) - yp.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) * yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) * yp.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) / yp.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) / yp.GetUntraced(c)) }
 		}
 	case "ES":
 		switch op {
 		case token.ADD:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) + ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) + ys.GetUntraced(c)) }
 		case token.SUB:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) - ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) - ys.GetUntraced(c)) }
 		case token.MUL:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) * ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) * ys.GetUntraced(c)) }
 		case token.QUO:
-			return func(c *gds.Ctx) float64 { return float64(xf(c) / ys.Get(c)) }
+			return func(c *gds.Ctx) float64 { return float64(xf(c) / ys.GetUntraced(c)) }
 		}
 	}
 	return nil
@@ -264,46 +264,46 @@ func fuse3Leaf(op1, op2 token.Token, a, b func(*gds.Ctx) float64, d *node) func(
 		case token.ADD:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + dv.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - dv.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * dv.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / dv.GetUntraced(c)) }
 			}
 		case token.SUB:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + dv.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - dv.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * dv.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / dv.GetUntraced(c)) }
 			}
 		case token.MUL:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + dv.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - dv.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * dv.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / dv.GetUntraced(c)) }
 			}
 		case token.QUO:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + dv.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - dv.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * dv.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / dv.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / dv.GetUntraced(c)) }
 			}
 		}
 	case "P":
@@ -311,46 +311,46 @@ func fuse3Leaf(op1, op2 token.Token, a, b func(*gds.Ctx) float64, d *node) func(
 		case token.ADD:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + dp.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - dp.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * dp.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / dp.GetUntraced(c)) }
 			}
 		case token.SUB:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + dp.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - dp.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * dp.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / dp.GetUntraced(c)) }
 			}
 		case token.MUL:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + dp.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - dp.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * dp.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / dp.GetUntraced(c)) }
 			}
 		case token.QUO:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + dp.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - dp.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * dp.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / dp.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / dp.GetUntraced(c)) }
 			}
 		}
 	case "S":
@@ -358,46 +358,46 @@ func fuse3Leaf(op1, op2 token.Token, a, b func(*gds.Ctx) float64, d *node) func(
 		case token.ADD:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) + ds.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) - ds.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) * ds.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)+b(c)) / ds.GetUntraced(c)) }
 			}
 		case token.SUB:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) + ds.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) - ds.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) * ds.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)-b(c)) / ds.GetUntraced(c)) }
 			}
 		case token.MUL:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) + ds.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) - ds.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) * ds.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)*b(c)) / ds.GetUntraced(c)) }
 			}
 		case token.QUO:
 			switch op2 {
 			case token.ADD:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) + ds.GetUntraced(c)) }
 			case token.SUB:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) - ds.GetUntraced(c)) }
 			case token.MUL:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) * ds.GetUntraced(c)) }
 			case token.QUO:
-				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / ds.Get(c)) }
+				return func(c *gds.Ctx) float64 { return float64(float64(a(c)/b(c)) / ds.GetUntraced(c)) }
 			}
 		}
 	}
