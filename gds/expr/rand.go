@@ -134,9 +134,14 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 		if msg := sigmaArg(name, sigma); msg != "" {
 			return nil, c.errAt(col, "%s", msg)
 		}
-		if name == "normal" {
+		switch {
+		case name == "normal" && mu == 0 && sigma == 1:
+			// z*1 + 0 is z: NormFloat64 never returns -0 (float64(j) *
+			// wn[i] with j an int32) or NaN, so this is the same bits.
+			n.f = func(c *gds.Ctx) float64 { return c.Rand.NormFloat64() }
+		case name == "normal":
 			n.f = func(c *gds.Ctx) float64 { return normalDraw(c.Rand, mu, sigma) }
-		} else {
+		default:
 			n.f = func(c *gds.Ctx) float64 { return lognormalDraw(c.Rand, mu, sigma) }
 		}
 		return n, nil
