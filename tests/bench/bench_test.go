@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/internal/readback"
 	"github.com/statecraft/statecraft/runner"
 )
 
@@ -137,5 +140,28 @@ func TestPairwise(t *testing.T) {
 		if got := pairwise(tt.a, tt.b); got != tt.want {
 			t.Errorf("pairwise(%v, %v) = %v; want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// TestModelFileConfig: configs/bench/pp_file.toml, which make bench times
+// against pp, runs the declarative predator-prey with pp's sweep and
+// writes the same rows as the Go model, bit for bit.
+func TestModelFileConfig(t *testing.T) {
+	var rows [2][][]any
+	for i, config := range []string{"configs/bench/pp.toml", "configs/bench/pp_file.toml"} {
+		p := load(t, model{config: config}, "timesteps=300", "runs=2")
+		dir := t.TempDir()
+		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := readback.Read(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Slice(ds.Rows, func(a, b int) bool { return fmt.Sprint(ds.Rows[a][:5]) < fmt.Sprint(ds.Rows[b][:5]) })
+		rows[i] = ds.Rows
+	}
+	if len(rows[0]) != 2*4*301 || !reflect.DeepEqual(rows[0], rows[1]) {
+		t.Errorf("the Go model wrote %d rows, the model file %d; equal: %v", len(rows[0]), len(rows[1]), reflect.DeepEqual(rows[0], rows[1]))
 	}
 }

@@ -70,6 +70,7 @@ const (
 	targetScaling   = 1.8  // 2 workers at least this much faster than 1
 	targetGrowth    = 0.20 // peak RSS growth when the runs grow 10x
 	targetKPIs      = 0.10 // added wall time of pp with 10 KPIs (configs/bench/pp_kpis.toml), 2 workers
+	targetModelFile = 1.2  // the declarative pp (configs/bench/pp_file.toml) against the Go model, 2 workers
 )
 
 // sample is one measured run of the CLI.
@@ -253,6 +254,10 @@ func main() {
 		w("| pp_kpis | %.3f | %.3f | %.0f | %+.1f%% | %+.1f%% | %s |\n", b.wall, b.cpu, b.rss, 100*cost, 100*pw, mark(max(cost, pw) <= targetKPIs))
 	}
 
+	if slices.ContainsFunc(sel, func(m model) bool { return m.name == "pp" }) {
+		modelFileSection(w, mark, r)
+	}
+
 	w("\n## Peak RSS when the runs grow 10x, 2 workers (target growth <= %.0f%%)\n\n", targetGrowth*100)
 	w("From 1 run to the benchmark's 10, and from 10 to 100 (median of %d: memory varies little). The first\n", min(r.reps, 3))
 	w("shows start-up (a 1-run process ends before its heap reaches its steady size), the second what\n")
@@ -304,6 +309,38 @@ func main() {
 	}
 	if *strict && missed > 0 {
 		os.Exit(1)
+	}
+}
+
+// modelFileSection prints issue 18's item 1: the declarative predator-prey
+// (models/predator_prey.toml, configs/bench/pp_file.toml) against the Go
+// model at pp's size, with no rows written and with every substep
+// written, 2 workers, the two configs alternating.
+func modelFileSection(w func(string, ...any), mark func(bool) string, r *cli) {
+	w("\n## Model files as fast as Go (issue 18, item 1): the declarative pp against the Go model, 2 workers (target <= %.1fx)\n\n", targetModelFile)
+	w("configs/bench/pp_file.toml runs models/predator_prey.toml with pp's sweep; the two configs alternate (Go,\n")
+	w("file, Go, ...); the ratio is that of the medians, pairwise the median of the ratios of adjacent runs.\n")
+	w("Met when both are within the target. The rows are the same (tests/bench checks them).\n\n")
+	w("| output | Go wall s | file wall s | Go cpu s | file cpu s | ratio | pairwise | met |\n|---|---|---|---|---|---|---|---|\n")
+	for _, c := range []struct {
+		name  string
+		extra []string
+	}{{"no rows (output.final_only)", []string{"--set", "output.final_only=true"}}, {"every substep written", nil}} {
+		var gos, files []sample
+		for i := 0; i < r.reps; i++ {
+			a, err := r.once("pp_go", "configs/bench/pp.toml", 2, c.extra...)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			b, err := r.once("pp_file", "configs/bench/pp_file.toml", 2, c.extra...)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			gos, files = append(gos, a), append(files, b)
+		}
+		a, b := medianOf(gos), medianOf(files)
+		ratio, pw := b.wall/a.wall, pairwise(files, gos)
+		w("| %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %s |\n", c.name, a.wall, b.wall, a.cpu, b.cpu, ratio, pw, mark(max(ratio, pw) <= targetModelFile))
 	}
 }
 
