@@ -25,6 +25,7 @@ type Builder struct {
 	nsslots [KindCustom + 1]int // slot counters per kind (signals)
 	lagCnt  [KindVec + 1]int    // lag ring counters per kind
 	scratch int                 // per-engine scratch vectors
+	derived []derivedParam      // ParamDerived, in declaration order
 	// declared holds the names of vars, params and signals by what they
 	// are ("var", "param", "signal"): a scan per declaration was
 	// quadratic in the model's size.
@@ -224,6 +225,32 @@ func (b *Builder) addParam(name string, kind Kind, def any, doc []string) pref {
 	b.npslots[kind]++
 	b.params = append(b.params, p)
 	return pref{b: b, id: int32(len(b.params) - 1), slot: p.slot}
+}
+
+// derivedParam is a float parameter computed from the others
+// (ParamDerived), in float slot slot.
+type derivedParam struct {
+	slot int32
+	fn   func(*Ctx) float64
+}
+
+// ParamDerived declares a float parameter computed from the others by fn
+// whenever a job's parameters are set (Model.Defaults, Params.Set): a
+// value that depends on parameters and constants only, such as sqrt(dt),
+// computed once instead of at every substep. It has no name: configs
+// cannot set it, and Params, the manifest and the dataset do not show it.
+// fn reads parameters through their handles (derived ones declared before
+// it included) and nothing else: the Ctx it gets holds the parameters
+// only. It must not panic. Blocks read the value through the returned
+// handle like any parameter; the tracer does not see those reads, so a
+// block reports the parameters fn reads instead (Block.Traces). The
+// expression compiler declares these for the parameter-only parts of an
+// expression.
+func (b *Builder) ParamDerived(fn func(c *Ctx) float64) FloatParam {
+	slot := int32(b.npslots[KindFloat])
+	b.npslots[KindFloat]++
+	b.derived = append(b.derived, derivedParam{slot: slot, fn: fn})
+	return FloatParam{pref{b: b, id: -int32(len(b.derived)), slot: slot}}
 }
 
 // ParamBounds bounds the named float or int parameter: values below min or

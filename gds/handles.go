@@ -34,6 +34,9 @@ func (r pref) Name() string {
 	if r.b == nil {
 		return "<zero handle>"
 	}
+	if r.id < 0 {
+		return "<derived parameter " + strconv.Itoa(int(-r.id)) + ">"
+	}
 	return r.b.params[r.id].name
 }
 

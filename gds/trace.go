@@ -79,8 +79,8 @@ func (t *tracer) readLag(r ref, kind Kind, k int) {
 
 func (t *tracer) readParam(r pref, kind Kind) {
 	bt, where := t.current()
-	if bt == nil {
-		return
+	if bt == nil || r.id < 0 && r.b == t.m.b {
+		return // a derived parameter: its block reports what it is derived from
 	}
 	if r.b != t.m.b {
 		t.fail("%s: reads parameter %q through a handle of another model", where, r.Name())

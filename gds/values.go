@@ -32,7 +32,20 @@ func (m *Model) Defaults() *Params {
 	for i, d := range m.b.params {
 		p.store(i, d.def)
 	}
+	p.derive()
 	return p
+}
+
+// derive computes the derived parameters (Builder.ParamDerived) from the
+// others, in declaration order.
+func (p *Params) derive() {
+	if len(p.m.b.derived) == 0 {
+		return
+	}
+	c := &Ctx{p: p}
+	for _, d := range p.m.b.derived {
+		p.f[d.slot] = d.fn(c)
+	}
 }
 
 func (p *Params) store(id int, val any) {
@@ -83,6 +96,7 @@ func (p *Params) Set(name string, val any) error {
 			return fmt.Errorf("parameter %q: %w", name, err)
 		}
 		p.store(id, cv)
+		p.derive()
 		return nil
 	}
 	return fmt.Errorf("model %q has no parameter %q%s", p.m.name, name, names.Suggest(name, paramNames(p.m)))

@@ -42,7 +42,35 @@ type node struct {
 	op     token.Token
 	fx, fy func(*gds.Ctx) float64
 
+	// A float operation between two leaves, pair.x op pair.y: an operation
+	// with a third leaf fuses into one closure (leaf3).
+	pair *leafPair
+
 	leaf leaf // a float name read through its handle (see leafArith)
+
+	// inv: a float computed from float parameters and constants only, by
+	// operations that cannot fail; compile computes it once per job's
+	// parameters, as a derived parameter (hoist).
+	inv bool
+}
+
+// leafPair is a node's x op y of two leaves.
+type leafPair struct {
+	op   token.Token
+	x, y leaf
+}
+
+// invOrConst reports whether n is a constant or parameter-invariant.
+func (n *node) invOrConst() bool { return n.inv || n.konst && numeric(n.typ) }
+
+// invariant reports whether an operation of a float result on ns, not a
+// constant itself, depends on parameters and constants only.
+func invariant(ns ...*node) bool {
+	all := true
+	for _, n := range ns {
+		all = all && n.invOrConst()
+	}
+	return all && !allKonst(ns...)
 }
 
 // shape names the node as leafArith's cases do: V, P or S for a leaf
@@ -408,7 +436,21 @@ func (c *compiler) expr(e ast.Expr) (*node, error) {
 		}
 		return c.fold(n)
 	}
+	if n.inv && n.leaf.kind == 0 && c.env.b != nil && !c.env.detached {
+		return c.hoist(n), nil
+	}
 	return n, nil
+}
+
+// hoist makes a parameter-invariant node (such as sqrt(dt)) a derived
+// parameter, computed when a job's parameters are set instead of at every
+// evaluation, and read as a parameter leaf: operations on it inline the
+// read. The same closure computes it, so the value has the same bits. Its
+// reads are the parameters it is computed from, which c.reads already
+// holds.
+func (c *compiler) hoist(n *node) *node {
+	h := c.env.b.ParamDerived(n.f)
+	return &node{typ: gds.KindFloat, col: n.col, f: h.GetUntraced, leaf: leaf{kind: 'P', p: h}, inv: true}
 }
 
 func (c *compiler) expr1(e ast.Expr) (*node, error) {
@@ -591,6 +633,8 @@ func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
 	if b.leaf.kind != 0 {
 		c.reads[b.leaf] = true
 	}
+	n.inv = b.leaf.kind == 'P'
+
 	return n, nil
 }
 
@@ -648,7 +692,7 @@ func (c *compiler) unary(e *ast.UnaryExpr) (*node, error) {
 		switch x.typ {
 		case gds.KindFloat:
 			a := x.f
-			return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }}, nil
+			return &node{typ: gds.KindFloat, col: col, konst: x.konst, f: func(c *gds.Ctx) float64 { return -a(c) }, inv: invariant(x)}, nil
 		case gds.KindInt:
 			a, s := x.i, c.site(col)
 			return &node{typ: gds.KindInt, col: col, konst: x.konst, i: func(c *gds.Ctx) int64 {
@@ -733,9 +777,16 @@ func (c *compiler) arith(op token.Token, col int, x, y *node) (*node, error) {
 	case x.typ == gds.KindInt && y.typ == gds.KindInt && op != token.QUO:
 		return c.intArith(op, col, x, y)
 	case numeric(x.typ) && numeric(y.typ):
-		n := &node{typ: gds.KindFloat, col: col, konst: allKonst(x, y), f: floatArith(op, x, y)}
+		n := &node{typ: gds.KindFloat, col: col, konst: allKonst(x, y), f: floatArith(op, x, y), inv: invariant(x, y)}
 		switch {
 		case n.konst || op == token.REM:
+		case x.pair != nil && y.leaf.kind != 0:
+			n.f = leaf3(x.pair.op, op, false, x.pair.x, x.pair.y, y.leaf)
+		case y.pair != nil && x.leaf.kind != 0:
+			n.f = leaf3(op, y.pair.op, true, x.leaf, y.pair.x, y.pair.y)
+		case x.leaf.kind != 0 && y.leaf.kind != 0:
+			n.f = leafArith(op, x, y)
+			n.pair = &leafPair{op: op, x: x.leaf, y: y.leaf}
 		case x.op != 0 && y.leaf.kind != 0:
 			n.f = fuse3Leaf(x.op, op, x.fx, x.fy, y)
 		case x.op != 0 && !y.konst:

@@ -31,6 +31,17 @@ type leaf struct {
 	s    gds.FloatSignal
 }
 
+// get reads the leaf untraced, switching on its kind.
+func (l *leaf) get(c *gds.Ctx) float64 {
+	switch l.kind {
+	case 'V':
+		return l.v.GetUntraced(c)
+	case 'P':
+		return l.p.GetUntraced(c)
+	}
+	return l.s.GetUntraced(c)
+}
+
 // name is the leaf's declared name.
 func (l leaf) name() string {
 	switch l.kind {

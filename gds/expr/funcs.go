@@ -208,7 +208,7 @@ func buildMath(c *compiler, col int, name string, args []*node) (*node, error) {
 	}
 	x := args[0]
 	a := x.flt()
-	n := &node{typ: gds.KindFloat, col: col, konst: x.konst}
+	n := &node{typ: gds.KindFloat, col: col, konst: x.konst, inv: invariant(x)}
 	switch name {
 	case "sqrt":
 		n.f = func(c *gds.Ctx) float64 { return math.Sqrt(a(c)) }
@@ -241,10 +241,10 @@ func buildLog(c *compiler, col int, name string, args []*node) (*node, error) {
 	}
 	a := args[0].flt()
 	if len(args) == 1 {
-		return &node{typ: gds.KindFloat, col: col, konst: args[0].konst, f: func(c *gds.Ctx) float64 { return math.Log(a(c)) }}, nil
+		return &node{typ: gds.KindFloat, col: col, konst: args[0].konst, inv: invariant(args[0]), f: func(c *gds.Ctx) float64 { return math.Log(a(c)) }}, nil
 	}
 	b := args[1].flt()
-	return &node{typ: gds.KindFloat, col: col, konst: allKonst(args...), f: func(c *gds.Ctx) float64 {
+	return &node{typ: gds.KindFloat, col: col, konst: allKonst(args...), inv: invariant(args...), f: func(c *gds.Ctx) float64 {
 		x := a(c)
 		return float64(math.Log(x) / math.Log(b(c)))
 	}}, nil
@@ -255,7 +255,7 @@ func buildMath2(c *compiler, col int, name string, args []*node) (*node, error) 
 		return nil, err
 	}
 	a, b := args[0].flt(), args[1].flt()
-	n := &node{typ: gds.KindFloat, col: col, konst: allKonst(args...)}
+	n := &node{typ: gds.KindFloat, col: col, konst: allKonst(args...), inv: invariant(args...)}
 	if name == "pow" {
 		n.f = func(c *gds.Ctx) float64 { x := a(c); return math.Pow(x, b(c)) }
 	} else {
@@ -295,6 +295,7 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 		return n, nil
 	}
 	n.typ = gds.KindFloat
+	n.inv = invariant(args...)
 	if len(args) == 2 && args[1].konst && !args[0].konst {
 		a, k := args[0].flt(), args[1].fconst()
 		if isMin {

@@ -74,6 +74,53 @@ func main() {
 		}
 		p("\t\t}\n")
 	}
+	p("\t}\n\treturn nil\n}\n\n")
+	p("// leaf3 returns (x op1 y) op2 z, when right is false, or x op1 (y op2 z),\n")
+	p("// of three leaves, as one closure: each read switches on the leaf's kind\n")
+	p("// (a branch the processor predicts) instead of calling a closure. Operands\n")
+	p("// are read left to right and each result is rounded with float64(...).\n")
+	p("func leaf3(op1, op2 token.Token, right bool, x, y, z leaf) func(*gds.Ctx) float64 {\n")
+	p("\tif f := leaf3VP(op1, op2, right, x, y, z); f != nil {\n\t\treturn f\n\t}\n")
+	p("\tif !right {\n\t\tswitch op1 {\n")
+	for _, o1 := range ops {
+		p("\t\tcase token.%s:\n\t\t\tswitch op2 {\n", o1.tok)
+		for _, o2 := range ops {
+			p("\t\t\tcase token.%s:\n\t\t\t\treturn func(c *gds.Ctx) float64 { return float64(float64(x.get(c) %s y.get(c)) %s z.get(c)) }\n", o2.tok, o1.sym, o2.sym)
+		}
+		p("\t\t\t}\n")
+	}
+	p("\t\t}\n\t\treturn nil\n\t}\n\tswitch op1 {\n")
+	for _, o1 := range ops {
+		p("\tcase token.%s:\n\t\tswitch op2 {\n", o1.tok)
+		for _, o2 := range ops {
+			p("\t\tcase token.%s:\n\t\t\treturn func(c *gds.Ctx) float64 { return float64(x.get(c) %s float64(y.get(c) %s z.get(c))) }\n", o2.tok, o1.sym, o2.sym)
+		}
+		p("\t\t}\n")
+	}
+	p("\t}\n\treturn nil\n}\n\n")
+	p("// leaf3VP is leaf3 of state variables and parameters only, each read\n")
+	p("// through its handle; nil for other leaves.\n")
+	p("func leaf3VP(op1, op2 token.Token, right bool, x, y, z leaf) func(*gds.Ctx) float64 {\n")
+	p("\txv, xp, yv, yp, zv, zp := x.v, x.p, y.v, y.p, z.v, z.p\n")
+	p("\t_, _, _, _, _, _ = xv, xp, yv, yp, zv, zp\n")
+	p("\tswitch string([]byte{x.kind, y.kind, z.kind}) {\n")
+	vp := leaves[:2]
+	for _, xs := range vp {
+		for _, ys := range vp {
+			for _, zs := range vp {
+				p("\tcase %q:\n\t\tswitch op1 {\n", xs.name+ys.name+zs.name)
+				for _, o1 := range ops {
+					p("\t\tcase token.%s:\n\t\t\tswitch op2 {\n", o1.tok)
+					for _, o2 := range ops {
+						p("\t\t\tcase token.%s:\n\t\t\t\tif right {\n\t\t\t\t\treturn func(c *gds.Ctx) float64 { return float64(%s %s float64(%s %s %s)) }\n\t\t\t\t}\n", o2.tok, read(xs, "x"), o1.sym, read(ys, "y"), o2.sym, read(zs, "z"))
+						p("\t\t\t\treturn func(c *gds.Ctx) float64 { return float64(float64(%s %s %s) %s %s) }\n", read(xs, "x"), o1.sym, read(ys, "y"), o2.sym, read(zs, "z"))
+					}
+					p("\t\t\t}\n")
+				}
+				p("\t\t}\n")
+			}
+		}
+	}
 	p("\t}\n\treturn nil\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {

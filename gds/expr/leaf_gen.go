@@ -403,3 +403,1391 @@ func fuse3Leaf(op1, op2 token.Token, a, b func(*gds.Ctx) float64, d *node) func(
 	}
 	return nil
 }
+
+// leaf3 returns (x op1 y) op2 z, when right is false, or x op1 (y op2 z),
+// of three leaves, as one closure: each read switches on the leaf's kind
+// (a branch the processor predicts) instead of calling a closure. Operands
+// are read left to right and each result is rounded with float64(...).
+func leaf3(op1, op2 token.Token, right bool, x, y, z leaf) func(*gds.Ctx) float64 {
+	if f := leaf3VP(op1, op2, right, x, y, z); f != nil {
+		return f
+	}
+	if !right {
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)+y.get(c)) + z.get(c)) }
+			case token.SUB:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)+y.get(c)) - z.get(c)) }
+			case token.MUL:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)+y.get(c)) * z.get(c)) }
+			case token.QUO:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)+y.get(c)) / z.get(c)) }
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)-y.get(c)) + z.get(c)) }
+			case token.SUB:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)-y.get(c)) - z.get(c)) }
+			case token.MUL:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)-y.get(c)) * z.get(c)) }
+			case token.QUO:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)-y.get(c)) / z.get(c)) }
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)*y.get(c)) + z.get(c)) }
+			case token.SUB:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)*y.get(c)) - z.get(c)) }
+			case token.MUL:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)*y.get(c)) * z.get(c)) }
+			case token.QUO:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)*y.get(c)) / z.get(c)) }
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)/y.get(c)) + z.get(c)) }
+			case token.SUB:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)/y.get(c)) - z.get(c)) }
+			case token.MUL:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)/y.get(c)) * z.get(c)) }
+			case token.QUO:
+				return func(c *gds.Ctx) float64 { return float64(float64(x.get(c)/y.get(c)) / z.get(c)) }
+			}
+		}
+		return nil
+	}
+	switch op1 {
+	case token.ADD:
+		switch op2 {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) + float64(y.get(c)+z.get(c))) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) + float64(y.get(c)-z.get(c))) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) + float64(y.get(c)*z.get(c))) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) + float64(y.get(c)/z.get(c))) }
+		}
+	case token.SUB:
+		switch op2 {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) - float64(y.get(c)+z.get(c))) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) - float64(y.get(c)-z.get(c))) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) - float64(y.get(c)*z.get(c))) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) - float64(y.get(c)/z.get(c))) }
+		}
+	case token.MUL:
+		switch op2 {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) * float64(y.get(c)+z.get(c))) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) * float64(y.get(c)-z.get(c))) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) * float64(y.get(c)*z.get(c))) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) * float64(y.get(c)/z.get(c))) }
+		}
+	case token.QUO:
+		switch op2 {
+		case token.ADD:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) / float64(y.get(c)+z.get(c))) }
+		case token.SUB:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) / float64(y.get(c)-z.get(c))) }
+		case token.MUL:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) / float64(y.get(c)*z.get(c))) }
+		case token.QUO:
+			return func(c *gds.Ctx) float64 { return float64(x.get(c) / float64(y.get(c)/z.get(c))) }
+		}
+	}
+	return nil
+}
+
+// leaf3VP is leaf3 of state variables and parameters only, each read
+// through its handle; nil for other leaves.
+func leaf3VP(op1, op2 token.Token, right bool, x, y, z leaf) func(*gds.Ctx) float64 {
+	xv, xp, yv, yp, zv, zp := x.v, x.p, y.v, y.p, z.v, z.p
+	_, _, _, _, _, _ = xv, xp, yv, yp, zv, zp
+	switch string([]byte{x.kind, y.kind, z.kind}) {
+	case "VVV":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		}
+	case "VVP":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		}
+	case "VPV":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		}
+	case "VPP":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) + float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)+yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) - float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)-yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) * float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)*yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xv.GetUntraced(c) / float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xv.GetUntraced(c)/yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		}
+	case "PVV":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		}
+	case "PVP":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yv.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yv.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		}
+	case "PPV":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)+zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) + zv.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)-zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) - zv.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)*zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) * zv.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)/zv.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) / zv.GetUntraced(c))
+				}
+			}
+		}
+	case "PPP":
+		switch op1 {
+		case token.ADD:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) + float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)+yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.SUB:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) - float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)-yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.MUL:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) * float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)*yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		case token.QUO:
+			switch op2 {
+			case token.ADD:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)+zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) + zp.GetUntraced(c))
+				}
+			case token.SUB:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)-zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) - zp.GetUntraced(c))
+				}
+			case token.MUL:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)*zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) * zp.GetUntraced(c))
+				}
+			case token.QUO:
+				if right {
+					return func(c *gds.Ctx) float64 {
+						return float64(xp.GetUntraced(c) / float64(yp.GetUntraced(c)/zp.GetUntraced(c)))
+					}
+				}
+				return func(c *gds.Ctx) float64 {
+					return float64(float64(xp.GetUntraced(c)/yp.GetUntraced(c)) / zp.GetUntraced(c))
+				}
+			}
+		}
+	}
+	return nil
+}
