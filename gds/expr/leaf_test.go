@@ -89,3 +89,50 @@ func TestLeafChains(t *testing.T) {
 		t.Errorf("%d forms", len(forms))
 	}
 }
+
+// TestDerivedParams: a parameter-only part of an expression (sqrt(dt) *
+// 2) is computed when a job's parameters are set, so each job sees its
+// own value, and the model's parameters stay those declared.
+func TestDerivedParams(t *testing.T) {
+	b := gds.NewBuilder("derived")
+	x := b.Float("x", 0)
+	dt := b.ParamFloat("dt", 4)
+	env := expr.NewEnv(b)
+	env.FloatVar("x", x)
+	env.FloatParam("dt", dt)
+	step, err := expr.Compile("x + sqrt(dt) * 2", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.PSUB("step", x.Update(step.Float).Traces(step.Trace))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := m.Params(); len(ps) != 1 || ps[0].Name != "dt" {
+		t.Errorf("params %+v, want dt only", ps)
+	}
+	if got := m.Structure()[0].Blocks[0].Params; len(got) != 1 || got[0] != "dt" {
+		t.Errorf("the update reads params %v, want [dt]", got)
+	}
+	e := m.NewEngine()
+	for _, c := range []struct{ dt, want float64 }{{4, 12}, {9, 18}, {0.25, 3}} {
+		p := m.Defaults()
+		if err := p.Set("dt", c.dt); err != nil {
+			t.Fatal(err)
+		}
+		q := p.Clone()
+		var last float64
+		rec := recordFunc(func(r *gds.Row) { last = r.Floats()[0] })
+		if err := e.Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3, Params: q}, rec); err != nil {
+			t.Fatal(err)
+		}
+		if last != c.want {
+			t.Errorf("dt = %v: x after 3 steps = %v, want %v", c.dt, last, c.want)
+		}
+	}
+}
+
+type recordFunc func(*gds.Row)
+
+func (f recordFunc) Record(r *gds.Row) error { f(r); return nil }
