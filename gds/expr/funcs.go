@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"math"
 	"slices"
 	"strings"
@@ -296,6 +297,11 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 	}
 	n.typ = gds.KindFloat
 	n.inv = invariant(args...)
+	if len(args) == 2 && args[1].konst && args[0].pair != nil {
+		// max(x + dx, 0.0): the two leaves read in this closure
+		n.f = minMaxPair(isMin, args[0].pair, args[1].fconst())
+		return n, nil
+	}
 	if len(args) == 2 && args[1].konst && !args[0].konst {
 		a, k := args[0].flt(), args[1].fconst()
 		if isMin {
@@ -748,4 +754,31 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 		*p = buf
 		return buf
 	}}, nil
+}
+
+// minMaxPair is min or max(x op y, k) of two leaves and a constant, in one
+// closure; each leaf read switches on its kind (leaf.get).
+func minMaxPair(isMin bool, p *leafPair, k float64) func(*gds.Ctx) float64 {
+	x, y := p.x, p.y
+	switch p.op {
+	case token.ADD:
+		if isMin {
+			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)+y.get(c)), k) }
+		}
+		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)+y.get(c)), k) }
+	case token.SUB:
+		if isMin {
+			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)-y.get(c)), k) }
+		}
+		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)-y.get(c)), k) }
+	case token.MUL:
+		if isMin {
+			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)*y.get(c)), k) }
+		}
+		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)*y.get(c)), k) }
+	}
+	if isMin {
+		return func(c *gds.Ctx) float64 { return min(float64(x.get(c)/y.get(c)), k) }
+	}
+	return func(c *gds.Ctx) float64 { return max(float64(x.get(c)/y.get(c)), k) }
 }

@@ -12,8 +12,9 @@ import (
 // TestLeafChains: chains of two operations on three leaves (state
 // variables, parameters and signals, read inline), grouped either way,
 // give Go's arithmetic rounded at each step, for every pair of operators
-// and every mix of leaf kinds. These are the fused closures (leaf3,
-// leafArith, fuse3Leaf) and the parameter-only parts computed once
+// and every mix of leaf kinds; so do min and max of an operation on two
+// leaves and a constant. These are the fused closures (leaf3, leafArith,
+// fuse3Leaf, minMaxPair) and the parameter-only parts computed once
 // (derived parameters).
 func TestLeafChains(t *testing.T) {
 	vals := map[string]float64{"x": 1.7, "y": -0.3, "p": 2.5, "q": -0.75, "s": 0.6}
@@ -57,6 +58,26 @@ func TestLeafChains(t *testing.T) {
 			}
 		}
 	}
+	for _, a := range firsts {
+		for _, bn := range others {
+			for _, o := range []byte("+-*/") {
+				for _, k := range []float64{0.5, -1} {
+					for _, fn := range []string{"min", "max"} {
+						src := fmt.Sprintf("%s(%s %c %s, %v)", fn, a, o, bn, k)
+						want := max(apply(o, vals[a], vals[bn]), k)
+						if fn == "min" {
+							want = min(apply(o, vals[a], vals[bn]), k)
+						}
+						x, err := expr.Compile(src, env)
+						if err != nil {
+							t.Fatalf("%s: %v", src, err)
+						}
+						forms = append(forms, form{x, want})
+					}
+				}
+			}
+		}
+	}
 	var bad []string
 	out := b.Float("out", 0)
 	b.PSUB("step",
@@ -85,7 +106,7 @@ func TestLeafChains(t *testing.T) {
 		}
 		t.Error(msg)
 	}
-	if len(forms) != 3*3*3*25*2 {
+	if len(forms) != 3*3*3*25*2+3*3*4*2*2 {
 		t.Errorf("%d forms", len(forms))
 	}
 }
