@@ -399,7 +399,7 @@ func (kr *kpiRun) fold() {
 		// One pass over the chunk for every statistic the source needs:
 		// each value is loaded once, and the flags' branches are the
 		// same for the whole chunk.
-		needSum := s.kpiSourceSpec.sum || s.quantile || s.std || s.kpiSourceSpec.min || s.kpiSourceSpec.max
+		needSum := s.kpiSourceSpec.sum || s.quantile || s.std || s.kpiSourceSpec.min || s.kpiSourceSpec.max || s.drawdown
 		needExt := s.kpiSourceSpec.min || s.kpiSourceSpec.max
 		sum0, sum1 := 0.0, 0.0
 		mn, mx := math.Inf(1), math.Inf(-1)
@@ -465,15 +465,20 @@ func (kr *kpiRun) fold() {
 		}
 		if s.drawdown {
 			// the fall from a peak is largest at the lowest value before
-			// the next peak: one division per new peak
-			for _, v := range c {
-				if v > peak {
-					if peak > 0 {
-						dd = max(dd, (peak-trough)/peak)
+			// the next peak: one division per new peak. A NaN anywhere
+			// makes the drawdown NaN (max keeps it), as with min and max.
+			if math.IsNaN(sum) && hasNaN(c) {
+				dd = math.NaN()
+			} else {
+				for _, v := range c {
+					if v > peak {
+						if peak > 0 {
+							dd = max(dd, (peak-trough)/peak)
+						}
+						peak, trough = v, v
+					} else if v < trough {
+						trough = v
 					}
-					peak, trough = v, v
-				} else if v < trough || v != v {
-					trough = v
 				}
 			}
 			s.peak, s.trough, s.maxDD = peak, trough, dd
@@ -679,8 +684,7 @@ func orderStats(x []float64, a, b int, scratch *quantileScratch) [2]float64 {
 	}
 	scratch.band = band
 	if below <= a && b < below+len(band) {
-		slices.Sort(band)
-		return [2]float64{band[a-below], band[b-below]}
+		return selectTwo(band, a-below, b-below)
 	}
 	orderStatsFallbacks.Add(1)
 	return selectTwo(x, a, b)

@@ -61,3 +61,40 @@ func TestJSONValue(t *testing.T) {
 		}
 	}
 }
+
+// TestDrawdownFold: the maximum drawdown folded chunk by chunk equals the
+// largest fall from a running peak over the whole series; a NaN anywhere
+// makes it NaN, in whichever chunk it falls.
+func TestDrawdownFold(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, nanAt := range []int{-1, 0, 700, 1499} {
+		x := make([]float64, 1500)
+		v := 100.0
+		for i := range x {
+			v *= math.Exp(0.02 * r.NormFloat64())
+			x[i] = v
+		}
+		want := 0.0
+		peak := math.Inf(-1)
+		for _, v := range x {
+			peak = max(peak, v)
+			want = max(want, (peak-v)/peak)
+		}
+		if nanAt >= 0 {
+			x[nanAt], want = math.NaN(), math.NaN()
+		}
+		kr := &kpiRun{plan: &kpiPlan{}, sources: []kpiSource{{kpiSourceSpec: kpiSourceSpec{drawdown: true}}}}
+		kr.reset(len(x) - 1)
+		s := &kr.sources[0]
+		for i := 0; i < len(x); i += kpiChunk {
+			kr.k = copy(s.chunk, x[i:])
+			kr.fold()
+		}
+		if s.peak > 0 {
+			s.maxDD = max(s.maxDD, (s.peak-s.trough)/s.peak)
+		}
+		if got := s.maxDD; got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("NaN at %d: max drawdown %v, want %v", nanAt, got, want)
+		}
+	}
+}
