@@ -130,10 +130,19 @@ func crash(t *testing.T, dir string, timesteps int, env ...string) bool {
 	return false
 }
 
+// workDir is where a run into dir keeps its journal: dir, or the staging
+// directory while a run into a directory that did not exist is unfinished.
+func workDir(dir string) string {
+	if _, err := os.Stat(dir); err != nil {
+		return dataset.StagingDir(dir)
+	}
+	return dir
+}
+
 // journalJobs returns the number of jobs the journal in dir holds.
 func journalJobs(t *testing.T, dir string) int {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, ".statecraft-journal.jsonl"))
+	f, err := os.Open(filepath.Join(workDir(dir), ".statecraft-journal.jsonl"))
 	if err != nil {
 		return 0
 	}
@@ -196,7 +205,7 @@ func visible(t *testing.T, dir string) string {
 // renames of its files are all that is left, and the next statecraft
 // command on the directory completes them.
 func decided(dir string) bool {
-	data, _ := os.ReadFile(filepath.Join(dir, ".statecraft-journal.jsonl"))
+	data, _ := os.ReadFile(filepath.Join(workDir(dir), ".statecraft-journal.jsonl"))
 	return strings.Contains(string(data), `{"commit":`)
 }
 
@@ -252,11 +261,15 @@ func TestKillAnywhere(t *testing.T) {
 	}()
 	for i := 0; i < 20; i++ {
 		done, after := i*jobs/20, time.Duration(i%4)*time.Millisecond
-		t.Run(fmt.Sprintf("after %d jobs and %v", done, after), func(t *testing.T) {
+		staged := i%2 == 1 // into a directory that does not exist: written in its staging directory
+		t.Run(fmt.Sprintf("after %d jobs and %v, staged %v", done, after, staged), func(t *testing.T) {
 			dir := t.TempDir()
+			if staged {
+				dir = filepath.Join(dir, "out")
+			}
 			if crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envJobs, done), fmt.Sprintf("%s=%d", envAfter, after.Microseconds())) {
-				if v := visible(t, dir); v == "partial" && !decided(dir) {
-					t.Errorf("a reader sees part of the dataset, and no commit is recorded")
+				if v := visible(t, dir); v == "partial" && (staged || !decided(dir)) {
+					t.Errorf("a reader sees part of the dataset (staged %v, commit recorded %v)", staged, decided(dir))
 				}
 				if n := journalJobs(t, dir); n > 0 && n < jobs {
 					midway++
@@ -278,35 +291,59 @@ func TestKillInCommit(t *testing.T) {
 	}
 	const timesteps = 200
 	rows, kpis := reference(t, timesteps)
-	var steps []string
-	dataset.CommitHook = func(s string) { steps = append(steps, s) }
-	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: t.TempDir(), Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
-	dataset.CommitHook = nil
-	decision := -1
-	for k, s := range steps {
-		if s == "decided" {
-			decision = k
+	for _, layout := range []string{"existing directory", "new directory"} {
+		// a new directory is written in its staging directory and
+		// appears whole, in one rename; an existing one file by file
+		staged := layout == "new directory"
+		outDir := func(t *testing.T) string {
+			if staged {
+				return filepath.Join(t.TempDir(), "out")
+			}
+			return t.TempDir()
 		}
-	}
-	if decision < 0 || len(steps) < 10 {
-		t.Fatalf("commit steps %v: want a decision and at least 10 steps", steps)
-	}
-	for k, s := range steps {
-		t.Run(fmt.Sprintf("%d %s", k, s), func(t *testing.T) {
-			dir := t.TempDir()
-			if !crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envStep, k)) {
-				t.Fatalf("not killed at step %d", k)
+		t.Run(layout, func(t *testing.T) {
+			var steps []string
+			dataset.CommitHook = func(s string) { steps = append(steps, s) }
+			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: outDir(t), Workers: 2})
+			dataset.CommitHook = nil
+			if err != nil {
+				t.Fatal(err)
 			}
-			v := visible(t, dir)
-			switch {
-			case k < decision && v != "nothing":
-				t.Errorf("killed before the commit was decided: a reader sees %s", v)
-			case k >= decision && !decided(dir) && v != "complete":
-				t.Errorf("killed after the commit was decided: the journal records no commit, and a reader sees %s", v)
+			decision, published := -1, -1
+			for k, s := range steps {
+				switch s {
+				case "decided":
+					decision = k
+				case "published":
+					published = k
+				}
 			}
-			resumeAndCompare(t, dir, timesteps, rows, kpis)
+			if decision < 0 || len(steps) < 10 || staged != (published > decision) {
+				t.Fatalf("commit steps %v: want a decision, at least 10 steps, and a publication after the decision when staged", steps)
+			}
+			for k, s := range steps {
+				t.Run(fmt.Sprintf("%d %s", k, s), func(t *testing.T) {
+					dir := outDir(t)
+					if !crash(t, dir, timesteps, fmt.Sprintf("%s=%d", envStep, k)) {
+						t.Fatalf("not killed at step %d", k)
+					}
+					v := visible(t, dir)
+					switch {
+					case staged && k < published && v != "nothing":
+						t.Errorf("killed before the staged dataset was published: a reader sees %s", v)
+					case staged && k >= published && v != "complete":
+						t.Errorf("killed after the staged dataset was published: a reader sees %s", v)
+					case k < decision && v != "nothing":
+						t.Errorf("killed before the commit was decided: a reader sees %s", v)
+					case k >= decision && !decided(dir) && v != "complete":
+						t.Errorf("killed after the commit was decided: the journal records no commit, and a reader sees %s", v)
+					}
+					resumeAndCompare(t, dir, timesteps, rows, kpis)
+					if _, err := os.Stat(dataset.StagingDir(dir)); err == nil {
+						t.Errorf("the staging directory %s is left after the resume", dataset.StagingDir(dir))
+					}
+				})
+			}
 		})
 	}
 }
@@ -324,19 +361,27 @@ func TestConcurrentWriters(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		first string // the other process's shard, "" for a whole run
+		fresh bool   // into a directory that does not exist: staged
 		then  func(dir string) error
 	}{
-		{"two runs", "", func(dir string) error {
+		{"two runs into a new directory", "", true, func(dir string) error {
+			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir})
+			return err
+		}},
+		{"two runs", "", false, func(dir string) error {
 			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Overwrite: true})
 			return err
 		}},
-		{"one shard twice", "1/2", func(dir string) error {
+		{"one shard twice", "1/2", false, func(dir string) error {
 			_, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Shard: 1, Shards: 2})
 			return err
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
+			if tc.fresh {
+				dir = filepath.Join(dir, "out")
+			}
 			cmd := helper(dir, timesteps, envShard+"="+tc.first)
 			var out strings.Builder
 			cmd.Stdout, cmd.Stderr = &out, &out
@@ -345,6 +390,9 @@ func TestConcurrentWriters(t *testing.T) {
 			}
 			// the first run holds the directory once its journal exists
 			journal := filepath.Join(dir, ".statecraft-journal.jsonl")
+			if tc.fresh {
+				journal = filepath.Join(dataset.StagingDir(dir), ".statecraft-journal.jsonl")
+			}
 			if tc.first != "" {
 				journal = filepath.Join(dir, ".statecraft-journal-shard-0001-of-0002.jsonl")
 			}

@@ -75,10 +75,18 @@ type StoppedError struct {
 	Err        error
 	Dir        string
 	Kept, Jobs int
+	// Staging is where the kept jobs are, when not in Dir: the staging
+	// directory of a run into a directory that did not exist
+	// (dataset.StagingDir), which the commit renames to Dir.
+	Staging string
 }
 
 func (e *StoppedError) Error() string {
-	return fmt.Sprintf("%v; %d of %d jobs are kept in %s: rerun the same command to continue", e.Err, e.Kept, e.Jobs, e.Dir)
+	where := e.Dir
+	if e.Staging != "" {
+		where = fmt.Sprintf("%s (the staging directory of %s)", e.Staging, e.Dir)
+	}
+	return fmt.Sprintf("%v; %d of %d jobs are kept in %s: rerun the same command to continue", e.Err, e.Kept, e.Jobs, where)
 }
 
 // Unwrap returns the underlying error.

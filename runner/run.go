@@ -68,7 +68,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if x.Optimize != nil && shards > 1 {
 		return nil, fmt.Errorf("[optimize] runs on one machine: its evaluations depend on each other; run it without --shard")
 	}
-	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext, KPIs: len(p.KPIs) > 0, Trace: x.Optimize != nil}
+	ds := &dataset.Shard{Dir: dir, Index: shard, Count: shards, Ext: format.ext, KPIs: len(p.KPIs) > 0, Trace: x.Optimize != nil, Stage: true}
 	for _, v := range p.AgentTables() {
 		ds.Tables = append(ds.Tables, v.Name)
 	}
@@ -94,7 +94,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	var optimum *Optimum
 	if x.Optimize != nil {
 		if optimum, err = p.optimizeRun(ctx, workers); err != nil {
-			return nil, &StoppedError{Err: err, Dir: dir, Kept: resume.Jobs(), Jobs: jobs.Len()}
+			return nil, &StoppedError{Err: err, Dir: dir, Kept: resume.Jobs(), Jobs: jobs.Len(), Staging: ds.Staging()}
 		}
 		if p, err = p.atOptimum(optimum); err != nil {
 			return nil, err
@@ -198,7 +198,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		for _, wk := range ws {
 			kept += wk.kept
 		}
-		return nil, &StoppedError{Err: err, Dir: dir, Kept: kept, Jobs: jobs.Len()}
+		return nil, &StoppedError{Err: err, Dir: dir, Kept: kept, Jobs: jobs.Len(), Staging: ds.Staging()}
 	}
 	for _, wk := range ws {
 		res.Files = append(res.Files, wk.files...)
@@ -234,7 +234,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	// Whatever fails from here leaves the run resumable: every job is in
 	// the journal, and nothing is visible until the commit is decided.
 	stopped := func(err error) (*Result, error) {
-		return nil, &StoppedError{Err: err, Dir: dir, Kept: jobs.Len(), Jobs: jobs.Len()}
+		return nil, &StoppedError{Err: err, Dir: dir, Kept: jobs.Len(), Jobs: jobs.Len(), Staging: ds.Staging()}
 	}
 	if len(p.KPIs) > 0 {
 		kschema := p.KPISchema(meta)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -60,7 +61,7 @@ func (r *Resume) Jobs() int {
 // is the one this run would write, and rerunning a finished command is
 // not an error.
 func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(s.root(), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
 	st, err := readJournal(s.JournalPath())
@@ -171,13 +172,16 @@ func hook(step string) {
 //     files, the manifest last, and the directories are fsync'd;
 //  4. the journal is removed.
 //
+// A staged run (Stage, into a directory that did not exist) does all of
+// this in its staging directory, then renames that to Dir (publish): the
+// dataset appears whole, in one rename.
+//
 // A failure before step 2 leaves the run resumable, with nothing visible;
 // after it, the renames are all that is left. A reader that waits for the
-// manifest never sees part of a dataset; one that globs the part files
-// can see some of them only while the renames run, and after a crash
-// among them until the next statecraft command on the directory. (One
-// rename of a directory would close that window, but the dataset
-// directory is often a mount point, which cannot be renamed.)
+// manifest never sees part of a dataset; in a directory that is not
+// staged, one that globs the part files can see some of them while the
+// renames run, and after a crash among them until the next statecraft
+// command on the directory.
 func (s *Shard) Commit(j *Journal, data []string, meta []MetaFile) error {
 	for _, m := range meta {
 		if err := writeSynced(s.TempPath(m.Name), m.Data); err != nil {
@@ -197,7 +201,8 @@ func (s *Shard) Commit(j *Journal, data []string, meta []MetaFile) error {
 		}
 	}
 	hook("synced")
-	if err := j.append(journalLine{Commit: &commitRecord{Files: all}}); err != nil {
+	rec := &commitRecord{Files: all, Publish: s.staging != ""}
+	if err := j.append(journalLine{Commit: rec}); err != nil {
 		return err
 	}
 	hook("decided")
@@ -205,6 +210,9 @@ func (s *Shard) Commit(j *Journal, data []string, meta []MetaFile) error {
 		return err
 	}
 	j.Close()
+	if err := s.publish(rec); err != nil {
+		return err
+	}
 	if err := os.Remove(s.JournalPath()); err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -212,6 +220,28 @@ func (s *Shard) Commit(j *Journal, data []string, meta []MetaFile) error {
 		return fmt.Errorf("output %s: %w", s.Dir, err)
 	}
 	hook("done")
+	return nil
+}
+
+// publish makes a staged dataset visible: the staging directory, whose
+// files are under their own names now, is renamed to the dataset
+// directory, in one step, and the parent directory is fsync'd. From then
+// on the run's files are in Dir.
+func (s *Shard) publish(rec *commitRecord) error {
+	if !rec.Publish || s.staging == "" {
+		return nil // not staged, or published already (the journal is in Dir)
+	}
+	if err := os.Rename(s.staging, s.Dir); err != nil {
+		if _, serr := os.Lstat(s.Dir); serr == nil {
+			return fmt.Errorf("output directory %s appeared while this run wrote the dataset in %s, which holds it complete: move it there yourself, or remove %s and rerun to have it moved", s.Dir, s.staging, s.Dir)
+		}
+		return fmt.Errorf("output directory %s: making the dataset visible: %w", s.Dir, err)
+	}
+	s.staging, s.stagedLock = "", filepath.Join(s.Dir, lockName)
+	hook("published")
+	if err := syncDir(filepath.Dir(filepath.Clean(s.Dir))); err != nil {
+		return fmt.Errorf("output directory %s: %w", s.Dir, err)
+	}
 	return nil
 }
 
@@ -255,6 +285,9 @@ func (s *Shard) rollForward(c *commitRecord) error {
 	if err := s.rename(c.Files); err != nil {
 		return fmt.Errorf("output directory %s: completing an interrupted commit: %w", s.Dir, err)
 	}
+	if err := s.publish(c); err != nil {
+		return err
+	}
 	if err := os.Remove(s.JournalPath()); err != nil {
 		return fmt.Errorf("output directory %s: completing an interrupted commit: %w", s.Dir, err)
 	}
@@ -264,7 +297,7 @@ func (s *Shard) rollForward(c *commitRecord) error {
 // dirsOf returns the directories holding the files, the dataset
 // directory first.
 func (s *Shard) dirsOf(files []string) []string {
-	dirs := []string{s.Dir}
+	dirs := []string{s.root()}
 	for _, name := range files {
 		if d := path.Dir(name); d != "." {
 			if p := s.Path(d); !slices.Contains(dirs, p) {

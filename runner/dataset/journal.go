@@ -38,7 +38,7 @@ func (s *Shard) journalName() string {
 }
 
 // JournalPath returns the path of the run's journal.
-func (s *Shard) JournalPath() string { return filepath.Join(s.Dir, s.journalName()) }
+func (s *Shard) JournalPath() string { return filepath.Join(s.root(), s.journalName()) }
 
 // isJournal reports whether a file name is a journal's, of any shard.
 func isJournal(name string) bool { return journalRe.MatchString(name) }
@@ -129,6 +129,9 @@ type Checkpoint struct {
 // their own, in order; the last is the manifest.
 type commitRecord struct {
 	Files []string `json:"files"`
+	// Publish says that the run wrote in its staging directory, which the
+	// commit renames to the dataset directory once the files are renamed.
+	Publish bool `json:"publish,omitempty"`
 }
 
 // journalLine is one line of the journal: exactly one field is set.
@@ -157,7 +160,7 @@ func (s *Shard) createJournal(id Identity) (*Journal, error) {
 		f.Close()
 		return nil, err
 	}
-	if err := syncDir(s.Dir); err != nil {
+	if err := syncDir(s.root()); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("journal: %w", err)
 	}

@@ -58,6 +58,41 @@ type Shard struct {
 	KPIs bool
 	// Trace says that the run writes an optimisation's trace (TraceFile).
 	Trace bool
+
+	// Stage lets Lock choose a staging directory (StagingDir) for an
+	// unsharded run into a directory that does not exist yet, so that
+	// Commit makes the whole dataset visible in one rename. Run sets it;
+	// Merge, which writes into an existing directory, does not.
+	Stage bool
+
+	// staging is the directory the run writes in until its commit makes
+	// it Dir, in one rename (StagingDir); "" when the run writes in Dir.
+	staging string
+	// stagedLock is where the lock file of a staged run is: in staging,
+	// then in Dir once published.
+	stagedLock string
+}
+
+// StagingDir returns where an unsharded run into dir, when dir does not
+// exist, writes the dataset until its commit renames it to dir: a hidden
+// sibling, .statecraft-staging-BASE, in the same parent directory (and so
+// on the same file system).
+func StagingDir(dir string) string {
+	dir = filepath.Clean(dir)
+	return filepath.Join(filepath.Dir(dir), tempMark+"statecraft-staging-"+filepath.Base(dir))
+}
+
+// Staging returns the staging directory the run writes in until its
+// commit (see Stage), or "" when it writes in Dir.
+func (s *Shard) Staging() string { return s.staging }
+
+// root is the directory the run's files are in now: the staging
+// directory until the commit, then Dir.
+func (s *Shard) root() string {
+	if s.staging != "" {
+		return s.staging
+	}
+	return s.Dir
 }
 
 // TraceFile returns the name of the optimisation trace's file.
@@ -99,7 +134,7 @@ func (s *Shard) manifestName() string {
 }
 
 // ManifestPath returns the path of the manifest the run writes.
-func (s *Shard) ManifestPath() string { return filepath.Join(s.Dir, s.manifestName()) }
+func (s *Shard) ManifestPath() string { return filepath.Join(s.root(), s.manifestName()) }
 
 // TableDir returns the directory of secondary table name, relative to the
 // dataset directory, with forward slashes (a TableInfo's Dir).
@@ -118,7 +153,7 @@ func FileName(table, part string) string {
 
 // Path returns the path of a file of the dataset given its name relative
 // to the dataset directory (a FileInfo's Name).
-func (s *Shard) Path(name string) string { return filepath.Join(s.Dir, filepath.FromSlash(name)) }
+func (s *Shard) Path(name string) string { return filepath.Join(s.root(), filepath.FromSlash(name)) }
 
 // TempPath returns the temporary path of the dataset file name (a
 // FileInfo's Name): .BASE.tmp in the same directory, renamed to name by

@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,22 +53,66 @@ func lockedBy(path string) error {
 // operating system's (flock on Unix), so a run that dies, even by kill -9,
 // leaves none behind.
 func (s *Shard) Lock() (release func(), err error) {
+	if s.Stage && !s.sharded() {
+		if _, err := os.Lstat(s.Dir); errors.Is(err, fs.ErrNotExist) {
+			if release, ok, err := s.lockStaging(); err != nil || ok {
+				return release, err
+			}
+		}
+	}
+	s.staging = ""
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
-	dir, err := tryLock(filepath.Join(s.Dir, lockName), !s.sharded())
+	dir, err := tryLock(filepath.Join(s.Dir, lockName), !s.sharded(), nil)
 	if err != nil {
 		return nil, s.lockError(err, "output directory "+s.Dir)
 	}
 	if !s.sharded() {
 		return dir, nil
 	}
-	own, err := tryLock(filepath.Join(s.Dir, fmt.Sprintf("%s%04d.lock", shardLockStem, s.Index)), true)
+	own, err := tryLock(filepath.Join(s.Dir, fmt.Sprintf("%s%04d.lock", shardLockStem, s.Index)), true, nil)
 	if err != nil {
 		dir()
 		return nil, s.lockError(err, fmt.Sprintf("shard %d of output directory %s", s.Index, s.Dir))
 	}
 	return func() { own(); dir() }, nil
+}
+
+// lockStaging locks the staging directory of a run into a directory that
+// does not exist, creating it; ok is false if the directory appeared
+// meanwhile (another run committed it), and the run then locks and
+// writes the directory itself.
+func (s *Shard) lockStaging() (release func(), ok bool, err error) {
+	st := StagingDir(s.Dir)
+	if err := os.MkdirAll(st, 0o755); err != nil {
+		return nil, false, fmt.Errorf("output directory %s: %w", s.Dir, err)
+	}
+	lock := filepath.Join(st, lockName)
+	// the lock file moves with the staging directory when the commit
+	// renames it to Dir
+	s.stagedLock = lock
+	unlock, err := tryLock(lock, true, func() string { return s.stagedLock })
+	if err != nil {
+		return nil, false, s.lockError(err, "output directory "+s.Dir+" (being written in "+st+")")
+	}
+	if _, err := os.Lstat(s.Dir); err == nil {
+		// committed by another run between the two looks: leave the
+		// staging directory if this run made it for nothing
+		if entries, err := os.ReadDir(st); err == nil && len(entries) == 1 {
+			os.Remove(lock)
+			os.Remove(st)
+		}
+		unlock()
+		return nil, false, nil
+	}
+	s.staging = st
+	return func() {
+		unlock()
+		if s.staging != "" {
+			os.Remove(st) // if the run left nothing to resume in it
+		}
+	}, true, nil
 }
 
 func (s *Shard) lockError(err error, what string) error {

@@ -4,6 +4,6 @@ package dataset
 
 // tryLock takes no lock where flock is not available: concurrent runs into
 // one directory are not detected there.
-func tryLock(path string, exclusive bool) (release func(), err error) {
+func tryLock(path string, exclusive bool, moved func() string) (release func(), err error) {
 	return func() {}, nil
 }

@@ -15,8 +15,10 @@ import (
 // finished or interrupted run leaves nothing behind. That is safe because
 // a lock counts only if the file locked is still the one at path: a
 // process that locked a file another has just removed finds a different
-// file (or none) at path, and tries again on a new one.
-func tryLock(path string, exclusive bool) (release func(), err error) {
+// file (or none) at path, and tries again on a new one. If moved is not
+// nil, release removes the file at moved() instead: where the lock file is
+// once its directory has been renamed (a staged dataset's, published).
+func tryLock(path string, exclusive bool, moved func() string) (release func(), err error) {
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
@@ -45,7 +47,11 @@ func tryLock(path string, exclusive bool) (release func(), err error) {
 				// Alone on the file (an exclusive lock is granted): remove
 				// it while still holding it, then let go.
 				if flock(f, syscall.LOCK_EX|syscall.LOCK_NB) == nil {
-					os.Remove(path)
+					if moved != nil {
+						os.Remove(moved())
+					} else {
+						os.Remove(path)
+					}
 				}
 				f.Close() // closing the file releases the lock
 			}, nil

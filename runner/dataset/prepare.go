@@ -49,10 +49,10 @@ func (s *Shard) Prepare(overwrite bool) error { return s.prepare(overwrite, nil)
 // prepare is Prepare, keeping the files (relative to Dir, slash-separated)
 // of keep: a resumed run's journal and sealed part files.
 func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(s.root(), 0o755); err != nil {
 		return fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
-	entries, err := os.ReadDir(s.Dir)
+	entries, err := os.ReadDir(s.root())
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
@@ -60,7 +60,7 @@ func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 	// table checks directory sub (slash-separated, relative to Dir) as a
 	// table's directory named name.
 	table := func(sub, name string) error {
-		files, err := os.ReadDir(filepath.Join(s.Dir, filepath.FromSlash(sub)))
+		files, err := os.ReadDir(filepath.Join(s.root(), filepath.FromSlash(sub)))
 		if err != nil {
 			return fmt.Errorf("output directory %s: %w", s.Dir, err)
 		}
@@ -100,7 +100,7 @@ func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 		case isTemp(e.Name()) && s.mine(e.Name()):
 			temps = append(temps, e.Name())
 		case e.Name() == TablesDir && e.IsDir():
-			tables, err := os.ReadDir(filepath.Join(s.Dir, TablesDir))
+			tables, err := os.ReadDir(filepath.Join(s.root(), TablesDir))
 			if err != nil {
 				return fmt.Errorf("output directory %s: %w", s.Dir, err)
 			}
@@ -153,7 +153,7 @@ func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 		}
 	}
 	// check that the directory is writable before running anything
-	probe := filepath.Join(s.Dir, tempName(s.ownPrefix()+"probe"))
+	probe := filepath.Join(s.root(), tempName(s.ownPrefix()+"probe"))
 	f, err := os.Create(probe)
 	if err != nil {
 		return fmt.Errorf("output directory %s is not writable: %w", s.Dir, err)
