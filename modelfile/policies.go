@@ -345,8 +345,7 @@ func floatEmits(plain bool, emits []emit) func(*gds.Ctx) {
 		fs[k], hs[k] = f, h
 	}
 	if len(fs) == 1 {
-		f, h := fs[0], hs[0]
-		return func(c *gds.Ctx) { h.Emit(c, f(c)) }
+		return emits[0].x.EmitFloat(hs[0]) // the root's operation and the emit in one closure
 	}
 	return func(c *gds.Ctx) {
 		for k, f := range fs {

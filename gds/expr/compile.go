@@ -206,6 +206,9 @@ func Compile(src string, env *Env) (*Expr, error) {
 	switch n.typ {
 	case gds.KindFloat:
 		x.Float = n.f
+		if n.op != 0 && n.fx != nil && n.fy != nil {
+			x.rootOp, x.rootX, x.rootY = n.op, n.fx, n.fy
+		}
 	case gds.KindInt:
 		x.Int, x.Float = n.i, n.flt()
 	case gds.KindBool:

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"go/token"
 	"slices"
 	"strconv"
 
@@ -240,6 +241,31 @@ type Expr struct {
 	Const bool
 
 	leaves []leaf // the state variables, parameters and signals read through handles
+
+	// the root's x op y when it is an operation between two closures
+	// (node.op): EmitFloat computes it inline
+	rootOp       token.Token
+	rootX, rootY func(*gds.Ctx) float64
+}
+
+// EmitFloat returns the policy function that emits the Float expression's
+// value to signal h: h.Emit(c, x.Float(c)), with the expression's last
+// operation computed in the same closure when it joins two
+// subexpressions, which saves a call per evaluation.
+func (x *Expr) EmitFloat(h gds.FloatSignal) func(*gds.Ctx) {
+	a, b := x.rootX, x.rootY
+	switch x.rootOp {
+	case token.ADD:
+		return func(c *gds.Ctx) { h.Emit(c, float64(a(c)+b(c))) }
+	case token.SUB:
+		return func(c *gds.Ctx) { h.Emit(c, float64(a(c)-b(c))) }
+	case token.MUL:
+		return func(c *gds.Ctx) { h.Emit(c, float64(a(c)*b(c))) }
+	case token.QUO:
+		return func(c *gds.Ctx) { h.Emit(c, float64(a(c)/b(c))) }
+	}
+	f := x.Float
+	return func(c *gds.Ctx) { h.Emit(c, f(c)) }
 }
 
 // Trace reports to the tracer of gds.Builder.Build the state variables,

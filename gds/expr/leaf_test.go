@@ -3,6 +3,7 @@ package expr_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
@@ -157,3 +158,55 @@ func TestDerivedParams(t *testing.T) {
 type recordFunc func(*gds.Row)
 
 func (f recordFunc) Record(r *gds.Row) error { f(r); return nil }
+
+// TestEmitFloat: a policy made by EmitFloat emits what the expression
+// evaluates to, for each operation its last step may be (computed in the
+// emitting closure) and for other roots.
+func TestEmitFloat(t *testing.T) {
+	for _, src := range []string{"x*p + sqrt(x)", "x*p - sqrt(x)", "(x+p) * sqrt(x)", "(x-p) / sqrt(x)", "sqrt(x)", "x", "int(x) + 1", "x % 0.3 + p"} {
+		b := gds.NewBuilder("emit")
+		x := b.Float("x", 1.7)
+		p := b.ParamFloat("p", 2.5)
+		s := b.FloatSignal("s", gds.Sum)
+		got := b.Float("got", 0)
+		env := expr.NewEnv(b)
+		env.FloatVar("x", x)
+		env.FloatParam("p", p)
+		e, err := expr.Compile(src, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.PSUB("step", gds.Policy("emit", e.EmitFloat(s)).Traces(e.Trace), got.Update(s.Get))
+		m, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last, want float64
+		rec := recordFunc(func(r *gds.Row) { last = r.Floats()[1] })
+		if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, rec); err != nil {
+			t.Fatal(err)
+		}
+		vx, vp := 1.7, 2.5
+		switch src {
+		case "x*p + sqrt(x)":
+			want = float64(vx*vp) + math.Sqrt(vx)
+		case "x*p - sqrt(x)":
+			want = float64(vx*vp) - math.Sqrt(vx)
+		case "(x+p) * sqrt(x)":
+			want = float64(vx+vp) * math.Sqrt(vx)
+		case "(x-p) / sqrt(x)":
+			want = float64(vx-vp) / math.Sqrt(vx)
+		case "sqrt(x)":
+			want = math.Sqrt(vx)
+		case "x":
+			want = vx
+		case "int(x) + 1":
+			want = 2
+		case "x % 0.3 + p":
+			want = pyMod(vx, 0.3) + vp
+		}
+		if !sameFloat(last, want) {
+			t.Errorf("%s: emitted %v, want %v", src, last, want)
+		}
+	}
+}
