@@ -683,9 +683,15 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			// Updates read the pre-block state; results are staged and
 			// committed after every update of the PSUB has run.
 			stF := e.stF[:len(ps.fU)]
-			for j, u := range ps.fU {
+			// bad is the sum of v-v over the staged floats: 0, or NaN if
+			// any is NaN or ±Inf, without a branch per update
+			bad := 0.0
+			for j := range ps.fU {
+				u := &ps.fU[j]
 				e.block = u.name.ref()
-				stF[j] = u.fn(c)
+				v := u.fn(c)
+				stF[j] = v
+				bad += v - v
 			}
 			if other {
 				e.stageOthers(ps, c)
@@ -693,13 +699,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			if check {
 				// The common case inline: no NaN or Inf among the staged
 				// floats; checkNaN finds the culprit, and checks vectors.
-				nan := other && len(ps.vU) > 0
-				for _, v := range stF {
-					if v-v != 0 {
-						nan = true
-					}
-				}
-				if nan {
+				if bad != 0 || other && len(ps.vU) > 0 {
 					if err := e.checkNaN(ps, job); err != nil {
 						return err
 					}
@@ -829,9 +829,11 @@ func (e *Engine) resetSignals() {
 	for i := range f {
 		f[i], fset[i] = 0, false
 	}
-	in, iset := s.i, s.iset[:len(s.i)]
-	for i := range in {
-		in[i], iset[i] = 0, false
+	if len(s.i) > 0 {
+		in, iset := s.i, s.iset[:len(s.i)]
+		for i := range in {
+			in[i], iset[i] = 0, false
+		}
 	}
 	if len(s.v) > 0 {
 		clear(s.vset)
