@@ -125,6 +125,28 @@
 // goroutines never share them. An expression's vector result is valid
 // until its next evaluation.
 //
+// Subexpressions made only of float parameters, constants and operations
+// that cannot fail (arithmetic, sqrt, exp, log, pow, min, max, ...) are
+// computed once per job's parameters: Compile declares them as derived
+// parameters of the Env's Builder (gds.Builder.ParamDerived), so sqrt(dt)
+// costs nothing per substep. The same closure computes them, so results
+// keep their bits.
+//
+// # Handles, fused closures and tracing
+//
+// Names declared by their handle (Env.FloatVar, FloatParam, FloatSignal)
+// are read inline by the closures of the operations on them, without a
+// call and without the tracer that gds.Builder.Build runs to find what
+// each block reads (gds.Float.GetUntraced). A block that evaluates such
+// expressions reports their reads with gds.Block.Traces, for example
+//
+//	pol := gds.Policy("grow", x.EmitFloat(growth)).Traces(x.Trace)
+//
+// or the model's Structure (and so describe, the diagrams and the
+// unused-name warnings) misses them. EmitFloat returns the policy that
+// emits the expression's value, with its last operation in the same
+// closure.
+//
 // Compile errors are *Error values with the column of the problem: syntax
 // errors, unknown names and functions (with a suggestion), type
 // mismatches, wrong arity, and Go constructs that have no meaning here
