@@ -57,3 +57,36 @@ func (printBalance) Record(r *gds.Row) error {
 	fmt.Printf("t=%d balance=%v\n", r.Timestep, r.Floats()[0])
 	return nil
 }
+
+// A policy compiled from an expression emits through EmitFloat and
+// reports the names it reads with Traces, so that the model's structure
+// lists them.
+func ExampleExpr_EmitFloat() {
+	b := gds.NewBuilder("growth")
+	pop := b.Float("pop", 100)
+	rate := b.ParamFloat("rate", 0.02)
+	dt := b.ParamFloat("dt", 0.25)
+	growth := b.FloatSignal("growth", gds.Sum)
+	env := expr.NewEnv(b)
+	env.FloatVar("pop", pop)
+	env.FloatParam("rate", rate)
+	env.FloatParam("dt", dt)
+	x, err := expr.Compile("pop * rate * sqrt(dt)", env) // sqrt(dt): once per job
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b.PSUB("grow",
+		gds.Policy("grow", x.EmitFloat(growth)).Traces(x.Trace),
+		pop.Update(func(c *gds.Ctx) float64 { return pop.Get(c) + growth.Get(c) }),
+	)
+	m, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bl := m.Structure()[0].Blocks[0]
+	fmt.Println(bl.Name, "reads", bl.Reads, "params", bl.Params, "emits", bl.SignalsOut)
+	// Output:
+	// grow reads [pop] params [dt rate] emits [growth]
+}

@@ -51,3 +51,13 @@ func ExampleReadManifest() {
 	// 1204 rows, complete: true
 	// table agents: 120400 rows in _tables/agents
 }
+
+// Where a run into a directory that does not exist yet writes until its
+// commit renames the whole directory into place.
+func ExampleStagingDir() {
+	fmt.Println(filepath.ToSlash(dataset.StagingDir("out/predator_prey")))
+	fmt.Println(filepath.ToSlash(dataset.StagingDir("results/")))
+	// Output:
+	// out/.statecraft-staging-predator_prey
+	// .statecraft-staging-results
+}
