@@ -158,6 +158,12 @@ type Output struct {
 	// 0, at every GraphEvery-th timestep and at the last (0, the default:
 	// at timestep 0 and the last only). It must be a multiple of Every.
 	GraphEvery int `toml:"graph_every"`
+	// AgentsEvery writes the agent tables' records at timestep 0, at every
+	// AgentsEvery-th timestep and at the last (each at the last substep),
+	// instead of at every recorded row (0, the default). The substep table
+	// keeps every recorded row. It must be a multiple of Every, and needs
+	// the table layout (Agents).
+	AgentsEvery int `toml:"agents_every"`
 	// CheckpointSeconds is how often, at most, a worker seals its part
 	// file and records its finished jobs in the run's journal, so that a
 	// run killed and rerun keeps them (default 60). Smaller values lose
@@ -359,6 +365,9 @@ func decode(source string, data []byte, values bool) (*Experiment, toml.MetaData
 	if md.IsDefined("output", "every") && x.Output.Every <= 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "every"}), Key: "output.every", Msg: fmt.Sprintf("must be > 0, got %d", x.Output.Every)}
 	}
+	if x.Output.AgentsEvery < 0 {
+		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "agents_every"}), Key: "output.agents_every", Msg: fmt.Sprintf("must be >= 0, got %d", x.Output.AgentsEvery)}
+	}
 	if x.Output.GraphEvery < 0 {
 		return nil, md, &Error{File: source, Line: tomlerr.KeyLine(data, toml.Key{"output", "graph_every"}), Key: "output.graph_every", Msg: fmt.Sprintf("must be >= 0, got %d", x.Output.GraphEvery)}
 	}
@@ -413,6 +422,12 @@ func (x *Experiment) validate() error {
 	}
 	if g, k := x.Output.GraphEvery, x.Output.Every; g > 0 && k > 1 && g%k != 0 {
 		return e("output.graph_every", "graphs are written at recorded timesteps: %d is not a multiple of output.every (%d)", g, k)
+	}
+	if a, k := x.Output.AgentsEvery, x.Output.Every; a > 0 && k > 1 && a%k != 0 {
+		return e("output.agents_every", "agent tables are written at recorded timesteps: %d is not a multiple of output.every (%d)", a, k)
+	}
+	if x.Output.AgentsEvery > 0 && x.Output.Agents == AgentsList {
+		return e("output.agents_every", `applies to agent tables; with output.agents = "list" the agents are a column of every recorded row`)
 	}
 	if err := x.validateReport(); err != nil {
 		return err
@@ -516,7 +531,7 @@ var schema = map[string][]string{
 	"sensitivity.bounds": nil,
 	"optimize.bounds":    nil,
 	"limits":             {"max_vector_len", "max_agents"},
-	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "graph_every", "checkpoint_seconds"},
+	"output":             {"dir", "format", "compression", "drop_substeps", "every", "final_only", "variables", "row_group_rows", "agents", "agents_every", "graph_every", "checkpoint_seconds"},
 	"scenarios":          {"name", "model", "params", "initial_state"},
 	"sweep.points":       nil,
 	"initial_state":      nil,

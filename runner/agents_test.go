@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -617,3 +618,44 @@ func TestAgentFieldNamedLikeAnID(t *testing.T) {
 		t.Errorf("list layout: %v", err)
 	}
 }
+
+// TestAgentsEvery: with output.agents_every = k the agent tables hold the
+// records of timestep 0, of the last substep of every k-th timestep and
+// of the last timestep, exactly those rows of the table written at every
+// row; the substep table is unchanged.
+func TestAgentsEvery(t *testing.T) {
+	registerAgentModel(t)
+	for _, sets := range [][]string{nil, {"output.every=2"}, {"output.drop_substeps=true"}} {
+		full := readSorted(t, must(runAgents(t, runner.Options{Workers: 2}, sets...)))
+		some := readSorted(t, must(runAgents(t, runner.Options{Workers: 2}, append(sets, "output.agents_every=4")...)))
+		if !reflect.DeepEqual(full.Rows, some.Rows) {
+			t.Errorf("%v: the substep table changed with agents_every", sets)
+		}
+		for _, table := range []string{"accts", "bots"} {
+			var want [][]any
+			for _, r := range full.Tables[table].Rows {
+				ts, sub := r[3].(int64), r[4].(int64)
+				if ts == 0 || sub == 2 && (ts == 12 || ts%4 == 0) {
+					want = append(want, r)
+				}
+			}
+			got := some.Tables[table].Rows
+			byText := func(rows [][]any) {
+				sort.SliceStable(rows, func(i, j int) bool { return fmt.Sprint(rows[i]) < fmt.Sprint(rows[j]) })
+			}
+			byText(got)
+			byText(want)
+			if len(want) == 0 || len(want) == len(full.Tables[table].Rows) || !reflect.DeepEqual(got, want) {
+				t.Errorf("%v: %s has %d rows with agents_every = 4, want %d of %d", sets, table, len(got), len(want), len(full.Tables[table].Rows))
+				for i := range min(len(got), len(want)) {
+					if !reflect.DeepEqual(got[i], want[i]) {
+						t.Logf("row %d: got %v, want %v", i, got[i], want[i])
+						break
+					}
+				}
+			}
+		}
+	}
+}
+
+func must(dir string, _ *runner.Result) string { return dir }

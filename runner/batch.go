@@ -57,6 +57,7 @@ type batch struct {
 	// graph rows: timestep 0 and the last substep of every graphEvery-th
 	// timestep and of the last one
 	lastSubstep, lastTimestep, graphEvery int
+	agentsEvery                           int // output.agents_every: 0, every row
 
 	lists     bool // the batch has vector, agent or graph columns, whose values batch.cells counts
 	maxRows   int  // rows a batch holds before a flush (reserve), 0 if not reserved
@@ -179,12 +180,20 @@ func (t *graphTable) array(memory.Allocator, int, int) arrow.Array {
 }
 
 // graphRow reports whether row r holds the graph tables' records.
-func (b *batch) graphRow(r *gds.Row) bool {
+func (b *batch) graphRow(r *gds.Row) bool { return b.snapshotRow(r, b.graphEvery) }
+
+// agentRow reports whether row r holds the agent tables' records: every
+// row, or the rows of output.agents_every.
+func (b *batch) agentRow(r *gds.Row) bool { return b.agentsEvery == 0 || b.snapshotRow(r, b.agentsEvery) }
+
+// snapshotRow reports whether row r is timestep 0, or the last substep of
+// the last timestep or of every k-th (k > 0).
+func (b *batch) snapshotRow(r *gds.Row, k int) bool {
 	t := r.Timestep
 	if t == 0 {
 		return true
 	}
-	return r.Substep == b.lastSubstep && (t == b.lastTimestep || b.graphEvery > 0 && t%b.graphEvery == 0)
+	return r.Substep == b.lastSubstep && (t == b.lastTimestep || k > 0 && t%k == 0)
 }
 
 // segment is a job's run of rows in the batch, from start to the next
@@ -200,6 +209,7 @@ type segment struct {
 func newBatch(p *Plan, schema *arrow.Schema, tableSchemas []*arrow.Schema) *batch {
 	b := &batch{plan: p, schema: schema}
 	b.lastSubstep, b.lastTimestep, b.graphEvery = p.Sims[0].Model.PSUBs(), p.Config.Timesteps, p.Config.Output.GraphEvery
+	b.agentsEvery = p.Config.Output.AgentsEvery
 	tables := p.AgentsTable()
 	graphSchemas := tableSchemas[len(p.AgentTables()):]
 	for _, pi := range p.ParamCols {
@@ -433,7 +443,12 @@ func (b *batch) Record(r *gds.Row) error {
 		c.vals = append(c.vals, r.Vec(c.slot)...)
 		c.offsets = append(c.offsets, int32(len(c.vals)))
 	}
+	agents := len(b.a) > 0 && b.agentRow(r)
 	for _, c := range b.a {
+		if !agents {
+			c.offsets = append(c.offsets, c.offsets[len(c.offsets)-1]) // no records at this row
+			continue
+		}
 		for k, f := range c.fields {
 			switch f.Kind {
 			case gds.KindFloat:

@@ -117,8 +117,13 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 		}
 	}
 	e.RowBytes = perRow
-	e.AgentRows = mulSat(e.Rows, agentsPerRow)
-	e.Output = addSat(mulSat(e.Rows, perRow), mulSat(e.Rows, agentRowBytes))
+	agentRows := e.Rows // substep rows that carry agent records
+	if k := p.Config.Output.AgentsEvery; k > 0 {
+		// timestep 0, every k-th and the last
+		agentRows = min(e.Rows, mulSat(jobs, int64(p.Config.Timesteps/k)+2))
+	}
+	e.AgentRows = mulSat(agentRows, agentsPerRow)
+	e.Output = addSat(mulSat(e.Rows, perRow), mulSat(agentRows, agentRowBytes))
 
 	// A batch flushes at batchRows rows or maxBatchCells values, and
 	// holds at least one row.
