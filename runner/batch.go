@@ -184,7 +184,9 @@ func (b *batch) graphRow(r *gds.Row) bool { return b.snapshotRow(r, b.graphEvery
 
 // agentRow reports whether row r holds the agent tables' records: every
 // row, or the rows of output.agents_every.
-func (b *batch) agentRow(r *gds.Row) bool { return b.agentsEvery == 0 || b.snapshotRow(r, b.agentsEvery) }
+func (b *batch) agentRow(r *gds.Row) bool {
+	return b.agentsEvery == 0 || b.snapshotRow(r, b.agentsEvery)
+}
 
 // snapshotRow reports whether row r is timestep 0, or the last substep of
 // the last timestep or of every k-th (k > 0).
