@@ -1,6 +1,9 @@
 package runner
 
-import "os"
+import (
+	"io"
+	"os"
+)
 
 // writebackChunk is how many bytes a part file takes before the kernel is
 // asked to start writing them to disk.
@@ -33,7 +36,7 @@ func (w *writeback) truncate(off int64) error {
 	if err := w.f.Truncate(off); err != nil {
 		return err
 	}
-	if _, err := w.f.Seek(off, 0); err != nil {
+	if _, err := w.f.Seek(off, io.SeekStart); err != nil {
 		return err
 	}
 	w.off, w.started = off, min(w.started, off)
