@@ -242,7 +242,7 @@ func (l *loader) agentEnvs() map[string]*expr.Env {
 func (l *loader) addPopulations(env *expr.Env, agents map[string]*expr.Env) {
 	for _, pn := range l.popList {
 		p := l.pops[pn]
-		env.Population(pn, p.h.Len, agents[pn], p.at, p.index)
+		env.Population(pn, p.h.Len, agents[pn], nil, nil) // the agent is c.Agent (popDecl.at)
 	}
 }
 

@@ -99,7 +99,9 @@ func NewEnv(b *gds.Builder) *Env {
 // (the Env of its per-agent expressions, in which the agent's fields are
 // names), after at(c, i) has made agent i the one agent's names read;
 // cur(c) is the current agent, which over restores when it is done, so a
-// per-agent expression may aggregate over its own population.
+// per-agent expression may aggregate over its own population. at and cur
+// both nil mean that the agent's names read agent c.Agent (gds.Ctx.Agent):
+// over then sets it in its loop, without a call per agent.
 func (e *Env) Population(name string, n func(*gds.Ctx) int, agent *Env, at func(*gds.Ctx, int), cur func(*gds.Ctx) int) {
 	e.pops[name] = &population{n: n, agent: agent, at: at, cur: cur}
 }

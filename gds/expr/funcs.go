@@ -742,6 +742,39 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 		return nil, err
 	}
 	n, at, cur := pop.n, pop.at, pop.cur
+	if at == nil && cur == nil { // the agent is c.Agent: set inline
+		if x.typ == gds.KindBool {
+			b := x.b
+			return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
+				p := h.Buf(c)
+				buf := (*p)[:0]
+				saved := c.Agent
+				for i := range n(c) {
+					c.Agent = i
+					v := 0.0
+					if b(c) {
+						v = 1
+					}
+					buf = append(buf, v)
+				}
+				c.Agent = saved
+				*p = buf
+				return buf
+			}}, nil
+		}
+		return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
+			p := h.Buf(c)
+			buf := (*p)[:0]
+			saved := c.Agent
+			for i := range n(c) {
+				c.Agent = i
+				buf = append(buf, get(c))
+			}
+			c.Agent = saved
+			*p = buf
+			return buf
+		}}, nil
+	}
 	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		p := h.Buf(c)
 		buf := (*p)[:0]

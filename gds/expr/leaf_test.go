@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
@@ -208,5 +209,51 @@ func TestEmitFloat(t *testing.T) {
 		if !sameFloat(last, want) {
 			t.Errorf("%s: emitted %v, want %v", src, last, want)
 		}
+	}
+}
+
+// TestOverAgent: a population whose agent is gds.Ctx.Agent (at and cur
+// nil) evaluates over(...) for each agent in turn, numbers and bools, and
+// restores the current agent, so a per-agent expression can aggregate over
+// its own population.
+func TestOverAgent(t *testing.T) {
+	vals := []float64{3, -1, 4, 1.5}
+	b := gds.NewBuilder("pop")
+	out := b.Float("out", 0)
+	agent := expr.NewEnv(b)
+	agent.Float("x", func(c *gds.Ctx) float64 { return vals[c.Agent] })
+	env := expr.NewEnv(b)
+	env.Population("pop", func(*gds.Ctx) int { return len(vals) }, agent, nil, nil)
+	agent.Population("pop", func(*gds.Ctx) int { return len(vals) }, agent, nil, nil)
+	var xs []*expr.Expr
+	for _, src := range []string{"over(pop, x * 2)", "over(pop, x > 1)", "over(pop, x - sum(over(pop, x)))"} {
+		x, err := expr.Compile(src, env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		xs = append(xs, x)
+	}
+	var got [][]float64
+	b.PSUB("p", out.Update(func(c *gds.Ctx) float64 {
+		c.Agent = 2
+		got = nil
+		for _, x := range xs {
+			got = append(got, slices.Clone(x.Vec(c)))
+		}
+		if c.Agent != 2 {
+			t.Errorf("over left the current agent at %d, want 2", c.Agent)
+		}
+		return 0
+	}))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, discard{}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }
