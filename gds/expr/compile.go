@@ -42,6 +42,11 @@ type node struct {
 	op     token.Token
 	fx, fy func(*gds.Ctx) float64
 
+	// overSum, on an over(population, x) node whose agent is Ctx.Agent, is
+	// sum of it without building the vector (the same additions, in the
+	// same order)
+	overSum func(*gds.Ctx) float64
+
 	// A float operation between two leaves, pair.x op pair.y: an operation
 	// with a third leaf fuses into one closure (leaf3).
 	pair *leafPair

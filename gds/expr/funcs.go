@@ -506,6 +506,9 @@ func vecReduce(c *compiler, col int, name string, x *node) *node {
 	switch name {
 	case "sum":
 		n.f = func(c *gds.Ctx) float64 { return sumOf(a(c)) }
+		if x.overSum != nil {
+			n.f = x.overSum // sum(over(pop, x)) without the vector
+		}
 	case "mean":
 		n.f = func(c *gds.Ctx) float64 { return meanOf(a(c)) }
 	case "prod":
@@ -745,7 +748,18 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 	if at == nil && cur == nil { // the agent is c.Agent: set inline
 		if x.typ == gds.KindBool {
 			b := x.b
-			return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
+			count := func(c *gds.Ctx) float64 {
+				s, saved := 0.0, c.Agent
+				for i := range n(c) {
+					c.Agent = i
+					if b(c) {
+						s++
+					}
+				}
+				c.Agent = saved
+				return s
+			}
+			return &node{typ: gds.KindVec, col: col, overSum: count, v: func(c *gds.Ctx) []float64 {
 				p := h.Buf(c)
 				buf := (*p)[:0]
 				saved := c.Agent
@@ -762,7 +776,16 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 				return buf
 			}}, nil
 		}
-		return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
+		sum := func(c *gds.Ctx) float64 {
+			s, saved := 0.0, c.Agent
+			for i := range n(c) {
+				c.Agent = i
+				s += get(c)
+			}
+			c.Agent = saved
+			return s
+		}
+		return &node{typ: gds.KindVec, col: col, overSum: sum, v: func(c *gds.Ctx) []float64 {
 			p := h.Buf(c)
 			buf := (*p)[:0]
 			saved := c.Agent

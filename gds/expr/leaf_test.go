@@ -233,6 +233,14 @@ func TestOverAgent(t *testing.T) {
 		}
 		xs = append(xs, x)
 	}
+	var sums []*expr.Expr // sum(over(...)): added up without the vector
+	for _, src := range []string{"sum(over(pop, x))", "sum(over(pop, x > 1))", "int(sum(over(pop, x > 0)))"} {
+		x, err := expr.Compile(src, env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		sums = append(sums, x)
+	}
 	var got [][]float64
 	b.PSUB("p", out.Update(func(c *gds.Ctx) float64 {
 		c.Agent = 2
@@ -240,6 +248,11 @@ func TestOverAgent(t *testing.T) {
 		for _, x := range xs {
 			got = append(got, slices.Clone(x.Vec(c)))
 		}
+		var s []float64
+		for _, x := range sums {
+			s = append(s, x.Float(c))
+		}
+		got = append(got, s)
 		if c.Agent != 2 {
 			t.Errorf("over left the current agent at %d, want 2", c.Agent)
 		}
@@ -252,7 +265,7 @@ func TestOverAgent(t *testing.T) {
 	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, discard{}); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}}
+	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}, {7.5, 3, 3}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %v, want %v", got, want)
 	}
