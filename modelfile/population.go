@@ -262,7 +262,7 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 	if _, shadowed := p.byName["agent"]; !shadowed {
 		// the agent's position, 0-based: the agent column of the agent
 		// table, an index into vectors with one entry per agent
-		env.Int("agent", func(c *gds.Ctx) int64 { return int64(p.index(c)) })
+		env.AgentIndex("agent") // p.index: Ctx.Agent
 	}
 	h := p.h
 	for f, fd := range p.fields {

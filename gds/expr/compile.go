@@ -42,6 +42,8 @@ type node struct {
 	op     token.Token
 	fx, fy func(*gds.Ctx) float64
 
+	agent bool // the name of Env.AgentIndex: Ctx.Agent
+
 	// overSum, on an over(population, x) node whose agent is Ctx.Agent, is
 	// sum of it without building the vector (the same additions, in the
 	// same order)
@@ -633,7 +635,7 @@ func (c *compiler) leaf(col int, name string, b *binding) (*node, error) {
 		}
 		return nil, c.errAt(col, "name %q is declared %d times (as %s)", name, len(ts), strings.Join(ts, ", "))
 	}
-	n := &node{typ: b.typ, col: col, f: b.f, i: b.i, b: b.b, s: b.s, v: b.v, leaf: b.leaf}
+	n := &node{typ: b.typ, col: col, f: b.f, i: b.i, b: b.b, s: b.s, v: b.v, leaf: b.leaf, agent: b.agent}
 	if n.f == nil && n.i == nil && n.b == nil && n.s == nil && n.v == nil {
 		return nil, c.errAt(col, "name %q is declared with a nil accessor", name)
 	}
@@ -1101,6 +1103,16 @@ func (c *compiler) index(e *ast.IndexExpr) (*node, error) {
 		return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
 			v := a(c)
 			if uint64(k) >= uint64(len(v)) {
+				panic(s.fail("index %d out of range for a vector of length %d", k, len(v)))
+			}
+			return v[k]
+		}}, nil
+	}
+	if ix.agent { // v[agent] in a per-agent expression
+		return &node{typ: gds.KindFloat, col: col, f: func(c *gds.Ctx) float64 {
+			v := a(c)
+			k := c.Agent
+			if uint(k) >= uint(len(v)) {
 				panic(s.fail("index %d out of range for a vector of length %d", k, len(v)))
 			}
 			return v[k]

@@ -20,6 +20,8 @@ type binding struct {
 	dup []gds.Kind // further declarations of the same name: using it is an error
 
 	leaf leaf // f's handle, when the name is declared by one
+
+	agent bool // AgentIndex's name: reads gds.Ctx.Agent
 }
 
 // leaf is the handle a float name reads, when it is declared by its
@@ -157,6 +159,13 @@ func (e *Env) FloatParam(name string, h gds.FloatParam) {
 // untraced, as FloatVar's.
 func (e *Env) FloatSignal(name string, h gds.FloatSignal) {
 	e.declare(name, &binding{typ: gds.KindFloat, f: h.Get, leaf: leaf{kind: 'S', s: h}})
+}
+
+// AgentIndex declares an int name that reads the current agent,
+// gds.Ctx.Agent (a population's per-agent expressions, see Population):
+// v[name] reads the element without a call for the index.
+func (e *Env) AgentIndex(name string) {
+	e.declare(name, &binding{typ: gds.KindInt, i: func(c *gds.Ctx) int64 { return int64(c.Agent) }, agent: true})
 }
 
 // Int declares an int name read with get.

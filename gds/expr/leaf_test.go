@@ -222,11 +222,13 @@ func TestOverAgent(t *testing.T) {
 	out := b.Float("out", 0)
 	agent := expr.NewEnv(b)
 	agent.Float("x", func(c *gds.Ctx) float64 { return vals[c.Agent] })
+	agent.AgentIndex("agent")
+	agent.Vec("w", func(*gds.Ctx) []float64 { return []float64{10, 20, 30, 40} })
 	env := expr.NewEnv(b)
 	env.Population("pop", func(*gds.Ctx) int { return len(vals) }, agent, nil, nil)
 	agent.Population("pop", func(*gds.Ctx) int { return len(vals) }, agent, nil, nil)
 	var xs []*expr.Expr
-	for _, src := range []string{"over(pop, x * 2)", "over(pop, x > 1)", "over(pop, x - sum(over(pop, x)))"} {
+	for _, src := range []string{"over(pop, x * 2)", "over(pop, x > 1)", "over(pop, x - sum(over(pop, x)))", "over(pop, w[agent] + float(agent))"} {
 		x, err := expr.Compile(src, env)
 		if err != nil {
 			t.Fatalf("%s: %v", src, err)
@@ -265,7 +267,7 @@ func TestOverAgent(t *testing.T) {
 	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, discard{}); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}, {7.5, 3, 3}}
+	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}, {10, 21, 32, 43}, {7.5, 3, 3}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %v, want %v", got, want)
 	}
