@@ -317,7 +317,7 @@ func TestExprFields(t *testing.T) {
 		}
 	}
 	names := f.env.Names()
-	want := []string{"alpha", "cnt", "d_prey", "empty", "flag", "hist", "k", "label", "mode", "n", "off", "predator", "prey", "v", "w", "weights", "x"}
+	want := []string{"alpha", "cnt", "d_prey", "empty", "flag", "hist", "k", "label", "lalpha", "ld", "lpred", "lprey", "mode", "n", "off", "predator", "prey", "v", "w", "weights", "x"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Env.Names() = %v, want %v", names, want)
 	}

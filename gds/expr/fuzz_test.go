@@ -31,6 +31,8 @@ func FuzzCompile(f *testing.F) {
 		"over(v, 1)", "over(1, 2)", "over(pop, type == \"a\")", "type == \"a\"", "prey.type", "expm1(log1p(-1e-9))",
 		"9223372036854775807 + 1", "n * 4611686018427387904", "-(n - 9223372036854775807 - 1)", "abs(n * -3037000500)",
 		"normal(0, -1)", "uniform(1, 0)", "lognormal(prey, -prey)",
+		"lalpha*lprey*lpred - sqrt(lalpha) * 2", "max(lprey + ld, 0.0)", "(lprey - lalpha) / (lalpha * lpred)",
+		"lprey % lalpha + exp(-lalpha * 0.5)", "min(lpred * lprey, -1.0) + pow(lalpha, 2)", "ifelse(lprey > lalpha, sqrt(lalpha), lpred)",
 	} {
 		f.Add(s)
 	}

@@ -75,6 +75,12 @@ func newFixture() *fixture {
 	env.IntLag("cnt", cnt.Lag, 2)
 	env.Vec("hist", hist.Get)
 	env.VecLag("hist", hist.Lag, 1)
+	// the same values as leaves, read inline by the fused closures, and a
+	// parameter-only part of an expression becomes a derived parameter
+	env.FloatVar("lprey", prey)
+	env.FloatVar("lpred", pred)
+	env.FloatParam("lalpha", alpha)
+	env.FloatSignal("ld", dPrey)
 
 	b.PSUB("step",
 		x.Update(func(c *gds.Ctx) float64 { return 10 * float64(c.T) }),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/gds"
@@ -270,5 +271,33 @@ func TestOverAgent(t *testing.T) {
 	want := [][]float64{{6, -2, 8, 3}, {1, 0, 1, 1}, {3 - 7.5, -1 - 7.5, 4 - 7.5, 1.5 - 7.5}, {10, 21, 32, 43}, {7.5, 3, 3}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestLeavesMatchPlainNames: an expression over names declared by their
+// handles (read inline, fused, parameter-only parts derived) evaluates to
+// the same bits as the same expression over names declared by accessors
+// (one closure per name and operation).
+func TestLeavesMatchPlainNames(t *testing.T) {
+	for _, src := range []string{
+		"(alpha*prey - 0.4*prey*predator)*0.01 + 0.05*prey*normal(0, 1)*sqrt(alpha)",
+		"max(prey + d_prey, 0.0)", "min(predator * prey, -1.0) + pow(alpha, 2)",
+		"prey % alpha + exp(-alpha * 0.5)", "(prey - alpha) / (alpha * predator)",
+		"alpha * (prey - predator * alpha)", "prey / predator / alpha", "-alpha * prey + alpha / 3",
+		"ifelse(prey > alpha, sqrt(alpha), predator) * alpha", "sqrt(alpha) * sqrt(alpha) - alpha",
+		"log(alpha) * prey - log(prey, 2) * alpha", "prey - (alpha - predator) - d_prey",
+	} {
+		leafSrc := strings.NewReplacer("alpha", "lalpha", "predator", "lpred", "prey", "lprey", "d_prey", "ld").Replace(src)
+		plain, err := run(src, 7)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		leaf, err := run(leafSrc, 7)
+		if err != nil {
+			t.Fatalf("%s: %v", leafSrc, err)
+		}
+		if !same(plain.val, leaf.val) {
+			t.Errorf("%s = %v, but %s = %v", src, plain.val, leafSrc, leaf.val)
+		}
 	}
 }
