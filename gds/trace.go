@@ -199,62 +199,31 @@ func (m *Model) trace() []error {
 	return t.errs
 }
 
-// traced returns a copy of m whose blocks with a trace hook
-// (Block.Traces) call it before they run: the model the tracing engine
-// runs. The model itself runs its blocks without the hooks.
+// traced returns a copy of m for the tracing engine: each PSUB with
+// blocks that have a trace hook (Block.Traces) runs first a step that
+// calls every hook with its block as the running one, so the reads the
+// hooks report are their blocks'. The model itself runs without it.
 func (m *Model) traced() *Model {
 	mt := *m
 	mt.psubs = slices.Clone(m.psubs)
 	for k := range mt.psubs {
 		ps := &mt.psubs[k]
-		ps.policies = slices.Clone(ps.policies)
-		for i := range ps.policies {
-			if tr, fn := ps.policies[i].name.trace, ps.policies[i].fn; tr != nil {
-				ps.policies[i].fn = func(c *Ctx) { tr(c); fn(c) }
+		var hooked []*blockMeta
+		for _, b := range ps.blocks {
+			if b.trace != nil {
+				hooked = append(hooked, b)
 			}
 		}
-		ps.fU = slices.Clone(ps.fU)
-		for i := range ps.fU {
-			if tr, fn := ps.fU[i].name.trace, ps.fU[i].fn; tr != nil {
-				ps.fU[i].fn = func(c *Ctx) float64 { tr(c); return fn(c) }
-			}
+		if len(hooked) == 0 {
+			continue
 		}
-		ps.iU = slices.Clone(ps.iU)
-		for i := range ps.iU {
-			if tr, fn := ps.iU[i].name.trace, ps.iU[i].fn; tr != nil {
-				ps.iU[i].fn = func(c *Ctx) int64 { tr(c); return fn(c) }
+		step := policyPlan{name: hooked[0], fn: func(c *Ctx) {
+			for _, b := range hooked {
+				c.e.block = b.ref()
+				b.trace(c)
 			}
-		}
-		ps.bU = slices.Clone(ps.bU)
-		for i := range ps.bU {
-			if tr, fn := ps.bU[i].name.trace, ps.bU[i].fn; tr != nil {
-				ps.bU[i].fn = func(c *Ctx) bool { tr(c); return fn(c) }
-			}
-		}
-		ps.sU = slices.Clone(ps.sU)
-		for i := range ps.sU {
-			if tr, fn := ps.sU[i].name.trace, ps.sU[i].fn; tr != nil {
-				ps.sU[i].fn = func(c *Ctx) string { tr(c); return fn(c) }
-			}
-		}
-		ps.vU = slices.Clone(ps.vU)
-		for i := range ps.vU {
-			if tr, fn := ps.vU[i].name.trace, ps.vU[i].fn; tr != nil {
-				ps.vU[i].fn = func(c *Ctx, dst []float64) []float64 { tr(c); return fn(c, dst) }
-			}
-		}
-		ps.aU, ps.gU = tracedA(ps.aU), tracedA(ps.gU)
+		}}
+		ps.policies = append([]policyPlan{step}, ps.policies...)
 	}
 	return &mt
-}
-
-// tracedA is traced for agent and graph updates.
-func tracedA(us []updA) []updA {
-	us = slices.Clone(us)
-	for i := range us {
-		if tr, fn := us[i].name.trace, us[i].fn; tr != nil {
-			us[i].fn = func(c *Ctx) { tr(c); fn(c) }
-		}
-	}
-	return us
 }

@@ -93,12 +93,11 @@ func (l *loader) since(mark int) []*expr.Expr { return slices.Clone(l.compiled[m
 // traced returns bl tracing xs: the expressions it evaluates read their
 // leaves untraced (expr.Expr.Trace), so the block reports them for the
 // model's Structure.
-func traced(bl gds.Block, xs ...[]*expr.Expr) gds.Block {
-	all := slices.Concat(xs...)
-	if len(all) == 0 {
+func traced(bl gds.Block, xs []*expr.Expr) gds.Block {
+	if len(xs) == 0 {
 		return bl
 	}
-	return bl.Traces(expr.TraceAll(all...))
+	return bl.Traces(expr.TraceAll(xs...))
 }
 
 // quoteExpr quotes an expression for an error message: all of it, or the

@@ -3,7 +3,6 @@ package expr
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"math"
 	"slices"
 	"strings"
@@ -297,11 +296,6 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 	}
 	n.typ = gds.KindFloat
 	n.inv = invariant(args...)
-	if len(args) == 2 && args[1].konst && args[0].pair != nil {
-		// max(x + dx, 0.0): the two leaves read in this closure
-		n.f = minMaxPair(isMin, args[0].pair, args[1].fconst())
-		return n, nil
-	}
 	if len(args) == 2 && args[1].konst && !args[0].konst {
 		a, k := args[0].flt(), args[1].fconst()
 		if isMin {
@@ -759,22 +753,7 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 				c.Agent = saved
 				return s
 			}
-			return &node{typ: gds.KindVec, col: col, overSum: count, v: func(c *gds.Ctx) []float64 {
-				p := h.Buf(c)
-				buf := (*p)[:0]
-				saved := c.Agent
-				for i := range n(c) {
-					c.Agent = i
-					v := 0.0
-					if b(c) {
-						v = 1
-					}
-					buf = append(buf, v)
-				}
-				c.Agent = saved
-				*p = buf
-				return buf
-			}}, nil
+			return &node{typ: gds.KindVec, col: col, overSum: count, v: overAgents(h, n, get)}, nil
 		}
 		sum := func(c *gds.Ctx) float64 {
 			s, saved := 0.0, c.Agent
@@ -785,18 +764,7 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 			c.Agent = saved
 			return s
 		}
-		return &node{typ: gds.KindVec, col: col, overSum: sum, v: func(c *gds.Ctx) []float64 {
-			p := h.Buf(c)
-			buf := (*p)[:0]
-			saved := c.Agent
-			for i := range n(c) {
-				c.Agent = i
-				buf = append(buf, get(c))
-			}
-			c.Agent = saved
-			*p = buf
-			return buf
-		}}, nil
+		return &node{typ: gds.KindVec, col: col, overSum: sum, v: overAgents(h, n, get)}, nil
 	}
 	return &node{typ: gds.KindVec, col: col, v: func(c *gds.Ctx) []float64 {
 		p := h.Buf(c)
@@ -812,29 +780,19 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 	}}, nil
 }
 
-// minMaxPair is min or max(x op y, k) of two leaves and a constant, in one
-// closure; each leaf read switches on its kind (leaf.get).
-func minMaxPair(isMin bool, p *leafPair, k float64) func(*gds.Ctx) float64 {
-	x, y := p.x, p.y
-	switch p.op {
-	case token.ADD:
-		if isMin {
-			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)+y.get(c)), k) }
+// overAgents is over(population, x) of a population whose agent is
+// Ctx.Agent: x's values for each agent in turn, in the scratch vector h.
+func overAgents(h gds.Scratch, n func(*gds.Ctx) int, get func(*gds.Ctx) float64) func(*gds.Ctx) []float64 {
+	return func(c *gds.Ctx) []float64 {
+		p := h.Buf(c)
+		buf := (*p)[:0]
+		saved := c.Agent
+		for i := range n(c) {
+			c.Agent = i
+			buf = append(buf, get(c))
 		}
-		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)+y.get(c)), k) }
-	case token.SUB:
-		if isMin {
-			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)-y.get(c)), k) }
-		}
-		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)-y.get(c)), k) }
-	case token.MUL:
-		if isMin {
-			return func(c *gds.Ctx) float64 { return min(float64(x.get(c)*y.get(c)), k) }
-		}
-		return func(c *gds.Ctx) float64 { return max(float64(x.get(c)*y.get(c)), k) }
+		c.Agent = saved
+		*p = buf
+		return buf
 	}
-	if isMin {
-		return func(c *gds.Ctx) float64 { return min(float64(x.get(c)/y.get(c)), k) }
-	}
-	return func(c *gds.Ctx) float64 { return max(float64(x.get(c)/y.get(c)), k) }
 }

@@ -17,7 +17,7 @@ import (
 // give Go's arithmetic rounded at each step, for every pair of operators
 // and every mix of leaf kinds; so do min and max of an operation on two
 // leaves and a constant. These are the fused closures (leaf3, leafArith,
-// fuse3Leaf, minMaxPair) and the parameter-only parts computed once
+// fuse3Leaf) and the parameter-only parts computed once
 // (derived parameters).
 func TestLeafChains(t *testing.T) {
 	vals := map[string]float64{"x": 1.7, "y": -0.3, "p": 2.5, "q": -0.75, "s": 0.6}
