@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/schema"
+
+	"github.com/statecraft/statecraft/internal/floatfold"
 )
 
 // The direct path writes the pages of a flat, required column itself and
@@ -356,58 +358,13 @@ func minMaxInt[T int32 | int64](p []T, buf *[16]byte) (lo, hi []byte) {
 // minMaxFloat64 ignores NaNs, and writes a zero min as -0 and a zero max
 // as +0, as the Parquet format asks of writers.
 func minMaxFloat64(p []float64, buf *[16]byte) (lo, hi []byte) {
-	// Plain comparisons are false for NaN, so the loop skips NaNs once it
-	// starts from a number; the builtins min and max would propagate NaN
-	// and order signed zeros, which costs several times more per value.
-	i := 0
-	for i < len(p) && p[i] != p[i] {
-		i++
-	}
-	if i == len(p) {
+	// Plain comparisons, four lanes at a time (package floatfold): a NaN
+	// is never the minimum or the maximum; the builtins min and max would
+	// propagate NaN and order signed zeros, at several times the cost.
+	mn, mx := floatfold.MinMax(p)
+	if mn > mx { // no value but NaN
 		return nil, nil
 	}
-	// Four lanes: the comparisons of one value do not wait for the
-	// previous value's.
-	mn, mx := p[i], p[i]
-	m0, m1, m2, m3 := mn, mn, mn, mn
-	x0, x1, x2, x3 := mn, mn, mn, mn
-	q := p[i+1:]
-	for len(q) >= 4 {
-		if q[0] < m0 {
-			m0 = q[0]
-		}
-		if q[0] > x0 {
-			x0 = q[0]
-		}
-		if q[1] < m1 {
-			m1 = q[1]
-		}
-		if q[1] > x1 {
-			x1 = q[1]
-		}
-		if q[2] < m2 {
-			m2 = q[2]
-		}
-		if q[2] > x2 {
-			x2 = q[2]
-		}
-		if q[3] < m3 {
-			m3 = q[3]
-		}
-		if q[3] > x3 {
-			x3 = q[3]
-		}
-		q = q[4:]
-	}
-	for _, v := range q {
-		if v < m0 {
-			m0 = v
-		}
-		if v > x0 {
-			x0 = v
-		}
-	}
-	mn, mx = min(m0, m1, m2, m3), max(x0, x1, x2, x3) // no NaN among them
 	if mn == 0 {
 		mn = math.Copysign(0, -1)
 	}

@@ -1,0 +1,131 @@
+package floatfold
+
+import "math"
+
+// Moments holds what Moments folds: the sum of the values, the sum of
+// their squared distances from a shift, and their minimum and maximum.
+type Moments struct {
+	Sum, Sq, Min, Max float64
+}
+
+// acc is the four lanes of every statistic, in the order the assembly
+// reads and writes them.
+type acc struct {
+	sum, sq, min, max [4]float64
+}
+
+func newAcc() acc {
+	inf, ninf := math.Inf(1), math.Inf(-1)
+	return acc{min: [4]float64{inf, inf, inf, inf}, max: [4]float64{ninf, ninf, ninf, ninf}}
+}
+
+// Fold returns the Moments of x about shift: Sum = Σ x, Sq = Σ (x-shift)²,
+// Min and Max the smallest and largest values (+Inf and -Inf when x is
+// empty or all NaN). Squares about a shift close to the values (their
+// first, say) keep Sq free of cancellation, for a variance
+// (Sq - Sum'²/n)/(n-1) with Sum' = Sum - n·shift.
+func Fold(x []float64, shift float64) Moments {
+	a := newAcc()
+	n := len(x) &^ 3
+	if n > 0 {
+		moments4(&x[0], n, shift, &a)
+	}
+	for i, v := range x[n:] {
+		a.sum[i] += v
+		d := v - shift
+		a.sq[i] += d * d
+		if v < a.min[i] {
+			a.min[i] = v
+		}
+		if v > a.max[i] {
+			a.max[i] = v
+		}
+	}
+	return Moments{
+		Sum: (a.sum[0] + a.sum[1]) + (a.sum[2] + a.sum[3]),
+		Sq:  (a.sq[0] + a.sq[1]) + (a.sq[2] + a.sq[3]),
+		Min: least(a.min),
+		Max: greatest(a.max),
+	}
+}
+
+// MinMax returns the smallest and largest values of x that are not NaN
+// (+Inf and -Inf when there are none).
+func MinMax(x []float64) (lo, hi float64) {
+	a := newAcc()
+	n := len(x) &^ 3
+	if n > 0 {
+		minMax4(&x[0], n, &a)
+	}
+	for i, v := range x[n:] {
+		if v < a.min[i] {
+			a.min[i] = v
+		}
+		if v > a.max[i] {
+			a.max[i] = v
+		}
+	}
+	return least(a.min), greatest(a.max)
+}
+
+// CountAbove returns the number of values of x greater than th (NaN is
+// not).
+func CountAbove(x []float64, th float64) int {
+	n := len(x) &^ 3
+	c := 0
+	if n > 0 {
+		c = countAbove4(&x[0], n, th)
+	}
+	for _, v := range x[n:] {
+		if v > th {
+			c++
+		}
+	}
+	return c
+}
+
+// CountBelow returns the number of values of x less than th (NaN is not).
+func CountBelow(x []float64, th float64) int {
+	n := len(x) &^ 3
+	c := 0
+	if n > 0 {
+		c = countBelow4(&x[0], n, th)
+	}
+	for _, v := range x[n:] {
+		if v < th {
+			c++
+		}
+	}
+	return c
+}
+
+// least combines the minimum lanes in a fixed order: lane 0 against lane
+// 1, 2 against 3, then the two.
+func least(m [4]float64) float64 {
+	a, b := m[0], m[2]
+	if m[1] < a {
+		a = m[1]
+	}
+	if m[3] < b {
+		b = m[3]
+	}
+	if b < a {
+		a = b
+	}
+	return a
+}
+
+// greatest is least for the maximum lanes.
+func greatest(m [4]float64) float64 {
+	a, b := m[0], m[2]
+	if m[1] > a {
+		a = m[1]
+	}
+	if m[3] > b {
+		b = m[3]
+	}
+	if b > a {
+		a = b
+	}
+	return a
+}

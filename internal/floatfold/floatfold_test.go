@@ -1,0 +1,190 @@
+package floatfold
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// series returns n values drawn to exercise the comparisons: ordinary
+// numbers, and with probability special each of NaN, ±0, ±Inf and
+// subnormals.
+func series(r *rand.Rand, n int, special float64) []float64 {
+	odd := []float64{math.NaN(), 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 5e-324, -5e-324, math.MaxFloat64}
+	x := make([]float64, n)
+	for i := range x {
+		if r.Float64() < special {
+			x[i] = odd[r.IntN(len(odd))]
+		} else {
+			x[i] = r.NormFloat64()*10 + 3
+		}
+	}
+	return x
+}
+
+func same(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b
+}
+
+// TestAssemblyMatchesGo: the kernels give the plain-Go lanes' results
+// bit for bit, for every length and mix of special values.
+func TestAssemblyMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, special := range []float64{0, 0.05, 0.5, 1} {
+		for n := 4; n <= 260; n += 4 {
+			x := series(r, n, special)
+			shift := x[0]
+			a, b := newAcc(), newAcc()
+			moments4(&x[0], n, shift, &a)
+			moments4Generic(&x[0], n, shift, &b)
+			for j := 0; j < 4; j++ {
+				if !same(a.sum[j], b.sum[j]) || !same(a.sq[j], b.sq[j]) || !same(a.min[j], b.min[j]) || !same(a.max[j], b.max[j]) {
+					t.Fatalf("n=%d special=%v lane %d: moments4 %v %v %v %v, Go %v %v %v %v", n, special, j,
+						a.sum[j], a.sq[j], a.min[j], a.max[j], b.sum[j], b.sq[j], b.min[j], b.max[j])
+				}
+			}
+			a, b = newAcc(), newAcc()
+			minMax4(&x[0], n, &a)
+			minMax4Generic(&x[0], n, &b)
+			if a.min != b.min || a.max != b.max {
+				t.Fatalf("n=%d special=%v: minMax4 %v %v, Go %v %v", n, special, a.min, a.max, b.min, b.max)
+			}
+			th := x[n/2]
+			if g, w := countAbove4(&x[0], n, th), countAbove4Generic(&x[0], n, th); g != w {
+				t.Fatalf("n=%d: countAbove4 %d, Go %d", n, g, w)
+			}
+			if g, w := countBelow4(&x[0], n, th), countBelow4Generic(&x[0], n, th); g != w {
+				t.Fatalf("n=%d: countBelow4 %d, Go %d", n, g, w)
+			}
+		}
+	}
+}
+
+// TestFold checks the reductions against a plain loop over the values.
+func TestFold(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	tests := []struct {
+		name    string
+		x       []float64
+		special float64
+	}{
+		{"empty", nil, 0},
+		{"one", []float64{2.5}, 0},
+		{"three", []float64{3, -1, 2}, 0},
+		{"all NaN", []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}, 0},
+		{"NaN first", []float64{math.NaN(), 4, 1, 9, -2, 7}, 0},
+		{"infinities", []float64{math.Inf(1), 1, math.Inf(-1), 2, 3}, 0},
+		{"random 1001", series(r, 1001, 0), 0},
+		{"random with NaNs", series(r, 515, 0.1), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			shift := 1.5
+			wantMin, wantMax := math.Inf(1), math.Inf(-1)
+			sum, sq := 0.0, 0.0
+			above, below := 0, 0
+			for _, v := range tt.x {
+				sum += v
+				sq += (v - shift) * (v - shift)
+				if v < wantMin {
+					wantMin = v
+				}
+				if v > wantMax {
+					wantMax = v
+				}
+				if v > shift {
+					above++
+				}
+				if v < shift {
+					below++
+				}
+			}
+			m := Fold(tt.x, shift)
+			if m.Min != wantMin || m.Max != wantMax {
+				t.Errorf("Fold min, max = %v, %v; want %v, %v", m.Min, m.Max, wantMin, wantMax)
+			}
+			if lo, hi := MinMax(tt.x); lo != wantMin || hi != wantMax {
+				t.Errorf("MinMax = %v, %v; want %v, %v", lo, hi, wantMin, wantMax)
+			}
+			if !close(m.Sum, sum) || !close(m.Sq, sq) {
+				t.Errorf("Fold sum, sq = %v, %v; want %v, %v", m.Sum, m.Sq, sum, sq)
+			}
+			if g := CountAbove(tt.x, shift); g != above {
+				t.Errorf("CountAbove = %d, want %d", g, above)
+			}
+			if g := CountBelow(tt.x, shift); g != below {
+				t.Errorf("CountBelow = %d, want %d", g, below)
+			}
+		})
+	}
+}
+
+func close(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(b, 0) {
+		return same(a, b) || a == b
+	}
+	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}
+
+// FuzzFold: on any bytes read as float64s, the assembly and the Go lanes
+// agree bit for bit, and the minimum and maximum are values of the series
+// bounding every other non-NaN value.
+func FuzzFold(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0xf8, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8}, 0.5)
+	f.Add(make([]byte, 8*9), -1.0)
+	f.Fuzz(func(t *testing.T, b []byte, shift float64) {
+		x := make([]float64, len(b)/8)
+		for i := range x {
+			x[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+		if n := len(x) &^ 3; n > 0 {
+			a, g := newAcc(), newAcc()
+			moments4(&x[0], n, shift, &a)
+			moments4Generic(&x[0], n, shift, &g)
+			for j := 0; j < 4; j++ {
+				if !same(a.sum[j], g.sum[j]) || !same(a.sq[j], g.sq[j]) || !same(a.min[j], g.min[j]) || !same(a.max[j], g.max[j]) {
+					t.Fatalf("lane %d differs: %v vs %v", j, a, g)
+				}
+			}
+			if countAbove4(&x[0], n, shift) != countAbove4Generic(&x[0], n, shift) ||
+				countBelow4(&x[0], n, shift) != countBelow4Generic(&x[0], n, shift) {
+				t.Fatal("counts differ")
+			}
+		}
+		lo, hi := MinMax(x)
+		for _, v := range x {
+			if v < lo || v > hi {
+				t.Fatalf("%v outside [%v, %v]", v, lo, hi)
+			}
+		}
+		if m := Fold(x, shift); m.Min != lo && !(math.IsInf(lo, 1) && math.IsInf(m.Min, 1)) || m.Max != hi {
+			t.Fatalf("Fold %v, %v; MinMax %v, %v", m.Min, m.Max, lo, hi)
+		}
+	})
+}
+
+func BenchmarkFold(b *testing.B) {
+	x := series(rand.New(rand.NewPCG(5, 6)), 512, 0)
+	b.SetBytes(8 * 512)
+	for b.Loop() {
+		Fold(x, x[0])
+	}
+}
+
+func BenchmarkMinMax(b *testing.B) {
+	x := series(rand.New(rand.NewPCG(5, 6)), 512, 0)
+	b.SetBytes(8 * 512)
+	for b.Loop() {
+		MinMax(x)
+	}
+}
+
+func BenchmarkFoldGeneric(b *testing.B) {
+	x := series(rand.New(rand.NewPCG(5, 6)), 512, 0)
+	b.SetBytes(8 * 512)
+	for b.Loop() {
+		a := newAcc()
+		moments4Generic(&x[0], 512, x[0], &a)
+	}
+}

@@ -1,0 +1,60 @@
+package floatfold
+
+import "unsafe"
+
+// The lanes in plain Go: the reference the assembly is tested against,
+// and the implementation where there is none. n is a multiple of 4.
+
+func moments4Generic(x *float64, n int, shift float64, a *acc) {
+	for _, q := range chunks(x, n) {
+		for j, v := range q {
+			a.sum[j] += v
+			d := v - shift
+			a.sq[j] += d * d
+			if v < a.min[j] {
+				a.min[j] = v
+			}
+			if v > a.max[j] {
+				a.max[j] = v
+			}
+		}
+	}
+}
+
+func minMax4Generic(x *float64, n int, a *acc) {
+	for _, q := range chunks(x, n) {
+		for j, v := range q {
+			if v < a.min[j] {
+				a.min[j] = v
+			}
+			if v > a.max[j] {
+				a.max[j] = v
+			}
+		}
+	}
+}
+
+func countAbove4Generic(x *float64, n int, th float64) int {
+	c := 0
+	for _, v := range unsafe.Slice(x, n) {
+		if v > th {
+			c++
+		}
+	}
+	return c
+}
+
+func countBelow4Generic(x *float64, n int, th float64) int {
+	c := 0
+	for _, v := range unsafe.Slice(x, n) {
+		if v < th {
+			c++
+		}
+	}
+	return c
+}
+
+// chunks returns the n values at x as groups of four.
+func chunks(x *float64, n int) [][4]float64 {
+	return unsafe.Slice((*[4]float64)(unsafe.Pointer(x)), n/4)
+}
