@@ -14,6 +14,7 @@ import (
 	"github.com/statecraft/statecraft/internal/cachepad"
 	"github.com/statecraft/statecraft/internal/floatfold"
 	"github.com/statecraft/statecraft/internal/names"
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // KPIs are computed in the worker while a job runs: the engine shows the
@@ -230,7 +231,11 @@ type kpiRun struct {
 	count      []int     // time_above and time_below counts, by stat index
 	first      []float64 // first_above and first_below timesteps, by stat index
 	scratch    quantileScratch
-	_          cachepad.Pad
+	// arena holds the chunks, the quantiles' series and band: a job's
+	// series is a value per timestep, which on the heap would raise the
+	// collector's goal and bring a collection more per run
+	arena offheap.Arena
+	_     cachepad.Pad
 }
 
 type kpiSource struct {
@@ -249,6 +254,7 @@ type kpiSource struct {
 // newKPIRun compiles the plan's sources for model m.
 func newKPIRun(kp *kpiPlan, m *gds.Model) (*kpiRun, error) {
 	kr := &kpiRun{plan: kp, sources: make([]kpiSource, len(kp.sources)), vals: make([]float64, len(kp.names))}
+	kr.scratch.arena = &kr.arena
 	for i, spec := range kp.sources {
 		s := &kr.sources[i]
 		s.kpiSourceSpec = spec
@@ -308,7 +314,7 @@ func (kr *kpiRun) reset(T int) {
 	for i := range kr.sources {
 		s := &kr.sources[i]
 		if s.chunk == nil {
-			s.chunk = make([]float64, kpiChunk)
+			s.chunk = offheap.Make[float64](&kr.arena, kpiChunk)
 		}
 		s.n, s.last, s.sum = 0, 0, 0
 		s.mn, s.mx = math.Inf(1), math.Inf(-1)
@@ -316,7 +322,7 @@ func (kr *kpiRun) reset(T int) {
 		s.peak, s.trough, s.maxDD = math.Inf(-1), math.Inf(-1), 0
 		if s.quantile {
 			if cap(s.values) < T+1 {
-				s.values = make([]float64, 0, T+1)
+				s.values = offheap.Make[float64](&kr.arena, T+1)[:0]
 			}
 			s.values = s.values[:0]
 		}
@@ -430,16 +436,7 @@ func (kr *kpiRun) fold() {
 			if math.IsNaN(sum) && hasNaN(c) {
 				dd = math.NaN()
 			} else {
-				for _, v := range c {
-					if v > peak {
-						if peak > 0 {
-							dd = max(dd, (peak-trough)/peak)
-						}
-						peak, trough = v, v
-					} else if v < trough {
-						trough = v
-					}
-				}
+				peak, trough, dd = floatfold.Drawdown(c, peak, trough, dd)
 			}
 			s.peak, s.trough, s.maxDD = peak, trough, dd
 		}
@@ -584,8 +581,12 @@ func linInterpQuantile(p float64, x []float64, scratch *quantileScratch) float64
 // orderStatsFallbacks counts the selections of a whole series, for tests.
 var orderStatsFallbacks atomic.Int64
 
-// quantileScratch is the memory orderStats reuses from job to job.
-type quantileScratch struct{ sample, band []float64 }
+// quantileScratch is the memory orderStats reuses from job to job; the
+// band grows in arena when it is set (else on the heap).
+type quantileScratch struct {
+	sample, band []float64
+	arena        *offheap.Arena
+}
 
 // orderStats returns the order statistics a and b = a or a+1 of x (the
 // values a sort would put at those positions), in linear time: a sample
@@ -621,16 +622,31 @@ func orderStats(x []float64, a, b int, scratch *quantileScratch) [2]float64 {
 	if hiR < m {
 		hi = sample[hiR]
 	}
-	below := 0
-	band := scratch.band[:0]
-	for _, v := range x {
-		if v < lo {
-			below++
-		} else if v <= hi {
-			band = append(band, v)
+	below := floatfold.CountBelow(x, lo)
+	// the band is expected to hold about (hiR-loR)/m of the values
+	if want := (hiR-loR)*(n/m+1) + 64; cap(scratch.band) < want {
+		if scratch.arena != nil {
+			scratch.band = offheap.Make[float64](scratch.arena, 2*want)
+		} else {
+			scratch.band = make([]float64, 2*want)
 		}
 	}
-	scratch.band = band
+	band, nb := scratch.band[:cap(scratch.band)], 0
+	for _, v := range x {
+		if v >= lo && v <= hi {
+			if nb == len(band) { // more than expected: the rest on the heap
+				band = append(band, v)
+				band = band[:cap(band)]
+			} else {
+				band[nb] = v
+			}
+			nb++
+		}
+	}
+	if cap(band) > cap(scratch.band) {
+		scratch.band = band
+	}
+	band = band[:nb]
 	if below <= a && b < below+len(band) {
 		return selectTwo(band, a-below, b-below)
 	}

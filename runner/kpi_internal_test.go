@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // TestLinInterpQuantile: selection gives gonum's stat.Quantile (LinInterp)
@@ -15,10 +17,17 @@ import (
 // the fallback), with ties, a drift, and at every end.
 func TestLinInterpQuantile(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var scratch quantileScratch
+	var heap, mapped quantileScratch // the band on the heap, and in an arena as the runs have it
+	var arena offheap.Arena
+	defer arena.Free()
+	mapped.arena = &arena
 	fallbacks := orderStatsFallbacks.Load()
 	for _, n := range []int{1, 2, 3, 10, 101, 1000, 5000, 20000, 100001} {
-		for _, kind := range []string{"normal", "ties", "drift", "constant"} {
+		for k, kind := range []string{"normal", "ties", "drift", "constant"} {
+			scratch := &heap
+			if (n+k)%2 == 1 {
+				scratch = &mapped
+			}
 			x := make([]float64, n)
 			for i := range x {
 				switch kind {
@@ -36,7 +45,7 @@ func TestLinInterpQuantile(t *testing.T) {
 			slices.Sort(sorted)
 			for _, p := range []float64{0, 0.001, 0.05, 0.25, 0.5, 0.9, 0.95, 0.999, 1} {
 				want := stat.Quantile(p, stat.LinInterp, sorted, nil)
-				if got := linInterpQuantile(p, slices.Clone(x), &scratch); got != want {
+				if got := linInterpQuantile(p, slices.Clone(x), scratch); got != want {
 					t.Errorf("n %d %s p %v: %v, want %v", n, kind, p, got, want)
 				}
 			}

@@ -184,6 +184,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	defer func() { // the workers are done with their batches
 		for _, wk := range ws {
 			wk.batch.free()
+			for _, k := range wk.kpiRecs {
+				k.kr.arena.Free()
+			}
 		}
 	}()
 	if err == nil {

@@ -129,3 +129,19 @@ func greatest(m [4]float64) float64 {
 	}
 	return a
 }
+
+// Drawdown walks x, which holds no NaN, from a running peak, the lowest
+// value since it and the largest relative fall so far (dd >= 0), and
+// returns the three after it. A fall from a positive peak, (peak -
+// trough) / peak, is counted when a new peak ends it; the caller counts
+// the fall still open at the end the same way. Start a series with
+// peak = trough = -Inf and dd = 0. A NaN dd stays NaN, and nothing is
+// walked.
+func Drawdown(x []float64, peak, trough, dd float64) (float64, float64, float64) {
+	if len(x) == 0 || dd != dd {
+		return peak, trough, dd
+	}
+	st := [3]float64{peak, trough, dd}
+	drawdown1(&x[0], len(x), &st)
+	return st[0], st[1], st[2]
+}

@@ -152,6 +152,21 @@ func FuzzFold(f *testing.F) {
 				t.Fatal("counts differ")
 			}
 		}
+		var walkable []float64 // Drawdown's input holds no NaN
+		for _, v := range x {
+			if v == v {
+				walkable = append(walkable, v)
+			}
+		}
+		if len(walkable) > 0 {
+			a := [3]float64{math.Inf(-1), math.Inf(-1), 0}
+			g := a
+			drawdown1(&walkable[0], len(walkable), &a)
+			drawdown1Generic(&walkable[0], len(walkable), &g)
+			if !same(a[0], g[0]) || !same(a[1], g[1]) || !same(a[2], g[2]) {
+				t.Fatalf("drawdown state %v, Go %v", a, g)
+			}
+		}
 		lo, hi := MinMax(x)
 		for _, v := range x {
 			if v < lo || v > hi {
@@ -186,5 +201,71 @@ func BenchmarkFoldGeneric(b *testing.B) {
 	for b.Loop() {
 		a := newAcc()
 		moments4Generic(&x[0], 512, x[0], &a)
+	}
+}
+
+// walk returns a random walk of n steps with trends, flat stretches
+// (equal values, ±0) and, with probability special, odd values.
+func walk(r *rand.Rand, n int, special float64) []float64 {
+	x := make([]float64, n)
+	v, drift := 5.0, 0.0
+	for i := range x {
+		if i%37 == 0 {
+			drift = r.NormFloat64() * 0.3
+		}
+		switch u := r.Float64(); {
+		case u < special/3:
+			x[i] = []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), -3}[r.IntN(5)]
+			continue
+		case u < 0.1:
+			// flat: the same value again
+		default:
+			v += drift + r.NormFloat64()
+		}
+		x[i] = v
+	}
+	return x
+}
+
+// TestDrawdown: the assembly walk gives the plain-Go walk's state bit for
+// bit, chunk after chunk, and the largest fall is the brute force's.
+func TestDrawdown(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, special := range []float64{0, 0.02, 0.3} {
+		for n := 1; n < 300; n += 7 {
+			x := walk(r, n, special)
+			a := [3]float64{math.Inf(-1), math.Inf(-1), 0}
+			g := a
+			for lo := 0; lo < n; lo += 13 { // in chunks, as the KPIs fold
+				hi := min(n, lo+13)
+				drawdown1(&x[lo], hi-lo, &a)
+				drawdown1Generic(&x[lo], hi-lo, &g)
+				for j := range a {
+					if !same(a[j], g[j]) {
+						t.Fatalf("special=%v n=%d after %d values: state %v, Go %v", special, n, hi, a, g)
+					}
+				}
+			}
+			if special > 0 {
+				continue
+			}
+			peak, dd := math.Inf(-1), 0.0
+			for _, v := range x {
+				peak = max(peak, v)
+				if peak > 0 {
+					dd = max(dd, (peak-v)/peak)
+				}
+			}
+			got := a[2]
+			if a[0] > 0 {
+				got = max(got, (a[0]-a[1])/a[0]) // the fall still open
+			}
+			if math.Abs(got-dd) > 1e-15 {
+				t.Fatalf("n=%d: drawdown %v, brute force %v", n, got, dd)
+			}
+		}
+	}
+	if p, tr, dd := Drawdown(nil, 1, 2, 3); p != 1 || tr != 2 || dd != 3 {
+		t.Errorf("Drawdown of nothing changed the state: %v %v %v", p, tr, dd)
 	}
 }

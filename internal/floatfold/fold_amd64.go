@@ -15,3 +15,6 @@ func countAbove4(x *float64, n int, th float64) int
 
 //go:noescape
 func countBelow4(x *float64, n int, th float64) int
+
+//go:noescape
+func drawdown1(x *float64, n int, st *[3]float64)

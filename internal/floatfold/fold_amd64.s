@@ -157,3 +157,48 @@ below:
 	MOVQ   X0, AX
 	MOVQ   AX, ret+24(FP)
 	RET
+
+// func drawdown1(x *float64, n int, st *[3]float64)
+// st holds the running peak, the lowest value since it, and the largest
+// fall so far; see Drawdown.
+TEXT ·drawdown1(SB), NOSPLIT, $0-24
+	MOVQ  x+0(FP), SI
+	MOVQ  n+8(FP), CX
+	MOVQ  st+16(FP), DI
+	MOVSD 0(DI), X0
+	MOVSD 8(DI), X1
+	MOVSD 16(DI), X2
+	XORPS X4, X4
+
+walk:
+	MOVSD   (SI), X3
+	UCOMISD X0, X3
+	JHI     peak
+	MINSD   X1, X3 // v < trough ? v : trough, as Go's if
+	MOVAPD  X3, X1
+
+next:
+	ADDQ $8, SI
+	DECQ CX
+	JNZ  walk
+
+	MOVSD X0, 0(DI)
+	MOVSD X1, 8(DI)
+	MOVSD X2, 16(DI)
+	RET
+
+peak:
+	// a fall since the old peak, from a positive one: its share
+	UCOMISD X0, X1
+	JCC     reset
+	UCOMISD X4, X0
+	JLS     reset
+	MOVAPD  X0, X5
+	SUBSD   X1, X5
+	DIVSD   X0, X5
+	MAXSD   X5, X2
+
+reset:
+	MOVAPD X3, X0
+	MOVAPD X3, X1
+	JMP    next

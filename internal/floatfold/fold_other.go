@@ -9,3 +9,5 @@ func minMax4(x *float64, n int, a *acc) { minMax4Generic(x, n, a) }
 func countAbove4(x *float64, n int, th float64) int { return countAbove4Generic(x, n, th) }
 
 func countBelow4(x *float64, n int, th float64) int { return countBelow4Generic(x, n, th) }
+
+func drawdown1(x *float64, n int, st *[3]float64) { drawdown1Generic(x, n, st) }

@@ -58,3 +58,20 @@ func countBelow4Generic(x *float64, n int, th float64) int {
 func chunks(x *float64, n int) [][4]float64 {
 	return unsafe.Slice((*[4]float64)(unsafe.Pointer(x)), n/4)
 }
+
+func drawdown1Generic(x *float64, n int, st *[3]float64) {
+	peak, trough, dd := st[0], st[1], st[2]
+	for _, v := range unsafe.Slice(x, n) {
+		if v > peak {
+			if trough < peak && peak > 0 {
+				if f := (peak - trough) / peak; f > dd {
+					dd = f
+				}
+			}
+			peak, trough = v, v
+		} else if v < trough {
+			trough = v
+		}
+	}
+	st[0], st[1], st[2] = peak, trough, dd
+}
