@@ -142,9 +142,10 @@ type Observer interface {
 // slots[i] (VarInfo.Slot) at the next position of bufs[i], and calls
 // ObserveFull with the number stored when the buffers are full and when
 // the run ends. Observe is not called then. ObservedFloats is called at
-// the start of every Run; nil slots fall back to Observe. The buffers
-// have one length and stay in place during the Run (the engine keeps
-// pointers to them).
+// the start of every Run; nil slots fall back to Observe, and empty
+// non-nil slots observe nothing (the observer reads the recorded rows
+// instead). The buffers have one length and stay in place during the Run
+// (the engine keeps pointers to them).
 type SlotObserver interface {
 	Observer
 	ObservedFloats() (slots []int, bufs [][]float64)
@@ -630,6 +631,9 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	if so != nil {
 		if slots, bufs = so.ObservedFloats(); slots != nil {
 			obs = nil
+			if len(slots) == 0 {
+				slots, so = nil, nil
+			}
 		}
 	}
 	nobs, fullAt := 0, 0

@@ -79,7 +79,7 @@ func TestSlotObserver(t *testing.T) {
 			if len(o.rows) != T+1 {
 				t.Fatalf("%d rows recorded, want %d", len(o.rows), T+1)
 			}
-			if want := (T+1+tt.size-1)/tt.size; o.fulls != want {
+			if want := (T + 1 + tt.size - 1) / tt.size; o.fulls != want {
 				t.Errorf("ObserveFull called %d times, want %d", o.fulls, want)
 			}
 			for i, n := range tt.names {

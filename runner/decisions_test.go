@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -644,6 +645,84 @@ func TestNonFiniteValuesRefused(t *testing.T) {
 		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("err = %v, want %q", err, c.want)
+		}
+	}
+}
+
+// walkModel is a model file of two float variables over three PSUBs, for
+// KPIs that read the recorded rows: every timestep has three rows.
+const walkModel = `
+name = "walk3"
+[variables]
+x = { type = "float", initial = 5.0 }
+y = { type = "float", initial = 1.0 }
+[params]
+s = { default = 1.0 }
+[[psubs]]
+name = "step"
+  [psubs.updates]
+  x = "x + s * normal(0, 1)"
+[[psubs]]
+name = "follow"
+  [psubs.updates]
+  y = "y * 0.99 + 0.01 * x"
+[[psubs]]
+name = "pull"
+  [psubs.updates]
+  x = "x - 0.001 * y"
+`
+
+// TestKPIsFromRecordedRows: KPIs read from the recorded rows (every
+// timestep recorded, every source a recorded float variable; one row or
+// three per timestep, jobs longer than a batch) equal, bit for bit, those
+// of the engine's copies (final_only), for 1 and 2 workers.
+func TestKPIsFromRecordedRows(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "walk3.toml")
+	if err := os.WriteFile(model, []byte(walkModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+model = %q
+timesteps = 2300
+runs = 3
+seed = 5
+[params]
+s = [0.5, 2.0]
+[output]
+row_group_rows = 1000
+OUTPUT
+[kpis]
+final_x = { of = "x" }
+mean_x = { of = "x", stat = "mean" }
+min_x = { of = "x", stat = "min" }
+max_y = { of = "y", stat = "max" }
+sum_y = { of = "y", stat = "sum" }
+std_x = { of = "x", stat = "std" }
+q90_x = { of = "x", stat = "quantile", q = 0.9 }
+q10_y = { of = "y", stat = "quantile", q = 0.1 }
+above = { of = "x", stat = "time_above", threshold = 5.0 }
+below = { of = "y", stat = "time_below", threshold = 4.0 }
+first_up = { of = "y", stat = "first_above", threshold = 6.0 }
+first_down = { of = "x", stat = "first_below", threshold = 0.0 }
+dd = { of = "y", stat = "max_drawdown" }
+`, model)
+	_, ref := runConfig(t, strings.Replace(config, "OUTPUT", "final_only = true", 1), runner.Options{Workers: 1})
+	want := kpiTable(t, ref.Dir).Rows
+	if len(want) != 6 {
+		t.Fatalf("%d KPI rows, want 6", len(want))
+	}
+	for _, c := range []struct {
+		name, output string
+		workers      int
+	}{
+		{"every substep, 1 worker", "", 1},
+		{"every substep, 2 workers", "", 2},
+		{"drop_substeps", "drop_substeps = true", 2},
+		{"every = 1", "every = 1\ndrop_substeps = true", 1},
+	} {
+		_, res := runConfig(t, strings.Replace(config, "OUTPUT", c.output, 1), runner.Options{Workers: c.workers})
+		if got := kpiTable(t, res.Dir).Rows; !sameRows(got, want) {
+			t.Errorf("%s: KPIs differ from the engine's copies:\n got %v\nwant %v", c.name, got, want)
 		}
 	}
 }

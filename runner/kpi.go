@@ -221,15 +221,23 @@ type kpiRun struct {
 	vals    []float64 // the KPIs of the last job, in plan.names order
 	derived []*expr.Expr
 
-	floatSrc   []int // the sources that are float variables, read by slot
-	slots      []int // their slots and chunks, for gds.SlotObserver
-	bufs       [][]float64
-	otherSrc   []int     // the others
-	k          int       // observations buffered in the sources' chunks
-	t0         int       // the timestep of the first of them
-	thresholds []int     // the statistics with thresholds, by index into plan.stats
-	count      []int     // time_above and time_below counts, by stat index
-	first      []float64 // first_above and first_below timesteps, by stat index
+	floatSrc []int // the sources that are float variables, read by slot
+	slots    []int // their slots and chunks, for gds.SlotObserver
+	bufs     [][]float64
+	otherSrc []int // the others
+	// fromRows: the sources are read from the batch's columns of the
+	// recorded rows (every timestep is recorded), not copied by the
+	// engine; see consume
+	fromRows   bool
+	rowCols    []*floatCol // by floatSrc: the batch's column of the source
+	stride     int         // rows per timestep in the batch (after the first)
+	pos        int         // the batch's next row of the job not yet consumed
+	jobRow     int         // that row's index among the job's rows
+	k          int         // observations buffered in the sources' chunks
+	t0         int         // the timestep of the first of them
+	thresholds []int       // the statistics with thresholds, by index into plan.stats
+	count      []int       // time_above and time_below counts, by stat index
+	first      []float64   // first_above and first_below timesteps, by stat index
 	scratch    quantileScratch
 	// arena holds the chunks, the quantiles' series and band: a job's
 	// series is a value per timestep, which on the heap would raise the
@@ -249,6 +257,7 @@ type kpiSource struct {
 	maxDD             float64
 	values            []float64 // for quantiles
 	chunk             []float64 // the observations not yet folded (kpiRun.k of them)
+	view              []float64 // what fold folds: chunk[:k], or k values of a batch column
 }
 
 // newKPIRun compiles the plan's sources for model m.
@@ -368,8 +377,12 @@ func (kr *kpiRun) observe(r *gds.Row) {
 
 // observedFloats returns the slots and chunks the engine copies the
 // sources into (gds.SlotObserver) when every source is a float
-// variable, else nil.
+// variable, else nil; none when the sources are read from the recorded
+// rows.
 func (kr *kpiRun) observedFloats() ([]int, [][]float64) {
+	if kr.fromRows {
+		return []int{}, nil
+	}
 	if len(kr.otherSrc) > 0 {
 		return nil, nil
 	}
@@ -388,16 +401,93 @@ func (kr *kpiRun) observeFull(n int) {
 	kr.fold()
 }
 
+// readRows makes the run read its sources from the recorded rows of b,
+// if it can: every source is a float variable in b's columns and every
+// timestep is recorded (sch), with rowsPerStep rows each. The engine then
+// copies nothing (observedFloats returns no slots), and the worker calls
+// consume before the batch's rows go and at the end of the job. start is
+// the batch's row where the job's rows will begin.
+func (kr *kpiRun) readRows(b *batch, sch gds.Schedule, rowsPerStep, start int) {
+	kr.fromRows = false
+	if len(kr.otherSrc) > 0 || sch.FinalOnly || sch.Every > 1 {
+		return
+	}
+	kr.rowCols = kr.rowCols[:0]
+	for _, i := range kr.floatSrc {
+		var col *floatCol
+		for _, c := range b.f {
+			if c.slot == kr.sources[i].v.Slot {
+				col = c
+			}
+		}
+		if col == nil { // not recorded
+			return
+		}
+		kr.rowCols = append(kr.rowCols, col)
+	}
+	kr.fromRows = true
+	kr.stride = 1
+	if !sch.DropSubsteps {
+		kr.stride = rowsPerStep
+	}
+	kr.pos, kr.jobRow = start, 0
+}
+
+// consume folds the job's rows of the batch from kr.pos to n: the first
+// row and every stride-th after it are the states at the end of the
+// timesteps. Whole chunks are folded where they lie in the batch, the
+// rest is copied to the chunks, so the chunks are those the engine's
+// copies make (the statistics' additions are the same, in the same order,
+// whatever the batch held).
+func (kr *kpiRun) consume(n int) {
+	if !kr.fromRows {
+		return
+	}
+	for kr.pos < n {
+		if kr.stride == 1 && kr.k == 0 && n-kr.pos >= kpiChunk {
+			for j, i := range kr.floatSrc {
+				kr.sources[i].view = kr.rowCols[j].vals[kr.pos : kr.pos+kpiChunk]
+			}
+			kr.k = kpiChunk
+			kr.foldViews()
+			kr.pos += kpiChunk
+			kr.jobRow += kpiChunk
+			continue
+		}
+		if kr.jobRow%kr.stride == 0 {
+			for j, i := range kr.floatSrc {
+				kr.sources[i].chunk[kr.k] = kr.rowCols[j].vals[kr.pos]
+			}
+			kr.k++
+			if kr.k == kpiChunk {
+				kr.fold()
+			}
+		}
+		kr.pos++
+		kr.jobRow++
+	}
+}
+
 // fold updates the accumulators with the buffered observations, of
 // timesteps t0, t0+1, ...
 func (kr *kpiRun) fold() {
+	for i := range kr.sources {
+		s := &kr.sources[i]
+		s.view = s.chunk[:kr.k]
+	}
+	kr.foldViews()
+}
+
+// foldViews updates the accumulators with the kr.k observations in the
+// sources' views, of timesteps t0, t0+1, ...
+func (kr *kpiRun) foldViews() {
 	k := kr.k
 	if k == 0 {
 		return
 	}
 	for i := range kr.sources {
 		s := &kr.sources[i]
-		c := s.chunk[:k]
+		c := s.view
 		if s.n == 0 {
 			s.shift = c[0]
 		}
@@ -446,7 +536,7 @@ func (kr *kpiRun) fold() {
 	}
 	for _, i := range kr.thresholds {
 		st := &kr.plan.stats[i]
-		c := kr.sources[st.src].chunk[:k]
+		c := kr.sources[st.src].view
 		th := st.thresh
 		switch st.stat {
 		case configs.StatTimeAbove:

@@ -43,6 +43,7 @@ type worker struct {
 	tableFiles [][]dataset.FileInfo // by agent table
 	parts      []*part
 	kpiRecs    map[*gds.Model]*kpiRecorder
+	kpiRows    *kpiRun   // the job's KPIs, when they read the recorded rows
 	kpiVals    []float64 // the last job's KPIs, valid until the next job
 
 	// The checkpoints: jobs finished since the last one, whose rows are in
@@ -66,6 +67,20 @@ func (wk *worker) Record(r *gds.Row) error {
 	if b.n < wk.flushRows && (!b.lists || b.cells() < maxBatchCells) {
 		return nil
 	}
+	kr := wk.kpiRows
+	if kr == nil {
+		return wk.flush(b)
+	}
+	// KPIs that read the recorded rows take the job's rows before they
+	// leave the batch; those that stay (moved to the front) are taken.
+	kr.consume(b.n)
+	err := wk.flush(b)
+	kr.pos = b.n
+	return err
+}
+
+// flush writes the rows of a full batch and makes room in it.
+func (wk *worker) flush(b *batch) error {
 	// The batch is full (in rows, or in values for rows that hold
 	// lists). Completed jobs' rows go to the shared part file, and the
 	// current job's rows move to the front of the batch. A job that fills
@@ -175,6 +190,20 @@ func (wk *worker) recorder(m *gds.Model) (gds.Recorder, *kpiRun, error) {
 	return rec, rec.kr, nil
 }
 
+// readRows lets the job's KPIs, if any, read the recorded rows rather
+// than have the engine copy their variables, when every timestep is
+// recorded.
+func (wk *worker) readRows(kr *kpiRun, m *gds.Model, job *gds.Job) {
+	wk.kpiRows = nil
+	if kr == nil {
+		return
+	}
+	kr.readRows(wk.batch, job.Schedule, m.PSUBs(), wk.batch.n)
+	if kr.fromRows {
+		wk.kpiRows = kr
+	}
+}
+
 // run runs one job. jobErr is the job's own failure (a panic or NaN): its
 // rows are dropped and the worker goes on. err is fatal (I/O, cancellation).
 func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies []gds.Anomaly, jobErr, err error) {
@@ -193,11 +222,15 @@ func (wk *worker) run(ctx context.Context, spec JobSpec) (rows int64, anomalies 
 	if err != nil {
 		return 0, nil, nil, err
 	}
+	wk.readRows(kr, sim.Model, job)
 	runErr := e.Run(ctx, job, rec)
 	var be *gds.BlockError
 	var ne *gds.NaNError
 	switch {
 	case runErr == nil:
+		if wk.kpiRows != nil {
+			wk.kpiRows.consume(wk.batch.n) // before the spill below empties the batch
+		}
 		if wk.spill != nil {
 			if err := wk.spill.write(wk.batch, wk.mem, 0, wk.batch.n, wk.opts.batchRows, wk.opts.rowGroupRows); err != nil {
 				return 0, nil, nil, err
