@@ -259,6 +259,9 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 		}
 		declareAcc(env, n, a)
 	}
+	// the model's names are the same for every agent: over may compute
+	// what reads only them once for the population (expr.Env.Shared)
+	env.Shared()
 	if _, shadowed := p.byName["agent"]; !shadowed {
 		// the agent's position, 0-based: the agent column of the agent
 		// table, an index into vectors with one entry per agent
@@ -269,13 +272,17 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 		f := f
 		switch fd.kind {
 		case gds.KindFloat:
-			env.Float(fd.name, func(c *gds.Ctx) float64 { return h.Floats(c, f)[p.index(c)] })
+			env.FloatField(fd.name, func(c *gds.Ctx) float64 { return h.Floats(c, f)[p.index(c)] },
+				func(c *gds.Ctx) []float64 { return h.Floats(c, f) })
 		case gds.KindInt:
-			env.Int(fd.name, func(c *gds.Ctx) int64 { return h.Ints(c, f)[p.index(c)] })
+			env.IntField(fd.name, func(c *gds.Ctx) int64 { return h.Ints(c, f)[p.index(c)] },
+				func(c *gds.Ctx) []int64 { return h.Ints(c, f) })
 		case gds.KindBool:
-			env.Bool(fd.name, func(c *gds.Ctx) bool { return h.Bools(c, f)[p.index(c)] })
+			env.BoolField(fd.name, func(c *gds.Ctx) bool { return h.Bools(c, f)[p.index(c)] },
+				func(c *gds.Ctx) []bool { return h.Bools(c, f) })
 		case gds.KindString:
-			env.String(fd.name, func(c *gds.Ctx) string { return h.Strings(c, f)[p.index(c)] })
+			env.StringField(fd.name, func(c *gds.Ctx) string { return h.Strings(c, f)[p.index(c)] },
+				func(c *gds.Ctx) []string { return h.Strings(c, f) })
 		}
 	}
 	return env

@@ -181,6 +181,9 @@ type compiler struct {
 	// (a field called type) back to the names: prepare writes _ype for
 	// type, of the same length, so that columns stay right.
 	keywords map[string]string
+	// nodes holds every subexpression's compiled node, for over's
+	// column-at-a-time evaluation (column)
+	nodes map[ast.Expr]*node
 }
 
 // Compile parses src (Go expression syntax), type-checks it against env
@@ -435,6 +438,17 @@ func (c *compiler) fold(n *node) (out *node, err error) {
 
 // expr compiles a subexpression, folding it if it is constant.
 func (c *compiler) expr(e ast.Expr) (*node, error) {
+	n, err := c.expr2(e)
+	if err == nil {
+		if c.nodes == nil {
+			c.nodes = map[ast.Expr]*node{}
+		}
+		c.nodes[e] = n
+	}
+	return n, err
+}
+
+func (c *compiler) expr2(e ast.Expr) (*node, error) {
 	n, err := c.expr1(e)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,15 @@ type binding struct {
 	leaf leaf // f's handle, when the name is declared by one
 
 	agent bool // AgentIndex's name: reads gds.Ctx.Agent
+
+	// shared: the same for every agent of a population (Env.Shared)
+	shared bool
+	// the whole column of a per-agent field (Env.FloatField and the like),
+	// for over's column-at-a-time evaluation
+	colF func(*gds.Ctx) []float64
+	colI func(*gds.Ctx) []int64
+	colB func(*gds.Ctx) []bool
+	colS func(*gds.Ctx) []string
 }
 
 // leaf is the handle a float name reads, when it is declared by its
@@ -166,6 +175,42 @@ func (e *Env) FloatSignal(name string, h gds.FloatSignal) {
 // v[name] reads the element without a call for the index.
 func (e *Env) AgentIndex(name string) {
 	e.declare(name, &binding{typ: gds.KindInt, i: func(c *gds.Ctx) int64 { return int64(c.Agent) }, agent: true})
+}
+
+// Shared marks every name declared so far as the same for every agent
+// of a population (state variables, parameters, signals, the model's
+// vectors), in an Env of per-agent expressions: over may then compute
+// what reads them once for all agents. Names declared after it are not
+// marked; names declared by handle (FloatVar, FloatParam, FloatSignal)
+// and the run's built-in names are shared without it.
+func (e *Env) Shared() {
+	for _, b := range e.vars {
+		b.shared = true
+	}
+}
+
+// FloatField declares a float field of the agents of a population, in
+// the Env of its per-agent expressions: get reads the current agent's
+// value (Ctx.Agent), col the column of every agent's, in order, which
+// over reads to evaluate a column at a time. col's slice is read, never
+// written or kept.
+func (e *Env) FloatField(name string, get func(*gds.Ctx) float64, col func(*gds.Ctx) []float64) {
+	e.declare(name, &binding{typ: gds.KindFloat, f: get, colF: col})
+}
+
+// IntField is FloatField for an int field.
+func (e *Env) IntField(name string, get func(*gds.Ctx) int64, col func(*gds.Ctx) []int64) {
+	e.declare(name, &binding{typ: gds.KindInt, i: get, colI: col})
+}
+
+// BoolField is FloatField for a bool field.
+func (e *Env) BoolField(name string, get func(*gds.Ctx) bool, col func(*gds.Ctx) []bool) {
+	e.declare(name, &binding{typ: gds.KindBool, b: get, colB: col})
+}
+
+// StringField is FloatField for a string field.
+func (e *Env) StringField(name string, get func(*gds.Ctx) string, col func(*gds.Ctx) []string) {
+	e.declare(name, &binding{typ: gds.KindString, s: get, colS: col})
 }
 
 // Int declares an int name read with get.

@@ -715,6 +715,12 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 	outer := c.env
 	c.env = pop.agent
 	x, err := c.expr(e.Args[1])
+	var cols func(*gds.Ctx, gds.Scratch, int) ([]float64, bool)
+	if err == nil && pop.at == nil && pop.cur == nil {
+		if cn, ok := c.column(e.Args[1]); ok && cn.scalar == nil {
+			cols = overColumn(cn, c.colBuf())
+		}
+	}
 	c.env = outer
 	if err != nil {
 		return nil, err
@@ -739,6 +745,24 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 		return nil, err
 	}
 	n, at, cur := pop.n, pop.at, pop.cur
+	if at == nil && cur == nil && cols != nil { // a column at a time (column.go)
+		perAgent := overAgents(h, n, get)
+		v := func(c *gds.Ctx) []float64 {
+			if out, ok := cols(c, h, n(c)); ok {
+				return out
+			}
+			columnFallbacks.Add(1)
+			return perAgent(c)
+		}
+		sum := func(c *gds.Ctx) float64 {
+			s := 0.0
+			for _, x := range v(c) { // the per-agent sum's additions, in order
+				s += x
+			}
+			return s
+		}
+		return &node{typ: gds.KindVec, col: col, overSum: sum, v: v}, nil
+	}
 	if at == nil && cur == nil { // the agent is c.Agent: set inline
 		if x.typ == gds.KindBool {
 			b := x.b

@@ -1,0 +1,820 @@
+package expr
+
+import (
+	"go/ast"
+	"go/token"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/statecraft/statecraft/gds"
+)
+
+// Column-at-a-time evaluation of over(population, x).
+//
+// over evaluates x once per agent, setting Ctx.Agent, which costs a call
+// per name read and per operation for every agent. When x is built only
+// from what a column can compute (the agent's fields, the agent index,
+// agent-independent values, arithmetic, comparisons, logic, ifelse,
+// min, max, float, v[agent]), over evaluates it once per population
+// instead: each operation is a loop over the agents' values. The
+// operations are the per-agent ones, applied to each agent's values in
+// turn, so the results are the same bits.
+//
+// Two things differ in kind, and are handled so that nothing a model can
+// observe does:
+//
+//   - Every operand is evaluated for every agent, where the per-agent
+//     evaluation skips the branch ifelse does not take and the right of
+//     a && or || that the left decides. An operand that can fail there,
+//     v[agent] beyond the vector's end, marks the agents it fails for
+//     ("bad"); and the marks follow what the per-agent evaluation would
+//     have evaluated (an ifelse's mark is its taken branch's). If any
+//     agent is marked in the end, the population is evaluated agent by
+//     agent instead, which fails, or not, exactly as before.
+//   - An agent-independent value is computed once, not once per agent.
+//     It reads names the Env declares shared (Env.Shared), parameters,
+//     variables and signals declared by handle, and the run's built-in
+//     names, and draws no random numbers. It is computed only for a
+//     population with agents; if it fails (a panic), the population is
+//     evaluated agent by agent.
+
+// colNode is a compiled column: for the n agents of a population, the
+// values of a per-agent subexpression, or its one agent-independent value.
+type colNode struct {
+	typ    gds.Kind // KindFloat, KindInt, KindBool, or KindString for a field
+	scalar *node    // the agent-independent value: evaluated once
+
+	f func(*gds.Ctx, int) []float64
+	i func(*gds.Ctx, int) []int64
+	b func(*gds.Ctx, int) []bool
+	s func(*gds.Ctx, int) []string // a field's column; nothing computes strings
+
+	// bad, when an operand can fail for some agents, marks them (nil: no
+	// agent can fail)
+	bad func(*gds.Ctx, int) []bool
+}
+
+// colScratch is a per-engine buffer of n 8-byte words, for a column of
+// float64, int64 or bool values.
+type colScratch struct{ h gds.Scratch }
+
+func (s colScratch) floats(c *gds.Ctx, n int) []float64 { return grow(s.h, c, n) }
+
+func (s colScratch) ints(c *gds.Ctx, n int) []int64 {
+	w := grow(s.h, c, n)
+	return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(w))), n)
+}
+
+func (s colScratch) bools(c *gds.Ctx, n int) []bool {
+	w := grow(s.h, c, (n+7)/8+1)
+	return unsafe.Slice((*bool)(unsafe.Pointer(unsafe.SliceData(w))), n)
+}
+
+// newScratch reserves a column buffer.
+func (c *compiler) colBuf() colScratch { return colScratch{h: c.env.b.Scratch()} }
+
+// column compiles e, already compiled by expr (c.nodes holds its node), as
+// a column of the current population's agents; ok is false when some part
+// of it cannot be.
+func (c *compiler) column(e ast.Expr) (cn *colNode, ok bool) {
+	n := c.nodes[e]
+	if n == nil || c.env.b == nil {
+		return nil, false
+	}
+	if n.konst {
+		return scalarCol(n)
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return c.column(e.X)
+	case *ast.Ident:
+		return c.colIdent(e, n)
+	case *ast.UnaryExpr:
+		return c.colUnary(e, n)
+	case *ast.BinaryExpr:
+		return c.colBinary(e, n)
+	case *ast.CallExpr:
+		return c.colCall(e, n)
+	case *ast.IndexExpr:
+		return c.colIndex(e, n)
+	}
+	return nil, false
+}
+
+// scalarCol is the column of an agent-independent node.
+func scalarCol(n *node) (*colNode, bool) {
+	switch n.typ {
+	case gds.KindFloat, gds.KindInt, gds.KindBool, gds.KindString, gds.KindVec:
+		return &colNode{typ: n.typ, scalar: n}, true
+	}
+	return nil, false
+}
+
+// shared compiles e as agent-independent if every name it reads is, and
+// it draws nothing.
+func (c *compiler) shared(e ast.Expr, n *node) (*colNode, bool) {
+	ok := true
+	ast.Inspect(e, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.CallExpr:
+			if id, isID := x.Fun.(*ast.Ident); isID && randomFuncs[id.Name] {
+				ok = false
+			}
+			if id, isID := x.Fun.(*ast.Ident); isID && id.Name == "over" {
+				// the population's own agents are another Env's names
+				if len(x.Args) == 2 {
+					ast.Inspect(x.Args[1], func(y ast.Node) bool {
+						if call, isCall := y.(*ast.CallExpr); isCall {
+							if id, isID := call.Fun.(*ast.Ident); isID && randomFuncs[id.Name] {
+								ok = false
+							}
+						}
+						return ok
+					})
+				}
+				return false
+			}
+		case *ast.Ident:
+			if !c.sharedName(x.Name) {
+				ok = false
+			}
+		case *ast.SelectorExpr:
+			if id, isID := x.X.(*ast.Ident); isID {
+				if !c.sharedName(id.Name + "." + x.Sel.Name) {
+					ok = false
+				}
+				return false
+			}
+		}
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	return scalarCol(n)
+}
+
+// sharedName reports whether name, as an expression of the population's
+// Env reads it, is the same for every agent.
+func (c *compiler) sharedName(name string) bool {
+	if kw, ok := c.keywords[name]; ok {
+		name = kw
+	}
+	if b, ok := c.env.vars[name]; ok {
+		return !b.agent && (b.shared || b.leaf.kind != 0)
+	}
+	switch name {
+	case "true", "false", "t", "substep", "simulation", "subset", "run", "pi", "e", "inf", "nan":
+		return true
+	}
+	_, isFunc := funcs[name]
+	return isFunc // a function's name, as in f(...)
+}
+
+func (c *compiler) colIdent(e *ast.Ident, n *node) (*colNode, bool) {
+	name := e.Name
+	if kw, ok := c.keywords[name]; ok {
+		name = kw
+	}
+	b := c.env.vars[name]
+	if b == nil {
+		return c.shared(e, n)
+	}
+	switch {
+	case b.agent:
+		buf := c.colBuf()
+		return &colNode{typ: gds.KindInt, i: func(c *gds.Ctx, n int) []int64 {
+			out := buf.ints(c, n)
+			for k := range out {
+				out[k] = int64(k)
+			}
+			return out
+		}}, true
+	case b.colF != nil:
+		get := b.colF
+		return &colNode{typ: gds.KindFloat, f: func(c *gds.Ctx, n int) []float64 { return get(c)[:n] }}, true
+	case b.colI != nil:
+		get := b.colI
+		return &colNode{typ: gds.KindInt, i: func(c *gds.Ctx, n int) []int64 { return get(c)[:n] }}, true
+	case b.colB != nil:
+		get := b.colB
+		return &colNode{typ: gds.KindBool, b: func(c *gds.Ctx, n int) []bool { return get(c)[:n] }}, true
+	case b.colS != nil:
+		get := b.colS
+		return &colNode{typ: gds.KindString, s: func(c *gds.Ctx, n int) []string { return get(c)[:n] }}, true
+	}
+	return c.shared(e, n)
+}
+
+// floats returns a numeric column's values as float64s, as node.flt
+// converts them; a shared value is spread over the agents.
+func (cn *colNode) floats(buf colScratch) func(*gds.Ctx, int) []float64 {
+	switch {
+	case cn.scalar != nil:
+		get := cn.scalar.flt()
+		return func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			v := get(c)
+			for k := range out {
+				out[k] = v
+			}
+			return out
+		}
+	case cn.typ == gds.KindFloat:
+		return cn.f
+	case cn.typ == gds.KindInt:
+		in := cn.i
+		return func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			for k, v := range in(c, n)[:len(out)] {
+				out[k] = float64(v)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// ints returns an int column; a shared value is spread.
+func (cn *colNode) ints(buf colScratch) func(*gds.Ctx, int) []int64 {
+	if cn.scalar == nil {
+		return cn.i
+	}
+	get := cn.scalar.i
+	return func(c *gds.Ctx, n int) []int64 {
+		out := buf.ints(c, n)
+		v := get(c)
+		for k := range out {
+			out[k] = v
+		}
+		return out
+	}
+}
+
+// bools returns a bool column; a shared value is spread.
+func (cn *colNode) bools(buf colScratch) func(*gds.Ctx, int) []bool {
+	if cn.scalar == nil {
+		return cn.b
+	}
+	get := cn.scalar.b
+	return func(c *gds.Ctx, n int) []bool {
+		out := buf.bools(c, n)
+		v := get(c)
+		for k := range out {
+			out[k] = v
+		}
+		return out
+	}
+}
+
+// either marks the agents either operand fails for.
+func (c *compiler) either(xs ...*colNode) func(*gds.Ctx, int) []bool {
+	var bads []func(*gds.Ctx, int) []bool
+	for _, x := range xs {
+		if x.bad != nil {
+			bads = append(bads, x.bad)
+		}
+	}
+	switch len(bads) {
+	case 0:
+		return nil
+	case 1:
+		return bads[0]
+	}
+	buf := c.colBuf()
+	return func(c *gds.Ctx, n int) []bool {
+		out := buf.bools(c, n)
+		copy(out, bads[0](c, n))
+		for _, b := range bads[1:] {
+			for k, v := range b(c, n)[:len(out)] {
+				out[k] = out[k] || v
+			}
+		}
+		return out
+	}
+}
+
+func (c *compiler) colUnary(e *ast.UnaryExpr, n *node) (*colNode, bool) {
+	x, ok := c.column(e.X)
+	if !ok {
+		return nil, false
+	}
+	if x.scalar != nil {
+		return c.shared(e, n)
+	}
+	switch {
+	case e.Op == token.SUB && n.typ == gds.KindFloat && x.typ == gds.KindFloat:
+		in, buf := x.f, c.colBuf()
+		return &colNode{typ: gds.KindFloat, bad: x.bad, f: func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			for k, v := range in(c, n)[:len(out)] {
+				out[k] = -v
+			}
+			return out
+		}}, true
+	case e.Op == token.NOT && x.typ == gds.KindBool:
+		in, buf := x.b, c.colBuf()
+		return &colNode{typ: gds.KindBool, bad: x.bad, b: func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			for k, v := range in(c, n)[:len(out)] {
+				out[k] = !v
+			}
+			return out
+		}}, true
+	case e.Op == token.ADD && (x.typ == gds.KindFloat || x.typ == gds.KindInt):
+		return x, true
+	}
+	return nil, false
+}
+
+func (c *compiler) colBinary(e *ast.BinaryExpr, n *node) (*colNode, bool) {
+	x, ok := c.column(e.X)
+	if !ok {
+		return nil, false
+	}
+	y, ok := c.column(e.Y)
+	if !ok {
+		return nil, false
+	}
+	if x.scalar != nil && y.scalar != nil {
+		return c.shared(e, n)
+	}
+	switch e.Op {
+	case token.ADD, token.SUB, token.MUL, token.QUO:
+		if n.typ != gds.KindFloat || !numeric(x.typ) || !numeric(y.typ) {
+			return nil, false // int arithmetic is checked for overflow: per agent
+		}
+		return c.colArith(e.Op, x, y), true
+	case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+		return c.colCompare(e.Op, x, y)
+	case token.LAND, token.LOR:
+		return c.colLogic(e.Op, x, y), true
+	}
+	return nil, false
+}
+
+// colArith is x op y of float columns (ints converted), one of them per
+// agent.
+func (c *compiler) colArith(op token.Token, x, y *colNode) *colNode {
+	buf := c.colBuf()
+	cn := &colNode{typ: gds.KindFloat, bad: c.either(x, y)}
+	switch {
+	case y.scalar != nil:
+		a, k := x.floats(c.colBuf()), y.scalar.flt()
+		cn.f = func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			arithScalar(op, out, a(c, n)[:len(out)], k(c))
+			return out
+		}
+	case x.scalar != nil:
+		k, b := x.scalar.flt(), y.floats(c.colBuf())
+		cn.f = func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			scalarArith(op, out, k(c), b(c, n)[:len(out)])
+			return out
+		}
+	default:
+		a, b := x.floats(c.colBuf()), y.floats(c.colBuf())
+		cn.f = func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			av := a(c, n)[:len(out)]
+			arithCols(op, out, av, b(c, n)[:len(out)])
+			return out
+		}
+	}
+	return cn
+}
+
+// The loops of colArith: one operation per value, rounded to float64 on
+// its own (no fused multiply-add), as floatArith computes it.
+
+func arithCols(op token.Token, out, a, b []float64) {
+	b = b[:len(a)]
+	switch op {
+	case token.ADD:
+		for k := range a {
+			out[k] = a[k] + b[k]
+		}
+	case token.SUB:
+		for k := range a {
+			out[k] = a[k] - b[k]
+		}
+	case token.MUL:
+		for k := range a {
+			out[k] = a[k] * b[k]
+		}
+	default:
+		for k := range a {
+			out[k] = a[k] / b[k]
+		}
+	}
+}
+
+func arithScalar(op token.Token, out, a []float64, v float64) {
+	switch op {
+	case token.ADD:
+		for k, x := range a {
+			out[k] = x + v
+		}
+	case token.SUB:
+		for k, x := range a {
+			out[k] = x - v
+		}
+	case token.MUL:
+		for k, x := range a {
+			out[k] = x * v
+		}
+	default:
+		for k, x := range a {
+			out[k] = x / v
+		}
+	}
+}
+
+func scalarArith(op token.Token, out []float64, v float64, b []float64) {
+	switch op {
+	case token.ADD:
+		for k, x := range b {
+			out[k] = v + x
+		}
+	case token.SUB:
+		for k, x := range b {
+			out[k] = v - x
+		}
+	case token.MUL:
+		for k, x := range b {
+			out[k] = v * x
+		}
+	default:
+		for k, x := range b {
+			out[k] = v / x
+		}
+	}
+}
+
+// colCompare follows compiler.compare: ints as ints, other numbers as
+// floats, strings and bools by == and !=.
+func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
+	buf := c.colBuf()
+	cn := &colNode{typ: gds.KindBool, bad: c.either(x, y)}
+	switch {
+	case x.typ == gds.KindInt && y.typ == gds.KindInt:
+		a, b := x.ints(c.colBuf()), y.ints(c.colBuf())
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			compareCols(op, out, a(c, n), b(c, n))
+			return out
+		}
+	case numeric(x.typ) && numeric(y.typ):
+		a, b := x.floats(c.colBuf()), y.floats(c.colBuf())
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			compareCols(op, out, a(c, n), b(c, n))
+			return out
+		}
+	case x.typ == gds.KindString && y.typ == gds.KindString && (op == token.EQL || op == token.NEQ):
+		var col func(*gds.Ctx, int) []string
+		var k func(*gds.Ctx) string
+		switch {
+		case x.scalar == nil && y.scalar != nil:
+			col, k = x.s, y.scalar.s
+		case y.scalar == nil && x.scalar != nil:
+			col, k = y.s, x.scalar.s
+		default:
+			return nil, false
+		}
+		eq := op == token.EQL
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			v := k(c)
+			for j, s := range col(c, n)[:len(out)] {
+				out[j] = (s == v) == eq
+			}
+			return out
+		}
+	case x.typ == gds.KindBool && y.typ == gds.KindBool && (op == token.EQL || op == token.NEQ):
+		a, b := x.bools(c.colBuf()), y.bools(c.colBuf())
+		eq := op == token.EQL
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			av, bv := a(c, n)[:len(out)], b(c, n)[:len(out)]
+			for k := range out {
+				out[k] = (av[k] == bv[k]) == eq
+			}
+			return out
+		}
+	default:
+		return nil, false
+	}
+	return cn, true
+}
+
+func compareCols[T int64 | float64](op token.Token, out []bool, a, b []T) {
+	a, b = a[:len(out)], b[:len(out)]
+	switch op {
+	case token.EQL:
+		for k := range out {
+			out[k] = a[k] == b[k]
+		}
+	case token.NEQ:
+		for k := range out {
+			out[k] = a[k] != b[k]
+		}
+	case token.LSS:
+		for k := range out {
+			out[k] = a[k] < b[k]
+		}
+	case token.LEQ:
+		for k := range out {
+			out[k] = a[k] <= b[k]
+		}
+	case token.GTR:
+		for k := range out {
+			out[k] = a[k] > b[k]
+		}
+	default:
+		for k := range out {
+			out[k] = a[k] >= b[k]
+		}
+	}
+}
+
+// colLogic is x && y or x || y. The right operand's failures count only
+// where the left does not decide.
+func (c *compiler) colLogic(op token.Token, x, y *colNode) *colNode {
+	a, b := x.bools(c.colBuf()), y.bools(c.colBuf())
+	and := op == token.LAND
+	buf := c.colBuf()
+	cn := &colNode{typ: gds.KindBool, b: func(c *gds.Ctx, n int) []bool {
+		out := buf.bools(c, n)
+		av, bv := a(c, n)[:len(out)], b(c, n)[:len(out)]
+		if and {
+			for k := range out {
+				out[k] = av[k] && bv[k]
+			}
+		} else {
+			for k := range out {
+				out[k] = av[k] || bv[k]
+			}
+		}
+		return out
+	}}
+	if x.bad == nil && y.bad == nil {
+		return cn
+	}
+	xb, yb, bbuf := x.bad, y.bad, c.colBuf()
+	cn.bad = func(c *gds.Ctx, n int) []bool {
+		out := bbuf.bools(c, n)
+		clear(out)
+		if xb != nil {
+			copy(out, xb(c, n))
+		}
+		if yb != nil {
+			av, bad := a(c, n)[:len(out)], yb(c, n)[:len(out)]
+			for k := range out {
+				out[k] = out[k] || av[k] == and && bad[k]
+			}
+		}
+		return out
+	}
+	return cn
+}
+
+func (c *compiler) colCall(e *ast.CallExpr, n *node) (*colNode, bool) {
+	id, ok := e.Fun.(*ast.Ident)
+	if !ok {
+		return nil, false
+	}
+	args := make([]*colNode, len(e.Args))
+	allShared := true
+	if id.Name != "over" && id.Name != "lag" {
+		for k, a := range e.Args {
+			if args[k], ok = c.column(a); !ok {
+				return nil, false
+			}
+			allShared = allShared && args[k].scalar != nil
+		}
+	}
+	if allShared || id.Name == "over" {
+		return c.shared(e, n) // an aggregate is the same for every agent
+	}
+	switch id.Name {
+	case "ifelse":
+		return c.colIfElse(n, args[0], args[1], args[2])
+	case "min", "max":
+		if n.typ != gds.KindFloat || len(args) < 2 {
+			return nil, false
+		}
+		for _, a := range args {
+			if !numeric(a.typ) {
+				return nil, false
+			}
+		}
+		return c.colMinMax(id.Name == "min", args), true
+	case "float":
+		x := args[0]
+		switch x.typ {
+		case gds.KindFloat:
+			return x, true
+		case gds.KindInt:
+			return &colNode{typ: gds.KindFloat, bad: x.bad, f: x.floats(c.colBuf())}, true
+		}
+	}
+	return nil, false
+}
+
+// colMinMax follows Go's min and max, as minMaxN does, left to right.
+func (c *compiler) colMinMax(isMin bool, args []*colNode) *colNode {
+	fs := make([]func(*gds.Ctx, int) []float64, len(args))
+	for k, a := range args {
+		fs[k] = a.floats(c.colBuf())
+	}
+	buf := c.colBuf()
+	return &colNode{typ: gds.KindFloat, bad: c.either(args...), f: func(c *gds.Ctx, n int) []float64 {
+		out := buf.floats(c, n)
+		copy(out, fs[0](c, n))
+		for _, f := range fs[1:] {
+			v := f(c, n)[:len(out)]
+			if isMin {
+				for k := range out {
+					out[k] = min(out[k], v[k])
+				}
+			} else {
+				for k := range out {
+					out[k] = max(out[k], v[k])
+				}
+			}
+		}
+		return out
+	}}
+}
+
+// colIfElse picks per agent; each agent's failures are those of its
+// condition and of the branch it takes.
+func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
+	cond := k.bools(c.colBuf())
+	buf := c.colBuf()
+	cn := &colNode{typ: n.typ}
+	switch n.typ {
+	case gds.KindFloat:
+		if !numeric(x.typ) || !numeric(y.typ) {
+			return nil, false
+		}
+		a, b := x.floats(c.colBuf()), y.floats(c.colBuf())
+		cn.f = func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
+			for j := range out {
+				if kv[j] {
+					out[j] = av[j]
+				} else {
+					out[j] = bv[j]
+				}
+			}
+			return out
+		}
+	case gds.KindInt:
+		a, b := x.ints(c.colBuf()), y.ints(c.colBuf())
+		cn.i = func(c *gds.Ctx, n int) []int64 {
+			out := buf.ints(c, n)
+			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
+			for j := range out {
+				if kv[j] {
+					out[j] = av[j]
+				} else {
+					out[j] = bv[j]
+				}
+			}
+			return out
+		}
+	case gds.KindBool:
+		a, b := x.bools(c.colBuf()), y.bools(c.colBuf())
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
+			for j := range out {
+				out[j] = kv[j] && av[j] || !kv[j] && bv[j]
+			}
+			return out
+		}
+	default:
+		return nil, false
+	}
+	if k.bad == nil && x.bad == nil && y.bad == nil {
+		return cn, true
+	}
+	kb, xb, yb, bbuf := k.bad, x.bad, y.bad, c.colBuf()
+	cn.bad = func(c *gds.Ctx, n int) []bool {
+		out := bbuf.bools(c, n)
+		clear(out)
+		if kb != nil {
+			copy(out, kb(c, n))
+		}
+		kv := cond(c, n)[:len(out)]
+		if xb != nil {
+			for j, bad := range xb(c, n)[:len(out)] {
+				out[j] = out[j] || kv[j] && bad
+			}
+		}
+		if yb != nil {
+			for j, bad := range yb(c, n)[:len(out)] {
+				out[j] = out[j] || !kv[j] && bad
+			}
+		}
+		return out
+	}
+	return cn, true
+}
+
+// colIndex is v[agent] of an agent-independent vector v; agents beyond
+// its end are marked bad (the per-agent evaluation fails there).
+func (c *compiler) colIndex(e *ast.IndexExpr, n *node) (*colNode, bool) {
+	ix := c.nodes[e.Index]
+	vx, ok := c.column(e.X)
+	if !ok || ix == nil {
+		return nil, false
+	}
+	if !ix.agent {
+		iv, ok := c.column(e.Index)
+		if !ok || iv.scalar == nil || vx.scalar == nil {
+			return nil, false
+		}
+		return c.shared(e, n)
+	}
+	if vx.scalar == nil || vx.typ != gds.KindVec {
+		return nil, false
+	}
+	vec, buf, bbuf := vx.scalar.v, c.colBuf(), c.colBuf()
+	return &colNode{typ: gds.KindFloat,
+		f: func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			v := vec(c)
+			copy(out, v)
+			for j := len(v); j < n; j++ {
+				out[j] = 0 // marked bad
+			}
+			return out
+		},
+		bad: func(c *gds.Ctx, n int) []bool {
+			out := bbuf.bools(c, n)
+			m := min(len(vec(c)), n)
+			clear(out[:m])
+			for j := m; j < n; j++ {
+				out[j] = true
+			}
+			return out
+		},
+	}, true
+}
+
+// overColumn is over(pop, x) evaluated a column at a time, into the
+// scratch vector h: the values, and false if the population must be
+// evaluated agent by agent instead (an agent fails, or an
+// agent-independent value does).
+func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool) {
+	var vals func(*gds.Ctx, int) []float64
+	switch cn.typ {
+	case gds.KindFloat, gds.KindInt:
+		vals = cn.floats(buf)
+	case gds.KindBool:
+		b := cn.bools(buf)
+		vals = func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			for k, v := range b(c, n)[:len(out)] {
+				out[k] = 0
+				if v {
+					out[k] = 1
+				}
+			}
+			return out
+		}
+	default:
+		return nil
+	}
+	bad := cn.bad
+	return func(c *gds.Ctx, h gds.Scratch, n int) (out []float64, ok bool) {
+		if n == 0 {
+			return (*h.Buf(c))[:0], true
+		}
+		defer func() {
+			if recover() != nil {
+				out, ok = nil, false
+			}
+		}()
+		if bad != nil {
+			for _, b := range bad(c, n) {
+				if b {
+					return nil, false
+				}
+			}
+		}
+		v := vals(c, n)
+		res := grow(h, c, n)
+		copy(res, v)
+		return res, true
+	}
+}
+
+// columnFallbacks counts the over evaluations that went agent by agent
+// after a column evaluation gave up, for tests.
+var columnFallbacks atomic.Int64
