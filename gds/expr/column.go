@@ -660,43 +660,11 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 		if !numeric(x.typ) || !numeric(y.typ) {
 			return nil, false
 		}
-		a, b := x.floats(c.colBuf()), y.floats(c.colBuf())
-		cn.f = func(c *gds.Ctx, n int) []float64 {
-			out := buf.floats(c, n)
-			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
-			for j := range out {
-				if kv[j] {
-					out[j] = av[j]
-				} else {
-					out[j] = bv[j]
-				}
-			}
-			return out
-		}
+		cn.f = pickCols(cond, x.floats(c.colBuf()), y.floats(c.colBuf()), buf.floats)
 	case gds.KindInt:
-		a, b := x.ints(c.colBuf()), y.ints(c.colBuf())
-		cn.i = func(c *gds.Ctx, n int) []int64 {
-			out := buf.ints(c, n)
-			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
-			for j := range out {
-				if kv[j] {
-					out[j] = av[j]
-				} else {
-					out[j] = bv[j]
-				}
-			}
-			return out
-		}
+		cn.i = pickCols(cond, x.ints(c.colBuf()), y.ints(c.colBuf()), buf.ints)
 	case gds.KindBool:
-		a, b := x.bools(c.colBuf()), y.bools(c.colBuf())
-		cn.b = func(c *gds.Ctx, n int) []bool {
-			out := buf.bools(c, n)
-			kv, av, bv := cond(c, n)[:len(out)], a(c, n)[:len(out)], b(c, n)[:len(out)]
-			for j := range out {
-				out[j] = kv[j] && av[j] || !kv[j] && bv[j]
-			}
-			return out
-		}
+		cn.b = pickCols(cond, x.bools(c.colBuf()), y.bools(c.colBuf()), buf.bools)
 	default:
 		return nil, false
 	}
@@ -724,6 +692,23 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 		return out
 	}
 	return cn, true
+}
+
+// pickCols is ifelse's column: a's value where cond holds, else b's, in
+// the buffer out gives.
+func pickCols[T float64 | int64 | bool](cond func(*gds.Ctx, int) []bool, a, b func(*gds.Ctx, int) []T, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
+	return func(c *gds.Ctx, n int) []T {
+		o := out(c, n)
+		kv, av, bv := cond(c, n)[:len(o)], a(c, n)[:len(o)], b(c, n)[:len(o)]
+		for j := range o {
+			if kv[j] {
+				o[j] = av[j]
+			} else {
+				o[j] = bv[j]
+			}
+		}
+		return o
+	}
 }
 
 // colIndex is v[agent] of an agent-independent vector v; agents beyond

@@ -14,6 +14,24 @@ type acc struct {
 	sum, sq, min, max [4]float64
 }
 
+// moment adds v to lane j's sum, square and extremes.
+func (a *acc) moment(j int, v, shift float64) {
+	a.sum[j] += v
+	d := v - shift
+	a.sq[j] += d * d
+	a.extreme(j, v)
+}
+
+// extreme takes v into lane j's minimum and maximum, as Go's < and > do.
+func (a *acc) extreme(j int, v float64) {
+	if v < a.min[j] {
+		a.min[j] = v
+	}
+	if v > a.max[j] {
+		a.max[j] = v
+	}
+}
+
 func newAcc() acc {
 	inf, ninf := math.Inf(1), math.Inf(-1)
 	return acc{min: [4]float64{inf, inf, inf, inf}, max: [4]float64{ninf, ninf, ninf, ninf}}
@@ -31,15 +49,7 @@ func Fold(x []float64, shift float64) Moments {
 		moments4(&x[0], n, shift, &a)
 	}
 	for i, v := range x[n:] {
-		a.sum[i] += v
-		d := v - shift
-		a.sq[i] += d * d
-		if v < a.min[i] {
-			a.min[i] = v
-		}
-		if v > a.max[i] {
-			a.max[i] = v
-		}
+		a.moment(i, v, shift)
 	}
 	return Moments{
 		Sum: (a.sum[0] + a.sum[1]) + (a.sum[2] + a.sum[3]),
@@ -58,12 +68,7 @@ func MinMax(x []float64) (lo, hi float64) {
 		minMax4(&x[0], n, &a)
 	}
 	for i, v := range x[n:] {
-		if v < a.min[i] {
-			a.min[i] = v
-		}
-		if v > a.max[i] {
-			a.max[i] = v
-		}
+		a.extreme(i, v)
 	}
 	return least(a.min), greatest(a.max)
 }

@@ -8,15 +8,7 @@ import "unsafe"
 func moments4Generic(x *float64, n int, shift float64, a *acc) {
 	for _, q := range chunks(x, n) {
 		for j, v := range q {
-			a.sum[j] += v
-			d := v - shift
-			a.sq[j] += d * d
-			if v < a.min[j] {
-				a.min[j] = v
-			}
-			if v > a.max[j] {
-				a.max[j] = v
-			}
+			a.moment(j, v, shift)
 		}
 	}
 }
@@ -24,12 +16,7 @@ func moments4Generic(x *float64, n int, shift float64, a *acc) {
 func minMax4Generic(x *float64, n int, a *acc) {
 	for _, q := range chunks(x, n) {
 		for j, v := range q {
-			if v < a.min[j] {
-				a.min[j] = v
-			}
-			if v > a.max[j] {
-				a.max[j] = v
-			}
+			a.extreme(j, v)
 		}
 	}
 }
