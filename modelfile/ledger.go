@@ -782,6 +782,36 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 		switch {
 		case tr.fromPop != nil: // each agent pays its own amount
 			col := pl.col(c, tr.fromCol)
+			if amounts, ok := tr.amount.FloatColumn(c, len(col)); ok {
+				// the amounts read the state before the PSUB, so a column
+				// of them is what the agents' turns would evaluate
+				slot := -1 // the one balance receiving, if there is one
+				switch {
+				case tr.toCol >= 0 || len(tr.shares) > 0:
+				case tr.toSlots[0] == -1:
+					slot = tr.burnSlot
+				default:
+					slot = tr.toSlots[0]
+				}
+				if slot < 0 {
+					for i, a := range amounts {
+						check(tr, a)
+						receive(tr, pay(tr, &col[i], a, tr.fromPop, i))
+					}
+					continue
+				}
+				got := r[slot] // the same additions, in order, in a register
+				for i, a := range amounts {
+					if left, ok := wallet.Within(col[i], a); ok {
+						col[i], got = left, got+a
+						continue
+					}
+					check(tr, a)
+					got += pay(tr, &col[i], a, tr.fromPop, i) // or fails, naming the agent
+				}
+				r[slot] = got
+				continue
+			}
 			for i := range col {
 				tr.fromPop.at(c, i)
 				a := tr.amount.Float(c)
@@ -791,6 +821,28 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 			}
 		case tr.toPop != nil: // each agent receives its own amount
 			col := pl.col(c, tr.toCol)
+			if amounts, ok := tr.amount.FloatColumn(c, len(col)); ok {
+				slot := tr.mintSlot
+				if tr.fromSlot >= 0 {
+					slot = tr.fromSlot
+				}
+				held := r[slot] // the payer's balance, or the minted delta
+				for i, a := range amounts {
+					switch left, ok := wallet.Within(held, a); {
+					case tr.fromSlot < 0: // minted
+						check(tr, a)
+						held += a
+					case ok:
+						held = left
+					default:
+						check(tr, a)
+						a = pay(tr, &held, a, nil, 0) // or fails, naming the payer
+					}
+					col[i] += a
+				}
+				r[slot] = held
+				continue
+			}
 			for i := range col {
 				tr.toPop.at(c, i)
 				a := tr.amount.Float(c)

@@ -58,6 +58,10 @@ type popDecl struct {
 	fields    []popField // in record order: id, the fields, the tokens
 	byName    map[string]int
 	wallet    map[string]int // token -> field index
+	// cols is shared by the per-agent Envs of p: a column that reads only
+	// what a PSUB cannot change is computed once per PSUB for all of
+	// them (type == "casual" in a dozen expressions)
+	cols *expr.ColumnCache
 }
 
 // at makes agent i the one per-agent expressions of p read (one agent
@@ -267,6 +271,10 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 		// table, an index into vectors with one entry per agent
 		env.AgentIndex("agent") // p.index: Ctx.Agent
 	}
+	if p.cols == nil {
+		p.cols = expr.NewColumnCache(l.b)
+	}
+	env.CacheColumns(p.cols)
 	h := p.h
 	for f, fd := range p.fields {
 		f := f
@@ -381,6 +389,9 @@ func (l *loader) popUpdate(pkey string, p *popDecl, ps psubSpec, lg *psubLedger,
 		n0 := next.N
 		for _, u := range each {
 			fd := p.fields[u.f]
+			if eachColumn(c, u, fd.kind, next, n0) {
+				continue
+			}
 			for i := range n0 {
 				p.at(c, i)
 				switch fd.kind {
@@ -406,6 +417,32 @@ func (l *loader) popUpdate(pkey string, p *popDecl, ps psubSpec, lg *psubLedger,
 		}
 	}
 	return h.Update(fn), nil
+}
+
+// eachColumn evaluates the per-agent update u for the n agents a column
+// at a time into next, when its expression has a column evaluation
+// (expr.Expr.FloatColumn): the same values as agent by agent, since every
+// agent's update reads the state before the PSUB. It reports false when
+// the update must be evaluated agent by agent.
+func eachColumn(c *gds.Ctx, u fieldUpdate, kind gds.Kind, next *gds.Columns, n int) bool {
+	switch kind {
+	case gds.KindFloat:
+		if v, ok := u.x.FloatColumn(c, n); ok {
+			copy(next.Floats[u.f][:n], v)
+			return true
+		}
+	case gds.KindInt:
+		if v, ok := u.x.IntColumn(c, n); ok {
+			copy(next.Ints[u.f][:n], v)
+			return true
+		}
+	case gds.KindBool:
+		if v, ok := u.x.BoolColumn(c, n); ok {
+			copy(next.Bools[u.f][:n], v)
+			return true
+		}
+	}
+	return false
 }
 
 func fieldNames(p *popDecl) []string {

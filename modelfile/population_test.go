@@ -272,18 +272,46 @@ func TestPopulationErrors(t *testing.T) {
 	}
 }
 
-// TestPopulationOverdraft: a member that cannot pay stops the run with an
-// error naming the agent, the token and the timestep.
+// TestPopulationOverdraft: a per-agent amount that cannot be paid, or
+// is not an amount, stops the run with an error naming the transfer, the
+// agent, the token and the timestep, whether the amounts are evaluated a
+// column at a time or agent by agent (v[agent] beyond v's end).
 func TestPopulationOverdraft(t *testing.T) {
-	text := strings.Replace(daoModel, `amount = "ifelse(type == \"casual\", min(1.0, ddt), 0.0)"`, `amount = "ifelse(type == \"casual\", ifelse(t > 13, 60.0, min(1.0, ddt)), 0.0)"`, 1)
-	m, err := modelfile.Parse("dao.toml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
+	spend := `amount = "ifelse(type == \"casual\", min(1.0, ddt), 0.0)"`
+	payout := `amount = "ifelse(type == \"degen\", pie.ddt * 0.5 / max(sum(over(members, type == \"degen\")), 1.0), 0.0)"`
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"overdraft", spend, `amount = "ifelse(type == \"casual\", ifelse(t > 13, 60.0, min(1.0, ddt)), 0.0)"`,
+			`at timestep 14: agent 1 of "members" holds 37 ddt and cannot pay 60`},
+		{"NaN", spend, `amount = "ifelse(type == \"casual\", ifelse(t > 13, nan, min(1.0, ddt)), 0.0)"`,
+			`at timestep 14: amount NaN of ddt: want a finite number >= 0`},
+		{"negative", spend, `amount = "ifelse(type == \"casual\" && t > 2, -1.0, 0.0)"`,
+			`at timestep 3: amount -1 of ddt: want a finite number >= 0`},
+		{"infinite", spend, `amount = "ifelse(type == \"casual\" && t > 2, inf, 0.0)"`,
+			`at timestep 3: amount +Inf of ddt: want a finite number >= 0`},
+		{"payer overdraft", payout, `amount = "ifelse(type == \"degen\", pie.ddt, 0.0)"`,
+			`agent "pie" holds`},
+		{"payee NaN", payout, `amount = "ifelse(type == \"degen\" && t > 4, nan, 0.0)"`,
+			`at timestep 5: amount NaN of ddt: want a finite number >= 0`},
+		{"agent by agent", spend, `amount = "ifelse(type == \"casual\", fill(2, 1.0)[agent], 0.0)"`,
+			`index 2 out of range for a vector of length 2`},
 	}
-	err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 20}, recFunc(func(*gds.Row) {}))
-	want := fmt.Sprintf("at timestep %d: agent 1 of %q holds 37 ddt and cannot pay 60", 14, "members")
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("err = %v\n want it to contain %q", err, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(daoModel, tt.old) {
+				t.Fatalf("the model has no %s", tt.old)
+			}
+			// the defaults are traced for a few timesteps when the file is
+			// loaded: an early failure is a load error
+			m, err := modelfile.Parse("dao.toml", []byte(strings.Replace(daoModel, tt.old, tt.new, 1)))
+			if err == nil {
+				err = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 20}, recFunc(func(*gds.Row) {}))
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v\n want it to contain %q", err, tt.want)
+			}
+		})
 	}
 }
 

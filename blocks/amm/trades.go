@@ -78,10 +78,11 @@ func fill(p Pool, o Orders, i int, f *Fills) Pool {
 }
 
 func zeros(v []float64, n int) []float64 {
-	v = v[:0]
-	for range n {
-		v = append(v, 0)
+	if cap(v) < n {
+		return make([]float64, n, max(n, 2*cap(v)))
 	}
+	v = v[:n]
+	clear(v)
 	return v
 }
 

@@ -37,6 +37,24 @@ func (e *OverdraftError) Is(target error) bool { return target == ErrOverdraft }
 // whole balance is paid. A negative, NaN or infinite
 // amount is an error.
 func Pay(balance, amount float64, clamp bool) (paid, left float64, err error) {
+	if left, ok := Within(balance, amount); ok {
+		return amount, left, nil
+	}
+	return pay(balance, amount, clamp)
+}
+
+// Within reports whether paying amount out of balance is the plain case
+// of Pay, which pays amount and leaves balance − amount: amount is >= 0
+// (so not NaN), and balance − amount exceeds the round-off (so amount is
+// finite, below the balance, and not rounded up to it). It inlines, for
+// loops that pay many amounts and call Pay only when it is false.
+func Within(balance, amount float64) (left float64, ok bool) {
+	left = balance - amount
+	return left, amount >= 0 && left > RoundOff*balance
+}
+
+// pay is Pay's every case.
+func pay(balance, amount float64, clamp bool) (paid, left float64, err error) {
 	if math.IsNaN(amount) || math.IsInf(amount, 0) || amount < 0 {
 		return 0, balance, fmt.Errorf("amount %v: want a finite number >= 0", amount)
 	}

@@ -90,11 +90,11 @@ func (c *compiler) column(e ast.Expr) (cn *colNode, ok bool) {
 	case *ast.Ident:
 		return c.colIdent(e, n)
 	case *ast.UnaryExpr:
-		return c.colUnary(e, n)
+		return c.cachedColumn(e, func() (*colNode, bool) { return c.colUnary(e, n) })
 	case *ast.BinaryExpr:
-		return c.colBinary(e, n)
+		return c.cachedColumn(e, func() (*colNode, bool) { return c.colBinary(e, n) })
 	case *ast.CallExpr:
-		return c.colCall(e, n)
+		return c.cachedColumn(e, func() (*colNode, bool) { return c.colCall(e, n) })
 	case *ast.IndexExpr:
 		return c.colIndex(e, n)
 	}
@@ -487,8 +487,29 @@ func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 		cn.b = func(c *gds.Ctx, n int) []bool {
 			out := buf.bools(c, n)
 			v := k(c)
+			// the agents' strings mostly share a few backing arrays (the
+			// values a join sets): a string with the last equal one's,
+			// or the last unequal one's, pointer and v's length needs no
+			// byte comparison
+			yes, no := unsafe.StringData(v), (*byte)(nil)
 			for j, s := range col(c, n)[:len(out)] {
-				out[j] = (s == v) == eq
+				same := false
+				if len(s) == len(v) && len(v) == 0 {
+					same = true
+				} else if len(s) == len(v) {
+					switch p := unsafe.StringData(s); p {
+					case yes:
+						same = true
+					case no:
+					default:
+						if same = s == v; same {
+							yes = p
+						} else {
+							no = p
+						}
+					}
+				}
+				out[j] = same == eq
 			}
 			return out
 		}
@@ -660,11 +681,11 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 		if !numeric(x.typ) || !numeric(y.typ) {
 			return nil, false
 		}
-		cn.f = pickCols(cond, x.floats(c.colBuf()), y.floats(c.colBuf()), buf.floats)
+		cn.f = pickCols(cond, x.branch(gds.KindFloat, c.colBuf()), y.branch(gds.KindFloat, c.colBuf()), buf.floats)
 	case gds.KindInt:
-		cn.i = pickCols(cond, x.ints(c.colBuf()), y.ints(c.colBuf()), buf.ints)
+		cn.i = pickCols(cond, x.branch(gds.KindInt, c.colBuf()), y.branch(gds.KindInt, c.colBuf()), buf.ints)
 	case gds.KindBool:
-		cn.b = pickCols(cond, x.bools(c.colBuf()), y.bools(c.colBuf()), buf.bools)
+		cn.b = pickCols(cond, x.branch(gds.KindBool, c.colBuf()), y.branch(gds.KindBool, c.colBuf()), buf.bools)
 	default:
 		return nil, false
 	}
@@ -694,12 +715,82 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 	return cn, true
 }
 
+// branchOf is one branch of an ifelse column: a column, or an
+// agent-independent value, which is not spread over the agents.
+type branchOf[T float64 | int64 | bool] struct {
+	col func(*gds.Ctx, int) []T
+	one func(*gds.Ctx) T
+}
+
+// branch returns cn as an ifelse branch of type t (KindFloat converts
+// ints, as node.flt does).
+func (cn *colNode) branch(t gds.Kind, buf colScratch) any {
+	switch t {
+	case gds.KindFloat:
+		if cn.scalar != nil {
+			return branchOf[float64]{one: cn.scalar.flt()}
+		}
+		return branchOf[float64]{col: cn.floats(buf)}
+	case gds.KindInt:
+		if cn.scalar != nil {
+			return branchOf[int64]{one: cn.scalar.i}
+		}
+		return branchOf[int64]{col: cn.ints(buf)}
+	}
+	if cn.scalar != nil {
+		return branchOf[bool]{one: cn.scalar.b}
+	}
+	return branchOf[bool]{col: cn.bools(buf)}
+}
+
 // pickCols is ifelse's column: a's value where cond holds, else b's, in
-// the buffer out gives.
-func pickCols[T float64 | int64 | bool](cond func(*gds.Ctx, int) []bool, a, b func(*gds.Ctx, int) []T, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
+// the buffer out gives (a and b are branchOf[T]).
+func pickCols[T float64 | int64 | bool](cond func(*gds.Ctx, int) []bool, a, b any, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
+	x, y := a.(branchOf[T]), b.(branchOf[T])
+	switch {
+	case x.one != nil && y.one != nil:
+		return func(c *gds.Ctx, n int) []T {
+			o := out(c, n)
+			kv, av, bv := cond(c, n)[:len(o)], x.one(c), y.one(c)
+			for j := range o {
+				if kv[j] {
+					o[j] = av
+				} else {
+					o[j] = bv
+				}
+			}
+			return o
+		}
+	case x.one != nil:
+		return func(c *gds.Ctx, n int) []T {
+			o := out(c, n)
+			kv, av, bv := cond(c, n)[:len(o)], x.one(c), y.col(c, n)[:len(o)]
+			for j := range o {
+				if kv[j] {
+					o[j] = av
+				} else {
+					o[j] = bv[j]
+				}
+			}
+			return o
+		}
+	case y.one != nil:
+		return func(c *gds.Ctx, n int) []T {
+			o := out(c, n)
+			kv, av, bv := cond(c, n)[:len(o)], x.col(c, n)[:len(o)], y.one(c)
+			for j := range o {
+				if kv[j] {
+					o[j] = av[j]
+				} else {
+					o[j] = bv
+				}
+			}
+			return o
+		}
+	}
 	return func(c *gds.Ctx, n int) []T {
 		o := out(c, n)
-		kv, av, bv := cond(c, n)[:len(o)], a(c, n)[:len(o)], b(c, n)[:len(o)]
+		kv, av, bv := cond(c, n)[:len(o)], x.col(c, n)[:len(o)], y.col(c, n)[:len(o)]
 		for j := range o {
 			if kv[j] {
 				o[j] = av[j]
@@ -734,6 +825,9 @@ func (c *compiler) colIndex(e *ast.IndexExpr, n *node) (*colNode, bool) {
 		f: func(c *gds.Ctx, n int) []float64 {
 			out := buf.floats(c, n)
 			v := vec(c)
+			if len(v) >= n {
+				return v[:n] // columns are read, never written
+			}
 			copy(out, v)
 			for j := len(v); j < n; j++ {
 				out[j] = 0 // marked bad
@@ -776,10 +870,30 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 	default:
 		return nil
 	}
-	bad := cn.bad
-	return func(c *gds.Ctx, h gds.Scratch, n int) (out []float64, ok bool) {
+	g := guarded(vals, cn.bad)
+	return func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool) {
 		if n == 0 {
 			return (*h.Buf(c))[:0], true
+		}
+		v, ok := g(c, n)
+		if !ok {
+			return nil, false
+		}
+		res := grow(h, c, n)
+		copy(res, v)
+		return res, true
+	}
+}
+
+// guarded evaluates a column for n agents, or reports false when the
+// per-agent evaluation would fail for one of them: an agent is marked
+// bad, or the evaluation panics (an agent-independent value failing, as
+// it would for the first agent). For no agents it evaluates nothing, as
+// the per-agent evaluation does.
+func guarded[T any](vals func(*gds.Ctx, int) []T, bad func(*gds.Ctx, int) []bool) func(*gds.Ctx, int) ([]T, bool) {
+	return func(c *gds.Ctx, n int) (out []T, ok bool) {
+		if n == 0 {
+			return nil, true
 		}
 		defer func() {
 			if recover() != nil {
@@ -793,10 +907,25 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 				}
 			}
 		}
-		v := vals(c, n)
-		res := grow(h, c, n)
-		copy(res, v)
-		return res, true
+		return vals(c, n), true
+	}
+}
+
+// rootColumn gives x, compiled from root in a per-agent Env, its column
+// evaluation (Expr.FloatColumn), when root has one.
+func (c *compiler) rootColumn(root ast.Expr, x *Expr) {
+	cn, ok := c.column(root)
+	if !ok {
+		return
+	}
+	switch {
+	case x.Kind == gds.KindFloat && numeric(cn.typ):
+		x.colF = guarded(cn.floats(c.colBuf()), cn.bad)
+	case x.Kind == gds.KindInt && cn.typ == gds.KindInt:
+		x.colF = guarded(cn.floats(c.colBuf()), cn.bad)
+		x.colI = guarded(cn.ints(c.colBuf()), cn.bad)
+	case x.Kind == gds.KindBool && cn.typ == gds.KindBool:
+		x.colB = guarded(cn.bools(c.colBuf()), cn.bad)
 	}
 }
 

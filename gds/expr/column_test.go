@@ -2,6 +2,7 @@ package expr_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -111,5 +112,178 @@ func TestOverColumns(t *testing.T) {
 				t.Errorf("%d fallbacks to agent by agent; want them: %v", fallbacks, tt.fallback)
 			}
 		})
+	}
+}
+
+// TestExprColumns: an expression of a per-agent Env evaluated a column at
+// a time (Expr.FloatColumn, IntColumn, BoolColumn) gives, for every
+// agent, the bits of its per-agent evaluation, in every timestep (the
+// fields change from one to the next); it has no column where an agent
+// would fail or where it draws; and the subexpressions that read only
+// fields, the agent index, parameters and t are computed once per PSUB
+// for all the expressions of one ColumnCache, never those that read a
+// signal.
+func TestExprColumns(t *testing.T) {
+	const n = 7
+	x0 := []float64{3, -1, math.NaN(), 1.5, math.Copysign(0, -1), math.Inf(1), 2}
+	k0 := []int64{1, 5, -3, 0, 7, 2, 2}
+	s0 := []string{"a", "b", "a", "c", "b", "a", "a"}
+	short := []float64{10, 20, 30}
+	tests := []struct {
+		src    string
+		column bool // has a column evaluation (where no agent fails)
+	}{
+		{"x * 2 + 1", true},
+		{"ifelse(s == \"a\", x, float(k))", true},
+		{"ifelse(s == \"a\" && k > 1, 1.0, x)", true},
+		{"ifelse(s != \"b\", k, 0)", true},
+		{"k", true},
+		{"agent", true},
+		{"s == \"a\" || x > p", true},
+		{"min(x, p) - max(float(k), sig)", true},
+		{"ifelse(len(short) > agent, short[agent], 0.0)", true},
+		{"p * 2", true}, // agent-independent: the same value for every agent
+		{"short[agent]", false},
+		{"x * normal(0, 1)", false},
+		{"k * 2", false}, // int arithmetic
+	}
+	for _, shared := range []bool{false, true} {
+		b := gds.NewBuilder("pop")
+		out := b.Float("out", 0)
+		p := b.ParamFloat("p", 0.25, "")
+		sig := b.FloatSignal("sig", gds.Sum)
+		cc := expr.NewColumnCache(b)
+		// the fields at timestep T: shifted by T
+		at := func(c *gds.Ctx, i int) int { return (i + c.T) % n }
+		xs, ks, ss := make([]float64, n), make([]int64, n), make([]string, n)
+		reads := 0 // calls of s's column
+		env := func() *expr.Env {
+			e := expr.NewEnv(b)
+			e.FloatParam("p", p)
+			e.FloatSignal("sig", sig)
+			e.Vec("short", func(*gds.Ctx) []float64 { return short })
+			e.Shared()
+			e.AgentIndex("agent")
+			e.FloatField("x", func(c *gds.Ctx) float64 { return x0[at(c, c.Agent)] },
+				func(c *gds.Ctx) []float64 {
+					for i := range xs {
+						xs[i] = x0[at(c, i)]
+					}
+					return xs
+				})
+			e.IntField("k", func(c *gds.Ctx) int64 { return k0[at(c, c.Agent)] },
+				func(c *gds.Ctx) []int64 {
+					for i := range ks {
+						ks[i] = k0[at(c, i)]
+					}
+					return ks
+				})
+			e.StringField("s", func(c *gds.Ctx) string { return s0[at(c, c.Agent)] },
+				func(c *gds.Ctx) []string {
+					reads++
+					for i := range ss {
+						ss[i] = s0[at(c, i)]
+					}
+					return ss
+				})
+			if shared {
+				e.CacheColumns(cc)
+			}
+			return e
+		}
+		xs2 := make([]*expr.Expr, len(tests))
+		for i, tt := range tests {
+			x, err := expr.Compile(tt.src, env()) // an Env each, as model files compile them
+			if err != nil {
+				t.Fatalf("%s: %v", tt.src, err)
+			}
+			xs2[i] = x
+		}
+		var bad []string
+		check := func(c *gds.Ctx) {
+			for i, tt := range tests {
+				x := xs2[i]
+				var col func(agent int) any
+				ok := false
+				switch x.Kind {
+				case gds.KindFloat:
+					v, okk := x.FloatColumn(c, n)
+					ok, col = okk, func(a int) any { return v[a] }
+				case gds.KindInt:
+					v, okk := x.IntColumn(c, n)
+					f, okf := x.FloatColumn(c, n)
+					ok, col = okk && okf, func(a int) any {
+						if float64(v[a]) != f[a] {
+							bad = append(bad, tt.src+": FloatColumn of an int expression differs")
+						}
+						return v[a]
+					}
+				case gds.KindBool:
+					v, okk := x.BoolColumn(c, n)
+					ok, col = okk, func(a int) any { return v[a] }
+				}
+				if ok != tt.column {
+					bad = append(bad, fmt.Sprintf("%s: column evaluation %v, want %v", tt.src, ok, tt.column))
+				}
+				if !ok {
+					continue
+				}
+				for agent := range n {
+					c.Agent = agent
+					var want any
+					switch x.Kind {
+					case gds.KindFloat:
+						want = x.Float(c)
+					case gds.KindInt:
+						want = x.Int(c)
+					case gds.KindBool:
+						want = x.Bool(c)
+					}
+					if got := col(agent); !same(got, want) {
+						bad = append(bad, fmt.Sprintf("%s at timestep %d, agent %d: column %v, agent by agent %v", tt.src, c.T, agent, got, want))
+					}
+				}
+			}
+		}
+		b.PSUB("p",
+			// before sig is emitted in this PSUB, an expression that reads
+			// it has another column than after: a cache must not keep it
+			gds.Policy("early", func(c *gds.Ctx) {
+				if !c.Tracing() {
+					xs2[7].FloatColumn(c, n) // min(x, p) - max(float(k), sig)
+				}
+			}),
+			gds.Policy("emit", func(c *gds.Ctx) { sig.Emit(c, float64(c.T)) }),
+			out.Update(func(c *gds.Ctx) float64 {
+				if c.Tracing() {
+					return 0
+				}
+				before := reads
+				check(c)
+				// s == "a" in three expressions, s != "b" in one (whose
+				// IntColumn and FloatColumn both read it): five reads, or
+				// two columns each read once in a PSUB with a cache
+				if want := map[bool]int{false: 5, true: 2}[shared]; reads-before != want {
+					bad = append(bad, fmt.Sprintf("s's column read %d times in a PSUB, want %d", reads-before, want))
+				}
+				return 0
+			}))
+		m, err := b.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 3, Seed: [2]uint64{1, 2}}, discard{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, msg := range bad {
+			t.Errorf("cache %v: %s", shared, msg)
+		}
+		if shared {
+			// x * 2 + 1's x * 2 and itself, the comparisons, the ifelses, ...;
+			// none of min(x, p) - max(float(k), sig)'s that read sig
+			if got := expr.CachedColumns(cc); got < 10 {
+				t.Errorf("%d columns cached, want the pass-invariant ones", got)
+			}
+		}
 	}
 }

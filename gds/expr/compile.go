@@ -184,6 +184,8 @@ type compiler struct {
 	// nodes holds every subexpression's compiled node, for over's
 	// column-at-a-time evaluation (column)
 	nodes map[ast.Expr]*node
+	// keys memoises colKey
+	keys map[ast.Expr]string
 }
 
 // Compile parses src (Go expression syntax), type-checks it against env
@@ -213,6 +215,9 @@ func Compile(src string, env *Env) (*Expr, error) {
 		return nil, err
 	}
 	x := &Expr{Src: src, Kind: n.typ, Const: n.konst}
+	if env.perAgent && env.b != nil {
+		c.rootColumn(root, x)
+	}
 	switch n.typ {
 	case gds.KindFloat:
 		x.Float = n.f

@@ -87,6 +87,11 @@ type Env struct {
 	lags     map[string]*lagBinding
 	pops     map[string]*population
 	detached bool
+	// perAgent: the Env declares an agent index or fields (AgentIndex,
+	// FloatField and the like), so its expressions get a column
+	// evaluation (Expr.FloatColumn)
+	perAgent bool
+	cols     *ColumnCache // shared columns (CacheColumns), or nil
 }
 
 // population is a set of agents over(name, x) evaluates x for.
@@ -174,6 +179,7 @@ func (e *Env) FloatSignal(name string, h gds.FloatSignal) {
 // gds.Ctx.Agent (a population's per-agent expressions, see Population):
 // v[name] reads the element without a call for the index.
 func (e *Env) AgentIndex(name string) {
+	e.perAgent = true
 	e.declare(name, &binding{typ: gds.KindInt, i: func(c *gds.Ctx) int64 { return int64(c.Agent) }, agent: true})
 }
 
@@ -195,21 +201,25 @@ func (e *Env) Shared() {
 // over reads to evaluate a column at a time. col's slice is read, never
 // written or kept.
 func (e *Env) FloatField(name string, get func(*gds.Ctx) float64, col func(*gds.Ctx) []float64) {
+	e.perAgent = true
 	e.declare(name, &binding{typ: gds.KindFloat, f: get, colF: col})
 }
 
 // IntField is FloatField for an int field.
 func (e *Env) IntField(name string, get func(*gds.Ctx) int64, col func(*gds.Ctx) []int64) {
+	e.perAgent = true
 	e.declare(name, &binding{typ: gds.KindInt, i: get, colI: col})
 }
 
 // BoolField is FloatField for a bool field.
 func (e *Env) BoolField(name string, get func(*gds.Ctx) bool, col func(*gds.Ctx) []bool) {
+	e.perAgent = true
 	e.declare(name, &binding{typ: gds.KindBool, b: get, colB: col})
 }
 
 // StringField is FloatField for a string field.
 func (e *Env) StringField(name string, get func(*gds.Ctx) string, col func(*gds.Ctx) []string) {
+	e.perAgent = true
 	e.declare(name, &binding{typ: gds.KindString, s: get, colS: col})
 }
 
@@ -298,10 +308,51 @@ type Expr struct {
 
 	leaves []leaf // the state variables, parameters and signals read through handles
 
+	// the column evaluation of an expression of a per-agent Env (nil:
+	// none; see FloatColumn)
+	colF func(*gds.Ctx, int) ([]float64, bool)
+	colI func(*gds.Ctx, int) ([]int64, bool)
+	colB func(*gds.Ctx, int) ([]bool, bool)
+
 	// the root's x op y when it is an operation between two closures
 	// (node.op): EmitFloat computes it inline
 	rootOp       token.Token
 	rootX, rootY func(*gds.Ctx) float64
+}
+
+// FloatColumn evaluates a Float or Int expression compiled in the Env of
+// a population's per-agent expressions (one with Env.AgentIndex or
+// fields) for agents 0..n-1 at once, as a column: vals[i] is what Float
+// returns with Ctx.Agent = i, bit for bit. ok is false when the
+// expression has no column form (it draws random numbers, does int
+// arithmetic, or reads names without a column), or when evaluating it
+// agent by agent would fail for some agent (v[agent] beyond v's end, an
+// agent-independent value that panics): the caller then evaluates it
+// agent by agent, which fails, or not, as it always has. vals lives in a
+// per-engine scratch buffer or is a field's own column: it is valid
+// until the next evaluation, and must not be written.
+func (x *Expr) FloatColumn(c *gds.Ctx, n int) (vals []float64, ok bool) {
+	if x.colF == nil {
+		return nil, false
+	}
+	return x.colF(c, n)
+}
+
+// IntColumn is FloatColumn for an Int expression: vals[i] is what Int
+// returns for agent i.
+func (x *Expr) IntColumn(c *gds.Ctx, n int) (vals []int64, ok bool) {
+	if x.colI == nil {
+		return nil, false
+	}
+	return x.colI(c, n)
+}
+
+// BoolColumn is FloatColumn for a Bool expression.
+func (x *Expr) BoolColumn(c *gds.Ctx, n int) (vals []bool, ok bool) {
+	if x.colB == nil {
+		return nil, false
+	}
+	return x.colB(c, n)
 }
 
 // EmitFloat returns the policy function that emits the Float expression's

@@ -21,10 +21,14 @@ func grow(h gds.Scratch, c *gds.Ctx, n int) []float64 {
 	p := h.Buf(c)
 	buf := *p
 	if cap(buf) < n {
-		if max := c.Limits().MaxVecLen; n > max {
-			panic(gds.VecLimitError(n, max)) // before the memory is taken
+		limit := c.Limits().MaxVecLen
+		if n > limit {
+			panic(gds.VecLimitError(n, limit)) // before the memory is taken
 		}
-		buf = make([]float64, n)
+		// at least double, as append does: a population that grows by a
+		// few agents a step reallocates its columns a few times, not
+		// every step
+		buf = make([]float64, n, min(max(n, 2*cap(buf)), limit))
 	} else {
 		buf = buf[:n]
 	}
