@@ -46,11 +46,12 @@ func Pay(balance, amount float64, clamp bool) (paid, left float64, err error) {
 // Within reports whether paying amount out of balance is the plain case
 // of Pay, which pays amount and leaves balance − amount: amount is >= 0
 // (so not NaN), and balance − amount exceeds the round-off (so amount is
-// finite, below the balance, and not rounded up to it). It inlines, for
-// loops that pay many amounts and call Pay only when it is false.
+// finite, below the balance, and not rounded up to it); or both are +0
+// (nothing paid from an empty wallet). It inlines, for loops that pay
+// many amounts and call Pay only when it is false.
 func Within(balance, amount float64) (left float64, ok bool) {
 	left = balance - amount
-	return left, amount >= 0 && left > RoundOff*balance
+	return left, amount >= 0 && left > RoundOff*balance || math.Float64bits(balance)|math.Float64bits(amount) == 0
 }
 
 // pay is Pay's every case.

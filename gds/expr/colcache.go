@@ -186,32 +186,41 @@ func (c *compiler) cachedColumn(e ast.Expr, compile func() (*colNode, bool)) (*c
 		return cn, ok
 	}
 	m := &colNode{typ: cn.typ}
-	stamp := c.colBuf()
+	stamp, own := c.colBuf(), cn.own
+	if own == nil { // copied into a buffer of its own
+		b := c.colBuf()
+		own = &b
+	}
 	switch cn.typ {
 	case gds.KindFloat:
-		m.f = onceAPass(cn.f, stamp, c.colBuf().floats)
+		m.f = onceAPass(cn.f, stamp, own.floats, own != cn.own)
 	case gds.KindInt:
-		m.i = onceAPass(cn.i, stamp, c.colBuf().ints)
+		m.i = onceAPass(cn.i, stamp, own.ints, own != cn.own)
 	case gds.KindBool:
-		m.b = onceAPass(cn.b, stamp, c.colBuf().bools)
+		m.b = onceAPass(cn.b, stamp, own.bools, own != cn.own)
 	default:
 		return cn, true
 	}
+	m.own = own
 	cc.nodes[key] = m
 	return m, true
 }
 
 // onceAPass computes f's column at most once per PSUB pass and number of
-// agents, into the buffer out gives; stamp holds the pass and n of the
-// column there.
-func onceAPass[T any](f func(*gds.Ctx, int) []T, stamp colScratch, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
+// agents; out gives the buffer it is in (f's own, or one it is copied
+// into when copied); stamp holds the pass and n of the column there.
+func onceAPass[T any](f func(*gds.Ctx, int) []T, stamp colScratch, out func(*gds.Ctx, int) []T, copied bool) func(*gds.Ctx, int) []T {
 	return func(c *gds.Ctx, n int) []T {
 		st, pass := stamp.ints(c, 2), int64(c.Pass())
 		if pass != 0 && st[0] == pass && st[1] == int64(n) { // Build's tracing has no pass
 			return out(c, n)
 		}
-		o := out(c, n)
-		copy(o, f(c, n))
+		o := f(c, n)
+		if copied {
+			dst := out(c, n)
+			copy(dst, o)
+			o = dst
+		}
 		st[0], st[1] = pass, int64(n)
 		return o
 	}

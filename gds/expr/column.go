@@ -3,6 +3,8 @@ package expr
 import (
 	"go/ast"
 	"go/token"
+	"math"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 
@@ -50,8 +52,12 @@ type colNode struct {
 	s func(*gds.Ctx, int) []string // a field's column; nothing computes strings
 
 	// bad, when an operand can fail for some agents, marks them (nil: no
-	// agent can fail)
+	// agent can fail); its result is nil when it marks none
 	bad func(*gds.Ctx, int) []bool
+
+	// own, when set, is the buffer f, i or b writes its column into and
+	// returns, every time (a ColumnCache reads it there again)
+	own *colScratch
 }
 
 // colScratch is a per-engine buffer of n 8-byte words, for a column of
@@ -184,11 +190,17 @@ func (c *compiler) colIdent(e *ast.Ident, n *node) (*colNode, bool) {
 	case b.agent:
 		buf := c.colBuf()
 		return &colNode{typ: gds.KindInt, i: func(c *gds.Ctx, n int) []int64 {
-			out := buf.ints(c, n)
-			for k := range out {
-				out[k] = int64(k)
+			// 0, 1, 2, ...: written once, extended as the population grows
+			p := buf.h.Buf(c)
+			if w := *p; len(w) < n {
+				w = slices.Grow(w, n-len(w))
+				for k := len(w); k < n; k++ {
+					w = append(w, math.Float64frombits(uint64(k)))
+				}
+				*p = w
 			}
-			return out
+			w := (*p)[:n]
+			return unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(w))), n)
 		}}, true
 	case b.colF != nil:
 		get := b.colF
@@ -283,10 +295,17 @@ func (c *compiler) either(xs ...*colNode) func(*gds.Ctx, int) []bool {
 	}
 	buf := c.colBuf()
 	return func(c *gds.Ctx, n int) []bool {
-		out := buf.bools(c, n)
-		copy(out, bads[0](c, n))
-		for _, b := range bads[1:] {
-			for k, v := range b(c, n)[:len(out)] {
+		var out []bool // nil until an operand marks an agent
+		for _, b := range bads {
+			m := b(c, n)
+			if m == nil {
+				continue
+			}
+			if out == nil {
+				out = buf.bools(c, n)
+				clear(out)
+			}
+			for k, v := range m[:len(out)] {
 				out[k] = out[k] || v
 			}
 		}
@@ -305,7 +324,7 @@ func (c *compiler) colUnary(e *ast.UnaryExpr, n *node) (*colNode, bool) {
 	switch {
 	case e.Op == token.SUB && n.typ == gds.KindFloat && x.typ == gds.KindFloat:
 		in, buf := x.f, c.colBuf()
-		return &colNode{typ: gds.KindFloat, bad: x.bad, f: func(c *gds.Ctx, n int) []float64 {
+		return &colNode{typ: gds.KindFloat, bad: x.bad, own: &buf, f: func(c *gds.Ctx, n int) []float64 {
 			out := buf.floats(c, n)
 			for k, v := range in(c, n)[:len(out)] {
 				out[k] = -v
@@ -314,7 +333,7 @@ func (c *compiler) colUnary(e *ast.UnaryExpr, n *node) (*colNode, bool) {
 		}}, true
 	case e.Op == token.NOT && x.typ == gds.KindBool:
 		in, buf := x.b, c.colBuf()
-		return &colNode{typ: gds.KindBool, bad: x.bad, b: func(c *gds.Ctx, n int) []bool {
+		return &colNode{typ: gds.KindBool, bad: x.bad, own: &buf, b: func(c *gds.Ctx, n int) []bool {
 			out := buf.bools(c, n)
 			for k, v := range in(c, n)[:len(out)] {
 				out[k] = !v
@@ -357,7 +376,7 @@ func (c *compiler) colBinary(e *ast.BinaryExpr, n *node) (*colNode, bool) {
 // agent.
 func (c *compiler) colArith(op token.Token, x, y *colNode) *colNode {
 	buf := c.colBuf()
-	cn := &colNode{typ: gds.KindFloat, bad: c.either(x, y)}
+	cn := &colNode{typ: gds.KindFloat, bad: c.either(x, y), own: &buf}
 	switch {
 	case y.scalar != nil:
 		a, k := x.floats(c.colBuf()), y.scalar.flt()
@@ -456,13 +475,32 @@ func scalarArith(op token.Token, out []float64, v float64, b []float64) {
 // floats, strings and bools by == and !=.
 func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 	buf := c.colBuf()
-	cn := &colNode{typ: gds.KindBool, bad: c.either(x, y)}
+	cn := &colNode{typ: gds.KindBool, bad: c.either(x, y), own: &buf}
+	if x.scalar != nil && numeric(x.typ) && numeric(y.typ) {
+		// k op y is y op' k, for NaN too: the column on the left
+		x, y = y, x
+		op = mirror(op)
+	}
 	switch {
+	case x.typ == gds.KindInt && y.typ == gds.KindInt && y.scalar != nil:
+		a, k := x.ints(c.colBuf()), y.scalar.i
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			compareScalar(op, out, a(c, n), k(c))
+			return out
+		}
 	case x.typ == gds.KindInt && y.typ == gds.KindInt:
 		a, b := x.ints(c.colBuf()), y.ints(c.colBuf())
 		cn.b = func(c *gds.Ctx, n int) []bool {
 			out := buf.bools(c, n)
 			compareCols(op, out, a(c, n), b(c, n))
+			return out
+		}
+	case numeric(x.typ) && numeric(y.typ) && y.scalar != nil:
+		a, k := x.floats(c.colBuf()), y.scalar.flt()
+		cn.b = func(c *gds.Ctx, n int) []bool {
+			out := buf.bools(c, n)
+			compareScalar(op, out, a(c, n), k(c))
 			return out
 		}
 	case numeric(x.typ) && numeric(y.typ):
@@ -491,12 +529,17 @@ func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 			// values a join sets): a string with the last equal one's,
 			// or the last unequal one's, pointer and v's length needs no
 			// byte comparison
+			vals := col(c, n)[:len(out)]
+			if len(v) == 0 {
+				for j, s := range vals {
+					out[j] = (len(s) == 0) == eq
+				}
+				return out
+			}
 			yes, no := unsafe.StringData(v), (*byte)(nil)
-			for j, s := range col(c, n)[:len(out)] {
+			for j, s := range vals {
 				same := false
-				if len(s) == len(v) && len(v) == 0 {
-					same = true
-				} else if len(s) == len(v) {
+				if len(s) == len(v) {
 					switch p := unsafe.StringData(s); p {
 					case yes:
 						same = true
@@ -528,6 +571,53 @@ func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 		return nil, false
 	}
 	return cn, true
+}
+
+// mirror is the comparison op with its operands swapped: x op y is
+// y mirror(op) x (for NaN as well: both are false).
+func mirror(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.GTR:
+		return token.LSS
+	case token.LEQ:
+		return token.GEQ
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op // == and !=
+}
+
+// compareScalar compares each value of a with v.
+func compareScalar[T int64 | float64](op token.Token, out []bool, a []T, v T) {
+	a = a[:len(out)]
+	switch op {
+	case token.EQL:
+		for k, x := range a {
+			out[k] = x == v
+		}
+	case token.NEQ:
+		for k, x := range a {
+			out[k] = x != v
+		}
+	case token.LSS:
+		for k, x := range a {
+			out[k] = x < v
+		}
+	case token.LEQ:
+		for k, x := range a {
+			out[k] = x <= v
+		}
+	case token.GTR:
+		for k, x := range a {
+			out[k] = x > v
+		}
+	default:
+		for k, x := range a {
+			out[k] = x >= v
+		}
+	}
 }
 
 func compareCols[T int64 | float64](op token.Token, out []bool, a, b []T) {
@@ -566,7 +656,7 @@ func (c *compiler) colLogic(op token.Token, x, y *colNode) *colNode {
 	a, b := x.bools(c.colBuf()), y.bools(c.colBuf())
 	and := op == token.LAND
 	buf := c.colBuf()
-	cn := &colNode{typ: gds.KindBool, b: func(c *gds.Ctx, n int) []bool {
+	cn := &colNode{typ: gds.KindBool, own: &buf, b: func(c *gds.Ctx, n int) []bool {
 		out := buf.bools(c, n)
 		av, bv := a(c, n)[:len(out)], b(c, n)[:len(out)]
 		if and {
@@ -585,13 +675,15 @@ func (c *compiler) colLogic(op token.Token, x, y *colNode) *colNode {
 	}
 	xb, yb, bbuf := x.bad, y.bad, c.colBuf()
 	cn.bad = func(c *gds.Ctx, n int) []bool {
+		xm, ym := marks(xb, c, n), marks(yb, c, n)
+		if xm == nil && ym == nil {
+			return nil
+		}
 		out := bbuf.bools(c, n)
 		clear(out)
-		if xb != nil {
-			copy(out, xb(c, n))
-		}
-		if yb != nil {
-			av, bad := a(c, n)[:len(out)], yb(c, n)[:len(out)]
+		copy(out, xm)
+		if ym != nil {
+			av, bad := a(c, n)[:len(out)], ym[:len(out)]
 			for k := range out {
 				out[k] = out[k] || av[k] == and && bad[k]
 			}
@@ -651,7 +743,7 @@ func (c *compiler) colMinMax(isMin bool, args []*colNode) *colNode {
 		fs[k] = a.floats(c.colBuf())
 	}
 	buf := c.colBuf()
-	return &colNode{typ: gds.KindFloat, bad: c.either(args...), f: func(c *gds.Ctx, n int) []float64 {
+	return &colNode{typ: gds.KindFloat, bad: c.either(args...), own: &buf, f: func(c *gds.Ctx, n int) []float64 {
 		out := buf.floats(c, n)
 		copy(out, fs[0](c, n))
 		for _, f := range fs[1:] {
@@ -675,7 +767,7 @@ func (c *compiler) colMinMax(isMin bool, args []*colNode) *colNode {
 func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 	cond := k.bools(c.colBuf())
 	buf := c.colBuf()
-	cn := &colNode{typ: n.typ}
+	cn := &colNode{typ: n.typ, own: &buf}
 	switch n.typ {
 	case gds.KindFloat:
 		if !numeric(x.typ) || !numeric(y.typ) {
@@ -694,19 +786,21 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 	}
 	kb, xb, yb, bbuf := k.bad, x.bad, y.bad, c.colBuf()
 	cn.bad = func(c *gds.Ctx, n int) []bool {
+		km, xm, ym := marks(kb, c, n), marks(xb, c, n), marks(yb, c, n)
+		if km == nil && xm == nil && ym == nil {
+			return nil
+		}
 		out := bbuf.bools(c, n)
 		clear(out)
-		if kb != nil {
-			copy(out, kb(c, n))
-		}
+		copy(out, km)
 		kv := cond(c, n)[:len(out)]
-		if xb != nil {
-			for j, bad := range xb(c, n)[:len(out)] {
+		if xm != nil {
+			for j, bad := range xm[:len(out)] {
 				out[j] = out[j] || kv[j] && bad
 			}
 		}
-		if yb != nil {
-			for j, bad := range yb(c, n)[:len(out)] {
+		if ym != nil {
+			for j, bad := range ym[:len(out)] {
 				out[j] = out[j] || !kv[j] && bad
 			}
 		}
@@ -835,6 +929,9 @@ func (c *compiler) colIndex(e *ast.IndexExpr, n *node) (*colNode, bool) {
 			return out
 		},
 		bad: func(c *gds.Ctx, n int) []bool {
+			if len(vec(c)) >= n {
+				return nil // every agent has its element
+			}
 			out := bbuf.bools(c, n)
 			m := min(len(vec(c)), n)
 			clear(out[:m])
@@ -846,8 +943,8 @@ func (c *compiler) colIndex(e *ast.IndexExpr, n *node) (*colNode, bool) {
 	}, true
 }
 
-// overColumn is over(pop, x) evaluated a column at a time, into the
-// scratch vector h: the values, and false if the population must be
+// overColumn is over(pop, x) evaluated a column at a time: the values
+// (for no agents, h's buffer emptied), and false if the population must be
 // evaluated agent by agent instead (an agent fails, or an
 // agent-independent value does).
 func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool) {
@@ -860,10 +957,7 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 		vals = func(c *gds.Ctx, n int) []float64 {
 			out := buf.floats(c, n)
 			for k, v := range b(c, n)[:len(out)] {
-				out[k] = 0
-				if v {
-					out[k] = 1
-				}
+				out[k] = float64(*(*uint8)(unsafe.Pointer(&v))) // 0 or 1, without a branch
 			}
 			return out
 		}
@@ -875,14 +969,19 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 		if n == 0 {
 			return (*h.Buf(c))[:0], true
 		}
-		v, ok := g(c, n)
-		if !ok {
-			return nil, false
-		}
-		res := grow(h, c, n)
-		copy(res, v)
-		return res, true
+		// the column's own buffer, or a field's column: a vector is
+		// read, never written, until its next evaluation
+		return g(c, n)
 	}
+}
+
+// marks returns bad's marks for n agents, nil when bad is nil or marks
+// none.
+func marks(bad func(*gds.Ctx, int) []bool, c *gds.Ctx, n int) []bool {
+	if bad == nil {
+		return nil
+	}
+	return bad(c, n)
 }
 
 // guarded evaluates a column for n agents, or reports false when the
@@ -901,7 +1000,7 @@ func guarded[T any](vals func(*gds.Ctx, int) []T, bad func(*gds.Ctx, int) []bool
 			}
 		}()
 		if bad != nil {
-			for _, b := range bad(c, n) {
+			for _, b := range bad(c, n) { // nil: none marked
 				if b {
 					return nil, false
 				}

@@ -71,6 +71,7 @@ const (
 	targetGrowth    = 0.20 // peak RSS growth when the runs grow 10x
 	targetKPIs      = 0.10 // added wall time of pp with 10 KPIs (configs/bench/pp_kpis.toml), 2 workers
 	targetModelFile = 1.2  // the declarative pp (configs/bench/pp_file.toml) against the Go model, 2 workers
+	targetNetlist   = 1.5  // the declarative data DAO (configs/datadao_declarative.toml) against the Go model, 2 workers
 )
 
 // sample is one measured run of the CLI.
@@ -256,6 +257,7 @@ func main() {
 
 	if slices.ContainsFunc(sel, func(m model) bool { return m.name == "pp" }) {
 		modelFileSection(w, mark, r)
+		netlistSection(w, mark, r)
 	}
 
 	w("\n## Peak RSS when the runs grow 10x, 2 workers (target growth <= %.0f%%)\n\n", targetGrowth*100)
@@ -342,6 +344,37 @@ func modelFileSection(w func(string, ...any), mark func(bool) string, r *cli) {
 		ratio, pw := b.wall/a.wall, pairwise(files, gos)
 		w("| %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %s |\n", c.name, a.wall, b.wall, a.cpu, b.cpu, ratio, pw, mark(max(ratio, pw) <= targetModelFile))
 	}
+}
+
+// netlistSection prints issue 16's speed target: the data DAO as a model
+// file (agents with wallets, transfers, the AMM blocks;
+// configs/datadao_declarative.toml) against the Go model
+// (configs/datadao.toml), the embedded configs as shipped, 2 workers, the
+// two alternating. Their rows are the same (models/datadao's tests).
+func netlistSection(w func(string, ...any), mark func(bool) string, r *cli) {
+	w("\n## Netlists in model files (issue 16): the declarative data DAO against the Go model, 2 workers (target <= %.1fx)\n\n", targetNetlist)
+	w("configs/datadao_declarative.toml runs models/datadao.toml with configs/datadao.toml's experiment (4 runs of\n")
+	w("2000 steps, up to 4020 members); the two configs alternate; the ratio is that of the medians, pairwise the\n")
+	w("median of the ratios of adjacent runs. Met when both are within the target.\n\n")
+	var gos, files []sample
+	for i := 0; i < r.reps; i++ {
+		a, err := r.once("datadao_go", "configs/datadao.toml", 2)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		b, err := r.once("datadao_file", "configs/datadao_declarative.toml", 2)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if a.rows != b.rows {
+			fatalf("datadao: the model file wrote %d rows, the Go model %d", b.rows, a.rows)
+		}
+		gos, files = append(gos, a), append(files, b)
+	}
+	a, b := medianOf(gos), medianOf(files)
+	ratio, pw := b.wall/a.wall, pairwise(files, gos)
+	w("| rows | Go wall s | file wall s | Go cpu s | file cpu s | Go / file peak RSS MB | ratio | pairwise | met |\n|---|---|---|---|---|---|---|---|---|\n")
+	w("| %d | %.3f | %.3f | %.3f | %.3f | %.0f / %.0f | %.2fx | %.2fx | %s |\n", a.rows, a.wall, b.wall, a.cpu, b.cpu, a.rss, b.rss, ratio, pw, mark(max(ratio, pw) <= targetNetlist))
 }
 
 type cli struct {
