@@ -800,14 +800,15 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 					}
 					continue
 				}
-				got := r[slot] // the same additions, in order, in a register
-				for i, a := range amounts {
-					if left, ok := wallet.Within(col[i], a); ok {
-						col[i], got = left, got+a
-						continue
+				got := r[slot] // the same additions, in order
+				for i := 0; i < len(amounts); i++ {
+					var k int
+					got, k = payPlain(col[i:], amounts[i:len(col)], got)
+					if i += k; i == len(amounts) {
+						break
 					}
-					check(tr, a)
-					got += pay(tr, &col[i], a, tr.fromPop, i) // or fails, naming the agent
+					check(tr, amounts[i])
+					got += pay(tr, &col[i], amounts[i], tr.fromPop, i) // or fails, naming the agent
 				}
 				r[slot] = got
 				continue
@@ -827,15 +828,21 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 					slot = tr.fromSlot
 				}
 				held := r[slot] // the payer's balance, or the minted delta
-				for i, a := range amounts {
-					switch left, ok := wallet.Within(held, a); {
-					case tr.fromSlot < 0: // minted
-						check(tr, a)
+				for i := 0; i < len(amounts); i++ {
+					var k int
+					if tr.fromSlot < 0 {
+						held, k = mintPlain(col[i:], amounts[i:len(col)], held)
+					} else {
+						held, k = receivePlain(col[i:], amounts[i:len(col)], held)
+					}
+					if i += k; i == len(amounts) {
+						break
+					}
+					a := amounts[i]
+					check(tr, a)
+					if tr.fromSlot < 0 {
 						held += a
-					case ok:
-						held = left
-					default:
-						check(tr, a)
+					} else {
 						a = pay(tr, &held, a, nil, 0) // or fails, naming the payer
 					}
 					col[i] += a
@@ -887,6 +894,52 @@ func (pl *psubLedger) compute(c *gds.Ctx) []float64 {
 		}
 	}
 	return r
+}
+
+// The loops of a transfer of a column of amounts, each until the first
+// amount that is not the plain case, whose index they return (len(amounts)
+// when there is none): the caller handles it (Pay's other cases, or the
+// error) and goes on after it. In functions of their own, their state
+// stays in registers.
+
+// payPlain pays amounts[i] from balances[i], adding each to got.
+func payPlain(balances, amounts []float64, got float64) (float64, int) {
+	balances = balances[:len(amounts)]
+	for i, a := range amounts {
+		left, ok := wallet.Within(balances[i], a)
+		if !ok {
+			return got, i
+		}
+		balances[i], got = left, got+a
+	}
+	return got, len(amounts)
+}
+
+// receivePlain pays amounts[i] from held into balances[i].
+func receivePlain(balances, amounts []float64, held float64) (float64, int) {
+	balances = balances[:len(amounts)]
+	for i, a := range amounts {
+		left, ok := wallet.Within(held, a)
+		if !ok {
+			return held, i
+		}
+		held = left
+		balances[i] += a
+	}
+	return held, len(amounts)
+}
+
+// mintPlain mints amounts[i] into balances[i], adding each to minted.
+func mintPlain(balances, amounts []float64, minted float64) (float64, int) {
+	balances = balances[:len(amounts)]
+	for i, a := range amounts {
+		if !amountOK(a) {
+			return minted, i
+		}
+		minted += a
+		balances[i] += a
+	}
+	return minted, len(amounts)
 }
 
 // amountOK reports whether x is an amount a ledger can move: finite and

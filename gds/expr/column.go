@@ -524,36 +524,7 @@ func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 		eq := op == token.EQL
 		cn.b = func(c *gds.Ctx, n int) []bool {
 			out := buf.bools(c, n)
-			v := k(c)
-			// the agents' strings mostly share a few backing arrays (the
-			// values a join sets): a string with the last equal one's,
-			// or the last unequal one's, pointer and v's length needs no
-			// byte comparison
-			vals := col(c, n)[:len(out)]
-			if len(v) == 0 {
-				for j, s := range vals {
-					out[j] = (len(s) == 0) == eq
-				}
-				return out
-			}
-			yes, no := unsafe.StringData(v), (*byte)(nil)
-			for j, s := range vals {
-				same := false
-				if len(s) == len(v) {
-					switch p := unsafe.StringData(s); p {
-					case yes:
-						same = true
-					case no:
-					default:
-						if same = s == v; same {
-							yes = p
-						} else {
-							no = p
-						}
-					}
-				}
-				out[j] = same == eq
-			}
+			equalStrings(out, col(c, n), k(c), eq)
 			return out
 		}
 	case x.typ == gds.KindBool && y.typ == gds.KindBool && (op == token.EQL || op == token.NEQ):
@@ -571,6 +542,38 @@ func (c *compiler) colCompare(op token.Token, x, y *colNode) (*colNode, bool) {
 		return nil, false
 	}
 	return cn, true
+}
+
+// equalStrings sets out[j] to whether vals[j] == v is eq. The agents'
+// strings mostly share a few backing arrays (the values a join sets): a
+// string with the last equal one's, or the last unequal one's, pointer and
+// v's length needs no byte comparison.
+func equalStrings(out []bool, vals []string, v string, eq bool) {
+	vals = vals[:len(out)]
+	if len(v) == 0 {
+		for j, s := range vals {
+			out[j] = (len(s) == 0) == eq
+		}
+		return
+	}
+	yes, no := unsafe.StringData(v), (*byte)(nil)
+	for j, s := range vals {
+		same := false
+		if len(s) == len(v) {
+			switch p := unsafe.StringData(s); p {
+			case yes:
+				same = true
+			case no:
+			default:
+				if same = s == v; same {
+					yes = p
+				} else {
+					no = p
+				}
+			}
+		}
+		out[j] = same == eq
+	}
 }
 
 // mirror is the comparison op with its operands swapped: x op y is
