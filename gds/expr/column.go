@@ -741,11 +741,42 @@ func (c *compiler) colCall(e *ast.CallExpr, n *node) (*colNode, bool) {
 
 // colMinMax follows Go's min and max, as minMaxN does, left to right.
 func (c *compiler) colMinMax(isMin bool, args []*colNode) *colNode {
+	buf := c.colBuf()
+	if len(args) == 2 && (args[0].scalar == nil) != (args[1].scalar == nil) {
+		// a column and an agent-independent value, which is not spread
+		col, one, first := args[0], args[1], false
+		if col.scalar != nil {
+			col, one, first = one, col, true
+		}
+		a, k := col.floats(c.colBuf()), one.scalar.flt()
+		return &colNode{typ: gds.KindFloat, bad: c.either(args...), own: &buf, f: func(c *gds.Ctx, n int) []float64 {
+			out := buf.floats(c, n)
+			v, x := k(c), a(c, n)[:len(out)]
+			switch { // in the order written: of two NaNs, which one is the result
+			case isMin && first:
+				for j := range out {
+					out[j] = min(v, x[j])
+				}
+			case isMin:
+				for j := range out {
+					out[j] = min(x[j], v)
+				}
+			case first:
+				for j := range out {
+					out[j] = max(v, x[j])
+				}
+			default:
+				for j := range out {
+					out[j] = max(x[j], v)
+				}
+			}
+			return out
+		}}
+	}
 	fs := make([]func(*gds.Ctx, int) []float64, len(args))
 	for k, a := range args {
 		fs[k] = a.floats(c.colBuf())
 	}
-	buf := c.colBuf()
 	return &colNode{typ: gds.KindFloat, bad: c.either(args...), own: &buf, f: func(c *gds.Ctx, n int) []float64 {
 		out := buf.floats(c, n)
 		copy(out, fs[0](c, n))
@@ -950,7 +981,11 @@ func (c *compiler) colIndex(e *ast.IndexExpr, n *node) (*colNode, bool) {
 // (for no agents, h's buffer emptied), and false if the population must be
 // evaluated agent by agent instead (an agent fails, or an
 // agent-independent value does).
-func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool) {
+//
+// For a bool x, count is sum(over(pop, x)) from the bools themselves: the
+// number of agents for which x holds, which is what adding their 0s and
+// 1s in order gives (every partial sum is an integer, exact in a float64).
+func overColumn(cn *colNode, buf colScratch) (cols func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool), count func(c *gds.Ctx, n int) (float64, bool)) {
 	var vals func(*gds.Ctx, int) []float64
 	switch cn.typ {
 	case gds.KindFloat, gds.KindInt:
@@ -964,8 +999,20 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 			}
 			return out
 		}
+		gb := guarded(b, cn.bad)
+		count = func(c *gds.Ctx, n int) (float64, bool) {
+			v, ok := gb(c, n)
+			if !ok {
+				return 0, false
+			}
+			k := 0
+			for _, x := range v {
+				k += int(*(*uint8)(unsafe.Pointer(&x)))
+			}
+			return float64(k), true
+		}
 	default:
-		return nil
+		return nil, nil
 	}
 	g := guarded(vals, cn.bad)
 	return func(c *gds.Ctx, h gds.Scratch, n int) ([]float64, bool) {
@@ -975,7 +1022,7 @@ func overColumn(cn *colNode, buf colScratch) func(c *gds.Ctx, h gds.Scratch, n i
 		// the column's own buffer, or a field's column: a vector is
 		// read, never written, until its next evaluation
 		return g(c, n)
-	}
+	}, count
 }
 
 // marks returns bad's marks for n agents, nil when bad is nil or marks

@@ -716,9 +716,10 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 	c.env = pop.agent
 	x, err := c.expr(e.Args[1])
 	var cols func(*gds.Ctx, gds.Scratch, int) ([]float64, bool)
+	var count func(*gds.Ctx, int) (float64, bool)
 	if err == nil && pop.at == nil && pop.cur == nil {
 		if cn, ok := c.column(e.Args[1]); ok && cn.scalar == nil {
-			cols = overColumn(cn, c.colBuf())
+			cols, count = overColumn(cn, c.colBuf())
 		}
 	}
 	c.env = outer
@@ -760,6 +761,15 @@ func (c *compiler) over(col int, e *ast.CallExpr) (*node, error) {
 				s += x
 			}
 			return s
+		}
+		if count != nil { // sum(over(pop, bool)) counts the bools
+			sumOf := sum
+			sum = func(c *gds.Ctx) float64 {
+				if s, ok := count(c, n(c)); ok {
+					return s
+				}
+				return sumOf(c)
+			}
 		}
 		return &node{typ: gds.KindVec, col: col, overSum: sum, v: v}, nil
 	}
