@@ -90,3 +90,60 @@ func ExampleExpr_EmitFloat() {
 	// Output:
 	// grow reads [pop] params [dt rate] emits [growth]
 }
+
+// A per-agent expression of a population, compiled in an Env that
+// declares the agents' fields with their columns, evaluates for all the
+// agents at once with FloatColumn: the values Float gives agent by agent.
+// Envs sharing a ColumnCache compute a shared part (here type == "casual")
+// once per PSUB.
+func ExampleExpr_FloatColumn() {
+	typ := []string{"casual", "power", "casual"}
+	ddt := []float64{10, 100, 4}
+	b := gds.NewBuilder("members")
+	out := b.Float("out", 0)
+	spend := b.ParamFloat("spend", 5)
+	cache := expr.NewColumnCache(b)
+	env := func() *expr.Env {
+		e := expr.NewEnv(b)
+		e.FloatParam("spend", spend)
+		e.AgentIndex("agent")
+		e.StringField("type", func(c *gds.Ctx) string { return typ[c.Agent] }, func(*gds.Ctx) []string { return typ })
+		e.FloatField("ddt", func(c *gds.Ctx) float64 { return ddt[c.Agent] }, func(*gds.Ctx) []float64 { return ddt })
+		e.CacheColumns(cache)
+		return e
+	}
+	paid, err := expr.Compile(`ifelse(type == "casual", min(spend, ddt), 0.0)`, env())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	kept, err := expr.Compile(`ifelse(type == "casual", ddt - min(spend, ddt), ddt)`, env())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b.PSUB("spend", out.Update(func(c *gds.Ctx) float64 {
+		if c.Tracing() {
+			return 0
+		}
+		p, _ := paid.FloatColumn(c, len(ddt))
+		fmt.Println("paid", p)
+		k, _ := kept.FloatColumn(c, len(ddt))
+		fmt.Println("kept", k)
+		c.Agent = 1
+		fmt.Println("agent 1 keeps", kept.Float(c))
+		return 0
+	}))
+	m, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 1}, discard{}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// paid [5 0 4]
+	// kept [5 100 0]
+	// agent 1 keeps 100
+}
