@@ -48,7 +48,14 @@ type Ctx struct {
 	tr *tracer
 
 	pass uint64 // PSUBs computed by the engine, this one included: see Pass
+	job  uint64 // jobs the engine has begun, this one included: see Job
 }
+
+// Job returns a number unique to the job being computed among all the
+// jobs the engine has begun (a job resumed from a checkpoint is a new
+// one). A cache kept across PSUBs keys its entries with it, so no job
+// reads what another left there.
+func (c *Ctx) Job() uint64 { return c.job }
 
 // Pass returns a number unique to the PSUB being computed among all the
 // PSUBs the engine has computed, for all its jobs. Blocks that share work
@@ -480,6 +487,7 @@ func (e *Engine) reset(job *Job) {
 	m := e.m
 	e.ctx.Simulation, e.ctx.Subset, e.ctx.Run = job.Simulation, job.Subset, job.Run // first: errors name the job
 	e.ctx.T, e.ctx.Substep = 0, 0
+	e.ctx.job++
 	p := job.Params
 	if p == nil {
 		p = e.defaults

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/statecraft/statecraft/blocks/agent"
 	"github.com/statecraft/statecraft/gds"
@@ -62,6 +63,28 @@ type popDecl struct {
 	// what a PSUB cannot change is computed once per PSUB for all of
 	// them (type == "casual" in a dozen expressions)
 	cols *expr.ColumnCache
+	// writes holds, per engine, the pass of the PSUB that last wrote each
+	// field (expr.Env.FieldWrites): a cached column that reads only
+	// fields nothing wrote since lives from one PSUB to the next
+	writes gds.Scratch
+}
+
+// wrote records that the current PSUB writes fields fs of p.
+func (p *popDecl) wrote(c *gds.Ctx, fs []int) {
+	w, pass := p.lastWrites(c), c.Pass()
+	for _, f := range fs {
+		w[f] = pass
+	}
+}
+
+
+// lastWrites is the engine's pass of the last write of each field.
+func (p *popDecl) lastWrites(c *gds.Ctx) []uint64 {
+	b := p.writes.Buf(c)
+	if len(*b) < len(p.fields) {
+		*b = make([]float64, len(p.fields)) // 0: before every pass
+	}
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(*b))), len(p.fields))
 }
 
 // at makes agent i the one per-agent expressions of p read (one agent
@@ -97,7 +120,7 @@ func (l *loader) declarePopulations(claim func(kind, n, key string) error) error
 		if err := claim("variable", pn, key); err != nil {
 			return err
 		}
-		p := &popDecl{name: pn, key: key, byName: map[string]int{}, wallet: map[string]int{}}
+		p := &popDecl{name: pn, key: key, byName: map[string]int{}, wallet: map[string]int{}, writes: l.b.Scratch()}
 		add := func(f popField, fkey string) error {
 			if f.name == "id" && len(p.fields) > 0 {
 				return l.errAt(fkey, "", "field id is every agent's number (1, 2, ... in order of joining); call yours something else")
@@ -292,6 +315,7 @@ func (l *loader) bareAgentEnv(p *popDecl) *expr.Env {
 			env.StringField(fd.name, func(c *gds.Ctx) string { return h.Strings(c, f)[p.index(c)] },
 				func(c *gds.Ctx) []string { return h.Strings(c, f) })
 		}
+		env.FieldWrites(fd.name, func(c *gds.Ctx) uint64 { return p.lastWrites(c)[f] })
 	}
 	return env
 }
@@ -385,8 +409,16 @@ func (l *loader) popUpdate(pkey string, p *popDecl, ps psubSpec, lg *psubLedger,
 		}
 	}
 	h := p.h
+	var written []int // the fields this update writes, for the column cache
+	for _, u := range each {
+		written = append(written, u.f)
+	}
+	for f := range cols {
+		written = append(written, f)
+	}
 	fn := func(c *gds.Ctx, next *gds.Columns) {
 		n0 := next.N
+		p.wrote(c, written)
 		for _, u := range each {
 			fd := p.fields[u.f]
 			if eachColumn(c, u, fd.kind, next, n0) {
@@ -413,7 +445,7 @@ func (l *loader) popUpdate(pkey string, p *popDecl, ps psubSpec, lg *psubLedger,
 			}
 		}
 		if join != nil {
-			join.apply(c, next, lg.joinPlan(c, join))
+			join.apply(c, next, lg.joinPlan(c, join)) // a new size: a cached column is computed again
 		}
 	}
 	return h.Update(fn), nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -289,5 +290,111 @@ func TestExprColumns(t *testing.T) {
 				t.Errorf("%d columns cached, want the pass-invariant ones", got)
 			}
 		}
+	}
+}
+
+// TestColumnCacheAcrossPSUBs: a cached column that reads only fields
+// whose writes are declared (Env.FieldWrites), parameters and the agent
+// index is computed again only after a PSUB writes one of its fields, the
+// population's size changes or a new job begins; one that reads t (or a
+// state variable) in every PSUB. Its values are always the per-agent
+// evaluation's.
+func TestColumnCacheAcrossPSUBs(t *testing.T) {
+	b := gds.NewBuilder("pop")
+	out := b.Float("out", 0)
+	p := b.ParamFloat("p", 2, "")
+	cc := expr.NewColumnCache(b)
+	var s []string
+	var x []float64
+	var lastWrite uint64 // the pass of the PSUB that last wrote s or x
+	sReads := 0
+	env := func() *expr.Env {
+		e := expr.NewEnv(b)
+		e.FloatParam("p", p)
+		e.AgentIndex("agent")
+		e.StringField("s", func(c *gds.Ctx) string { return s[c.Agent] }, func(*gds.Ctx) []string { sReads++; return s })
+		e.FloatField("x", func(c *gds.Ctx) float64 { return x[c.Agent] }, func(*gds.Ctx) []float64 { return x })
+		e.FieldWrites("s", func(*gds.Ctx) uint64 { return lastWrite })
+		e.FieldWrites("x", func(*gds.Ctx) uint64 { return lastWrite })
+		e.CacheColumns(cc)
+		return e
+	}
+	srcs := []string{
+		`ifelse(s == "a", x * p, float(agent))`, // lives until s or x is written
+		`ifelse(s == "a" && t > 2, 1.0, 0.0)`,   // reads t: for its PSUB only
+	}
+	xs := make([]*expr.Expr, len(srcs))
+	for i, src := range srcs {
+		var err error
+		if xs[i], err = expr.Compile(src, env()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var bad []string
+	read := func(c *gds.Ctx) {
+		for i, x := range xs {
+			v, ok := x.FloatColumn(c, len(s))
+			if !ok {
+				bad = append(bad, srcs[i]+": no column")
+				continue
+			}
+			for agent := range s {
+				c.Agent = agent
+				if want := x.Float(c); !same(v[agent], want) {
+					bad = append(bad, fmt.Sprintf("job %d, timestep %d, PSUB %d: %s for agent %d: column %v, agent by agent %v",
+						c.Job(), c.T, c.Substep, srcs[i], agent, v[agent], want))
+				}
+			}
+		}
+	}
+	reader := func(name string) gds.Block {
+		return out.Update(func(c *gds.Ctx) float64 {
+			if !c.Tracing() {
+				read(c)
+			}
+			return 0
+		}).Named(name)
+	}
+	// PSUB 1 writes the fields on even timesteps, and grows the
+	// population at timestep 5; PSUBs 2 and 3 read
+	writer := out.Update(func(c *gds.Ctx) float64 {
+		if c.Tracing() {
+			return 0
+		}
+		if c.T%2 == 0 {
+			s[0], x[1] = map[string]string{"a": "b", "b": "a"}[s[0]], x[1]+1
+			lastWrite = c.Pass()
+		}
+		if c.T == 5 { // no write declared: the new size alone is a new column
+			s, x = append(s, "a"), append(x, 7)
+		}
+		return 0
+	})
+	b.PSUB("write", writer)
+	b.PSUB("read", reader("read"))
+	b.PSUB("read_again", reader("read_again"))
+	m, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.NewEngine()
+	// the second job begins with as many agents as the first ended with,
+	// and other values, which nothing writes at first
+	starts := [][]string{{"a", "b", "a"}, {"a", "b", "a", "b"}}
+	for job, start := range starts {
+		s, x = slices.Clone(start), []float64{1, 2, 3, 4}[:len(start)]
+		sReads = 0
+		if err := e.Run(context.Background(), &gds.Job{Run: job + 1, Timesteps: 6}, discard{}); err != nil {
+			t.Fatal(err)
+		}
+		// s == "a": computed in PSUB 2 of timesteps 1 (the job's first),
+		// 2, 4, 5 and 6 (after the writes), and again in every PSUB for
+		// the expression that reads t (which shares s == "a")
+		if want := 5; sReads != want {
+			t.Errorf("job %d: s's column read %d times, want %d", job+1, sReads, want)
+		}
+	}
+	for _, msg := range bad {
+		t.Error(msg)
 	}
 }

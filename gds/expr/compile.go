@@ -185,7 +185,7 @@ type compiler struct {
 	// column-at-a-time evaluation (column)
 	nodes map[ast.Expr]*node
 	// keys memoises colKey
-	keys map[ast.Expr]string
+	keys map[ast.Expr]colKeyInfo
 }
 
 // Compile parses src (Go expression syntax), type-checks it against env

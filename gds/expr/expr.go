@@ -31,6 +31,8 @@ type binding struct {
 	colI func(*gds.Ctx) []int64
 	colB func(*gds.Ctx) []bool
 	colS func(*gds.Ctx) []string
+	// writes: when the field's column last changed (Env.FieldWrites)
+	writes func(*gds.Ctx) uint64
 }
 
 // leaf is the handle a float name reads, when it is declared by its
