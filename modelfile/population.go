@@ -77,7 +77,6 @@ func (p *popDecl) wrote(c *gds.Ctx, fs []int) {
 	}
 }
 
-
 // lastWrites is the engine's pass of the last write of each field.
 func (p *popDecl) lastWrites(c *gds.Ctx) []uint64 {
 	b := p.writes.Buf(c)
