@@ -298,6 +298,12 @@ func buildMinMax(c *compiler, col int, name string, args []*node) (*node, error)
 	n.inv = invariant(args...)
 	if len(args) == 2 && args[1].konst && !args[0].konst {
 		a, k := args[0].flt(), args[1].fconst()
+		if p := args[0].pair; p != nil {
+			if f := leafPairMinMax(isMin, p.op, p.x, p.y, k); f != nil {
+				n.f = f // max(prey + d_prey, 0.0): one closure
+				return n, nil
+			}
+		}
 		if isMin {
 			n.f = func(c *gds.Ctx) float64 { return min(a(c), k) }
 		} else {

@@ -121,6 +121,25 @@ func main() {
 			}
 		}
 	}
+	p("\t}\n\treturn nil\n}\n\n")
+	p("// leafPairMinMax returns min(x op y, k), or max, of two leaves and a\n")
+	p("// constant as one closure, the leaves read through their handles (the\n")
+	p("// update max(prey + d_prey, 0.0)); nil for other leaves. x op y is\n")
+	p("// rounded with float64(...) first, as its own node would be.\n")
+	p("func leafPairMinMax(isMin bool, op token.Token, x, y leaf, k float64) func(*gds.Ctx) float64 {\n")
+	p("\txv, xp, xs, yv, yp, ys := x.v, x.p, x.s, y.v, y.p, y.s\n")
+	p("\t_, _, _, _, _, _ = xv, xp, xs, yv, yp, ys\n")
+	p("\tswitch string([]byte{x.kind, y.kind}) {\n")
+	for _, xs := range leaves {
+		for _, ys := range leaves {
+			p("\tcase %q:\n\t\tswitch op {\n", xs.name+ys.name)
+			for _, o := range ops {
+				p("\t\tcase token.%s:\n\t\t\tif isMin {\n\t\t\t\treturn func(c *gds.Ctx) float64 { return min(float64(%s %s %s), k) }\n\t\t\t}\n", o.tok, read(xs, "x"), o.sym, read(ys, "y"))
+				p("\t\t\treturn func(c *gds.Ctx) float64 { return max(float64(%s %s %s), k) }\n", read(xs, "x"), o.sym, read(ys, "y"))
+			}
+			p("\t\t}\n")
+		}
+	}
 	p("\t}\n\treturn nil\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {

@@ -1791,3 +1791,222 @@ func leaf3VP(op1, op2 token.Token, right bool, x, y, z leaf) func(*gds.Ctx) floa
 	}
 	return nil
 }
+
+// leafPairMinMax returns min(x op y, k), or max, of two leaves and a
+// constant as one closure, the leaves read through their handles (the
+// update max(prey + d_prey, 0.0)); nil for other leaves. x op y is
+// rounded with float64(...) first, as its own node would be.
+func leafPairMinMax(isMin bool, op token.Token, x, y leaf, k float64) func(*gds.Ctx) float64 {
+	xv, xp, xs, yv, yp, ys := x.v, x.p, x.s, y.v, y.p, y.s
+	_, _, _, _, _, _ = xv, xp, xs, yv, yp, ys
+	switch string([]byte{x.kind, y.kind}) {
+	case "VV":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)+yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)+yv.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)-yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)-yv.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)*yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)*yv.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)/yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)/yv.GetUntraced(c)), k) }
+		}
+	case "VP":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)+yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)+yp.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)-yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)-yp.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)*yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)*yp.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)/yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)/yp.GetUntraced(c)), k) }
+		}
+	case "VS":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)+ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)+ys.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)-ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)-ys.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)*ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)*ys.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xv.GetUntraced(c)/ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xv.GetUntraced(c)/ys.GetUntraced(c)), k) }
+		}
+	case "PV":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)+yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)+yv.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)-yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)-yv.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)*yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)*yv.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)/yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)/yv.GetUntraced(c)), k) }
+		}
+	case "PP":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)+yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)+yp.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)-yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)-yp.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)*yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)*yp.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)/yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)/yp.GetUntraced(c)), k) }
+		}
+	case "PS":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)+ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)+ys.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)-ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)-ys.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)*ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)*ys.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xp.GetUntraced(c)/ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xp.GetUntraced(c)/ys.GetUntraced(c)), k) }
+		}
+	case "SV":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)+yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)+yv.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)-yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)-yv.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)*yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)*yv.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)/yv.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)/yv.GetUntraced(c)), k) }
+		}
+	case "SP":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)+yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)+yp.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)-yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)-yp.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)*yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)*yp.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)/yp.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)/yp.GetUntraced(c)), k) }
+		}
+	case "SS":
+		switch op {
+		case token.ADD:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)+ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)+ys.GetUntraced(c)), k) }
+		case token.SUB:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)-ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)-ys.GetUntraced(c)), k) }
+		case token.MUL:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)*ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)*ys.GetUntraced(c)), k) }
+		case token.QUO:
+			if isMin {
+				return func(c *gds.Ctx) float64 { return min(float64(xs.GetUntraced(c)/ys.GetUntraced(c)), k) }
+			}
+			return func(c *gds.Ctx) float64 { return max(float64(xs.GetUntraced(c)/ys.GetUntraced(c)), k) }
+		}
+	}
+	return nil
+}
