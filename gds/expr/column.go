@@ -807,11 +807,11 @@ func (c *compiler) colIfElse(n *node, k, x, y *colNode) (*colNode, bool) {
 		if !numeric(x.typ) || !numeric(y.typ) {
 			return nil, false
 		}
-		cn.f = pickCols(cond, x.branch(gds.KindFloat, c.colBuf()), y.branch(gds.KindFloat, c.colBuf()), buf.floats)
+		cn.f = pickCols(cond, x.floatBranch(c.colBuf()), y.floatBranch(c.colBuf()), buf.floats)
 	case gds.KindInt:
-		cn.i = pickCols(cond, x.branch(gds.KindInt, c.colBuf()), y.branch(gds.KindInt, c.colBuf()), buf.ints)
+		cn.i = pickCols(cond, x.intBranch(c.colBuf()), y.intBranch(c.colBuf()), buf.ints)
 	case gds.KindBool:
-		cn.b = pickCols(cond, x.branch(gds.KindBool, c.colBuf()), y.branch(gds.KindBool, c.colBuf()), buf.bools)
+		cn.b = pickCols(cond, x.boolBranch(c.colBuf()), y.boolBranch(c.colBuf()), buf.bools)
 	default:
 		return nil, false
 	}
@@ -850,31 +850,34 @@ type branchOf[T float64 | int64 | bool] struct {
 	one func(*gds.Ctx) T
 }
 
-// branch returns cn as an ifelse branch of type t (KindFloat converts
-// ints, as node.flt does).
-func (cn *colNode) branch(t gds.Kind, buf colScratch) any {
-	switch t {
-	case gds.KindFloat:
-		if cn.scalar != nil {
-			return branchOf[float64]{one: cn.scalar.flt()}
-		}
-		return branchOf[float64]{col: cn.floats(buf)}
-	case gds.KindInt:
-		if cn.scalar != nil {
-			return branchOf[int64]{one: cn.scalar.i}
-		}
-		return branchOf[int64]{col: cn.ints(buf)}
+// floatBranch returns cn as a float ifelse branch (ints converted, as
+// node.flt converts them).
+func (cn *colNode) floatBranch(buf colScratch) branchOf[float64] {
+	if cn.scalar != nil {
+		return branchOf[float64]{one: cn.scalar.flt()}
 	}
+	return branchOf[float64]{col: cn.floats(buf)}
+}
+
+// intBranch returns cn as an int ifelse branch.
+func (cn *colNode) intBranch(buf colScratch) branchOf[int64] {
+	if cn.scalar != nil {
+		return branchOf[int64]{one: cn.scalar.i}
+	}
+	return branchOf[int64]{col: cn.ints(buf)}
+}
+
+// boolBranch returns cn as a bool ifelse branch.
+func (cn *colNode) boolBranch(buf colScratch) branchOf[bool] {
 	if cn.scalar != nil {
 		return branchOf[bool]{one: cn.scalar.b}
 	}
 	return branchOf[bool]{col: cn.bools(buf)}
 }
 
-// pickCols is ifelse's column: a's value where cond holds, else b's, in
-// the buffer out gives (a and b are branchOf[T]).
-func pickCols[T float64 | int64 | bool](cond func(*gds.Ctx, int) []bool, a, b any, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
-	x, y := a.(branchOf[T]), b.(branchOf[T])
+// pickCols is ifelse's column: x's value where cond holds, else y's, in
+// the buffer out gives.
+func pickCols[T float64 | int64 | bool](cond func(*gds.Ctx, int) []bool, x, y branchOf[T], out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
 	switch {
 	case x.one != nil && y.one != nil:
 		return func(c *gds.Ctx, n int) []T {
