@@ -223,15 +223,7 @@ func (c *compiler) colIdent(e *ast.Ident, n *node) (*colNode, bool) {
 func (cn *colNode) floats(buf colScratch) func(*gds.Ctx, int) []float64 {
 	switch {
 	case cn.scalar != nil:
-		get := cn.scalar.flt()
-		return func(c *gds.Ctx, n int) []float64 {
-			out := buf.floats(c, n)
-			v := get(c)
-			for k := range out {
-				out[k] = v
-			}
-			return out
-		}
+		return spread(cn.scalar.flt(), buf.floats)
 	case cn.typ == gds.KindFloat:
 		return cn.f
 	case cn.typ == gds.KindInt:
@@ -252,15 +244,7 @@ func (cn *colNode) ints(buf colScratch) func(*gds.Ctx, int) []int64 {
 	if cn.scalar == nil {
 		return cn.i
 	}
-	get := cn.scalar.i
-	return func(c *gds.Ctx, n int) []int64 {
-		out := buf.ints(c, n)
-		v := get(c)
-		for k := range out {
-			out[k] = v
-		}
-		return out
-	}
+	return spread(cn.scalar.i, buf.ints)
 }
 
 // bools returns a bool column; a shared value is spread.
@@ -268,14 +252,18 @@ func (cn *colNode) bools(buf colScratch) func(*gds.Ctx, int) []bool {
 	if cn.scalar == nil {
 		return cn.b
 	}
-	get := cn.scalar.b
-	return func(c *gds.Ctx, n int) []bool {
-		out := buf.bools(c, n)
-		v := get(c)
-		for k := range out {
-			out[k] = v
+	return spread(cn.scalar.b, buf.bools)
+}
+
+// spread is the column of an agent-independent value get, every agent's,
+// in the buffer out gives.
+func spread[T any](get func(*gds.Ctx) T, out func(*gds.Ctx, int) []T) func(*gds.Ctx, int) []T {
+	return func(c *gds.Ctx, n int) []T {
+		o, v := out(c, n), get(c)
+		for k := range o {
+			o[k] = v
 		}
-		return out
+		return o
 	}
 }
 
