@@ -208,24 +208,9 @@ func TestExprColumns(t *testing.T) {
 		check := func(c *gds.Ctx) {
 			for i, tt := range tests {
 				x := xs2[i]
-				var col func(agent int) any
-				ok := false
-				switch x.Kind {
-				case gds.KindFloat:
-					v, okk := x.FloatColumn(c, n)
-					ok, col = okk, func(a int) any { return v[a] }
-				case gds.KindInt:
-					v, okk := x.IntColumn(c, n)
-					f, okf := x.FloatColumn(c, n)
-					ok, col = okk && okf, func(a int) any {
-						if float64(v[a]) != f[a] {
-							bad = append(bad, tt.src+": FloatColumn of an int expression differs")
-						}
-						return v[a]
-					}
-				case gds.KindBool:
-					v, okk := x.BoolColumn(c, n)
-					ok, col = okk, func(a int) any { return v[a] }
+				col, ok, msg := columnOf(x, c, n)
+				if msg != "" {
+					bad = append(bad, tt.src+": "+msg)
 				}
 				if ok != tt.column {
 					bad = append(bad, fmt.Sprintf("%s: column evaluation %v, want %v", tt.src, ok, tt.column))
@@ -235,16 +220,7 @@ func TestExprColumns(t *testing.T) {
 				}
 				for agent := range n {
 					c.Agent = agent
-					var want any
-					switch x.Kind {
-					case gds.KindFloat:
-						want = x.Float(c)
-					case gds.KindInt:
-						want = x.Int(c)
-					case gds.KindBool:
-						want = x.Bool(c)
-					}
-					if got := col(agent); !same(got, want) {
+					if got, want := col(agent), agentValue(x, c); !same(got, want) {
 						bad = append(bad, fmt.Sprintf("%s at timestep %d, agent %d: column %v, agent by agent %v", tt.src, c.T, agent, got, want))
 					}
 				}
@@ -457,18 +433,9 @@ func FuzzColumns(f *testing.F) {
 		var bad []string
 		check := func(c *gds.Ctx) {
 			other.FloatColumn(c, n)
-			var col func(int) any
-			ok := false
-			switch xe.Kind {
-			case gds.KindFloat:
-				v, okk := xe.FloatColumn(c, n)
-				ok, col = okk, func(a int) any { return v[a] }
-			case gds.KindInt:
-				v, okk := xe.IntColumn(c, n)
-				ok, col = okk, func(a int) any { return v[a] }
-			case gds.KindBool:
-				v, okk := xe.BoolColumn(c, n)
-				ok, col = okk, func(a int) any { return v[a] }
+			col, ok, msg := columnOf(xe, c, n)
+			if msg != "" {
+				bad = append(bad, msg)
 			}
 			if !ok {
 				return
@@ -482,14 +449,7 @@ func FuzzColumns(f *testing.F) {
 							bad = append(bad, fmt.Sprintf("agent %d fails (%v), yet the column exists", agent, r))
 						}
 					}()
-					switch xe.Kind {
-					case gds.KindFloat:
-						want = xe.Float(c)
-					case gds.KindInt:
-						want = xe.Int(c)
-					case gds.KindBool:
-						want = xe.Bool(c)
-					}
+					want = agentValue(xe, c)
 				}()
 				if got := col(agent); want != nil && !same(got, want) {
 					bad = append(bad, fmt.Sprintf("agent %d: column %v, agent by agent %v", agent, got, want))
@@ -515,4 +475,45 @@ func FuzzColumns(f *testing.F) {
 			t.Errorf("%q: %s", src, msg)
 		}
 	})
+}
+
+// columnOf evaluates x's column for n agents (FloatColumn, IntColumn or
+// BoolColumn, by its kind): agent a's value, and whether there is a
+// column. An Int expression's FloatColumn must exist with its IntColumn
+// and hold the same values; msg says where it does not.
+func columnOf(x *expr.Expr, c *gds.Ctx, n int) (col func(agent int) any, ok bool, msg string) {
+	switch x.Kind {
+	case gds.KindFloat:
+		v, ok := x.FloatColumn(c, n)
+		return func(a int) any { return v[a] }, ok, ""
+	case gds.KindInt:
+		v, ok := x.IntColumn(c, n)
+		f, okf := x.FloatColumn(c, n)
+		if ok != okf {
+			return nil, false, fmt.Sprintf("IntColumn %v, FloatColumn %v", ok, okf)
+		}
+		for a := range v {
+			if float64(v[a]) != f[a] {
+				return nil, false, "FloatColumn of an int expression differs"
+			}
+		}
+		return func(a int) any { return v[a] }, ok, ""
+	case gds.KindBool:
+		v, ok := x.BoolColumn(c, n)
+		return func(a int) any { return v[a] }, ok, ""
+	}
+	return nil, false, ""
+}
+
+// agentValue is x evaluated for the agent c.Agent.
+func agentValue(x *expr.Expr, c *gds.Ctx) any {
+	switch x.Kind {
+	case gds.KindFloat:
+		return x.Float(c)
+	case gds.KindInt:
+		return x.Int(c)
+	case gds.KindBool:
+		return x.Bool(c)
+	}
+	return nil
 }
