@@ -236,18 +236,7 @@ func main() {
 		w("\n## KPIs while running: pp with 10 KPIs against pp, 2 workers, every substep written (target <= +%.0f%%)\n\n", targetKPIs*100)
 		w("The two configs alternate (pp, pp_kpis, pp, ...); the cost is the ratio of the medians, pairwise the\n")
 		w("median of the ratios of adjacent runs. Met when both are within the target.\n\n")
-		var base, with []sample
-		for i := 0; i < r.reps; i++ {
-			a, err := r.once("pp_base", "configs/bench/pp.toml", 2)
-			if err != nil {
-				fatalf("%v", err)
-			}
-			b, err := r.once("pp_kpis", "configs/bench/pp_kpis.toml", 2)
-			if err != nil {
-				fatalf("%v", err)
-			}
-			base, with = append(base, a), append(with, b)
-		}
+		base, with := r.alternate("pp_base", "configs/bench/pp.toml", "pp_kpis", "configs/bench/pp_kpis.toml")
 		a, b := medianOf(base), medianOf(with)
 		cost, pw := b.wall/a.wall-1, pairwise(with, base)-1
 		w("| config | wall s | cpu s | peak RSS MB | cost | pairwise | met |\n|---|---|---|---|---|---|---|\n")
@@ -328,18 +317,7 @@ func modelFileSection(w func(string, ...any), mark func(bool) string, r *cli) {
 		name  string
 		extra []string
 	}{{"no rows (output.final_only)", []string{"--set", "output.final_only=true"}}, {"every substep written", nil}} {
-		var gos, files []sample
-		for i := 0; i < r.reps; i++ {
-			a, err := r.once("pp_go", "configs/bench/pp.toml", 2, c.extra...)
-			if err != nil {
-				fatalf("%v", err)
-			}
-			b, err := r.once("pp_file", "configs/bench/pp_file.toml", 2, c.extra...)
-			if err != nil {
-				fatalf("%v", err)
-			}
-			gos, files = append(gos, a), append(files, b)
-		}
+		gos, files := r.alternate("pp_go", "configs/bench/pp.toml", "pp_file", "configs/bench/pp_file.toml", c.extra...)
 		a, b := medianOf(gos), medianOf(files)
 		ratio, pw := b.wall/a.wall, pairwise(files, gos)
 		w("| %s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.2fx | %s |\n", c.name, a.wall, b.wall, a.cpu, b.cpu, ratio, pw, mark(max(ratio, pw) <= targetModelFile))
@@ -356,20 +334,11 @@ func netlistSection(w func(string, ...any), mark func(bool) string, r *cli) {
 	w("configs/datadao_declarative.toml runs models/datadao.toml with configs/datadao.toml's experiment (4 runs of\n")
 	w("2000 steps, up to 4020 members); the two configs alternate; the ratio is that of the medians, pairwise the\n")
 	w("median of the ratios of adjacent runs. Met when both are within the target.\n\n")
-	var gos, files []sample
-	for i := 0; i < r.reps; i++ {
-		a, err := r.once("datadao_go", "configs/datadao.toml", 2)
-		if err != nil {
-			fatalf("%v", err)
+	gos, files := r.alternate("datadao_go", "configs/datadao.toml", "datadao_file", "configs/datadao_declarative.toml")
+	for i := range gos {
+		if gos[i].rows != files[i].rows {
+			fatalf("datadao: the model file wrote %d rows, the Go model %d", files[i].rows, gos[i].rows)
 		}
-		b, err := r.once("datadao_file", "configs/datadao_declarative.toml", 2)
-		if err != nil {
-			fatalf("%v", err)
-		}
-		if a.rows != b.rows {
-			fatalf("datadao: the model file wrote %d rows, the Go model %d", b.rows, a.rows)
-		}
-		gos, files = append(gos, a), append(files, b)
 	}
 	a, b := medianOf(gos), medianOf(files)
 	ratio, pw := b.wall/a.wall, pairwise(files, gos)
@@ -380,6 +349,25 @@ func netlistSection(w func(string, ...any), mark func(bool) string, r *cli) {
 type cli struct {
 	bin, timeBin, dir string
 	reps              int
+}
+
+// alternate runs two configs r.reps times in turn (a, b, a, b, ...) with 2
+// workers, so that both see the same machine, and returns their samples
+// in order; a failed run ends the benchmark.
+func (r *cli) alternate(nameA, configA, nameB, configB string, extra ...string) (a, b []sample) {
+	for i := 0; i < r.reps; i++ {
+		for _, c := range []struct {
+			name, config string
+			to           *[]sample
+		}{{nameA, configA, &a}, {nameB, configB, &b}} {
+			s, err := r.once(c.name, c.config, 2, extra...)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			*c.to = append(*c.to, s)
+		}
+	}
+	return a, b
 }
 
 func (r *cli) median(name, config string, workers int, extra ...string) (result, error) {
