@@ -159,6 +159,137 @@ type SlotObserver interface {
 	ObserveFull(n int)
 }
 
+// ColumnRecorder is a Recorder that takes the recorded rows as columns:
+// the engine stores each row's timestep, substep and the float, int and
+// bool variables the recorder names at the next position of buffers the
+// recorder lends it, without a call per row.
+//
+// RecordColumns is called at the start of every Run with the first row
+// to record (its ids and state set); a nil result makes the Run call
+// Record for each row instead. When the engine has a row to store and
+// the buffers are full (up to len(RowColumns.Timestep)), and when the Run ends
+// without an error, it calls ColumnsFull with the position after the last
+// row stored. ColumnsFull returns the position of the next row, below the
+// buffers' length, and may change the buffers: the engine reads
+// RowColumns again. A Run that fails does not call it; the rows it stored since the
+// last call are the recorder's to ignore.
+type ColumnRecorder interface {
+	Recorder
+	RecordColumns(first *Row) *RowColumns
+	ColumnsFull(n int) (next int, err error)
+}
+
+// RowColumns are the buffers a ColumnRecorder lends the engine: the rows
+// from position Next on are the engine's to store until ColumnsFull.
+type RowColumns struct {
+	Next       int
+	Timestep   []int64
+	Substep    []int32
+	FloatSlots []int // VarInfo.Slot of each of Floats
+	Floats     [][]float64
+	IntSlots   []int
+	Ints       [][]int64
+	BoolSlots  []int
+	Bools      [][]bool
+}
+
+// columnWriter stores rows into a ColumnRecorder's Columns.
+type columnWriter struct {
+	cr   ColumnRecorder
+	cols *RowColumns
+	pos  int
+	ts   []int64
+	sst  []int32
+	f    []colF
+	i    []colI
+	b    []colB
+}
+
+// colF, colI and colB are a column of a ColumnRecorder: the engine copies
+// *from to position p of the buffer at to. load checked that every
+// position below the buffers' length is in each.
+type colF struct {
+	to   unsafe.Pointer
+	from *float64
+}
+type colI struct {
+	to   unsafe.Pointer
+	from *int64
+}
+type colB struct {
+	to   unsafe.Pointer
+	from *bool
+}
+
+// load reads the recorder's RowColumns, checking them.
+func (w *columnWriter) load(e *Engine) error {
+	c := w.cols
+	n := len(c.Timestep)
+	if c.Next < 0 || c.Next >= n || len(c.Substep) < n || len(c.Floats) != len(c.FloatSlots) ||
+		len(c.Ints) != len(c.IntSlots) || len(c.Bools) != len(c.BoolSlots) {
+		return fmt.Errorf("gds: ColumnRecorder: bad RowColumns (next row %d of %d)", c.Next, n)
+	}
+	w.pos, w.ts, w.sst = c.Next, c.Timestep[:n], c.Substep[:n]
+	w.f, w.i, w.b = w.f[:0], w.i[:0], w.b[:0]
+	for k, s := range c.FloatSlots {
+		if len(c.Floats[k]) < n || s < 0 || s >= len(e.f) {
+			return fmt.Errorf("gds: ColumnRecorder: bad float column %d (slot %d)", k, s)
+		}
+		w.f = append(w.f, colF{unsafe.Pointer(unsafe.SliceData(c.Floats[k])), &e.f[s]})
+	}
+	for k, s := range c.IntSlots {
+		if len(c.Ints[k]) < n || s < 0 || s >= len(e.i) {
+			return fmt.Errorf("gds: ColumnRecorder: bad int column %d (slot %d)", k, s)
+		}
+		w.i = append(w.i, colI{unsafe.Pointer(unsafe.SliceData(c.Ints[k])), &e.i[s]})
+	}
+	for k, s := range c.BoolSlots {
+		if len(c.Bools[k]) < n || s < 0 || s >= len(e.b) {
+			return fmt.Errorf("gds: ColumnRecorder: bad bool column %d (slot %d)", k, s)
+		}
+		w.b = append(w.b, colB{unsafe.Pointer(unsafe.SliceData(c.Bools[k])), &e.b[s]})
+	}
+	return nil
+}
+
+// store stores the state as the next row, at timestep t and substep sub.
+func (e *Engine) store(t, sub int) error {
+	w := &e.cw
+	if w.pos == len(w.ts) {
+		if err := e.columnsFull(); err != nil {
+			return err
+		}
+	}
+	p := w.pos
+	w.ts[p] = int64(t)
+	w.sst[p] = int32(sub)
+	// p is below the buffers' length (load): no bounds to check
+	for _, c := range w.f {
+		*(*float64)(unsafe.Add(c.to, p*8)) = *c.from
+	}
+	if len(w.i)+len(w.b) > 0 {
+		for _, c := range w.i {
+			*(*int64)(unsafe.Add(c.to, p*8)) = *c.from
+		}
+		for _, c := range w.b {
+			*(*bool)(unsafe.Add(c.to, p)) = *c.from
+		}
+	}
+	w.pos = p + 1
+	return nil
+}
+
+// columnsFull hands the stored rows to the recorder.
+func (e *Engine) columnsFull() error {
+	w := &e.cw
+	next, err := w.cr.ColumnsFull(w.pos)
+	if err != nil {
+		return err
+	}
+	w.cols.Next = next
+	return w.load(e)
+}
+
 // slotCopy is two float variables a SlotObserver observes: the engine
 // copies *from[j] to the next position of the buffer at to[j] at every
 // timestep. The pointers are taken once per run (the engine's slots and
@@ -366,9 +497,10 @@ type Engine struct {
 	// float: the run loop skips those stages for the common all-float PSUB.
 	psOther []bool
 
-	copies   []slotCopy // the slots a SlotObserver observes, in pairs, during a Run
-	copyPad  float64    // the odd slot's partner copies this
-	copyDump []float64  // to this
+	copies   []slotCopy   // the slots a SlotObserver observes, in pairs, during a Run
+	cw       columnWriter // a ColumnRecorder's columns, during a Run
+	copyPad  float64      // the odd slot's partner copies this
+	copyDump []float64    // to this
 	_        cachepad.Pad
 }
 
@@ -676,9 +808,24 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 		r.Timestep, r.Substep = 0, 0
 		obs.Observe(r)
 	}
+	cols := false // rows go to a ColumnRecorder's columns
+	if cr, ok := rec.(ColumnRecorder); ok {
+		r.Timestep, r.Substep = 0, 0
+		if c := cr.RecordColumns(r); c != nil {
+			e.cw.cr, e.cw.cols = cr, c
+			if err := e.cw.load(e); err != nil {
+				return err
+			}
+			cols = true
+		}
+	}
 	if !sch.FinalOnly || T == 0 { // with FinalOnly and T = 0 the initial row is the last
 		r.Timestep, r.Substep = 0, 0
-		if err := rec.Record(r); err != nil {
+		if cols {
+			if err := e.store(0, 0); err != nil {
+				return err
+			}
+		} else if err := rec.Record(r); err != nil {
 			return err
 		}
 	}
@@ -768,10 +915,16 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 				}
 			}
 			if recordT && (allSubsteps || k == S-1) {
-				r.Timestep, r.Substep = t, k+1
 				e.block = 0
-				if err := rec.Record(r); err != nil {
-					return err
+				if cols {
+					if err := e.store(t, k+1); err != nil {
+						return err
+					}
+				} else {
+					r.Timestep, r.Substep = t, k+1
+					if err := rec.Record(r); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -781,6 +934,10 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 	}
 	if slots != nil {
 		so.ObserveFull(nobs)
+	}
+	if cols {
+		_, err := e.cw.cr.ColumnsFull(e.cw.pos)
+		return err
 	}
 	return nil
 }

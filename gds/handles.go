@@ -62,9 +62,7 @@ type Float struct{ ref }
 
 // Get returns the variable's value before the current block.
 func (h Float) Get(c *Ctx) float64 {
-	if c.tr != nil {
-		c.tr.readVar(h.ref, KindFloat)
-	}
+	c.traced(useVar, KindFloat, h.b, h.id)
 	return c.f[h.slot]
 }
 
@@ -92,9 +90,7 @@ type Int struct{ ref }
 
 // Get returns the variable's value before the current block.
 func (h Int) Get(c *Ctx) int64 {
-	if c.tr != nil {
-		c.tr.readVar(h.ref, KindInt)
-	}
+	c.traced(useVar, KindInt, h.b, h.id)
 	return c.i[h.slot]
 }
 
@@ -114,9 +110,7 @@ type Bool struct{ ref }
 
 // Get returns the variable's value before the current block.
 func (h Bool) Get(c *Ctx) bool {
-	if c.tr != nil {
-		c.tr.readVar(h.ref, KindBool)
-	}
+	c.traced(useVar, KindBool, h.b, h.id)
 	return c.b[h.slot]
 }
 
@@ -136,9 +130,7 @@ type String struct{ ref }
 
 // Get returns the variable's value before the current block.
 func (h String) Get(c *Ctx) string {
-	if c.tr != nil {
-		c.tr.readVar(h.ref, KindString)
-	}
+	c.traced(useVar, KindString, h.b, h.id)
 	return c.s[h.slot]
 }
 
@@ -221,9 +213,7 @@ type FloatParam struct{ pref }
 
 // Get returns the parameter's value in the current job.
 func (h FloatParam) Get(c *Ctx) float64 {
-	if c.tr != nil {
-		c.tr.readParam(h.pref, KindFloat)
-	}
+	c.traced(useParam, KindFloat, h.b, h.id)
 	return c.p.f[h.slot]
 }
 
@@ -236,9 +226,7 @@ type IntParam struct{ pref }
 
 // Get returns the parameter's value in the current job.
 func (h IntParam) Get(c *Ctx) int64 {
-	if c.tr != nil {
-		c.tr.readParam(h.pref, KindInt)
-	}
+	c.traced(useParam, KindInt, h.b, h.id)
 	return c.p.i[h.slot]
 }
 
@@ -247,9 +235,7 @@ type BoolParam struct{ pref }
 
 // Get returns the parameter's value in the current job.
 func (h BoolParam) Get(c *Ctx) bool {
-	if c.tr != nil {
-		c.tr.readParam(h.pref, KindBool)
-	}
+	c.traced(useParam, KindBool, h.b, h.id)
 	return c.p.b[h.slot]
 }
 
@@ -258,9 +244,7 @@ type StringParam struct{ pref }
 
 // Get returns the parameter's value in the current job.
 func (h StringParam) Get(c *Ctx) string {
-	if c.tr != nil {
-		c.tr.readParam(h.pref, KindString)
-	}
+	c.traced(useParam, KindString, h.b, h.id)
 	return c.p.s[h.slot]
 }
 
@@ -283,9 +267,7 @@ type FloatSignal struct{ sref }
 
 // Emit contributes v to the signal; call it from policies.
 func (h FloatSignal) Emit(c *Ctx, v float64) {
-	if c.tr != nil {
-		c.tr.emit(h.sref, KindFloat)
-	}
+	c.traced(useEmit, KindFloat, h.b, h.id)
 	s := &c.e.sig
 	i := h.slot
 	if !s.fset[i] {
@@ -313,9 +295,7 @@ func (h FloatSignal) Emit(c *Ctx, v float64) {
 // Get returns the aggregated value; call it from updates. A signal that no
 // policy emitted in the current PSUB reads as 0.
 func (h FloatSignal) Get(c *Ctx) float64 {
-	if c.tr != nil {
-		c.tr.readSignal(h.sref, KindFloat)
-	}
+	c.traced(useSignal, KindFloat, h.b, h.id)
 	return c.e.sig.f[h.slot]
 }
 
@@ -328,9 +308,7 @@ type IntSignal struct{ sref }
 
 // Emit contributes v to the signal; call it from policies.
 func (h IntSignal) Emit(c *Ctx, v int64) {
-	if c.tr != nil {
-		c.tr.emit(h.sref, KindInt)
-	}
+	c.traced(useEmit, KindInt, h.b, h.id)
 	s := &c.e.sig
 	i := h.slot
 	if !s.iset[i] {
@@ -353,9 +331,7 @@ func (h IntSignal) Emit(c *Ctx, v int64) {
 
 // Get returns the aggregated value; 0 if no policy emitted it.
 func (h IntSignal) Get(c *Ctx) int64 {
-	if c.tr != nil {
-		c.tr.readSignal(h.sref, KindInt)
-	}
+	c.traced(useSignal, KindInt, h.b, h.id)
 	return c.e.sig.i[h.slot]
 }
 
@@ -448,7 +424,10 @@ func (h Signal[T]) Get(c *Ctx) T {
 type customSignal interface{ newCell() signalCell }
 
 // signalCell is the per-engine storage of a list or custom signal.
-type signalCell interface{ reset() }
+type signalCell interface {
+	reset()
+	snapshot() (restore func()) // for tracer.run
+}
 
 type listSignal[T any] struct{}
 
@@ -459,6 +438,14 @@ type listCell[T any] struct{ vals []T }
 func (l *listCell[T]) reset() {
 	clear(l.vals) // drop references held by the previous substep's values
 	l.vals = l.vals[:0]
+}
+
+func (l *listCell[T]) snapshot() func() {
+	n := len(l.vals)
+	return func() {
+		clear(l.vals[n:])
+		l.vals = l.vals[:n]
+	}
 }
 
 type reducerSignal[T any] struct{ reduce func(acc, v T) T }
@@ -474,6 +461,11 @@ type reducerCell[T any] struct {
 func (r *reducerCell[T]) reset() {
 	var zero T
 	r.val, r.set = zero, false
+}
+
+func (r *reducerCell[T]) snapshot() func() {
+	val, set := r.val, r.set
+	return func() { r.val, r.set = val, set }
 }
 
 // ---------------------------------------------------------------- agents

@@ -15,6 +15,159 @@ type tracer struct {
 	blocks [][]*blockTrace // by PSUB, then block declaration index
 	errs   []error
 	seen   map[string]bool // error messages already reported
+
+	// log holds the uses of scalar handles by the running block, n of
+	// them: see Ctx.traced and tracer.run.
+	b   *Builder // the model's
+	log []traceUse
+	n   int
+}
+
+// use is what a block did with a handle, as the tracer's log records it.
+type use uint8
+
+const (
+	useVar    use = iota // read a variable
+	useParam             // read a parameter
+	useSignal            // read a signal
+	useEmit              // emitted a signal
+)
+
+// traceUse is an entry of the tracer's log: the running block used the
+// model's handle id of the given kind. It holds no pointer: storing one
+// would be a write barrier, a call.
+type traceUse struct {
+	id   int32
+	use  use
+	kind Kind
+}
+
+// traceStop is what a handle panics with while tracing when the tracer's
+// log is full or the handle is another model's (or a zero handle).
+type traceStop struct {
+	b    *Builder
+	id   int32
+	use  use
+	kind Kind
+}
+
+// traceLogLen is the tracer's first log length; tracer.run doubles it for
+// a block that uses more handles in one call.
+const traceLogLen = 1024
+
+// traced logs a use of a handle while Build traces the model; the scalar
+// handles' Get and Emit begin with it. It is inlined, and it stores
+// without calling anything: a call on the path (even one runs never take,
+// behind c.tr != nil) makes the compiler spill a block's values to the
+// stack at every read, which cost pp's Go model 18% of its instructions.
+// A panic does not: nothing after it needs the values. When the log is
+// full, or the handle is not the model's, it panics, and tracer.run runs
+// the block again with a longer log, or reports the handle.
+func (c *Ctx) traced(u use, k Kind, b *Builder, id int32) {
+	if t := c.tr; t != nil {
+		if b != t.b || t.n == len(t.log) {
+			panic(traceStop{b: b, id: id, use: u, kind: k})
+		}
+		t.log[t.n] = traceUse{id: id, use: u, kind: k}
+		t.n++
+	}
+}
+
+// run calls fn, one block, while tracing, then checks and records the uses
+// its log holds, with the block still the running one (also when it
+// panics: then the panic goes on after). If the log fills up, the
+// engine's random stream and signals go back to what they were before the
+// block and it runs again with a log twice as long. (State that the block
+// keeps itself, or an agents transaction, is not rolled back: tracing
+// sees the reads of a run, not its values.)
+//
+// A block that uses a handle of another model stops there: the use is
+// reported (and Build fails), and the block returns zero values.
+func (t *tracer) run(fn func()) {
+	snap := t.snapshot()
+	for {
+		stop, p := t.attempt(fn)
+		if stop != nil && stop.b == t.b { // the log is full
+			t.log = make([]traceUse, 2*len(t.log))
+			snap()
+			continue
+		}
+		for _, u := range t.log[:t.n] {
+			t.record(t.b, u.id, u.use, u.kind)
+		}
+		t.n = 0
+		if stop != nil {
+			t.record(stop.b, stop.id, stop.use, stop.kind)
+		}
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+}
+
+// attempt calls fn with an empty log. It returns the handle's traceStop if
+// one stopped fn, and the value of any other panic.
+func (t *tracer) attempt(fn func()) (stop *traceStop, p any) {
+	t.n = 0
+	defer func() {
+		if r := recover(); r != nil {
+			if s, ok := r.(traceStop); ok {
+				stop = &s
+			} else {
+				p = r
+			}
+		}
+	}()
+	fn()
+	return nil, nil
+}
+
+// record checks and records one use of a handle.
+func (t *tracer) record(b *Builder, id int32, u use, k Kind) {
+	switch u {
+	case useVar:
+		t.readVar(ref{b: b, id: id}, k)
+	case useParam:
+		t.readParam(pref{b: b, id: id}, k)
+	case useSignal:
+		t.readSignal(sref{b: b, id: id}, k)
+	case useEmit:
+		t.emit(sref{b: b, id: id}, k)
+	}
+}
+
+// snapshot saves the engine's random stream and signals, and returns the
+// function that restores them.
+func (t *tracer) snapshot() (restore func()) {
+	e := t.e
+	pcg := e.pcg
+	s := e.sig
+	f, fset := slices.Clone(s.f), slices.Clone(s.fset)
+	in, iset := slices.Clone(s.i), slices.Clone(s.iset)
+	vset := slices.Clone(s.vset)
+	v := make([][]float64, len(s.v))
+	for k := range s.v {
+		v[k] = slices.Clone(s.v[k])
+	}
+	cells := make([]func(), len(s.c))
+	for k, c := range s.c {
+		cells[k] = c.snapshot()
+	}
+	return func() {
+		e.pcg = pcg
+		copy(e.sig.f, f)
+		copy(e.sig.fset, fset)
+		copy(e.sig.i, in)
+		copy(e.sig.iset, iset)
+		copy(e.sig.vset, vset)
+		for k := range v {
+			e.sig.v[k] = append(e.sig.v[k][:0], v[k]...)
+		}
+		for _, restore := range cells {
+			restore()
+		}
+	}
 }
 
 type blockTrace struct {
@@ -146,7 +299,7 @@ func (discard) Record(*Row) error { return nil }
 // m.struc.
 func (m *Model) trace() []error {
 	e := m.traced().NewEngine()
-	t := &tracer{m: m, e: e, seen: map[string]bool{}}
+	t := &tracer{m: m, e: e, seen: map[string]bool{}, b: m.b, log: make([]traceUse, traceLogLen)}
 	for _, ps := range m.b.psubs {
 		var bts []*blockTrace
 		for _, bl := range ps.blocks {
@@ -208,6 +361,7 @@ func (m *Model) traced() *Model {
 	mt.psubs = slices.Clone(m.psubs)
 	for k := range mt.psubs {
 		ps := &mt.psubs[k]
+		traceBlocks(ps)
 		var hooked []*blockMeta
 		for _, b := range ps.blocks {
 			if b.trace != nil {
@@ -220,10 +374,55 @@ func (m *Model) traced() *Model {
 		step := policyPlan{name: hooked[0], fn: func(c *Ctx) {
 			for _, b := range hooked {
 				c.e.block = b.ref()
-				b.trace(c)
+				c.tr.run(func() { b.trace(c) })
 			}
 		}}
 		ps.policies = append([]policyPlan{step}, ps.policies...)
 	}
 	return &mt
+}
+
+// traceBlocks makes each block of a PSUB of the tracing model run through
+// tracer.run.
+func traceBlocks(ps *psubPlan) {
+	ps.policies = slices.Clone(ps.policies)
+	for j := range ps.policies {
+		fn := ps.policies[j].fn
+		ps.policies[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+	}
+	ps.fU = slices.Clone(ps.fU)
+	for j := range ps.fU {
+		fn := ps.fU[j].fn
+		ps.fU[j].fn = func(c *Ctx) (v float64) { c.tr.run(func() { v = fn(c) }); return v }
+	}
+	ps.iU = slices.Clone(ps.iU)
+	for j := range ps.iU {
+		fn := ps.iU[j].fn
+		ps.iU[j].fn = func(c *Ctx) (v int64) { c.tr.run(func() { v = fn(c) }); return v }
+	}
+	ps.bU = slices.Clone(ps.bU)
+	for j := range ps.bU {
+		fn := ps.bU[j].fn
+		ps.bU[j].fn = func(c *Ctx) (v bool) { c.tr.run(func() { v = fn(c) }); return v }
+	}
+	ps.sU = slices.Clone(ps.sU)
+	for j := range ps.sU {
+		fn := ps.sU[j].fn
+		ps.sU[j].fn = func(c *Ctx) (v string) { c.tr.run(func() { v = fn(c) }); return v }
+	}
+	ps.vU = slices.Clone(ps.vU)
+	for j := range ps.vU {
+		fn := ps.vU[j].fn
+		ps.vU[j].fn = func(c *Ctx, dst []float64) (v []float64) { c.tr.run(func() { v = fn(c, dst) }); return v }
+	}
+	ps.aU = slices.Clone(ps.aU)
+	for j := range ps.aU {
+		fn := ps.aU[j].fn
+		ps.aU[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+	}
+	ps.gU = slices.Clone(ps.gU)
+	for j := range ps.gU {
+		fn := ps.gU[j].fn
+		ps.gU[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+	}
 }

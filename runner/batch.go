@@ -403,14 +403,62 @@ func (b *batch) setJob(params *gds.Params, init *gds.State) {
 	b.open = false
 }
 
+// openJob begins the segment of the current job, whose first row is r.
+func (b *batch) openJob(r *gds.Row) {
+	b.segs = append(b.segs, segment{start: b.n, sim: int32(r.Simulation), sub: int32(r.Subset), run: int32(r.Run)})
+	for _, pc := range b.params {
+		b.segPar = append(b.segPar, pc.cur)
+	}
+	b.open = true
+}
+
+// columnar reports whether the engine can store the rows into the
+// batch's columns itself (lend): the state columns are float, int and
+// bool variables, reserved.
+func (b *batch) columnar() bool {
+	return b.maxRows > 0 && len(b.s) == 0 && len(b.v) == 0 && len(b.a) == 0 && len(b.graphs) == 0
+}
+
+// lend points c at the batch's columns for the rows from b.n up to
+// min(rows, the reserve).
+func (b *batch) lend(c *gds.RowColumns, rows int) {
+	n := min(rows, cap(b.ts))
+	c.Next = b.n
+	c.Timestep, c.Substep = b.ts[:n], b.sst[:n]
+	c.FloatSlots, c.Floats = c.FloatSlots[:0], c.Floats[:0]
+	for _, col := range b.f {
+		c.FloatSlots, c.Floats = append(c.FloatSlots, col.slot), append(c.Floats, col.vals[:n])
+	}
+	c.IntSlots, c.Ints = c.IntSlots[:0], c.Ints[:0]
+	for _, col := range b.i {
+		c.IntSlots, c.Ints = append(c.IntSlots, col.slot), append(c.Ints, col.vals[:n])
+	}
+	c.BoolSlots, c.Bools = c.BoolSlots[:0], c.Bools[:0]
+	for _, col := range b.b {
+		c.BoolSlots, c.Bools = append(c.BoolSlots, col.slot), append(c.Bools, col.vals[:n])
+	}
+}
+
+// setRows takes the rows up to n that the engine stored into the lent
+// columns.
+func (b *batch) setRows(n int) {
+	b.ts, b.sst = b.ts[:n], b.sst[:n]
+	for _, col := range b.f {
+		col.vals = col.vals[:n]
+	}
+	for _, col := range b.i {
+		col.vals = col.vals[:n]
+	}
+	for _, col := range b.b {
+		col.vals = col.vals[:n]
+	}
+	b.n = n
+}
+
 // Record appends one row.
 func (b *batch) Record(r *gds.Row) error {
 	if !b.open {
-		b.segs = append(b.segs, segment{start: b.n, sim: int32(r.Simulation), sub: int32(r.Subset), run: int32(r.Run)})
-		for _, pc := range b.params {
-			b.segPar = append(b.segPar, pc.cur)
-		}
-		b.open = true
+		b.openJob(r)
 	}
 	b.ts = append(b.ts, int64(r.Timestep))
 	b.sst = append(b.sst, int32(r.Substep))

@@ -38,6 +38,9 @@ type worker struct {
 	spilled    []*part // the current job's full parts, closed (see maxPartRowGroups)
 	jobStart   int     // rows of the batch before it belong to completed jobs
 	jobRows    int64
+	colStart   int            // the batch's rows when the engine took its columns (ColumnsFull)
+	cols       gds.RowColumns // the batch's columns, lent to the engine
+	colJob     gds.Row        // the ids of the job whose rows the engine stores there
 	seq        int
 	files      []dataset.FileInfo
 	tableFiles [][]dataset.FileInfo // by agent table
@@ -67,6 +70,45 @@ func (wk *worker) Record(r *gds.Row) error {
 	if b.n < wk.flushRows && (!b.lists || b.cells() < maxBatchCells) {
 		return nil
 	}
+	return wk.full(b)
+}
+
+// RecordColumns lends the engine the batch's columns (gds.ColumnRecorder)
+// when the substep table's columns are all float, int and bool variables,
+// besides the ids and the parameters, which the batch fills itself.
+func (wk *worker) RecordColumns(first *gds.Row) *gds.RowColumns {
+	b := wk.batch
+	if !b.columnar() {
+		return nil
+	}
+	wk.colJob = *first
+	b.openJob(first)
+	wk.colStart = b.n
+	b.lend(&wk.cols, wk.flushRows)
+	return &wk.cols
+}
+
+// ColumnsFull takes the rows the engine stored up to n into the batch,
+// and flushes it when it is full.
+func (wk *worker) ColumnsFull(n int) (int, error) {
+	b := wk.batch
+	b.setRows(n)
+	wk.jobRows += int64(n - wk.colStart)
+	var err error
+	if b.n >= wk.flushRows {
+		err = wk.full(b)
+		if !b.open { // the job's rows so far are written: its next ones need a segment
+			b.openJob(&wk.colJob)
+		}
+	}
+	wk.colStart = b.n
+	b.lend(&wk.cols, wk.flushRows)
+	return b.n, err
+}
+
+// full flushes the full batch, letting the KPIs that read the recorded
+// rows take them first.
+func (wk *worker) full(b *batch) error {
 	kr := wk.kpiRows
 	if kr == nil {
 		return wk.flush(b)
