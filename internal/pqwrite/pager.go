@@ -106,6 +106,14 @@ func (p *pager) Compress(_ *bytes.Buffer, src []byte) []byte {
 	return p.codec.Encode(p.bufs.comp[:n], src)
 }
 
+// compressRepeats compresses a page of 8-byte values into the pager's
+// buffer as snappy, finding runs of repeated values only
+// (appendSnappyRepeats).
+func (p *pager) compressRepeats(src []byte) []byte {
+	p.bufs.comp = appendSnappyRepeats(p.bufs.comp[:0], src)
+	return p.bufs.comp
+}
+
 // WriteDataPage writes a data page (version 1 or 2) whose data is
 // compressed already, and returns the bytes written, header included.
 func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {

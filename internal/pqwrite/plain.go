@@ -3,6 +3,7 @@ package pqwrite
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/apache/arrow/go/v15/parquet/compress"
 	"math"
 	"slices"
 	"unsafe"
@@ -61,19 +62,29 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 	case Delta:
 		enc = parquet.Encodings.DeltaBinaryPacked
 	}
+	// 8-byte PLAIN values in snappy: runs of repeats are what it finds
+	words := lf.enc == Plain && pg.kind == compress.Codecs.Snappy && fixedWidth(lf.typ) == 8
+	compressPage := func(raw []byte) []byte {
+		if words {
+			return pg.compressRepeats(raw)
+		}
+		return pg.Compress(nil, raw)
+	}
 	page := func(raw []byte, values int, min, max []byte) error {
+		data := raw
 		if !ch.started {
 			ch.started = true
 			if w.opts.Adaptive && pg.HasCompressor() && lf.enc == Plain {
 				// compressing the first page tells whether it pays
-				if c := pg.Compress(nil, raw); len(c)*16 > len(raw)*15 {
+				if data = compressPage(raw); len(data)*16 > len(raw)*15 {
 					pg.setRaw()
+					data = raw
 				}
+			} else if pg.HasCompressor() {
+				data = compressPage(raw)
 			}
-		}
-		data := raw
-		if pg.HasCompressor() {
-			data = pg.Compress(nil, raw)
+		} else if pg.HasCompressor() {
+			data = compressPage(raw)
 		}
 		var ps metadata.EncodedStatistics
 		if st.stats {
