@@ -50,6 +50,7 @@ var guideNames = map[string]any{
 	"b.VecSignal":     (*gds.Builder).VecSignal,
 	"c.Rand":          func(c *gds.Ctx) any { return c.Rand },
 	"c.Src":           func(c *gds.Ctx) any { return c.Src },
+	"c.NormFloat64":   func(c *gds.Ctx) any { return c.NormFloat64 },
 	"c.Substep":       func(c *gds.Ctx) any { return c.Substep },
 	"c.T":             func(c *gds.Ctx) any { return c.T },
 	"cli.Main":        cli.Main,

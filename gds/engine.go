@@ -30,7 +30,8 @@ type Ctx struct {
 
 	// Rand draws from the job's own stream. Src is the same stream as a
 	// math/rand/v2 Source, for gonum's distuv distributions
-	// (distuv.Normal{Mu: 0, Sigma: 1, Src: c.Src}).
+	// (distuv.Normal{Mu: 0, Sigma: 1, Src: c.Src}). NormFloat64 draws
+	// what Rand.NormFloat64 does, faster.
 	Rand *rand.Rand
 	Src  rand.Source
 	// PCG is the same stream as the generator itself, for draws in a hot
@@ -480,11 +481,14 @@ type Engine struct {
 	stB []bool
 	stS []string
 
-	pcg      rand.PCG // in the engine, padded: it changes at every draw
-	job      *Job
-	lim      Limits // the job's, with defaults
-	defaults *Params
-	tr       *tracer
+	pcg rand.PCG // in the engine, padded: it changes at every draw
+	// the stream with a draw put back, for Ctx.NormFloat64's uncommon case
+	replay     replaySource
+	replayRand *rand.Rand
+	job        *Job
+	lim        Limits // the job's, with defaults
+	defaults   *Params
+	tr         *tracer
 
 	// where the run is, for errors
 	psub  int
@@ -492,10 +496,6 @@ type Engine struct {
 
 	anomalies []Anomaly
 	flagged   []bool // by variable id: an anomaly was recorded in this job
-
-	// psOther[k] reports that PSUB k has updates of a kind other than
-	// float: the run loop skips those stages for the common all-float PSUB.
-	psOther []bool
 
 	copies   []slotCopy   // the slots a SlotObserver observes, in pairs, during a Run
 	cw       columnWriter // a ColumnRecorder's columns, during a Run
@@ -521,6 +521,9 @@ type signals struct {
 	vset  []bool
 	vrule []Rule
 	c     []signalCell
+	// floatOnly: the model has float signals only (the run loop resets
+	// them itself)
+	floatOnly bool
 }
 
 // NewEngine returns an engine for the model.
@@ -589,11 +592,10 @@ func (m *Model) NewEngine() *Engine {
 		maxF, maxI, maxB, maxS = max(maxF, len(p.fU)), max(maxI, len(p.iU)), max(maxB, len(p.bU)), max(maxS, len(p.sU))
 	}
 	e.stF, e.stI, e.stB, e.stS = cachepad.Slice[float64](maxF), cachepad.Slice[int64](maxI), cachepad.Slice[bool](maxB), cachepad.Slice[string](maxS)
-	e.psOther = make([]bool, len(m.psubs))
-	for k, p := range m.psubs {
-		e.psOther[k] = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU)+len(p.gU) > 0
-	}
+	s.floatOnly = len(s.i)+len(s.v)+len(s.c) == 0
 	e.ctx = Ctx{Rand: rand.New(&e.pcg), Src: &e.pcg, PCG: &e.pcg, f: e.f, i: e.i, b: e.b, s: e.s, e: e}
+	e.replay.pcg = &e.pcg
+	e.replayRand = rand.New(&e.replay)
 	e.row.e = e
 	e.defaults = m.Defaults()
 	return e
@@ -849,11 +851,19 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 		}
 		for k := range m.psubs {
 			ps := &m.psubs[k]
-			other := e.psOther[k]
+			other := ps.other
 			e.psub = k
 			c.Substep = k + 1
 			c.pass++
-			e.resetSignals()
+			if sg := &e.sig; sg.floatOnly {
+				// the common case inline: float signals only
+				f, fset := sg.f, sg.fset[:len(sg.f)]
+				for i := range f {
+					f[i], fset[i] = 0, false
+				}
+			} else {
+				e.resetSignals()
+			}
 			for _, p := range ps.policies {
 				e.block = p.name.ref()
 				p.fn(c)

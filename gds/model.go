@@ -91,6 +91,7 @@ type BlockInfo struct {
 
 type psubPlan struct {
 	name     string
+	other    bool         // updates of a kind other than float: the run loop skips those stages for the common all-float PSUB
 	blocks   []*blockMeta // by declaration position; the engine names the running block by position+1
 	policies []policyPlan
 	fU       []updF
@@ -364,6 +365,7 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 			errs = append(errs, fmt.Errorf("PSUB %q: a zero Block (make blocks with gds.Policy or a handle's Update)", ps.name))
 		}
 	}
+	p.other = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU)+len(p.gU) > 0
 	return p, errs
 }
 

@@ -29,7 +29,7 @@ func Jump(x gds.Float, mu, sigma, lambda, jumpMu, jumpSigma, dt blocks.Input) gd
 		jm, js, h := jumpMu(c), jumpSigma(c), dt(c)
 		k := math.Expm1(jm + float64(float64(0.5*js)*js))
 		drift := float64(float64(float64(m-float64(float64(0.5*s)*s))-float64(l*k)) * h)
-		shock := float64(float64(s*math.Sqrt(h)) * c.Rand.NormFloat64())
+		shock := float64(float64(s*math.Sqrt(h)) * c.NormFloat64())
 		_, logJump := Jumps(c.Rand, l, jm, js, h)
 		return x.Get(c) * math.Exp(drift+shock+logJump)
 	})

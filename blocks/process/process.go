@@ -22,7 +22,7 @@ func GBM(x gds.Float, mu, sigma, dt blocks.Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		s, h := sigma(c), dt(c)
 		drift := float64(float64(mu(c)-float64(0.5*s*s)) * h)
-		shock := float64(float64(s*math.Sqrt(h)) * c.Rand.NormFloat64())
+		shock := float64(float64(s*math.Sqrt(h)) * c.NormFloat64())
 		return x.Get(c) * math.Exp(drift+shock)
 	})
 }
@@ -33,7 +33,7 @@ func OU(x gds.Float, theta, mu, sigma, dt blocks.Input) gds.Block {
 	return x.Update(func(c *gds.Ctx) float64 {
 		v, h := x.Get(c), dt(c)
 		pull := float64(float64(theta(c)*float64(mu(c)-v)) * h)
-		shock := float64(float64(sigma(c)*math.Sqrt(h)) * c.Rand.NormFloat64())
+		shock := float64(float64(sigma(c)*math.Sqrt(h)) * c.NormFloat64())
 		return v + pull + shock
 	})
 }

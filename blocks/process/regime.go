@@ -226,7 +226,7 @@ func RegimeGBM(x gds.Float, mu, sigma, dt blocks.Input, from, to, drift, vol, sh
 		m, s = float64(m*d), float64(s*v)
 		k := shockFactor(name, t, f, shock(c))
 		dr := float64(float64(m-float64(float64(0.5*s)*s)) * h)
-		z := float64(float64(s*math.Sqrt(h)) * c.Rand.NormFloat64())
+		z := float64(float64(s*math.Sqrt(h)) * c.NormFloat64())
 		return x.Get(c) * math.Exp(dr+z) * k
 	})
 }

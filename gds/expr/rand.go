@@ -26,14 +26,16 @@ func uniformDraw(r *rand.Rand, a, b float64) float64 {
 	return float64(r.Float64()*float64(b-a)) + a
 }
 
-// normalDraw is distuv.Normal{Mu: mu, Sigma: sigma}.Rand().
-func normalDraw(r *rand.Rand, mu, sigma float64) float64 {
-	return float64(r.NormFloat64()*sigma) + mu
+// normalDraw is distuv.Normal{Mu: mu, Sigma: sigma}.Rand() on the job's
+// stream (Ctx.NormFloat64 is Rand.NormFloat64).
+func normalDraw(c *gds.Ctx, mu, sigma float64) float64 {
+	return float64(c.NormFloat64()*sigma) + mu
 }
 
-// lognormalDraw is distuv.LogNormal{Mu: mu, Sigma: sigma}.Rand().
-func lognormalDraw(r *rand.Rand, mu, sigma float64) float64 {
-	return math.Exp(float64(r.NormFloat64()*sigma) + mu)
+// lognormalDraw is distuv.LogNormal{Mu: mu, Sigma: sigma}.Rand() on the
+// job's stream.
+func lognormalDraw(c *gds.Ctx, mu, sigma float64) float64 {
+	return math.Exp(float64(c.NormFloat64()*sigma) + mu)
 }
 
 // poissonDraw is distuv.Poisson{Lambda: lambda}.Rand(), as an int.
@@ -138,11 +140,11 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 		case name == "normal" && mu == 0 && sigma == 1:
 			// z*1 + 0 is z: NormFloat64 never returns -0 (float64(j) *
 			// wn[i] with j an int32) or NaN, so this is the same bits.
-			n.f = func(c *gds.Ctx) float64 { return c.Rand.NormFloat64() }
+			n.f = func(c *gds.Ctx) float64 { return c.NormFloat64() }
 		case name == "normal":
-			n.f = func(c *gds.Ctx) float64 { return normalDraw(c.Rand, mu, sigma) }
+			n.f = func(c *gds.Ctx) float64 { return normalDraw(c, mu, sigma) }
 		default:
-			n.f = func(c *gds.Ctx) float64 { return lognormalDraw(c.Rand, mu, sigma) }
+			n.f = func(c *gds.Ctx) float64 { return lognormalDraw(c, mu, sigma) }
 		}
 		return n, nil
 	}
@@ -153,7 +155,7 @@ func buildNormal(c *compiler, col int, name string, args []*node) (*node, error)
 		if !(sigma >= 0) || math.IsInf(sigma, 1) {
 			panic(s.fail("%s", sigmaArg(name, sigma)))
 		}
-		return draw(c.Rand, mu, sigma)
+		return draw(c, mu, sigma)
 	}
 	return n, nil
 }

@@ -35,7 +35,7 @@ func NewAMM() (*gds.Model, error) {
 	// product and a sum into an FMA (see models/predatorprey).
 	trader := gds.Policy("trader", func(c *gds.Ctx) {
 		x, y, f := rx.Get(c), ry.Get(c), fee.Get(c)
-		size := math.Abs(c.Rand.NormFloat64()) * tradeSigma.Get(c)
+		size := math.Abs(c.NormFloat64()) * tradeSigma.Get(c)
 		var ddx, ddy, fv, vol float64
 		if c.Rand.Float64() < 0.5 { // sell x for y
 			ddx = size * x
@@ -55,7 +55,7 @@ func NewAMM() (*gds.Model, error) {
 	})
 	arbitrageur := gds.Policy("arbitrageur", func(c *gds.Ctx) {
 		x, y, f := rx.Get(c), ry.Get(c), fee.Get(c)
-		m := marketP0.Get(c) * math.Exp(marketSigma.Get(c)*c.Rand.NormFloat64())
+		m := marketP0.Get(c) * math.Exp(marketSigma.Get(c)*c.NormFloat64())
 		p := y / x
 		if math.Abs(m/p-1.0) <= f {
 			dx.Emit(c, 0)

@@ -37,12 +37,12 @@ func New() (*gds.Model, error) {
 		gds.Policy("prey", func(c *gds.Ctx) {
 			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
 			d := float64((float64(alpha.Get(c)*x) - float64(beta.Get(c)*x*y)) * h)
-			dPrey.Emit(c, d+float64(noise.Get(c)*x*c.Rand.NormFloat64()*math.Sqrt(h)))
+			dPrey.Emit(c, d+float64(noise.Get(c)*x*c.NormFloat64()*math.Sqrt(h)))
 		}),
 		gds.Policy("predator", func(c *gds.Ctx) {
 			x, y, h := prey.Get(c), pred.Get(c), dt.Get(c)
 			d := float64((float64(delta.Get(c)*x*y) - float64(gamma.Get(c)*y)) * h)
-			dPred.Emit(c, d+float64(noise.Get(c)*y*c.Rand.NormFloat64()*math.Sqrt(h)))
+			dPred.Emit(c, d+float64(noise.Get(c)*y*c.NormFloat64()*math.Sqrt(h)))
 		}),
 		prey.Update(func(c *gds.Ctx) float64 { return max(prey.Get(c)+dPrey.Get(c), 0) }),
 		pred.Update(func(c *gds.Ctx) float64 { return max(pred.Get(c)+dPred.Get(c), 0) }),

@@ -484,7 +484,7 @@ func (m *model) marketPSUB(b *gds.Builder) {
 			if reg&regBear != 0 {
 				mu += bearDrift
 			}
-			r := float64(mu*k.stepDays) + float64(sigma*math.Sqrt(k.stepDays)*c.Rand.NormFloat64())
+			r := float64(mu*k.stepDays) + float64(sigma*math.Sqrt(k.stepDays)*c.NormFloat64())
 			if s0 > 0 && s > 0 {
 				r -= float64(eps * math.Log(s/s0))
 			}
