@@ -62,13 +62,25 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 	case Delta:
 		enc = parquet.Encodings.DeltaBinaryPacked
 	}
-	// 8-byte PLAIN values in snappy: runs of repeats are what it finds
-	words := lf.enc == Plain && pg.kind == compress.Codecs.Snappy && fixedWidth(lf.typ) == 8
+	// 8-byte PLAIN values in snappy: runs of repeats are most of what
+	// snappy finds, unless the values repeat at a longer stride (an
+	// agent table's fields, agent after agent): the leaf's first page
+	// decides which encoder its pages go through
+	words := lf.enc == Plain && pg.kind == compress.Codecs.Snappy && fixedWidth(lf.typ) == 8 && lf.repeats >= 0
 	compressPage := func(raw []byte) []byte {
-		if words {
-			return pg.compressRepeats(raw)
+		if !words {
+			return pg.Compress(nil, raw)
 		}
-		return pg.Compress(nil, raw)
+		c := pg.compressRepeats(raw)
+		if lf.repeats == 0 {
+			if s := pg.Compress(nil, raw); len(c) > len(s)+len(s)/32 {
+				lf.repeats, words = -1, false
+				return s
+			}
+			c = pg.compressRepeats(raw) // Compress wrote over it
+			lf.repeats = 1
+		}
+		return c
 	}
 	page := func(raw []byte, values int, min, max []byte) error {
 		data := raw

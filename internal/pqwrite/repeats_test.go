@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/golang/snappy"
 )
 
@@ -161,5 +165,92 @@ func TestSnappyRepeatsSize(t *testing.T) {
 			s += len(snappy.Encode(nil, p))
 		}
 		t.Logf("column %d: ours %.3f, snappy %.3f", k, float64(o)/float64(len(src)), float64(s)/float64(len(src)))
+	}
+}
+
+// TestRepeatsOrSnappy writes float columns whose values repeat at
+// different strides through a snappy Writer: a column whose values repeat
+// row after row goes through the repeats encoder and comes out no larger
+// than snappy makes it; one whose values repeat 50 rows apart (an agent
+// table, agent after agent) keeps snappy, and compresses as much; noisy
+// values are written uncompressed (Adaptive). Every value reads back.
+func TestRepeatsOrSnappy(t *testing.T) {
+	const n = 20000
+	sch := arrow.NewSchema([]arrow.Field{
+		{Name: "runs", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "stride", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "noise", Type: arrow.PrimitiveTypes.Float64},
+	}, nil)
+	rng := rand.New(rand.NewPCG(3, 4))
+	cols := make([][]float64, 3)
+	agents := make([]float64, 50)
+	for i := range agents {
+		agents[i] = rng.Float64()
+	}
+	v := 1.0
+	for i := range n {
+		if i%3 == 0 {
+			v = rng.NormFloat64()
+		}
+		if rng.IntN(4) == 0 {
+			agents[i%50] = rng.Float64()
+		}
+		cols[0] = append(cols[0], v)
+		cols[1] = append(cols[1], agents[i%50])
+		cols[2] = append(cols[2], rng.NormFloat64())
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	defer b.Release()
+	for k := range cols {
+		b.Field(k).(*array.Float64Builder).AppendValues(cols[k], nil)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, Adaptive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int8{1, -1, 1}; w.leaves[0].repeats != want[0] || w.leaves[1].repeats != want[1] || w.leaves[2].repeats != want[2] {
+		t.Errorf("encoders %d %d %d, want %v (1 repeats, -1 snappy)", w.leaves[0].repeats, w.leaves[1].repeats, w.leaves[2].repeats, want)
+	}
+	tbl, rdr := readAll(t, buf.Bytes())
+	defer tbl.Release()
+	for k := range cols {
+		got := tbl.Column(k).Data().Chunk(0).(*array.Float64).Float64Values()
+		for i, x := range cols[k] {
+			if math.Float64bits(got[i]) != math.Float64bits(x) {
+				t.Fatalf("column %d row %d: %v, want %v", k, i, got[i], x)
+			}
+		}
+		cc, err := rdr.MetaData().RowGroup(0).ColumnChunk(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := wordsOf(func() []uint64 {
+			u := make([]uint64, n)
+			for i, x := range cols[k] {
+				u[i] = math.Float64bits(x)
+			}
+			return u
+		}())
+		snap := len(snappy.Encode(nil, raw))
+		size := int(cc.TotalCompressedSize())
+		switch k {
+		case 0, 1: // compressed, within a header's bytes of snappy or better
+			if cc.Compression() != compress.Codecs.Snappy || size > snap+snap/32+200 {
+				t.Errorf("column %d: %s, %d bytes; snappy alone %d", k, cc.Compression(), size, snap)
+			}
+		case 2:
+			if cc.Compression() != compress.Codecs.Uncompressed {
+				t.Errorf("noise: %s, want uncompressed", cc.Compression())
+			}
+		}
 	}
 }

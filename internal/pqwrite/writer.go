@@ -119,6 +119,10 @@ type leaf struct {
 	// repeated node), and of a present value (the column's maximum).
 	emptyDef, valueDef int16
 	enc                Encoding // of a direct leaf
+	// repeats is how a direct leaf of 8-byte PLAIN values in a snappy
+	// file is compressed: 0 not decided yet, 1 by appendSnappyRepeats,
+	// -1 by snappy itself (writeDirect decides on its first page).
+	repeats int8
 }
 
 // chunk is a leaf's column chunk in the open row group.
