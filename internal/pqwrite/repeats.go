@@ -3,6 +3,7 @@ package pqwrite
 import (
 	"encoding/binary"
 	"math/bits"
+	"runtime"
 	"slices"
 	"unsafe"
 )
@@ -59,18 +60,38 @@ func appendSnappyRepeats(dst, src []byte) []byte {
 			// that, within the pending literal
 			start -= min(bits.LeadingZeros64(w[i-1]^w[i-2])/8, start-lit)
 		}
-		o = putLiteral(out, o, src[lit:start])
-		o = putCopy(out, o, end-start)
+		// the common elements inline: a literal of up to 16 bytes, a
+		// copy of up to 11
+		if n := start - lit; unaligned && n > 0 && n <= 16 && lit+16 <= len(src) && o+17 <= len(out) {
+			out[o] = byte(n-1) << 2
+			d, s := unsafe.Pointer(&out[o+1]), unsafe.Pointer(&src[lit])
+			*(*uint64)(d) = *(*uint64)(s)
+			*(*uint64)(unsafe.Add(d, 8)) = *(*uint64)(unsafe.Add(s, 8))
+			o += 1 + n
+		} else {
+			o = putLiteral(out, o, src, lit, start)
+		}
+		if n := end - start; n <= 11 && o+2 <= len(out) {
+			out[o], out[o+1] = byte(n-4)<<2|1, 8
+			o += 2
+		} else {
+			o = putCopy(out, o, n)
+		}
 		lit, i = end, j
 	}
-	o = putLiteral(out, o, src[lit:])
+	o = putLiteral(out, o, src, lit, len(src))
 	return dst[:len(dst)+o]
 }
 
-// putLiteral writes a snappy literal element of lit (of any length) at
-// out[o:], and returns the position after it.
-func putLiteral(out []byte, o int, lit []byte) int {
-	n := len(lit)
+// unaligned: the machine loads and stores 8-byte words at any address.
+const unaligned = runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
+
+// putLiteral writes a snappy literal element of src[lo:hi] at out[o:],
+// and returns the position after it. A literal of up to 16 bytes is
+// copied as two 8-byte words, without a call to memmove, where out has
+// room for them (it does but at its end: appendSnappyRepeats' bound).
+func putLiteral(out []byte, o int, src []byte, lo, hi int) int {
+	n := hi - lo
 	if n == 0 {
 		return o
 	}
@@ -91,11 +112,13 @@ func putLiteral(out []byte, o int, lit []byte) int {
 		out[o], out[o+1], out[o+2], out[o+3], out[o+4] = 63<<2, byte(m), byte(m>>8), byte(m>>16), byte(m>>24)
 		o += 5
 	}
-	if n == 8 { // one value: no call to memmove
-		binary.LittleEndian.PutUint64(out[o:], binary.LittleEndian.Uint64(lit))
-		return o + 8
+	if unaligned && n <= 16 && lo+16 <= len(src) && o+16 <= len(out) {
+		d, s := unsafe.Pointer(&out[o]), unsafe.Pointer(&src[lo])
+		*(*uint64)(d) = *(*uint64)(s)
+		*(*uint64)(unsafe.Add(d, 8)) = *(*uint64)(unsafe.Add(s, 8))
+		return o + n
 	}
-	return o + copy(out[o:], lit)
+	return o + copy(out[o:], src[lo:hi])
 }
 
 // putCopy writes snappy copy elements of n >= 8 bytes at offset 8 at
