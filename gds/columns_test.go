@@ -124,12 +124,28 @@ func columnsModel(t *testing.T) *gds.Model {
 	return mustBuild(t, b)
 }
 
+// floatsModel has float variables only, which the run loop stores
+// itself (the other kinds go through Engine.store).
+func floatsModel(t *testing.T) *gds.Model {
+	b := gds.NewBuilder("floats")
+	x := b.Float("x", 1)
+	y := b.Float("y", 2)
+	b.PSUB("walk", x.Update(func(c *gds.Ctx) float64 { return x.Get(c) + c.NormFloat64() }))
+	b.PSUB("follow", y.Update(func(c *gds.Ctx) float64 { return y.Get(c)*0.5 + x.Get(c) }))
+	return mustBuild(t, b)
+}
+
 // TestColumnRecorder: the rows the engine stores into a ColumnRecorder's
 // columns are those Record receives, in order, under every schedule,
 // whatever the buffers' length, their first free position and how often
-// they fill; a recorder that returns no columns gets Record calls.
+// they fill, with float columns only and with every kind.
 func TestColumnRecorder(t *testing.T) {
-	m := columnsModel(t)
+	for _, m := range []*gds.Model{columnsModel(t), floatsModel(t)} {
+		testColumnRecorder(t, m)
+	}
+}
+
+func testColumnRecorder(t *testing.T, m *gds.Model) {
 	schedules := map[string]gds.Schedule{
 		"every substep": {},
 		"drop substeps": {DropSubsteps: true},
@@ -143,7 +159,7 @@ func TestColumnRecorder(t *testing.T) {
 					if first >= size {
 						continue
 					}
-					t.Run(fmt.Sprintf("%s/T=%d/size=%d/next=%d", name, T, size, first), func(t *testing.T) {
+					t.Run(fmt.Sprintf("%s/%s/T=%d/size=%d/next=%d", m.Name(), name, T, size, first), func(t *testing.T) {
 						job := &gds.Job{Run: 1, Timesteps: T, Seed: [2]uint64{3, 4}, Schedule: sch}
 						want := &rowRecorder{}
 						if err := m.NewEngine().Run(context.Background(), job, want); err != nil {

@@ -204,6 +204,8 @@ type columnWriter struct {
 	f    []colF
 	i    []colI
 	b    []colB
+	// other: there are int or bool columns (the run loop calls store)
+	other bool
 }
 
 // colF, colI and colB are a column of a ColumnRecorder: the engine copies
@@ -232,6 +234,7 @@ func (w *columnWriter) load(e *Engine) error {
 	}
 	w.pos, w.ts, w.sst = c.Next, c.Timestep[:n], c.Substep[:n]
 	w.f, w.i, w.b = w.f[:0], w.i[:0], w.b[:0]
+	w.other = len(c.Ints)+len(c.Bools) > 0
 	for k, s := range c.FloatSlots {
 		if len(c.Floats[k]) < n || s < 0 || s >= len(e.f) {
 			return fmt.Errorf("gds: ColumnRecorder: bad float column %d (slot %d)", k, s)
@@ -253,7 +256,9 @@ func (w *columnWriter) load(e *Engine) error {
 	return nil
 }
 
-// store stores the state as the next row, at timestep t and substep sub.
+// store stores the state as the next row, at timestep t and substep sub,
+// after ColumnsFull if the buffers are full. The run loop has the common
+// case inline (float columns, room in the buffers).
 func (e *Engine) store(t, sub int) error {
 	w := &e.cw
 	if w.pos == len(w.ts) {
@@ -264,17 +269,14 @@ func (e *Engine) store(t, sub int) error {
 	p := w.pos
 	w.ts[p] = int64(t)
 	w.sst[p] = int32(sub)
-	// p is below the buffers' length (load): no bounds to check
 	for _, c := range w.f {
 		*(*float64)(unsafe.Add(c.to, p*8)) = *c.from
 	}
-	if len(w.i)+len(w.b) > 0 {
-		for _, c := range w.i {
-			*(*int64)(unsafe.Add(c.to, p*8)) = *c.from
-		}
-		for _, c := range w.b {
-			*(*bool)(unsafe.Add(c.to, p)) = *c.from
-		}
+	for _, c := range w.i {
+		*(*int64)(unsafe.Add(c.to, p*8)) = *c.from
+	}
+	for _, c := range w.b {
+		*(*bool)(unsafe.Add(c.to, p)) = *c.from
 	}
 	w.pos = p + 1
 	return nil
@@ -926,7 +928,16 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			}
 			if recordT && (allSubsteps || k == S-1) {
 				e.block = 0
-				if cols {
+				if w := &e.cw; cols && w.pos < len(w.ts) && !w.other {
+					// store's common case, inline
+					p := w.pos
+					w.ts[p] = int64(t)
+					w.sst[p] = int32(k + 1)
+					for _, c := range w.f {
+						*(*float64)(unsafe.Add(c.to, p*8)) = *c.from
+					}
+					w.pos = p + 1
+				} else if cols {
 					if err := e.store(t, k+1); err != nil {
 						return err
 					}
