@@ -28,7 +28,11 @@
 //   - Options.Adaptive writes a PLAIN column chunk uncompressed when its
 //     first page does not compress (the codec is per column chunk);
 //   - Options.RowGroupRows keeps the column chunks open over several
-//     records, their pages in memory until the row group ends;
+//     records, their pages in memory (outside the Go heap, package
+//     offheap) until the row group ends;
+//   - PLAIN pages of 8-byte values in a snappy file go through an encoder
+//     of its own that finds runs of repeated values (repeats.go), when a
+//     column's first page shows it does as well as snappy;
 //   - Mark and Rollback let a caller drop what it wrote after a row group
 //     boundary (a failed job's rows).
 //

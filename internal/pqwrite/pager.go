@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
+
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // pager writes the pages of one column chunk at a time: it is the page
@@ -46,9 +48,10 @@ type pager struct {
 	// that a column chunk can grow over several record batches while the
 	// other columns' chunks grow too (a row group of several batches).
 	buffered bool
-	pending  []byte // the chunk's data pages, headers included
-	dict     []byte // the chunk's dictionary page, header included, written first
-	raw      bool   // the chunk is written uncompressed whatever the file's codec
+	pending  []byte         // the chunk's data pages, headers included
+	arena    *offheap.Arena // the Writer's, where reserve allocates pending
+	dict     []byte         // the chunk's dictionary page, header included, written first
+	raw      bool           // the chunk is written uncompressed whatever the file's codec
 
 	// the column chunk being written
 	cm           *metadata.ColumnChunkMetaDataBuilder
@@ -167,7 +170,7 @@ func (p *pager) WriteDictionaryPage(*file.DictionaryPage) (int64, error) {
 // buffer is reused for the file's next chunks of the column).
 func (p *pager) reserve(n int) {
 	if p.buffered && cap(p.pending) < n {
-		p.pending = make([]byte, 0, n)
+		p.pending = offheap.Make[byte](p.arena, n)[:0]
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"unsafe"
 
@@ -22,6 +23,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/schema"
 	"github.com/apache/thrift/lib/go/thrift"
+
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // Options configure a Writer. The zero value writes uncompressed version 1
@@ -75,6 +78,11 @@ type Writer struct {
 	chunks []chunk        // by leaf: the open row group's column chunks
 	codec  compress.Codec // nil when uncompressed
 	bufs   pageBufs
+	// arena holds the pagers' buffers of a row group's pages, outside the
+	// Go heap: they are the largest thing a run allocates, and on the heap
+	// their first allocation alone was a garbage collection. A cleanup
+	// frees it when the Writer is unreachable.
+	arena  *offheap.Arena
 	opts   Options
 	groups int16
 	closed bool
@@ -200,7 +208,9 @@ func NewWriter(w io.Writer, sch *arrow.Schema, o Options) (*Writer, error) {
 		leaves: leaves,
 		chunks: make([]chunk, len(leaves)),
 		opts:   o,
+		arena:  &offheap.Arena{},
 	}
+	runtime.AddCleanup(wr, (*offheap.Arena).Free, wr.arena)
 	if o.Compression != compress.Codecs.Uncompressed {
 		if wr.codec, err = compress.GetCodec(o.Compression); err != nil {
 			return nil, fmt.Errorf("parquet compression: %w", err)
@@ -333,7 +343,7 @@ func (w *Writer) beginGroup() error {
 				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 			}
 			ch.pg = &pager{PageWriter: pw, codec: w.codec, kind: w.props.Compression(), level: w.props.CompressionLevel(),
-				sink: w.sink, bufs: &w.bufs, buffered: !libraryPages}
+				sink: w.sink, bufs: &w.bufs, buffered: !libraryPages, arena: w.arena}
 		}
 		if err := ch.pg.begin(ch.cm, w.ordinal, int16(ci)); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)

@@ -791,3 +791,46 @@ func TestReset(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingPagesOffHeap: a Writer that keeps row groups of several
+// records in memory holds their pages outside the Go heap, so that the
+// first row group does not raise the heap by its size (on the heap, the
+// buffers of amm's row groups made a garbage collection of their own).
+func TestPendingPagesOffHeap(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what allocates")
+	}
+	var fields []arrow.Field
+	for i := range 8 {
+		fields = append(fields, arrow.Field{Name: fmt.Sprintf("x%d", i), Type: arrow.PrimitiveTypes.Float64})
+	}
+	sch := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	const rows = 16384
+	for i := range rows {
+		for c := range fields {
+			b.Field(c).(*array.Float64Builder).Append(float64(i*c) * 1.000001)
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	w, err := NewWriter(io.Discard, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, RowGroupRows: 4 * rows, Adaptive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 3 { // the open row group holds 3 records' pages
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	pages := 3 * rows * 8 * len(fields) // about what the pending pages take
+	if got := after.TotalAlloc - before.TotalAlloc; got > uint64(pages/4) {
+		t.Errorf("%d bytes allocated on the heap for %d bytes of pages", got, pages)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
