@@ -3,6 +3,7 @@ package gds_test
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
@@ -288,4 +289,40 @@ func ExampleGraphOf() {
 	// t=1: 3 nodes, 3 edges, 0→2 costs 4
 	// t=2: 3 nodes, 3 edges, 0→2 costs 3
 	// t=3: 3 nodes, 3 edges, 0→2 costs 3
+}
+
+// colPrinter is a ColumnRecorder with buffers of 3 rows: it prints the
+// rows the engine stored each time the buffers fill, and at the end.
+type colPrinter struct{ cols gds.RowColumns }
+
+func (p *colPrinter) Record(*gds.Row) error { return nil } // not called: the rows go to the columns
+
+func (p *colPrinter) RecordColumns(first *gds.Row) *gds.RowColumns {
+	p.cols = gds.RowColumns{Timestep: make([]int64, 3), Substep: make([]int32, 3),
+		FloatSlots: []int{0}, Floats: [][]float64{make([]float64, 3)}}
+	return &p.cols
+}
+
+func (p *colPrinter) ColumnsFull(n int) (int, error) {
+	var rows []string
+	for i := p.cols.Next; i < n; i++ {
+		rows = append(rows, fmt.Sprintf("t=%d k=%d x=%g", p.cols.Timestep[i], p.cols.Substep[i], p.cols.Floats[0][i]))
+	}
+	fmt.Println(strings.Join(rows, "  "))
+	return 0, nil // the next rows from position 0 on
+}
+
+// A ColumnRecorder takes the rows as columns the engine writes into, with
+// no call per row: here 7 rows (the initial one and 6 timesteps) in
+// buffers of 3.
+func ExampleColumnRecorder() {
+	b := gds.NewBuilder("count")
+	x := b.Float("x", 0)
+	b.PSUB("step", x.Update(func(c *gds.Ctx) float64 { return x.Get(c) + 1 }))
+	m, _ := b.Build()
+	_ = m.NewEngine().Run(context.Background(), &gds.Job{Run: 1, Timesteps: 6}, &colPrinter{})
+	// Output:
+	// t=0 k=0 x=0  t=1 k=1 x=1  t=2 k=1 x=2
+	// t=3 k=1 x=3  t=4 k=1 x=4  t=5 k=1 x=5
+	// t=6 k=1 x=6
 }

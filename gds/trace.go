@@ -387,42 +387,42 @@ func (m *Model) traced() *Model {
 func traceBlocks(ps *psubPlan) {
 	ps.policies = slices.Clone(ps.policies)
 	for j := range ps.policies {
-		fn := ps.policies[j].fn
-		ps.policies[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+		ps.policies[j].fn = tracedProc(ps.policies[j].fn)
 	}
-	ps.fU = slices.Clone(ps.fU)
+	ps.fU, ps.iU, ps.bU, ps.sU = slices.Clone(ps.fU), slices.Clone(ps.iU), slices.Clone(ps.bU), slices.Clone(ps.sU)
 	for j := range ps.fU {
-		fn := ps.fU[j].fn
-		ps.fU[j].fn = func(c *Ctx) (v float64) { c.tr.run(func() { v = fn(c) }); return v }
+		ps.fU[j].fn = tracedFn(ps.fU[j].fn)
 	}
-	ps.iU = slices.Clone(ps.iU)
 	for j := range ps.iU {
-		fn := ps.iU[j].fn
-		ps.iU[j].fn = func(c *Ctx) (v int64) { c.tr.run(func() { v = fn(c) }); return v }
+		ps.iU[j].fn = tracedFn(ps.iU[j].fn)
 	}
-	ps.bU = slices.Clone(ps.bU)
 	for j := range ps.bU {
-		fn := ps.bU[j].fn
-		ps.bU[j].fn = func(c *Ctx) (v bool) { c.tr.run(func() { v = fn(c) }); return v }
+		ps.bU[j].fn = tracedFn(ps.bU[j].fn)
 	}
-	ps.sU = slices.Clone(ps.sU)
 	for j := range ps.sU {
-		fn := ps.sU[j].fn
-		ps.sU[j].fn = func(c *Ctx) (v string) { c.tr.run(func() { v = fn(c) }); return v }
+		ps.sU[j].fn = tracedFn(ps.sU[j].fn)
 	}
 	ps.vU = slices.Clone(ps.vU)
 	for j := range ps.vU {
 		fn := ps.vU[j].fn
 		ps.vU[j].fn = func(c *Ctx, dst []float64) (v []float64) { c.tr.run(func() { v = fn(c, dst) }); return v }
 	}
-	ps.aU = slices.Clone(ps.aU)
+	ps.aU, ps.gU = slices.Clone(ps.aU), slices.Clone(ps.gU)
 	for j := range ps.aU {
-		fn := ps.aU[j].fn
-		ps.aU[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+		ps.aU[j].fn = tracedProc(ps.aU[j].fn)
 	}
-	ps.gU = slices.Clone(ps.gU)
 	for j := range ps.gU {
-		fn := ps.gU[j].fn
-		ps.gU[j].fn = func(c *Ctx) { c.tr.run(func() { fn(c) }) }
+		ps.gU[j].fn = tracedProc(ps.gU[j].fn)
 	}
+}
+
+// tracedFn returns an update's function run through tracer.run.
+func tracedFn[T any](fn func(*Ctx) T) func(*Ctx) T {
+	return func(c *Ctx) (v T) { c.tr.run(func() { v = fn(c) }); return v }
+}
+
+// tracedProc returns a policy's (or an agent or graph update's) function
+// run through tracer.run.
+func tracedProc(fn func(*Ctx)) func(*Ctx) {
+	return func(c *Ctx) { c.tr.run(func() { fn(c) }) }
 }
