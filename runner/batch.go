@@ -420,9 +420,19 @@ func (b *batch) columnar() bool {
 }
 
 // lend points c at the batch's columns for the rows from b.n up to
-// min(rows, the reserve).
+// min(rows, the reserve): the engine stores the next rows into them
+// (gds.ColumnRecorder).
 func (b *batch) lend(c *gds.RowColumns, rows int) {
-	n := min(rows, cap(b.ts))
+	n := min(rows, cap(b.ts), cap(b.sst)) // reserve gave every column the same room
+	for _, col := range b.f {
+		n = min(n, cap(col.vals))
+	}
+	for _, col := range b.i {
+		n = min(n, cap(col.vals))
+	}
+	for _, col := range b.b {
+		n = min(n, cap(col.vals))
+	}
 	c.Next = b.n
 	c.Timestep, c.Substep = b.ts[:n], b.sst[:n]
 	c.FloatSlots, c.Floats = c.FloatSlots[:0], c.Floats[:0]

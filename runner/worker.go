@@ -81,10 +81,12 @@ func (wk *worker) RecordColumns(first *gds.Row) *gds.RowColumns {
 	if !b.columnar() {
 		return nil
 	}
+	if b.lend(&wk.cols, wk.flushRows); b.n >= len(wk.cols.Timestep) {
+		return nil // no room left (ColumnsFull flushes before that): the rows go through Record
+	}
 	wk.colJob = *first
 	b.openJob(first)
 	wk.colStart = b.n
-	b.lend(&wk.cols, wk.flushRows)
 	return &wk.cols
 }
 
@@ -95,7 +97,7 @@ func (wk *worker) ColumnsFull(n int) (int, error) {
 	b.setRows(n)
 	wk.jobRows += int64(n - wk.colStart)
 	var err error
-	if b.n >= wk.flushRows {
+	if b.n >= wk.flushRows || b.n >= len(wk.cols.Timestep) { // full, or at the end of what it lent
 		err = wk.full(b)
 		if !b.open { // the job's rows so far are written: its next ones need a segment
 			b.openJob(&wk.colJob)
