@@ -110,10 +110,10 @@ func (p *pager) Compress(_ *bytes.Buffer, src []byte) []byte {
 }
 
 // compressRepeats compresses a page of 8-byte values into the pager's
-// buffer as snappy, finding runs of repeated values only
-// (appendSnappyRepeats).
-func (p *pager) compressRepeats(src []byte) []byte {
-	p.bufs.comp = appendSnappyRepeats(p.bufs.comp[:0], src)
+// buffer as snappy, finding runs of values repeated stride values apart
+// only (appendSnappyRepeats).
+func (p *pager) compressRepeats(src []byte, stride int) []byte {
+	p.bufs.comp = appendSnappyRepeats(p.bufs.comp[:0], src, stride)
 	return p.bufs.comp
 }
 

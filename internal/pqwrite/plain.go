@@ -63,24 +63,32 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 		enc = parquet.Encodings.DeltaBinaryPacked
 	}
 	// 8-byte PLAIN values in snappy: runs of repeats are most of what
-	// snappy finds, unless the values repeat at a longer stride (an
-	// agent table's fields, agent after agent): the leaf's first page
-	// decides which encoder its pages go through
-	words := lf.enc == Plain && pg.kind == compress.Codecs.Snappy && fixedWidth(lf.typ) == 8 && lf.repeats >= 0
+	// snappy finds, at a stride of one value (a variable over substeps)
+	// or more (an agent table's field, agent after agent). The leaf's
+	// first page decides: snappy compresses it, the offset its copies use
+	// most is the stride, and the repeats encoder is kept unless snappy's
+	// page is more than 1/32 smaller.
+	words := lf.enc == Plain && pg.kind == compress.Codecs.Snappy && fixedWidth(lf.typ) == 8 && lf.stride >= 0
 	compressPage := func(raw []byte) []byte {
 		if !words {
 			return pg.Compress(nil, raw)
 		}
-		c := pg.compressRepeats(raw)
-		if lf.repeats == 0 {
-			if s := pg.Compress(nil, raw); len(c) > len(s)+len(s)/32 {
-				lf.repeats, words = -1, false
-				return s
+		if lf.stride == 0 {
+			s := pg.Compress(nil, raw)
+			sn, k := len(s), snappyStride(s, w.strideCounts())
+			best, bestN := 1, len(pg.compressRepeats(raw, 1))
+			if k > 1 {
+				if n := len(pg.compressRepeats(raw, k)); n < bestN {
+					best, bestN = k, n
+				}
 			}
-			c = pg.compressRepeats(raw) // Compress wrote over it
-			lf.repeats = 1
+			if bestN > sn+sn/8 {
+				lf.stride, words = -1, false
+				return pg.Compress(nil, raw)
+			}
+			lf.stride = int32(best)
 		}
-		return c
+		return pg.compressRepeats(raw, int(lf.stride))
 	}
 	page := func(raw []byte, values int, min, max []byte) error {
 		data := raw

@@ -10,21 +10,22 @@ import (
 
 // appendSnappyRepeats appends the snappy block (the raw format Parquet's
 // SNAPPY codec is) of src, a page of 8-byte values, to dst. It finds one
-// kind of match only: a run of values equal to the one before (a
-// variable that a PSUB does not update keeps its value over the
-// substeps), written as a copy at offset 8 that also takes the high
-// bytes of the value before the run and the low bytes of the value after
-// it where they are the same at offset 8. Everything else is written as
-// literals. Such pages' other values are noisy floats, in which a
-// general snappy encoder finds few matches, at one hash-table probe a
-// byte; this is a comparison a value. (On the amm benchmark's columns
-// snappy writes 66-69% of the raw size and this 75%.)
+// kind of match only: a run of values each equal to the one stride
+// values before it (stride 1: a variable that a PSUB does not update
+// keeps its value over the substeps; stride n: an agent table's field,
+// agent after agent, when the agent did not change), written as a copy at
+// offset 8*stride that also takes the high bytes of the value before the
+// run and the low bytes of the value after it where they are the same at
+// that offset. Everything else is written as literals. Such pages' other
+// values are noisy floats, in which a general snappy encoder finds few
+// matches, at one hash-table probe a byte; this is a comparison a value.
 //
 // A reader decompresses it as any snappy block: a copy may overlap what
 // it copies (offset 8, length 8k repeats a value k times).
 //
-// len(src) must be a multiple of 8.
-func appendSnappyRepeats(dst, src []byte) []byte {
+// len(src) must be a multiple of 8, and stride at least 1 and at most
+// maxStride.
+func appendSnappyRepeats(dst, src []byte, stride int) []byte {
 	// Every copy saves more than the literal header it adds, so the block
 	// is at most src, one literal header and the length.
 	dst = slices.Grow(dst, len(src)+16)
@@ -35,30 +36,37 @@ func appendSnappyRepeats(dst, src []byte) []byte {
 		return dst[:len(dst)+o]
 	}
 	w := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(src))), n)
+	k, off := stride, 8*stride
+	if k >= n {
+		return dst[:len(dst)+putLiteral(out, o, src, 0, len(src))]
+	}
+	// cur[q] is value q+k, back[q] the value k before it: one length, so
+	// the scan has no bounds to check
+	cur, back := w[k:], w[:n-k]
 	lit := 0 // the pending literal's first byte
-	prev := w[0]
-	for i := 1; i < n; i++ {
-		if w[i] != prev {
-			prev = w[i]
+	short, tag1 := off < 2048, byte(off>>8)<<5|1 // a copy's 2-byte element
+	for q := 0; q < len(cur); q++ {
+		if cur[q] != back[q] {
 			continue
 		}
-		j := i + 1
-		for j < n && w[j] == prev {
+		i := q + k // the run's first value
+		j := q + 1
+		for j < len(cur) && cur[j] == back[j] {
 			j++
 		}
+		j += k // the first value after the run
 		end := j * 8
-		if j < n {
+		if jq := j - k; jq < len(cur) {
 			// The copy goes on into the next value as far as its low bytes
-			// are the run's (values of one precision often share them).
-			end += bits.TrailingZeros64(w[j]^prev) / 8
-			prev = w[j]
+			// are the same at the offset (values of one precision often
+			// share them).
+			end += bits.TrailingZeros64(cur[jq]^back[jq]) / 8
 		}
 		start := i * 8
-		if i >= 2 {
+		if q > 0 {
 			// and it begins in the value before the run as far as its
-			// high bytes (sign, exponent) are those of the value before
-			// that, within the pending literal
-			start -= min(bits.LeadingZeros64(w[i-1]^w[i-2])/8, start-lit)
+			// high bytes (sign, exponent) are, within the pending literal
+			start -= min(bits.LeadingZeros64(cur[q-1]^back[q-1])/8, start-lit)
 		}
 		// the common elements inline: a literal of up to 16 bytes, a
 		// copy of up to 11
@@ -71,16 +79,89 @@ func appendSnappyRepeats(dst, src []byte) []byte {
 		} else {
 			o = putLiteral(out, o, src, lit, start)
 		}
-		if n := end - start; n <= 11 && o+2 <= len(out) {
-			out[o], out[o+1] = byte(n-4)<<2|1, 8
+		if n := end - start; n <= 11 && short && o+2 <= len(out) {
+			out[o], out[o+1] = byte(n-4)<<2|tag1, byte(off)
 			o += 2
 		} else {
-			o = putCopy(out, o, n)
+			o = putCopy(out, o, n, off)
 		}
-		lit, i = end, j
+		lit, q = end, j-k
 	}
 	o = putLiteral(out, o, src, lit, len(src))
 	return dst[:len(dst)+o]
+}
+
+// maxStride is the largest stride appendSnappyRepeats takes: its copies'
+// offsets fit snappy's 2-byte offset.
+const maxStride = (1<<16 - 1) / 8
+
+// snappyStride reads a snappy block and returns the stride, in 8-byte
+// values, of the offset its copies take the most bytes from, if that is a
+// whole number of values up to maxStride, and 1 otherwise: what a general
+// encoder found repeating in a page, for appendSnappyRepeats to look for.
+// counts is scratch of maxStride+1 (cleared here).
+func snappyStride(enc []byte, counts []int32) int {
+	clear(counts)
+	other := 0 // bytes copied at offsets that are not a stride
+	add := func(off, n int) {
+		if off%8 == 0 && off/8 <= maxStride {
+			counts[off/8] += int32(n)
+		} else {
+			other += n
+		}
+	}
+	_, k := binary.Uvarint(enc)
+	if k <= 0 {
+		return 1
+	}
+	for k < len(enc) {
+		tag := enc[k]
+		switch tag & 3 {
+		case 0: // literal
+			m := int(tag >> 2)
+			k++
+			if m >= 60 {
+				nb := m - 59
+				if k+nb > len(enc) {
+					return 1
+				}
+				m = 0
+				for b := range nb {
+					m |= int(enc[k+b]) << (8 * b)
+				}
+				k += nb
+			}
+			k += m + 1
+		case 1:
+			if k+1 >= len(enc) {
+				return 1
+			}
+			add(int(tag>>5)<<8|int(enc[k+1]), int(tag>>2&7)+4)
+			k += 2
+		case 2:
+			if k+2 >= len(enc) {
+				return 1
+			}
+			add(int(enc[k+1])|int(enc[k+2])<<8, int(tag>>2)+1)
+			k += 3
+		default:
+			if k+4 >= len(enc) {
+				return 1
+			}
+			add(int(binary.LittleEndian.Uint32(enc[k+1:])), int(tag>>2)+1)
+			k += 5
+		}
+	}
+	best := 1
+	for s := 1; s < len(counts); s++ {
+		if counts[s] > counts[best] {
+			best = s
+		}
+	}
+	if int(counts[best]) < other {
+		return 1
+	}
+	return best
 }
 
 // unaligned: the machine loads and stores 8-byte words at any address.
@@ -121,19 +202,20 @@ func putLiteral(out []byte, o int, src []byte, lo, hi int) int {
 	return o + copy(out[o:], src[lo:hi])
 }
 
-// putCopy writes snappy copy elements of n >= 8 bytes at offset 8 at
-// out[o:], and returns the position after them: a 2-byte element for up
-// to 11 bytes, 3-byte ones of up to 64.
-func putCopy(out []byte, o, n int) int {
-	if n <= 11 {
-		out[o], out[o+1] = byte(n-4)<<2|1, 8
+// putCopy writes snappy copy elements of n >= 4 bytes at offset off (a
+// multiple of 8 below 65536) at out[o:], and returns the position after
+// them: a 2-byte element for up to 11 bytes at an offset below 2048,
+// 3-byte ones of up to 64.
+func putCopy(out []byte, o, n, off int) int {
+	if n <= 11 && off < 2048 {
+		out[o], out[o+1] = byte(n-4)<<2|byte(off>>8)<<5|1, byte(off)
 		return o + 2
 	}
 	for n > 64 {
-		out[o], out[o+1], out[o+2] = (64-1)<<2|2, 8, 0
+		out[o], out[o+1], out[o+2] = (64-1)<<2|2, byte(off), byte(off>>8)
 		o += 3
 		n -= 64
 	}
-	out[o], out[o+1], out[o+2] = byte(n-1)<<2|2, 8, 0
+	out[o], out[o+1], out[o+2] = byte(n-1)<<2|2, byte(off), byte(off>>8)
 	return o + 3
 }

@@ -27,9 +27,9 @@ func wordsOf(vals []uint64) []byte {
 	return b
 }
 
-func checkRepeats(t *testing.T, src []byte) []byte {
+func checkRepeats(t *testing.T, src []byte, stride int) []byte {
 	t.Helper()
-	enc := appendSnappyRepeats(nil, src)
+	enc := appendSnappyRepeats(nil, src, stride)
 	got, err := snappy.Decode(nil, enc)
 	if err != nil {
 		t.Fatalf("snappy cannot decode it: %v", err)
@@ -92,9 +92,9 @@ func TestSnappyRepeats(t *testing.T) {
 		cases["literal, run of "+strconv.Itoa(k)+", literal"] = cat(seq(3), run(9, k), seq(5))
 	}
 	for name, vals := range cases {
-		t.Run(name, func(t *testing.T) { checkRepeats(t, wordsOf(vals)) })
+		t.Run(name, func(t *testing.T) { checkRepeats(t, wordsOf(vals), 1) })
 	}
-	if enc := checkRepeats(t, wordsOf(run(5, 1000))); len(enc) > 8+3*(8000/64+1)+4 {
+	if enc := checkRepeats(t, wordsOf(run(5, 1000)), 1); len(enc) > 8+3*(8000/64+1)+4 {
 		t.Errorf("a run of 1000 values took %d bytes", len(enc))
 	}
 	// values repeated over 3 substeps: 8 bytes and one copy per 3 values
@@ -102,15 +102,56 @@ func TestSnappyRepeats(t *testing.T) {
 	for i := range 3000 {
 		sub = append(sub, uint64(i/3)*0x9e3779b97f4a7c15)
 	}
-	if enc := checkRepeats(t, wordsOf(sub)); len(enc) > 1000*(8+3+1)+8 {
+	if enc := checkRepeats(t, wordsOf(sub), 1); len(enc) > 1000*(8+3+1)+8 {
 		t.Errorf("3000 values in runs of 3 took %d bytes", len(enc))
 	}
 }
 
+// TestSnappyRepeatsStrides: at every stride, up to the largest, a page
+// whose values repeat that many values apart decodes to itself and
+// compresses to the changed values; snappyStride finds the stride in
+// snappy's own block of the page.
+func TestSnappyRepeatsStrides(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, stride := range []int{1, 2, 3, 7, 50, 255, 256, 257, 1000, maxStride} {
+		t.Run(strconv.Itoa(stride), func(t *testing.T) {
+			agents := make([]uint64, stride)
+			for i := range agents {
+				agents[i] = rng.Uint64()
+			}
+			var vals []uint64
+			changed := stride
+			for len(vals) < 4*stride+20000 {
+				k := len(vals) % stride
+				if rng.IntN(10) == 0 {
+					agents[k] = rng.Uint64() // this agent changes
+					changed++
+				}
+				vals = append(vals, agents[k])
+			}
+			src := wordsOf(vals)
+			enc := checkRepeats(t, src, stride)
+			// a changed value is a literal and a copy (8+1+3 bytes at
+			// most), a run 3 bytes every 8 values
+			if limit := changed*12 + len(vals)*3/8 + 64; len(enc) > limit {
+				t.Errorf("%d bytes for %d values, %d of them changed; want at most %d", len(enc), len(vals), changed, limit)
+			}
+			if stride <= 1000 { // snappy's hash table reaches back 64 KB or less: the largest strides are beyond it
+				if got := snappyStride(snappy.Encode(nil, src), make([]int32, maxStride+1)); got != stride {
+					t.Errorf("snappyStride = %d, want %d", got, stride)
+				}
+			}
+		})
+	}
+	if got := snappyStride([]byte{0x80}, make([]int32, maxStride+1)); got != 1 { // a truncated block
+		t.Errorf("snappyStride of a bad block = %d, want 1", got)
+	}
+}
+
 // FuzzSnappyRepeats decodes appendSnappyRepeats' output with snappy. The
-// fuzzer's bytes choose values from a small alphabet of words that share
-// some of their bytes, so runs, alternations and partial matches are
-// common.
+// fuzzer's first byte chooses the stride, the others values from a small
+// alphabet of words that share some of their bytes, so runs, alternations
+// and partial matches are common.
 func FuzzSnappyRepeats(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 1, 0, 1, 2, 3, 3})
 	f.Add(bytes.Repeat([]byte{5}, 300))
@@ -118,11 +159,15 @@ func FuzzSnappyRepeats(f *testing.F) {
 		// words that share high bytes, low bytes, both or none
 		alphabet := [8]uint64{0x1111111111111111, 0x1111111122222222, 0x3333111111111111, 0x1111333333331111,
 			0x1111111111112222, 0x4411111111111111, 0, 1 << 63}
-		vals := make([]uint64, len(b))
-		for i, x := range b {
+		if len(b) == 0 {
+			return
+		}
+		stride := 1 + int(b[0])%7 // the first byte: the stride
+		vals := make([]uint64, len(b)-1)
+		for i, x := range b[1:] {
 			vals[i] = alphabet[x%8]
 		}
-		checkRepeats(t, wordsOf(vals))
+		checkRepeats(t, wordsOf(vals), stride)
 	})
 }
 
@@ -139,7 +184,7 @@ func TestSnappyRepeatsSize(t *testing.T) {
 		}
 	}
 	src := wordsOf(vals)
-	ours, theirs := len(checkRepeats(t, src)), len(snappy.Encode(nil, src))
+	ours, theirs := len(checkRepeats(t, src, 1)), len(snappy.Encode(nil, src))
 	if float64(ours) > 1.02*float64(theirs) {
 		t.Errorf("random runs: %d bytes, snappy %d", ours, theirs)
 	}
@@ -161,7 +206,7 @@ func TestSnappyRepeatsSize(t *testing.T) {
 		var o, s int
 		for lo := 0; lo < len(src); lo += 1 << 20 {
 			p := src[lo:min(lo+1<<20, len(src))]
-			o += len(checkRepeats(t, p))
+			o += len(checkRepeats(t, p, 1))
 			s += len(snappy.Encode(nil, p))
 		}
 		t.Logf("column %d: ours %.3f, snappy %.3f", k, float64(o)/float64(len(src)), float64(s)/float64(len(src)))
@@ -170,10 +215,11 @@ func TestSnappyRepeatsSize(t *testing.T) {
 
 // TestRepeatsOrSnappy writes float columns whose values repeat at
 // different strides through a snappy Writer: a column whose values repeat
-// row after row goes through the repeats encoder and comes out no larger
-// than snappy makes it; one whose values repeat 50 rows apart (an agent
-// table, agent after agent) keeps snappy, and compresses as much; noisy
-// values are written uncompressed (Adaptive). Every value reads back.
+// row after row, and one whose values repeat 50 rows apart (an agent
+// table, agent after agent), go through the repeats encoder at those
+// strides and come out no larger than snappy makes them (within 1/32);
+// noisy values are written uncompressed (Adaptive). Every value reads
+// back.
 func TestRepeatsOrSnappy(t *testing.T) {
 	const n = 20000
 	sch := arrow.NewSchema([]arrow.Field{
@@ -217,8 +263,8 @@ func TestRepeatsOrSnappy(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if want := []int8{1, -1, 1}; w.leaves[0].repeats != want[0] || w.leaves[1].repeats != want[1] || w.leaves[2].repeats != want[2] {
-		t.Errorf("encoders %d %d %d, want %v (1 repeats, -1 snappy)", w.leaves[0].repeats, w.leaves[1].repeats, w.leaves[2].repeats, want)
+	if want := []int32{1, 50, 1}; w.leaves[0].stride != want[0] || w.leaves[1].stride != want[1] || w.leaves[2].stride != want[2] {
+		t.Errorf("strides %d %d %d, want %v", w.leaves[0].stride, w.leaves[1].stride, w.leaves[2].stride, want)
 	}
 	tbl, rdr := readAll(t, buf.Bytes())
 	defer tbl.Release()

@@ -83,6 +83,7 @@ type Writer struct {
 	// their first allocation alone was a garbage collection. A cleanup
 	// frees it when the Writer is unreachable.
 	arena  *offheap.Arena
+	counts []int32 // snappyStride's scratch, made at the first decision
 	opts   Options
 	groups int16
 	closed bool
@@ -127,10 +128,11 @@ type leaf struct {
 	// repeated node), and of a present value (the column's maximum).
 	emptyDef, valueDef int16
 	enc                Encoding // of a direct leaf
-	// repeats is how a direct leaf of 8-byte PLAIN values in a snappy
-	// file is compressed: 0 not decided yet, 1 by appendSnappyRepeats,
-	// -1 by snappy itself (writeDirect decides on its first page).
-	repeats int8
+	// stride is how a direct leaf of 8-byte PLAIN values in a snappy
+	// file is compressed: 0 not decided yet, -1 by snappy itself, else by
+	// appendSnappyRepeats with that stride (writeDirect decides on the
+	// leaf's first page).
+	stride int32
 }
 
 // chunk is a leaf's column chunk in the open row group.
@@ -753,3 +755,11 @@ func (t *tellWriter) Write(p []byte) (int, error) {
 
 // Tell returns the number of bytes written.
 func (t *tellWriter) Tell() int64 { return t.pos }
+
+// strideCounts returns snappyStride's scratch.
+func (w *Writer) strideCounts() []int32 {
+	if w.counts == nil {
+		w.counts = make([]int32, maxStride+1)
+	}
+	return w.counts
+}
