@@ -43,7 +43,7 @@ func appendSnappyRepeats(dst, src []byte, stride int) []byte {
 	// cur[q] is value q+k, back[q] the value k before it: one length, so
 	// the scan has no bounds to check
 	cur, back := w[k:], w[:n-k]
-	lit := 0 // the pending literal's first byte
+	lit := 0                                     // the pending literal's first byte
 	short, tag1 := off < 2048, byte(off>>8)<<5|1 // a copy's 2-byte element
 	for q := 0; q < len(cur); q++ {
 		if cur[q] != back[q] {
