@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -218,17 +219,20 @@ func TestSnappyRepeatsSize(t *testing.T) {
 // row after row, and one whose values repeat 50 rows apart (an agent
 // table, agent after agent), go through the repeats encoder at those
 // strides and come out no larger than snappy makes them (within 1/32);
-// noisy values are written uncompressed (Adaptive). Every value reads
-// back.
+// noisy values are written uncompressed (Adaptive); small counts, in
+// which snappy matches bytes the repeats encoder does not look for, keep
+// snappy. Every value reads back.
 func TestRepeatsOrSnappy(t *testing.T) {
 	const n = 20000
 	sch := arrow.NewSchema([]arrow.Field{
 		{Name: "runs", Type: arrow.PrimitiveTypes.Float64},
 		{Name: "stride", Type: arrow.PrimitiveTypes.Float64},
 		{Name: "noise", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "counts", Type: arrow.PrimitiveTypes.Int64},
 	}, nil)
 	rng := rand.New(rand.NewPCG(3, 4))
 	cols := make([][]float64, 3)
+	var counts []int64
 	agents := make([]float64, 50)
 	for i := range agents {
 		agents[i] = rng.Float64()
@@ -244,12 +248,14 @@ func TestRepeatsOrSnappy(t *testing.T) {
 		cols[0] = append(cols[0], v)
 		cols[1] = append(cols[1], agents[i%50])
 		cols[2] = append(cols[2], rng.NormFloat64())
+		counts = append(counts, int64(rng.IntN(6))) // small counts: snappy matches their zero bytes
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
 	defer b.Release()
 	for k := range cols {
 		b.Field(k).(*array.Float64Builder).AppendValues(cols[k], nil)
 	}
+	b.Field(3).(*array.Int64Builder).AppendValues(counts, nil)
 	rec := b.NewRecord()
 	defer rec.Release()
 	var buf bytes.Buffer
@@ -263,11 +269,14 @@ func TestRepeatsOrSnappy(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if want := []int32{1, 50, 1}; w.leaves[0].stride != want[0] || w.leaves[1].stride != want[1] || w.leaves[2].stride != want[2] {
-		t.Errorf("strides %d %d %d, want %v", w.leaves[0].stride, w.leaves[1].stride, w.leaves[2].stride, want)
+	if want := []int32{1, 50, 1, -1}; w.leaves[0].stride != want[0] || w.leaves[1].stride != want[1] || w.leaves[2].stride != want[2] || w.leaves[3].stride != want[3] {
+		t.Errorf("strides %d %d %d %d, want %v (-1: snappy)", w.leaves[0].stride, w.leaves[1].stride, w.leaves[2].stride, w.leaves[3].stride, want)
 	}
 	tbl, rdr := readAll(t, buf.Bytes())
 	defer tbl.Release()
+	if got := tbl.Column(3).Data().Chunk(0).(*array.Int64).Int64Values(); !slices.Equal(got, counts) {
+		t.Error("counts differ when read back")
+	}
 	for k := range cols {
 		got := tbl.Column(k).Data().Chunk(0).(*array.Float64).Float64Values()
 		for i, x := range cols[k] {
