@@ -259,16 +259,7 @@ func TestRepeatsOrSnappy(t *testing.T) {
 	rec := b.NewRecord()
 	defer rec.Release()
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, Adaptive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	w := writeRecords(t, &buf, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, Adaptive: true}, rec)
 	if want := []int32{1, 50, 1, -1}; w.leaves[0].stride != want[0] || w.leaves[1].stride != want[1] || w.leaves[2].stride != want[2] || w.leaves[3].stride != want[3] {
 		t.Errorf("strides %d %d %d %d, want %v (-1: snappy)", w.leaves[0].stride, w.leaves[1].stride, w.leaves[2].stride, w.leaves[3].stride, want)
 	}

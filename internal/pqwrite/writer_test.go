@@ -208,21 +208,31 @@ func TestSameAsPqarrow(t *testing.T) {
 	}
 }
 
+// writeRecords writes recs to dst through a Writer with options o, and
+// returns the closed Writer.
+func writeRecords(t *testing.T, dst io.Writer, sch *arrow.Schema, o Options, recs ...arrow.Record) *Writer {
+	t.Helper()
+	w, err := NewWriter(dst, sch, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func sameAsPqarrow(t *testing.T, store bool) {
 	sch := allKinds()
 	rec := record(sch, 0, 777)
 	defer rec.Release()
 	var mine, theirs bytes.Buffer
-	w, err := NewWriter(&mine, sch, Options{Compression: compress.Codecs.Snappy, PageV2: true, Stats: true, StoreSchema: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecords(t, &mine, sch, Options{Compression: compress.Codecs.Snappy, PageV2: true, Stats: true, StoreSchema: store}, rec)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false), parquet.WithDataPageVersion(parquet.DataPageV2))
 	aprops := pqarrow.DefaultWriterProps()
 	if store {
