@@ -168,12 +168,12 @@ type SlotObserver interface {
 // RecordColumns is called at the start of every Run with the first row
 // to record (its ids and state set); a nil result makes the Run call
 // Record for each row instead. When the engine has a row to store and
-// the buffers are full (up to len(RowColumns.Timestep)), and when the Run ends
-// without an error, it calls ColumnsFull with the position after the last
-// row stored. ColumnsFull returns the position of the next row, below the
-// buffers' length, and may change the buffers: the engine reads
-// RowColumns again. A Run that fails does not call it; the rows it stored since the
-// last call are the recorder's to ignore.
+// the buffers are full (up to len(RowColumns.Timestep)), and when the
+// Run ends without an error, it calls ColumnsFull with the position
+// after the last row stored. ColumnsFull returns the position of the next
+// row, below the buffers' length, and may change the buffers: the engine
+// reads RowColumns again. A Run that fails does not call it; the rows it
+// stored since the last call are the recorder's to ignore.
 type ColumnRecorder interface {
 	Recorder
 	RecordColumns(first *Row) *RowColumns
@@ -194,7 +194,7 @@ type RowColumns struct {
 	Bools      [][]bool
 }
 
-// columnWriter stores rows into a ColumnRecorder's Columns.
+// columnWriter stores rows into a ColumnRecorder's RowColumns.
 type columnWriter struct {
 	cr   ColumnRecorder
 	cols *RowColumns
