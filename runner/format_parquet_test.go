@@ -76,3 +76,38 @@ func TestParquetWriterReuse(t *testing.T) {
 		t.Errorf("file written by a reused Writer (%d bytes) differs from a new Writer's (%d bytes)", len(reused), len(fresh))
 	}
 }
+
+// TestEncodings: the columns of a table get the encodings the runner
+// chooses for them: dictionaries for the job's constants and the swept
+// columns, deltas for the counters and the other int64 columns, PLAIN
+// for floats, strings and bools.
+func TestEncodings(t *testing.T) {
+	sch := arrow.NewSchema([]arrow.Field{
+		{Name: "simulation", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "subset", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "run", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "timestep", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "substep", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "rate", Type: arrow.PrimitiveTypes.Float64},  // swept
+		{Name: "level", Type: arrow.PrimitiveTypes.Int64},   // swept
+		{Name: "members", Type: arrow.PrimitiveTypes.Int64}, // a state variable
+		{Name: "price", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "label", Type: arrow.BinaryTypes.String},
+		{Name: "agent", Type: arrow.PrimitiveTypes.Int32},
+	}, nil)
+	got := encodings(sch, map[string]bool{"rate": true, "level": true})
+	want := map[string]pqwrite.Encoding{
+		"simulation": pqwrite.Dictionary, "subset": pqwrite.Dictionary, "run": pqwrite.Dictionary,
+		"timestep": pqwrite.Delta, "substep": pqwrite.Delta,
+		"rate": pqwrite.Dictionary, "level": pqwrite.Dictionary,
+		"members": pqwrite.Delta,
+	}
+	if len(got) != len(want) {
+		t.Errorf("encodings %v, want %v", got, want)
+	}
+	for name, e := range want {
+		if got[name] != e {
+			t.Errorf("column %s: %v, want %v", name, got[name], e)
+		}
+	}
+}
