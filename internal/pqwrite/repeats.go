@@ -168,9 +168,8 @@ func snappyStride(enc []byte, counts []int32) int {
 const unaligned = runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64"
 
 // putLiteral writes a snappy literal element of src[lo:hi] at out[o:],
-// and returns the position after it. A literal of up to 16 bytes is
-// copied as two 8-byte words, without a call to memmove, where out has
-// room for them (it does but at its end: appendSnappyRepeats' bound).
+// and returns the position after it. (appendSnappyRepeats writes the
+// short literals between runs itself, without a call to memmove.)
 func putLiteral(out []byte, o int, src []byte, lo, hi int) int {
 	n := hi - lo
 	if n == 0 {
@@ -192,12 +191,6 @@ func putLiteral(out []byte, o int, src []byte, lo, hi int) int {
 	default:
 		out[o], out[o+1], out[o+2], out[o+3], out[o+4] = 63<<2, byte(m), byte(m>>8), byte(m>>16), byte(m>>24)
 		o += 5
-	}
-	if unaligned && n <= 16 && lo+16 <= len(src) && o+16 <= len(out) {
-		d, s := unsafe.Pointer(&out[o]), unsafe.Pointer(&src[lo])
-		*(*uint64)(d) = *(*uint64)(s)
-		*(*uint64)(unsafe.Add(d, 8)) = *(*uint64)(unsafe.Add(s, 8))
-		return o + n
 	}
 	return o + copy(out[o:], src[lo:hi])
 }
