@@ -56,7 +56,8 @@ func (b Block) Emits(signals ...SignalHandle) Block {
 // so that the model's Structure lists those reads; runs never call it.
 // Code generated from expressions uses it: its leaves read untraced, which
 // saves a check and a call per read, and the compiled expression knows
-// every name it reads.
+// every name it reads. fn must only read: Build may call it more than
+// once at a substep (tracer.run) and restores nothing between the calls.
 func (b Block) Traces(fn func(c *Ctx)) Block {
 	b.trace = fn
 	return b

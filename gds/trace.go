@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -21,6 +22,20 @@ type tracer struct {
 	b   *Builder // the model's
 	log []traceUse
 	n   int
+
+	saved traceState // the engine's state before the running block (run)
+}
+
+// traceState is what a block may change of the engine's state, saved so
+// that tracer.run can run the block again: the random stream and the
+// signals. Its slices are reused from block to block.
+type traceState struct {
+	pcg              rand.PCG
+	f                []float64
+	fset, iset, vset []bool
+	i                []int64
+	v                [][]float64
+	cells            []func()
 }
 
 // use is what a block did with a handle, as the tracer's log records it.
@@ -83,13 +98,23 @@ func (c *Ctx) traced(u use, k Kind, b *Builder, id int32) {
 //
 // A block that uses a handle of another model stops there: the use is
 // reported (and Build fails), and the block returns zero values.
-func (t *tracer) run(fn func()) {
-	snap := t.snapshot()
+func (t *tracer) run(fn func()) { t.rerun(fn, true) }
+
+// runReads is run for a trace hook (Block.Traces), which only reads: a
+// hook run again needs nothing restored, so nothing is saved.
+func (t *tracer) runReads(fn func()) { t.rerun(fn, false) }
+
+func (t *tracer) rerun(fn func(), restore bool) {
+	if restore {
+		t.save()
+	}
 	for {
 		stop, p := t.attempt(fn)
 		if stop != nil && stop.b == t.b { // the log is full
 			t.log = make([]traceUse, 2*len(t.log))
-			snap()
+			if restore {
+				t.restore()
+			}
 			continue
 		}
 		for _, u := range t.log[:t.n] {
@@ -137,36 +162,41 @@ func (t *tracer) record(b *Builder, id int32, u use, k Kind) {
 	}
 }
 
-// snapshot saves the engine's random stream and signals, and returns the
-// function that restores them.
-func (t *tracer) snapshot() (restore func()) {
-	e := t.e
-	pcg := e.pcg
-	s := e.sig
-	f, fset := slices.Clone(s.f), slices.Clone(s.fset)
-	in, iset := slices.Clone(s.i), slices.Clone(s.iset)
-	vset := slices.Clone(s.vset)
-	v := make([][]float64, len(s.v))
+// save copies the engine's random stream and signals into t.saved.
+func (t *tracer) save() {
+	e, st := t.e, &t.saved
+	s := &e.sig
+	st.pcg = e.pcg
+	st.f, st.fset = append(st.f[:0], s.f...), append(st.fset[:0], s.fset...)
+	st.i, st.iset = append(st.i[:0], s.i...), append(st.iset[:0], s.iset...)
+	st.vset = append(st.vset[:0], s.vset...)
+	for len(st.v) < len(s.v) {
+		st.v = append(st.v, nil)
+	}
 	for k := range s.v {
-		v[k] = slices.Clone(s.v[k])
+		st.v[k] = append(st.v[k][:0], s.v[k]...)
 	}
-	cells := make([]func(), len(s.c))
-	for k, c := range s.c {
-		cells[k] = c.snapshot()
+	st.cells = st.cells[:0]
+	for _, c := range s.c {
+		st.cells = append(st.cells, c.snapshot())
 	}
-	return func() {
-		e.pcg = pcg
-		copy(e.sig.f, f)
-		copy(e.sig.fset, fset)
-		copy(e.sig.i, in)
-		copy(e.sig.iset, iset)
-		copy(e.sig.vset, vset)
-		for k := range v {
-			e.sig.v[k] = append(e.sig.v[k][:0], v[k]...)
-		}
-		for _, restore := range cells {
-			restore()
-		}
+}
+
+// restore makes the engine's random stream and signals what save found.
+func (t *tracer) restore() {
+	e, st := t.e, &t.saved
+	s := &e.sig
+	e.pcg = st.pcg
+	copy(s.f, st.f)
+	copy(s.fset, st.fset)
+	copy(s.i, st.i)
+	copy(s.iset, st.iset)
+	copy(s.vset, st.vset)
+	for k := range s.v {
+		s.v[k] = append(s.v[k][:0], st.v[k]...)
+	}
+	for _, r := range st.cells {
+		r()
 	}
 }
 
@@ -374,7 +404,7 @@ func (m *Model) traced() *Model {
 		step := policyPlan{name: hooked[0], fn: func(c *Ctx) {
 			for _, b := range hooked {
 				c.e.block = b.ref()
-				c.tr.run(func() { b.trace(c) })
+				c.tr.runReads(func() { b.trace(c) })
 			}
 		}}
 		ps.policies = append([]policyPlan{step}, ps.policies...)

@@ -62,3 +62,25 @@ func TestTraceLongBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceLongHooks: a trace hook (Block.Traces) that reads more names
+// than the tracer's log holds runs again, and the Structure lists its
+// reads as the block's.
+func TestTraceLongHooks(t *testing.T) {
+	b := gds.NewBuilder("hooks")
+	x := b.Float("x", 1)
+	y := b.Float("y", 2)
+	rate := b.ParamFloat("rate", 0.5)
+	b.PSUB("p", x.Update(func(c *gds.Ctx) float64 { return x.GetUntraced(c) + rate.GetUntraced(c) + y.GetUntraced(c) }).Traces(func(c *gds.Ctx) {
+		for range 3000 {
+			rate.Get(c)
+		}
+		y.Get(c) // after the log filled
+		x.Get(c)
+	}))
+	m := mustBuild(t, b)
+	got := m.Structure()[0].Blocks[0]
+	if !reflect.DeepEqual(got.Reads, []string{"x", "y"}) || !reflect.DeepEqual(got.Params, []string{"rate"}) {
+		t.Fatalf("reads %v, params %v; want [x y], [rate]", got.Reads, got.Params)
+	}
+}
