@@ -866,19 +866,25 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 			} else {
 				e.resetSignals()
 			}
-			for _, p := range ps.policies {
-				e.block = p.name.ref()
+			// Local slice headers, and pointers into them, not copies of
+			// the elements: after each call the loop reloads only what it
+			// must (Go's ABI saves no register across a call).
+			pols := ps.policies
+			for i := range pols {
+				p := &pols[i]
+				e.block = p.ref
 				p.fn(c)
 			}
 			// Updates read the pre-block state; results are staged and
 			// committed after every update of the PSUB has run.
-			stF := e.stF[:len(ps.fU)]
+			us := ps.fU
+			stF := e.stF[:len(us)]
 			// bad is the sum of v-v over the staged floats: 0, or NaN if
 			// any is NaN or ±Inf, without a branch per update
 			bad := 0.0
-			for j := range ps.fU {
-				u := &ps.fU[j]
-				e.block = u.name.ref()
+			for j := range us {
+				u := &us[j]
+				e.block = u.ref
 				v := u.fn(c)
 				stF[j] = v
 				bad += v - v
@@ -895,8 +901,9 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 					}
 				}
 			}
-			for j, u := range ps.fU {
-				e.f[u.slot] = stF[j]
+			ef := e.f
+			for j, slot := range ps.fSlots[:len(stF)] {
+				ef[slot] = stF[j]
 			}
 			if other {
 				e.commitOthers(ps)

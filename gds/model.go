@@ -95,6 +95,7 @@ type psubPlan struct {
 	blocks   []*blockMeta // by declaration position; the engine names the running block by position+1
 	policies []policyPlan
 	fU       []updF
+	fSlots   []int32 // fU's slots, for the commit
 	iU       []updI
 	bU       []updB
 	sU       []updS
@@ -123,16 +124,20 @@ func (b *blockMeta) String() string {
 	return "update " + strconv.Quote(b.name)
 }
 
+// policyPlan and updF carry the block's ref beside its meta: the run loop
+// sets the running block from it without a load through the pointer.
 type policyPlan struct {
-	name *blockMeta
 	fn   func(*Ctx)
+	ref  int32
+	name *blockMeta
 }
 
 type updF struct {
-	slot int32
-	name *blockMeta
-	v    int32
 	fn   func(*Ctx) float64
+	ref  int32
+	slot int32
+	v    int32
+	name *blockMeta
 }
 type updI struct {
 	slot int32
@@ -317,7 +322,7 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 				errs = append(errs, fmt.Errorf("%s: nil policy function", where(bl)))
 				continue
 			}
-			p.policies = append(p.policies, policyPlan{name: meta, fn: bl.policy})
+			p.policies = append(p.policies, policyPlan{name: meta, ref: meta.ref(), fn: bl.policy})
 		case blockUpdate:
 			t := bl.target
 			if t.b != b {
@@ -338,7 +343,7 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 			switch v.kind {
 			case KindFloat:
 				nilFn = bl.fnF == nil
-				p.fU = append(p.fU, updF{slot: v.slot, name: meta, v: t.id, fn: bl.fnF})
+				p.fU = append(p.fU, updF{slot: v.slot, name: meta, ref: meta.ref(), v: t.id, fn: bl.fnF})
 			case KindInt:
 				nilFn = bl.fnI == nil
 				p.iU = append(p.iU, updI{slot: v.slot, name: meta, fn: bl.fnI})
@@ -364,6 +369,9 @@ func (b *Builder) plan(ps psubDef) (psubPlan, []error) {
 		default:
 			errs = append(errs, fmt.Errorf("PSUB %q: a zero Block (make blocks with gds.Policy or a handle's Update)", ps.name))
 		}
+	}
+	for _, u := range p.fU {
+		p.fSlots = append(p.fSlots, u.slot)
 	}
 	p.other = len(p.iU)+len(p.bU)+len(p.sU)+len(p.vU)+len(p.aU)+len(p.gU) > 0
 	return p, errs

@@ -401,7 +401,7 @@ func (m *Model) traced() *Model {
 		if len(hooked) == 0 {
 			continue
 		}
-		step := policyPlan{name: hooked[0], fn: func(c *Ctx) {
+		step := policyPlan{name: hooked[0], ref: hooked[0].ref(), fn: func(c *Ctx) {
 			for _, b := range hooked {
 				c.e.block = b.ref()
 				c.tr.runReads(func() { b.trace(c) })
