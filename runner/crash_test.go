@@ -56,6 +56,7 @@ const (
 	envStep      = "STATECRAFT_CRASH_STEP"
 	envShard     = "STATECRAFT_CRASH_SHARD" // i/n
 	envJobs      = "STATECRAFT_CRASH_JOBS"  // die once the journal holds this many jobs, and envAfter later
+	envOverwrite = "STATECRAFT_CRASH_OVERWRITE"
 )
 
 // TestCrashHelper is not a test: the crash tests run the test binary as a
@@ -67,7 +68,7 @@ func TestCrashHelper(t *testing.T) {
 	}
 	die := func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
 	us, _ := strconv.Atoi(os.Getenv(envAfter))
-	opt := runner.Options{Dir: os.Getenv(envDir), Workers: 2}
+	opt := runner.Options{Dir: os.Getenv(envDir), Workers: 2, Overwrite: os.Getenv(envOverwrite) == "1"}
 	if jobs, err := strconv.Atoi(os.Getenv(envJobs)); err == nil {
 		var mu sync.Mutex
 		done, once := 0, false
@@ -239,6 +240,39 @@ func resumeAndCompare(t *testing.T, dir string, timesteps int, rows, kpis *readb
 		t.Errorf("after the resume, a reader sees %s", v)
 	}
 	assertNoTempsAll(t, dir)
+}
+
+// TestKillWhileOverwriting kills a run with --overwrite into a finished
+// dataset just after Start moved the old files to trash names, before
+// their removal in the background: a reader sees no dataset, and the rerun
+// removes the trash and ends with the dataset of an uninterrupted run.
+func TestKillWhileOverwriting(t *testing.T) {
+	if testing.Short() || raceDetector {
+		t.Skip("kills child processes (make crash runs it)")
+	}
+	const timesteps = 200
+	rows, kpis := reference(t, timesteps)
+	dir := t.TempDir()
+	if _, err := runner.Run(context.Background(), plan(t, parse(t, fmt.Sprintf(crashConfig, timesteps))), runner.Options{Dir: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if !crash(t, dir, timesteps, envStep+"=0", envOverwrite+"=1") {
+		t.Fatal("not killed at the first step, the trash")
+	}
+	trash := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, ".part-*-trash-*.tmp"))
+		return m
+	}
+	if len(trash()) == 0 {
+		t.Fatal("no trash after a kill at Start: the overwritten files were removed before the step")
+	}
+	if v := visible(t, dir); v != "nothing" {
+		t.Errorf("killed while overwriting: a reader sees %s", v)
+	}
+	resumeAndCompare(t, dir, timesteps, rows, kpis)
+	if tr := trash(); len(tr) > 0 {
+		t.Errorf("trash left after the rerun: %v", tr)
+	}
 }
 
 // TestKillAnywhere kills a run with SIGKILL at 20 points spread over its

@@ -71,6 +71,11 @@ type Shard struct {
 	// stagedLock is where the lock file of a staged run is: in staging,
 	// then in Dir once published.
 	stagedLock string
+	// locked says that the run holds the directory's lock (Lock), and
+	// removing reports the end of the background removal of the files
+	// it overwrites, if one runs (see trash.go).
+	locked   bool
+	removing chan error
 }
 
 // StagingDir returns where an unsharded run into dir, when dir does not
@@ -184,7 +189,7 @@ var (
 	// The HTML report exists only in the current layout: a user's
 	// report.html is not Statecraft's.
 	htmlRe = regexp.MustCompile(`^` + regexp.QuoteMeta(ReportName) + `$`)
-	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4,}-(?:\d{3,}-\d{4,}\.[a-z]+|probe)$`)
+	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4,}-(?:\d{3,}-\d{4,}\.[a-z]+|probe|trash-\d+)$`)
 	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
 		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + decisionStem + `\.(?:json|txt))$`)
 )

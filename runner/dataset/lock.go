@@ -51,8 +51,22 @@ func lockedBy(path string) error {
 // once, naming the directory, instead of writing temporary files of the
 // same names as the first and committing a mix of both. The locks are the
 // operating system's (flock on Unix), so a run that dies, even by kill -9,
-// leaves none behind.
+// leaves none behind. A run holding the lock removes the files it
+// overwrites in the background (see trash.go); release waits for that.
 func (s *Shard) Lock() (release func(), err error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	s.locked = true
+	return func() {
+		s.waitRemoved() // a run that fails before its commit: the trash goes before the lock
+		s.locked = false
+		unlock()
+	}, nil
+}
+
+func (s *Shard) lock() (release func(), err error) {
 	if s.Stage && !s.sharded() {
 		if _, err := os.Lstat(s.Dir); errors.Is(err, fs.ErrNotExist) {
 			if release, ok, err := s.lockStaging(); err != nil || ok {

@@ -139,10 +139,13 @@ func (s *Shard) prepare(overwrite bool, keep map[string]bool) error {
 	if len(old) > 0 && !overwrite {
 		return fmt.Errorf("output directory %s is not empty (%s); pass --overwrite to replace its dataset", s.Dir, listNames(old))
 	}
-	for _, n := range append(old, temps...) {
+	for _, n := range temps {
 		if err := os.Remove(s.Path(n)); err != nil {
 			return fmt.Errorf("output directory %s: %w", s.Dir, err)
 		}
+	}
+	if err := s.removeOld(old); err != nil {
+		return err
 	}
 	for _, n := range stale {
 		os.Remove(s.Path(n)) // only if empty: other shards' files stay
