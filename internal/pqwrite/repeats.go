@@ -35,57 +35,59 @@ func appendSnappyRepeats(dst, src []byte, stride int) []byte {
 	if n == 0 {
 		return dst[:len(dst)+o]
 	}
-	w := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(src))), n)
 	k, off := stride, 8*stride
 	if k >= n {
 		return dst[:len(dst)+putLiteral(out, o, src, 0, len(src))]
 	}
-	// cur[q] is value q+k, back[q] the value k before it: one length, so
-	// the scan has no bounds to check
-	cur, back := w[k:], w[:n-k]
+	// The scan goes by byte position b over the whole values, [0, limit),
+	// each compared with the value off bytes before it, through unsafe
+	// loads: every position it loads is in [0, limit), so there are no
+	// bounds to check.
+	base, limit := unsafe.Pointer(unsafe.SliceData(src)), n*8
+	at := func(b int) uint64 { return *(*uint64)(unsafe.Add(base, b)) }
 	lit := 0                                     // the pending literal's first byte
 	short, tag1 := off < 2048, byte(off>>8)<<5|1 // a copy's 2-byte element
-	for q := 0; q < len(cur); q++ {
-		if cur[q] != back[q] {
+	for b := off; b < limit; b += 8 {
+		if at(b) != at(b-off) {
 			continue
 		}
-		i := q + k // the run's first value
-		j := q + 1
-		for j < len(cur) && cur[j] == back[j] {
-			j++
+		e := b + 8 // the first value after the run
+		for e < limit && at(e) == at(e-off) {
+			e += 8
 		}
-		j += k // the first value after the run
-		end := j * 8
-		if jq := j - k; jq < len(cur) {
+		end := e
+		if e < limit {
 			// The copy goes on into the next value as far as its low bytes
 			// are the same at the offset (values of one precision often
 			// share them).
-			end += bits.TrailingZeros64(cur[jq]^back[jq]) / 8
+			end += bits.TrailingZeros64(at(e)^at(e-off)) / 8
 		}
-		start := i * 8
-		if q > 0 {
+		start := b
+		if b > off {
 			// and it begins in the value before the run as far as its
 			// high bytes (sign, exponent) are, within the pending literal
-			start -= min(bits.LeadingZeros64(cur[q-1]^back[q-1])/8, start-lit)
+			start -= min(bits.LeadingZeros64(at(b-8)^at(b-8-off))/8, start-lit)
 		}
 		// the common elements inline: a literal of up to 16 bytes, a
 		// copy of up to 11
 		if n := start - lit; unaligned && n > 0 && n <= 16 && lit+16 <= len(src) && o+17 <= len(out) {
-			out[o] = byte(n-1) << 2
-			d, s := unsafe.Pointer(&out[o+1]), unsafe.Pointer(&src[lit])
-			*(*uint64)(d) = *(*uint64)(s)
-			*(*uint64)(unsafe.Add(d, 8)) = *(*uint64)(unsafe.Add(s, 8))
+			d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(out)), o)
+			s := unsafe.Add(base, lit)
+			*(*byte)(d) = byte(n-1) << 2
+			*(*uint64)(unsafe.Add(d, 1)) = *(*uint64)(s)
+			*(*uint64)(unsafe.Add(d, 9)) = *(*uint64)(unsafe.Add(s, 8))
 			o += 1 + n
 		} else {
 			o = putLiteral(out, o, src, lit, start)
 		}
 		if n := end - start; n <= 11 && short && o+2 <= len(out) {
-			out[o], out[o+1] = byte(n-4)<<2|tag1, byte(off)
+			d := unsafe.Add(unsafe.Pointer(unsafe.SliceData(out)), o)
+			*(*byte)(d), *(*byte)(unsafe.Add(d, 1)) = byte(n-4)<<2|tag1, byte(off)
 			o += 2
 		} else {
 			o = putCopy(out, o, n, off)
 		}
-		lit, q = end, j-k
+		lit, b = end, e
 	}
 	o = putLiteral(out, o, src, lit, len(src))
 	return dst[:len(dst)+o]
