@@ -243,11 +243,24 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// A whole dataset gets its report, complete or not (the failed jobs
 	// lead it); a shard's waits for statecraft merge.
-	writeReport := func(dir string) (string, error) {
+	// The run keeps the rows its report's charts read as it writes them
+	// (report.Collector), unless it optimizes first (its evaluations
+	// write no rows; the run at the optimum does) or resumes (the rows of
+	// the jobs finished before are only in the files).
+	var rows *report.Collector
+	if x.Report.HTML && opt.Shards <= 1 && x.Optimize == nil {
+		rows = report.NewCollector(x, report.Options{})
+		opt.Rows, opt.Failed = rows.Add, rows.Drop
+	}
+	writeReport := func(res *runner.Result) (string, error) {
 		if !x.Report.HTML || opt.Shards > 1 {
 			return "", nil
 		}
-		return report.Write(dir, report.Options{})
+		ropt := report.Options{}
+		if res.Resumed == 0 {
+			ropt.Rows = rows
+		}
+		return report.Write(res.Dir, ropt)
 	}
 	res, err := runner.Run(ctx, plan, opt)
 	bar.clear()
@@ -268,7 +281,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		if res != nil {
 			fmt.Fprintf(stderr, "statecraft run: the dataset in %s is incomplete: see %s\n", res.Dir, res.Manifest)
-			if path, err := writeReport(res.Dir); err != nil {
+			if path, err := writeReport(res); err != nil {
 				fmt.Fprintf(stderr, "statecraft run: %v\n", err)
 			} else if path != "" {
 				fmt.Fprintf(stderr, "statecraft run: the report, with the failed jobs: %s\n", path)
@@ -276,7 +289,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitFailure
 	}
-	reportPath, err := writeReport(res.Dir)
+	reportPath, err := writeReport(res)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft run: the dataset is complete, but its report failed: %v\n", err)
 		return ExitFailure

@@ -37,6 +37,24 @@ type Options struct {
 	// MaxRuns is the most runs of a sweep point the charts over time and
 	// of agents draw (default 200): bands of 200 runs are as good as any.
 	MaxRuns int
+	// Rows are the rows of the substep table that a Collector kept while
+	// the run wrote them (nil: the report reads the dataset). They must
+	// be the whole run's: a resumed run's are not.
+	Rows *Collector
+}
+
+// withDefaults returns the options with the defaults in place of zeros.
+func (opt Options) withDefaults() Options {
+	if opt.MaxPanels <= 0 {
+		opt.MaxPanels = defaultMaxPanels
+	}
+	if opt.Budget <= 0 {
+		opt.Budget = defaultBudget
+	}
+	if opt.MaxRuns <= 0 {
+		opt.MaxRuns = defaultMaxRuns
+	}
+	return opt
 }
 
 const (
@@ -59,15 +77,7 @@ func Write(dir string, opt Options) (string, error) {
 // Render writes the HTML report of the finished dataset in dir to w: one
 // self-contained page, with its charts inline as SVG and no script.
 func Render(w io.Writer, dir string, opt Options) error {
-	if opt.MaxPanels <= 0 {
-		opt.MaxPanels = defaultMaxPanels
-	}
-	if opt.Budget <= 0 {
-		opt.Budget = defaultBudget
-	}
-	if opt.MaxRuns <= 0 {
-		opt.MaxRuns = defaultMaxRuns
-	}
+	opt = opt.withDefaults()
 	ds, err := open(dir, opt)
 	if err != nil {
 		return err

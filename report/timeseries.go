@@ -79,9 +79,13 @@ func (s *source) bandSections() ([]*section, error) {
 	}
 	set := newBandSet(pn, bins, names(vars), keep)
 	cols := append(runner.IDColumns(), names(vars)...)
-	for _, f := range s.files(s.man.Files) {
-		if err := scanFile(f, cols, s.x.Report.VectorStat, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
-			return nil, err
+	if b, ok := s.opt.Rows.batch(cols, bins, pn.shown, keep); ok {
+		set.add(b) // the rows the run kept as it wrote them
+	} else {
+		for _, f := range s.files(s.man.Files) {
+			if err := scanFile(f, cols, s.x.Report.VectorStat, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
+				return nil, err
+			}
 		}
 	}
 	logVars := map[string]bool{}

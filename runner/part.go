@@ -19,6 +19,7 @@ type part struct {
 	name      string     // final file name, in every table's directory
 	files     []partFile // [0] the substep table, [1+k] agent table k
 	discarded bool
+	onRows    func(arrow.Record) // Options.Rows, or nil
 }
 
 // partFile is one table's file of a part.
@@ -34,7 +35,7 @@ type partFile struct {
 func (wk *worker) newPart() (*part, error) {
 	name := wk.ds.PartName(wk.id, wk.seq)
 	wk.seq++
-	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.Tables))}
+	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.Tables)), onRows: wk.opts.rows}
 	for k := range pt.files {
 		table, schema := "", wk.schema
 		if k > 0 {
@@ -71,6 +72,9 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk, groupRows i
 		return fmt.Errorf("output %s: %w", main.tmp, err)
 	}
 	main.wrote(hi-lo, groupRows)
+	if pt.onRows != nil {
+		pt.onRows(rec)
+	}
 	for k, t := range b.tables {
 		pf := &pt.files[1+k]
 		err := b.writeTable(t, mem, lo, hi, chunk, func(r arrow.Record) error {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
@@ -32,6 +33,14 @@ type Options struct {
 	// goroutine, and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// Rows, if set, is called with each record of substep-table rows the
+	// run writes, before the record is released, from the workers'
+	// goroutines (several at once); Failed, with each job that fails,
+	// whose rows the run may have passed to Rows and then dropped from
+	// the dataset. The HTML report of a run keeps the rows its charts
+	// read this way (report.Collector), instead of reading them back.
+	Rows   func(arrow.Record)
+	Failed func(JobSpec)
 }
 
 // Progress is a snapshot of a running experiment.
@@ -129,7 +138,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	for w := range ws {
 		wk := &worker{id: w, plan: p, ds: ds, format: format, schema: schema, mem: memory.DefaultAllocator,
 			opts: writerOptions{compression: x.Output.Compression, rowGroupRows: x.Output.RowGroupRows,
-				batchRows: batchRows(x.Output.RowGroupRows), swept: swept, parquet: parquetWriters{}},
+				batchRows: batchRows(x.Output.RowGroupRows), swept: swept, parquet: parquetWriters{}, rows: opt.Rows},
 			engines: map[*gds.Model]*gds.Engine{}, seq: resume.NextSeq,
 			journal: journal, every: time.Duration(x.Output.CheckpointSeconds * float64(time.Second)), checkpoint: time.Now()}
 		wk.batch = newBatch(p, schema, tableSchemas)
@@ -157,6 +166,9 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 				}
 				dj := dataset.DoneJob{Index: spec.Index}
 				if jobErr != nil {
+					if opt.Failed != nil {
+						opt.Failed(spec)
+					}
 					dj.Failure = &dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Params: p.paramValues(spec), Error: jobErr.Error()}
 				} else if len(p.KPIs) > 0 {

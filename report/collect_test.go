@@ -1,0 +1,98 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/runner"
+)
+
+// TestCollectorSameReport: the report of a run from the rows a Collector
+// kept as the run wrote them is the report read from the files, byte for
+// byte: A/B simulations, more sweep points than the charts show, more
+// runs than they draw, every k-th timestep, the last substep only,
+// vectors, booleans and ints, a failed job (its rows dropped), several
+// workers. A budget the rows exceed makes the report read the files; a
+// run that records only its final rows has no charts over time and keeps
+// nothing.
+func TestCollectorSameReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs experiments")
+	}
+	registerKnown(t)
+	known := func(extra string) func() (*configs.Experiment, error) {
+		return func() (*configs.Experiment, error) {
+			return configs.Parse("known.toml", []byte("model = \"report_known\"\ntimesteps = 300\nruns = 5\n"+extra))
+		}
+	}
+	embedded := func(name string, sets ...string) func() (*configs.Experiment, error) {
+		return func() (*configs.Experiment, error) { return configs.LoadEmbedded(name, sets...) }
+	}
+	for _, c := range []struct {
+		name      string
+		x         func() (*configs.Experiment, error)
+		opt       Options
+		workers   int
+		collected bool // the report reads the Collector's rows
+	}{
+		{"predator_prey", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{}, 2, true},
+		{"A/B", embedded("conformance/ab_pp"), Options{}, 2, true},
+		{"vectors", embedded("conformance/vector"), Options{}, 1, true},
+		{"prsm, ints and agents", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, true},
+		{"status storage", embedded("status_storage", "runs=2", "timesteps=100"), Options{}, 2, true},
+		{"sensitivity, final rows only", embedded("predator_prey_sensitivity", "sensitivity.samples=4"), Options{}, 2, false},
+		{"parameter selection, final rows only", embedded("prsm_psuu", "runs=2", "timesteps=48"), Options{}, 2, false},
+		{"a failed job", known("[params]\nfail_run = 2\n"), Options{}, 2, true},
+		{"every 7th timestep", known("[output]\nevery = 7\n"), Options{}, 1, true},
+		{"last substeps only", known("[output]\ndrop_substeps = true\n"), Options{}, 2, true},
+		{"more points than panels, more runs than drawn", known("[params]\nfail_run = [0, 1, 2, 3, 4]\n"), Options{MaxPanels: 2, MaxRuns: 2}, 2, true},
+		{"over the budget", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{Budget: 1000}, 2, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x, err := c.x()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := runner.NewPlan(x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := NewCollector(x, c.opt)
+			dir := t.TempDir()
+			res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: c.workers, Rows: col.Add, Failed: col.Drop})
+			if err != nil && (res == nil || len(res.Failed) == 0) {
+				t.Fatal(err)
+			}
+			var fromFiles, fromRows bytes.Buffer
+			if err := Render(&fromFiles, dir, c.opt); err != nil {
+				t.Fatal(err)
+			}
+			withRows := c.opt
+			withRows.Rows = col
+			if err := Render(&fromRows, dir, withRows); err != nil {
+				t.Fatal(err)
+			}
+			// the footer says when each page was written
+			stamp := regexp.MustCompile(`Written by Statecraft at [0-9TZ:-]+\.`)
+			a := stamp.ReplaceAll(fromRows.Bytes(), nil)
+			b := stamp.ReplaceAll(fromFiles.Bytes(), nil)
+			if !bytes.Equal(a, b) {
+				i := 0
+				for i < min(len(a), len(b)) && a[i] == b[i] {
+					i++
+				}
+				lo := max(0, i-200)
+				t.Errorf("the report from the kept rows differs from the report from the files (%d and %d bytes) at byte %d:\n%s\n---\n%s", len(a), len(b), i, a[lo:min(len(a), i+100)], b[lo:min(len(b), i+100)])
+			}
+			if charts := bytes.Contains(fromFiles.Bytes(), []byte(`<section id="time">`)); charts != (c.collected || c.opt.Budget > 0) {
+				t.Errorf("charts over time: %v", charts)
+			}
+			if col.used != c.collected {
+				t.Errorf("the report read the Collector's rows: %v, want %v", col.used, c.collected)
+			}
+		})
+	}
+}
