@@ -50,16 +50,14 @@ func (c *Collector) Add(rec arrow.Record) {
 	// The rows at the charts' time points, of the points and runs they
 	// show, found without the lock from the id columns (their types are
 	// the substep table's, runner.IDColumns): a few in a thousand rows.
-	sub, okSub := rec.Column(1).(*array.Int32)
-	run, okRun := rec.Column(2).(*array.Int32)
-	ts, okTS := rec.Column(3).(*array.Int64)
 	var rows []int
-	if okSub && okRun && okTS {
-		subs, runs := sub.Int32Values(), run.Int32Values()
-		for i, t := range ts.Int64Values() {
-			if c.bins.bin(int(t)) >= 0 && int(subs[i]) < c.panels && int(runs[i]) <= c.runs {
-				rows = append(rows, i)
-			}
+	ok := rec.NumCols() >= int64(len(runner.IDColumns()))
+	if ok {
+		sub, okSub := rec.Column(1).(*array.Int32)
+		run, okRun := rec.Column(2).(*array.Int32)
+		ts, okTS := rec.Column(3).(*array.Int64)
+		if ok = okSub && okRun && okTS; ok {
+			rows = c.binRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
 		}
 	}
 	c.mu.Lock()
@@ -67,7 +65,7 @@ func (c *Collector) Add(rec arrow.Record) {
 	if c.off {
 		return
 	}
-	if !okSub || !okRun || !okTS || c.cols == nil && !c.columns(rec.Schema()) {
+	if !ok || c.cols == nil && !c.columns(rec.Schema()) {
 		c.stop()
 		return
 	}
@@ -89,6 +87,33 @@ func (c *Collector) Add(rec arrow.Record) {
 	if len(c.vals[0])*len(c.cols) > c.budget {
 		c.stop()
 	}
+}
+
+// binRows returns the rows, by their timestep, subset and run, that the
+// charts read: c.bins.bin(t) >= 0 without a division a row, since a job's
+// rows go up a timestep at a time (several rows a timestep with every
+// substep written) and t's remainder follows the one before it.
+func (c *Collector) binRows(ts []int64, subs, runs []int32) []int {
+	stride, T := int64(c.bins.stride), int64(c.bins.T)
+	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
+	var rows []int
+	prev, rem := int64(-2), int64(0)
+	for i, t := range ts {
+		switch {
+		case t == prev:
+		case t == prev+1:
+			if rem++; rem == stride {
+				rem = 0
+			}
+		default:
+			rem = t % stride
+		}
+		prev = t
+		if (rem == 0 || t == T) && t >= 0 && t <= T && i < len(subs) && i < len(runs) && subs[i] < panels && runs[i] <= maxRun {
+			rows = append(rows, i)
+		}
+	}
+	return rows
 }
 
 // columns sets the columns kept from the substep table's schema: the id

@@ -38,7 +38,7 @@ func TestCollectorSameReport(t *testing.T) {
 		workers   int
 		collected bool // the report reads the Collector's rows
 	}{
-		{"predator_prey", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{}, 2, true},
+		{"predator_prey, the last timestep off the stride", embedded("predator_prey", "timesteps=3001", "runs=6"), Options{}, 2, true},
 		{"A/B", embedded("conformance/ab_pp"), Options{}, 2, true},
 		{"vectors", embedded("conformance/vector"), Options{}, 1, true},
 		{"prsm, ints and agents", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, true},
