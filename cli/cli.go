@@ -249,7 +249,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// the jobs finished before are only in the files).
 	var rows *report.Collector
 	if x.Report.HTML && opt.Shards <= 1 && x.Optimize == nil {
-		rows = report.NewCollector(x, report.Options{})
+		rows = report.NewCollector(plan, report.Options{})
 		opt.Rows, opt.Failed = rows.Add, rows.Drop
 	}
 	writeReport := func(res *runner.Result) (string, error) {

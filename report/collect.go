@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -10,89 +11,182 @@ import (
 	"github.com/statecraft/statecraft/runner"
 )
 
-// A Collector keeps, as a run writes its substep table, the rows that the
-// report's charts over time read: those at the time points the charts
-// show (every stride timesteps and the last), of the sweep points they
-// show and the runs they draw. Handed to Write (Options.Rows), it spares
-// the report reading the dataset back, which took longer than the run
-// itself on the peer benchmarks (pp's 4 M rows: 0.27-0.31 s against 0.17
-// s), for the fraction of a percent of the rows the charts use. The values
-// are those of the records written, so the charts are the same as from
-// the files (TestCollectorSameReport).
+// A Collector keeps, as a run writes its tables, the rows that the
+// report's charts read, so that the report of the run need not read the
+// dataset back: of the substep table, the rows at the time points the
+// charts over time show (every stride timesteps and the last); of each
+// agent table, the agents of every run's last recorded substep. Only of
+// the sweep points the charts show and the runs they draw. Reading the
+// tables back took longer than the run itself on the peer benchmarks
+// (pp's 4 M rows: 0.27-0.31 s against 0.17 s; abm's 12 M agent rows: 1.2
+// s against 0.36 s), for the fraction of a percent of the rows the
+// charts use. The values are those of the records written, so the report
+// is the same as from the files (TestCollectorSameReport).
 //
-// It keeps at most Options.Budget values; a run with more such rows is
+// It keeps at most Options.Budget values; a table with more such rows is
 // read back as before. Add and Drop may be called from several
 // goroutines.
 type Collector struct {
-	bins          timeBins
-	vec           configs.VectorStat
-	panels, runs  int // subsets per simulation, and runs per point, kept
-	budget        int
-	mu            sync.Mutex
-	cols          []string // the numeric columns, ids first, from the first record
-	vals          [][]float64
-	off           bool // over the budget, or a record of other columns: read the dataset
-	used          bool // a report read the rows (batch)
-	sim, sub, run int  // the id columns' positions in cols
+	bins         timeBins
+	vec          configs.VectorStat
+	panels, runs int   // subsets per simulation, and runs per point, kept
+	last         int64 // the last recorded timestep of a run
+	budget       int
+
+	mu     sync.Mutex
+	values int              // kept, in every table
+	tables map[string]*kept // "" is the substep table
+	read   map[string]bool  // the tables a report read from here
 }
 
-// NewCollector returns a Collector for a run of x, for a report written
+// kept is what a Collector keeps of one table.
+type kept struct {
+	agents bool
+	off    bool     // over the budget, or records of another shape: read the files
+	cols   []string // the columns the charts can read, the five ids first
+	// The substep table's kept rows, by column; an agent table's, by job.
+	vals [][]float64
+	jobs map[[3]int32]*agentLast
+}
+
+// agentLast is what a Collector keeps of a job's rows of an agent table:
+// those of the latest timestep and substep so far.
+type agentLast struct {
+	t, sub int64
+	vals   [][]float64 // by column
+}
+
+// NewCollector returns a Collector for a run of p, for a report written
 // with opt.
-func NewCollector(x *configs.Experiment, opt Options) *Collector {
+func NewCollector(p *runner.Plan, opt Options) *Collector {
 	opt = opt.withDefaults()
-	return &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
-		panels: opt.MaxPanels, runs: opt.MaxRuns, budget: opt.Budget, off: x.Output.FinalOnly}
+	x := p.Config
+	// the agents' last rows are at or after last: the engine records the
+	// multiples of every, and the agent tables take those of agents_every
+	// and the last timestep
+	T, every := int64(x.Timesteps), int64(max(x.Output.Every, 1))
+	last := T / every * every
+	if k := int64(x.Output.AgentsEvery); k > 0 {
+		last = min(last, T/k*k)
+	}
+	if x.Output.FinalOnly {
+		last = int64(x.Timesteps)
+	}
+	c := &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
+		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget,
+		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}, read: map[string]bool{}}
+	for _, v := range p.AgentTables() {
+		c.tables[v.Name] = &kept{agents: true, jobs: map[[3]int32]*agentLast{}}
+	}
+	return c
 }
 
-// Add keeps the rows of rec, a record of the run's substep table, that
-// the charts read; it is runner.Options.Rows.
-func (c *Collector) Add(rec arrow.Record) {
-	// The rows at the charts' time points, of the points and runs they
-	// show, found without the lock from the id columns (their types are
-	// the substep table's, runner.IDColumns): a few in a thousand rows.
+// Add keeps the rows of rec, a record of table (runner.Options.Rows: ""
+// for the substep table), that the charts read.
+func (c *Collector) Add(table string, rec arrow.Record) {
+	c.mu.Lock()
+	k := c.tables[table]
+	off := k == nil || k.off
+	c.mu.Unlock()
+	if off {
+		return
+	}
+	// The rows the charts read, found without the lock from the id
+	// columns (their types are every table's, runner.IDColumns).
 	var rows []int
+	var sim, sub, run, sst *array.Int32
+	var ts *array.Int64
 	ok := rec.NumCols() >= int64(len(runner.IDColumns()))
 	if ok {
-		sub, okSub := rec.Column(1).(*array.Int32)
-		run, okRun := rec.Column(2).(*array.Int32)
-		ts, okTS := rec.Column(3).(*array.Int64)
-		if ok = okSub && okRun && okTS; ok {
-			rows = c.binRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+		var ok0, ok1, ok2, ok3, ok4 bool
+		sim, ok0 = rec.Column(0).(*array.Int32)
+		sub, ok1 = rec.Column(1).(*array.Int32)
+		run, ok2 = rec.Column(2).(*array.Int32)
+		ts, ok3 = rec.Column(3).(*array.Int64)
+		sst, ok4 = rec.Column(4).(*array.Int32)
+		if ok = ok0 && ok1 && ok2 && ok3 && ok4; ok {
+			if k.agents {
+				rows = c.lastRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+			} else {
+				rows = c.binRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+			}
 		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.off {
+	if k.off {
 		return
 	}
-	if !ok || c.cols == nil && !c.columns(rec.Schema()) {
-		c.stop()
+	if !ok || k.cols == nil && !k.columns(rec.Schema()) {
+		c.stop(k)
 		return
 	}
-	for k, name := range c.cols {
+	gets := make([]func(int) float64, len(k.cols))
+	for j, name := range k.cols {
 		idx := rec.Schema().FieldIndices(name)
 		if len(idx) != 1 {
-			c.stop()
+			c.stop(k)
 			return
 		}
 		get, err := accessor(rec.Column(idx[0]), c.vec)
 		if err != nil {
-			c.stop()
+			c.stop(k)
 			return
 		}
-		for _, i := range rows {
-			c.vals[k] = append(c.vals[k], get(i))
-		}
+		gets[j] = get
 	}
-	if len(c.vals[0])*len(c.cols) > c.budget {
-		c.stop()
+	if k.agents {
+		c.addAgents(k, rows, [3][]int32{sim.Int32Values(), sub.Int32Values(), run.Int32Values()}, ts.Int64Values(), sst.Int32Values(), gets)
+	} else {
+		for j, get := range gets {
+			for _, i := range rows {
+				k.vals[j] = append(k.vals[j], get(i))
+			}
+		}
+		c.values += len(rows) * len(gets)
+	}
+	if c.values > c.budget {
+		c.stop(k)
+	}
+}
+
+// addAgents keeps the agent rows rows of a record: of each job, those of
+// its latest timestep and substep.
+func (c *Collector) addAgents(k *kept, rows []int, ids [3][]int32, ts []int64, sst []int32, gets []func(int) float64) {
+	sim, sub, run := ids[0], ids[1], ids[2]
+	var j *agentLast
+	var key [3]int32
+	for _, i := range rows {
+		if kk := [3]int32{sim[i], sub[i], run[i]}; j == nil || kk != key {
+			key, j = kk, k.jobs[kk]
+			if j == nil {
+				j = &agentLast{t: -1, vals: make([][]float64, len(gets))}
+				k.jobs[key] = j
+			}
+		}
+		t, s := ts[i], int64(sst[i])
+		if t < j.t || t == j.t && s < j.sub {
+			continue
+		}
+		if t > j.t || s > j.sub {
+			j.t, j.sub = t, s
+			for f := range j.vals {
+				c.values -= len(j.vals[f])
+				j.vals[f] = j.vals[f][:0]
+			}
+		}
+		for f, get := range gets {
+			j.vals[f] = append(j.vals[f], get(i))
+		}
+		c.values += len(gets)
 	}
 }
 
 // binRows returns the rows, by their timestep, subset and run, that the
-// charts read: c.bins.bin(t) >= 0 without a division a row, since a job's
-// rows go up a timestep at a time (several rows a timestep with every
-// substep written) and t's remainder follows the one before it.
+// charts over time read: c.bins.bin(t) >= 0 without a division a row,
+// since a job's rows go up a timestep at a time (several rows a timestep
+// with every substep written) and t's remainder follows the one before
+// it.
 func (c *Collector) binRows(ts []int64, subs, runs []int32) []int {
 	stride, T := int64(c.bins.stride), int64(c.bins.T)
 	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
@@ -116,27 +210,39 @@ func (c *Collector) binRows(ts []int64, subs, runs []int32) []int {
 	return rows
 }
 
-// columns sets the columns kept from the substep table's schema: the id
-// columns and every column the charts can read. It reports false if the
-// id columns are not the table's first.
-func (c *Collector) columns(sch *arrow.Schema) bool {
+// lastRows returns the rows, by their timestep, subset and run, that may
+// be of a run's last recorded timestep, which the agent charts read.
+func (c *Collector) lastRows(ts []int64, subs, runs []int32) []int {
+	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
+	var rows []int
+	for i, t := range ts {
+		if t >= c.last && i < len(subs) && i < len(runs) && subs[i] < panels && runs[i] <= maxRun {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
+
+// columns sets the columns kept from a table's schema: the id columns and
+// every column the charts can read. It reports false if the id columns
+// are not the table's first.
+func (k *kept) columns(sch *arrow.Schema) bool {
 	ids := runner.IDColumns()
 	if sch.NumFields() < len(ids) {
 		return false
 	}
-	for k, name := range ids {
-		if sch.Field(k).Name != name {
+	for i, name := range ids {
+		if sch.Field(i).Name != name {
 			return false
 		}
 	}
-	c.sim, c.sub, c.run = 0, 1, 2 // then timestep and substep
 	for _, f := range sch.Fields() {
 		if charted(f.Type) {
-			c.cols = append(c.cols, f.Name)
+			k.cols = append(k.cols, f.Name)
 		}
 	}
-	c.vals = make([][]float64, len(c.cols))
-	return len(c.cols) >= len(ids)
+	k.vals = make([][]float64, len(k.cols))
+	return len(k.cols) >= len(ids)
 }
 
 // charted reports whether the charts can read a column of type t: the
@@ -151,62 +257,122 @@ func charted(t arrow.DataType) bool {
 	return false
 }
 
-func (c *Collector) stop() { c.off, c.cols, c.vals = true, nil, nil }
+// stop gives up keeping a table's rows: the report reads it.
+func (c *Collector) stop(k *kept) {
+	for _, v := range k.vals {
+		c.values -= len(v)
+	}
+	for _, j := range k.jobs {
+		for _, v := range j.vals {
+			c.values -= len(v)
+		}
+	}
+	k.off, k.cols, k.vals, k.jobs = true, nil, nil, nil
+}
 
 // Drop removes the rows of a job that failed, which the dataset does not
 // hold; it is runner.Options.Failed.
 func (c *Collector) Drop(spec runner.JobSpec) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.off || c.cols == nil {
-		return
-	}
-	sim, sub, run := float64(spec.Simulation), float64(spec.Subset), float64(spec.Run)
-	n := 0
-	for i := range c.vals[0] {
-		if c.vals[c.sim][i] == sim && c.vals[c.sub][i] == sub && c.vals[c.run][i] == run {
+	key := [3]int32{int32(spec.Simulation), int32(spec.Subset), int32(spec.Run)}
+	for _, k := range c.tables {
+		if k.off || k.cols == nil {
 			continue
 		}
-		for k := range c.vals {
-			c.vals[k][n] = c.vals[k][i]
+		if k.agents {
+			if j := k.jobs[key]; j != nil {
+				for _, v := range j.vals {
+					c.values -= len(v)
+				}
+				delete(k.jobs, key)
+			}
+			continue
 		}
-		n++
-	}
-	for k := range c.vals {
-		c.vals[k] = c.vals[k][:n]
+		sim, sub, run := float64(key[0]), float64(key[1]), float64(key[2])
+		n := 0
+		for i := range k.vals[0] {
+			if k.vals[0][i] == sim && k.vals[1][i] == sub && k.vals[2][i] == run {
+				continue
+			}
+			for f := range k.vals {
+				k.vals[f][n] = k.vals[f][i]
+			}
+			n++
+		}
+		c.values -= (len(k.vals[0]) - n) * len(k.vals)
+		for f := range k.vals {
+			k.vals[f] = k.vals[f][:n]
+		}
 	}
 }
 
-// batch returns the kept rows' columns cols as one scan batch, if the
-// Collector kept them for bins.
+// table returns what the Collector kept of table for the columns cols,
+// if it kept them for a report with these bins, panels and runs.
+func (c *Collector) table(name string, cols []string, bins timeBins, panels, runs int) (*kept, []int, bool) {
+	if c == nil {
+		return nil, nil, false
+	}
+	k := c.tables[name]
+	if k == nil || k.off || c.panels < panels || c.runs < runs || !k.agents && c.bins != bins {
+		return nil, nil, false
+	}
+	idx := make([]int, len(cols))
+	for i, name := range cols {
+		if idx[i] = slices.Index(k.cols, name); idx[i] < 0 && k.cols != nil {
+			return nil, nil, false
+		}
+	}
+	c.read[name] = true
+	return k, idx, true
+}
+
+// batch returns the kept rows of the substep table's columns cols as one
+// scan batch, if the Collector kept them for a report with these bins,
+// panels and runs.
 func (c *Collector) batch(cols []string, bins timeBins, panels, runs int) (*scanBatch, bool) {
 	if c == nil {
 		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.off || c.bins != bins || c.panels < panels || c.runs < runs {
+	k, idx, ok := c.table("", cols, bins, panels, runs)
+	if !ok {
 		return nil, false
 	}
 	b := &scanBatch{cols: make([]func(int) float64, len(cols))}
-	if c.cols == nil {
-		c.used = true
+	if k.cols == nil {
 		return b, true // no rows written
 	}
-	b.rows = len(c.vals[0])
-	for k, name := range cols {
-		j := -1
-		for i, have := range c.cols {
-			if have == name {
-				j = i
-			}
-		}
-		if j < 0 {
-			return nil, false
-		}
-		v := c.vals[j]
-		b.cols[k] = func(i int) float64 { return v[i] }
+	b.rows = len(k.vals[0])
+	for i, j := range idx {
+		v := k.vals[j]
+		b.cols[i] = func(r int) float64 { return v[r] }
 	}
-	c.used = true
 	return b, true
+}
+
+// agentJobs returns, for the agent table name's fields, each kept job's
+// agents at its last recorded substep, by the job's simulation, subset
+// and run, if the Collector kept them for a report with these panels and
+// runs.
+func (c *Collector) agentJobs(name string, fields []string, panels, runs int) (map[[3]int32]*agentJob, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, idx, ok := c.table(name, fields, timeBins{}, panels, runs)
+	if !ok || !k.agents {
+		return nil, false
+	}
+	out := map[[3]int32]*agentJob{}
+	for key, j := range k.jobs {
+		aj := &agentJob{sim: int(key[0]), t: int(j.t), sub: int(j.sub), values: make([][]float64, len(fields))}
+		for f, col := range idx {
+			aj.values[f] = j.vals[col]
+		}
+		out[key] = aj
+	}
+	return out, true
 }

@@ -36,20 +36,24 @@ func TestCollectorSameReport(t *testing.T) {
 		x         func() (*configs.Experiment, error)
 		opt       Options
 		workers   int
-		collected bool // the report reads the Collector's rows
+		collected bool   // the charts over time read the Collector's rows
+		agents    string // an agent table whose charts read them
 	}{
-		{"predator_prey, the last timestep off the stride", embedded("predator_prey", "timesteps=3001", "runs=6"), Options{}, 2, true},
-		{"A/B", embedded("conformance/ab_pp"), Options{}, 2, true},
-		{"vectors", embedded("conformance/vector"), Options{}, 1, true},
-		{"prsm, ints and agents", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, true},
-		{"status storage", embedded("status_storage", "runs=2", "timesteps=100"), Options{}, 2, true},
-		{"sensitivity, final rows only", embedded("predator_prey_sensitivity", "sensitivity.samples=4"), Options{}, 2, false},
-		{"parameter selection, final rows only", embedded("prsm_psuu", "runs=2", "timesteps=48"), Options{}, 2, false},
-		{"a failed job", known("[params]\nfail_run = 2\n"), Options{}, 2, true},
-		{"every 7th timestep", known("[output]\nevery = 7\n"), Options{}, 1, true},
-		{"last substeps only", known("[output]\ndrop_substeps = true\n"), Options{}, 2, true},
-		{"more points than panels, more runs than drawn", known("[params]\nfail_run = [0, 1, 2, 3, 4]\n"), Options{MaxPanels: 2, MaxRuns: 2}, 2, true},
-		{"over the budget", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{Budget: 1000}, 2, false},
+		{"predator_prey, the last timestep off the stride", embedded("predator_prey", "timesteps=3001", "runs=6"), Options{}, 2, true, ""},
+		{"A/B", embedded("conformance/ab_pp"), Options{}, 2, true, ""},
+		{"vectors", embedded("conformance/vector"), Options{}, 1, true, ""},
+		{"prsm, ints and agents", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, true, "agents"},
+		{"abm, 100 agents a run", embedded("bench/abm", "runs=3", "timesteps=200"), Options{}, 2, true, "agents"},
+		{"agents every 24th timestep, the last not recorded", embedded("prsm", "runs=2", "timesteps=51", "output.every=2", "output.agents_every=24"), Options{}, 1, true, "agents"},
+		{"agents every 7th timestep", embedded("prsm", "runs=2", "timesteps=50", "output.every=7", "output.agents_every=0"), Options{}, 1, true, "agents"},
+		{"status storage", embedded("status_storage", "runs=2", "timesteps=100"), Options{}, 2, true, ""},
+		{"sensitivity, final rows only", embedded("predator_prey_sensitivity", "sensitivity.samples=4"), Options{}, 2, false, ""},
+		{"parameter selection, final rows only", embedded("prsm_psuu", "runs=2", "timesteps=48"), Options{}, 2, false, "agents"},
+		{"a failed job", known("[params]\nfail_run = 2\n"), Options{}, 2, true, ""},
+		{"every 7th timestep", known("[output]\nevery = 7\n"), Options{}, 1, true, ""},
+		{"last substeps only", known("[output]\ndrop_substeps = true\n"), Options{}, 2, true, ""},
+		{"more points than panels, more runs than drawn", known("[params]\nfail_run = [0, 1, 2, 3, 4]\n"), Options{MaxPanels: 2, MaxRuns: 2}, 2, true, ""},
+		{"over the budget", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{Budget: 1000}, 2, false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			x, err := c.x()
@@ -60,7 +64,7 @@ func TestCollectorSameReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			col := NewCollector(x, c.opt)
+			col := NewCollector(p, c.opt)
 			dir := t.TempDir()
 			res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: c.workers, Rows: col.Add, Failed: col.Drop})
 			if err != nil && (res == nil || len(res.Failed) == 0) {
@@ -90,8 +94,11 @@ func TestCollectorSameReport(t *testing.T) {
 			if charts := bytes.Contains(fromFiles.Bytes(), []byte(`<section id="time">`)); charts != (c.collected || c.opt.Budget > 0) {
 				t.Errorf("charts over time: %v", charts)
 			}
-			if col.used != c.collected {
-				t.Errorf("the report read the Collector's rows: %v, want %v", col.used, c.collected)
+			if col.read[""] != c.collected {
+				t.Errorf("the charts over time read the Collector's rows: %v, want %v", col.read[""], c.collected)
+			}
+			if c.agents != "" && !col.read[c.agents] {
+				t.Errorf("the charts of agent table %s read the files", c.agents)
 			}
 		})
 	}

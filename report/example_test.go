@@ -56,7 +56,7 @@ func ExampleCollector() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	rows := report.NewCollector(x, report.Options{})
+	rows := report.NewCollector(p, report.Options{})
 	res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Rows: rows.Add, Failed: rows.Drop})
 	if err != nil {
 		log.Fatal(err)

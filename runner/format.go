@@ -25,9 +25,9 @@ type writerOptions struct {
 	// (output.row_group_rows), batchRows the rows of a worker's batch:
 	// a row group is built from several batches.
 	rowGroupRows, batchRows int
-	swept                   map[string]bool    // the swept columns, constant over a job
-	parquet                 parquetWriters     // the worker's closed Parquet writers; nil: none kept
-	rows                    func(arrow.Record) // Options.Rows
+	swept                   map[string]bool            // the swept columns, constant over a job
+	parquet                 parquetWriters             // the worker's closed Parquet writers; nil: none kept
+	rows                    func(string, arrow.Record) // Options.Rows
 }
 
 // maxBatchRows bounds a worker's batch in rows. A batch of amm rows (72

@@ -19,7 +19,8 @@ type part struct {
 	name      string     // final file name, in every table's directory
 	files     []partFile // [0] the substep table, [1+k] agent table k
 	discarded bool
-	onRows    func(arrow.Record) // Options.Rows, or nil
+	onRows    func(string, arrow.Record) // Options.Rows, or nil
+	tables    []string                   // the agent and graph tables' names, as files[1:]
 }
 
 // partFile is one table's file of a part.
@@ -35,7 +36,7 @@ type partFile struct {
 func (wk *worker) newPart() (*part, error) {
 	name := wk.ds.PartName(wk.id, wk.seq)
 	wk.seq++
-	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.Tables)), onRows: wk.opts.rows}
+	pt := &part{name: name, files: make([]partFile, 1+len(wk.ds.Tables)), onRows: wk.opts.rows, tables: wk.ds.Tables}
 	for k := range pt.files {
 		table, schema := "", wk.schema
 		if k > 0 {
@@ -73,7 +74,7 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk, groupRows i
 	}
 	main.wrote(hi-lo, groupRows)
 	if pt.onRows != nil {
-		pt.onRows(rec)
+		pt.onRows("", rec)
 	}
 	for k, t := range b.tables {
 		pf := &pt.files[1+k]
@@ -82,6 +83,9 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk, groupRows i
 				return fmt.Errorf("output %s: %w", pf.tmp, err)
 			}
 			pf.wrote(int(r.NumRows()), groupRows)
+			if pt.onRows != nil {
+				pt.onRows(pt.tables[k], r)
+			}
 			return nil
 		})
 		if err != nil {

@@ -33,13 +33,14 @@ type Options struct {
 	// goroutine, and once at the end.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
-	// Rows, if set, is called with each record of substep-table rows the
-	// run writes, before the record is released, from the workers'
-	// goroutines (several at once); Failed, with each job that fails,
-	// whose rows the run may have passed to Rows and then dropped from
-	// the dataset. The HTML report of a run keeps the rows its charts
-	// read this way (report.Collector), instead of reading them back.
-	Rows   func(arrow.Record)
+	// Rows, if set, is called with each record the run writes, and its
+	// table ("" for the substep table, an agent or graph table's name),
+	// before the record is released, from the workers' goroutines
+	// (several at once); Failed, with each job that fails, whose rows
+	// the run may have passed to Rows and then dropped from the dataset.
+	// The HTML report of a run keeps the rows its charts read this way
+	// (report.Collector), instead of reading them back.
+	Rows   func(table string, rec arrow.Record)
 	Failed func(JobSpec)
 }
 
