@@ -32,6 +32,7 @@ type Collector struct {
 	panels, runs int   // subsets per simulation, and runs per point, kept
 	last         int64 // the last recorded timestep of a run
 	budget       int
+	rows         int // the substep table's rows the charts read, at most
 
 	mu     sync.Mutex
 	values int              // kept, in every table
@@ -44,6 +45,9 @@ type kept struct {
 	agents bool
 	off    bool     // over the budget, or records of another shape: read the files
 	cols   []string // the columns the charts can read, the five ids first
+	// skip and only leave columns out of cols: those in skip, and if only
+	// is set, those not in it
+	skip, only map[string]bool
 	// The substep table's kept rows, by column; an agent table's, by job.
 	vals [][]float64
 	jobs map[[3]int32]*agentLast
@@ -78,6 +82,27 @@ func NewCollector(p *runner.Plan, opt Options) *Collector {
 	for _, v := range p.AgentTables() {
 		c.tables[v.Name] = &kept{agents: true, jobs: map[[3]int32]*agentLast{}}
 	}
+	// the substep table's columns the charts over time may read
+	// (chartedVars): report.variables, or all but the swept columns
+	st := c.tables[""]
+	st.skip = map[string]bool{}
+	for _, pc := range p.ParamCols {
+		st.skip[pc.Name] = true
+	}
+	for _, v := range p.InitCols {
+		st.skip[runner.InitColumn(v.Name)] = true
+	}
+	if len(x.Report.Variables) > 0 {
+		st.only = map[string]bool{}
+		for _, v := range x.Report.Variables {
+			st.only[v] = true
+		}
+	}
+	// a row a time point of each job the charts show, the most the
+	// substep table's columns hold: sized once, not grown by copies
+	for _, sim := range p.Sims {
+		c.rows += min(len(sim.Points), c.panels) * min(x.Runs, c.runs) * c.bins.n
+	}
 	return c
 }
 
@@ -93,7 +118,9 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 	}
 	// The rows the charts read, found without the lock from the id
 	// columns (their types are every table's, runner.IDColumns).
-	var rows []int
+	rp := rowsPool.Get().(*[]int)
+	defer rowsPool.Put(rp)
+	rows := (*rp)[:0]
 	var sim, sub, run, sst *array.Int32
 	var ts *array.Int64
 	ok := rec.NumCols() >= int64(len(runner.IDColumns()))
@@ -106,10 +133,11 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 		sst, ok4 = rec.Column(4).(*array.Int32)
 		if ok = ok0 && ok1 && ok2 && ok3 && ok4; ok {
 			if k.agents {
-				rows = c.lastRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+				rows = c.lastRows(rows, ts.Int64Values(), sub.Int32Values(), run.Int32Values())
 			} else {
-				rows = c.binRows(ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+				rows = c.binRows(rows, ts.Int64Values(), sub.Int32Values(), run.Int32Values())
 			}
+			*rp = rows
 		}
 	}
 	c.mu.Lock()
@@ -117,7 +145,16 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 	if k.off {
 		return
 	}
-	if !ok || k.cols == nil && !k.columns(rec.Schema()) {
+	if k.cols == nil {
+		if !ok || !k.columns(rec.Schema()) {
+			c.stop(k)
+			return
+		}
+		if !k.agents {
+			k.reserve(c.rows, c.budget)
+		}
+	}
+	if !ok {
 		c.stop(k)
 		return
 	}
@@ -138,15 +175,30 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 	if k.agents {
 		c.addAgents(k, rows, [3][]int32{sim.Int32Values(), sub.Int32Values(), run.Int32Values()}, ts.Int64Values(), sst.Int32Values(), gets)
 	} else {
-		for j, get := range gets {
-			for _, i := range rows {
-				k.vals[j] = append(k.vals[j], get(i))
-			}
-		}
-		c.values += len(rows) * len(gets)
+		c.addRows(k, rows, gets)
 	}
 	if c.values > c.budget {
 		c.stop(k)
+	}
+}
+
+// addRows keeps the substep-table rows rows of a record: of a job's rows
+// at one timestep, the last (the charts read the last substep), which
+// overwrites the one before it.
+func (c *Collector) addRows(k *kept, rows []int, gets []func(int) float64) {
+	sim, sub, run, ts := gets[0], gets[1], gets[2], gets[3]
+	for _, i := range rows {
+		n := len(k.vals[0])
+		if n > 0 && k.vals[3][n-1] == ts(i) && k.vals[2][n-1] == run(i) && k.vals[1][n-1] == sub(i) && k.vals[0][n-1] == sim(i) {
+			for j, get := range gets {
+				k.vals[j][n-1] = get(i)
+			}
+			continue
+		}
+		for j, get := range gets {
+			k.vals[j] = append(k.vals[j], get(i))
+		}
+		c.values += len(gets)
 	}
 }
 
@@ -182,15 +234,17 @@ func (c *Collector) addAgents(k *kept, rows []int, ids [3][]int32, ts []int64, s
 	}
 }
 
-// binRows returns the rows, by their timestep, subset and run, that the
+// rowsPool holds the scratch of Add's row numbers.
+var rowsPool = sync.Pool{New: func() any { return new([]int) }}
+
+// binRows appends to rows the rows, by their timestep, subset and run, that the
 // charts over time read: c.bins.bin(t) >= 0 without a division a row,
 // since a job's rows go up a timestep at a time (several rows a timestep
 // with every substep written) and t's remainder follows the one before
 // it.
-func (c *Collector) binRows(ts []int64, subs, runs []int32) []int {
+func (c *Collector) binRows(rows []int, ts []int64, subs, runs []int32) []int {
 	stride, T := int64(c.bins.stride), int64(c.bins.T)
 	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
-	var rows []int
 	prev, rem := int64(-2), int64(0)
 	for i, t := range ts {
 		switch {
@@ -210,11 +264,10 @@ func (c *Collector) binRows(ts []int64, subs, runs []int32) []int {
 	return rows
 }
 
-// lastRows returns the rows, by their timestep, subset and run, that may
+// lastRows appends to rows the rows, by their timestep, subset and run, that may
 // be of a run's last recorded timestep, which the agent charts read.
-func (c *Collector) lastRows(ts []int64, subs, runs []int32) []int {
+func (c *Collector) lastRows(rows []int, ts []int64, subs, runs []int32) []int {
 	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
-	var rows []int
 	for i, t := range ts {
 		if t >= c.last && i < len(subs) && i < len(runs) && subs[i] < panels && runs[i] <= maxRun {
 			rows = append(rows, i)
@@ -236,13 +289,22 @@ func (k *kept) columns(sch *arrow.Schema) bool {
 			return false
 		}
 	}
-	for _, f := range sch.Fields() {
-		if charted(f.Type) {
+	for i, f := range sch.Fields() {
+		if charted(f.Type) && (i < len(ids) || !k.skip[f.Name] && (k.only == nil || k.only[f.Name])) {
 			k.cols = append(k.cols, f.Name)
 		}
 	}
 	k.vals = make([][]float64, len(k.cols))
 	return len(k.cols) >= len(ids)
+}
+
+// reserve sizes the substep table's columns for rows rows, within budget
+// values in all.
+func (k *kept) reserve(rows, budget int) {
+	n := min(rows, budget/max(1, len(k.cols))+1)
+	for j := range k.vals {
+		k.vals[j] = make([]float64, 0, n)
+	}
 }
 
 // charted reports whether the charts can read a column of type t: the

@@ -41,6 +41,7 @@ func TestCollectorSameReport(t *testing.T) {
 	}{
 		{"predator_prey, the last timestep off the stride", embedded("predator_prey", "timesteps=3001", "runs=6"), Options{}, 2, true, ""},
 		{"A/B", embedded("conformance/ab_pp"), Options{}, 2, true, ""},
+		{"report.variables", embedded("predator_prey", "timesteps=500", "report.variables=[\"prey\"]"), Options{}, 2, true, ""},
 		{"vectors", embedded("conformance/vector"), Options{}, 1, true, ""},
 		{"prsm, ints and agents", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, true, "agents"},
 		{"abm, 100 agents a run", embedded("bench/abm", "runs=3", "timesteps=200"), Options{}, 2, true, "agents"},
