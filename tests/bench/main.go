@@ -203,6 +203,7 @@ func main() {
 	}
 
 	encodingSection(w, mark, r, sel, func(name string) result { return res[key{name, 2}] })
+	reportSection(w, r, sel, func(name string) result { return res[key{name, 2}] })
 	if slices.ContainsFunc(sel, func(m model) bool { return m.name == "pp" }) {
 		filesSection(w, mark, r)
 	}
@@ -648,4 +649,23 @@ func human(v float64) string {
 func fatalf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 	os.Exit(2)
+}
+
+// reportSection measures the runs with their HTML report (report.html, on
+// by default, which the tables above leave out): the report's charts read
+// the rows the run kept as it wrote them (report.Collector), not the
+// files, which statecraft report reads (make bench times that apart).
+func reportSection(w func(string, ...any), r *cli, sel []model, without func(string) result) {
+	w("\n## With the HTML report (report.html, the default), 2 workers, median of %d\n\n", r.reps)
+	w("The report of a run reads the rows its charts use from the run itself (report.Collector); before\n")
+	w("(2af1ede) it read the dataset back: pp 0.46-0.49 s, amm 0.50 s, abm 1.79-1.88 s with the report.\n\n")
+	w("| model | without s | with s | the report s | cpu s | peak RSS MB |\n|---|---|---|---|---|---|\n")
+	for _, m := range sel {
+		rr, err := r.median(m.name+"_report", m.config, 2, "--set", "report.html=true")
+		if err != nil {
+			fatalf("%v", err)
+		}
+		base := without(m.name)
+		w("| %s | %.3f | %.3f | %.3f | %.3f | %.0f |\n", m.name, base.wall, rr.wall, rr.wall-base.wall, rr.cpu, rr.rss)
+	}
 }
