@@ -244,9 +244,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// A whole dataset gets its report, complete or not (the failed jobs
 	// lead it); a shard's waits for statecraft merge.
 	// The run keeps the rows its report's charts read as it writes them
-	// (report.Collector), unless it optimizes first (its evaluations
-	// write no rows; the run at the optimum does) or resumes (the rows of
-	// the jobs finished before are only in the files).
+	// (report.Collector), unless it optimizes first (the run at the
+	// optimum has a plan of its own, made inside runner.Run) or resumes
+	// (the rows of the jobs finished before are only in the files): then
+	// the report reads the dataset.
 	var rows *report.Collector
 	if x.Report.HTML && opt.Shards <= 1 && x.Optimize == nil {
 		rows = report.NewCollector(plan, report.Options{})
