@@ -180,16 +180,18 @@ const (
 	deltaMiniblock = 32
 )
 
-// appendDelta appends vals (len > 0) DELTA_BINARY_PACKED. Differences
+// appendDelta appends vals (len > 0) DELTA_BINARY_PACKED, and returns
+// the least and greatest of vals (the page's statistics). Differences
 // wrap around at the type's width, as the format asks. One pass per block
-// computes the differences, their minimum and each miniblock's maximum;
-// a second packs them less the minimum, unless they are all equal (a
-// counter's blocks: 5 bytes per 128 values).
-func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint64) []byte {
+// computes the differences, their minimum, each miniblock's maximum and
+// the values' range; a second packs the differences less the minimum,
+// unless they are all equal (a counter's blocks: 5 bytes per 128 values).
+func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint64) ([]byte, T, T) {
 	b = appendVarint(b, deltaBlock)
 	b = appendVarint(b, deltaBlock/deltaMiniblock)
 	b = appendVarint(b, uint64(len(vals)))
 	b = appendVarint(b, zigzag64(int64(vals[0])))
+	lo, hi := vals[0], vals[0]
 	var d [deltaBlock]T
 	for from := 1; from < len(vals); from += deltaBlock {
 		n := min(deltaBlock, len(vals)-from)
@@ -199,12 +201,14 @@ func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint6
 		var miniMax [4]T
 		miniblocks := (n + deltaMiniblock - 1) / deltaMiniblock
 		for m := 0; m < miniblocks; m++ {
-			lo, hi := m*deltaMiniblock, min((m+1)*deltaMiniblock, n)
-			mx := cur[lo] - prev[lo]
-			for i := lo; i < hi; i++ {
-				x := cur[i] - prev[i]
+			mlo, mhi := m*deltaMiniblock, min((m+1)*deltaMiniblock, n)
+			mx := cur[mlo] - prev[mlo]
+			for i := mlo; i < mhi; i++ {
+				v := cur[i]
+				x := v - prev[i]
 				d[i] = x
 				minD, mx = min(minD, x), max(mx, x)
+				lo, hi = min(lo, v), max(hi, v)
 			}
 			miniMax[m] = mx
 			maxD = max(maxD, mx)
@@ -214,11 +218,6 @@ func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint6
 			b = append(b, 0, 0, 0, 0) // every miniblock of width 0
 			continue
 		}
-		u := scratch
-		for i := 0; i < n; i++ {
-			u[i] = unsignedOf(d[i] - minD)
-		}
-		clear(u[n:]) // the last miniblock is padded
 		var widths [4]int
 		for m := range widths {
 			if m < miniblocks {
@@ -226,11 +225,19 @@ func appendDelta[T int32 | int64](b []byte, vals []T, scratch *[deltaBlock]uint6
 			}
 			b = append(b, byte(widths[m]))
 		}
+		for i := n; i < miniblocks*deltaMiniblock; i++ {
+			d[i] = minD // the last miniblock is padded with zeros
+		}
 		for m := 0; m < miniblocks; m++ {
-			b = appendPacked(b, u[m*deltaMiniblock:(m+1)*deltaMiniblock], widths[m])
+			u := scratch[:deltaMiniblock]
+			dm := d[m*deltaMiniblock : (m+1)*deltaMiniblock]
+			for i, x := range dm {
+				u[i] = unsignedOf(x - minD)
+			}
+			b = appendPacked(b, u, widths[m])
 		}
 	}
-	return b
+	return b, lo, hi
 }
 
 // unsignedOf returns a difference as the unsigned number of its type's

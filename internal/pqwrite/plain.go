@@ -303,11 +303,11 @@ func deltaInts[T int32 | int64](w *Writer, vals []T, stats bool, page pageFunc) 
 	var mm [16]byte
 	for lo := 0; lo < len(vals); lo += maxEncodedPage {
 		p := vals[lo:min(lo+maxEncodedPage, len(vals))]
-		raw := appendDelta(w.scratch[:0], p, &w.deltas)
+		raw, least, most := appendDelta(w.scratch[:0], p, &w.deltas)
 		w.scratch = raw
 		var min, max []byte
 		if stats {
-			min, max = minMaxInt(p, &mm)
+			min, max = intStats(least, most, &mm)
 		}
 		if err := page(raw, len(p), min, max); err != nil {
 			return err
@@ -377,6 +377,12 @@ func minMaxInt[T int32 | int64](p []T, buf *[16]byte) (lo, hi []byte) {
 	for _, v := range p[1:] {
 		mn, mx = min(mn, v), max(mx, v)
 	}
+	return intStats(mn, mx, buf)
+}
+
+// intStats returns the statistics' bytes of a page whose least and
+// greatest values are mn and mx.
+func intStats[T int32 | int64](mn, mx T, buf *[16]byte) (lo, hi []byte) {
 	if unsafe.Sizeof(mn) == 4 {
 		binary.LittleEndian.PutUint32(buf[:4], uint32(mn))
 		binary.LittleEndian.PutUint32(buf[8:12], uint32(mx))
