@@ -183,9 +183,7 @@ func hook(step string) {
 // renames run, and after a crash among them until the next statecraft
 // command on the directory.
 func (s *Shard) Commit(j *Journal, data []string, meta []MetaFile) error {
-	if err := s.waitRemoved(); err != nil {
-		return err
-	}
+	s.waitRemoved()
 	for _, m := range meta {
 		if err := writeSynced(s.TempPath(m.Name), m.Data); err != nil {
 			return fmt.Errorf("output %s: %w", m.Name, err)

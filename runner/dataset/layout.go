@@ -75,7 +75,7 @@ type Shard struct {
 	// removing reports the end of the background removal of the files
 	// it overwrites, if one runs (see trash.go).
 	locked   bool
-	removing chan error
+	removing chan struct{}
 }
 
 // StagingDir returns where an unsharded run into dir, when dir does not

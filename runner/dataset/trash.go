@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -52,19 +51,16 @@ func (s *Shard) removeOld(old []string) error {
 		}
 		if trash != nil {
 			hook("trashed")
-			done := make(chan error, 1)
+			done := make(chan struct{})
 			s.removing = done
 			go func() {
+				defer close(done)
 				if removeHook != nil {
 					removeHook()
 				}
-				var errs []error
 				for _, p := range trash {
-					if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-						errs = append(errs, err)
-					}
+					os.Remove(p) // what stays is a temporary file of the run's, which the next run removes
 				}
-				done <- errors.Join(errs...)
 			}()
 			return nil
 		}
@@ -108,15 +104,13 @@ func (s *Shard) toTrash(old []string) ([]string, error) {
 }
 
 // waitRemoved waits until the background removal of the overwritten files
-// is done and returns its error.
-func (s *Shard) waitRemoved() error {
-	if s.removing == nil {
-		return nil
+// is done. A file it could not remove (the rename succeeded, so this is
+// rare) is not an error: it keeps its trash name, a temporary file of the
+// run's that the next run into the directory removes, and failing a
+// finished run's commit for it would cost the run.
+func (s *Shard) waitRemoved() {
+	if s.removing != nil {
+		<-s.removing
+		s.removing = nil
 	}
-	err := <-s.removing
-	s.removing = nil
-	if err != nil {
-		return fmt.Errorf("output directory %s: removing the overwritten dataset: %w", s.Dir, err)
-	}
-	return nil
 }
