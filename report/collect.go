@@ -30,7 +30,7 @@ type Collector struct {
 	bins         timeBins
 	vec          configs.VectorStat
 	panels, runs int   // subsets per simulation, and runs per point, kept
-	last         int64 // the last recorded timestep of a run
+	last         int64 // a run's last agents are at this timestep or after
 	budget       int
 	rows         int // the substep table's rows the charts read, at most
 
