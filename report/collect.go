@@ -33,6 +33,7 @@ type Collector struct {
 	last         int64 // a run's last agents are at this timestep or after
 	budget       int
 	rows         int // the substep table's rows the charts read, at most
+	every        int // output.every: the recorded timesteps' multiple
 
 	mu     sync.Mutex
 	values int              // kept, in every table
@@ -77,7 +78,7 @@ func NewCollector(p *runner.Plan, opt Options) *Collector {
 		last = int64(x.Timesteps)
 	}
 	c := &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
-		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget,
+		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget, every: int(every),
 		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}, read: map[string]bool{}}
 	for _, v := range p.AgentTables() {
 		c.tables[v.Name] = &kept{agents: true, jobs: map[[3]int32]*agentLast{}}
@@ -135,7 +136,7 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 			if k.agents {
 				rows = c.lastRows(rows, ts.Int64Values(), sub.Int32Values(), run.Int32Values())
 			} else {
-				rows = c.binRows(rows, ts.Int64Values(), sub.Int32Values(), run.Int32Values())
+				rows = c.binRows(rows, ts.Int64Values(), sim.Int32Values(), sub.Int32Values(), run.Int32Values())
 			}
 			*rp = rows
 		}
@@ -237,29 +238,39 @@ func (c *Collector) addAgents(k *kept, rows []int, ids [3][]int32, ts []int64, s
 // rowsPool holds the scratch of Add's row numbers.
 var rowsPool = sync.Pool{New: func() any { return new([]int) }}
 
-// binRows appends to rows the rows, by their timestep, subset and run, that the
-// charts over time read: c.bins.bin(t) >= 0 without a division a row,
-// since a job's rows go up a timestep at a time (several rows a timestep
-// with every substep written) and t's remainder follows the one before
-// it.
-func (c *Collector) binRows(rows []int, ts []int64, subs, runs []int32) []int {
-	stride, T := int64(c.bins.stride), int64(c.bins.T)
+// binRows appends to rows the rows, by their timestep, subset and run,
+// that the charts over time read: those at a multiple of the stride and
+// at the last timestep. A job's rows go up in time, each recorded
+// timestep (a multiple of every) with a row or more, so from a row
+// between two time points the scan skips the rows that cannot reach the
+// next one, a row per recorded timestep, when the row it lands on is of
+// the same job and not past that point (else it goes on row by row).
+func (c *Collector) binRows(rows []int, ts []int64, sims, subs, runs []int32) []int {
+	stride, T, every := int64(c.bins.stride), int64(c.bins.T), int64(c.every)
 	panels, maxRun := int32(c.panels), int32(min(c.runs, 1<<31-1))
-	prev, rem := int64(-2), int64(0)
-	for i, t := range ts {
-		switch {
-		case t == prev:
-		case t == prev+1:
-			if rem++; rem == stride {
-				rem = 0
+	n := min(len(ts), len(sims), len(subs), len(runs))
+	for i := 0; i < n; {
+		t := ts[i]
+		if t < 0 || t > T {
+			i++
+			continue
+		}
+		if t%stride == 0 || t == T {
+			if subs[i] < panels && runs[i] <= maxRun {
+				rows = append(rows, i)
 			}
-		default:
-			rem = t % stride
+			i++
+			continue
 		}
-		prev = t
-		if (rem == 0 || t == T) && t >= 0 && t <= T && i < len(subs) && i < len(runs) && subs[i] < panels && runs[i] <= maxRun {
-			rows = append(rows, i)
+		next := min((t/stride+1)*stride, T) // the next time point
+		j := i + 1
+		if t%every == 0 && next%every == 0 {
+			j = i + int((next-t)/every) // a row for each recorded timestep in (t, next)
 		}
+		if j >= n || ts[j] > next || ts[j] < t || sims[j] != sims[i] || subs[j] != subs[i] || runs[j] != runs[i] {
+			j = i + 1
+		}
+		i = j
 	}
 	return rows
 }

@@ -3,7 +3,9 @@ package report
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/statecraft/statecraft/configs"
@@ -102,5 +104,49 @@ func TestCollectorSameReport(t *testing.T) {
 				t.Errorf("the charts of agent table %s read the files", c.agents)
 			}
 		})
+	}
+}
+
+// TestBinRows: the rows binRows finds, skipping ahead between time
+// points, are those at a time point (timeBins.bin) of the points and runs
+// the charts show, in records of jobs of every shape: several substeps a
+// timestep, every k-th timestep, jobs cut short by a failure, a job's rows
+// split between records.
+func TestBinRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 300 {
+		T, every := 1+rng.IntN(400), 1+rng.IntN(4)
+		points := 1 + rng.IntN(60)
+		c := &Collector{bins: newTimeBins(T, every, points), panels: 1 + rng.IntN(3), runs: 1 + rng.IntN(3), every: every}
+		var ts []int64
+		var sims, subs, runs []int32
+		for range 1 + rng.IntN(6) {
+			sim, sub, run := int32(rng.IntN(2)), int32(rng.IntN(4)), int32(1+rng.IntN(4))
+			end := T
+			if rng.IntN(3) == 0 {
+				end = rng.IntN(T + 1) // failed there
+			}
+			S := 1 + rng.IntN(3)
+			for step := 0; step <= end; step += every {
+				n := S
+				if step == 0 {
+					n = 1
+				}
+				for range n {
+					ts, sims, subs, runs = append(ts, int64(step)), append(sims, sim), append(subs, sub), append(runs, run)
+				}
+			}
+		}
+		lo := rng.IntN(len(ts) + 1) // a record starting mid-job
+		ts, sims, subs, runs = ts[lo:], sims[lo:], subs[lo:], runs[lo:]
+		var want []int
+		for i, t := range ts {
+			if c.bins.bin(int(t)) >= 0 && int(subs[i]) < c.panels && int(runs[i]) <= c.runs {
+				want = append(want, i)
+			}
+		}
+		if got := c.binRows(nil, ts, sims, subs, runs); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (T %d, every %d, stride %d): rows %v, want %v", trial, T, every, c.bins.stride, got, want)
+		}
 	}
 }
