@@ -125,18 +125,18 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 	if keep < runs {
 		s.note("The charts of agent table %s show the agents of the first %d of the %d runs of each sweep point, to bound the report's memory.", af.table, keep, runs)
 	}
-	jobs := map[int]*agentJob{}
-	if kept, ok := s.opt.Rows.agentJobs(af.table, af.fields, pn.shown, keep); ok {
-		// the agents the run kept as it wrote them
-		for key, j := range kept {
-			g, r := pn.group(float64(key[0]), float64(key[1])), int(key[2])-1
-			if g >= 0 && r >= 0 && r < keep {
-				jobs[g*keep+r] = j
+	set := &agentSet{pn: pn, keep: keep, fields: len(af.fields), jobs: map[int]*agentJob{}}
+	cols := append(runner.IDColumns(), af.fields...)
+	if b, ok := s.opt.Rows.batch(af.table, cols, timeBins{}, pn.shown, keep); ok {
+		set.add(b) // the agents the run kept as it wrote them
+	} else {
+		for _, f := range s.files(af.info.Files) {
+			if err := scanFile(f, cols, 0, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
+				return nil, err
 			}
 		}
-	} else if err := s.scanAgents(af, pn, keep, jobs); err != nil {
-		return nil, err
 	}
+	jobs := set.jobs
 	// Per simulation, the jobs in a stable order.
 	keys := make([]int, 0, len(jobs))
 	for k := range jobs {
@@ -213,46 +213,43 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 	return sec, nil
 }
 
-// scanAgents reads the agent table's files for the agents of each job's
-// last recorded substep, of the sweep points pn shows and the first keep
-// runs of each, into jobs (by group and run).
-func (s *source) scanAgents(af agentFields, pn panels, keep int, jobs map[int]*agentJob) error {
-	cols := append(runner.IDColumns(), af.fields...)
-	for _, f := range s.files(af.info.Files) {
-		err := scanFile(f, cols, 0, func(b *scanBatch) error {
-			for i := 0; i < b.rows; i++ {
-				r := int(b.cols[2](i)) - 1
-				g := pn.group(b.cols[0](i), b.cols[1](i))
-				if g < 0 || r < 0 || r >= keep {
-					continue
-				}
-				key := g*keep + r
-				t, sub := int(b.cols[3](i)), int(b.cols[4](i))
-				j := jobs[key]
-				if j == nil {
-					j = &agentJob{sim: int(b.cols[0](i)), t: -1, values: make([][]float64, len(af.fields))}
-					jobs[key] = j
-				}
-				if t < j.t || (t == j.t && sub < j.sub) {
-					continue
-				}
-				if t > j.t || sub > j.sub {
-					j.t, j.sub = t, sub
-					for k := range j.values {
-						j.values[k] = j.values[k][:0]
-					}
-				}
-				for k := range af.fields {
-					j.values[k] = append(j.values[k], b.cols[5+k](i))
-				}
+// agentSet keeps, of the jobs of the sweep points pn shows and their
+// first keep runs, the agents of each job's last recorded substep, by
+// group and run.
+type agentSet struct {
+	pn           panels
+	keep, fields int
+	jobs         map[int]*agentJob
+}
+
+// add reads a batch of agent rows: the five ids, then the fields.
+func (a *agentSet) add(b *scanBatch) {
+	for i := 0; i < b.rows; i++ {
+		r := int(b.cols[2](i)) - 1
+		g := a.pn.group(b.cols[0](i), b.cols[1](i))
+		if g < 0 || r < 0 || r >= a.keep {
+			continue
+		}
+		key := g*a.keep + r
+		t, sub := int(b.cols[3](i)), int(b.cols[4](i))
+		j := a.jobs[key]
+		if j == nil {
+			j = &agentJob{sim: int(b.cols[0](i)), t: -1, values: make([][]float64, a.fields)}
+			a.jobs[key] = j
+		}
+		if t < j.t || (t == j.t && sub < j.sub) {
+			continue
+		}
+		if t > j.t || sub > j.sub {
+			j.t, j.sub = t, sub
+			for k := range j.values {
+				j.values[k] = j.values[k][:0]
 			}
-			return nil
-		})
-		if err != nil {
-			return err
+		}
+		for k := range j.values {
+			j.values[k] = append(j.values[k], b.cols[5+k](i))
 		}
 	}
-	return nil
 }
 
 // lorenzPoints is the number of population shares a Lorenz curve is

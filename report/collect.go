@@ -1,6 +1,7 @@
 package report
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -38,7 +39,6 @@ type Collector struct {
 	mu     sync.Mutex
 	values int              // kept, in every table
 	tables map[string]*kept // "" is the substep table
-	read   map[string]bool  // the tables a report read from here
 }
 
 // kept is what a Collector keeps of one table.
@@ -79,7 +79,7 @@ func NewCollector(p *runner.Plan, opt Options) *Collector {
 	}
 	c := &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
 		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget, every: int(every),
-		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}, read: map[string]bool{}}
+		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}}
 	for _, v := range p.AgentTables() {
 		c.tables[v.Name] = &kept{agents: true, jobs: map[[3]int32]*agentLast{}}
 	}
@@ -147,7 +147,7 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 		return
 	}
 	if k.cols == nil {
-		if !ok || !k.columns(rec.Schema()) {
+		if !ok || !k.columns(rec, c.vec) {
 			c.stop(k)
 			return
 		}
@@ -287,11 +287,12 @@ func (c *Collector) lastRows(rows []int, ts []int64, subs, runs []int32) []int {
 	return rows
 }
 
-// columns sets the columns kept from a table's schema: the id columns and
-// every column the charts can read. It reports false if the id columns
-// are not the table's first.
-func (k *kept) columns(sch *arrow.Schema) bool {
+// columns sets the columns kept from a table's first record: the id
+// columns and every column the charts can read (accessor reads it). It
+// reports false if the id columns are not the table's first.
+func (k *kept) columns(rec arrow.Record, vec configs.VectorStat) bool {
 	ids := runner.IDColumns()
+	sch := rec.Schema()
 	if sch.NumFields() < len(ids) {
 		return false
 	}
@@ -301,7 +302,7 @@ func (k *kept) columns(sch *arrow.Schema) bool {
 		}
 	}
 	for i, f := range sch.Fields() {
-		if charted(f.Type) && (i < len(ids) || !k.skip[f.Name] && (k.only == nil || k.only[f.Name])) {
+		if _, err := accessor(rec.Column(i), vec); err == nil && (i < len(ids) || !k.skip[f.Name] && (k.only == nil || k.only[f.Name])) {
 			k.cols = append(k.cols, f.Name)
 		}
 	}
@@ -316,18 +317,6 @@ func (k *kept) reserve(rows, budget int) {
 	for j := range k.vals {
 		k.vals[j] = make([]float64, 0, n)
 	}
-}
-
-// charted reports whether the charts can read a column of type t: the
-// types accessor reads.
-func charted(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.FLOAT64, arrow.FLOAT32, arrow.INT64, arrow.INT32, arrow.BOOL:
-		return true
-	case arrow.LIST:
-		return t.(*arrow.ListType).Elem().ID() == arrow.FLOAT64
-	}
-	return false
 }
 
 // stop gives up keeping a table's rows: the report reads it.
@@ -380,72 +369,42 @@ func (c *Collector) Drop(spec runner.JobSpec) {
 	}
 }
 
-// table returns what the Collector kept of table for the columns cols,
-// if it kept them for a report with these bins, panels and runs.
-func (c *Collector) table(name string, cols []string, bins timeBins, panels, runs int) (*kept, []int, bool) {
-	if c == nil {
-		return nil, nil, false
-	}
-	k := c.tables[name]
-	if k == nil || k.off || c.panels < panels || c.runs < runs || !k.agents && c.bins != bins {
-		return nil, nil, false
-	}
-	idx := make([]int, len(cols))
-	for i, name := range cols {
-		if idx[i] = slices.Index(k.cols, name); idx[i] < 0 && k.cols != nil {
-			return nil, nil, false
-		}
-	}
-	c.read[name] = true
-	return k, idx, true
-}
-
-// batch returns the kept rows of the substep table's columns cols as one
-// scan batch, if the Collector kept them for a report with these bins,
-// panels and runs.
-func (c *Collector) batch(cols []string, bins timeBins, panels, runs int) (*scanBatch, bool) {
+// batch returns the rows the Collector kept of table (runner.Options.Rows'
+// names) as one scan batch of the columns cols, if it kept them for a
+// report with these bins (the substep table's), panels and runs. The
+// report reads it as it reads a file's batches, so both draw the same.
+func (c *Collector) batch(table string, cols []string, bins timeBins, panels, runs int) (*scanBatch, bool) {
 	if c == nil {
 		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k, idx, ok := c.table("", cols, bins, panels, runs)
-	if !ok {
+	k := c.tables[table]
+	if k == nil || k.off || c.panels < panels || c.runs < runs || !k.agents && c.bins != bins {
 		return nil, false
 	}
 	b := &scanBatch{cols: make([]func(int) float64, len(cols))}
 	if k.cols == nil {
 		return b, true // no rows written
 	}
-	b.rows = len(k.vals[0])
-	for i, j := range idx {
-		v := k.vals[j]
+	vals := k.vals
+	if k.agents { // each job's latest agents, one job after another
+		keys := slices.SortedFunc(maps.Keys(k.jobs), func(a, b [3]int32) int { return slices.Compare(a[:], b[:]) })
+		vals = make([][]float64, len(k.cols))
+		for _, key := range keys {
+			for j, v := range k.jobs[key].vals {
+				vals[j] = append(vals[j], v...)
+			}
+		}
+	}
+	b.rows = len(vals[0])
+	for i, name := range cols {
+		j := slices.Index(k.cols, name)
+		if j < 0 {
+			return nil, false
+		}
+		v := vals[j]
 		b.cols[i] = func(r int) float64 { return v[r] }
 	}
 	return b, true
-}
-
-// agentJobs returns, for the agent table name's fields, each kept job's
-// agents at its last recorded substep, by the job's simulation, subset
-// and run, if the Collector kept them for a report with these panels and
-// runs.
-func (c *Collector) agentJobs(name string, fields []string, panels, runs int) (map[[3]int32]*agentJob, bool) {
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k, idx, ok := c.table(name, fields, timeBins{}, panels, runs)
-	if !ok || !k.agents {
-		return nil, false
-	}
-	out := map[[3]int32]*agentJob{}
-	for key, j := range k.jobs {
-		aj := &agentJob{sim: int(key[0]), t: int(j.t), sub: int(j.sub), values: make([][]float64, len(fields))}
-		for f, col := range idx {
-			aj.values[f] = j.vals[col]
-		}
-		out[key] = aj
-	}
-	return out, true
 }

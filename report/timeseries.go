@@ -79,7 +79,7 @@ func (s *source) bandSections() ([]*section, error) {
 	}
 	set := newBandSet(pn, bins, names(vars), keep)
 	cols := append(runner.IDColumns(), names(vars)...)
-	if b, ok := s.opt.Rows.batch(cols, bins, pn.shown, keep); ok {
+	if b, ok := s.opt.Rows.batch("", cols, bins, pn.shown, keep); ok {
 		set.add(b) // the rows the run kept as it wrote them
 	} else {
 		for _, f := range s.files(s.man.Files) {
