@@ -251,7 +251,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var rows *report.Collector
 	if x.Report.HTML && opt.Shards <= 1 && x.Optimize == nil {
 		rows = report.NewCollector(plan, report.Options{})
-		opt.Rows, opt.Failed = rows.Add, rows.Drop
+		opt.Rows = rows.Add
 	}
 	writeReport := func(res *runner.Result) (string, error) {
 		if !x.Report.HTML || opt.Shards > 1 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/runner"
+	"github.com/statecraft/statecraft/runner/dataset"
 )
 
 // A Collector keeps, as a run writes its tables, the rows that the
@@ -25,8 +26,7 @@ import (
 // is the same as from the files (TestCollectorSameReport).
 //
 // It keeps at most Options.Budget values; a table with more such rows is
-// read back as before. Add and Drop may be called from several
-// goroutines.
+// read back as before. Add may be called from several goroutines.
 type Collector struct {
 	bins         timeBins
 	vec          configs.VectorStat
@@ -332,12 +332,17 @@ func (c *Collector) stop(k *kept) {
 	k.off, k.cols, k.vals, k.jobs = true, nil, nil, nil
 }
 
-// Drop removes the rows of a job that failed, which the dataset does not
-// hold; it is runner.Options.Failed.
-func (c *Collector) Drop(spec runner.JobSpec) {
+// drop removes the rows of the jobs that failed, which the dataset does
+// not hold (its manifest lists them).
+func (c *Collector) drop(failed []dataset.JobFailure) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	key := [3]int32{int32(spec.Simulation), int32(spec.Subset), int32(spec.Run)}
+	for _, f := range failed {
+		c.dropJob([3]int32{int32(f.Simulation), int32(f.Subset), int32(f.Run)})
+	}
+}
+
+func (c *Collector) dropJob(key [3]int32) {
 	for _, k := range c.tables {
 		if k.off || k.cols == nil {
 			continue

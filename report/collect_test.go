@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/statecraft/statecraft/configs"
@@ -30,7 +31,11 @@ func TestCollectorSameReport(t *testing.T) {
 	registerKnown(t)
 	known := func(extra string) func() (*configs.Experiment, error) {
 		return func() (*configs.Experiment, error) {
-			return configs.Parse("known.toml", []byte("model = \"report_known\"\ntimesteps = 300\nruns = 5\n"+extra))
+			head := "model = \"report_known\"\nruns = 5\n"
+			if !strings.Contains(extra, "timesteps") {
+				head += "timesteps = 300\n"
+			}
+			return configs.Parse("known.toml", []byte(head+extra))
 		}
 	}
 	embedded := func(name string, sets ...string) func() (*configs.Experiment, error) {
@@ -56,6 +61,7 @@ func TestCollectorSameReport(t *testing.T) {
 		{"sensitivity, final rows only", embedded("predator_prey_sensitivity", "sensitivity.samples=4"), Options{}, 2, false, ""},
 		{"parameter selection, final rows only", embedded("prsm_psuu", "runs=2", "timesteps=48"), Options{}, 2, false, "agents"},
 		{"a failed job", known("[params]\nfail_run = 2\n"), Options{}, 2, true, ""},
+		{"a job failed after its rows were written", known("timesteps = 20000\n[params]\nfail_run = 2\nfail_at = 15000\n"), Options{}, 1, true, ""},
 		{"every 7th timestep", known("[output]\nevery = 7\n"), Options{}, 1, true, ""},
 		{"last substeps only", known("[output]\ndrop_substeps = true\n"), Options{}, 2, true, ""},
 		{"more points than panels, more runs than drawn", known("[params]\nfail_run = [0, 1, 2, 3, 4]\n"), Options{MaxPanels: 2, MaxRuns: 2}, 2, true, ""},
@@ -72,7 +78,7 @@ func TestCollectorSameReport(t *testing.T) {
 			}
 			col := NewCollector(p, c.opt)
 			dir := t.TempDir()
-			res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: c.workers, Rows: col.Add, Failed: col.Drop})
+			res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: c.workers, Rows: col.Add})
 			if err != nil && (res == nil || len(res.Failed) == 0) {
 				t.Fatal(err)
 			}

@@ -57,7 +57,7 @@ func ExampleCollector() {
 	}
 	defer os.RemoveAll(dir)
 	rows := report.NewCollector(p, report.Options{})
-	res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Rows: rows.Add, Failed: rows.Drop})
+	res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Rows: rows.Add})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -118,6 +118,9 @@ func open(dir string, opt Options) (*source, error) {
 		return nil, fmt.Errorf("report %s: %w", dir, err)
 	}
 	s := &source{dir: dir, opt: opt, man: man}
+	if opt.Rows != nil {
+		opt.Rows.drop(man.Failed) // their rows the run wrote and dropped
+	}
 	s.plan, err = runner.ManifestPlan(man, opt.Resolver)
 	if err != nil {
 		x, xerr := configs.Parse(man.Config.Source, []byte(man.Config.Text))

@@ -21,7 +21,7 @@ var registerOnce sync.Once
 // registerKnown registers report_known: x = run × t after timestep t, in
 // two PSUBs (the first writes a decoy, -1, that the last substep
 // overwrites), so the quantiles across runs are known exactly; the
-// policy panics in run fail_run.
+// policy panics in run fail_run at timestep fail_at.
 func registerKnown(t *testing.T) {
 	t.Helper()
 	registerOnce.Do(func() {
@@ -30,8 +30,9 @@ func registerKnown(t *testing.T) {
 			x := b.Float("x", 0)
 			flag := b.Bool("flag", false)
 			failRun := b.ParamInt("fail_run", 0)
+			failAt := b.ParamInt("fail_at", 3)
 			b.PSUB("decoy", x.Update(func(c *gds.Ctx) float64 {
-				if int64(c.Run) == failRun.Get(c) && c.T == 3 {
+				if int64(c.Run) == failRun.Get(c) && int64(c.T) == failAt.Get(c) {
 					panic("boom")
 				}
 				return -1

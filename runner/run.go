@@ -36,12 +36,11 @@ type Options struct {
 	// Rows, if set, is called with each record the run writes, and its
 	// table ("" for the substep table, an agent or graph table's name),
 	// before the record is released, from the workers' goroutines
-	// (several at once); Failed, with each job that fails, whose rows
-	// the run may have passed to Rows and then dropped from the dataset.
-	// The HTML report of a run keeps the rows its charts read this way
+	// (several at once). A job that fails may have passed rows to it
+	// that the dataset does not hold: the Result lists it in Failed. The
+	// HTML report of a run keeps the rows its charts read this way
 	// (report.Collector), instead of reading them back.
-	Rows   func(table string, rec arrow.Record)
-	Failed func(JobSpec)
+	Rows func(table string, rec arrow.Record)
 }
 
 // Progress is a snapshot of a running experiment.
@@ -167,9 +166,6 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 				}
 				dj := dataset.DoneJob{Index: spec.Index}
 				if jobErr != nil {
-					if opt.Failed != nil {
-						opt.Failed(spec)
-					}
 					dj.Failure = &dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Params: p.paramValues(spec), Error: jobErr.Error()}
 				} else if len(p.KPIs) > 0 {
