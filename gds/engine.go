@@ -201,27 +201,25 @@ type columnWriter struct {
 	pos  int
 	ts   []int64
 	sst  []int32
-	f    []colF
-	i    []colI
-	b    []colB
+	f    []column[float64]
+	i    []column[int64]
+	b    []column[bool]
 	// other: there are int or bool columns (the run loop calls store)
 	other bool
 }
 
-// colF, colI and colB are a column of a ColumnRecorder: the engine copies
-// *from to position p of the buffer at to. load checked that every
-// position below the buffers' length is in each.
-type colF struct {
+// column is a column of a ColumnRecorder: the engine copies *from to
+// position p of the buffer at to. load checked that every position below
+// the buffers' length is in it.
+type column[T any] struct {
 	to   unsafe.Pointer
-	from *float64
+	from *T
 }
-type colI struct {
-	to   unsafe.Pointer
-	from *int64
-}
-type colB struct {
-	to   unsafe.Pointer
-	from *bool
+
+// store copies the variable to position p of the column's buffer.
+func (c column[T]) store(p int) {
+	var zero T
+	*(*T)(unsafe.Add(c.to, uintptr(p)*unsafe.Sizeof(zero))) = *c.from
 }
 
 // load reads the recorder's RowColumns, checking them.
@@ -233,27 +231,29 @@ func (w *columnWriter) load(e *Engine) error {
 		return fmt.Errorf("gds: ColumnRecorder: bad RowColumns (next row %d of %d)", c.Next, n)
 	}
 	w.pos, w.ts, w.sst = c.Next, c.Timestep[:n], c.Substep[:n]
-	w.f, w.i, w.b = w.f[:0], w.i[:0], w.b[:0]
 	w.other = len(c.Ints)+len(c.Bools) > 0
-	for k, s := range c.FloatSlots {
-		if len(c.Floats[k]) < n || s < 0 || s >= len(e.f) {
-			return fmt.Errorf("gds: ColumnRecorder: bad float column %d (slot %d)", k, s)
-		}
-		w.f = append(w.f, colF{unsafe.Pointer(unsafe.SliceData(c.Floats[k])), &e.f[s]})
+	var err error
+	if w.f, err = loadColumns(w.f[:0], "float", c.FloatSlots, c.Floats, e.f, n); err != nil {
+		return err
 	}
-	for k, s := range c.IntSlots {
-		if len(c.Ints[k]) < n || s < 0 || s >= len(e.i) {
-			return fmt.Errorf("gds: ColumnRecorder: bad int column %d (slot %d)", k, s)
-		}
-		w.i = append(w.i, colI{unsafe.Pointer(unsafe.SliceData(c.Ints[k])), &e.i[s]})
+	if w.i, err = loadColumns(w.i[:0], "int", c.IntSlots, c.Ints, e.i, n); err != nil {
+		return err
 	}
-	for k, s := range c.BoolSlots {
-		if len(c.Bools[k]) < n || s < 0 || s >= len(e.b) {
-			return fmt.Errorf("gds: ColumnRecorder: bad bool column %d (slot %d)", k, s)
+	w.b, err = loadColumns(w.b[:0], "bool", c.BoolSlots, c.Bools, e.b, n)
+	return err
+}
+
+// loadColumns appends to cols a column for each of bufs, copying
+// state[slots[k]], after checking that the buffer holds n values and the
+// slot is in state.
+func loadColumns[T any](cols []column[T], kind string, slots []int, bufs [][]T, state []T, n int) ([]column[T], error) {
+	for k, s := range slots {
+		if len(bufs[k]) < n || s < 0 || s >= len(state) {
+			return cols, fmt.Errorf("gds: ColumnRecorder: bad %s column %d (slot %d)", kind, k, s)
 		}
-		w.b = append(w.b, colB{unsafe.Pointer(unsafe.SliceData(c.Bools[k])), &e.b[s]})
+		cols = append(cols, column[T]{unsafe.Pointer(unsafe.SliceData(bufs[k])), &state[s]})
 	}
-	return nil
+	return cols, nil
 }
 
 // store stores the state as the next row, at timestep t and substep sub,
@@ -270,13 +270,13 @@ func (e *Engine) store(t, sub int) error {
 	w.ts[p] = int64(t)
 	w.sst[p] = int32(sub)
 	for _, c := range w.f {
-		*(*float64)(unsafe.Add(c.to, p*8)) = *c.from
+		c.store(p)
 	}
 	for _, c := range w.i {
-		*(*int64)(unsafe.Add(c.to, p*8)) = *c.from
+		c.store(p)
 	}
 	for _, c := range w.b {
-		*(*bool)(unsafe.Add(c.to, p)) = *c.from
+		c.store(p)
 	}
 	w.pos = p + 1
 	return nil
@@ -941,7 +941,7 @@ func (e *Engine) loop(ctx context.Context, job *Job, rec Recorder) error {
 					w.ts[p] = int64(t)
 					w.sst[p] = int32(k + 1)
 					for _, c := range w.f {
-						*(*float64)(unsafe.Add(c.to, p*8)) = *c.from
+						c.store(p)
 					}
 					w.pos = p + 1
 				} else if cols {
