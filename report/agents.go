@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/statecraft/statecraft/blocks/metric"
+	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/runner"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
@@ -34,61 +35,70 @@ func (s *source) chartedAgentFields() []agentFields {
 		if t.Kind != "" && t.Kind != dataset.TableAgents {
 			continue // a graph's node or edge table
 		}
-		numeric := map[string]bool{}
-		var order []string
-		for _, c := range t.Columns {
-			switch c.Type {
-			case "float64", "int64", "int32":
-				numeric[c.Name] = true
-				order = append(order, c.Name)
-			}
-		}
-		af := agentFields{table: name, info: t}
-		own := func(f string) (string, bool) {
-			v, field, _ := strings.Cut(f, ".")
-			return field, v == name && numeric[field]
-		}
-		configured := s.x != nil && (len(s.x.Report.Histograms) > 0 || len(s.x.Report.Lorenz) > 0 || len(s.x.Report.Scatter) > 0)
-		if s.x != nil {
-			for _, f := range s.x.Report.Histograms {
-				if field, ok := own(f); ok {
-					af.histograms = append(af.histograms, field)
-				}
-			}
-			for _, f := range s.x.Report.Lorenz {
-				if field, ok := own(f); ok {
-					af.lorenz = append(af.lorenz, field)
-				}
-			}
-			for _, sc := range s.x.Report.Scatter {
-				fx, okx := own(sc.X)
-				fy, oky := own(sc.Y)
-				if okx && oky {
-					af.scatter = append(af.scatter, [2]string{fx, fy})
-				}
-			}
-		}
-		if !configured || (s.x != nil && len(s.x.Report.Histograms) == 0) {
-			for _, f := range order {
-				if f != idField && !slices.Contains(runner.AgentIDColumns(), f) {
-					af.histograms = append(af.histograms, f)
-				}
-			}
-		}
-		for _, f := range order {
-			used := slices.Contains(af.histograms, f) || slices.Contains(af.lorenz, f)
-			for _, sc := range af.scatter {
-				used = used || sc[0] == f || sc[1] == f
-			}
-			if used {
-				af.fields = append(af.fields, f)
-			}
-		}
-		if len(af.fields) > 0 {
+		if af := chartedFields(name, t.Columns, s.x); len(af.fields) > 0 {
+			af.info = t
 			out = append(out, af)
 		}
 	}
 	return out
+}
+
+// chartedFields decides which fields of the agent table name, of columns
+// cols, are charted: those x's report keys name (x may be nil), or by
+// default every numeric field's histogram. The report and its Collector
+// both ask it.
+func chartedFields(name string, cols []dataset.Column, x *configs.Experiment) agentFields {
+	numeric := map[string]bool{}
+	var order []string
+	for _, c := range cols {
+		switch c.Type {
+		case "float64", "int64", "int32":
+			numeric[c.Name] = true
+			order = append(order, c.Name)
+		}
+	}
+	af := agentFields{table: name}
+	own := func(f string) (string, bool) {
+		v, field, _ := strings.Cut(f, ".")
+		return field, v == name && numeric[field]
+	}
+	configured := x != nil && (len(x.Report.Histograms) > 0 || len(x.Report.Lorenz) > 0 || len(x.Report.Scatter) > 0)
+	if x != nil {
+		for _, f := range x.Report.Histograms {
+			if field, ok := own(f); ok {
+				af.histograms = append(af.histograms, field)
+			}
+		}
+		for _, f := range x.Report.Lorenz {
+			if field, ok := own(f); ok {
+				af.lorenz = append(af.lorenz, field)
+			}
+		}
+		for _, sc := range x.Report.Scatter {
+			fx, okx := own(sc.X)
+			fy, oky := own(sc.Y)
+			if okx && oky {
+				af.scatter = append(af.scatter, [2]string{fx, fy})
+			}
+		}
+	}
+	if !configured || (x != nil && len(x.Report.Histograms) == 0) {
+		for _, f := range order {
+			if f != idField && !slices.Contains(runner.AgentIDColumns(), f) {
+				af.histograms = append(af.histograms, f)
+			}
+		}
+	}
+	for _, f := range order {
+		used := slices.Contains(af.histograms, f) || slices.Contains(af.lorenz, f)
+		for _, sc := range af.scatter {
+			used = used || sc[0] == f || sc[1] == f
+		}
+		if used {
+			af.fields = append(af.fields, f)
+		}
+	}
+	return af
 }
 
 // agentJob holds one job's agents at the latest (timestep, substep) read.

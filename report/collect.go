@@ -33,6 +33,7 @@ type Collector struct {
 	panels, runs int   // subsets per simulation, and runs per point, kept
 	last         int64 // a run's last agents are at this timestep or after
 	budget       int
+	x            *configs.Experiment // the agent fields charted (chartedFields)
 	rows         int // the substep table's rows the charts read, at most
 	every        int // output.every: the recorded timesteps' multiple
 
@@ -43,13 +44,16 @@ type Collector struct {
 
 // kept is what a Collector keeps of one table.
 type kept struct {
+	name   string // the table's, as runner.Options.Rows names it
 	agents bool
 	off    bool     // over the budget, or records of another shape: read the files
 	cols   []string // the columns the charts can read, the five ids first
 	// skip and only leave columns out of cols: those in skip, and if only
 	// is set, those not in it
 	skip, only map[string]bool
-	// The substep table's kept rows, by column; an agent table's, by job.
+	// The substep table's kept rows, by column; an agent table's, by job,
+	// of its columns after the id columns (a job's ids are its key, its t
+	// and sub).
 	vals [][]float64
 	jobs map[[3]int32]*agentLast
 }
@@ -58,7 +62,7 @@ type kept struct {
 // those of the latest timestep and substep so far.
 type agentLast struct {
 	t, sub int64
-	vals   [][]float64 // by column
+	vals   [][]float64 // by column, of the kept columns after the ids
 }
 
 // NewCollector returns a Collector for a run of p, for a report written
@@ -78,10 +82,10 @@ func NewCollector(p *runner.Plan, opt Options) *Collector {
 		last = int64(x.Timesteps)
 	}
 	c := &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
-		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget, every: int(every),
+		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget, every: int(every), x: x,
 		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}}
 	for _, v := range p.AgentTables() {
-		c.tables[v.Name] = &kept{agents: true, jobs: map[[3]int32]*agentLast{}}
+		c.tables[v.Name] = &kept{name: v.Name, agents: true, jobs: map[[3]int32]*agentLast{}}
 	}
 	// the substep table's columns the charts over time may read
 	// (chartedVars): report.variables, or all but the swept columns
@@ -147,7 +151,7 @@ func (c *Collector) Add(table string, rec arrow.Record) {
 		return
 	}
 	if k.cols == nil {
-		if !ok || !k.columns(rec, c.vec) {
+		if !ok || !k.columns(rec, c.vec, c.x) {
 			c.stop(k)
 			return
 		}
@@ -207,6 +211,7 @@ func (c *Collector) addRows(k *kept, rows []int, gets []func(int) float64) {
 // its latest timestep and substep.
 func (c *Collector) addAgents(k *kept, rows []int, ids [3][]int32, ts []int64, sst []int32, gets []func(int) float64) {
 	sim, sub, run := ids[0], ids[1], ids[2]
+	gets = gets[len(runner.IDColumns()):] // a job's ids are its key, t and sub
 	var j *agentLast
 	var key [3]int32
 	for _, i := range rows {
@@ -288,9 +293,11 @@ func (c *Collector) lastRows(rows []int, ts []int64, subs, runs []int32) []int {
 }
 
 // columns sets the columns kept from a table's first record: the id
-// columns and every column the charts can read (accessor reads it). It
-// reports false if the id columns are not the table's first.
-func (k *kept) columns(rec arrow.Record, vec configs.VectorStat) bool {
+// columns and every column the charts can read (accessor reads it); of an
+// agent table, the fields x's report charts (chartedFields). It reports
+// false if the id columns are not the table's first, or if the charts
+// read none of an agent table's fields.
+func (k *kept) columns(rec arrow.Record, vec configs.VectorStat, x *configs.Experiment) bool {
 	ids := runner.IDColumns()
 	sch := rec.Schema()
 	if sch.NumFields() < len(ids) {
@@ -301,13 +308,27 @@ func (k *kept) columns(rec arrow.Record, vec configs.VectorStat) bool {
 			return false
 		}
 	}
+	if k.agents {
+		cols := make([]dataset.Column, sch.NumFields())
+		for i, f := range sch.Fields() {
+			cols[i] = dataset.Column{Name: f.Name, Type: runner.TypeName(f.Type)}
+		}
+		af := chartedFields(k.name, cols, x)
+		if len(af.fields) == 0 {
+			return false
+		}
+		k.only = map[string]bool{}
+		for _, f := range af.fields {
+			k.only[f] = true
+		}
+	}
 	for i, f := range sch.Fields() {
 		if _, err := accessor(rec.Column(i), vec); err == nil && (i < len(ids) || !k.skip[f.Name] && (k.only == nil || k.only[f.Name])) {
 			k.cols = append(k.cols, f.Name)
 		}
 	}
 	k.vals = make([][]float64, len(k.cols))
-	return len(k.cols) >= len(ids)
+	return len(k.cols) > len(ids) || !k.agents && len(k.cols) == len(ids)
 }
 
 // reserve sizes the substep table's columns for rows rows, within budget
@@ -392,24 +413,55 @@ func (c *Collector) batch(table string, cols []string, bins timeBins, panels, ru
 	if k.cols == nil {
 		return b, true // no rows written
 	}
-	vals := k.vals
-	if k.agents { // each job's latest agents, one job after another
-		keys := slices.SortedFunc(maps.Keys(k.jobs), func(a, b [3]int32) int { return slices.Compare(a[:], b[:]) })
-		vals = make([][]float64, len(k.cols))
-		for _, key := range keys {
-			for j, v := range k.jobs[key].vals {
-				vals[j] = append(vals[j], v...)
-			}
-		}
+	if k.agents {
+		return k.agentBatch(b, cols)
 	}
-	b.rows = len(vals[0])
+	b.rows = len(k.vals[0])
 	for i, name := range cols {
 		j := slices.Index(k.cols, name)
 		if j < 0 {
 			return nil, false
 		}
-		v := vals[j]
+		v := k.vals[j]
 		b.cols[i] = func(r int) float64 { return v[r] }
+	}
+	return b, true
+}
+
+// agentBatch fills b with the columns cols of an agent table's kept rows:
+// each job's latest agents, the jobs in the order of their ids, read in
+// place.
+func (k *kept) agentBatch(b *scanBatch, cols []string) (*scanBatch, bool) {
+	keys := slices.SortedFunc(maps.Keys(k.jobs), func(a, b [3]int32) int { return slices.Compare(a[:], b[:]) })
+	jobs := make([]*agentLast, len(keys))
+	var of []int32 // of[r]: the job of row r
+	var start []int
+	for n, key := range keys {
+		j := k.jobs[key]
+		jobs[n] = j
+		start = append(start, len(of))
+		if len(j.vals) > 0 {
+			for range j.vals[0] {
+				of = append(of, int32(n))
+			}
+		}
+	}
+	b.rows = len(of)
+	nid := len(runner.IDColumns())
+	for i, name := range cols {
+		c := slices.Index(k.cols, name)
+		switch {
+		case c < 0:
+			return nil, false
+		case c < 3: // simulation, subset, run: the job's key
+			b.cols[i] = func(r int) float64 { return float64(keys[of[r]][c]) }
+		case c == 3:
+			b.cols[i] = func(r int) float64 { return float64(jobs[of[r]].t) }
+		case c == 4:
+			b.cols[i] = func(r int) float64 { return float64(jobs[of[r]].sub) }
+		default:
+			b.cols[i] = func(r int) float64 { n := of[r]; return jobs[n].vals[c-nid][r-start[n]] }
+		}
 	}
 	return b, true
 }

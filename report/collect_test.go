@@ -66,6 +66,7 @@ func TestCollectorSameReport(t *testing.T) {
 		{"last substeps only", known("[output]\ndrop_substeps = true\n"), Options{}, 2, true, ""},
 		{"more points than panels, more runs than drawn", known("[params]\nfail_run = [0, 1, 2, 3, 4]\n"), Options{MaxPanels: 2, MaxRuns: 2}, 2, true, ""},
 		{"over the budget", embedded("predator_prey", "timesteps=3000", "runs=6"), Options{Budget: 1000}, 2, false, ""},
+		{"agents over the budget", embedded("bench/abm", "runs=3", "timesteps=200"), Options{Budget: 3000}, 2, false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			x, err := c.x()
