@@ -34,8 +34,8 @@ type Collector struct {
 	last         int64 // a run's last agents are at this timestep or after
 	budget       int
 	x            *configs.Experiment // the agent fields charted (chartedFields)
-	rows         int // the substep table's rows the charts read, at most
-	every        int // output.every: the recorded timesteps' multiple
+	rows         int                 // the substep table's rows the charts read, at most
+	every        int                 // output.every: the recorded timesteps' multiple
 
 	mu     sync.Mutex
 	values int              // kept, in every table
