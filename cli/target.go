@@ -34,10 +34,11 @@ type target struct {
 // embedded experiment config, a registered model. It is the one place that
 // decides; the commands then ask the target for what they need.
 func classify(arg string) (target, error) {
-	if st, err := os.Stat(arg); err == nil {
-		if st.IsDir() {
-			return target{}, fmt.Errorf("%s is a directory, not a TOML file", arg)
-		}
+	// A directory is never a config: one named like an embedded config or
+	// a model (the dataset of `run prsm --out prsm`, say) does not hide it.
+	st, err := os.Stat(arg)
+	dir := err == nil && st.IsDir()
+	if err == nil && !dir {
 		data, err := os.ReadFile(arg)
 		if err != nil {
 			return target{}, fmt.Errorf("config %s: %w", arg, err)
@@ -50,7 +51,10 @@ func classify(arg string) (target, error) {
 	if _, err := configs.EmbeddedText(arg); err == nil {
 		return target{embeddedConfig, arg}, nil
 	}
-	if strings.HasSuffix(arg, ".toml") || strings.ContainsRune(arg, os.PathSeparator) {
+	if dir && !models.Default.Has(arg) {
+		return target{}, fmt.Errorf("%s is a directory, not a TOML file", arg)
+	}
+	if !dir && (strings.HasSuffix(arg, ".toml") || strings.ContainsRune(arg, os.PathSeparator)) {
 		return target{}, fmt.Errorf("%s: no such file", arg)
 	}
 	if models.Default.Has(arg) {

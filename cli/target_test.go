@@ -47,3 +47,35 @@ func TestArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectoryNamedLikeAConfig: a directory is never a config, so one
+// named like an embedded config or a registered model (a dataset written
+// with --out prsm, say) leaves the name to mean what it means elsewhere.
+func TestDirectoryNamedLikeAConfig(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, d := range []string{"conformance/lag", "lag", "data"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"validate", "conformance/lag"}, cli.ExitOK, "embedded:conformance/lag: ok"},
+		{[]string{"describe", "lag"}, cli.ExitOK, "model lag"},
+		{[]string{"run", "lag"}, cli.ExitUsage, `"lag" is a registered model, not an experiment`},
+		{[]string{"run", "data"}, cli.ExitUsage, "data is a directory, not a TOML file"},
+		{[]string{"run", "conformance"}, cli.ExitUsage, "conformance is a directory, not a TOML file"},
+	} {
+		code, out, errs := run(c.args...)
+		got := out
+		if c.code != cli.ExitOK {
+			got = errs
+		}
+		if code != c.code || !strings.Contains(got, c.want) {
+			t.Errorf("statecraft %v: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, out, errs, c.code, c.want)
+		}
+	}
+}
