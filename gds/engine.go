@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/statecraft/statecraft/internal/cachepad"
+	"github.com/statecraft/statecraft/internal/floatfold"
 	"github.com/statecraft/statecraft/internal/names"
 )
 
@@ -1081,7 +1082,7 @@ func (e *Engine) checkNaN(ps *psubPlan, job *Job) error {
 	}
 	for _, u := range ps.vU {
 		vb := &e.vecs[u.slot]
-		if !vb.staged {
+		if !vb.staged || floatfold.AllFinite(vb.buf[1-vb.cur]) {
 			continue
 		}
 		for _, v := range vb.buf[1-vb.cur] {

@@ -269,3 +269,36 @@ func TestDrawdown(t *testing.T) {
 		t.Errorf("Drawdown of nothing changed the state: %v %v %v", p, tr, dd)
 	}
 }
+
+func TestAllFinite(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 13; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = r.NormFloat64() * 1e300 // big, but finite: v-v is 0
+		}
+		if !AllFinite(x) {
+			t.Fatalf("n=%d: finite values reported not finite", n)
+		}
+		for i := range x {
+			for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				old := x[i]
+				x[i] = bad
+				if AllFinite(x) {
+					t.Fatalf("n=%d: %v at %d not found", n, bad, i)
+				}
+				x[i] = old
+			}
+		}
+	}
+}
+
+func BenchmarkAllFinite(b *testing.B) {
+	x := series(rand.New(rand.NewPCG(1, 2)), 4096, 0)
+	b.SetBytes(8 * int64(len(x)))
+	for b.Loop() {
+		if !AllFinite(x) {
+			b.Fatal("not finite")
+		}
+	}
+}
