@@ -2,7 +2,11 @@ package report
 
 import (
 	"fmt"
+	"html/template"
+	"runtime"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/statecraft/statecraft/runner"
 )
@@ -100,6 +104,9 @@ func (s *source) bandSections() ([]*section, error) {
 		sec.Intro += " Each sweep point is a panel."
 	}
 	secs = append(secs, sec)
+	// The charts are drawn side by side (drawing is most of a report's
+	// time), each into its own slot of its section.
+	var draw []func() error
 	for v, sv := range vars {
 		ylabel, title := sv.name, sv.name
 		if sv.bool {
@@ -112,11 +119,10 @@ func (s *source) bandSections() ([]*section, error) {
 		log := logVars[sv.name]
 		if !multi {
 			series := s.seriesOf(set, pn, 0, v, sv)
-			svg, err := bandChart("", ylabel, series, log, chartW, chartH)
-			if err != nil {
-				return nil, fmt.Errorf("chart %s: %w", sv.name, err)
-			}
-			sec.Charts = append(sec.Charts, chart{Title: title, SVG: svg})
+			draw = append(draw, drawInto(sec, len(sec.Charts), sv.name, func() (template.HTML, error) {
+				return bandChart("", ylabel, series, log, chartW, chartH)
+			}))
+			sec.Charts = append(sec.Charts, chart{Title: title})
 			continue
 		}
 		vs := &section{ID: "time-" + sv.name, Title: title + " over time", Small: true}
@@ -125,15 +131,35 @@ func (s *source) bandSections() ([]*section, error) {
 			if len(series) == 0 {
 				continue
 			}
-			svg, err := bandChart("", ylabel, series, log, smallW, smallH)
-			if err != nil {
-				return nil, fmt.Errorf("chart %s: %w", sv.name, err)
-			}
-			vs.Charts = append(vs.Charts, chart{Title: s.panelLabel(k), SVG: svg})
+			draw = append(draw, drawInto(vs, len(vs.Charts), sv.name, func() (template.HTML, error) {
+				return bandChart("", ylabel, series, log, smallW, smallH)
+			}))
+			vs.Charts = append(vs.Charts, chart{Title: s.panelLabel(k)})
 		}
 		secs = append(secs, vs)
 	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, d := range draw {
+		g.Go(d)
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	return secs, nil
+}
+
+// drawInto returns the drawing of chart i of sec, named name in its
+// error, by fn: run once every chart of sec is listed.
+func drawInto(sec *section, i int, name string, fn func() (template.HTML, error)) func() error {
+	return func() error {
+		svg, err := fn()
+		if err != nil {
+			return fmt.Errorf("chart %s: %w", name, err)
+		}
+		sec.Charts[i].SVG = svg
+		return nil
+	}
 }
 
 // seriesOf returns the series of variable v at sweep point k, one per
