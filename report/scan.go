@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -15,14 +14,12 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/internal/pqread"
 )
 
 // scanBatch is up to batchRows rows of some columns of a part file, each
@@ -51,52 +48,61 @@ func scanFile(path string, cols []string, vec configs.VectorStat, fn func(*scanB
 }
 
 func scanParquet(path string, cols []string, vec configs.VectorStat, fn func(*scanBatch) error) error {
-	f, err := os.Open(path)
+	r, err := pqread.Open(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	pr, err := file.NewParquetReader(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer pr.Close()
-	// The reader takes leaf columns: find each asked-for field's leaves.
-	sch := pr.MetaData().Schema
-	var leaves []int
-	for _, name := range cols {
-		found := false
-		for i := 0; i < sch.NumColumns(); i++ {
-			if sch.ColumnRoot(i).Name() == name {
-				leaves = append(leaves, i)
-				found = true
+	defer r.Close()
+	b := &scanBatch{cols: make([]func(int) float64, len(cols))}
+	return r.Scan(cols, batchRows, func(rows int, cs []pqread.Column) error {
+		b.rows = rows
+		for k := range cs {
+			b.cols[k] = columnAccessor(&cs[k], vec)
+		}
+		return fn(b)
+	})
+}
+
+// columnAccessor reads a decoded Parquet column as accessor reads an
+// Arrow array: a number as float64, a bool as 0 or 1, a vector by the
+// report's statistic, a null as NaN.
+func columnAccessor(c *pqread.Column, vec configs.VectorStat) func(int) float64 {
+	var get func(int) float64
+	switch c.Kind {
+	case pqread.Bool:
+		v := c.Bools
+		get = func(i int) float64 {
+			if v[i] {
+				return 1
 			}
+			return 0
 		}
-		if !found {
-			return fmt.Errorf("%s: no column %q", path, name)
+	case pqread.Int32:
+		v := c.Int32s
+		get = func(i int) float64 { return float64(v[i]) }
+	case pqread.Int64:
+		v := c.Int64s
+		get = func(i int) float64 { return float64(v[i]) }
+	case pqread.Float32:
+		v := c.Float32s
+		get = func(i int) float64 { return float64(v[i]) }
+	case pqread.Float64:
+		v := c.Float64s
+		get = func(i int) float64 { return v[i] }
+	case pqread.Float64List:
+		v, off := c.Float64s, c.Offsets
+		get = func(i int) float64 { return vectorStat(v[off[i]:off[i+1]], vec) }
+	}
+	if nulls := c.Nulls; nulls != nil {
+		inner := get
+		get = func(i int) float64 {
+			if nulls[i] {
+				return math.NaN()
+			}
+			return inner(i)
 		}
 	}
-	if pr.NumRows() == 0 {
-		return nil
-	}
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: batchRows, Parallel: true}, memory.DefaultAllocator)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	defer rr.Release()
-	for rr.Next() {
-		if err := scanRecord(path, rr.Record(), cols, vec, fn); err != nil {
-			return err
-		}
-	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return get
 }
 
 func scanArrow(path string, cols []string, vec configs.VectorStat, fn func(*scanBatch) error) error {

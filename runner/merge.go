@@ -1,18 +1,13 @@
 package runner
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
 	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/internal/pqread"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
 
@@ -68,51 +63,34 @@ func ManifestPlan(m *dataset.Manifest, r ModelResolver) (*Plan, error) {
 
 // readKPIFile reads a file of the KPI table written for plan p.
 func (p *Plan) readKPIFile(path string) ([]kpiRow, error) {
-	f, err := os.Open(path)
+	r, err := pqread.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	pr, err := file.NewParquetReader(f)
-	if err != nil {
-		return nil, err
-	}
-	defer pr.Close()
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, err
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	defer tbl.Release()
+	defer r.Close()
 	want := p.KPISchema(nil)
-	if !sameColumns(tbl.Schema(), want) {
-		return nil, fmt.Errorf("columns %v, want %v (another config's table?)", tbl.Schema(), want)
+	if !sameColumns(r.Fields(), want) {
+		return nil, fmt.Errorf("columns %s, want %s (another config's table?)", fieldList(r.Fields()), schemaList(want))
 	}
-	tr := array.NewTableReader(tbl, 1<<16)
-	defer tr.Release()
+	cols := []string{want.Field(0).Name, want.Field(1).Name, want.Field(2).Name}
+	cols = append(cols, p.KPIs...)
 	var rows []kpiRow
-	first := 3 + len(p.ParamCols) + len(p.InitCols)
-	for tr.Next() {
-		rec := tr.Record()
-		sims := rec.Column(0).(*array.Int32)
-		subs := rec.Column(1).(*array.Int32)
-		runs := rec.Column(2).(*array.Int32)
-		for i := 0; i < int(rec.NumRows()); i++ {
-			spec, ok := p.jobOf(int(sims.Value(i)), int(subs.Value(i)), int(runs.Value(i)))
+	err = r.Scan(cols, 1<<16, func(n int, cs []pqread.Column) error {
+		sims, subs, runs := cs[0].Int32s, cs[1].Int32s, cs[2].Int32s
+		for i := range n {
+			spec, ok := p.jobOf(int(sims[i]), int(subs[i]), int(runs[i]))
 			if !ok {
-				return nil, fmt.Errorf("row %d: job (simulation %d, subset %d, run %d) is not in the experiment", i, sims.Value(i), subs.Value(i), runs.Value(i))
+				return fmt.Errorf("row %d: job (simulation %d, subset %d, run %d) is not in the experiment", len(rows), sims[i], subs[i], runs[i])
 			}
 			vals := make([]float64, len(p.KPIs))
 			for k := range vals {
-				vals[k] = rec.Column(first + k).(*array.Float64).Value(i)
+				vals[k] = cs[3+k].Float64s[i]
 			}
 			rows = append(rows, kpiRow{spec: spec, vals: vals})
 		}
-	}
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // jobOf returns the job with the given ids.
@@ -123,16 +101,35 @@ func (p *Plan) jobOf(sim, subset, run int) (JobSpec, bool) {
 	return p.Job(p.simStart[sim] + subset*p.Config.Runs + run - 1), true
 }
 
-// sameColumns reports whether two schemas have the same column names and
-// types, whatever their metadata.
-func sameColumns(a, b *arrow.Schema) bool {
-	if a.NumFields() != b.NumFields() {
+// sameColumns reports whether a file's columns have the names and types
+// of schema b's fields, in order.
+func sameColumns(a []pqread.Field, b *arrow.Schema) bool {
+	if len(a) != b.NumFields() {
 		return false
 	}
-	for i := range a.NumFields() {
-		if a.Field(i).Name != b.Field(i).Name || !arrow.TypeEqual(a.Field(i).Type, b.Field(i).Type) {
+	for i, f := range a {
+		if f.Name != b.Field(i).Name || f.Kind.String() != TypeName(b.Field(i).Type) {
 			return false
 		}
 	}
 	return true
+}
+
+// fieldList names a file's columns and their types, as an Arrow schema's
+// message does.
+func fieldList(fs []pqread.Field) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.Name + ": " + f.Kind.String()
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// schemaList names a schema's columns and their types as fieldList does.
+func schemaList(s *arrow.Schema) string {
+	parts := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		parts[i] = f.Name + ": " + TypeName(f.Type)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -75,3 +75,42 @@ func TestMerge(t *testing.T) {
 		t.Errorf("empty dir: %v", err)
 	}
 }
+
+// TestMergeRefusesAForeignKPIFile: a shard's KPI file with other columns
+// (here a part file of the substep table put in its place) is an error
+// naming both column lists, not a misread.
+func TestMergeRefusesAForeignKPIFile(t *testing.T) {
+	registerCriteriaModel(t)
+	x, err := configs.Parse("m.toml", []byte("model = \"test_criteria\"\ntimesteps = 4\nruns = 4\n[report]\ncriteria = [\"high\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := range 2 {
+		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Shard: i, Shards: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kpis, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(dataset.KPITable)), "*.parquet"))
+	parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
+	if len(kpis) != 2 || len(parts) == 0 {
+		t.Fatalf("KPI files %v, part files %v", kpis, parts)
+	}
+	data, err := os.ReadFile(parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kpis[1], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runner.Merge(dir, nil)
+	for _, want := range []string{"columns [simulation: int32, subset: int32, run: int32, timestep: int64", "want [simulation: int32, subset: int32, run: int32, ", "another config's table?"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("merge with a foreign KPI file: %v; want %q in it", err, want)
+		}
+	}
+}
