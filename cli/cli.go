@@ -248,10 +248,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// optimum has a plan of its own, made inside runner.Run) or resumes
 	// (the rows of the jobs finished before are only in the files): then
 	// the report reads the dataset.
+	// A shard commits what it kept with its manifest, for the report that
+	// statecraft merge writes (report.LoadShardRows).
 	var rows *report.Collector
-	if x.Report.HTML && opt.Shards <= 1 && x.Optimize == nil {
+	if x.Report.HTML && x.Optimize == nil {
 		rows = report.NewCollector(plan, report.Options{})
 		opt.Rows = rows.Add
+		if opt.Shards > 1 {
+			opt.ShardRows = rows.Encode
+		}
 	}
 	writeReport := func(res *runner.Result) (string, error) {
 		if !x.Report.HTML || opt.Shards > 1 {
@@ -497,7 +502,15 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		printDecisions(stdout, d)
 	}
 	if x, xerr := configs.Parse(m.Config.Source, []byte(m.Config.Text)); xerr == nil && x.Report.HTML {
-		path, rerr := report.Write(pos[0], report.Options{})
+		// the rows the shards kept for it, if every shard did; else the
+		// report reads the dataset
+		ropt := report.Options{}
+		if p, perr := runner.ManifestPlan(m, nil); perr == nil {
+			if rows, ok := report.LoadShardRows(pos[0], m, p, ropt); ok {
+				ropt.Rows = rows
+			}
+		}
+		path, rerr := report.Write(pos[0], ropt)
 		if rerr != nil {
 			fmt.Fprintf(stderr, "statecraft merge: %v\n", rerr)
 			return ExitFailure

@@ -132,6 +132,95 @@ func TestCollectorSameReport(t *testing.T) {
 	}
 }
 
+// TestShardRowsSameReport: the shards of a run each keep their report's
+// rows and commit them (runner.Options.ShardRows); the report of the
+// merged dataset drawn from them (LoadShardRows) is the report drawn from
+// the files, byte for byte, with the files the kept rows stand for gone.
+func TestShardRowsSameReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs experiments")
+	}
+	registerKnown(t)
+	embedded := func(name string, sets ...string) func() (*configs.Experiment, error) {
+		return func() (*configs.Experiment, error) { return configs.LoadEmbedded(name, sets...) }
+	}
+	for _, c := range []struct {
+		name   string
+		x      func() (*configs.Experiment, error)
+		opt    Options
+		shards int
+		agents string
+	}{
+		{"A/B, 3 shards", embedded("conformance/ab_pp"), Options{}, 3, ""},
+		{"prsm, agents, 2 shards", embedded("prsm", "runs=3", "timesteps=96"), Options{}, 2, "agents"},
+		{"a failed job, more points than panels", func() (*configs.Experiment, error) {
+			return configs.Parse("known.toml", []byte("model = \"report_known\"\nruns = 5\ntimesteps = 300\n[params]\nfail_run = [0, 1, 2, 3, 4]\n"))
+		}, Options{MaxPanels: 2, MaxRuns: 2}, 4, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x, err := c.x()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := runner.NewPlan(x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			for i := range c.shards {
+				col := NewCollector(p, c.opt)
+				res, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Workers: 2, Shard: i, Shards: c.shards, Rows: col.Add, ShardRows: col.Encode})
+				if err != nil && (res == nil || len(res.Failed) == 0) {
+					t.Fatal(err)
+				}
+			}
+			man, err := dataset.Merge(dir)
+			if man == nil {
+				t.Fatal(err)
+			}
+			if len(man.ReportRows) != c.shards {
+				t.Fatalf("the merged manifest lists %v", man.ReportRows)
+			}
+			var fromFiles, fromRows bytes.Buffer
+			if err := Render(&fromFiles, dir, c.opt); err != nil {
+				t.Fatal(err)
+			}
+			gone := man.Files
+			if c.agents != "" {
+				gone = append(gone, man.Tables[c.agents].Files...)
+			}
+			for _, f := range gone {
+				if err := os.Remove(filepath.Join(dir, filepath.FromSlash(f.Name))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			col, ok := LoadShardRows(dir, man, p, c.opt)
+			if !ok {
+				t.Fatal("LoadShardRows: not loaded")
+			}
+			withRows := c.opt
+			withRows.Rows = col
+			if err := Render(&fromRows, dir, withRows); err != nil {
+				t.Fatalf("the report from the shards' kept rows, without the files: %v", err)
+			}
+			stamp := regexp.MustCompile(`Written by Statecraft at [0-9TZ:-]+\.`)
+			if a, b := stamp.ReplaceAll(fromRows.Bytes(), nil), stamp.ReplaceAll(fromFiles.Bytes(), nil); !bytes.Equal(a, b) {
+				t.Errorf("the report from the shards' kept rows differs from the report from the files (%d and %d bytes)", len(a), len(b))
+			}
+			// kept for other options, or one shard's file gone: not loaded
+			if _, ok := LoadShardRows(dir, man, p, Options{MaxRuns: 1}); ok {
+				t.Error("rows kept for a report of other options were loaded")
+			}
+			if err := os.Remove(filepath.Join(dir, man.ReportRows[0])); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := LoadShardRows(dir, man, p, c.opt); ok {
+				t.Error("loaded with a shard's file missing")
+			}
+		})
+	}
+}
+
 // TestBinRows: the rows binRows finds, skipping ahead between time
 // points, are those at a time point (timeBins.bin) of the points and runs
 // the charts show, in records of jobs of every shape: several substeps a

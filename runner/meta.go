@@ -44,6 +44,9 @@ func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *
 		Format: p.Config.Output.Format.String(), Files: res.Files, Failed: res.Failed, Anomalies: res.Anomalies,
 		ElapsedSec: res.Elapsed.Seconds(), ResumedJobs: res.Resumed,
 	}
+	if res.reportRows != "" {
+		man.ReportRows = []string{res.reportRows}
+	}
 	for _, s := range p.Sims {
 		man.Sims = append(man.Sims, dataset.ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})
 	}

@@ -37,6 +37,7 @@ type Result struct {
 
 	kpiRows    []kpiRow
 	tableFiles [][]dataset.FileInfo // by agent table, while running
+	reportRows string               // the committed file of the kept report rows (Options.ShardRows)
 }
 
 // JobsFailedError reports that some jobs failed; the others' rows were

@@ -41,6 +41,12 @@ type Options struct {
 	// HTML report of a run keeps the rows its charts read this way
 	// (report.Collector), instead of reading them back.
 	Rows func(table string, rec arrow.Record)
+	// ShardRows, if set, returns what a shard's report keeps of the rows
+	// passed to Rows, encoded; a shard that ran every one of its jobs
+	// (none resumed) commits it with its manifest
+	// (dataset.Manifest.ReportRows), for the report that statecraft merge
+	// writes. An error leaves it out: that report reads the dataset.
+	ShardRows func() ([]byte, error)
 }
 
 // Progress is a snapshot of a running experiment.
@@ -277,6 +283,12 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		jsonPath, textPath := ds.DecisionPaths()
 		metaFiles = append(metaFiles, dataset.MetaFile{Name: filepath.Base(jsonPath), Data: decisionJSON}, dataset.MetaFile{Name: filepath.Base(textPath), Data: decisionText})
 		res.DecisionText = textPath
+	}
+	if shards > 1 && opt.ShardRows != nil && res.Resumed == 0 {
+		if data, err := opt.ShardRows(); err == nil {
+			metaFiles = append(metaFiles, dataset.MetaFile{Name: ds.ReportRowsFile(), Data: data})
+			res.reportRows = ds.ReportRowsFile()
+		}
 	}
 	res.Elapsed = time.Since(start)
 	man := manifestOf(ds, p, res, schema)

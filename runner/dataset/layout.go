@@ -34,6 +34,8 @@ const (
 	manifestStem = "manifest"
 	reportStem   = "report" // the pass-rate report of datasets before the decision layer
 	decisionStem = "decision"
+	// reportRowsStem names the files of a shard's kept report rows
+	reportRowsStem = "report-rows"
 
 	// oldManifestName is ManifestName in the layout before the
 	// metadata mark.
@@ -109,6 +111,12 @@ func (s *Shard) TraceFile() string {
 // to the dataset directory: one per shard, named like a part file.
 func (s *Shard) KPIFile() string {
 	return FileName(KPITable, s.ownPrefix()+"000-0000.parquet")
+}
+
+// ReportRowsFile is the name of the file of a shard's kept report rows
+// (Manifest.ReportRows).
+func (s *Shard) ReportRowsFile() string {
+	return metaMark + reportRowsStem + s.shardSuffix() + ".bin"
 }
 
 // sharded reports whether the run is one shard of several.
@@ -191,7 +199,8 @@ var (
 	htmlRe = regexp.MustCompile(`^` + regexp.QuoteMeta(ReportName) + `$`)
 	partRe = regexp.MustCompile(`^` + partPrefix + `\d{4,}-(?:\d{3,}-\d{4,}\.[a-z]+|probe|trash-\d+)$`)
 	metaRe = regexp.MustCompile(`^` + metaMark + `?(?:` + manifestStem + `(?:-shard-\d{4}-of-\d{4})?\.json|` +
-		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + decisionStem + `\.(?:json|txt))$`)
+		reportStem + `(?:-shard-\d{4}-of-\d{4})?\.(?:json|md)|` + reportRowsStem + `-shard-\d{4}-of-\d{4}\.bin|` +
+		decisionStem + `\.(?:json|txt))$`)
 )
 
 // untemp strips a temporary name of its marks.
@@ -232,7 +241,8 @@ func (s *Shard) mine(name string) bool {
 		return !s.sharded() || strings.HasPrefix(strings.TrimPrefix(name, tempMark), s.ownPrefix())
 	}
 	n := metaStem(name)
-	for _, stem := range []string{manifestStem, reportStem, decisionStem} {
+	// report-rows before report, its prefix
+	for _, stem := range []string{manifestStem, reportRowsStem, reportStem, decisionStem} {
 		if strings.HasPrefix(n, stem) {
 			return !s.sharded() || strings.HasPrefix(n, stem+s.shardSuffix())
 		}

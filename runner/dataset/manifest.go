@@ -48,6 +48,12 @@ type Manifest struct {
 	// Identity is what a rerun must share with the run that wrote the
 	// manifest to find its work done (a shard's, or an unsharded run's).
 	Identity *Identity `json:"identity,omitempty"`
+	// ReportRows are the files, in the dataset directory, of the rows the
+	// HTML report's charts read, kept by the shards as they wrote them
+	// (a shard's: its own; merged: every shard's, if every shard kept
+	// them), so that the report after statecraft merge need not read the
+	// dataset back. Internal to Statecraft; readers ignore them.
+	ReportRows []string `json:"report_rows,omitempty"`
 }
 
 // ManifestConfig is the resolved experiment config.

@@ -97,7 +97,8 @@ func Merge(dir string) (*Manifest, error) {
 	first := shards[0]
 	out := *first
 	out.Shard, out.Shards = 0, 1
-	out.Jobs, out.Rows, out.ElapsedSec, out.ResumedJobs, out.Identity = 0, 0, 0, 0, nil
+	out.Jobs, out.Rows, out.ElapsedSec, out.ResumedJobs, out.Identity, out.ReportRows = 0, 0, 0, 0, nil, nil
+	keptRows := true // every shard kept its report's rows
 	out.Files, out.Failed, out.Anomalies = []FileInfo{}, []JobFailure{}, []JobAnomaly{}
 	out.Tables = nil
 	if first.KPIs != nil {
@@ -139,6 +140,15 @@ func Merge(dir string) (*Manifest, error) {
 				return nil, fmt.Errorf("merge %s: %s lists %s, which is missing", dir, name, f.Name)
 			}
 		}
+		// the kept report rows are an aid: one missing only makes the
+		// report read the dataset
+		keptRows = keptRows && len(s.ReportRows) > 0
+		for _, f := range s.ReportRows {
+			if _, err := os.Stat(ds.Path(f)); err != nil {
+				keptRows = false
+			}
+		}
+		out.ReportRows = append(out.ReportRows, s.ReportRows...)
 		for tn, t := range s.Tables {
 			o := out.Tables[tn]
 			o.Rows += t.Rows
@@ -152,6 +162,9 @@ func Merge(dir string) (*Manifest, error) {
 		out.Failed = append(out.Failed, s.Failed...)
 		out.Anomalies = append(out.Anomalies, s.Anomalies...)
 		out.Complete = out.Complete && s.Complete
+	}
+	if !keptRows {
+		out.ReportRows = nil
 	}
 	if out.Jobs != out.TotalJobs {
 		return nil, fmt.Errorf("merge %s: the shards ran %d jobs; the experiment has %d", dir, out.Jobs, out.TotalJobs)
