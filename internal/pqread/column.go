@@ -49,25 +49,15 @@ func (c *columnReader) read(col *Column, n int) error {
 	var err error
 	switch cr := c.cr.(type) {
 	case *file.BooleanColumnChunkReader:
-		v := grow(&col.Bools, n)
-		got, vals, err = cr.ReadBatch(int64(n), v, defs, nil)
-		spread(v, vals, defs, c.maxDef, false)
+		got, vals, err = readFlat(cr, &col.Bools, n, defs, c.maxDef)
 	case *file.Int32ColumnChunkReader:
-		v := grow(&col.Int32s, n)
-		got, vals, err = cr.ReadBatch(int64(n), v, defs, nil)
-		spread(v, vals, defs, c.maxDef, 0)
+		got, vals, err = readFlat(cr, &col.Int32s, n, defs, c.maxDef)
 	case *file.Int64ColumnChunkReader:
-		v := grow(&col.Int64s, n)
-		got, vals, err = cr.ReadBatch(int64(n), v, defs, nil)
-		spread(v, vals, defs, c.maxDef, 0)
+		got, vals, err = readFlat(cr, &col.Int64s, n, defs, c.maxDef)
 	case *file.Float32ColumnChunkReader:
-		v := grow(&col.Float32s, n)
-		got, vals, err = cr.ReadBatch(int64(n), v, defs, nil)
-		spread(v, vals, defs, c.maxDef, 0)
+		got, vals, err = readFlat(cr, &col.Float32s, n, defs, c.maxDef)
 	case *file.Float64ColumnChunkReader:
-		v := grow(&col.Float64s, n)
-		got, vals, err = cr.ReadBatch(int64(n), v, defs, nil)
-		spread(v, vals, defs, c.maxDef, 0)
+		got, vals, err = readFlat(cr, &col.Float64s, n, defs, c.maxDef)
 	default:
 		return fmt.Errorf("physical type %s is not read", c.cr.Type())
 	}
@@ -87,10 +77,26 @@ func (c *columnReader) read(col *Column, n int) error {
 	return nil
 }
 
+// batchReader is a typed column chunk reader of the Parquet package.
+type batchReader[T any] interface {
+	ReadBatch(batchSize int64, values []T, defLvls, repLvls []int16) (int64, int, error)
+}
+
+// readFlat reads n rows of a flat column into *dst, its nulls zero.
+func readFlat[T any](cr batchReader[T], dst *[]T, n int, defs []int16, maxDef int16) (int64, int, error) {
+	v := grow(dst, n)
+	got, vals, err := cr.ReadBatch(int64(n), v, defs, nil)
+	if err == nil {
+		spread(v, vals, defs, maxDef)
+	}
+	return got, vals, err
+}
+
 // spread moves the vals non-null values read to the rows whose
 // definition level is maxDef, from the back, and sets the others to
 // zero. Without definition levels every row holds a value.
-func spread[T any](v []T, vals int, defs []int16, maxDef int16, zero T) {
+func spread[T any](v []T, vals int, defs []int16, maxDef int16) {
+	var zero T
 	if defs == nil || vals == len(v) {
 		return
 	}
