@@ -234,6 +234,8 @@ type agentSet struct {
 
 // add reads a batch of agent rows: the five ids, then the fields.
 func (a *agentSet) add(b *scanBatch) {
+	// a job's rows come one after another: its entry is looked up once
+	last, j := -1, (*agentJob)(nil)
 	for i := 0; i < b.rows; i++ {
 		r := int(b.cols[2](i)) - 1
 		g := a.pn.group(b.cols[0](i), b.cols[1](i))
@@ -242,10 +244,12 @@ func (a *agentSet) add(b *scanBatch) {
 		}
 		key := g*a.keep + r
 		t, sub := int(b.cols[3](i)), int(b.cols[4](i))
-		j := a.jobs[key]
-		if j == nil {
-			j = &agentJob{sim: int(b.cols[0](i)), t: -1, values: make([][]float64, a.fields)}
-			a.jobs[key] = j
+		if key != last {
+			last, j = key, a.jobs[key]
+			if j == nil {
+				j = &agentJob{sim: int(b.cols[0](i)), t: -1, values: make([][]float64, a.fields)}
+				a.jobs[key] = j
+			}
 		}
 		if t < j.t || (t == j.t && sub < j.sub) {
 			continue
