@@ -140,8 +140,14 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 	if b, ok := s.opt.Rows.batch(af.table, cols, timeBins{}, pn.shown, keep); ok {
 		set.add(b) // the agents the run kept as it wrote them
 	} else {
+		// every run's last agents are at least, or after: the rows
+		// before it need not be read
+		least := int64(0)
+		if s.x != nil {
+			least = lastAgentsFrom(s.x)
+		}
 		for _, f := range s.files(af.info.Files) {
-			if err := scanFile(f, cols, 0, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
+			if err := scanFileFrom(f, cols, 0, least, func(b *scanBatch) error { set.add(b); return nil }); err != nil {
 				return nil, err
 			}
 		}

@@ -70,17 +70,8 @@ type agentLast struct {
 func NewCollector(p *runner.Plan, opt Options) *Collector {
 	opt = opt.withDefaults()
 	x := p.Config
-	// the agents' last rows are at or after last: the engine records the
-	// multiples of every, and the agent tables take those of agents_every
-	// and the last timestep
-	T, every := int64(x.Timesteps), int64(max(x.Output.Every, 1))
-	last := T / every * every
-	if k := int64(x.Output.AgentsEvery); k > 0 {
-		last = min(last, T/k*k)
-	}
-	if x.Output.FinalOnly {
-		last = int64(x.Timesteps)
-	}
+	every := max(x.Output.Every, 1)
+	last := lastAgentsFrom(x)
 	c := &Collector{bins: newTimeBins(x.Timesteps, x.Output.Every, x.Report.Points), vec: x.Report.VectorStat,
 		panels: opt.MaxPanels, runs: opt.MaxRuns, last: last, budget: opt.Budget, every: int(every), x: x,
 		tables: map[string]*kept{"": {off: x.Output.FinalOnly}}}
@@ -109,6 +100,21 @@ func NewCollector(p *runner.Plan, opt Options) *Collector {
 		c.rows += min(len(sim.Points), c.panels) * min(x.Runs, c.runs) * c.bins.n
 	}
 	return c
+}
+
+// lastAgentsFrom is a timestep at or before every run's last recorded
+// agents in a run of x: the engine records the multiples of every, and
+// the agent tables take those of agents_every and the last timestep.
+func lastAgentsFrom(x *configs.Experiment) int64 {
+	T, every := int64(x.Timesteps), int64(max(x.Output.Every, 1))
+	last := T / every * every
+	if k := int64(x.Output.AgentsEvery); k > 0 {
+		last = min(last, T/k*k)
+	}
+	if x.Output.FinalOnly {
+		last = T
+	}
+	return last
 }
 
 // Add keeps the rows of rec, a record of table (runner.Options.Rows: ""

@@ -20,6 +20,7 @@ import (
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/internal/pqread"
+	"github.com/statecraft/statecraft/runner"
 )
 
 // scanBatch is up to batchRows rows of some columns of a part file, each
@@ -48,19 +49,37 @@ func scanFile(path string, cols []string, vec configs.VectorStat, fn func(*scanB
 }
 
 func scanParquet(path string, cols []string, vec configs.VectorStat, fn func(*scanBatch) error) error {
+	return scanParquetFrom(path, cols, vec, 0, fn)
+}
+
+// scanFileFrom is scanFile for the rows at timestep least or after, and
+// maybe others: of a Parquet file it skips the row groups whose
+// timesteps all come before (their statistics say so).
+func scanFileFrom(path string, cols []string, vec configs.VectorStat, least int64, fn func(*scanBatch) error) error {
+	if filepath.Ext(path) == ".parquet" && least > 0 {
+		return scanParquetFrom(path, cols, vec, least, fn)
+	}
+	return scanFile(path, cols, vec, fn)
+}
+
+func scanParquetFrom(path string, cols []string, vec configs.VectorStat, least int64, fn func(*scanBatch) error) error {
 	r, err := pqread.Open(path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	b := &scanBatch{cols: make([]func(int) float64, len(cols))}
-	return r.Scan(cols, batchRows, func(rows int, cs []pqread.Column) error {
+	read := func(rows int, cs []pqread.Column) error {
 		b.rows = rows
 		for k := range cs {
 			b.cols[k] = columnAccessor(&cs[k], vec)
 		}
 		return fn(b)
-	})
+	}
+	if least > 0 {
+		return r.ScanFrom(cols, batchRows, runner.IDColumns()[3], least, read)
+	}
+	return r.Scan(cols, batchRows, read)
 }
 
 // columnAccessor reads a decoded Parquet column as accessor reads an

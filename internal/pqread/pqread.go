@@ -23,6 +23,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/schema"
 )
 
@@ -187,7 +188,39 @@ func (r *Reader) Fields() []Field { return r.fields }
 // columns' slices are reused from batch to batch: fn must not keep them.
 // A column the file lacks, or cannot be read as a number, is an error
 // naming it; so is a corrupt file.
-func (r *Reader) Scan(cols []string, batch int, fn func(rows int, cols []Column) error) (err error) {
+func (r *Reader) Scan(cols []string, batch int, fn func(rows int, cols []Column) error) error {
+	return r.scan(cols, batch, nil, fn)
+}
+
+// ScanFrom is Scan over the row groups in which the int64 column col
+// reaches least, by the row group's statistics (a row group without them
+// is read): the rows it skips are all below least, and others may not be.
+func (r *Reader) ScanFrom(cols []string, batch int, col string, least int64, fn func(rows int, cols []Column) error) error {
+	i := r.field(col)
+	if i < 0 {
+		return fmt.Errorf("%s: no column %q", r.path, col)
+	}
+	if r.fields[i].Kind != Int64 {
+		return fmt.Errorf("%s: column %q: type %s, not int64", r.path, col, r.fields[i].Kind)
+	}
+	leaf := r.leaves[i]
+	return r.scan(cols, batch, func(g int) bool {
+		cc, err := r.r.MetaData().RowGroup(g).ColumnChunk(leaf)
+		if err != nil {
+			return true
+		}
+		st, err := cc.Statistics()
+		if err != nil {
+			return true
+		}
+		s, ok := st.(*metadata.Int64Statistics)
+		return !ok || !s.HasMinMax() || s.Max() >= least
+	}, fn)
+}
+
+// scan reads the row groups g for which keep(g) (every one if keep is
+// nil).
+func (r *Reader) scan(cols []string, batch int, keep func(g int) bool, fn func(rows int, cols []Column) error) (err error) {
 	if batch <= 0 {
 		return fmt.Errorf("%s: batch of %d rows", r.path, batch)
 	}
@@ -213,6 +246,9 @@ func (r *Reader) Scan(cols []string, batch int, fn func(rows int, cols []Column)
 	}()
 	readers := make([]columnReader, len(cols))
 	for g := 0; g < r.r.NumRowGroups(); g++ {
+		if keep != nil && !keep(g) {
+			continue
+		}
 		rg := r.r.RowGroup(g)
 		rows := rg.NumRows()
 		for k, leaf := range leaves {

@@ -350,3 +350,43 @@ func FuzzScan(f *testing.F) {
 		})
 	})
 }
+
+// TestScanFrom: the row groups whose statistics show the column below the
+// bound are skipped, the others read whole.
+func TestScanFrom(t *testing.T) {
+	path := writeFile(t, t.TempDir(), 9, 2000, 300, false) // i64 = 3 x row
+	r, err := pqread.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, c := range []struct {
+		least    int64
+		first, n int // the first row read, and how many
+	}{
+		{0, 0, 2000},
+		{3 * 1500, 1500, 500}, // a row group's first row
+		{3 * 1499, 1200, 800}, // the last row of the group before
+		{3 * 1999, 1800, 200},
+		{3 * 2000, 0, 0},
+	} {
+		var rows []int64
+		err := r.ScanFrom([]string{"i64"}, 128, "i64", c.least, func(n int, cols []pqread.Column) error {
+			rows = append(rows, cols[0].Int64s[:n]...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != c.n || c.n > 0 && rows[0] != int64(3*c.first) {
+			t.Errorf("from %d: %d rows read, the first %v; want %d from row %d", c.least, len(rows), rows[:min(1, len(rows))], c.n, c.first)
+		}
+	}
+	none := func(int, []pqread.Column) error { return nil }
+	if err := r.ScanFrom([]string{"f64"}, 10, "nope", 0, none); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
+		t.Errorf("an unknown column: %v", err)
+	}
+	if err := r.ScanFrom([]string{"f64"}, 10, "i32", 0, none); err == nil || !strings.Contains(err.Error(), `column "i32": type int32, not int64`) {
+		t.Errorf("an int32 column: %v", err)
+	}
+}
