@@ -140,8 +140,8 @@ func (s *source) agentSection(af agentFields) (*section, error) {
 	if b, ok := s.opt.Rows.batch(af.table, cols, timeBins{}, pn.shown, keep); ok {
 		set.add(b) // the agents the run kept as it wrote them
 	} else {
-		// every run's last agents are at least, or after: the rows
-		// before it need not be read
+		// every run's last agents are at timestep least or after: the
+		// row groups that end before it need not be read
 		least := int64(0)
 		if s.x != nil {
 			least = lastAgentsFrom(s.x)

@@ -51,9 +51,8 @@ type kept struct {
 	// skip and only leave columns out of cols: those in skip, and if only
 	// is set, those not in it
 	skip, only map[string]bool
-	// The substep table's kept rows, by column; an agent table's, by job,
-	// of its columns after the id columns (a job's ids are its key, its t
-	// and sub).
+	// The substep table's kept rows, by column; an agent table's, by
+	// job, in jobs.
 	vals [][]float64
 	jobs map[[3]int32]*agentLast
 }
