@@ -120,7 +120,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 # duration (make fuzz FUZZTIME=2m). A crasher is written to the package's
 # testdata/fuzz/<target>/, where go test replays it as a regression test.
 FUZZTIME  ?= 1000000x
-fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz)
+fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz), then the Parquet reader
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./configs
 	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime $(FUZZTIME) ./modelfile
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./gds/expr
