@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -260,23 +261,7 @@ func (r *Reader) scan(cols []string, batch int, keep func(g int) bool, fn func(r
 		}
 		for done := int64(0); done < rows; {
 			n := int(min(int64(batch), rows-done))
-			// the columns side by side: each has its own reader
-			var eg errgroup.Group
-			eg.SetLimit(runtime.GOMAXPROCS(0))
-			for k := range readers {
-				eg.Go(func() (err error) {
-					defer func() {
-						if p := recover(); p != nil {
-							err = fmt.Errorf("%s: corrupt Parquet file: %v", r.path, p)
-						}
-					}()
-					if err := readers[k].read(&out[k], n); err != nil {
-						return fmt.Errorf("%s: row group %d, column %q: %w", r.path, g, cols[k], err)
-					}
-					return nil
-				})
-			}
-			if err := eg.Wait(); err != nil {
+			if err := r.readBatch(readers, out, n, g, cols); err != nil {
 				return err
 			}
 			if err := fn(n, out); err != nil {
@@ -295,4 +280,43 @@ func (r *Reader) field(name string) int {
 		}
 	}
 	return -1
+}
+
+// StallTimeout bounds the time one batch of columns may take to read.
+// The Parquet package's column reader loops forever on some damaged
+// pages (a data page whose header names another encoding than its
+// bytes' decodes no value and never ends); past the bound the read is an
+// error, and the goroutine stuck in it is left behind.
+var StallTimeout = 2 * time.Minute
+
+// readBatch reads the next n rows of every column into out, the columns
+// side by side (each has its own reader).
+func (r *Reader) readBatch(readers []columnReader, out []Column, n, g int, cols []string) error {
+	done := make(chan error, 1)
+	go func() {
+		var eg errgroup.Group
+		eg.SetLimit(runtime.GOMAXPROCS(0))
+		for k := range readers {
+			eg.Go(func() (err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("%s: corrupt Parquet file: %v", r.path, p)
+					}
+				}()
+				if err := readers[k].read(&out[k], n); err != nil {
+					return fmt.Errorf("%s: row group %d, column %q: %w", r.path, g, cols[k], err)
+				}
+				return nil
+			})
+		}
+		done <- eg.Wait()
+	}()
+	t := time.NewTimer(StallTimeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("%s: row group %d: %d rows not read in %v: the file is damaged, or its disk stalled", r.path, g, n, StallTimeout)
+	}
 }
