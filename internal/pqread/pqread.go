@@ -287,7 +287,7 @@ func (r *Reader) field(name string) int {
 // pages (a data page whose header names another encoding than its
 // bytes' decodes no value and never ends); past the bound the read is an
 // error, and the goroutine stuck in it is left behind.
-var StallTimeout = 2 * time.Minute
+var StallTimeout = 30 * time.Second
 
 // readBatch reads the next n rows of every column into out, the columns
 // side by side (each has its own reader).
