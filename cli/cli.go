@@ -502,15 +502,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		printDecisions(stdout, d)
 	}
 	if x, xerr := configs.Parse(m.Config.Source, []byte(m.Config.Text)); xerr == nil && x.Report.HTML {
-		// the rows the shards kept for it, if every shard did; else the
-		// report reads the dataset
-		ropt := report.Options{}
-		if p, perr := runner.ManifestPlan(m, nil); perr == nil {
-			if rows, ok := report.LoadShardRows(pos[0], m, p, ropt); ok {
-				ropt.Rows = rows
-			}
-		}
-		path, rerr := report.Write(pos[0], ropt)
+		path, rerr := report.Write(pos[0], keptRows(pos[0], m))
 		if rerr != nil {
 			fmt.Fprintf(stderr, "statecraft merge: %v\n", rerr)
 			return ExitFailure
@@ -535,7 +527,11 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statecraft report: want one dataset directory, got %d arguments\n", len(pos))
 		return ExitUsage
 	}
-	path, err := report.Write(pos[0], report.Options{})
+	ropt := report.Options{}
+	if m, err := dataset.ReadManifest(pos[0]); err == nil {
+		ropt = keptRows(pos[0], m)
+	}
+	path, err := report.Write(pos[0], ropt)
 	if err != nil {
 		fmt.Fprintf(stderr, "statecraft report: %v\n", err)
 		return ExitFailure
@@ -544,6 +540,23 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "report: %s\n", path)
 	}
 	return ExitOK
+}
+
+// keptRows returns the report options for the dataset of manifest m in
+// dir: with the rows its shards kept for the report if every shard did
+// (a merged dataset's manifest lists them), so that the report need not
+// read the dataset back; else the report reads it.
+func keptRows(dir string, m *dataset.Manifest) report.Options {
+	ropt := report.Options{}
+	if len(m.ReportRows) == 0 {
+		return ropt
+	}
+	if p, err := runner.ManifestPlan(m, nil); err == nil {
+		if rows, ok := report.LoadShardRows(dir, m, p, ropt); ok {
+			ropt.Rows = rows
+		}
+	}
+	return ropt
 }
 
 func cmdConfigs(args []string, stdout, stderr io.Writer) int {

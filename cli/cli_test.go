@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -327,5 +328,50 @@ func TestConcurrentRunRefused(t *testing.T) {
 		if e.Name() != ".statecraft.lock" {
 			t.Errorf("the refused run wrote %s", e.Name())
 		}
+	}
+}
+
+// TestReportFromTheShardsRows: the report of a merged dataset, written by
+// merge and again by report, draws from the rows the shards kept: with the
+// part files gone it is the same page; with a shard's rows gone too, the
+// report must read the files, and says they are missing.
+func TestReportFromTheShardsRows(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ds")
+	for i := 0; i < 3; i++ {
+		if code, _, errs := run("run", "predator_prey", "--quiet", "--set", "timesteps=50", "--shard", strconv.Itoa(i)+"/3", "--out", dir); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	if code, out, errs := run("merge", dir); code != 0 || !strings.Contains(out, "report: ") {
+		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	page := func() []byte {
+		data, err := os.ReadFile(filepath.Join(dir, dataset.ReportName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return regexp.MustCompile(`Written by Statecraft at [0-9TZ:-]+\.`).ReplaceAll(data, nil)
+	}
+	merged := page()
+	parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
+	if len(parts) == 0 {
+		t.Fatal("no part files")
+	}
+	for _, p := range parts {
+		os.Remove(p)
+	}
+	if code, _, errs := run("report", dir, "--quiet"); code != 0 {
+		t.Fatalf("report without the part files: exit %d %s", code, errs)
+	}
+	if !bytes.Equal(page(), merged) {
+		t.Error("statecraft report's page differs from merge's")
+	}
+	rows, _ := filepath.Glob(filepath.Join(dir, "_report-rows-*.bin"))
+	if len(rows) != 3 {
+		t.Fatalf("kept rows: %v", rows)
+	}
+	os.Remove(rows[1])
+	if code, _, errs := run("report", dir, "--quiet"); code != cli.ExitFailure || !strings.Contains(errs, "part-") {
+		t.Errorf("report with a shard's rows gone and no part files: exit %d %q", code, errs)
 	}
 }
