@@ -314,11 +314,7 @@ func (k *kept) columns(rec arrow.Record, vec configs.VectorStat, x *configs.Expe
 		}
 	}
 	if k.agents {
-		cols := make([]dataset.Column, sch.NumFields())
-		for i, f := range sch.Fields() {
-			cols[i] = dataset.Column{Name: f.Name, Type: runner.TypeName(f.Type)}
-		}
-		af := chartedFields(k.name, cols, x)
+		af := chartedFields(k.name, runner.ColumnsOf(sch), x)
 		if len(af.fields) == 0 {
 			return false
 		}

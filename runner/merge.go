@@ -2,9 +2,8 @@ package runner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-
-	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/internal/pqread"
@@ -68,11 +67,15 @@ func (p *Plan) readKPIFile(path string) ([]kpiRow, error) {
 		return nil, err
 	}
 	defer r.Close()
-	want := p.KPISchema(nil)
-	if !sameColumns(r.Fields(), want) {
-		return nil, fmt.Errorf("columns %s, want %s (another config's table?)", fieldList(r.Fields()), schemaList(want))
+	want := ColumnsOf(p.KPISchema(nil))
+	var got []dataset.Column
+	for _, f := range r.Fields() {
+		got = append(got, dataset.Column{Name: f.Name, Type: f.Kind.String()})
 	}
-	cols := []string{want.Field(0).Name, want.Field(1).Name, want.Field(2).Name}
+	if !slices.Equal(got, want) {
+		return nil, fmt.Errorf("columns %s, want %s (another config's table?)", columnList(got), columnList(want))
+	}
+	cols := []string{want[0].Name, want[1].Name, want[2].Name}
 	cols = append(cols, p.KPIs...)
 	var rows []kpiRow
 	err = r.Scan(cols, 1<<16, func(n int, cs []pqread.Column) error {
@@ -101,35 +104,11 @@ func (p *Plan) jobOf(sim, subset, run int) (JobSpec, bool) {
 	return p.Job(p.simStart[sim] + subset*p.Config.Runs + run - 1), true
 }
 
-// sameColumns reports whether a file's columns have the names and types
-// of schema b's fields, in order.
-func sameColumns(a []pqread.Field, b *arrow.Schema) bool {
-	if len(a) != b.NumFields() {
-		return false
-	}
-	for i, f := range a {
-		if f.Name != b.Field(i).Name || f.Kind.String() != TypeName(b.Field(i).Type) {
-			return false
-		}
-	}
-	return true
-}
-
-// fieldList names a file's columns and their types, as an Arrow schema's
-// message does.
-func fieldList(fs []pqread.Field) string {
-	parts := make([]string, len(fs))
-	for i, f := range fs {
-		parts[i] = f.Name + ": " + f.Kind.String()
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// schemaList names a schema's columns and their types as fieldList does.
-func schemaList(s *arrow.Schema) string {
-	parts := make([]string, s.NumFields())
-	for i, f := range s.Fields() {
-		parts[i] = f.Name + ": " + TypeName(f.Type)
+// columnList names columns and their types: [name: type, ...].
+func columnList(cs []dataset.Column) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Name + ": " + c.Type
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -22,8 +22,9 @@ func datasetMeta(p *Plan) map[string]string {
 	}
 }
 
-// columnsOf lists a schema's columns and their types.
-func columnsOf(schema *arrow.Schema) []dataset.Column {
+// ColumnsOf lists the columns of an Arrow schema as a dataset manifest
+// names them: each field's name and TypeName.
+func ColumnsOf(schema *arrow.Schema) []dataset.Column {
 	var out []dataset.Column
 	for _, f := range schema.Fields() {
 		out = append(out, dataset.Column{Name: f.Name, Type: TypeName(f.Type)})
@@ -50,7 +51,7 @@ func manifestOf(ds *dataset.Shard, p *Plan, res *Result, schema *arrow.Schema) *
 	for _, s := range p.Sims {
 		man.Sims = append(man.Sims, dataset.ManifestSim{Index: s.Index, Name: s.Name, Model: s.Model.Name(), Hash: s.Model.Hash(), Subsets: len(s.Points)})
 	}
-	man.Columns = columnsOf(schema)
+	man.Columns = ColumnsOf(schema)
 	man.Tables = res.Tables
 	man.KPIs = res.KPIs
 	man.Optimize = res.Trace

@@ -252,5 +252,5 @@ func writeTrace(ds *dataset.Shard, p *Plan, o *Optimum) (*dataset.TableInfo, err
 	if err := writeTempTable(ds, info.Name, rec, p.Config.Output.Compression); err != nil {
 		return nil, fmt.Errorf("optimisation trace: %w", err)
 	}
-	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: columnsOf(schema), Files: []dataset.FileInfo{info}}, nil
+	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: ColumnsOf(schema), Files: []dataset.FileInfo{info}}, nil
 }

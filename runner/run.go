@@ -227,7 +227,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	dataset.SortFiles(res.Files)
 	all := res.Files
 	for k, name := range ds.Tables {
-		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Kind: p.tableKind(k), Columns: columnsOf(tableSchemas[k]), Files: res.tableFiles[k]}
+		t := &dataset.TableInfo{Dir: dataset.TableDir(name), Kind: p.tableKind(k), Columns: ColumnsOf(tableSchemas[k]), Files: res.tableFiles[k]}
 		if t.Files == nil {
 			t.Files = []dataset.FileInfo{}
 		}
@@ -260,7 +260,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		if err != nil {
 			return stopped(err)
 		}
-		res.KPIs = &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: f.Rows, Columns: columnsOf(kschema), Files: []dataset.FileInfo{f}}
+		res.KPIs = &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: f.Rows, Columns: ColumnsOf(kschema), Files: []dataset.FileInfo{f}}
 		all = append(all[:len(all):len(all)], f)
 		res.kpiRows = kpiRows
 	}
