@@ -433,7 +433,7 @@ func (c *Collector) batch(table string, cols []string, bins timeBins, panels, ru
 // each job's latest agents, the jobs in the order of their ids, read in
 // place.
 func (k *kept) agentBatch(b *scanBatch, cols []string) (*scanBatch, bool) {
-	keys := slices.SortedFunc(maps.Keys(k.jobs), func(a, b [3]int32) int { return slices.Compare(a[:], b[:]) })
+	keys := slices.SortedFunc(maps.Keys(k.jobs), compareKeys)
 	jobs := make([]*agentLast, len(keys))
 	var of []int32 // of[r]: the job of row r
 	var start []int
@@ -466,3 +466,6 @@ func (k *kept) agentBatch(b *scanBatch, cols []string) (*scanBatch, bool) {
 	}
 	return b, true
 }
+
+// compareKeys orders jobs' keys (simulation, subset, run).
+func compareKeys(a, b [3]int32) int { return slices.Compare(a[:], b[:]) }

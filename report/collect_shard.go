@@ -69,8 +69,6 @@ func (c *Collector) Encode() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func compareKeys(a, b [3]int32) int { return slices.Compare(a[:], b[:]) }
-
 // LoadShardRows returns a Collector for the report of the merged dataset
 // of man, in dir, planned with p, holding the rows each shard kept
 // (man.ReportRows); false if the manifest lists none, or one is missing

@@ -39,17 +39,13 @@ const batchRows = 1 << 16
 func scanFile(path string, cols []string, vec configs.VectorStat, fn func(*scanBatch) error) error {
 	switch filepath.Ext(path) {
 	case ".parquet":
-		return scanParquet(path, cols, vec, fn)
+		return scanParquetFrom(path, cols, vec, 0, fn)
 	case ".arrow":
 		return scanArrow(path, cols, vec, fn)
 	case ".csv":
 		return scanCSV(path, cols, vec, fn)
 	}
 	return fmt.Errorf("%s: not a Parquet, Arrow or CSV part file", path)
-}
-
-func scanParquet(path string, cols []string, vec configs.VectorStat, fn func(*scanBatch) error) error {
-	return scanParquetFrom(path, cols, vec, 0, fn)
 }
 
 // scanFileFrom is scanFile for the rows at timestep least or after, and
