@@ -126,6 +126,8 @@ fuzz: ## fuzz the config loader, the model-file loader and the expression compil
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./gds/expr
 	$(GO) test -run XXX -fuzz '^FuzzDim$$' -fuzztime 10s ./decide/sample
 	$(GO) test -run XXX -fuzz '^FuzzScan$$' -fuzztime 30s ./internal/pqread
+	$(GO) test -run XXX -fuzz '^FuzzScanDeltaPages$$' -fuzztime 30s ./internal/pqread
+	$(GO) test -run XXX -fuzz '^FuzzDecodeDelta$$' -fuzztime 20s ./internal/pqread
 
 lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/schema"
 )
 
 // columnReader reads one column chunk, n rows at a time.
@@ -23,9 +24,38 @@ type columnReader struct {
 	vlo, vhi  int
 	exhausted bool
 	nulls     []bool // Column.Nulls' buffer
+	// A flat required int column's pages when this package decodes them
+	// (ownsInts), cr then nil.
+	i32 intPages[int32]
+	i64 intPages[int64]
 }
 
-func (c *columnReader) reset(cr file.ColumnChunkReader) {
+// reset readies c for the column chunk of leaf in rg.
+func (c *columnReader) reset(rg *file.RowGroupReader, col *schema.Column, leaf int) error {
+	c.cr, c.i32.pr, c.i64.pr = nil, nil, nil
+	c.i32.vals, c.i64.vals = c.i32.vals[:0], c.i64.vals[:0]
+	c.i32.pos, c.i64.pos = 0, 0
+	cc, err := rg.MetaData().ColumnChunk(leaf)
+	if err != nil {
+		return err
+	}
+	if ownsInts(col, cc) {
+		pr, err := rg.GetColumnPageReader(leaf)
+		if err != nil {
+			return err
+		}
+		if col.PhysicalType() == parquet.Types.Int32 {
+			c.i32.pr = pr
+		} else {
+			c.i64.pr = pr
+		}
+		c.maxDef, c.maxRep = 0, 0
+		return nil
+	}
+	cr, err := rg.Column(leaf)
+	if err != nil {
+		return err
+	}
 	d := cr.Descriptor()
 	c.cr, c.maxDef, c.maxRep = cr, d.MaxDefinitionLevel(), d.MaxRepetitionLevel()
 	c.elemDef = c.maxDef
@@ -33,10 +63,20 @@ func (c *columnReader) reset(cr file.ColumnChunkReader) {
 		c.elemDef-- // a nullable element: one level less is a null one
 	}
 	c.lo, c.hi, c.vlo, c.vhi, c.exhausted = 0, 0, 0, 0, false
+	return nil
 }
 
 // read fills col with the next n rows.
-func (c *columnReader) read(col *Column, n int) error {
+func (c *columnReader) read(col *Column, n int) (err error) {
+	col.Nulls = nil
+	switch {
+	case c.i32.pr != nil:
+		col.Int32s, err = c.i32.read(col.Int32s, n)
+		return err
+	case c.i64.pr != nil:
+		col.Int64s, err = c.i64.read(col.Int64s, n)
+		return err
+	}
 	if c.maxRep > 0 {
 		return c.readList(col, n)
 	}
@@ -46,7 +86,6 @@ func (c *columnReader) read(col *Column, n int) error {
 	}
 	var got int64
 	var vals int
-	var err error
 	switch cr := c.cr.(type) {
 	case *file.BooleanColumnChunkReader:
 		got, vals, err = readFlat(cr, &col.Bools, n, defs, c.maxDef)

@@ -253,11 +253,9 @@ func (r *Reader) scan(cols []string, batch int, keep func(g int) bool, fn func(r
 		rg := r.r.RowGroup(g)
 		rows := rg.NumRows()
 		for k, leaf := range leaves {
-			cr, err := rg.Column(leaf)
-			if err != nil {
+			if err := readers[k].reset(rg, r.r.MetaData().Schema.Column(leaf), leaf); err != nil {
 				return fmt.Errorf("%s: row group %d, column %q: %w", r.path, g, cols[k], err)
 			}
-			readers[k].reset(cr)
 		}
 		for done := int64(0); done < rows; {
 			n := int(min(int64(batch), rows-done))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -35,12 +36,23 @@ var numeric = []arrow.Field{
 	{Name: "nf64", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "nvec", Type: arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float64, Nullable: true}), Nullable: true},
 	{Name: "rvec", Type: arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float64})},
+	{Name: "w32", Type: arrow.PrimitiveTypes.Int32}, // any value: deltas of every bit width, wrapping
+	{Name: "w64", Type: arrow.PrimitiveTypes.Int64},
+}
+
+// deltaInts writes the int columns DELTA_BINARY_PACKED.
+var deltaInts = []parquet.WriterProperty{
+	parquet.WithEncodingFor("i32", parquet.Encodings.DeltaBinaryPacked),
+	parquet.WithEncodingFor("i64", parquet.Encodings.DeltaBinaryPacked),
+	parquet.WithEncodingFor("ni64", parquet.Encodings.DeltaBinaryPacked),
+	parquet.WithEncodingFor("w32", parquet.Encodings.DeltaBinaryPacked),
+	parquet.WithEncodingFor("w64", parquet.Encodings.DeltaBinaryPacked),
 }
 
 // writeFile writes rows random rows of numeric, a string and a struct
 // column to a Parquet file with pqarrow, in row groups of group rows, and
-// returns its path.
-func writeFile(t testing.TB, dir string, seed uint64, rows, group int, dict bool) string {
+// returns its path. props are added to the writer's.
+func writeFile(t testing.TB, dir string, seed uint64, rows, group int, dict bool, props ...parquet.WriterProperty) string {
 	fields := append(append([]arrow.Field(nil), numeric...),
 		arrow.Field{Name: "s", Type: arrow.BinaryTypes.String},
 		arrow.Field{Name: "st", Type: arrow.StructOf(arrow.Field{Name: "x", Type: arrow.PrimitiveTypes.Float64}, arrow.Field{Name: "y", Type: arrow.PrimitiveTypes.Int64})})
@@ -87,8 +99,12 @@ func writeFile(t testing.TB, dir string, seed uint64, rows, group int, dict bool
 		}
 		list(bld.Field(9).(*array.ListBuilder), true, true)
 		list(bld.Field(10).(*array.ListBuilder), false, false)
-		bld.Field(11).(*array.StringBuilder).Append("row")
-		sb := bld.Field(12).(*array.StructBuilder)
+		w32 := []int32{math.MinInt32, math.MaxInt32, 0, -1, int32(r.Uint32())}
+		w64 := []int64{math.MinInt64, math.MaxInt64, 0, -1, int64(r.Uint64()), int64(r.Uint64() >> 20)}
+		bld.Field(11).(*array.Int32Builder).Append(w32[r.IntN(len(w32))])
+		bld.Field(12).(*array.Int64Builder).Append(w64[r.IntN(len(w64))])
+		bld.Field(13).(*array.StringBuilder).Append("row")
+		sb := bld.Field(14).(*array.StructBuilder)
 		sb.Append(true)
 		sb.FieldBuilder(0).(*array.Float64Builder).Append(1)
 		sb.FieldBuilder(1).(*array.Int64Builder).Append(2)
@@ -100,8 +116,8 @@ func writeFile(t testing.TB, dir string, seed uint64, rows, group int, dict bool
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := parquet.NewWriterProperties(parquet.WithDictionaryDefault(dict), parquet.WithMaxRowGroupLength(int64(group)), parquet.WithDataPageSize(512))
-	w, err := pqarrow.NewFileWriter(sch, f, props, pqarrow.DefaultWriterProps())
+	props = append([]parquet.WriterProperty{parquet.WithDictionaryDefault(dict), parquet.WithMaxRowGroupLength(int64(group)), parquet.WithDataPageSize(512)}, props...)
+	w, err := pqarrow.NewFileWriter(sch, f, parquet.NewWriterProperties(props...), pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,17 +242,28 @@ func viaScan(t testing.TB, path string, batch int) [][]any {
 }
 
 func TestScanReadsWhatPqarrowReads(t *testing.T) {
+	v2 := parquet.WithDataPageVersion(parquet.DataPageV2)
 	for _, c := range []struct {
 		rows, group int
 		dict        bool
+		props       []parquet.WriterProperty
 	}{
-		{0, 10, false},
-		{1, 10, true},
-		{500, 1000, false},
-		{2000, 300, true}, // several row groups, dictionary pages
-		{3001, 1 << 20, false},
+		{0, 10, false, nil},
+		{1, 10, true, nil},
+		{500, 1000, false, nil},
+		{2000, 300, true, nil}, // several row groups, dictionary pages
+		{3001, 1 << 20, false, nil},
+		// the int columns DELTA_BINARY_PACKED, which this package decodes
+		// itself when they are required: pages of 1 value, of part of a
+		// miniblock, of several blocks; version 2 pages
+		{1, 10, false, deltaInts},
+		{77, 1000, false, deltaInts},
+		{2000, 300, false, deltaInts},
+		{3001, 1 << 20, false, append(deltaInts, v2)},
+		{700, 250, true, append(deltaInts, v2)},
+		{2500, 1 << 20, false, []parquet.WriterProperty{v2}},
 	} {
-		path := writeFile(t, t.TempDir(), uint64(c.rows), c.rows, c.group, c.dict)
+		path := writeFile(t, t.TempDir(), uint64(c.rows), c.rows, c.group, c.dict, c.props...)
 		want := viaPqarrow(t, path)
 		if len(want) != c.rows {
 			t.Fatalf("pqarrow read %d rows of %d", len(want), c.rows)
@@ -285,7 +312,7 @@ func TestFieldsAndErrors(t *testing.T) {
 	for _, f := range r.Fields() {
 		kinds = append(kinds, f.Name+" "+f.Kind.String())
 	}
-	want := "b bool, i32 int32, i64 int64, f32 float32, f64 float64, vec list<float64>, nb bool, ni64 int64, nf64 float64, nvec list<float64>, rvec list<float64>, s string, st other"
+	want := "b bool, i32 int32, i64 int64, f32 float32, f64 float64, vec list<float64>, nb bool, ni64 int64, nf64 float64, nvec list<float64>, rvec list<float64>, w32 int32, w64 int64, s string, st other"
 	if got := strings.Join(kinds, ", "); got != want {
 		t.Errorf("fields:\n %s\nwant\n %s", got, want)
 	}
@@ -319,10 +346,22 @@ func TestFieldsAndErrors(t *testing.T) {
 // Parquet package's reader loop forever: testdata/fuzz/FuzzScan holds
 // one; StallTimeout turns it into an error.)
 func FuzzScan(f *testing.F) {
+	fuzzDamaged(f, writeFile(f, f.TempDir(), 3, 200, 64, true))
+}
+
+// FuzzScanDeltaPages is FuzzScan on a file whose int columns are
+// DELTA_BINARY_PACKED, in version 2 pages: the pages this package
+// decodes itself.
+func FuzzScanDeltaPages(f *testing.F) {
+	fuzzDamaged(f, writeFile(f, f.TempDir(), 4, 300, 100, false, append(deltaInts, parquet.WithDataPageVersion(parquet.DataPageV2))...))
+}
+
+// fuzzDamaged scans copies of the file at path with a byte changed and
+// the end cut off.
+func fuzzDamaged(f *testing.F, path string) {
 	defer func(d time.Duration) { pqread.StallTimeout = d }(pqread.StallTimeout)
 	pqread.StallTimeout = 300 * time.Millisecond
-	dir := f.TempDir()
-	good, err := os.ReadFile(writeFile(f, dir, 3, 200, 64, true))
+	good, err := os.ReadFile(path)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -350,6 +389,9 @@ func FuzzScan(f *testing.F) {
 			for _, c := range cols {
 				if c.Kind == pqread.Float64List && len(c.Offsets) != rows+1 {
 					t.Fatalf("%d offsets for %d rows", len(c.Offsets), rows)
+				}
+				if c.Kind == pqread.Int64 && len(c.Int64s) != rows || c.Kind == pqread.Int32 && len(c.Int32s) != rows {
+					t.Fatalf("%d rows, a column of %d values", rows, max(len(c.Int64s), len(c.Int32s)))
 				}
 			}
 			return nil
