@@ -7,7 +7,10 @@
 // readers, without pqarrow, which builds Arrow arrays the callers only
 // index and whose compute package brings gRPC, protobuf and Flight into
 // the program (their start-up and size; internal/pqwrite avoids it for
-// the same reason).
+// the same reason). Flat required int columns whose pages are
+// DELTA_BINARY_PACKED or PLAIN (Statecraft's timestep and substep) are
+// decoded here instead, a page at a time (ints.go): Arrow's delta decoder
+// was most of a report's read-back.
 //
 // Batches do not cross row groups. Nulls are marked (Column.Nulls); a
 // null element of a list reads as 0. Statecraft writes neither.
