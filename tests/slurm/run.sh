@@ -3,7 +3,9 @@
 # tasks, one `statecraft run --shard i/SHARDS` each, and a dependent
 # `statecraft merge`, on a one-node cluster on this machine; the merged
 # dataset must hold the same rows as a single-machine run of the same config
-# (tests/interop/samerows.mjs: EXCEPT ALL both ways, in DuckDB).
+# (tests/interop/samerows.mjs: EXCEPT ALL both ways, in DuckDB), and the
+# merge's HTML report must be the page `statecraft report` writes from the
+# merged files (round 1: drawn from the rows the shards kept).
 #
 # Round 1: every task runs once; merge; compare.
 # Round 2: task FAULT_TASK fails on its first attempt (FAULT=exit: its
@@ -36,7 +38,7 @@ export SHARDS=${SHARDS:-100}
 # row_group_rows = 100 makes a shard put data on disk as it goes, so the kill
 # leaves some behind.
 export CONFIG=${CONFIG:-predator_prey}
-export SETS=${SETS:-runs=100 timesteps=300000 output.every=1000 output.row_group_rows=100 output.checkpoint_seconds=0.005 report.html=false}
+export SETS=${SETS:-runs=100 timesteps=300000 output.every=1000 output.row_group_rows=100 output.checkpoint_seconds=0.005}
 # FAULT=kill is the case resume exists for: the requeued task reruns the
 # same command, which keeps the jobs the killed attempt checkpointed.
 FAULT=${FAULT:-kill}
@@ -127,6 +129,16 @@ same() {
 		die "$1: not the rows of the single-machine run"
 }
 
+# report_same DIR: the merge wrote DIR/_report.html, and it is the page
+# `statecraft report DIR` writes from the files, but for the time it was written.
+report_same() {
+	[ -s "$1/_report.html" ] || die "$1: the merge wrote no _report.html"
+	cp "$1/_report.html" "$WORK/merge-report.html"
+	"$STATECRAFT" report "$1" --quiet || die "$1: statecraft report failed"
+	cmp -s <(sed 's/at 20[0-9T:-]*Z/at -/' "$WORK/merge-report.html") <(sed 's/at 20[0-9T:-]*Z/at -/' "$1/_report.html") ||
+		die "$1: the merge's report is not the page statecraft report writes from the files"
+}
+
 # --- round 1: the sweep, then the merge -----------------------------------
 r1=$(submit r1 "$WORK/r1")
 jobs+=("$r1")
@@ -141,6 +153,9 @@ log "round 1: $SHARDS tasks and the merge COMPLETED"
 wait "$single" || die "the single-machine run failed"
 same "$WORK/r1"
 log "round 1: merged dataset = single-machine run"
+grep -q '"report_rows"' "$WORK/r1/_manifest.json" || die "round 1: the merged manifest names no shard's report rows"
+report_same "$WORK/r1"
+log "round 1: the merge's report, from the shards' kept rows = statecraft report's"
 
 # --- round 2: one task fails, is retried alone, and a new merge -----------
 K=$FAULT_TASK
@@ -193,4 +208,10 @@ else
 fi
 same "$WORK/r2"
 log "round 2: merged dataset = single-machine run"
+report_same "$WORK/r2"
+if grep -q '"report_rows"' "$WORK/r2/_manifest.json"; then
+	log "round 2: the merge's report, from the shards' kept rows = statecraft report's"
+else # a resumed shard keeps no rows: the merge read the files
+	log "round 2: the merge's report, read from the files (a shard resumed) = statecraft report's"
+fi
 log "ok: Slurm array of $SHARDS tasks, FAULT=$FAULT, RETRY=$RETRY"
