@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -191,7 +192,7 @@ func (j *Journal) Checkpoint(c Checkpoint) error {
 	if len(c.Parts) == 0 && len(c.Jobs) == 0 {
 		return nil
 	}
-	if err := j.append(journalLine{Checkpoint: &c}); err != nil {
+	if err := j.writeCheckpoint(&c); err != nil {
 		return err
 	}
 	if CheckpointHook != nil {
@@ -210,15 +211,105 @@ func (j *Journal) append(l journalLine) error {
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
+	return j.writeLine(func(w *bufio.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeCheckpoint appends c's line: the bytes json.Marshal gives for
+// journalLine{Checkpoint: c}, encoded as they are written. A checkpoint
+// holds every job finished since the last one (a run of a million short
+// jobs makes one at its end): built whole by json.Marshal, through
+// reflection, its line took 2.4 µs and 900 bytes of allocation a job with
+// ten KPIs.
+func (j *Journal) writeCheckpoint(c *Checkpoint) error {
+	// What json.Marshal may refuse (a failure's parameters) is encoded
+	// before a byte is written; those jobs are few.
+	var parts []byte
+	if len(c.Parts) > 0 {
+		var err error
+		if parts, err = json.Marshal(c.Parts); err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+	}
+	var special map[int][]byte
+	for k := range c.Jobs {
+		if d := &c.Jobs[k]; d.Failure != nil || len(d.Anomalies) > 0 {
+			b, err := json.Marshal(d)
+			if err != nil {
+				return fmt.Errorf("journal: %w", err)
+			}
+			if special == nil {
+				special = map[int][]byte{}
+			}
+			special[k] = b
+		}
+	}
+	return j.writeLine(func(w *bufio.Writer) error {
+		w.WriteString(`{"checkpoint":{`)
+		if parts != nil {
+			w.WriteString(`"parts":`)
+			w.Write(parts)
+			w.WriteByte(',')
+		}
+		if c.Jobs == nil {
+			w.WriteString(`"jobs":null}}`)
+			return nil
+		}
+		w.WriteString(`"jobs":[`)
+		var num []byte
+		for k := range c.Jobs {
+			if k > 0 {
+				w.WriteByte(',')
+			}
+			if b, ok := special[k]; ok {
+				w.Write(b)
+				continue
+			}
+			d := &c.Jobs[k]
+			num = strconv.AppendInt(append(num[:0], `{"i":`...), int64(d.Index), 10)
+			if len(d.KPIs) > 0 {
+				num = append(num, `,"k":[`...)
+				for i, f := range d.KPIs {
+					if i > 0 {
+						num = append(num, ',')
+					}
+					num = strconv.AppendUint(num, math.Float64bits(float64(f)), 10)
+				}
+				num = append(num, ']')
+			}
+			w.Write(append(num, '}'))
+		}
+		_, err := w.WriteString(`]}}`)
+		return err
+	})
+}
+
+// writeLine writes a line, enc's bytes and a newline, durably. A line
+// is written in pieces: if one fails, what the file holds may end in part
+// of a line, which readers drop but after which no line may follow, so
+// the journal is closed.
+func (j *Journal) writeLine(enc func(w *bufio.Writer) error) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return fmt.Errorf("journal %s: closed", j.path)
 	}
-	if _, err := j.f.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+	w := bufio.NewWriterSize(j.f, 1<<16)
+	err := enc(w)
+	if err == nil {
+		err = w.WriteByte('\n')
 	}
-	if err := j.f.Sync(); err != nil {
+	if err == nil {
+		err = w.Flush() // and the writes' errors, which bufio keeps
+	}
+	if err == nil {
+		err = j.f.Sync()
+	}
+	if err != nil {
+		j.f.Close()
+		j.f = nil
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	return nil
