@@ -52,46 +52,116 @@ func (t *Table) check() ([]pointKey, map[pointKey][]*Row, error) {
 	if err := uniqueNames("parameter", t.Params); err != nil {
 		return nil, nil, err
 	}
-	groups := map[pointKey][]*Row{}
-	seen := map[[3]int]bool{}
+	where := func(i int) string {
+		r := &t.Rows[i]
+		return fmt.Sprintf("row %d (simulation %d, subset %d, run %d)", i, r.Simulation, r.Subset, r.Run)
+	}
+	// The rows are checked in order up to the first that is wrong (end);
+	// a job seen twice is found after, among the rows before end, by
+	// sorting each point's rows by run: the error is the first row's in
+	// order, whichever kind it is. (A map of the jobs seen cost a
+	// million-job table a second.)
+	var err error
+	end := len(t.Rows)
+	idx := map[pointKey][]int32{}
 	for i := range t.Rows {
 		r := &t.Rows[i]
-		where := fmt.Sprintf("row %d (simulation %d, subset %d, run %d)", i, r.Simulation, r.Subset, r.Run)
 		switch {
 		case r.Simulation < 0 || r.Subset < 0:
-			return nil, nil, fmt.Errorf("decide: %s: negative index", where)
+			err = fmt.Errorf("decide: %s: negative index", where(i))
 		case len(t.Sims) > 0 && r.Simulation >= len(t.Sims):
-			return nil, nil, fmt.Errorf("decide: %s: the table names %d simulations", where, len(t.Sims))
+			err = fmt.Errorf("decide: %s: the table names %d simulations", where(i), len(t.Sims))
 		case len(r.KPI) != len(t.KPIs):
-			return nil, nil, fmt.Errorf("decide: %s: %d KPI values for %d KPIs", where, len(r.KPI), len(t.KPIs))
+			err = fmt.Errorf("decide: %s: %d KPI values for %d KPIs", where(i), len(r.KPI), len(t.KPIs))
 		case len(r.Params) != len(t.Params):
-			return nil, nil, fmt.Errorf("decide: %s: %d parameter values for %d parameters", where, len(r.Params), len(t.Params))
+			err = fmt.Errorf("decide: %s: %d parameter values for %d parameters", where(i), len(r.Params), len(t.Params))
 		}
-		job := [3]int{r.Simulation, r.Subset, r.Run}
-		if seen[job] {
-			return nil, nil, fmt.Errorf("decide: %s: the job appears twice", where)
-		}
-		seen[job] = true
 		k := pointKey{r.Simulation, r.Subset}
-		if g := groups[k]; len(g) > 0 {
+		g := idx[k]
+		if err == nil && len(g) > 0 {
+			first := &t.Rows[g[0]]
 			for j, v := range r.Params {
-				if valueKey(v) != valueKey(g[0].Params[j]) {
-					return nil, nil, fmt.Errorf("decide: %s: %s = %s, but run %d of the same sweep point has %s",
-						where, t.Params[j], formatValue(v), g[0].Run, formatValue(g[0].Params[j]))
+				if !sameValue(v, first.Params[j]) {
+					err = fmt.Errorf("decide: %s: %s = %s, but run %d of the same sweep point has %s",
+						where(i), t.Params[j], formatValue(v), first.Run, formatValue(first.Params[j]))
+					break
 				}
 			}
+			if err != nil && slices.ContainsFunc(g, func(o int32) bool { return t.Rows[o].Run == r.Run }) {
+				err = fmt.Errorf("decide: %s: the job appears twice", where(i)) // what the row is first
+			}
 		}
-		groups[k] = append(groups[k], r)
+		if err != nil {
+			end = i
+			break
+		}
+		if i > math.MaxInt32 {
+			return nil, nil, fmt.Errorf("decide: more than %d rows", math.MaxInt32)
+		}
+		idx[k] = append(g, int32(i))
 	}
-	keys := make([]pointKey, 0, len(groups))
-	for k, g := range groups {
+	keys := make([]pointKey, 0, len(idx))
+	twice := end // the first row of a job seen before it
+	for k, g := range idx {
 		keys = append(keys, k)
-		slices.SortFunc(g, func(a, b *Row) int { return cmp.Compare(a.Run, b.Run) })
+		slices.SortStableFunc(g, func(a, b int32) int { return cmp.Compare(t.Rows[a].Run, t.Rows[b].Run) })
+		for j := 1; j < len(g); j++ {
+			if t.Rows[g[j]].Run == t.Rows[g[j-1]].Run {
+				twice = min(twice, int(g[j])) // the later of the two: sorting kept their order
+			}
+		}
+	}
+	if twice < end {
+		return nil, nil, fmt.Errorf("decide: %s: the job appears twice", where(twice))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	groups := make(map[pointKey][]*Row, len(idx))
+	for k, g := range idx {
+		rows := make([]*Row, len(g))
+		for j, i := range g {
+			rows[j] = &t.Rows[i]
+		}
+		groups[k] = rows
 	}
 	slices.SortFunc(keys, func(a, b pointKey) int {
 		return cmp.Or(cmp.Compare(a.sim, b.sim), cmp.Compare(a.subset, b.subset))
 	})
 	return keys, groups, nil
+}
+
+// sameValue reports whether a and b are the same parameter value, as
+// valueKey tells values apart (a float by its shortest decimal form: NaN
+// is NaN, -0 is not 0), without formatting them.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case float64:
+		if y, ok := b.(float64); ok {
+			return sameFloat(x, y)
+		}
+	case int64:
+		if y, ok := b.(int64); ok {
+			return x == y
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return x == y
+		}
+	case string:
+		if y, ok := b.(string); ok {
+			return x == y
+		}
+	case []float64:
+		if y, ok := b.([]float64); ok {
+			return slices.EqualFunc(x, y, sameFloat)
+		}
+	}
+	return valueKey(a) == valueKey(b)
+}
+
+func sameFloat(x, y float64) bool {
+	return math.Float64bits(x) == math.Float64bits(y) || x != x && y != y
 }
 
 // scenario returns the name of simulation i, "" when it has none.

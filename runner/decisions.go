@@ -156,11 +156,19 @@ func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
 	for _, s := range p.Sims {
 		t.Sims = append(t.Sims, s.Name)
 	}
+	// The runs of a sweep point share its values (decide reads them only).
+	t.Rows = make([]decide.Row, 0, len(rows))
+	point := map[[2]int][]any{}
 	for _, r := range rows {
-		all := p.sweptValues(r.spec)
-		vals := make([]any, len(keep))
-		for i, k := range keep {
-			vals[i] = all[k]
+		at := [2]int{r.spec.Simulation, r.spec.Subset}
+		vals, ok := point[at]
+		if !ok {
+			all := p.sweptValues(r.spec)
+			vals = make([]any, len(keep))
+			for i, k := range keep {
+				vals[i] = all[k]
+			}
+			point[at] = vals
 		}
 		t.Rows = append(t.Rows, decide.Row{Simulation: r.spec.Simulation, Subset: r.spec.Subset, Run: r.spec.Run, Params: vals, KPI: r.vals})
 	}
