@@ -61,6 +61,9 @@ func (t *Table) check() ([]pointKey, map[pointKey][]*Row, error) {
 	// sorting each point's rows by run: the error is the first row's in
 	// order, whichever kind it is. (A map of the jobs seen cost a
 	// million-job table a second.)
+	if len(t.Rows) > math.MaxInt32 {
+		return nil, nil, fmt.Errorf("decide: %d rows, more than %d", len(t.Rows), math.MaxInt32)
+	}
 	var err error
 	end := len(t.Rows)
 	idx := map[pointKey][]int32{}
@@ -94,9 +97,6 @@ func (t *Table) check() ([]pointKey, map[pointKey][]*Row, error) {
 		if err != nil {
 			end = i
 			break
-		}
-		if i > math.MaxInt32 {
-			return nil, nil, fmt.Errorf("decide: more than %d rows", math.MaxInt32)
 		}
 		idx[k] = append(g, int32(i))
 	}

@@ -106,7 +106,6 @@ func (c *columnReader) read(col *Column, n int) (err error) {
 	if got != int64(n) {
 		return fmt.Errorf("%d values of %d rows: the column chunk ends early", got, n)
 	}
-	col.Nulls = nil
 	if vals < n {
 		col.Nulls = grow(&c.nulls, n)
 		for i, d := range defs {

@@ -2,6 +2,7 @@ package pqread
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -93,31 +94,33 @@ func TestDecodeDelta(t *testing.T) {
 		"the extremes":      random(513, func() int64 { return []int64{math.MinInt64, math.MaxInt64, 0, -1}[r.IntN(4)] }),
 	} {
 		for _, cut := range []bool{false, true} {
-			got := make([]int64, len(vals))
-			if err := decodeDelta(encodeDelta(vals, cut), got); err != nil {
+			if err := roundTrip(vals, cut); err != nil {
 				t.Fatalf("%s (cut %v): %v", name, cut, err)
-			}
-			for i := range vals {
-				if got[i] != vals[i] {
-					t.Fatalf("%s (cut %v): value %d is %d, want %d", name, cut, i, got[i], vals[i])
-				}
 			}
 			// the same values as int32s, their deltas wrapping
 			v32 := make([]int32, len(vals))
 			for i, v := range vals {
 				v32[i] = int32(v)
 			}
-			got32 := make([]int32, len(vals))
-			if err := decodeDelta(encodeDelta(v32, cut), got32); err != nil {
+			if err := roundTrip(v32, cut); err != nil {
 				t.Fatalf("%s as int32 (cut %v): %v", name, cut, err)
-			}
-			for i := range v32 {
-				if got32[i] != v32[i] {
-					t.Fatalf("%s as int32 (cut %v): value %d is %d, want %d", name, cut, i, got32[i], v32[i])
-				}
 			}
 		}
 	}
+}
+
+// roundTrip encodes vals, decodes them, and reports the first difference.
+func roundTrip[T int32 | int64](vals []T, cut bool) error {
+	got := make([]T, len(vals))
+	if err := decodeDelta(encodeDelta(vals, cut), got); err != nil {
+		return err
+	}
+	for i := range vals {
+		if got[i] != vals[i] {
+			return fmt.Errorf("value %d is %d, want %d", i, got[i], vals[i])
+		}
+	}
+	return nil
 }
 
 func TestDecodeDeltaErrors(t *testing.T) {
@@ -177,14 +180,8 @@ func FuzzDecodeDelta(f *testing.F) {
 		for i := range vals {
 			vals[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
 		}
-		got := make([]int64, len(vals))
-		if err := decodeDelta(encodeDelta(vals, n%2 == 1), got); err != nil {
+		if err := roundTrip(vals, n%2 == 1); err != nil {
 			t.Fatal(err)
-		}
-		for i := range vals {
-			if got[i] != vals[i] {
-				t.Fatalf("value %d: %d, want %d", i, got[i], vals[i])
-			}
 		}
 	})
 }
