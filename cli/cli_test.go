@@ -61,7 +61,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{[]string{"run", "predator_prey", "--set", "runs=1000000000", "--max-output", "1GB", "--out", filepath.Join(dir, "out")}, cli.ExitUsage,
 			`statecraft run: embedded:predator_prey: key "runs": the run needs an estimated output of 131.1 TiB, more than 953.7 MiB (--max-output); 3003000000000 rows × 48 B (an upper bound: the values uncompressed) from 3000000000 jobs (runs = 1000000000) of 1001 rows (timesteps = 1000)`},
 		{[]string{"run", "predator_prey", "--workers", "2", "--max-memory", "10MB", "--out", filepath.Join(dir, "out")}, cli.ExitUsage,
-			`statecraft run: embedded:predator_prey: the run needs an estimated memory of 42 MiB, more than 9.5 MiB (--max-memory); a run takes about 32 MiB whatever its size, and 10 MiB here for its 2 workers; or raise --max-memory (off: no check)`},
+			`statecraft run: embedded:predator_prey: the run needs an estimated memory of 44.2 MiB, more than 9.5 MiB (--max-memory); a run takes about 32 MiB whatever its size, and 12.2 MiB here for its 2 workers; or raise --max-memory (off: no check)`},
 		{[]string{"run", "predator_prey", "--max-memory", "lots"}, cli.ExitUsage, `invalid value "lots" for flag -max-memory: "lots" is not a size`},
 		{[]string{"run"}, cli.ExitUsage, "want one CONFIG or NAME, got 0"},
 		{[]string{"run", filepath.Join(dir, "missing.toml")}, cli.ExitUsage, "missing.toml: no such file"},

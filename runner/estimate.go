@@ -32,14 +32,22 @@ type Estimate struct {
 	// Batch is one worker's column batch at its fullest: row_group_rows
 	// rows, or maxBatchCells values when rows hold vectors or agents.
 	Batch int64
+	// RowGroup is one worker's open row groups at their fullest, the
+	// substep table's and each agent table's: their pages wait in
+	// memory until the group has row_group_rows rows, so a group holds
+	// up to row_group_rows-1 rows and one more batch. Counted as values
+	// uncompressed, an upper bound (a chunk that compression does not
+	// shorten is written raw).
+	RowGroup int64
 	// State is one worker's engine state: vectors and agent populations
 	// (from their initial sizes, double-buffered, with their lags).
 	State int64
 	// Memory is the peak estimate of the whole process:
-	// BaseMemory + Workers × (Batch + State + WriterMemory).
+	// BaseMemory + Workers × (Batch + RowGroup + State + WriterMemory).
 	Memory int64
 	// Biggest is what most of a worker's memory goes to: "batch" (the
-	// rows held before they are written) or a state variable's name.
+	// rows held before they are written), "row group" (the pages held
+	// until their row group is written) or a state variable's name.
 	Biggest string
 }
 
@@ -47,8 +55,8 @@ type Estimate struct {
 // Go runtime, the plan (an estimate).
 const BaseMemory = 32 << 20
 
-// WriterMemory is what one worker's open part files hold besides the batch:
-// page buffers and compression (an estimate).
+// WriterMemory is what one worker's open part files hold besides the batch
+// and the open row groups: buffers and compression (an estimate).
 const WriterMemory = 4 << 20
 
 // Estimate works out the resources of shard shard of shards (shards <= 1:
@@ -77,8 +85,10 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 		cells++
 	}
 	table := p.AgentsTable()
-	var agentRowBytes int64 // bytes of the agent tables per substep row
-	var agentsPerRow int64  // rows of the agent tables per substep row
+	var agentRowBytes int64                          // bytes of the agent tables per substep row
+	var agentsPerRow int64                           // rows of the agent tables per substep row
+	type agentTable struct{ perRow, rowBytes int64 } // agents per substep row, bytes per agent row
+	var agentTables []agentTable
 	var state int64
 	var biggestState int64
 	for _, v := range p.Sims[0].Model.Vars() {
@@ -102,8 +112,10 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 			// node and edge tables every graph_every timesteps: not estimated
 		case v.Kind == gds.KindAgents && table:
 			// a row per agent: the substep row's ids, agent int32, the fields
-			agentRowBytes = addSat(agentRowBytes, mulSat(n, 4*5+8+recordBytes(v.Fields)))
+			rb := 4*5 + 8 + recordBytes(v.Fields)
+			agentRowBytes = addSat(agentRowBytes, mulSat(n, rb))
 			agentsPerRow = addSat(agentsPerRow, n)
+			agentTables = append(agentTables, agentTable{n, rb})
 			cells = addSat(cells, mulSat(n, int64(5+1+len(v.Fields))))
 		case v.Kind == gds.KindAgents:
 			perRow = addSat(perRow, addSat(4, mulSat(n, recordBytes(v.Fields))))
@@ -131,10 +143,22 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 	batchCells := max(cells, min(mulSat(rows, cells), maxBatchCells))
 	e.Batch = mulSat(batchCells, 8)
 	e.State = state
-	if e.Batch >= biggestState {
-		e.Biggest = "batch"
+
+	// The open row groups: up to row_group_rows-1 rows and one more
+	// record, a batch (the agent tables' records hold up to a batch's
+	// rows of agents), and no more rows than the shard writes.
+	groupRows := int64(max(p.Config.Output.RowGroupRows, 1)) - 1
+	e.RowGroup = mulSat(min(groupRows+rows, max(e.Rows, 1)), perRow)
+	for _, t := range agentTables {
+		n := min(groupRows+int64(batchRows(p.Config.Output.RowGroupRows)), mulSat(agentRows, t.perRow))
+		e.RowGroup = addSat(e.RowGroup, mulSat(n, t.rowBytes))
 	}
-	perWorker := addSat(addSat(e.Batch, e.State), WriterMemory)
+	if e.Batch >= biggestState && e.Batch >= e.RowGroup {
+		e.Biggest = "batch"
+	} else if e.RowGroup >= biggestState && e.RowGroup > e.Batch {
+		e.Biggest = "row group"
+	}
+	perWorker := addSat(addSat(addSat(e.Batch, e.RowGroup), e.State), WriterMemory)
 	e.Memory = addSat(BaseMemory, mulSat(int64(e.Workers), perWorker))
 	return e
 }
@@ -250,6 +274,10 @@ func (e Estimate) Check(p *Plan, l ResourceLimits) error {
 			err.Key = "output.row_group_rows"
 			err.Hint = fmt.Sprintf("%s each hold a batch of %s (output.row_group_rows = %d): lower it, or run fewer workers (--workers)",
 				plural(e.Workers, "worker"), Bytes(e.Batch), x.Output.RowGroupRows)
+		case e.Biggest == "row group":
+			err.Key = "output.row_group_rows"
+			err.Hint = fmt.Sprintf("%s each hold up to %s of pages until their row group has output.row_group_rows = %d rows: lower it, or run fewer workers (--workers)",
+				plural(e.Workers, "worker"), Bytes(e.RowGroup), x.Output.RowGroupRows)
 		default:
 			err.Key = "initial_state." + e.Biggest
 			err.Hint = fmt.Sprintf("state variable %q holds most of the %s of state each of the %s keeps (from its initial size): make it smaller (its initial value, or the parameters that size it), or run fewer workers (--workers)",

@@ -26,29 +26,39 @@ func TestEstimate(t *testing.T) {
 		config        string
 		sets          []string
 		shard, shards int
-		want          runner.Estimate // the fields compared: Jobs, Rows, RowBytes, Output, Workers, Batch, State
+		want          runner.Estimate // the fields compared: Jobs, Rows, RowBytes, Output, Workers, Batch, RowGroup, State
 	}{
+		// a row group holds up to row_group_rows-1 (65535) rows and one more batch (16384 rows)
 		{"predator_prey", pp, []string{"runs=8"}, 0, 1,
-			runner.Estimate{Jobs: 24, Rows: 24024, RowBytes: 48, Output: 24024 * 48, Workers: 2, Batch: 16384 * 8 * 8}},
+			runner.Estimate{Jobs: 24, Rows: 24024, RowBytes: 48, Output: 24024 * 48, Workers: 2, Batch: 16384 * 8 * 8, RowGroup: 24024 * 48}},
 		{"a shard", pp, []string{"runs=8"}, 1, 5,
-			runner.Estimate{Jobs: 5, Rows: 5005, RowBytes: 48, Output: 5005 * 48, Workers: 2, Batch: 5005 * 8 * 8}},
+			runner.Estimate{Jobs: 5, Rows: 5005, RowBytes: 48, Output: 5005 * 48, Workers: 2, Batch: 5005 * 8 * 8, RowGroup: 5005 * 48}},
 		{"one job, fewer workers", pp, []string{"runs=1", "params.alpha=1.0"}, 0, 1,
-			runner.Estimate{Jobs: 1, Rows: 1001, RowBytes: 40, Output: 1001 * 40, Workers: 1, Batch: 1001 * 7 * 8}},
+			runner.Estimate{Jobs: 1, Rows: 1001, RowBytes: 40, Output: 1001 * 40, Workers: 1, Batch: 1001 * 7 * 8, RowGroup: 1001 * 40}},
 		{"a billion runs", pp, []string{"runs=1000000000"}, 0, 1,
-			runner.Estimate{Jobs: 3e9, Rows: 3e9 * 1001, RowBytes: 48, Output: 3e9 * 1001 * 48, Workers: 2, Batch: 16384 * 8 * 8}},
+			runner.Estimate{Jobs: 3e9, Rows: 3e9 * 1001, RowBytes: 48, Output: 3e9 * 1001 * 48, Workers: 2, Batch: 16384 * 8 * 8, RowGroup: (65535 + 16384) * 48}},
+		{"smaller row groups", pp, []string{"runs=1000", "output.row_group_rows=1000"}, 0, 1,
+			runner.Estimate{Jobs: 3000, Rows: 3000 * 1001, RowBytes: 48, Output: 3000 * 1001 * 48, Workers: 2, Batch: 1000 * 8 * 8, RowGroup: 1999 * 48}},
 		{"rows past an int64", pp, []string{"runs=2147483647", "timesteps=4000000000000000000"}, 0, 1,
-			runner.Estimate{Jobs: 3 * math.MaxInt32, Rows: math.MaxInt64, RowBytes: 48, Output: math.MaxInt64, Workers: 2, Batch: 16384 * 8 * 8}},
+			runner.Estimate{Jobs: 3 * math.MaxInt32, Rows: math.MaxInt64, RowBytes: 48, Output: math.MaxInt64, Workers: 2, Batch: 16384 * 8 * 8, RowGroup: (65535 + 16384) * 48}},
 		{"a vector of 1000", "model = \"" + vecModel + "\"\ntimesteps = 10\nworkers = 2\n", nil, 0, 1,
-			runner.Estimate{Jobs: 1, Rows: 11, RowBytes: 24 + 8 + 4 + 8000, Output: 11 * (24 + 8 + 4 + 8000), Workers: 1, Batch: 11 * 1006 * 8, State: 1000 * 8 * 3}},
+			runner.Estimate{Jobs: 1, Rows: 11, RowBytes: 24 + 8 + 4 + 8000, Output: 11 * (24 + 8 + 4 + 8000), Workers: 1, Batch: 11 * 1006 * 8,
+				RowGroup: 11 * (24 + 8 + 4 + 8000), State: 1000 * 8 * 3}},
+		// 100 agents of 24 bytes, in a table of rows of 28 bytes of ids and
+		// the agent's fields: the agent table's open group has up to 999
+		// rows and a batch of 1000 agents
+		{"an agent table", "model = \"bench_abm\"\ntimesteps = 100\n[output]\nagents = \"table\"\nrow_group_rows = 1000\n", nil, 0, 1,
+			runner.Estimate{Jobs: 1, Rows: 101, RowBytes: 32, Output: 101*32 + 101*100*(28+24), Workers: 1, Batch: 101 * (6 + 100*9) * 8,
+				RowGroup: 101*32 + 1999*(28+24), State: 100 * 24 * 2}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := plan(t, parse(t, c.config, c.sets...))
 			e := p.Estimate(0, c.shard, c.shards)
-			got := runner.Estimate{Jobs: e.Jobs, Rows: e.Rows, RowBytes: e.RowBytes, Output: e.Output, Workers: e.Workers, Batch: e.Batch, State: e.State}
+			got := runner.Estimate{Jobs: e.Jobs, Rows: e.Rows, RowBytes: e.RowBytes, Output: e.Output, Workers: e.Workers, Batch: e.Batch, RowGroup: e.RowGroup, State: e.State}
 			if got != c.want {
 				t.Errorf("estimate %+v\n  want %+v", got, c.want)
 			}
-			if want := runner.BaseMemory + int64(e.Workers)*(e.Batch+e.State+runner.WriterMemory); e.Memory != want {
+			if want := runner.BaseMemory + int64(e.Workers)*(e.Batch+e.RowGroup+e.State+runner.WriterMemory); e.Memory != want {
 				t.Errorf("memory %d, want %d", e.Memory, want)
 			}
 		})
@@ -74,7 +84,9 @@ func TestEstimateCheck(t *testing.T) {
 		{"one long run", []string{"runs=1", "params.alpha=1.0", "timesteps=100000000"}, runner.ResourceLimits{Output: 1 << 30, OutputFrom: "90% of the disk"},
 			`key "timesteps": the run needs an estimated output of 3.7 GiB, more than 1 GiB (90% of the disk)`},
 		{"memory over", []string{"runs=8"}, runner.ResourceLimits{Memory: 10 << 20, MemoryFrom: "--max-memory"},
-			`the run needs an estimated memory of 42 MiB, more than 10 MiB (--max-memory); a run takes about 32 MiB whatever its size`},
+			`the run needs an estimated memory of 44.2 MiB, more than 10 MiB (--max-memory); a run takes about 32 MiB whatever its size`},
+		{"row groups over", []string{"runs=100000", "output.row_group_rows=10000000"}, runner.ResourceLimits{Memory: 100 << 20, MemoryFrom: "--max-memory"},
+			`key "output.row_group_rows": the run needs an estimated memory of 959 MiB, more than 100 MiB (--max-memory); 2 workers each hold up to 458.5 MiB of pages until their row group has output.row_group_rows = 10000000 rows: lower it, or run fewer workers (--workers)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := plan(t, parse(t, pp, c.sets...))

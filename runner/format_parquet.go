@@ -61,6 +61,7 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		// Row groups of several batches: the column chunks' pages wait
 		// in memory, compressed, until the row group has its rows.
 		RowGroupRows: int64(o.rowGroupRows),
+		RecordRows:   int64(o.batchRows),
 		Encodings:    encodings(schema, o.swept),
 		// Noisy floats do not compress: their chunks are written
 		// uncompressed when the first page shows it.

@@ -115,3 +115,26 @@ func mustGroup(t *testing.T, col *schema.Column) *schema.GroupNode {
 	}
 	return g
 }
+
+// TestFixedWidthPageHeaderBound: the header of a data page of 8-byte
+// values, with every count and size at its largest and every statistic
+// set, fits the maxPageHeader bytes that buffered chunks reserve a page.
+func TestFixedWidthPageHeaderBound(t *testing.T) {
+	var st metadata.EncodedStatistics
+	st.SetMin(bytes.Repeat([]byte{0xff}, 8))
+	st.SetMax(bytes.Repeat([]byte{0xff}, 8))
+	st.SetNullCount(math.MaxInt64)
+	st.SetDistinctCount(math.MaxInt64)
+	data := memory.NewBufferBytes(nil)
+	const n = math.MaxInt32
+	v1 := file.NewDataPageV1WithStats(data, n, parquet.Encodings.Plain, parquet.Encodings.RLE, parquet.Encodings.RLE, n, st)
+	v2 := file.NewDataPageV2WithStats(data, n, n, n, parquet.Encodings.DeltaBinaryPacked, n, n, n, false, st)
+	for name, h := range map[string][]byte{
+		"version 1": appendPageHeaderV1(nil, v1, n),
+		"version 2": appendPageHeaderV2(nil, v2, n),
+	} {
+		if len(h) > maxPageHeader {
+			t.Errorf("%s: a header of %d bytes, more than maxPageHeader (%d)", name, len(h), maxPageHeader)
+		}
+	}
+}

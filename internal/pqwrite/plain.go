@@ -20,6 +20,12 @@ import (
 	"github.com/statecraft/statecraft/internal/floatfold"
 )
 
+// maxPageHeader bounds the page header of a fixed-width column's data
+// page, version 1 or 2, with the largest counts and sizes and statistics
+// of 8-byte values (TestFixedWidthPageHeaderBound): what a buffered
+// chunk's pages are reserved per page besides their values.
+const maxPageHeader = 128
+
 // The direct path writes the pages of a flat, required column itself and
 // hands them to Arrow's page writer, which writes the page headers and the
 // column chunk's metadata. Arrow's column writer, which the other columns
@@ -131,9 +137,18 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 	}
 	size := int(w.props.DataPageSize())
 	if !ch.started && lf.enc == Plain && w.opts.RowGroupRows > 0 {
-		if width := fixedWidth(lf.typ); width > 0 { // a row group's values, and a header per page
-			n := int(max(w.opts.RowGroupRows, int64(col.Len()))) * width
-			pg.reserve(n + n/size*64 + 64)
+		if width := fixedWidth(lf.typ); width > 0 {
+			// A row group's values and their page headers. The group
+			// ends with the record that brings it to RowGroupRows rows,
+			// so it holds up to RowGroupRows-1 rows and one more record;
+			// every record ends a page, and so does every size bytes.
+			// Records shorter than this one or RecordRows (rare: a
+			// worker's records are its batches) may outgrow the room,
+			// which then grows on the heap.
+			rec := max(w.opts.RecordRows, int64(col.Len()), 1)
+			n := int(w.opts.RowGroupRows-1+rec) * width
+			pages := n/size + int(w.opts.RowGroupRows/rec) + 2
+			pg.reserve(n + pages*maxPageHeader)
 		}
 	}
 	switch lf.enc {

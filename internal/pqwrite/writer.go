@@ -49,6 +49,11 @@ type Options struct {
 	// (the column chunks' pages wait in memory, compressed), and Close
 	// ends the last one. 0 writes one row group per record.
 	RowGroupRows int64
+	// RecordRows is the most rows a record given to Write has (0: not
+	// known). A row group holds up to RowGroupRows-1 rows and one more
+	// record, and its PLAIN chunks' page buffers are sized for that when
+	// the group starts, so that they never grow by doubling.
+	RecordRows int64
 	// Encodings names the encoding of flat required top-level columns,
 	// by name; the others are PLAIN. Dictionary and Delta chunks are
 	// written uncompressed: their pages are runs and bit widths already.

@@ -805,7 +805,9 @@ func TestReset(t *testing.T) {
 // TestPendingPagesOffHeap: a Writer that keeps row groups of several
 // records in memory holds their pages outside the Go heap, so that the
 // first row group does not raise the heap by its size (on the heap, the
-// buffers of amm's row groups made a garbage collection of their own).
+// buffers of amm's row groups made a garbage collection of their own),
+// even when the record that ends the group takes it past RowGroupRows or
+// the group starts with a short record.
 func TestPendingPagesOffHeap(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes what allocates")
@@ -824,23 +826,44 @@ func TestPendingPagesOffHeap(t *testing.T) {
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	w, err := NewWriter(io.Discard, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, RowGroupRows: 4 * rows, Adaptive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range 3 { // the open row group holds 3 records' pages
-		if err := w.Write(rec); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	pages := 3 * rows * 8 * len(fields) // about what the pending pages take
-	if got := after.TotalAlloc - before.TotalAlloc; got > uint64(pages/4) {
-		t.Errorf("%d bytes allocated on the heap for %d bytes of pages", got, pages)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name               string
+		groupRows, recRows int64
+		records            []int64 // their rows, all in one row group
+	}{
+		{"three records of a group of four", 4 * rows, 0, []int64{rows, rows, rows}},
+		{"the last record goes past the group's rows", 3*rows + 1, 0, []int64{rows, rows, rows, rows}},
+		{"a short record first", 2 * rows, rows, []int64{rows / 4, rows, rows}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, err := NewWriter(io.Discard, sch, Options{Compression: compress.Codecs.Snappy, Stats: true,
+				RowGroupRows: tc.groupRows, RecordRows: tc.recRows, Adaptive: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var total int64
+			for _, n := range tc.records {
+				r := rec.NewSlice(0, n)
+				err := w.Write(r)
+				r.Release()
+				if err != nil {
+					t.Fatal(err)
+				}
+				total += n
+			}
+			runtime.ReadMemStats(&after)
+			if w.groups != 1 {
+				t.Fatalf("%d row groups, want 1", w.groups)
+			}
+			pages := total * 8 * int64(len(fields)) // about what the pending pages take
+			if got := after.TotalAlloc - before.TotalAlloc; got > uint64(pages/4) {
+				t.Errorf("%d bytes allocated on the heap for %d bytes of pages", got, pages)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
