@@ -49,6 +49,29 @@ func Grow[T Value](a *Arena, s []T, n int) []T {
 	return t[:len(s)]
 }
 
+// GrowFree is Grow for a slice that is its array's only user: when it
+// moves s to a new array, it releases the one s was in, if a allocated it
+// (its first value at the start of one of a's maps), so that a buffer
+// growing by doubling keeps one array, not every size it had. Neither s
+// nor any slice of its array may be used afterwards.
+func GrowFree[T Value](a *Arena, s []T, n int) []T {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	t := Grow(a, s, n)
+	if cap(s) > 0 {
+		old := unsafe.Pointer(unsafe.SliceData(s[:1]))
+		for i, m := range a.maps {
+			if unsafe.Pointer(unsafe.SliceData(m)) == old {
+				release(m)
+				a.maps = append(a.maps[:i], a.maps[i+1:]...)
+				break
+			}
+		}
+	}
+	return t
+}
+
 // Free releases every slice the arena allocated. Using one of them
 // afterwards is an error that may crash the program.
 func (a *Arena) Free() {

@@ -65,3 +65,38 @@ func TestOutsideHeap(t *testing.T) {
 		t.Errorf("an 8 MiB arena slice grew the heap's allocations by %d bytes", grew)
 	}
 }
+
+// TestGrowFree: a slice grown past its room moves to a new array with its
+// values, and the arena releases the old one; with room, or for a slice
+// the arena did not allocate, nothing is released.
+func TestGrowFree(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("no memory maps: the arena allocates on the heap")
+	}
+	var a Arena
+	defer a.Free()
+	s := Make[int64](&a, 100)[:0]
+	for i := range 100 {
+		s = append(s, int64(i))
+	}
+	if g := GrowFree(&a, s[:50], 50); &g[0] != &s[0] || len(a.maps) != 1 {
+		t.Fatalf("GrowFree with room moved the slice or changed the maps (%d)", len(a.maps))
+	}
+	g := GrowFree(&a, s, 1000)
+	if len(g) != 100 || cap(g) < 1100 || len(a.maps) != 1 {
+		t.Fatalf("GrowFree without room: len %d cap %d, %d maps; want 100, >= 1100, 1", len(g), cap(g), len(a.maps))
+	}
+	for i, v := range g {
+		if v != int64(i) {
+			t.Fatalf("value %d is %d after GrowFree; want %d", i, v, i)
+		}
+	}
+	heap := make([]int64, 3, 3)
+	h := GrowFree(&a, heap, 10)
+	if len(h) != 3 || len(a.maps) != 2 {
+		t.Fatalf("GrowFree of a heap slice: len %d, %d maps; want 3, 2", len(h), len(a.maps))
+	}
+	if e := GrowFree(&a, []int64(nil), 8); len(e) != 0 || cap(e) < 8 || len(a.maps) != 3 {
+		t.Fatalf("GrowFree of nil: len %d cap %d, %d maps", len(e), cap(e), len(a.maps))
+	}
+}

@@ -49,7 +49,7 @@ type pager struct {
 	// other columns' chunks grow too (a row group of several batches).
 	buffered bool
 	pending  []byte         // the chunk's data pages, headers included
-	arena    *offheap.Arena // the Writer's, where reserve allocates pending
+	arena    *offheap.Arena // the Writer's, where pending grows (a buffered pager needs one)
 	dict     []byte         // the chunk's dictionary page, header included, written first
 	raw      bool           // the chunk is written uncompressed whatever the file's codec
 
@@ -136,6 +136,12 @@ func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
 	p.bufs.hdr = h
 	var written int64
 	if p.buffered {
+		// Out of the Go heap, where its growth would count twice toward
+		// the collector's goal: a row group's pages of a list column
+		// (vectors, agents) are tens of MB.
+		if n := len(h) + len(data); n > cap(p.pending)-len(p.pending) {
+			p.pending = offheap.GrowFree(p.arena, p.pending, max(n, cap(p.pending))) // doubling
+		}
 		p.pending = append(append(p.pending, h...), data...)
 		written = int64(len(h) + len(data))
 	} else {
@@ -170,7 +176,7 @@ func (p *pager) WriteDictionaryPage(*file.DictionaryPage) (int64, error) {
 // buffer is reused for the file's next chunks of the column).
 func (p *pager) reserve(n int) {
 	if p.buffered && cap(p.pending) < n {
-		p.pending = offheap.Make[byte](p.arena, n)[:0]
+		p.pending = offheap.GrowFree(p.arena, p.pending[:0], n)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/schema"
+
+	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // TestPageHeadersSameAsLibrary writes random pages, version 1 and 2, with
@@ -59,6 +61,8 @@ func TestPageHeadersSameAsLibrary(t *testing.T) {
 		}
 		return st
 	}
+	arena := &offheap.Arena{}
+	defer arena.Free()
 	write := func(library bool, seed uint64) []byte {
 		defer func(old bool) { libraryPages = old }(libraryPages)
 		libraryPages = library
@@ -72,7 +76,7 @@ func TestPageHeadersSameAsLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink, bufs: &pageBufs{}, buffered: !library}
+		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink, bufs: &pageBufs{}, buffered: !library, arena: arena}
 		if err := p.begin(cm, 0, 0); err != nil {
 			t.Fatal(err)
 		}
