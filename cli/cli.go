@@ -386,8 +386,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "  jobs: %d, rows per job: %d, rows: %s\n", plan.Jobs(), plan.RowsPerRun, rows)
 	est := plan.Estimate(*workers, 0, 1)
-	fmt.Fprintf(stdout, "  estimate: peak memory %s (%s × (batch %s + row group %s + state %s + writer %s) + %s), output at most %s (%s rows × %s, uncompressed)",
-		runner.Bytes(est.Memory), plural(est.Workers, "worker"), runner.Bytes(est.Batch), runner.Bytes(est.RowGroup), runner.Bytes(est.State), runner.Bytes(runner.WriterMemory), runner.Bytes(runner.BaseMemory),
+	kpis := ""
+	if est.KPIs > 0 {
+		kpis = " + KPIs " + runner.Bytes(est.KPIs)
+	}
+	fmt.Fprintf(stdout, "  estimate: peak memory %s (%s × (batch %s + row group %s + state %s + writer %s)%s + %s), output at most %s (%s rows × %s, uncompressed)",
+		runner.Bytes(est.Memory), plural(est.Workers, "worker"), runner.Bytes(est.Batch), runner.Bytes(est.RowGroup), runner.Bytes(est.State), runner.Bytes(runner.WriterMemory), kpis, runner.Bytes(runner.BaseMemory),
 		runner.Bytes(est.Output), runner.Count(est.Rows), runner.Bytes(est.RowBytes))
 	if est.AgentRows > 0 {
 		fmt.Fprintf(stdout, ", agent rows %s", runner.Count(est.AgentRows))

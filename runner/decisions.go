@@ -144,7 +144,7 @@ func (p *Plan) psuu() decide.PSUU {
 // parameters are the values swept within a simulation: one that differs
 // only between simulations is a scenario's setting, and the simulation
 // (the scenario) already tells the cases apart.
-func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
+func (p *Plan) decideTable(kpis *kpiStore) *decide.Table {
 	t := &decide.Table{KPIs: p.KPIs}
 	var keep []int
 	for k, f := range p.sweptFields() {
@@ -157,21 +157,22 @@ func (p *Plan) decideTable(rows []kpiRow) *decide.Table {
 		t.Sims = append(t.Sims, s.Name)
 	}
 	// The runs of a sweep point share its values (decide reads them only).
-	t.Rows = make([]decide.Row, 0, len(rows))
-	point := map[[2]int][]any{}
-	for _, r := range rows {
-		at := [2]int{r.spec.Simulation, r.spec.Subset}
-		vals, ok := point[at]
-		if !ok {
-			all := p.sweptValues(r.spec)
-			vals = make([]any, len(keep))
+	// The rows come in the plan's order: a point's runs one after the
+	// other.
+	t.Rows = make([]decide.Row, 0, kpis.len())
+	var at [2]int
+	var vals []any
+	kpis.each(func(spec JobSpec, kv []float64) bool {
+		if pt := [2]int{spec.Simulation, spec.Subset}; vals == nil || pt != at {
+			all := p.sweptValues(spec)
+			at, vals = pt, make([]any, len(keep))
 			for i, k := range keep {
 				vals[i] = all[k]
 			}
-			point[at] = vals
 		}
-		t.Rows = append(t.Rows, decide.Row{Simulation: r.spec.Simulation, Subset: r.spec.Subset, Run: r.spec.Run, Params: vals, KPI: r.vals})
-	}
+		t.Rows = append(t.Rows, decide.Row{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run, Params: vals, KPI: kv})
+		return true
+	})
 	return t
 }
 
@@ -184,9 +185,9 @@ func (p *Plan) sweptWithin(k int) bool {
 	return varies(p.Sims, true, initOf(p.InitCols[k-len(p.ParamCols)].Name))
 }
 
-// decide draws the decisions from the KPI rows of every job.
-func (p *Plan) decide(rows []kpiRow) (*Decisions, error) {
-	t := p.decideTable(rows)
+// decide draws the decisions from the KPIs of every job.
+func (p *Plan) decide(kpis *kpiStore) (*Decisions, error) {
+	t := p.decideTable(kpis)
 	sum, err := decide.Summarize(t, p.criteria, decide.DefaultConfidence)
 	if err != nil {
 		return nil, fmt.Errorf("decisions: %w", err)
@@ -198,7 +199,7 @@ func (p *Plan) decide(rows []kpiRow) (*Decisions, error) {
 		}
 	}
 	if p.Config.Sensitivity != nil {
-		if d.Sensitivity, err = p.sensitivity(rows); err != nil {
+		if d.Sensitivity, err = p.sensitivity(kpis); err != nil {
 			return nil, fmt.Errorf("sensitivity: %w", err)
 		}
 	}

@@ -109,6 +109,57 @@ func kpiTable(t *testing.T, dir string) *readback.Dataset {
 	return k
 }
 
+// TestKPITableOfManyJobs: a KPI table of more jobs than one of its
+// records holds (65536) has every job once, in the plan's order across
+// the records, each with the KPI of its own rows.
+func TestKPITableOfManyJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("70,000 jobs")
+	}
+	_, res := runConfig(t, `
+model = "predator_prey"
+timesteps = 2
+runs = 35000
+workers = 2
+[params]
+alpha = [1.0, 1.1]
+[output]
+final_only = true
+[kpis]
+last = { of = "prey" }
+`, runner.Options{})
+	ds, err := readback.Read(res.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(d *readback.Dataset, name string) int {
+		i := slices.Index(d.Columns, name)
+		if i < 0 {
+			t.Fatalf("no column %q in %v", name, d.Columns)
+		}
+		return i
+	}
+	sub, run, prey := col(ds, "subset"), col(ds, "run"), col(ds, "prey")
+	final := map[[2]int64]float64{}
+	for _, r := range ds.Rows {
+		final[[2]int64{r[sub].(int64), r[run].(int64)}] = r[prey].(float64)
+	}
+	k := ds.Tables["_kpis"]
+	if k == nil || len(k.Rows) != 70000 || len(final) != 70000 {
+		t.Fatalf("KPI table %v, %d jobs' final rows; want 70000 of both", k != nil, len(final))
+	}
+	ksub, krun, last := col(k, "subset"), col(k, "run"), col(k, "last")
+	for i, r := range k.Rows {
+		at := [2]int64{r[ksub].(int64), r[krun].(int64)}
+		if want := [2]int64{int64(i / 35000), int64(i%35000 + 1)}; at != want {
+			t.Fatalf("KPI row %d is job (subset %d, run %d), want (%d, %d)", i, at[0], at[1], want[0], want[1])
+		}
+		if v := r[last].(float64); math.Float64bits(v) != math.Float64bits(final[at]) {
+			t.Fatalf("KPI row %d: last = %v, the job's final prey %v", i, v, final[at])
+		}
+	}
+}
+
 const kpiConfig = `
 model = "predator_prey"
 timesteps = 150

@@ -42,8 +42,15 @@ type Estimate struct {
 	// State is one worker's engine state: vectors and agent populations
 	// (from their initial sizes, double-buffered, with their lags).
 	State int64
+	// KPIs is what the finished jobs' KPIs take, held until the run ends
+	// for the KPI table and the decisions: 8 bytes a KPI a job, and a row
+	// of the decisions' table (DecisionRowBytes) a job when the run draws
+	// them (not a shard of several: the merge does), counted twice: they
+	// are on the Go heap, which the collector lets grow to twice what is
+	// live (GOGC=100).
+	KPIs int64
 	// Memory is the peak estimate of the whole process:
-	// BaseMemory + Workers × (Batch + RowGroup + State + WriterMemory).
+	// BaseMemory + KPIs + Workers × (Batch + RowGroup + State + WriterMemory).
 	Memory int64
 	// Biggest is what most of a worker's memory goes to: "batch" (the
 	// rows held before they are written), "row group" (the pages held
@@ -54,6 +61,10 @@ type Estimate struct {
 // BaseMemory is the memory a run takes whatever its size: the program, the
 // Go runtime, the plan (an estimate).
 const BaseMemory = 32 << 20
+
+// DecisionRowBytes is a job's row of the table the decisions are drawn
+// from (decide.Row).
+const DecisionRowBytes = 72
 
 // WriterMemory is what one worker's open part files hold besides the batch
 // and the open row groups: buffers and compression (an estimate).
@@ -159,7 +170,14 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 		e.Biggest = "row group"
 	}
 	perWorker := addSat(addSat(addSat(e.Batch, e.RowGroup), e.State), WriterMemory)
-	e.Memory = addSat(BaseMemory, mulSat(int64(e.Workers), perWorker))
+	if k := int64(len(p.KPIs)); k > 0 {
+		perJob := 8 * k
+		if shards == 1 {
+			perJob += DecisionRowBytes
+		}
+		e.KPIs = mulSat(mulSat(jobs, perJob), 2)
+	}
+	e.Memory = addSat(addSat(BaseMemory, e.KPIs), mulSat(int64(e.Workers), perWorker))
 	return e
 }
 
@@ -268,6 +286,10 @@ func (e Estimate) Check(p *Plan, l ResourceLimits) error {
 	if l.Memory > 0 && e.Memory > l.Memory {
 		err := &ResourceError{What: "memory", Need: e.Memory, Limit: l.Memory, From: l.MemoryFrom}
 		switch {
+		case e.KPIs > e.Memory/2:
+			err.Key = "runs"
+			err.Hint = fmt.Sprintf("the KPIs of its %d jobs take %s until the run ends (%d KPIs a job, and the decisions' table): run fewer runs or sweep points, or shard the run (--shard), whose merge draws the decisions",
+				e.Jobs, Bytes(e.KPIs), len(p.KPIs))
 		case e.Memory-BaseMemory <= BaseMemory:
 			err.Hint = fmt.Sprintf("a run takes about %s whatever its size, and %s here for its %s", Bytes(BaseMemory), Bytes(e.Memory-BaseMemory), plural(e.Workers, "worker"))
 		case e.Biggest == "batch":

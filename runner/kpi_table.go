@@ -3,7 +3,6 @@ package runner
 import (
 	"fmt"
 	"os"
-	"sort"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -12,12 +11,6 @@ import (
 	"github.com/statecraft/statecraft/configs"
 	"github.com/statecraft/statecraft/runner/dataset"
 )
-
-// kpiRow is one finished job's KPIs.
-type kpiRow struct {
-	spec JobSpec
-	vals []float64
-}
 
 // KPISchema returns the Arrow schema of the KPI table: simulation, subset
 // and run, the swept values (as in the substep table), then one float64
@@ -46,45 +39,65 @@ func (p *Plan) sweptValues(spec JobSpec) []any {
 	return out
 }
 
-// writeKPITable writes the rows, sorted by job, as the shard's file of
-// the KPI table under its temporary name (committed with the part files).
-func writeKPITable(ds *dataset.Shard, p *Plan, rows []kpiRow, schema *arrow.Schema) (dataset.FileInfo, error) {
-	sort.Slice(rows, func(i, j int) bool { return rows[i].spec.Index < rows[j].spec.Index })
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	nSwept := len(p.ParamCols) + len(p.InitCols)
-	for _, r := range rows {
-		b.Field(0).(*array.Int32Builder).Append(int32(r.spec.Simulation))
-		b.Field(1).(*array.Int32Builder).Append(int32(r.spec.Subset))
-		b.Field(2).(*array.Int32Builder).Append(int32(r.spec.Run))
-		for k, v := range p.sweptValues(r.spec) {
-			appendSwept(b.Field(3+k), v)
+// kpiRecordRows is the rows of each record, and row group, of the KPI
+// table: a record of a million jobs' KPIs would double the run's memory.
+const kpiRecordRows = 1 << 16
+
+// writeKPITable writes the stored KPIs, in the plan's order, as the
+// shard's file of the KPI table under its temporary name (committed with
+// the part files).
+func writeKPITable(ds *dataset.Shard, kpis *kpiStore, schema *arrow.Schema) (dataset.FileInfo, error) {
+	p := kpis.p
+	info := dataset.FileInfo{Name: ds.KPIFile(), Rows: int64(kpis.len())}
+	err := writeTempTable(ds, info.Name, schema, p.Config.Output.Compression, func(write func(arrow.Record) error) error {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		nSwept := len(p.ParamCols) + len(p.InitCols)
+		flush := func() error {
+			rec := b.NewRecord()
+			defer rec.Release()
+			return write(rec)
 		}
-		for k, v := range r.vals {
-			b.Field(3 + nSwept + k).(*array.Float64Builder).Append(v)
+		var err error
+		n := 0
+		kpis.each(func(spec JobSpec, vals []float64) bool {
+			b.Field(0).(*array.Int32Builder).Append(int32(spec.Simulation))
+			b.Field(1).(*array.Int32Builder).Append(int32(spec.Subset))
+			b.Field(2).(*array.Int32Builder).Append(int32(spec.Run))
+			for k, v := range p.sweptValues(spec) {
+				appendSwept(b.Field(3+k), v)
+			}
+			for k, v := range vals {
+				b.Field(3 + nSwept + k).(*array.Float64Builder).Append(v)
+			}
+			if n++; n%kpiRecordRows == 0 {
+				err = flush()
+			}
+			return err == nil
+		})
+		if err == nil && (n%kpiRecordRows != 0 || n == 0) {
+			err = flush()
 		}
-	}
-	rec := b.NewRecord()
-	defer rec.Release()
-	info := dataset.FileInfo{Name: ds.KPIFile(), Rows: rec.NumRows()}
-	if err := writeTempTable(ds, info.Name, rec, p.Config.Output.Compression); err != nil {
+		return err
+	})
+	if err != nil {
 		return info, fmt.Errorf("KPI table: %w", err)
 	}
 	return info, nil
 }
 
-// writeTempTable writes one record as the Parquet file name of the
-// dataset (a FileInfo's Name), under its temporary name: a secondary
-// table's file small enough for one record (the KPI table, a trace).
-func writeTempTable(ds *dataset.Shard, name string, rec arrow.Record, c configs.Compression) error {
+// writeTempTable writes the records fill makes as the Parquet file name
+// of the dataset (a FileInfo's Name), under its temporary name: a
+// secondary table's file (the KPI table, a trace), a row group a record.
+func writeTempTable(ds *dataset.Shard, name string, schema *arrow.Schema, c configs.Compression, fill func(write func(arrow.Record) error) error) error {
 	path := ds.TempPath(name)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	w, err := openParquet(f, rec.Schema(), writerOptions{compression: c})
+	w, err := openParquet(f, schema, writerOptions{compression: c})
 	if err == nil {
-		err = w.Write(rec)
+		err = fill(w.Write)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}

@@ -25,15 +25,13 @@ func Merge(dir string, r ModelResolver) (*dataset.Manifest, *Decisions, error) {
 		return m, nil, fmt.Errorf("merge %s: %w", dir, err)
 	}
 	ds := &dataset.Shard{Dir: dir}
-	var rows []kpiRow
+	kpis := newKPIStore(p, p.ShardJobs(0, 1))
 	for _, f := range m.KPIs.Files {
-		rs, err := p.readKPIFile(ds.Path(f.Name))
-		if err != nil {
+		if err := p.readKPIFile(ds.Path(f.Name), kpis); err != nil {
 			return m, nil, fmt.Errorf("merge %s: KPI table %s: %w", dir, f.Name, err)
 		}
-		rows = append(rows, rs...)
 	}
-	d, err := p.decide(rows)
+	d, err := p.decide(kpis)
 	if err != nil {
 		return m, nil, fmt.Errorf("merge %s: %w", dir, err)
 	}
@@ -60,11 +58,12 @@ func ManifestPlan(m *dataset.Manifest, r ModelResolver) (*Plan, error) {
 	return p, nil
 }
 
-// readKPIFile reads a file of the KPI table written for plan p.
-func (p *Plan) readKPIFile(path string) ([]kpiRow, error) {
+// readKPIFile reads a file of the KPI table written for plan p into the
+// store.
+func (p *Plan) readKPIFile(path string, kpis *kpiStore) error {
 	r, err := pqread.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer r.Close()
 	want := ColumnsOf(p.KPISchema(nil))
@@ -73,27 +72,29 @@ func (p *Plan) readKPIFile(path string) ([]kpiRow, error) {
 		got = append(got, dataset.Column{Name: f.Name, Type: f.Kind.String()})
 	}
 	if !slices.Equal(got, want) {
-		return nil, fmt.Errorf("columns %s, want %s (another config's table?)", columnList(got), columnList(want))
+		return fmt.Errorf("columns %s, want %s (another config's table?)", columnList(got), columnList(want))
 	}
 	cols := []string{want[0].Name, want[1].Name, want[2].Name}
 	cols = append(cols, p.KPIs...)
-	var rows []kpiRow
-	err = r.Scan(cols, 1<<16, func(n int, cs []pqread.Column) error {
+	row := 0
+	vals := make([]float64, len(p.KPIs))
+	return r.Scan(cols, 1<<16, func(n int, cs []pqread.Column) error {
 		sims, subs, runs := cs[0].Int32s, cs[1].Int32s, cs[2].Int32s
 		for i := range n {
 			spec, ok := p.jobOf(int(sims[i]), int(subs[i]), int(runs[i]))
 			if !ok {
-				return fmt.Errorf("row %d: job (simulation %d, subset %d, run %d) is not in the experiment", len(rows), sims[i], subs[i], runs[i])
+				return fmt.Errorf("row %d: job (simulation %d, subset %d, run %d) is not in the experiment", row, sims[i], subs[i], runs[i])
 			}
-			vals := make([]float64, len(p.KPIs))
 			for k := range vals {
 				vals[k] = cs[3+k].Float64s[i]
 			}
-			rows = append(rows, kpiRow{spec: spec, vals: vals})
+			if _, err := kpis.put(spec.Index, vals); err != nil {
+				return fmt.Errorf("row %d (simulation %d, subset %d, run %d): %w", row, sims[i], subs[i], runs[i], err)
+			}
+			row++
 		}
 		return nil
 	})
-	return rows, err
 }
 
 // jobOf returns the job with the given ids.

@@ -114,3 +114,43 @@ func TestMergeRefusesAForeignKPIFile(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeRefusesAJobTwice: shard files of the KPI table that hold a job
+// twice (here one shard's file copied over the other's) are an error
+// naming the file, the row and the job, not a decision drawn from it.
+func TestMergeRefusesAJobTwice(t *testing.T) {
+	registerCriteriaModel(t)
+	x, err := configs.Parse("m.toml", []byte("model = \"test_criteria\"\ntimesteps = 4\nruns = 4\n[report]\ncriteria = [\"high\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runner.NewPlan(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := range 2 {
+		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Shard: i, Shards: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := runner.Merge(dir, nil); err != nil {
+		t.Fatalf("merge of the shards as written: %v", err)
+	}
+	kpis, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(dataset.KPITable)), "*.parquet"))
+	if len(kpis) != 2 {
+		t.Fatalf("KPI files %v", kpis)
+	}
+	data, err := os.ReadFile(kpis[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kpis[1], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runner.Merge(dir, nil)
+	want := "KPI table _tables/_kpis/" + filepath.Base(kpis[1]) + ": row 0 (simulation 0, subset 0, run 1): job 0: its KPIs appear twice"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("merge with a job twice: %v; want %q in it", err, want)
+	}
+}

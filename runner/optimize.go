@@ -79,7 +79,7 @@ func (p *Plan) optimizeRun(ctx context.Context, workers int) (*Optimum, error) {
 		}
 		m := make([]float64, len(p.KPIs))
 		for _, r := range rows {
-			for k, v := range r.vals {
+			for k, v := range r {
 				m[k] += v / float64(len(rows))
 			}
 		}
@@ -109,7 +109,7 @@ func (p *Plan) optimizeRun(ctx context.Context, workers int) (*Optimum, error) {
 
 // evaluate runs every simulation's runs at the parameter values at (over
 // each simulation's first sweep point) and returns their KPIs.
-func (p *Plan) evaluate(ctx context.Context, names []string, at []float64, workers int) ([]kpiRow, error) {
+func (p *Plan) evaluate(ctx context.Context, names []string, at []float64, workers int) ([][]float64, error) {
 	type job struct {
 		sim, run int
 		params   *gds.Params
@@ -130,7 +130,7 @@ func (p *Plan) evaluate(ctx context.Context, names []string, at []float64, worke
 			jobs = append(jobs, job{s, r, pt})
 		}
 	}
-	rows := make([]kpiRow, len(jobs))
+	rows := make([][]float64, len(jobs)) // by job, its KPIs
 	var next atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	for range max(1, min(workers, len(jobs))) {
@@ -167,7 +167,7 @@ func (p *Plan) evaluate(ctx context.Context, names []string, at []float64, worke
 					return fmt.Errorf("simulation %d, run %d: %w", j.sim, j.run, err)
 				}
 				rec.kr.finish()
-				rows[k] = kpiRow{spec: spec, vals: slices.Clone(rec.kr.vals)}
+				rows[k] = slices.Clone(rec.kr.vals)
 			}
 		})
 	}
@@ -249,7 +249,7 @@ func writeTrace(ds *dataset.Shard, p *Plan, o *Optimum) (*dataset.TableInfo, err
 	rec := b.NewRecord()
 	defer rec.Release()
 	info := dataset.FileInfo{Name: ds.TraceFile(), Rows: rec.NumRows()}
-	if err := writeTempTable(ds, info.Name, rec, p.Config.Output.Compression); err != nil {
+	if err := writeTempTable(ds, info.Name, schema, p.Config.Output.Compression, func(write func(arrow.Record) error) error { return write(rec) }); err != nil {
 		return nil, fmt.Errorf("optimisation trace: %w", err)
 	}
 	return &dataset.TableInfo{Dir: dataset.TableDir(dataset.TraceTable), Rows: info.Rows, Columns: ColumnsOf(schema), Files: []dataset.FileInfo{info}}, nil

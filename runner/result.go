@@ -35,7 +35,6 @@ type Result struct {
 	// it): nothing was run.
 	AlreadyCommitted bool
 
-	kpiRows    []kpiRow
 	tableFiles [][]dataset.FileInfo // by agent table, while running
 	reportRows string               // the committed file of the kept report rows (Options.ShardRows)
 }

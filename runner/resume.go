@@ -35,7 +35,7 @@ func identityOf(p *Plan, ds *dataset.Shard, jobs int) dataset.Identity {
 // resume fills the result with what an interrupted run left (its part
 // files, failures, anomalies, rows and KPIs) and returns the indices of
 // the jobs it finished.
-func (res *Result) resume(p *Plan, ds *dataset.Shard, r *dataset.Resume, kpiRows *[]kpiRow) map[int]bool {
+func (res *Result) resume(p *Plan, ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) (map[int]bool, error) {
 	res.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
 	done := map[int]bool{}
 	for _, c := range r.Checkpoints {
@@ -46,26 +46,31 @@ func (res *Result) resume(p *Plan, ds *dataset.Shard, r *dataset.Resume, kpiRows
 				res.tableFiles[k] = append(res.tableFiles[k], dataset.FileInfo{Name: dataset.FileName(table, pt.Name), Rows: pt.Rows[1+k]})
 			}
 		}
-		for _, j := range c.Jobs {
+		for k := range c.Jobs {
+			j := &c.Jobs[k]
+			if err := res.addJob(j, kpis); err != nil {
+				return nil, fmt.Errorf("resume %s: the journal's %w", ds.Dir, err)
+			}
 			done[j.Index] = true
-			res.addJob(p, j, kpiRows)
 		}
 	}
-	return done
+	return done, nil
 }
 
 // addJob adds a finished job's failure, anomalies and KPIs to the result.
-func (res *Result) addJob(p *Plan, j dataset.DoneJob, kpiRows *[]kpiRow) {
+// Its KPIs go to the store, and j.KPIs becomes the store's copy.
+func (res *Result) addJob(j *dataset.DoneJob, kpis *kpiStore) error {
 	if j.Failure != nil {
 		res.Failed = append(res.Failed, *j.Failure)
-	} else if len(p.KPIs) > 0 {
-		vals := make([]float64, len(j.KPIs))
-		for i, v := range j.KPIs {
-			vals[i] = float64(v)
+	} else if kpis.k > 0 {
+		vals, err := kpis.put(j.Index, j.KPIs)
+		if err != nil {
+			return err
 		}
-		*kpiRows = append(*kpiRows, kpiRow{spec: p.Job(j.Index), vals: vals})
+		j.KPIs = vals
 	}
 	res.Anomalies = append(res.Anomalies, j.Anomalies...)
+	return nil
 }
 
 // finishedResult is the result of a run whose dataset an interrupted run

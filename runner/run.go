@@ -120,8 +120,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	schema := p.Schema(meta)
 	tableSchemas := p.TableSchemas(meta)
 	res := &Result{Dir: dir, Jobs: jobs.Len(), Resumed: resume.Jobs()}
-	var kpiRows []kpiRow
-	done := res.resume(p, ds, resume, &kpiRows)
+	kpis := newKPIStore(p, jobs)
+	done, err := res.resume(p, ds, resume, kpis)
+	if err != nil {
+		return nil, err
+	}
 	workers = max(1, min(workers, jobs.Len()-len(done)))
 
 	var (
@@ -175,18 +178,18 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 					dj.Failure = &dataset.JobFailure{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Params: p.paramValues(spec), Error: jobErr.Error()}
 				} else if len(p.KPIs) > 0 {
-					dj.KPIs = make([]dataset.Float, len(wk.kpiVals))
-					for i, v := range wk.kpiVals {
-						dj.KPIs[i] = dataset.Float(v)
-					}
+					dj.KPIs = wk.kpiVals // addJob replaces it with the store's copy
 				}
 				for _, a := range anomalies {
 					dj.Anomalies = append(dj.Anomalies, dataset.JobAnomaly{Simulation: spec.Simulation, Subset: spec.Subset, Run: spec.Run,
 						Timestep: a.Timestep, Substep: a.Substep, PSUB: a.PSUB, Block: a.Block, Var: a.Var, Value: a.Value, ValueText: fmt.Sprint(a.Value)})
 				}
 				mu.Lock()
-				res.addJob(p, dj, &kpiRows)
+				err = res.addJob(&dj, kpis)
 				mu.Unlock()
+				if err != nil {
+					return err
+				}
 				rows.Add(n)
 				jobsDone.Add(1)
 				if err := wk.finished(dj); err != nil {
@@ -256,13 +259,12 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	}
 	if len(p.KPIs) > 0 {
 		kschema := p.KPISchema(meta)
-		f, err := writeKPITable(ds, p, kpiRows, kschema)
+		f, err := writeKPITable(ds, kpis, kschema)
 		if err != nil {
 			return stopped(err)
 		}
 		res.KPIs = &dataset.TableInfo{Dir: dataset.TableDir(dataset.KPITable), Rows: f.Rows, Columns: ColumnsOf(kschema), Files: []dataset.FileInfo{f}}
 		all = append(all[:len(all):len(all)], f)
-		res.kpiRows = kpiRows
 	}
 	if optimum != nil {
 		if res.Trace, err = writeTrace(ds, p, optimum); err != nil {
@@ -273,7 +275,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	var metaFiles []dataset.MetaFile
 	if len(p.KPIs) > 0 && shards == 1 { // a shard's decisions would be partial: merge draws them
 		var decisionJSON, decisionText []byte
-		if res.Decisions, err = p.decide(kpiRows); err == nil {
+		if res.Decisions, err = p.decide(kpis); err == nil {
 			res.Decisions.Optimum = optimum
 			decisionJSON, decisionText, err = res.Decisions.encode()
 		}

@@ -79,7 +79,7 @@ func sobolDesign(s *configs.Sensitivity, k int, seed uint64) (*sensitivity.Sobol
 
 // sensitivity computes the indices of every analysed KPI from the runs'
 // KPIs.
-func (p *Plan) sensitivity(rows []kpiRow) ([]SensitivityResult, error) {
+func (p *Plan) sensitivity(store *kpiStore) ([]SensitivityResult, error) {
 	x := p.Config
 	s := x.Sensitivity
 	dims, err := designDims(x, p.Sims[0].Model, s.Bounds)
@@ -109,15 +109,15 @@ func (p *Plan) sensitivity(rows []kpiRow) ([]SensitivityResult, error) {
 		for k := range sums {
 			sums[k] = make([]float64, n)
 		}
-		for _, r := range rows {
-			if r.spec.Simulation != si {
-				continue
+		store.each(func(spec JobSpec, vals []float64) bool {
+			if spec.Simulation == si {
+				counts[spec.Subset]++
+				for k, v := range vals {
+					sums[k][spec.Subset] += v
+				}
 			}
-			counts[r.spec.Subset]++
-			for k, v := range r.vals {
-				sums[k][r.spec.Subset] += v
-			}
-		}
+			return true
+		})
 		for pt, c := range counts {
 			if c == 0 {
 				return nil, fmt.Errorf("simulation %d: every run of design point %d failed; the indices need every point", si, pt)

@@ -401,6 +401,10 @@ func (wk *worker) finish() error {
 	if err := wk.sync(); err != nil {
 		return err
 	}
+	// No job follows: the room for the jobs of a checkpoint (64 bytes a
+	// job, for every job of a run shorter than output.checkpoint_seconds)
+	// is not kept while the run draws its decisions.
+	wk.pending = nil
 	for _, pt := range wk.parts {
 		if pt.discarded {
 			continue

@@ -94,27 +94,45 @@ type SealedPart struct {
 // anomalies, if any. Its rows are in the part files of its checkpoint.
 type DoneJob struct {
 	Index     int          `json:"i"`
-	KPIs      []Float      `json:"k,omitempty"`
+	KPIs      Floats       `json:"k,omitempty"`
 	Failure   *JobFailure  `json:"f,omitempty"`
 	Anomalies []JobAnomaly `json:"a,omitempty"`
 }
 
-// Float is a float64 that JSON holds exactly, NaN and ±Inf included: as
-// the integer of its bits.
-type Float float64
+// Floats are float64 values that JSON holds exactly, NaN and ±Inf
+// included: an array of the integers of their bits.
+type Floats []float64
 
-// MarshalJSON writes the float's bits.
-func (f Float) MarshalJSON() ([]byte, error) {
-	return strconv.AppendUint(nil, math.Float64bits(float64(f)), 10), nil
+// MarshalJSON writes the floats' bits.
+func (fs Floats) MarshalJSON() ([]byte, error) {
+	if fs == nil {
+		return []byte("null"), nil
+	}
+	b := append(make([]byte, 0, 2+21*len(fs)), '[')
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendUint(b, math.Float64bits(f), 10)
+	}
+	return append(b, ']'), nil
 }
 
-// UnmarshalJSON reads the float's bits.
-func (f *Float) UnmarshalJSON(b []byte) error {
-	u, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
+// UnmarshalJSON reads the floats' bits.
+func (fs *Floats) UnmarshalJSON(b []byte) error {
+	var bits []uint64
+	if err := json.Unmarshal(b, &bits); err != nil {
 		return fmt.Errorf("float bits %s: %w", b, err)
 	}
-	*f = Float(math.Float64frombits(u))
+	if bits == nil {
+		*fs = nil
+		return nil
+	}
+	out := make(Floats, len(bits))
+	for i, u := range bits {
+		out[i] = math.Float64frombits(u)
+	}
+	*fs = out
 	return nil
 }
 
@@ -275,7 +293,7 @@ func (j *Journal) writeCheckpoint(c *Checkpoint) error {
 					if i > 0 {
 						num = append(num, ',')
 					}
-					num = strconv.AppendUint(num, math.Float64bits(float64(f)), 10)
+					num = strconv.AppendUint(num, math.Float64bits(f), 10)
 				}
 				num = append(num, ']')
 			}

@@ -15,13 +15,13 @@ import (
 // the line json.Marshal makes, and reads back as the checkpoint.
 func TestCheckpointLine(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	kpi := func() Float {
-		return Float([]float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), r.NormFloat64(), 1e300}[r.IntN(7)])
+	kpi := func() float64 {
+		return []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), r.NormFloat64(), 1e300}[r.IntN(7)]
 	}
 	job := func(i int) DoneJob {
 		d := DoneJob{Index: i}
 		if n := r.IntN(4); n > 0 {
-			d.KPIs = make([]Float, n)
+			d.KPIs = make(Floats, n)
 			for k := range d.KPIs {
 				d.KPIs[k] = kpi()
 			}
@@ -117,9 +117,9 @@ func TestCheckpointErrors(t *testing.T) {
 func BenchmarkCheckpointLine(b *testing.B) {
 	c := Checkpoint{Jobs: make([]DoneJob, 10000)}
 	for i := range c.Jobs {
-		c.Jobs[i] = DoneJob{Index: i, KPIs: make([]Float, 10)}
+		c.Jobs[i] = DoneJob{Index: i, KPIs: make(Floats, 10)}
 		for k := range c.Jobs[i].KPIs {
-			c.Jobs[i].KPIs[k] = Float(float64(i) * 1.1 * float64(k))
+			c.Jobs[i].KPIs[k] = float64(i) * 1.1 * float64(k)
 		}
 	}
 	path := filepath.Join(b.TempDir(), "j.jsonl")

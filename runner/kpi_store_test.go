@@ -1,0 +1,88 @@
+package runner
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/statecraft/statecraft/configs"
+	"github.com/statecraft/statecraft/models"
+)
+
+// TestKPIStore: a shard's store keeps each finished job's values, in the
+// plan's order whatever order they come in, skips the jobs without them,
+// and refuses a job of another shard, a wrong number of values and a job
+// stored twice.
+func TestKPIStore(t *testing.T) {
+	x, err := configs.Parse("store.toml", []byte(`
+model = "predator_prey"
+timesteps = 3
+runs = 5
+[params]
+alpha = [1.0, 1.1]
+[kpis]
+a = { of = "prey" }
+b = { of = "predator", stat = "max" }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(x, models.DefaultResolver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// shard 1 of 3 of 10 jobs: jobs 1, 4 and 7
+	s := newKPIStore(p, p.ShardJobs(1, 3))
+	for _, index := range []int{7, 1} { // job 4 failed: no values
+		vals := []float64{float64(index), -float64(index)}
+		got, err := s.put(index, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals[0] = math.NaN() // the store keeps its own copy
+		if got[0] != float64(index) || got[1] != -float64(index) || cap(got) != 2 {
+			t.Errorf("job %d: stored %v (cap %d)", index, got, cap(got))
+		}
+	}
+	if s.len() != 2 {
+		t.Errorf("len %d, want 2", s.len())
+	}
+	var seen []JobSpec
+	s.each(func(spec JobSpec, vals []float64) bool {
+		if vals[0] != float64(spec.Index) || vals[1] != -float64(spec.Index) {
+			t.Errorf("job %d: values %v", spec.Index, vals)
+		}
+		seen = append(seen, spec)
+		return true
+	})
+	want := []JobSpec{p.Job(1), p.Job(7)}
+	if len(seen) != 2 || seen[0] != want[0] || seen[1] != want[1] {
+		t.Errorf("each saw %v, want %v", seen, want)
+	}
+	if want[1].Subset != 1 || want[1].Run != 3 {
+		t.Errorf("job 7 is %+v, want subset 1, run 3", want[1])
+	}
+	stops := 0
+	s.each(func(JobSpec, []float64) bool { stops++; return false })
+	if stops != 1 {
+		t.Errorf("each went on after false: %d calls", stops)
+	}
+	for _, c := range []struct {
+		index int
+		vals  []float64
+		want  string
+	}{
+		{0, []float64{1, 2}, "job 0 is not one of this run's"},
+		{10, []float64{1, 2}, "job 10 is not one of this run's"},
+		{-2, []float64{1, 2}, "job -2 is not one of this run's"},
+		{4, []float64{1}, "job 4: 1 KPI values, want 2"},
+		{7, []float64{1, 2}, "job 7: its KPIs appear twice"},
+	} {
+		if _, err := s.put(c.index, c.vals); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("put(%d, %v): %v, want %q", c.index, c.vals, err, c.want)
+		}
+	}
+	if s.len() != 2 {
+		t.Errorf("len %d after refused puts, want 2", s.len())
+	}
+}
