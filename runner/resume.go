@@ -35,7 +35,7 @@ func identityOf(p *Plan, ds *dataset.Shard, jobs int) dataset.Identity {
 // resume fills the result with what an interrupted run left (its part
 // files, failures, anomalies, rows and KPIs) and returns the indices of
 // the jobs it finished.
-func (res *Result) resume(p *Plan, ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) (map[int]bool, error) {
+func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) (map[int]bool, error) {
 	res.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
 	done := map[int]bool{}
 	for _, c := range r.Checkpoints {

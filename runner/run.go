@@ -121,7 +121,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	tableSchemas := p.TableSchemas(meta)
 	res := &Result{Dir: dir, Jobs: jobs.Len(), Resumed: resume.Jobs()}
 	kpis := newKPIStore(p, jobs)
-	done, err := res.resume(p, ds, resume, kpis)
+	done, err := res.resume(ds, resume, kpis)
 	if err != nil {
 		return nil, err
 	}
