@@ -2,7 +2,10 @@ package decide
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -82,7 +85,6 @@ func Summarize(t *Table, c *CompiledCriteria, confidence float64) (*Summary, err
 	}
 	nc := c.Len()
 	var pass []bool
-	vals := make([]float64, 0, len(t.Rows))
 	for _, k := range keys {
 		rows := groups[k]
 		p := Point{
@@ -117,16 +119,46 @@ func Summarize(t *Table, c *CompiledCriteria, confidence float64) (*Summary, err
 			}
 			p.All = newRate(AllCriteria, all, len(rows), conf)
 		}
-		for j, name := range t.KPIs {
-			vals = vals[:0]
-			for _, r := range rows {
-				vals = append(vals, r.KPI[j])
-			}
-			p.KPIs[name] = describe(vals)
-		}
 		s.Points = append(s.Points, p)
 	}
+	stats := describeAll(keys, groups, len(t.KPIs))
+	for i := range s.Points {
+		for j, name := range t.KPIs {
+			s.Points[i].KPIs[name] = stats[i*len(t.KPIs)+j]
+		}
+	}
 	return s, nil
+}
+
+// describeAll returns the Stats of KPI j over the rows of point keys[i]
+// at i*nk+j, computed side by side: sorting each point's values is most
+// of what a summary of many runs costs.
+func describeAll(keys []pointKey, groups map[pointKey][]*Row, nk int) []Stats {
+	out := make([]Stats, len(keys)*nk)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(out))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var vals []float64
+			var s floatSorter
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(out) {
+					return
+				}
+				rows, j := groups[keys[k/nk]], k%nk
+				vals = vals[:0]
+				for _, r := range rows {
+					vals = append(vals, r.KPI[j])
+				}
+				out[k] = describe(vals, &s)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // newRate returns passed/n with its Wilson interval.
@@ -139,8 +171,9 @@ func newRate(name string, passed, n int, confidence float64) Rate {
 	return Rate{Name: name, Passed: passed, Runs: n, Rate: rate, Lo: lo, Hi: hi}
 }
 
-// describe computes the Stats of vals (which it reorders).
-func describe(vals []float64) Stats {
+// describe computes the Stats of vals (which it reorders), sorting them
+// with s.
+func describe(vals []float64, s *floatSorter) Stats {
 	fin := finite(vals)
 	st := Stats{N: len(fin), NaN: len(vals) - len(fin)}
 	nan := math.NaN()
@@ -148,7 +181,7 @@ func describe(vals []float64) Stats {
 		st.Mean, st.Std, st.Min, st.P5, st.P50, st.P95, st.Max = nan, nan, nan, nan, nan, nan, nan
 		return st
 	}
-	slices.Sort(fin)
+	s.sort(fin)
 	st.Mean = stat.Mean(fin, nil)
 	st.Std = nan
 	if len(fin) > 1 {

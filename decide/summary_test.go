@@ -2,6 +2,7 @@ package decide
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -101,7 +102,7 @@ func TestSummarize(t *testing.T) {
 	if c := s.Points[2].KPIs["gini"]; c.Std != 0 || math.Abs(c.Mean-0.2) > 1e-15 || c.P95 != 0.2 {
 		t.Errorf("constant stats %+v", c)
 	}
-	if one := describe([]float64{3}); one.N != 1 || one.Mean != 3 || !math.IsNaN(one.Std) || one.P5 != 3 {
+	if one := describe([]float64{3}, &floatSorter{}); one.N != 1 || one.Mean != 3 || !math.IsNaN(one.Std) || one.P5 != 3 {
 		t.Errorf("one value: %+v", one)
 	}
 }
@@ -198,5 +199,35 @@ func TestSummarizeErrors(t *testing.T) {
 	_, err = Summarize(handTable(), bad, 0)
 	if err == nil || !strings.Contains(err.Error(), "simulation 0 (base), subset 1, run 1: criterion b: expression") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// BenchmarkSummarize: a summary of 4 points of 250,000 runs with 10 KPIs
+// and a criterion, as a million-job sweep draws it.
+func BenchmarkSummarize(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	t := &Table{Params: []string{"a"}}
+	for k := range 10 {
+		t.KPIs = append(t.KPIs, fmt.Sprintf("k%d", k))
+	}
+	for pt := range 4 {
+		params := []any{float64(pt)}
+		for run := 1; run <= 250000; run++ {
+			kpi := make([]float64, 10)
+			for k := range kpi {
+				kpi[k] = r.NormFloat64()
+			}
+			t.Rows = append(t.Rows, Row{Subset: pt, Run: run, Params: params, KPI: kpi})
+		}
+	}
+	c, err := CompileCriteria(t.KPIs, []Criterion{{"ok", "k0 > 0"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Summarize(t, c, 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

