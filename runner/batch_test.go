@@ -183,9 +183,8 @@ func abmBatch(t *testing.T, timesteps int, layout string) (*Plan, *batch) {
 	return testBatch(t, fmt.Sprintf("model = \"bench_abm\"\ntimesteps = %d\n[output]\nagents = %q\n", timesteps, layout))
 }
 
-// testBatch returns the plan of an experiment config and an empty batch
-// for it.
-func testBatch(t *testing.T, config string) (*Plan, *batch) {
+// testPlan returns the plan of an experiment config.
+func testPlan(t *testing.T, config string) *Plan {
 	t.Helper()
 	x, err := configs.Parse("test.toml", []byte(config))
 	if err != nil {
@@ -195,6 +194,14 @@ func testBatch(t *testing.T, config string) (*Plan, *batch) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// testBatch returns the plan of an experiment config and an empty batch
+// for it.
+func testBatch(t *testing.T, config string) (*Plan, *batch) {
+	t.Helper()
+	p := testPlan(t, config)
 	meta := datasetMeta(p)
 	return p, newBatch(p, p.Schema(meta), p.AgentSchemas(meta))
 }

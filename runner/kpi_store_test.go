@@ -4,9 +4,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/statecraft/statecraft/configs"
-	"github.com/statecraft/statecraft/models"
 )
 
 // TestKPIStore: a shard's store keeps each finished job's values, in the
@@ -14,7 +11,7 @@ import (
 // and refuses a job of another shard, a wrong number of values and a job
 // stored twice.
 func TestKPIStore(t *testing.T) {
-	x, err := configs.Parse("store.toml", []byte(`
+	p := testPlan(t, `
 model = "predator_prey"
 timesteps = 3
 runs = 5
@@ -23,14 +20,7 @@ alpha = [1.0, 1.1]
 [kpis]
 a = { of = "prey" }
 b = { of = "predator", stat = "max" }
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(x, models.DefaultResolver)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	// shard 1 of 3 of 10 jobs: jobs 1, 4 and 7
 	s := newKPIStore(p, p.ShardJobs(1, 3))
 	for _, index := range []int{7, 1} { // job 4 failed: no values

@@ -76,10 +76,10 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-// TestMergeRefusesAForeignKPIFile: a shard's KPI file with other columns
-// (here a part file of the substep table put in its place) is an error
-// naming both column lists, not a misread.
-func TestMergeRefusesAForeignKPIFile(t *testing.T) {
+// twoShards runs the criteria model as two shards into a new directory
+// and returns it with the shards' files of the KPI table.
+func twoShards(t *testing.T) (dir string, kpis []string) {
+	t.Helper()
 	registerCriteriaModel(t)
 	x, err := configs.Parse("m.toml", []byte("model = \"test_criteria\"\ntimesteps = 4\nruns = 4\n[report]\ncriteria = [\"high\"]\n"))
 	if err != nil {
@@ -89,16 +89,27 @@ func TestMergeRefusesAForeignKPIFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	dir = t.TempDir()
 	for i := range 2 {
 		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Shard: i, Shards: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	kpis, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(dataset.KPITable)), "*.parquet"))
+	kpis, _ = filepath.Glob(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(dataset.KPITable)), "*.parquet"))
+	if len(kpis) != 2 {
+		t.Fatalf("KPI files %v", kpis)
+	}
+	return dir, kpis
+}
+
+// TestMergeRefusesAForeignKPIFile: a shard's KPI file with other columns
+// (here a part file of the substep table put in its place) is an error
+// naming both column lists, not a misread.
+func TestMergeRefusesAForeignKPIFile(t *testing.T) {
+	dir, kpis := twoShards(t)
 	parts, _ := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
-	if len(kpis) != 2 || len(parts) == 0 {
-		t.Fatalf("KPI files %v, part files %v", kpis, parts)
+	if len(parts) == 0 {
+		t.Fatalf("no part files in %s", dir)
 	}
 	data, err := os.ReadFile(parts[0])
 	if err != nil {
@@ -119,27 +130,9 @@ func TestMergeRefusesAForeignKPIFile(t *testing.T) {
 // twice (here one shard's file copied over the other's) are an error
 // naming the file, the row and the job, not a decision drawn from it.
 func TestMergeRefusesAJobTwice(t *testing.T) {
-	registerCriteriaModel(t)
-	x, err := configs.Parse("m.toml", []byte("model = \"test_criteria\"\ntimesteps = 4\nruns = 4\n[report]\ncriteria = [\"high\"]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := runner.NewPlan(x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for i := range 2 {
-		if _, err := runner.Run(context.Background(), p, runner.Options{Dir: dir, Shard: i, Shards: 2}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, kpis := twoShards(t)
 	if _, _, err := runner.Merge(dir, nil); err != nil {
 		t.Fatalf("merge of the shards as written: %v", err)
-	}
-	kpis, _ := filepath.Glob(filepath.Join(dir, filepath.FromSlash(dataset.TableDir(dataset.KPITable)), "*.parquet"))
-	if len(kpis) != 2 {
-		t.Fatalf("KPI files %v", kpis)
 	}
 	data, err := os.ReadFile(kpis[0])
 	if err != nil {
