@@ -158,11 +158,14 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 	// The open row groups: up to row_group_rows-1 rows and one more
 	// record, a batch (the agent tables' records hold up to a batch's
 	// rows of agents), and no more rows than the shard writes.
+	// A group also ends once its pages reach rowGroupBytes: it holds at
+	// most that and one more record.
 	groupRows := int64(max(p.Config.Output.RowGroupRows, 1)) - 1
-	e.RowGroup = mulSat(min(groupRows+rows, max(e.Rows, 1)), perRow)
+	e.RowGroup = min(mulSat(min(groupRows+rows, max(e.Rows, 1)), perRow), addSat(rowGroupBytes, e.Batch))
 	for _, t := range agentTables {
-		n := min(groupRows+int64(batchRows(p.Config.Output.RowGroupRows)), mulSat(agentRows, t.perRow))
-		e.RowGroup = addSat(e.RowGroup, mulSat(n, t.rowBytes))
+		chunk := int64(batchRows(p.Config.Output.RowGroupRows))
+		n := min(groupRows+chunk, mulSat(agentRows, t.perRow))
+		e.RowGroup = addSat(e.RowGroup, min(mulSat(n, t.rowBytes), addSat(rowGroupBytes, mulSat(chunk, t.rowBytes))))
 	}
 	if e.Batch >= biggestState && e.Batch >= e.RowGroup {
 		e.Biggest = "batch"

@@ -35,6 +35,9 @@ func TestEstimate(t *testing.T) {
 			runner.Estimate{Jobs: 5, Rows: 5005, RowBytes: 48, Output: 5005 * 48, Workers: 2, Batch: 5005 * 8 * 8, RowGroup: 5005 * 48}},
 		{"one job, fewer workers", pp, []string{"runs=1", "params.alpha=1.0"}, 0, 1,
 			runner.Estimate{Jobs: 1, Rows: 1001, RowBytes: 40, Output: 1001 * 40, Workers: 1, Batch: 1001 * 7 * 8, RowGroup: 1001 * 40}},
+		{"a vector of 1000, many rows", "model = \"" + vecModel + "\"\ntimesteps = 100000\nworkers = 2\n", nil, 0, 1,
+			runner.Estimate{Jobs: 1, Rows: 100001, RowBytes: 24 + 8 + 4 + 8000, Output: 100001 * (24 + 8 + 4 + 8000), Workers: 1, Batch: 1 << 20 * 8,
+				RowGroup: 64<<20 + 1<<20*8, State: 1000 * 8 * 3}}, // the batch: 2^20 values
 		{"a billion runs", pp, []string{"runs=1000000000"}, 0, 1,
 			runner.Estimate{Jobs: 3e9, Rows: 3e9 * 1001, RowBytes: 48, Output: 3e9 * 1001 * 48, Workers: 2, Batch: 16384 * 8 * 8, RowGroup: (65535 + 16384) * 48}},
 		{"smaller row groups", pp, []string{"runs=1000", "output.row_group_rows=1000"}, 0, 1,
@@ -93,8 +96,9 @@ func TestEstimateCheck(t *testing.T) {
 			`key "timesteps": the run needs an estimated output of 3.7 GiB, more than 1 GiB (90% of the disk)`, ""},
 		{"memory over", []string{"runs=8"}, runner.ResourceLimits{Memory: 10 << 20, MemoryFrom: "--max-memory"},
 			`the run needs an estimated memory of 44.2 MiB, more than 10 MiB (--max-memory); a run takes about 32 MiB whatever its size`, ""},
+		// a row group holds at most 64 MiB of pages and one more batch
 		{"row groups over", []string{"runs=100000", "output.row_group_rows=10000000"}, runner.ResourceLimits{Memory: 100 << 20, MemoryFrom: "--max-memory"},
-			`key "output.row_group_rows": the run needs an estimated memory of 959 MiB, more than 100 MiB (--max-memory); 2 workers each hold up to 458.5 MiB of pages until their row group has output.row_group_rows = 10000000 rows: lower it, or run fewer workers (--workers)`, ""},
+			`key "output.row_group_rows": the run needs an estimated memory of 172 MiB, more than 100 MiB (--max-memory); 2 workers each hold up to 65 MiB of pages until their row group has output.row_group_rows = 10000000 rows: lower it, or run fewer workers (--workers)`, ""},
 		{"KPIs over", []string{"runs=10000000", "output.final_only=true"}, runner.ResourceLimits{Memory: 1 << 30, MemoryFrom: "--max-memory"},
 			`key "runs": the run needs an estimated memory of 5 GiB, more than 1 GiB (--max-memory); the KPIs of its 30000000 jobs take 4.9 GiB until the run ends (2 KPIs a job, and the decisions' table): run fewer runs or sweep points, or shard the run (--shard)`,
 			"[kpis]\na = { of = \"prey\" }\nb = { of = \"predator\" }\n"},

@@ -36,6 +36,13 @@ type parquetWriter struct {
 // DuckDB scans the files within 10% of 1 MiB pages (docs/performance.md).
 const parquetPageSize = 32 << 10
 
+// rowGroupBytes bounds a Parquet row group's pages, which wait in memory
+// until it ends: a group ends at output.row_group_rows rows or once its
+// pages have this many bytes, whichever comes first. Narrow rows never
+// reach it (pp's 65536-row groups are ~1 MB); rows of a vector of 1000
+// floats would hold 500 MB a worker at 65536 rows, and stop at ~8,000.
+const rowGroupBytes = 64 << 20
+
 // partBufferSize is the output buffer of a Parquet part file: writes of
 // 256 KiB, not of every page.
 const partBufferSize = 256 << 10
@@ -62,7 +69,9 @@ func openParquet(f *os.File, schema *arrow.Schema, o writerOptions) (partWriter,
 		// in memory, compressed, until the row group has its rows.
 		RowGroupRows: int64(o.rowGroupRows),
 		RecordRows:   int64(o.batchRows),
-		Encodings:    encodings(schema, o.swept),
+		// and ends at rowGroupBytes of pages, however few its rows
+		RowGroupBytes: rowGroupBytes,
+		Encodings:     encodings(schema, o.swept),
 		// Noisy floats do not compress: their chunks are written
 		// uncompressed when the first page shows it.
 		Adaptive: true,
@@ -137,6 +146,9 @@ func (w *parquetWriter) Write(rec arrow.Record) error { return w.fw.Write(rec) }
 
 // Size returns the bytes of the file's row groups written so far.
 func (w *parquetWriter) Size() int64 { return w.fw.Size() }
+
+// OpenRows returns the rows of the row group being built (0: none).
+func (w *parquetWriter) OpenRows() int64 { return w.fw.OpenRows() }
 
 // mark ends the open row group and returns the point after it, its bytes
 // on disk (not in the output buffer), for rollback.

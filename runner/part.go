@@ -95,10 +95,21 @@ func (pt *part) write(b *batch, mem memory.Allocator, lo, hi, chunk, groupRows i
 	return nil
 }
 
-// wrote counts n rows written as one record to a file whose row groups
-// end once they have groupRows rows, as the Parquet writer ends them.
+// groupWriter is a partWriter that tells whether a row group is open, and
+// its rows: Parquet's, whose row groups end at groupRows rows or
+// rowGroupBytes of pages.
+type groupWriter interface{ OpenRows() int64 }
+
+// wrote counts n rows (n > 0) written as one record to a file whose row
+// groups end once they have groupRows rows, as the writer ends them.
 func (pf *partFile) wrote(n, groupRows int) {
 	pf.rows += int64(n)
+	if g, ok := pf.w.(groupWriter); ok {
+		if pf.open = int(g.OpenRows()); pf.open == 0 { // the record ended the group
+			pf.groups++
+		}
+		return
+	}
 	pf.open += n
 	if pf.open >= groupRows {
 		pf.groups++

@@ -683,3 +683,50 @@ row_group_rows = %d
 		})
 	}
 }
+
+// TestWideRowsRowGroupsByBytes: rows of a vector of 1000 noisy floats (8
+// KB each) end their row groups at 64 MiB of pages, not at
+// row_group_rows rows (65536 of them would hold 500 MB a worker until
+// written), and every row is written.
+func TestWideRowsRowGroupsByBytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 MB of output")
+	}
+	dir := t.TempDir()
+	init := make([]string, 1000)
+	for i := range init {
+		init[i] = fmt.Sprint(float64(i)*0.37 + 0.001)
+	}
+	model := filepath.Join(dir, "vec.toml")
+	if err := os.WriteFile(model, []byte("name = \"vec\"\n[variables]\nv = { type = \"vector\", initial = ["+strings.Join(init, ", ")+
+		"] }\n[[psubs]]\nname = \"p\"\n[psubs.updates]\nv = \"v + normal(0, 1)\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	res, err := runner.Run(context.Background(), plan(t, parse(t, "model = \""+model+"\"\ntimesteps = 12000\n")), runner.Options{Dir: out, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []int64
+	for _, f := range res.Files {
+		pf, err := file.OpenParquetFile(filepath.Join(out, f.Name), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for g := range pf.NumRowGroups() {
+			rg := pf.MetaData().RowGroup(g)
+			groups = append(groups, rg.NumRows())
+			if size := rg.TotalCompressedSize(); size > 64<<20+10<<20 || g < pf.NumRowGroups()-1 && size < 64<<20 {
+				t.Errorf("%s: row group %d of %d rows has %d bytes of pages; want 64 MiB and at most a batch more (but the last)", f.Name, g, rg.NumRows(), size)
+			}
+		}
+		pf.Close()
+	}
+	var rows int64
+	for _, n := range groups {
+		rows += n
+	}
+	if rows != 12001 || len(groups) < 2 {
+		t.Errorf("row groups of %v rows; want 12001 rows in 2 or more", groups)
+	}
+}

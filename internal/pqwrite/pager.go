@@ -8,8 +8,6 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
-
-	"github.com/statecraft/statecraft/internal/offheap"
 )
 
 // pager writes the pages of one column chunk at a time: it is the page
@@ -48,10 +46,9 @@ type pager struct {
 	// that a column chunk can grow over several record batches while the
 	// other columns' chunks grow too (a row group of several batches).
 	buffered bool
-	pending  []byte         // the chunk's data pages, headers included
-	arena    *offheap.Arena // the Writer's, where pending grows (a buffered pager needs one)
-	dict     []byte         // the chunk's dictionary page, header included, written first
-	raw      bool           // the chunk is written uncompressed whatever the file's codec
+	pending  pageBlocks // the chunk's data pages, headers included (in the Writer's arena)
+	dict     []byte     // the chunk's dictionary page, header included, written first
+	raw      bool       // the chunk is written uncompressed whatever the file's codec
 
 	// the column chunk being written
 	cm           *metadata.ColumnChunkMetaDataBuilder
@@ -80,7 +77,8 @@ var libraryPages = false
 func (p *pager) begin(cm *metadata.ColumnChunkMetaDataBuilder, rg, col int16) error {
 	p.cm = cm
 	p.values, p.firstPage, p.pages, p.compressed, p.uncompressed = 0, 0, 0, 0, 0
-	p.pending, p.dict, p.raw = p.pending[:0], p.dict[:0], false
+	p.pending.reset()
+	p.dict, p.raw = p.dict[:0], false
 	if p.encodings == nil {
 		p.encodings = map[parquet.Encoding]int32{}
 	}
@@ -136,13 +134,8 @@ func (p *pager) WriteDataPage(page file.DataPage) (int64, error) {
 	p.bufs.hdr = h
 	var written int64
 	if p.buffered {
-		// Out of the Go heap, where its growth would count twice toward
-		// the collector's goal: a row group's pages of a list column
-		// (vectors, agents) are tens of MB.
-		if n := len(h) + len(data); n > cap(p.pending)-len(p.pending) {
-			p.pending = offheap.GrowFree(p.arena, p.pending, max(n, cap(p.pending))) // doubling
-		}
-		p.pending = append(append(p.pending, h...), data...)
+		p.pending.write(h)
+		p.pending.write(data)
 		written = int64(len(h) + len(data))
 	} else {
 		if p.pages == 0 {
@@ -171,12 +164,13 @@ func (p *pager) WriteDictionaryPage(*file.DictionaryPage) (int64, error) {
 	return 0, errors.New("parquet: dictionary pages are not written")
 }
 
-// reserve gives a buffered pager room for n bytes of pages, so that the
-// pages of a row group's chunk do not grow their buffer by doubling (the
-// buffer is reused for the file's next chunks of the column).
+// reserve gives a buffered pager room for n bytes of pages, so that a
+// row group's chunk of known size takes one block rather than a run of
+// growing ones (the blocks are reused for the file's next chunks of the
+// column).
 func (p *pager) reserve(n int) {
-	if p.buffered && cap(p.pending) < n {
-		p.pending = offheap.GrowFree(p.arena, p.pending[:0], n)
+	if p.buffered {
+		p.pending.reserve(n)
 	}
 }
 
@@ -214,7 +208,7 @@ func (p *pager) Close(hasDict, fallback bool) error {
 			hasDict = true
 		}
 		info.DataPageOffset = p.sink.Tell()
-		if _, err := p.sink.Write(p.pending); err != nil {
+		if err := p.pending.writeTo(p.sink); err != nil {
 			return err
 		}
 	}

@@ -76,7 +76,7 @@ func TestPageHeadersSameAsLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink, bufs: &pageBufs{}, buffered: !library, arena: arena}
+		p := &pager{PageWriter: pw, kind: compress.Codecs.Uncompressed, level: compress.DefaultCompressionLevel, sink: sink, bufs: &pageBufs{}, buffered: !library, pending: pageBlocks{arena: arena}}
 		if err := p.begin(cm, 0, 0); err != nil {
 			t.Fatal(err)
 		}

@@ -54,6 +54,11 @@ type Options struct {
 	// record, and its PLAIN chunks' page buffers are sized for that when
 	// the group starts, so that they never grow by doubling.
 	RecordRows int64
+	// RowGroupBytes, if > 0, also ends a row group with the record that
+	// brings its column chunks' pages to this many bytes, however few its
+	// rows: the bound on what an open row group of wide rows (vectors,
+	// agents as lists) holds in memory.
+	RowGroupBytes int64
 	// Encodings names the encoding of flat required top-level columns,
 	// by name; the others are PLAIN. Dictionary and Delta chunks are
 	// written uncompressed: their pages are runs and bit widths already.
@@ -330,10 +335,30 @@ func (w *Writer) writeGroup(rec arrow.Record, n int) error {
 		}
 	}
 	w.rgRows += int64(n)
-	if single || w.rgRows >= w.opts.RowGroupRows {
+	if single || w.rgRows >= w.opts.RowGroupRows || w.opts.RowGroupBytes > 0 && w.groupBytes() >= w.opts.RowGroupBytes {
 		return w.endGroup()
 	}
 	return nil
+}
+
+// groupBytes returns the bytes of the open row group's pages so far.
+func (w *Writer) groupBytes() int64 {
+	var n int64
+	for ci := range w.chunks {
+		if pg := w.chunks[ci].pg; pg != nil {
+			n += pg.compressed + int64(len(pg.dict))
+		}
+	}
+	return n
+}
+
+// OpenRows returns the rows of the row group being built: 0 when none is
+// open, as after a record that ended one.
+func (w *Writer) OpenRows() int64 {
+	if w.rg == nil {
+		return 0
+	}
+	return w.rgRows
 }
 
 // beginGroup starts a row group: a column chunk per leaf.
@@ -350,7 +375,7 @@ func (w *Writer) beginGroup() error {
 				return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
 			}
 			ch.pg = &pager{PageWriter: pw, codec: w.codec, kind: w.props.Compression(), level: w.props.CompressionLevel(),
-				sink: w.sink, bufs: &w.bufs, buffered: !libraryPages, arena: w.arena}
+				sink: w.sink, bufs: &w.bufs, buffered: !libraryPages, pending: pageBlocks{arena: w.arena}}
 		}
 		if err := ch.pg.begin(ch.cm, w.ordinal, int16(ci)); err != nil {
 			return fmt.Errorf("parquet column %s: %w", lf.descr.Path(), err)
@@ -557,6 +582,13 @@ func (w *Writer) writeLeaf(cw file.ColumnChunkWriter, lf *leaf, col arrow.Array)
 // with the given offsets: one level pair per value, and one for each empty
 // list.
 func (w *Writer) levels(lf *leaf, offs []int32) (def, rep []int16) {
+	// At most a level a value and one an empty row, in the arena: a
+	// batch of a million list values would hold 4 MB of levels, and
+	// twice that while they grew, on the heap.
+	if len(offs) > 0 {
+		n := len(offs) - 1 + int(offs[len(offs)-1]-offs[0])
+		w.def, w.rep = offheap.GrowFree(w.arena, w.def[:0], n), offheap.GrowFree(w.arena, w.rep[:0], n)
+	}
 	def, rep = w.def[:0], w.rep[:0]
 	for r := 0; r+1 < len(offs); r++ {
 		n := int(offs[r+1] - offs[r])

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -865,5 +867,56 @@ func TestPendingPagesOffHeap(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestRowGroupBytes: a row group also ends with the record that brings
+// its pages to RowGroupBytes, whatever its rows, OpenRows following it;
+// the rows read back whole.
+func TestRowGroupBytes(t *testing.T) {
+	var fields []arrow.Field
+	for i := range 8 {
+		fields = append(fields, arrow.Field{Name: fmt.Sprintf("x%d", i), Type: arrow.PrimitiveTypes.Float64})
+	}
+	sch := arrow.NewSchema(fields, nil)
+	r := rand.New(rand.NewPCG(5, 6))
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+	defer b.Release()
+	const rows = 1024 // 64 KiB of noisy floats a record, written raw
+	for range rows {
+		for c := range fields {
+			b.Field(c).(*array.Float64Builder).Append(r.NormFloat64())
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, sch, Options{Compression: compress.Codecs.Snappy, Stats: true, Adaptive: true,
+		RowGroupRows: 1 << 20, RecordRows: rows, RowGroupBytes: 200 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []int64
+	for range 10 {
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, w.OpenRows())
+	}
+	// 4 records (256 KiB) pass 200 KiB: groups of 4, 4 and the last 2
+	if want := []int64{1024, 2048, 3072, 0, 1024, 2048, 3072, 0, 1024, 2048}; !slices.Equal(open, want) {
+		t.Errorf("open rows after each record %v, want %v", open, want)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tbl, rdr := readAll(t, buf.Bytes())
+	defer tbl.Release()
+	var got []int64
+	for g := range rdr.NumRowGroups() {
+		got = append(got, rdr.MetaData().RowGroup(g).NumRows())
+	}
+	if want := []int64{4096, 4096, 2048}; !slices.Equal(got, want) || tbl.NumRows() != 10*rows {
+		t.Errorf("row groups of %v rows, %d rows in all; want %v, %d", got, tbl.NumRows(), want, 10*rows)
 	}
 }
