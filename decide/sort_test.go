@@ -43,7 +43,7 @@ func TestFloatSorter(t *testing.T) {
 				case "special":
 					vals[i] = special[r.IntN(len(special))]
 				case "wide":
-					vals[i] = math.Float64frombits(r.Uint64() &^ (0x7ff << 52) | uint64(r.IntN(0x7ff))<<52) // any finite
+					vals[i] = math.Float64frombits(r.Uint64()&^(0x7ff<<52) | uint64(r.IntN(0x7ff))<<52) // any finite
 				case "sorted", "reversed":
 					vals[i] = float64(i) - float64(n)/2
 				}
