@@ -262,7 +262,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !x.Report.HTML || opt.Shards > 1 {
 			return "", nil
 		}
-		ropt := report.Options{}
+		ropt := report.Options{Decisions: res.Decisions}
 		if res.Resumed == 0 {
 			ropt.Rows = rows
 		}

@@ -1,8 +1,10 @@
 package cli_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,5 +47,49 @@ func TestReportWrittenByRunMergeAndReport(t *testing.T) {
 	}
 	if code, _, errs := run("report"); code != cli.ExitUsage || !strings.Contains(errs, "want one dataset directory") {
 		t.Fatalf("report without a directory: exit %d: %s", code, errs)
+	}
+}
+
+// TestRunsReportIsTheDatasets: the report run writes, from the rows and
+// decisions it kept in memory, is the page the report command draws from
+// the dataset's files, for experiments with every part of the decision
+// layer (criteria and KPIs, PSUU, a sensitivity analysis).
+func TestRunsReportIsTheDatasets(t *testing.T) {
+	for _, c := range []struct {
+		config  string
+		sets    []string
+		section string // a section drawn from the decisions
+	}{
+		{"predator_prey_sensitivity", []string{"sensitivity.samples=16"}, "<h2>Sensitivity</h2>"},
+		{"prsm_psuu", []string{"timesteps=48", "runs=2"}, "<h2>Parameter selection under uncertainty</h2>"},
+	} {
+		t.Run(c.config, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "ds")
+			args := []string{"run", c.config, "--quiet", "--out", dir}
+			for _, s := range c.sets {
+				args = append(args, "--set", s)
+			}
+			if code, _, errs := run(args...); code != cli.ExitOK {
+				t.Fatalf("run: exit %d: %s", code, errs)
+			}
+			stamp := regexp.MustCompile(`Written by Statecraft at [0-9TZ:-]+\.`)
+			page := func() []byte {
+				data, err := os.ReadFile(filepath.Join(dir, "_report.html"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return stamp.ReplaceAll(data, nil)
+			}
+			ran := page()
+			if !bytes.Contains(ran, []byte(c.section)) {
+				t.Fatalf("the run's report has no %s", c.section)
+			}
+			if code, _, errs := run("report", dir, "--quiet"); code != cli.ExitOK {
+				t.Fatalf("report: exit %d: %s", code, errs)
+			}
+			if !bytes.Equal(page(), ran) {
+				t.Error("the report command's page differs from the run's")
+			}
+		})
 	}
 }
