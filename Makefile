@@ -113,6 +113,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 	/usr/bin/time -f "p2p, 1,000 nodes x 1,000 ticks x 10 runs (configs/bench/p2p.toml): %e s, %M KB peak (target: 10 s, 500 MB)" $(BIN) run configs/bench/p2p.toml --quiet --overwrite --set report.html=false --out out/bench/p2p
 	/usr/bin/time -f "prsm, 10,000 agents x 720 hours x 40 jobs, agent table not written (statecraft run prsm with the Makefile's PRSM_10K): %e s, %M KB peak (target: 5 s, memory as before: 72 MB)" $(BIN) run prsm --quiet --overwrite --workers 2 $(PRSM_10K) --out out/bench/prsm10k
 	/usr/bin/time -f "prsm, 10,000 agents, the embedded config as shipped (agent table once a day: 12 M rows; the HTML report): %e s, %M KB peak" $(BIN) run prsm --quiet --overwrite --workers 2 --set params.n_agents=10000 --out out/bench/prsm10k_report
+	/usr/bin/time -f "pp with 10 KPIs, a million jobs of 10 timesteps, final rows only (decisions, no HTML report): %e s, %M KB peak (before the sixth pass: 4.4 s, 853 MB)" $(BIN) run configs/bench/pp_kpis.toml --quiet --overwrite --workers 2 --set timesteps=10 --set runs=250000 --set output.final_only=true --set report.html=false --out out/bench/pp_kpis_1m
 
 # The fuzz targets of the three loaders: the experiment config, the model
 # file and the expression compiler. Each runs FUZZTIME: by default a
