@@ -34,10 +34,10 @@ type Estimate struct {
 	Batch int64
 	// RowGroup is one worker's open row groups at their fullest, the
 	// substep table's and each agent table's: their pages wait in
-	// memory until the group has row_group_rows rows, so a group holds
-	// up to row_group_rows-1 rows and one more batch. Counted as values
-	// uncompressed, an upper bound (a chunk that compression does not
-	// shorten is written raw).
+	// memory until the group has row_group_rows rows or 64 MiB of pages,
+	// so a group holds up to row_group_rows-1 rows, or 64 MiB, and one
+	// more batch. Counted as values uncompressed, an upper bound (a chunk
+	// that compression does not shorten is written raw).
 	RowGroup int64
 	// State is one worker's engine state: vectors and agent populations
 	// (from their initial sizes, double-buffered, with their lags).
@@ -157,9 +157,9 @@ func (p *Plan) Estimate(workers, shard, shards int) Estimate {
 
 	// The open row groups: up to row_group_rows-1 rows and one more
 	// record, a batch (the agent tables' records hold up to a batch's
-	// rows of agents), and no more rows than the shard writes.
-	// A group also ends once its pages reach rowGroupBytes: it holds at
-	// most that and one more record.
+	// rows of agents), and no more rows than the shard writes; or, since
+	// a group also ends once its pages reach rowGroupBytes, at most that
+	// and one more record.
 	groupRows := int64(max(p.Config.Output.RowGroupRows, 1)) - 1
 	e.RowGroup = min(mulSat(min(groupRows+rows, max(e.Rows, 1)), perRow), addSat(rowGroupBytes, e.Batch))
 	for _, t := range agentTables {
