@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
+	"slices"
 	"strconv"
 )
 
@@ -19,11 +22,69 @@ type Float float64
 
 // MarshalJSON writes the number, or null.
 func (f Float) MarshalJSON() ([]byte, error) {
-	v := float64(f)
+	return appendFloat(nil, float64(f)), nil
+}
+
+// The summary of a sensitivity analysis or a large sweep has tens of
+// thousands of points, each with a Stats a KPI and a Rate a criterion:
+// encoded through encoding/json's reflection, each a json.Marshal of its
+// own whose bytes the outer encoder validates again, they were a sixth of
+// such a run. Rate, Stats and Point append their bytes directly, the
+// bytes encoding/json gives (TestJSONAppendersAreEncodingJSONs).
+
+// appendFloat appends v as encoding/json writes a float64, or null when
+// it is NaN or ±Inf.
+func appendFloat(b []byte, v float64) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return json.Marshal(v)
+	format := byte('f')
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, v, format, -1, 64)
+	if format == 'e' { // e-07 as e-7, as encoding/json writes it
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendString appends s as encoding/json writes a string.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // escapes, HTML characters and UTF-8 as encoding/json does
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
+
+// appendRate appends r as Rate.MarshalJSON encodes it.
+func appendRate(b []byte, r *Rate) []byte {
+	b = appendString(append(b, `{"name":`...), r.Name)
+	b = strconv.AppendInt(append(b, `,"passed":`...), int64(r.Passed), 10)
+	b = strconv.AppendInt(append(b, `,"runs":`...), int64(r.Runs), 10)
+	b = appendFloat(append(b, `,"rate":`...), r.Rate)
+	b = appendFloat(append(b, `,"lo":`...), r.Lo)
+	b = appendFloat(append(b, `,"hi":`...), r.Hi)
+	return append(b, '}')
+}
+
+// appendStats appends s as Stats.MarshalJSON encodes it.
+func appendStats(b []byte, s *Stats) []byte {
+	b = strconv.AppendInt(append(b, `{"n":`...), int64(s.N), 10)
+	b = strconv.AppendInt(append(b, `,"nan":`...), int64(s.NaN), 10)
+	for _, f := range [...]struct {
+		key string
+		v   float64
+	}{{`,"mean":`, s.Mean}, {`,"std":`, s.Std}, {`,"min":`, s.Min}, {`,"p5":`, s.P5}, {`,"p50":`, s.P50}, {`,"p95":`, s.P95}, {`,"max":`, s.Max}} {
+		b = appendFloat(append(b, f.key...), f.v)
+	}
+	return append(b, '}')
 }
 
 // UnmarshalJSON reads a number, or null as NaN.
@@ -95,7 +156,7 @@ type rateJSON struct {
 // MarshalJSON encodes the rate as {"name", "passed", "runs", "rate",
 // "lo", "hi"}, with null for a rate of no runs.
 func (r Rate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(rateJSON{r.Name, r.Passed, r.Runs, Float(r.Rate), Float(r.Lo), Float(r.Hi)})
+	return appendRate(nil, &r), nil
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -124,7 +185,7 @@ type statsJSON struct {
 // "min", "p5", "p50", "p95", "max"}, with null for those that are NaN or
 // infinite.
 func (s Stats) MarshalJSON() ([]byte, error) {
-	return json.Marshal(statsJSON{s.N, s.NaN, Float(s.Mean), Float(s.Std), Float(s.Min), Float(s.P5), Float(s.P50), Float(s.P95), Float(s.Max)})
+	return appendStats(nil, &s), nil
 }
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
@@ -137,22 +198,50 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-type pointJSON struct {
-	Simulation int              `json:"simulation"`
-	Scenario   string           `json:"scenario"`
-	Subset     int              `json:"subset"`
-	Params     map[string]any   `json:"params"`
-	Runs       int              `json:"runs"`
-	Criteria   []Rate           `json:"criteria"`
-	All        Rate             `json:"all,omitzero"`
-	KPIs       map[string]Stats `json:"kpis"`
-}
-
 // MarshalJSON encodes the point as {"simulation", "scenario", "subset",
 // "params", "runs", "criteria", "all", "kpis"}, "all" left out when there
 // are no criteria; a float parameter value that is not finite is null.
 func (p Point) MarshalJSON() ([]byte, error) {
-	return json.Marshal(pointJSON{p.Simulation, p.Scenario, p.Subset, jsonParams(p.Params), p.Runs, p.Criteria, p.All, p.KPIs})
+	b := strconv.AppendInt(append(make([]byte, 0, 256+200*len(p.KPIs)), `{"simulation":`...), int64(p.Simulation), 10)
+	b = appendString(append(b, `,"scenario":`...), p.Scenario)
+	b = strconv.AppendInt(append(b, `,"subset":`...), int64(p.Subset), 10)
+	params, err := json.Marshal(jsonParams(p.Params)) // values of any kind: a few a point
+	if err != nil {
+		return nil, err
+	}
+	b = append(append(b, `,"params":`...), params...)
+	b = strconv.AppendInt(append(b, `,"runs":`...), int64(p.Runs), 10)
+	b = append(b, `,"criteria":`...)
+	if p.Criteria == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range p.Criteria {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendRate(b, &p.Criteria[i])
+		}
+		b = append(b, ']')
+	}
+	if !reflect.ValueOf(p.All).IsZero() { // omitzero's test
+		b = appendRate(append(b, `,"all":`...), &p.All)
+	}
+	b = append(b, `,"kpis":`...)
+	if p.KPIs == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '{')
+		for i, k := range slices.Sorted(maps.Keys(p.KPIs)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			st := p.KPIs[k]
+			b = appendStats(append(appendString(b, k), ':'), &st)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
 }
 
 type caseJSON struct {
