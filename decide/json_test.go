@@ -170,7 +170,9 @@ func TestJSONAppendersAreEncodingJSONs(t *testing.T) {
 	names := []string{"gini", "", "a<b", "x&y", `q"uote`, "back\\slash", "tab\tand\nline", "ünï", "\u2028", "bad\xffutf8", "k0"}
 	name := func() string { return names[r.IntN(len(names))] }
 	rate := func() Rate { return Rate{name(), r.IntN(100), r.IntN(100), float(), float(), float()} }
-	stats := func() Stats { return Stats{r.IntN(1000), r.IntN(3), float(), float(), float(), float(), float(), float(), float()} }
+	stats := func() Stats {
+		return Stats{r.IntN(1000), r.IntN(3), float(), float(), float(), float(), float(), float(), float()}
+	}
 	for i := range 2000 {
 		p := Point{Simulation: r.IntN(3), Scenario: name(), Subset: r.IntN(100000), Runs: r.IntN(1000),
 			Params: map[string]any{"fee": float(), "mode": name(), "n": int64(r.IntN(50)), "on": r.IntN(2) == 0, "v": []float64{float(), float()}}}
