@@ -144,7 +144,7 @@ func (w *Writer) writeDirect(ch *chunk, lf *leaf, col arrow.Array) error {
 			// every record ends a page, and so does every size bytes.
 			// Records shorter than this one or RecordRows (rare: a
 			// worker's records are its batches) may outgrow the room,
-			// which then grows on the heap.
+			// and take another block.
 			rec := max(w.opts.RecordRows, int64(col.Len()), 1)
 			n := int(w.opts.RowGroupRows-1+rec) * width
 			pages := n/size + int(w.opts.RowGroupRows/rec) + 2

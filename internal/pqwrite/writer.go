@@ -52,7 +52,7 @@ type Options struct {
 	// RecordRows is the most rows a record given to Write has (0: not
 	// known). A row group holds up to RowGroupRows-1 rows and one more
 	// record, and its PLAIN chunks' page buffers are sized for that when
-	// the group starts, so that they never grow by doubling.
+	// the group starts, so that each chunk's pages take one block.
 	RecordRows int64
 	// RowGroupBytes, if > 0, also ends a row group with the record that
 	// brings its column chunks' pages to this many bytes, however few its
