@@ -68,6 +68,17 @@ func (s *Shard) Start(id Identity, overwrite bool) (*Journal, *Resume, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("output directory %s: %w", s.Dir, err)
 	}
+	if st != nil && st.damaged != nil {
+		switch {
+		case overwrite:
+			st = nil // started over: the journal goes, with what it lists
+		case st.size > 0 && id.differs(st.identity) != "":
+			// another version's journal, most likely: say whose
+			return nil, nil, fmt.Errorf("output directory %s holds an interrupted run (%s) that this one cannot continue: %s; pass --overwrite to start over", s.Dir, s.journalName(), id.differs(st.identity))
+		default:
+			return nil, nil, fmt.Errorf("output directory %s holds an interrupted run whose journal cannot be read (%w); pass --overwrite to start over", s.Dir, st.damaged)
+		}
+	}
 	if st == nil {
 		// nothing, or a journal cut before its first line was whole
 		if err := os.Remove(s.JournalPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -368,10 +368,17 @@ type journalState struct {
 	checkpoints []Checkpoint
 	commit      *commitRecord
 	size        int64 // bytes of whole lines
+	// damaged is the first whole line that does not decode (the lines
+	// after it are not read): a journal another version of Statecraft
+	// wrote, or a damaged file. Its identity, if its first line decodes,
+	// says which.
+	damaged error
 }
 
 // readJournal reads a journal. A missing file is (nil, nil); a journal
-// without its identity line (a run killed while starting it) is too.
+// without its identity line (a run killed while starting it) is too. A
+// line that does not decode is not an error but st.damaged, so that a
+// run can start over (--overwrite), or say which version wrote it.
 func readJournal(path string) (*journalState, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -381,7 +388,7 @@ func readJournal(path string) (*journalState, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	st := &journalState{}
-	for line := 0; ; line++ {
+	for line := 0; st.damaged == nil; line++ {
 		i := bytes.IndexByte(data[st.size:], '\n')
 		if i < 0 {
 			break // the torn end of a killed append, or nothing
@@ -390,22 +397,23 @@ func readJournal(path string) (*journalState, error) {
 		var l journalLine
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.UseNumber() // a failure's params stay as written
-		if err := dec.Decode(&l); err != nil {
-			return nil, fmt.Errorf("journal %s:%d: %w", path, line+1, err)
-		}
-		switch {
+		switch err := dec.Decode(&l); {
+		case err != nil:
+			st.damaged = fmt.Errorf("journal %s:%d: %w", path, line+1, err)
 		case line == 0 && l.Identity != nil:
 			st.identity = *l.Identity
 		case line == 0:
-			return nil, fmt.Errorf("journal %s:1: not a journal's first line", path)
+			st.damaged = fmt.Errorf("journal %s:1: not a journal's first line", path)
 		case l.Checkpoint != nil:
 			st.checkpoints = append(st.checkpoints, *l.Checkpoint)
 		case l.Commit != nil:
 			st.commit = l.Commit
 		}
-		st.size += int64(i) + 1
+		if st.damaged == nil {
+			st.size += int64(i) + 1
+		}
 	}
-	if st.size == 0 {
+	if st.size == 0 && st.damaged == nil {
 		return nil, nil
 	}
 	for k := range st.checkpoints {

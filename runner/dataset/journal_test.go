@@ -177,8 +177,9 @@ func TestFloatsJSON(t *testing.T) {
 }
 
 // FuzzReadJournal: whatever a journal file holds, reading it returns a
-// state or an error naming the file, never a panic; what it reads writes
-// back to lines that read the same.
+// state, its damage (a line that does not decode) naming the file, never
+// an error or a panic; what it reads writes back to lines that read the
+// same.
 func FuzzReadJournal(f *testing.F) {
 	f.Add([]byte(`{"identity":{"version":"v1","config_hash":"a","model_hash":"b","seed":1,"shard":0,"shards":1,"format":"parquet","jobs":3}}` + "\n" +
 		`{"checkpoint":{"parts":[{"name":"part-0000-000-0000.parquet","rows":[11]}],"jobs":[{"i":0,"k":"AAAAAAAA8D8="},{"i":1,"f":{"simulation":0,"subset":0,"run":2,"params":{"a":1},"error":"boom"}}]}}` + "\n"))
@@ -191,13 +192,13 @@ func FuzzReadJournal(f *testing.F) {
 		}
 		st, err := readJournal(path)
 		if err != nil {
-			if !strings.Contains(err.Error(), "journal") {
-				t.Fatalf("error without the journal named: %v", err)
-			}
-			return
+			t.Fatalf("a file that reads is not an error: %v", err)
 		}
 		if st == nil {
 			return
+		}
+		if st.damaged != nil && !strings.Contains(st.damaged.Error(), path) {
+			t.Fatalf("damage without the journal named: %v", st.damaged)
 		}
 		for _, c := range st.checkpoints {
 			line, err := json.Marshal(journalLine{Checkpoint: &c})
@@ -210,4 +211,57 @@ func FuzzReadJournal(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStartWithAnUnreadableJournal: an interrupted run whose journal has
+// a line this version cannot read (one an older version wrote, whose KPIs
+// were decimal integers, or a damaged file) is not resumed: the run says
+// which version wrote it when its identity line says so, that the journal
+// cannot be read otherwise, and starts over with --overwrite.
+func TestStartWithAnUnreadableJournal(t *testing.T) {
+	oldLine := `{"checkpoint":{"parts":[{"name":"part-0000-000-0000.parquet","rows":[11]}],"jobs":[{"i":0,"k":[4607182418800017408]}]}}`
+	for _, c := range []struct {
+		name, wrote, version string
+		overwrite            bool
+		want                 string // "": started over
+	}{
+		{"another version", oldLine, "v1.0.0", false, "it was run by statecraft v1.0.0, this is v1.1.0; pass --overwrite to start over"},
+		{"the same version, a line damaged", oldLine, "v1.1.0", false, "journal cannot be read (journal "},
+		{"the same version, a line damaged, overwritten", oldLine, "v1.1.0", true, ""},
+		{"a first line that is not an identity", "", "", false, "not a journal's first line"},
+		{"a first line that is not an identity, overwritten", "", "", true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			s := &Shard{Dir: dir, Ext: ".parquet"}
+			if err := os.MkdirAll(s.root(), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			first := `{"identity":{"version":"` + c.version + `","jobs":1}}`
+			if c.version == "" {
+				first = `{"checkpoint":{"jobs":[]}}`
+			}
+			if err := os.WriteFile(s.JournalPath(), []byte(first+"\n"+c.wrote+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			j, res, err := s.Start(Identity{Version: "v1.1.0", Jobs: 1}, c.overwrite)
+			if c.want != "" {
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("start: %v, want %q", err, c.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("start with --overwrite: %v", err)
+			}
+			defer j.Close()
+			if len(res.Checkpoints) != 0 || res.Committed {
+				t.Errorf("started over with %d checkpoints kept (committed %v)", len(res.Checkpoints), res.Committed)
+			}
+			st, err := readJournal(s.JournalPath())
+			if err != nil || st == nil || st.damaged != nil || st.identity.Version != "v1.1.0" {
+				t.Errorf("the new journal: %+v, %v", st, err)
+			}
+		})
+	}
 }
