@@ -54,11 +54,8 @@ func (s *kpiStore) put(index int, vals []float64) ([]float64, error) {
 
 // position returns the position of job index among the store's jobs.
 func (s *kpiStore) position(index int) (int, bool) {
-	d := index - s.jobs.first
-	if d < 0 || d%s.jobs.step != 0 || d/s.jobs.step >= s.jobs.count {
-		return 0, false
-	}
-	return d / s.jobs.step, s.k > 0
+	i, ok := s.jobs.position(index)
+	return i, ok && s.k > 0
 }
 
 // len returns the number of jobs that have their KPIs.

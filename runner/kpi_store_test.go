@@ -76,3 +76,32 @@ b = { of = "predator", stat = "max" }
 		t.Errorf("len %d after refused puts, want 2", s.len())
 	}
 }
+
+// TestJobSet: the set of a shard's resumed jobs holds them by position and
+// refuses a job of another shard or one listed twice (a damaged journal).
+func TestJobSet(t *testing.T) {
+	jobs := ShardJobs{first: 2, step: 4, count: 30} // jobs 2, 6, ..., 118 of shard 2 of 4
+	s := newJobSet(jobs)
+	for _, index := range []int{2, 118, 66} {
+		if err := s.add(index); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := range jobs.Len() {
+		want := jobs.At(k) == 2 || jobs.At(k) == 118 || jobs.At(k) == 66
+		if s.has(k) != want {
+			t.Errorf("has(%d) (job %d) = %v", k, jobs.At(k), !want)
+		}
+	}
+	for _, c := range []struct {
+		index int
+		want  string
+	}{{3, "job 3 is not one of this run's"}, {122, "job 122 is not one of this run's"}, {-2, "job -2 is not one"}, {66, "job 66 appears twice"}} {
+		if err := s.add(c.index); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("add(%d): %v, want %q", c.index, err, c.want)
+		}
+	}
+	if s.len() != 3 {
+		t.Errorf("len %d, want 3", s.len())
+	}
+}

@@ -462,6 +462,16 @@ func (s ShardJobs) Len() int { return s.count }
 // At returns the plan's index of the shard's job k, 0 <= k < Len().
 func (s ShardJobs) At(k int) int { return s.first + k*s.step }
 
+// position returns k such that At(k) is index, and whether the shard
+// has that job.
+func (s ShardJobs) position(index int) (int, bool) {
+	d := index - s.first
+	if d < 0 || d%s.step != 0 || d/s.step >= s.count {
+		return 0, false
+	}
+	return d / s.step, true
+}
+
 // paramValues returns every parameter of a job, for error reports and
 // the manifest: NaN and ±Inf, which JSON numbers cannot hold, as the
 // strings "NaN", "+Inf" and "-Inf".

@@ -33,11 +33,11 @@ func identityOf(p *Plan, ds *dataset.Shard, jobs int) dataset.Identity {
 }
 
 // resume fills the result with what an interrupted run left (its part
-// files, failures, anomalies, rows and KPIs) and returns the indices of
-// the jobs it finished.
-func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) (map[int]bool, error) {
+// files, failures, anomalies, rows and KPIs) and returns the jobs it
+// finished.
+func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) (*jobSet, error) {
 	res.tableFiles = make([][]dataset.FileInfo, len(ds.Tables))
-	done := map[int]bool{}
+	done := newJobSet(kpis.jobs)
 	for _, c := range r.Checkpoints {
 		for _, pt := range c.Parts {
 			res.Files = append(res.Files, dataset.FileInfo{Name: pt.Name, Rows: pt.Rows[0]})
@@ -48,14 +48,49 @@ func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) 
 		}
 		for k := range c.Jobs {
 			j := &c.Jobs[k]
+			if err := done.add(j.Index); err != nil {
+				return nil, fmt.Errorf("resume %s: the journal's %w", ds.Dir, err)
+			}
 			if err := res.addJob(j, kpis); err != nil {
 				return nil, fmt.Errorf("resume %s: the journal's %w", ds.Dir, err)
 			}
-			done[j.Index] = true
 		}
 	}
 	return done, nil
 }
+
+// jobSet is a set of a shard's jobs: a bit a job, by its position in the
+// shard (a map of a million resumed jobs took 30 MB).
+type jobSet struct {
+	jobs ShardJobs
+	bits []uint64
+	n    int
+}
+
+func newJobSet(jobs ShardJobs) *jobSet {
+	return &jobSet{jobs: jobs, bits: make([]uint64, (jobs.Len()+63)/64)}
+}
+
+// add adds job index, which must be one of the shard's and not in the
+// set.
+func (s *jobSet) add(index int) error {
+	k, ok := s.jobs.position(index)
+	switch {
+	case !ok:
+		return fmt.Errorf("job %d is not one of this run's", index)
+	case s.has(k):
+		return fmt.Errorf("job %d appears twice", index)
+	}
+	s.bits[k/64] |= 1 << (k % 64)
+	s.n++
+	return nil
+}
+
+// has reports whether the shard's job k (its position) is in the set.
+func (s *jobSet) has(k int) bool { return s.bits[k/64]&(1<<(k%64)) != 0 }
+
+// len returns the number of jobs in the set.
+func (s *jobSet) len() int { return s.n }
 
 // addJob adds a finished job's failure, anomalies and KPIs to the result.
 // Its KPIs go to the store, and j.KPIs becomes the store's copy.

@@ -125,7 +125,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	workers = max(1, min(workers, jobs.Len()-len(done)))
+	resume.Checkpoints = nil // in res and kpis now: the journal's jobs are not held twice
+	workers = max(1, min(workers, jobs.Len()-done.len()))
 
 	var (
 		next     atomic.Int64
@@ -133,7 +134,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		rows     atomic.Int64
 		mu       sync.Mutex
 	)
-	jobsDone.Store(int64(len(done)))
+	jobsDone.Store(int64(done.len()))
 	rows.Store(res.Rows)
 	stopProgress := startProgress(opt, jobs.Len(), &jobsDone, &rows, start)
 
@@ -165,7 +166,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 				if k >= jobs.Len() || gctx.Err() != nil {
 					return wk.finish()
 				}
-				if done[jobs.At(k)] {
+				if done.has(k) {
 					continue // kept from the interrupted run
 				}
 				spec := p.Job(jobs.At(k))
@@ -215,7 +216,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Result, error) {
 		for _, wk := range ws {
 			wk.stop(ctx.Err() != nil)
 		}
-		kept := resume.Jobs()
+		kept := res.Resumed
 		for _, wk := range ws {
 			kept += wk.kept
 		}
