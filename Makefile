@@ -121,7 +121,7 @@ bench: ## Go benchmarks (ns per substep, allocations), then the peer benchmarks 
 # duration (make fuzz FUZZTIME=2m). A crasher is written to the package's
 # testdata/fuzz/<target>/, where go test replays it as a regression test.
 FUZZTIME  ?= 1000000x
-fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz), then the Parquet reader and the run journal
+fuzz: ## fuzz the config loader, the model-file loader and the expression compiler (FUZZTIME each; seeds in each package's testdata/fuzz), then the Parquet reader, the run journal and the decision layer's readers
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./configs
 	$(GO) test -run XXX -fuzz '^FuzzParseModel$$' -fuzztime $(FUZZTIME) ./modelfile
 	$(GO) test -run XXX -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./gds/expr
@@ -130,6 +130,8 @@ fuzz: ## fuzz the config loader, the model-file loader and the expression compil
 	$(GO) test -run XXX -fuzz '^FuzzScanDeltaPages$$' -fuzztime 30s ./internal/pqread
 	$(GO) test -run XXX -fuzz '^FuzzDecodeDelta$$' -fuzztime 20s ./internal/pqread
 	$(GO) test -run XXX -fuzz '^FuzzReadJournal$$' -fuzztime 20s ./runner/dataset
+	$(GO) test -run XXX -fuzz '^FuzzStatsJSON$$' -fuzztime 20s ./decide
+	$(GO) test -run XXX -fuzz '^FuzzFloatSorter$$' -fuzztime 20s ./decide
 
 lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)

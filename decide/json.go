@@ -161,6 +161,9 @@ func (r Rate) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
 func (r *Rate) UnmarshalJSON(b []byte) error {
+	if parseRate(b, r) {
+		return nil
+	}
 	var x rateJSON
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
@@ -190,6 +193,9 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes what MarshalJSON encodes (null as NaN).
 func (s *Stats) UnmarshalJSON(b []byte) error {
+	if parseStats(b, s) {
+		return nil
+	}
 	var x statsJSON
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
@@ -315,4 +321,197 @@ func (p *Paired) UnmarshalJSON(b []byte) error {
 	}
 	*p = Paired{x.Objective, x.Best, x.Other, x.Pairs, float64(x.MeanDiff), float64(x.Lo), float64(x.Hi)}
 	return nil
+}
+
+// Reading the decisions of a sweep of 10,000 points back (the report of a
+// merged or resumed run) decoded each rate and statistic through a
+// json.Unmarshal of its own, which validated its bytes again: a third of
+// `statecraft report`'s time. parseRate and parseStats read what
+// MarshalJSON and json.MarshalIndent write, and anything else (keys in
+// another order, another spelling, a value JSON does not allow) goes to
+// encoding/json as before (TestJSONParsersAreEncodingJSONs,
+// FuzzStatsJSON).
+
+// jsonScan reads the tokens of one JSON object of a known shape.
+type jsonScan struct {
+	b  []byte
+	ok bool
+}
+
+func (p *jsonScan) space() {
+	for len(p.b) > 0 && (p.b[0] == ' ' || p.b[0] == '\n' || p.b[0] == '\t' || p.b[0] == '\r') {
+		p.b = p.b[1:]
+	}
+}
+
+// tok reads the token t (a delimiter, or a key with its quotes).
+func (p *jsonScan) tok(t string) {
+	p.space()
+	if p.ok = p.ok && len(p.b) >= len(t) && string(p.b[:len(t)]) == t; p.ok {
+		p.b = p.b[len(t):]
+	}
+}
+
+// key reads "name":.
+func (p *jsonScan) key(name string) {
+	p.tok(`"` + name + `"`)
+	p.tok(":")
+}
+
+// number returns the bytes of a JSON number, and whether it has no
+// fraction or exponent.
+func (p *jsonScan) number() (num []byte, integer bool) {
+	p.space()
+	b, i := p.b, 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		p.ok = false
+		return nil, false
+	}
+	integer = true
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			p.ok = false
+			return nil, false
+		}
+		integer = false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			p.ok = false
+			return nil, false
+		}
+		integer = false
+	}
+	num, p.b = b[:i], b[i:]
+	return num, integer
+}
+
+func (p *jsonScan) int(v *int) {
+	if !p.ok {
+		return
+	}
+	num, integer := p.number()
+	if !p.ok || !integer {
+		p.ok = false
+		return
+	}
+	n, err := strconv.ParseInt(string(num), 10, 0)
+	*v, p.ok = int(n), err == nil
+}
+
+// float reads a number, or null as NaN.
+func (p *jsonScan) float(v *float64) {
+	if !p.ok {
+		return
+	}
+	p.space()
+	if len(p.b) >= 4 && string(p.b[:4]) == "null" {
+		*v, p.b = math.NaN(), p.b[4:]
+		return
+	}
+	num, _ := p.number()
+	if !p.ok {
+		return
+	}
+	f, err := strconv.ParseFloat(string(num), 64)
+	*v, p.ok = f, err == nil
+}
+
+// string reads a string without escapes (anything else: the slow path).
+func (p *jsonScan) string(v *string) {
+	p.tok(`"`)
+	if !p.ok {
+		return
+	}
+	for i, c := range p.b {
+		if c == '"' {
+			*v, p.b = string(p.b[:i]), p.b[i+1:]
+			return
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	p.ok = false
+}
+
+// end reports whether the object was read whole, and nothing follows.
+func (p *jsonScan) end() bool {
+	p.tok("}")
+	p.space()
+	return p.ok && len(p.b) == 0
+}
+
+// parseRate reads a Rate as MarshalJSON writes it, reporting whether it
+// could.
+func parseRate(b []byte, r *Rate) bool {
+	var x Rate
+	p := jsonScan{b: b, ok: true}
+	p.tok("{")
+	p.key("name")
+	p.string(&x.Name)
+	p.tok(",")
+	p.key("passed")
+	p.int(&x.Passed)
+	p.tok(",")
+	p.key("runs")
+	p.int(&x.Runs)
+	for _, f := range [...]struct {
+		key string
+		v   *float64
+	}{{"rate", &x.Rate}, {"lo", &x.Lo}, {"hi", &x.Hi}} {
+		p.tok(",")
+		p.key(f.key)
+		p.float(f.v)
+	}
+	if !p.end() {
+		return false
+	}
+	*r = x
+	return true
+}
+
+// parseStats reads a Stats as MarshalJSON writes it, reporting whether it
+// could.
+func parseStats(b []byte, s *Stats) bool {
+	var x Stats
+	p := jsonScan{b: b, ok: true}
+	p.tok("{")
+	p.key("n")
+	p.int(&x.N)
+	p.tok(",")
+	p.key("nan")
+	p.int(&x.NaN)
+	for _, f := range [...]struct {
+		key string
+		v   *float64
+	}{{"mean", &x.Mean}, {"std", &x.Std}, {"min", &x.Min}, {"p5", &x.P5}, {"p50", &x.P50}, {"p95", &x.P95}, {"max", &x.Max}} {
+		p.tok(",")
+		p.key(f.key)
+		p.float(f.v)
+	}
+	if !p.end() {
+		return false
+	}
+	*s = x
+	return true
 }

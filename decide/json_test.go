@@ -222,3 +222,139 @@ func TestJSONAppendersAreEncodingJSONs(t *testing.T) {
 		}
 	}
 }
+
+// genericStats and genericRate decode as UnmarshalJSON did before it read
+// its own shape: through encoding/json, for the oracle.
+func genericStats(b []byte) (Stats, error) {
+	var x statsJSON
+	err := json.Unmarshal(b, &x)
+	return Stats{x.N, x.NaN, float64(x.Mean), float64(x.Std), float64(x.Min), float64(x.P5), float64(x.P50), float64(x.P95), float64(x.Max)}, err
+}
+
+func genericRate(b []byte) (Rate, error) {
+	var x rateJSON
+	err := json.Unmarshal(b, &x)
+	return Rate{x.Name, x.Passed, x.Runs, float64(x.Rate), float64(x.Lo), float64(x.Hi)}, err
+}
+
+func sameBits(a, b []float64) bool {
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+func statsFloats(s Stats) []float64 {
+	return []float64{s.Mean, s.Std, s.Min, s.P5, s.P50, s.P95, s.Max}
+}
+
+// TestJSONParsersAreEncodingJSONs: Stats and Rate read back what they
+// write, compact or indented, exactly (NaN as NaN); and on inputs of
+// another shape (keys reordered, missing or misspelt, integers with a
+// fraction, escapes) they decode as encoding/json does, errors included.
+func TestJSONParsersAreEncodingJSONs(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	floats := []float64{0, math.Copysign(0, -1), 1, -2.5, 1e-7, 1e21, 5e-324, math.MaxFloat64, math.NaN(), math.Inf(1)}
+	float := func() float64 {
+		if r.IntN(2) == 0 {
+			return math.Float64frombits(r.Uint64())
+		}
+		return floats[r.IntN(len(floats))]
+	}
+	for i := range 2000 {
+		s := Stats{r.IntN(1 << 30), r.IntN(5), float(), float(), float(), float(), float(), float(), float()}
+		rt := Rate{[]string{"all", "gini < 1", "a<b", `q"`, "ünï", ""}[r.IntN(6)], r.IntN(1000), r.IntN(1000), float(), float(), float()}
+		var doc struct {
+			S Stats `json:"s"`
+			R Rate  `json:"r"`
+		}
+		doc.S, doc.R = s, rt
+		data, err := json.Marshal(doc)
+		if i%2 == 0 {
+			data, err = json.MarshalIndent(doc, "", "  ")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back struct {
+			S Stats `json:"s"`
+			R Rate  `json:"r"`
+		}
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		want := s
+		for k, v := range statsFloats(want) { // what JSON keeps: ±Inf is null, read as NaN
+			if math.IsInf(v, 0) {
+				*[]*float64{&want.Mean, &want.Std, &want.Min, &want.P5, &want.P50, &want.P95, &want.Max}[k] = math.NaN()
+			}
+		}
+		if back.S.N != want.N || back.S.NaN != want.NaN || !sameBits(statsFloats(back.S), statsFloats(want)) {
+			t.Fatalf("%s read back as %+v, want %+v", data, back.S, want)
+		}
+		wantR := rt
+		for _, f := range []*float64{&wantR.Rate, &wantR.Lo, &wantR.Hi} {
+			if math.IsInf(*f, 0) {
+				*f = math.NaN()
+			}
+		}
+		if back.R.Name != wantR.Name || back.R.Passed != wantR.Passed || back.R.Runs != wantR.Runs ||
+			!sameBits([]float64{back.R.Rate, back.R.Lo, back.R.Hi}, []float64{wantR.Rate, wantR.Lo, wantR.Hi}) {
+			t.Fatalf("%s read back as %+v, want %+v", data, back.R, wantR)
+		}
+	}
+	for _, in := range []string{
+		`{"nan":1,"n":2,"mean":1,"std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7}`, // another order
+		`{"n":2,"mean":1}`, // keys missing
+		`{"N":2,"NaN":0,"mean":1,"std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7}`,           // another spelling
+		`{"n":2.5,"nan":0,"mean":1,"std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7}`,         // a fraction
+		`{"n":2,"nan":0,"mean":"x","std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7}`,         // a string
+		`{"n":2,"nan":0,"mean":1e999,"std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7}`,       // out of range
+		`{"n":2,"nan":0,"mean":1,"std":2,"min":3,"p5":4,"p50":5,"p95":6,"max":7,"extra":1}`, // a key more
+	} {
+		var got Stats
+		gotErr := json.Unmarshal([]byte(in), &got)
+		want, wantErr := genericStats([]byte(in))
+		if (gotErr == nil) != (wantErr == nil) || gotErr == nil && (got.N != want.N || got.NaN != want.NaN || !sameBits(statsFloats(got), statsFloats(want))) {
+			t.Errorf("%s: %+v, %v; encoding/json %+v, %v", in, got, gotErr, want, wantErr)
+		}
+	}
+	for _, in := range []string{
+		`{"name":"a\u003cb","passed":1,"runs":2,"rate":0.5,"lo":0.1,"hi":0.9}`, // an escape
+		`{"passed":1,"name":"a","runs":2,"rate":0.5,"lo":0.1,"hi":0.9}`,
+		`{"name":"a","passed":1,"runs":2,"rate":null,"lo":null,"hi":null}`,
+	} {
+		var got Rate
+		gotErr := json.Unmarshal([]byte(in), &got)
+		want, wantErr := genericRate([]byte(in))
+		if (gotErr == nil) != (wantErr == nil) || got.Name != want.Name || got.Passed != want.Passed || got.Runs != want.Runs ||
+			!sameBits([]float64{got.Rate, got.Lo, got.Hi}, []float64{want.Rate, want.Lo, want.Hi}) {
+			t.Errorf("%s: %+v, %v; encoding/json %+v, %v", in, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+// FuzzStatsJSON: what the fast readers accept, encoding/json reads the
+// same, to the bit.
+func FuzzStatsJSON(f *testing.F) {
+	f.Add([]byte(`{"n":250000,"nan":0,"mean":10.5,"std":null,"min":-1e-7,"p5":1,"p50":2,"p95":3,"max":4}`))
+	f.Add([]byte("{\n  \"name\": \"all\",\n  \"passed\": 3,\n  \"runs\": 4,\n  \"rate\": 0.75,\n  \"lo\": 0.3,\n  \"hi\": 0.95\n}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var s Stats
+		if parseStats(b, &s) {
+			want, err := genericStats(b)
+			if err != nil || s.N != want.N || s.NaN != want.NaN || !sameBits(statsFloats(s), statsFloats(want)) {
+				t.Fatalf("%q: %+v; encoding/json %+v, %v", b, s, want, err)
+			}
+		}
+		var r Rate
+		if parseRate(b, &r) {
+			want, err := genericRate(b)
+			if err != nil || r != want && !sameBits([]float64{r.Rate, r.Lo, r.Hi}, []float64{want.Rate, want.Lo, want.Hi}) || r.Name != want.Name || r.Passed != want.Passed || r.Runs != want.Runs {
+				t.Fatalf("%q: %+v; encoding/json %+v, %v", b, r, want, err)
+			}
+		}
+	})
+}
