@@ -314,7 +314,7 @@ var columnLists = [...]string{KindFloat: "Floats", KindInt: "Ints", KindBool: "B
 func (at *agentsType) columns(in Columns) (Columns, error) {
 	nf := len(at.fields)
 	if in.N < 0 {
-		return Columns{}, fmt.Errorf("N is %d; want the number of records", in.N)
+		return Columns{}, fmt.Errorf("a record count of %d (Columns.N); want the number of records", in.N)
 	}
 	lens := [...]int{KindFloat: len(in.Floats), KindInt: len(in.Ints), KindBool: len(in.Bools), KindString: len(in.Strings)}
 	for k := KindFloat; k <= KindString; k++ {

@@ -142,7 +142,7 @@ func (c *agentCol) truncate(n int) {
 // of its memory (the batch's columns keep their reserved room).
 func dropFront[T any](s []T, k int) []T {
 	n := copy(s, s[k:])
-	clear(s[n:len(s)]) // drops references to strings
+	clear(s[n:]) // drops references to strings
 	return s[:n]
 }
 

@@ -117,9 +117,6 @@ func (pf *partFile) wrote(n, groupRows int) {
 	}
 }
 
-// open reports whether the part's files are still being written.
-func (pt *part) open() bool { return pt.files[0].w != nil }
-
 // sealed returns the part as a checkpoint records it.
 func (pt *part) sealed() dataset.SealedPart {
 	sp := dataset.SealedPart{Name: pt.name, Rows: make([]int64, len(pt.files))}

@@ -91,7 +91,7 @@ func TestGrowFree(t *testing.T) {
 			t.Fatalf("value %d is %d after GrowFree; want %d", i, v, i)
 		}
 	}
-	heap := make([]int64, 3, 3)
+	heap := make([]int64, 3)
 	h := GrowFree(&a, heap, 10)
 	if len(h) != 3 || len(a.maps) != 2 {
 		t.Fatalf("GrowFree of a heap slice: len %d, %d maps; want 3, 2", len(h), len(a.maps))
