@@ -567,7 +567,7 @@ func TestRecordsBuildErrors(t *testing.T) {
 		{"wrong kind", f, gds.Columns{N: 1, Floats: [][]float64{{1}}, Ints: [][]int64{nil, {1}}, Strings: [][]string{nil, {"a"}}}, nil,
 			[]string{`initial records: field "tag" is a string field, but Ints[1] holds 1 values; its column is Strings[1]`}},
 		{"too many entries", f, gds.Columns{Floats: [][]float64{nil, nil, nil}}, nil, []string{`initial records: Floats has 3 entries; want at most 2, one per field`}},
-		{"negative N", f, gds.Columns{N: -1}, nil, []string{`initial records: N is -1`}},
+		{"negative N", f, gds.Columns{N: -1}, nil, []string{`initial records: a record count of -1 (Columns.N)`}},
 		{"lags", f, gds.Columns{}, []gds.VarOption{gds.Lags(1)}, []string{`state variable "pop": lags are not supported for agents variables`}},
 	}
 	for _, tc := range tests {
