@@ -130,6 +130,7 @@ fuzz: ## fuzz the config loader, the model-file loader and the expression compil
 	$(GO) test -run XXX -fuzz '^FuzzScanDeltaPages$$' -fuzztime 30s ./internal/pqread
 	$(GO) test -run XXX -fuzz '^FuzzDecodeDelta$$' -fuzztime 20s ./internal/pqread
 	$(GO) test -run XXX -fuzz '^FuzzReadJournal$$' -fuzztime 20s ./runner/dataset
+	$(GO) test -run XXX -fuzz '^FuzzCheckpointLine$$' -fuzztime 20s ./runner/dataset
 	$(GO) test -run XXX -fuzz '^FuzzStatsJSON$$' -fuzztime 20s ./decide
 	$(GO) test -run XXX -fuzz '^FuzzFloatSorter$$' -fuzztime 20s ./decide
 

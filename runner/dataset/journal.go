@@ -395,9 +395,15 @@ func readJournal(path string) (*journalState, error) {
 		}
 		text := data[st.size : st.size+int64(i)]
 		var l journalLine
-		dec := json.NewDecoder(bytes.NewReader(text))
-		dec.UseNumber() // a failure's params stay as written
-		switch err := dec.Decode(&l); {
+		var err error
+		if c, ok := readCheckpointLine(text); ok && line > 0 {
+			l.Checkpoint = c // the common line, read without reflection
+		} else {
+			dec := json.NewDecoder(bytes.NewReader(text))
+			dec.UseNumber() // a failure's params stay as written
+			err = dec.Decode(&l)
+		}
+		switch {
 		case err != nil:
 			st.damaged = fmt.Errorf("journal %s:%d: %w", path, line+1, err)
 		case line == 0 && l.Identity != nil:

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,7 @@ func TestCheckpointLine(t *testing.T) {
 	kpi := func() float64 {
 		return []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), r.NormFloat64(), 1e300}[r.IntN(7)]
 	}
-	job := func(i int) DoneJob {
+	job := func(i int, plain bool) DoneJob {
 		d := DoneJob{Index: i}
 		if n := r.IntN(4); n > 0 {
 			d.KPIs = make(Floats, n)
@@ -28,8 +29,14 @@ func TestCheckpointLine(t *testing.T) {
 		}
 		switch r.IntN(10) {
 		case 0:
+			if plain {
+				break
+			}
 			d.Failure = &JobFailure{Simulation: 1, Subset: 2, Run: 3, Params: map[string]any{"a<b>": 1.5, "s": "x\"y"}, Error: "policy \"p\": boom & <more>"}
 		case 1:
+			if plain {
+				break
+			}
 			d.Anomalies = []JobAnomaly{{Run: 1, Timestep: 4, PSUB: "grow", Block: "b", Var: "x", Value: math.NaN(), ValueText: "NaN"}}
 		}
 		return d
@@ -39,13 +46,13 @@ func TestCheckpointLine(t *testing.T) {
 		"jobs, empty slice": {Parts: []SealedPart{{Name: "p", Rows: []int64{1}}}, Jobs: []DoneJob{}},
 		"one job":           {Jobs: []DoneJob{{Index: 7}}},
 	}
-	for n := range 5 {
+	for n := range 10 {
 		c := Checkpoint{}
 		for i := range r.IntN(3) {
-			c.Parts = append(c.Parts, SealedPart{Name: "part-" + strings.Repeat("x", i), Rows: []int64{int64(r.IntN(1000)), 2}})
+			c.Parts = append(c.Parts, SealedPart{Name: "part-" + strings.Repeat("x", i) + `"],{`, Rows: []int64{int64(r.IntN(1000)), 2}})
 		}
 		for i := range 1 + r.IntN(300) {
-			c.Jobs = append(c.Jobs, job(1000*n+i))
+			c.Jobs = append(c.Jobs, job(1000*n+i, n%2 == 1)) // odd: no failures or anomalies
 		}
 		cases["random "+string(rune('a'+n))] = c
 	}
@@ -82,7 +89,38 @@ func TestCheckpointLine(t *testing.T) {
 				}
 			}
 		}
+		plain := true
+		for _, d := range c.Jobs {
+			plain = plain && d.Failure == nil && len(d.Anomalies) == 0
+		}
+		fast, ok := readCheckpointLine(bytes.TrimSuffix(got, []byte("\n")))
+		if ok != plain {
+			t.Fatalf("%s: the fast reader read it: %v; want %v (no failures or anomalies)", name, ok, plain)
+		}
+		if ok && !sameCheckpoint(fast, back.Checkpoint) {
+			t.Fatalf("%s: the fast reader read %+v, encoding/json %+v", name, fast, back.Checkpoint)
+		}
 	}
+}
+
+// sameCheckpoint reports whether a and b hold the same parts and jobs,
+// KPIs to the bit, nil and empty slices apart.
+func sameCheckpoint(a, b *Checkpoint) bool {
+	if !reflect.DeepEqual(a.Parts, b.Parts) || (a.Jobs == nil) != (b.Jobs == nil) || len(a.Jobs) != len(b.Jobs) {
+		return false
+	}
+	for i := range a.Jobs {
+		x, y := a.Jobs[i], b.Jobs[i]
+		if x.Index != y.Index || (x.KPIs == nil) != (y.KPIs == nil) || len(x.KPIs) != len(y.KPIs) || x.Failure != nil || y.Failure != nil || x.Anomalies != nil || y.Anomalies != nil {
+			return false
+		}
+		for k := range x.KPIs {
+			if math.Float64bits(x.KPIs[k]) != math.Float64bits(y.KPIs[k]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // TestCheckpointErrors: what JSON cannot hold is an error before a byte is
@@ -185,6 +223,7 @@ func FuzzReadJournal(f *testing.F) {
 		`{"checkpoint":{"parts":[{"name":"part-0000-000-0000.parquet","rows":[11]}],"jobs":[{"i":0,"k":"AAAAAAAA8D8="},{"i":1,"f":{"simulation":0,"subset":0,"run":2,"params":{"a":1},"error":"boom"}}]}}` + "\n"))
 	f.Add([]byte("{\"identity\":{}}\n{\"commit\":{\"files\":[\"a\",\"b\"]}}\n{\"checkpoint\""))
 	f.Add([]byte("\n\n"))
+	f.Add([]byte(`{"identity":{}}` + "\n" + `{"checkpoint":{"parts":[{"name":"a\\"]","rows":[1]}],"jobs":[{"i":3,"k":"AAAAAAAA8D8AAAAAAAAAQA=="},{"i":4}]}}` + "\n"))
 	path := filepath.Join(f.TempDir(), "journal") // one process runs its inputs one at a time
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
@@ -199,6 +238,14 @@ func FuzzReadJournal(f *testing.F) {
 		}
 		if st.damaged != nil && !strings.Contains(st.damaged.Error(), path) {
 			t.Fatalf("damage without the journal named: %v", st.damaged)
+		}
+		for _, text := range bytes.Split(data, []byte("\n")) {
+			if fast, ok := readCheckpointLine(text); ok {
+				var l journalLine
+				if err := json.Unmarshal(text, &l); err != nil || l.Checkpoint == nil || !sameCheckpoint(fast, l.Checkpoint) {
+					t.Fatalf("%q: the fast reader read %+v; encoding/json %+v, %v", text, fast, l.Checkpoint, err)
+				}
+			}
 		}
 		for _, c := range st.checkpoints {
 			line, err := json.Marshal(journalLine{Checkpoint: &c})
@@ -264,4 +311,22 @@ func TestStartWithAnUnreadableJournal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCheckpointLine: whatever line the fast checkpoint reader reads,
+// encoding/json reads the same.
+func FuzzCheckpointLine(f *testing.F) {
+	f.Add([]byte(`{"checkpoint":{"parts":[{"name":"a\"]","rows":[1]}],"jobs":[{"i":3,"k":"AAAAAAAA8D8AAAAAAAAAQA=="},{"i":4}]}}`))
+	f.Add([]byte(`{"checkpoint":{"jobs":[]}}`))
+	f.Add([]byte(`{"checkpoint":{"jobs":null}}`))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		fast, ok := readCheckpointLine(text)
+		if !ok {
+			return
+		}
+		var l journalLine
+		if err := json.Unmarshal(text, &l); err != nil || l.Checkpoint == nil || !sameCheckpoint(fast, l.Checkpoint) {
+			t.Fatalf("%q: the fast reader read %+v; encoding/json %+v, %v", text, fast, l.Checkpoint, err)
+		}
+	})
 }
