@@ -2,34 +2,29 @@ package runner
 
 import (
 	"fmt"
-	"math/bits"
+	"slices"
 )
 
 // kpiStore holds the KPI values of a shard's finished jobs, for the KPI
-// table and the decisions: k values a job in one array, by the job's
-// position in the shard, and a bit a job that says whether it has them (a
-// failed job has none). It is allocated once for the run, so a job costs
-// its values and nothing more: no allocation, slice header or job spec a
-// job, no sort (a million jobs with ten KPIs: 80 MB). The journal's
+// table and the decisions: k values a job, by the job's position in the
+// shard, in blocks of blockBits jobs allocated as their first job
+// finishes, and a bit a job that says whether it has them (a failed job
+// has none). A job costs its values and nothing more: no allocation, slice
+// header or job spec a job, no sort (a million jobs with ten KPIs: 80 MB),
+// and a plan of a billion jobs nothing until they run. The journal's
 // checkpoints share the values (dataset.DoneJob.KPIs is the job's slot).
 type kpiStore struct {
-	p    *Plan
-	jobs ShardJobs
-	k    int       // KPIs a job
-	vals []float64 // job at position i: vals[i*k : (i+1)*k]
-	have []uint64  // bit i: the job at position i has its values
-	n    int       // jobs that have their values
+	p      *Plan
+	jobs   ShardJobs
+	k      int         // KPIs a job
+	blocks [][]float64 // the job at position i: blocks[i/blockBits][i%blockBits*k:][:k]
+	have   bitset      // the positions of the jobs that have their values
 }
 
 // newKPIStore returns the store of the plan's KPIs for the jobs (none if
 // the plan has no KPIs).
 func newKPIStore(p *Plan, jobs ShardJobs) *kpiStore {
-	s := &kpiStore{p: p, jobs: jobs, k: len(p.KPIs)}
-	if s.k > 0 {
-		s.vals = make([]float64, jobs.Len()*s.k)
-		s.have = make([]uint64, (jobs.Len()+63)/64)
-	}
-	return s
+	return &kpiStore{p: p, jobs: jobs, k: len(p.KPIs)}
 }
 
 // put stores the KPIs of job index and returns the store's copy of them.
@@ -42,14 +37,26 @@ func (s *kpiStore) put(index int, vals []float64) ([]float64, error) {
 		return nil, fmt.Errorf("job %d is not one of this run's", index)
 	case len(vals) != s.k:
 		return nil, fmt.Errorf("job %d: %d KPI values, want %d", index, len(vals), s.k)
-	case s.have[i/64]&(1<<(i%64)) != 0:
+	case s.have.has(i):
 		return nil, fmt.Errorf("job %d: its KPIs appear twice", index)
 	}
-	s.have[i/64] |= 1 << (i % 64)
-	s.n++
-	slot := s.vals[i*s.k : (i+1)*s.k : (i+1)*s.k]
+	s.have.add(i)
+	blk := i / blockBits
+	if len(s.blocks) <= blk {
+		s.blocks = slices.Grow(s.blocks, blk+1-len(s.blocks))[:blk+1]
+	}
+	if s.blocks[blk] == nil { // the block's jobs, or the shard's last ones
+		s.blocks[blk] = make([]float64, min(blockBits, s.jobs.Len()-blk*blockBits)*s.k)
+	}
+	slot := s.slot(i)
 	copy(slot, vals)
 	return slot, nil
+}
+
+// slot returns the values of the job at position i.
+func (s *kpiStore) slot(i int) []float64 {
+	at := i % blockBits * s.k
+	return s.blocks[i/blockBits][at : at+s.k : at+s.k]
 }
 
 // position returns the position of job index among the store's jobs.
@@ -59,18 +66,10 @@ func (s *kpiStore) position(index int) (int, bool) {
 }
 
 // len returns the number of jobs that have their KPIs.
-func (s *kpiStore) len() int { return s.n }
+func (s *kpiStore) len() int { return s.have.len() }
 
 // each calls fn with every job that has its KPIs, in the plan's order,
 // until fn returns false. vals is the store's: fn must not change it.
 func (s *kpiStore) each(fn func(spec JobSpec, vals []float64) bool) {
-	for w, word := range s.have {
-		for word != 0 {
-			i := w*64 + bits.TrailingZeros64(word)
-			word &= word - 1
-			if !fn(s.p.Job(s.jobs.At(i)), s.vals[i*s.k:(i+1)*s.k:(i+1)*s.k]) {
-				return
-			}
-		}
-	}
+	s.have.each(func(i int) bool { return fn(s.p.Job(s.jobs.At(i)), s.slot(i)) })
 }

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -103,5 +105,65 @@ func TestJobSet(t *testing.T) {
 	}
 	if s.len() != 3 {
 		t.Errorf("len %d, want 3", s.len())
+	}
+}
+
+// TestBitset: positions across blocks, in any order, are found and listed
+// in order; blocks no position falls in are never allocated.
+func TestBitset(t *testing.T) {
+	var b bitset
+	in := []int{200000, 0, 65535, 65536, 5_000_000_000, 63, 64}
+	for _, i := range in {
+		b.add(i)
+	}
+	for _, i := range append(slices.Clone(in), 1, 62, 65537, 199999, 4_999_999_999, 7_000_000_000) {
+		if b.has(i) != slices.Contains(in, i) {
+			t.Errorf("has(%d) = %v", i, !slices.Contains(in, i))
+		}
+	}
+	var got []int
+	b.each(func(i int) bool { got = append(got, i); return true })
+	want := slices.Sorted(slices.Values(in))
+	if !slices.Equal(got, want) || b.len() != len(in) {
+		t.Errorf("each gave %v (len %d), want %v", got, b.len(), want)
+	}
+	allocated := 0
+	for _, blk := range b.blocks {
+		if blk != nil {
+			allocated++
+		}
+	}
+	if allocated != 4 { // blocks 0, 1, 3 and 76293
+		t.Errorf("%d blocks allocated, want 4", allocated)
+	}
+}
+
+// TestKPIStoreOfABillionJobs: the store of a plan of three billion jobs
+// allocates nothing until a job finishes, then the block of that job.
+func TestKPIStoreOfABillionJobs(t *testing.T) {
+	p := testPlan(t, `
+model = "predator_prey"
+timesteps = 3
+runs = 1000000000
+[params]
+alpha = [1.0, 1.1, 1.2]
+[kpis]
+a = { of = "prey" }
+b = { of = "predator", stat = "max" }
+`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := newKPIStore(p, p.ShardJobs(0, 1))
+	if _, err := s.put(p.Jobs()-1, []float64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	// the last job's block: 65,536 jobs' 2 KPIs (1 MB), its bits (8 KB),
+	// and the list of 45,777 blocks (1.1 MB)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+		t.Errorf("%d bytes allocated for one job of %d", got, p.Jobs())
+	}
+	if s.len() != 1 {
+		t.Errorf("len %d", s.len())
 	}
 }

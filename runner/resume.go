@@ -63,13 +63,10 @@ func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) 
 // shard (a map of a million resumed jobs took 30 MB).
 type jobSet struct {
 	jobs ShardJobs
-	bits []uint64
-	n    int
+	bits bitset
 }
 
-func newJobSet(jobs ShardJobs) *jobSet {
-	return &jobSet{jobs: jobs, bits: make([]uint64, (jobs.Len()+63)/64)}
-}
+func newJobSet(jobs ShardJobs) *jobSet { return &jobSet{jobs: jobs} }
 
 // add adds job index, which must be one of the shard's and not in the
 // set.
@@ -78,19 +75,18 @@ func (s *jobSet) add(index int) error {
 	switch {
 	case !ok:
 		return fmt.Errorf("job %d is not one of this run's", index)
-	case s.has(k):
+	case s.bits.has(k):
 		return fmt.Errorf("job %d appears twice", index)
 	}
-	s.bits[k/64] |= 1 << (k % 64)
-	s.n++
+	s.bits.add(k)
 	return nil
 }
 
 // has reports whether the shard's job k (its position) is in the set.
-func (s *jobSet) has(k int) bool { return s.bits[k/64]&(1<<(k%64)) != 0 }
+func (s *jobSet) has(k int) bool { return s.bits.has(k) }
 
 // len returns the number of jobs in the set.
-func (s *jobSet) len() int { return s.n }
+func (s *jobSet) len() int { return s.bits.len() }
 
 // addJob adds a finished job's failure, anomalies and KPIs to the result.
 // Its KPIs go to the store, and j.KPIs becomes the store's copy.
