@@ -132,7 +132,7 @@ fuzz: ## fuzz the config loader, the model-file loader and the expression compil
 	$(GO) test -run XXX -fuzz '^FuzzReadJournal$$' -fuzztime 20s ./runner/dataset
 	$(GO) test -run XXX -fuzz '^FuzzCheckpointLine$$' -fuzztime 20s ./runner/dataset
 	$(GO) test -run XXX -fuzz '^FuzzStatsJSON$$' -fuzztime 20s ./decide
-	$(GO) test -run XXX -fuzz '^FuzzFloatSorter$$' -fuzztime 20s ./decide
+	$(GO) test -run XXX -fuzz '^FuzzSort$$' -fuzztime 20s ./internal/floatsort
 
 lint: vet ## formatting, vet and staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)

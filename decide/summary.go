@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/statecraft/statecraft/internal/floatsort"
 )
 
 // Summary holds, for each sweep point of each simulation, the pass rate
@@ -142,18 +144,17 @@ func describeAll(keys []pointKey, groups map[pointKey][]*Row, nk int) []Stats {
 		go func() {
 			defer wg.Done()
 			var vals []float64
-			var s floatSorter
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= len(out) {
 					return
 				}
 				rows, j := groups[keys[k/nk]], k%nk
-				vals = vals[:0]
+				vals = slices.Grow(vals[:0], 2*len(rows)) // floatsort.Sort's room: it sorts in place
 				for _, r := range rows {
 					vals = append(vals, r.KPI[j])
 				}
-				out[k] = describe(vals, &s)
+				out[k] = describe(vals)
 			}
 		}()
 	}
@@ -171,9 +172,8 @@ func newRate(name string, passed, n int, confidence float64) Rate {
 	return Rate{Name: name, Passed: passed, Runs: n, Rate: rate, Lo: lo, Hi: hi}
 }
 
-// describe computes the Stats of vals (which it reorders), sorting them
-// with s.
-func describe(vals []float64, s *floatSorter) Stats {
+// describe computes the Stats of vals (which it reorders).
+func describe(vals []float64) Stats {
 	fin := finite(vals)
 	st := Stats{N: len(fin), NaN: len(vals) - len(fin)}
 	nan := math.NaN()
@@ -181,7 +181,7 @@ func describe(vals []float64, s *floatSorter) Stats {
 		st.Mean, st.Std, st.Min, st.P5, st.P50, st.P95, st.Max = nan, nan, nan, nan, nan, nan, nan
 		return st
 	}
-	s.sort(fin)
+	fin = floatsort.Sort(fin)
 	st.Mean = stat.Mean(fin, nil)
 	st.Std = nan
 	if len(fin) > 1 {

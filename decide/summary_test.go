@@ -102,7 +102,7 @@ func TestSummarize(t *testing.T) {
 	if c := s.Points[2].KPIs["gini"]; c.Std != 0 || math.Abs(c.Mean-0.2) > 1e-15 || c.P95 != 0.2 {
 		t.Errorf("constant stats %+v", c)
 	}
-	if one := describe([]float64{3}, &floatSorter{}); one.N != 1 || one.Mean != 3 || !math.IsNaN(one.Std) || one.P5 != 3 {
+	if one := describe([]float64{3}); one.N != 1 || one.Mean != 3 || !math.IsNaN(one.Std) || one.P5 != 3 {
 		t.Errorf("one value: %+v", one)
 	}
 }

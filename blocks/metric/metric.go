@@ -12,6 +12,7 @@ package metric
 import (
 	"github.com/statecraft/statecraft/blocks"
 	"github.com/statecraft/statecraft/gds"
+	"github.com/statecraft/statecraft/internal/floatsort"
 )
 
 // Gini returns the Gini coefficient of v: 0 for perfect equality, (n−1)/n
@@ -19,7 +20,7 @@ import (
 // needed, returned for reuse) and computes, left to right,
 // G = 2·Σ i·v₍ᵢ₎ / (n·Σ v) − (n+1)/n, and 0 when the total is 0.
 func Gini(v, buf []float64) (float64, []float64) {
-	buf = sortFloats(append(buf[:0], v...))
+	buf = floatsort.Sort(append(buf[:0], v...))
 	n := len(buf)
 	total := 0.0
 	for _, x := range buf {

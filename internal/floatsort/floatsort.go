@@ -1,24 +1,29 @@
-package metric
+// Package floatsort sorts float64 values as slices.Sort does, by radix
+// where that is faster: the decision layer's summaries (a sweep point's
+// runs, a KPI at a time) and the blocks' metrics (Gini) sort hundreds of
+// thousands of values.
+package floatsort
 
 import (
 	"slices"
 	"unsafe"
 )
 
-// radixMin is the length from which sortFloats sorts by radix: below it,
+// RadixMin is the length from which Sort sorts by radix: below it,
 // slices.Sort is as fast.
-const radixMin = 512
+const RadixMin = 512
 
-// sortFloats sorts buf in increasing order and returns it, as slices.Sort
-// does (NaNs first; −0 and +0 compare equal and come in either order). From
-// radixMin values without NaNs it sorts by radix (8 passes of 8 bits over
+// Sort sorts buf in increasing order and returns it, as slices.Sort does
+// (NaNs first; −0 and +0 compare equal and come in either order). From
+// RadixMin values without NaNs it sorts by radix (8 passes of 8 bits over
 // the floats' order-preserving bit patterns, skipping the passes whose
-// byte is the same in every value; several times faster than comparing,
-// whose NaN handling makes each comparison costly) in buf's capacity
-// beyond its length, grown to twice its length once.
-func sortFloats(buf []float64) []float64 {
+// byte is the same in every value; ~4x faster than comparing for 250,000
+// values, whose NaN handling makes each comparison costly) in buf's
+// capacity beyond its length, grown to twice its length once: the caller
+// keeps the returned slice to sort in place the next time.
+func Sort(buf []float64) []float64 {
 	n := len(buf)
-	if n < radixMin {
+	if n < RadixMin {
 		slices.Sort(buf)
 		return buf
 	}

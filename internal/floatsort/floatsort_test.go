@@ -1,4 +1,4 @@
-package decide
+package floatsort
 
 import (
 	"math"
@@ -21,15 +21,14 @@ func sameSorted(got, want []float64) bool {
 	return true
 }
 
-// TestFloatSorter: the radix sort gives slices.Sort's order on values of
+// TestSortShapes: the radix sort gives slices.Sort's order on values of
 // every shape (normal, ties, one value, every sign and exponent, the
 // infinities, subnormals, zeros of both signs), below and above the
 // size it starts at, with the sorter reused.
-func TestFloatSorter(t *testing.T) {
+func TestSortShapes(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	var s floatSorter
 	special := []float64{math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64}
-	for _, n := range []int{0, 1, radixMin - 1, radixMin, 1000, 100000} {
+	for _, n := range []int{0, 1, RadixMin - 1, RadixMin, 1000, 100000} {
 		for _, kind := range []string{"normal", "ties", "constant", "special", "wide", "sorted", "reversed"} {
 			vals := make([]float64, n)
 			for i := range vals {
@@ -53,11 +52,11 @@ func TestFloatSorter(t *testing.T) {
 			}
 			want := slices.Clone(vals)
 			slices.Sort(want)
-			s.sort(vals)
+			vals = Sort(vals)
 			if !sameSorted(vals, want) {
 				t.Fatalf("%d %s values: not slices.Sort's order", n, kind)
 			}
-			if kind == "special" && n >= radixMin {
+			if kind == "special" && n >= RadixMin {
 				// -0 before +0
 				for i := 1; i < n; i++ {
 					if vals[i] == 0 && math.Signbit(vals[i]) && !math.Signbit(vals[i-1]) && vals[i-1] == 0 {
@@ -69,8 +68,8 @@ func TestFloatSorter(t *testing.T) {
 	}
 }
 
-// FuzzFloatSorter: any values without NaN sort to slices.Sort's order.
-func FuzzFloatSorter(f *testing.F) {
+// FuzzSort: any values without NaN sort to slices.Sort's order.
+func FuzzSort(f *testing.F) {
 	f.Add([]byte{1, 2, 3}, uint16(600))
 	f.Fuzz(func(t *testing.T, seed []byte, n uint16) {
 		vals := make([]float64, int(n)%4096)
@@ -88,15 +87,14 @@ func FuzzFloatSorter(f *testing.F) {
 		}
 		want := slices.Clone(vals)
 		slices.Sort(want)
-		var s floatSorter
-		s.sort(vals)
+		vals = Sort(vals)
 		if !sameSorted(vals, want) {
 			t.Fatalf("%d values: not slices.Sort's order", len(vals))
 		}
 	})
 }
 
-func BenchmarkFloatSorter(b *testing.B) {
+func BenchmarkSort(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	vals := make([]float64, 250000)
 	for i := range vals {
@@ -104,10 +102,9 @@ func BenchmarkFloatSorter(b *testing.B) {
 	}
 	work := make([]float64, len(vals))
 	b.Run("radix", func(b *testing.B) {
-		var s floatSorter
 		for b.Loop() {
 			copy(work, vals)
-			s.sort(work)
+			work = Sort(work)
 		}
 	})
 	b.Run("slices.Sort", func(b *testing.B) {
@@ -116,4 +113,49 @@ func BenchmarkFloatSorter(b *testing.B) {
 			slices.Sort(work)
 		}
 	})
+}
+
+// TestSort: Sort orders as slices.Sort does (zeros of either
+// sign in either order), below and above RadixMin, with NaNs, and reuses its buffer.
+func TestSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	gen := map[string]func(i int) float64{
+		"uniform":    func(int) float64 { return rng.Float64() },
+		"balances":   func(int) float64 { return math.Round(100*rng.ExpFloat64()) / 7 },
+		"signed":     func(int) float64 { return rng.NormFloat64() * 1e6 },
+		"duplicates": func(i int) float64 { return float64(i % 3) },
+		"zeros":      func(i int) float64 { return [...]float64{0, math.Copysign(0, -1), 1, -1}[i%4] },
+		"infinities": func(i int) float64 {
+			return [...]float64{math.Inf(1), math.Inf(-1), 2, -3, math.MaxFloat64, math.SmallestNonzeroFloat64}[i%6]
+		},
+		"with a NaN":   func(i int) float64 { return [...]float64{math.NaN(), 1, -1}[min(i, 1+i%2)] },
+		"all the same": func(int) float64 { return 100 },
+		"descending":   func(i int) float64 { return -float64(i) },
+	}
+	for name, g := range gen {
+		for _, n := range []int{0, 1, 5, RadixMin - 1, RadixMin, 3000, 10000} {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = g(i)
+			}
+			want := slices.Clone(v)
+			slices.Sort(want)
+			got := Sort(slices.Clone(v))
+			if len(got) != n {
+				t.Fatalf("%s, n %d: %d values", name, n, len(got))
+			}
+			for i := range got {
+				same := got[i] == want[i] || math.IsNaN(got[i]) && math.IsNaN(want[i])
+				if !same || (got[i] != 0 && math.Float64bits(got[i]) != math.Float64bits(want[i]) && !math.IsNaN(got[i])) {
+					t.Fatalf("%s, n %d: value %d is %v, want %v", name, n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	buf := make([]float64, 4000)
+	first := Sort(buf)
+	again := Sort(first[:4000])
+	if &first[0] != &again[0] {
+		t.Error("a second sort of the same size did not reuse the buffer")
+	}
 }
