@@ -454,6 +454,21 @@ func (p *jsonScan) string(v *string) {
 	p.ok = false
 }
 
+// floatField is a key and where its number goes.
+type floatField struct {
+	key string
+	v   *float64
+}
+
+// floats reads ,"key":number for each field in turn.
+func (p *jsonScan) floats(fs []floatField) {
+	for _, f := range fs {
+		p.tok(",")
+		p.key(f.key)
+		p.float(f.v)
+	}
+}
+
 // end reports whether the object was read whole, and nothing follows.
 func (p *jsonScan) end() bool {
 	p.tok("}")
@@ -475,14 +490,7 @@ func parseRate(b []byte, r *Rate) bool {
 	p.tok(",")
 	p.key("runs")
 	p.int(&x.Runs)
-	for _, f := range [...]struct {
-		key string
-		v   *float64
-	}{{"rate", &x.Rate}, {"lo", &x.Lo}, {"hi", &x.Hi}} {
-		p.tok(",")
-		p.key(f.key)
-		p.float(f.v)
-	}
+	p.floats([]floatField{{"rate", &x.Rate}, {"lo", &x.Lo}, {"hi", &x.Hi}})
 	if !p.end() {
 		return false
 	}
@@ -501,14 +509,7 @@ func parseStats(b []byte, s *Stats) bool {
 	p.tok(",")
 	p.key("nan")
 	p.int(&x.NaN)
-	for _, f := range [...]struct {
-		key string
-		v   *float64
-	}{{"mean", &x.Mean}, {"std", &x.Std}, {"min", &x.Min}, {"p5", &x.P5}, {"p50", &x.P50}, {"p95", &x.P95}, {"max", &x.Max}} {
-		p.tok(",")
-		p.key(f.key)
-		p.float(f.v)
-	}
+	p.floats([]floatField{{"mean", &x.Mean}, {"std", &x.Std}, {"min", &x.Min}, {"p5", &x.P5}, {"p50", &x.P50}, {"p95", &x.P95}, {"max", &x.Max}})
 	if !p.end() {
 		return false
 	}
