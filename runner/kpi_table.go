@@ -60,15 +60,25 @@ func writeKPITable(ds *dataset.Shard, kpis *kpiStore, schema *arrow.Schema) (dat
 		}
 		var err error
 		n := 0
+		ids := [3]*array.Int32Builder{b.Field(0).(*array.Int32Builder), b.Field(1).(*array.Int32Builder), b.Field(2).(*array.Int32Builder)}
+		kpiCols := make([]*array.Float64Builder, kpis.k)
+		for k := range kpiCols {
+			kpiCols[k] = b.Field(3 + nSwept + k).(*array.Float64Builder)
+		}
+		at := [2]int{-1, -1} // the point of swept
+		var swept []any      // its swept values: the same for all its runs
 		kpis.each(func(spec JobSpec, vals []float64) bool {
-			b.Field(0).(*array.Int32Builder).Append(int32(spec.Simulation))
-			b.Field(1).(*array.Int32Builder).Append(int32(spec.Subset))
-			b.Field(2).(*array.Int32Builder).Append(int32(spec.Run))
-			for k, v := range p.sweptValues(spec) {
+			ids[0].Append(int32(spec.Simulation))
+			ids[1].Append(int32(spec.Subset))
+			ids[2].Append(int32(spec.Run))
+			if pt := [2]int{spec.Simulation, spec.Subset}; pt != at {
+				at, swept = pt, p.sweptValues(spec)
+			}
+			for k, v := range swept {
 				appendSwept(b.Field(3+k), v)
 			}
 			for k, v := range vals {
-				b.Field(3 + nSwept + k).(*array.Float64Builder).Append(v)
+				kpiCols[k].Append(v)
 			}
 			if n++; n%kpiRecordRows == 0 {
 				err = flush()
