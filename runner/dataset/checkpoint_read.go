@@ -40,23 +40,10 @@ func readCheckpointLine(text []byte) (*Checkpoint, bool) {
 		return nil, false
 	}
 	// The jobs: as many as there are opening braces, and their KPIs in
-	// one array.
-	n, nk := bytes.Count(p, []byte(`{"i":`)), 0
-	for rest := p; ; {
-		i := bytes.Index(rest, []byte(`,"k":"`))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+6:]
-		j := bytes.IndexByte(rest, '"')
-		if j < 0 {
-			return nil, false
-		}
-		nk += base64.StdEncoding.DecodedLen(j) / 8
-		rest = rest[j:]
-	}
+	// one array, sized by the first job's (a run's jobs have as many).
+	n := bytes.Count(p, []byte(`{"i":`))
 	c.Jobs = make([]DoneJob, 0, n)
-	kpis := make([]float64, 0, nk)
+	var kpis []float64
 	var raw []byte
 	for first := true; ; first = false {
 		if rest, ok := bytes.CutPrefix(p, []byte(`]}}`)); ok && len(rest) == 0 {
@@ -94,6 +81,9 @@ func readCheckpointLine(text []byte) (*Checkpoint, bool) {
 			}
 			if raw, err = base64.StdEncoding.AppendDecode(raw[:0], rest[:j]); err != nil || len(raw)%8 != 0 || len(raw) == 0 {
 				return nil, false
+			}
+			if kpis == nil {
+				kpis = make([]float64, 0, n*len(raw)/8)
 			}
 			start := len(kpis)
 			for b := 0; b < len(raw); b += 8 {
