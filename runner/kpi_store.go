@@ -18,29 +18,26 @@ type kpiStore struct {
 	jobs   ShardJobs
 	k      int         // KPIs a job
 	blocks [][]float64 // the job at position i: blocks[i/blockBits][i%blockBits*k:][:k]
-	have   bitset      // the positions of the jobs that have their values
+	have   jobSet      // the jobs that have their values
 }
 
 // newKPIStore returns the store of the plan's KPIs for the jobs (none if
 // the plan has no KPIs).
 func newKPIStore(p *Plan, jobs ShardJobs) *kpiStore {
-	return &kpiStore{p: p, jobs: jobs, k: len(p.KPIs)}
+	return &kpiStore{p: p, jobs: jobs, k: len(p.KPIs), have: jobSet{jobs: jobs}}
 }
 
 // put stores the KPIs of job index and returns the store's copy of them.
 // A job outside the store's, with another number of values or stored
 // already is an error.
 func (s *kpiStore) put(index int, vals []float64) ([]float64, error) {
-	i, ok := s.position(index)
-	switch {
-	case !ok:
-		return nil, fmt.Errorf("job %d is not one of this run's", index)
-	case len(vals) != s.k:
+	if len(vals) != s.k {
 		return nil, fmt.Errorf("job %d: %d KPI values, want %d", index, len(vals), s.k)
-	case s.have.has(i):
-		return nil, fmt.Errorf("job %d: its KPIs appear twice", index)
 	}
-	s.have.add(i)
+	i, err := s.have.add(index)
+	if err != nil {
+		return nil, err
+	}
 	blk := i / blockBits
 	if len(s.blocks) <= blk {
 		s.blocks = slices.Grow(s.blocks, blk+1-len(s.blocks))[:blk+1]
@@ -59,17 +56,11 @@ func (s *kpiStore) slot(i int) []float64 {
 	return s.blocks[i/blockBits][at : at+s.k : at+s.k]
 }
 
-// position returns the position of job index among the store's jobs.
-func (s *kpiStore) position(index int) (int, bool) {
-	i, ok := s.jobs.position(index)
-	return i, ok && s.k > 0
-}
-
 // len returns the number of jobs that have their KPIs.
 func (s *kpiStore) len() int { return s.have.len() }
 
 // each calls fn with every job that has its KPIs, in the plan's order,
 // until fn returns false. vals is the store's: fn must not change it.
 func (s *kpiStore) each(fn func(spec JobSpec, vals []float64) bool) {
-	s.have.each(func(i int) bool { return fn(s.p.Job(s.jobs.At(i)), s.slot(i)) })
+	s.have.bits.each(func(i int) bool { return fn(s.p.Job(s.jobs.At(i)), s.slot(i)) })
 }

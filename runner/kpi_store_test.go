@@ -68,7 +68,7 @@ b = { of = "predator", stat = "max" }
 		{10, []float64{1, 2}, "job 10 is not one of this run's"},
 		{-2, []float64{1, 2}, "job -2 is not one of this run's"},
 		{4, []float64{1}, "job 4: 1 KPI values, want 2"},
-		{7, []float64{1, 2}, "job 7: its KPIs appear twice"},
+		{7, []float64{1, 2}, "job 7 appears twice"},
 	} {
 		if _, err := s.put(c.index, c.vals); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("put(%d, %v): %v, want %q", c.index, c.vals, err, c.want)
@@ -85,8 +85,12 @@ func TestJobSet(t *testing.T) {
 	jobs := ShardJobs{first: 2, step: 4, count: 30} // jobs 2, 6, ..., 118 of shard 2 of 4
 	s := newJobSet(jobs)
 	for _, index := range []int{2, 118, 66} {
-		if err := s.add(index); err != nil {
+		k, err := s.add(index)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if jobs.At(k) != index {
+			t.Errorf("add(%d) gave position %d, job %d", index, k, jobs.At(k))
 		}
 	}
 	for k := range jobs.Len() {
@@ -99,7 +103,7 @@ func TestJobSet(t *testing.T) {
 		index int
 		want  string
 	}{{3, "job 3 is not one of this run's"}, {122, "job 122 is not one of this run's"}, {-2, "job -2 is not one"}, {66, "job 66 appears twice"}} {
-		if err := s.add(c.index); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := s.add(c.index); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("add(%d): %v, want %q", c.index, err, c.want)
 		}
 	}

@@ -142,7 +142,7 @@ func TestMergeRefusesAJobTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = runner.Merge(dir, nil)
-	want := "KPI table _tables/_kpis/" + filepath.Base(kpis[1]) + ": row 0 (simulation 0, subset 0, run 1): job 0: its KPIs appear twice"
+	want := "KPI table _tables/_kpis/" + filepath.Base(kpis[1]) + ": row 0 (simulation 0, subset 0, run 1): job 0 appears twice"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("merge with a job twice: %v; want %q in it", err, want)
 	}

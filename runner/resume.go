@@ -48,7 +48,7 @@ func (res *Result) resume(ds *dataset.Shard, r *dataset.Resume, kpis *kpiStore) 
 		}
 		for k := range c.Jobs {
 			j := &c.Jobs[k]
-			if err := done.add(j.Index); err != nil {
+			if _, err := done.add(j.Index); err != nil {
 				return nil, fmt.Errorf("resume %s: the journal's %w", ds.Dir, err)
 			}
 			if err := res.addJob(j, kpis); err != nil {
@@ -69,17 +69,17 @@ type jobSet struct {
 func newJobSet(jobs ShardJobs) *jobSet { return &jobSet{jobs: jobs} }
 
 // add adds job index, which must be one of the shard's and not in the
-// set.
-func (s *jobSet) add(index int) error {
+// set, and returns its position in the shard.
+func (s *jobSet) add(index int) (int, error) {
 	k, ok := s.jobs.position(index)
 	switch {
 	case !ok:
-		return fmt.Errorf("job %d is not one of this run's", index)
+		return 0, fmt.Errorf("job %d is not one of this run's", index)
 	case s.bits.has(k):
-		return fmt.Errorf("job %d appears twice", index)
+		return 0, fmt.Errorf("job %d appears twice", index)
 	}
 	s.bits.add(k)
-	return nil
+	return k, nil
 }
 
 // has reports whether the shard's job k (its position) is in the set.
